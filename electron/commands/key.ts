@@ -1,0 +1,94 @@
+// `switchboard key set PROVIDER_ID [--label L]` (key from stdin) and `key delete PROVIDER_ID [--label L]`.
+// Keys go to the OS keychain only; output shows the masked form (`sk-…abcd`), never the key.
+import { parseArgs } from 'node:util';
+import { KeychainUnavailableError } from '../engine/vault/keychain';
+import { mask } from '../engine/vault/mask';
+import { createVault, DEFAULT_LABEL } from '../engine/vault/vault';
+import { openSettings } from '../engine/settings/settings-store';
+import type { CommandIO } from './io';
+
+const USAGE = `usage: switchboard key set PROVIDER_ID [--label L]      store a key read from stdin in the OS keychain
+       switchboard key delete PROVIDER_ID [--label L]   remove it`;
+const providerIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export async function run(args: string[], io: CommandIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { label: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    io.stderr(`switchboard key: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const [action, providerId, ...extra] = positionals;
+  if ((action !== 'set' && action !== 'delete') || !providerId || extra.length > 0) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  if (!providerIdPattern.test(providerId)) {
+    io.stderr(`switchboard key: invalid provider id "${providerId}": use letters, digits, ".", "_" or "-"`);
+    return 2;
+  }
+  const label = values.label ?? DEFAULT_LABEL;
+  if (label.trim() === '') {
+    io.stderr('switchboard key: --label may not be empty');
+    return 2;
+  }
+  const name = label === DEFAULT_LABEL ? providerId : `${providerId} (label "${label}")`;
+
+  try {
+    if (action === 'delete') {
+      if (!createVault({ env: io.env }).deleteKeychainKey(providerId, label)) {
+        io.stderr(`switchboard key: no key stored for ${name}`);
+        return 1;
+      }
+      io.stdout(`deleted key for ${name}`);
+      return 0;
+    }
+    // Keys never contain whitespace; trimming drops the newline of `echo` or a pasted line.
+    const secret = (await io.stdin()).trim();
+    if (!secret) {
+      io.stderr(`switchboard key: no key on stdin; pipe it in, e.g.  printenv OPENAI_API_KEY | switchboard key set ${providerId}`);
+      return 2;
+    }
+    createVault({ env: io.env }).setKeychainKey(providerId, label, secret);
+    io.stdout(`stored key for ${name} (${mask(secret)})`);
+    const hint = unusedKeyHint(io.dataDir, providerId, label);
+    if (hint) io.stderr(hint);
+    return 0;
+  } catch (error) {
+    if (error instanceof KeychainUnavailableError) {
+      io.stderr(`switchboard key: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/**
+ * A stored key is only used if the provider's key list names it (or the list is empty). Say so when
+ * settings already list other keys, since the key would otherwise sit unused without a word.
+ */
+function unusedKeyHint(dataDir: string, providerId: string, label: string): string | undefined {
+  let keys;
+  try {
+    const settings = openSettings(dataDir);
+    keys = settings.read().providers.find((p) => p.id === providerId)?.keys;
+    settings.close();
+  } catch {
+    return undefined; // no readable settings: nothing to compare with, and the key is stored anyway
+  }
+  if (!keys || keys.length === 0) return undefined;
+  if (keys.some((k) => 'keychain' in k && (k.label ?? DEFAULT_LABEL) === label)) return undefined;
+  const entry = label === DEFAULT_LABEL ? '{ "keychain": true }' : `{ "keychain": true, "label": "${label}" }`;
+  return `note: provider "${providerId}" lists its keys in settings and this one is not among them; add ${entry} to its keys to use it`;
+}

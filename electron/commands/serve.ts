@@ -1,0 +1,57 @@
+// `switchboard serve`: the engine, the port and the UI in a browser, for machines without a display.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createApp } from '../engine/app';
+import { ConfigError } from '../engine/settings/config-schema';
+import type { CommandIO } from './io';
+
+const DEFAULT_PORT = 4848;
+
+function rendererDir(): string | undefined {
+  // dist/cli.js sits beside dist/renderer once built.
+  const dir = fileURLToPath(new URL('./renderer', import.meta.url));
+  return existsSync(dir) ? dir : undefined;
+}
+
+export async function run(args: string[], io: CommandIO): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' } },
+    strict: true,
+  });
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr(`switchboard serve: --port must be a whole number from 0 to 65535 (got "${values.port}")`);
+    return 2;
+  }
+  const host = values.host ?? '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    io.stderr(`warning: binding to ${host} exposes the port beyond this machine; every client still needs a token.`);
+  }
+  let app;
+  try {
+    app = await createApp({ dataDir: io.dataDir, configFile: values.config, port, host, rendererDir: rendererDir(), env: io.env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`switchboard serve: ${error.message}`);
+      return 2;
+    }
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      io.stderr(`switchboard serve: port ${port} on ${host} is already in use (choose another with --port, or --port 0 for any free port)`);
+      return 1;
+    }
+    throw error;
+  }
+  const url = app.gateway!.url;
+  io.stdout(`listening on ${url}`);
+  io.stdout(`UI: ${url}/?token=${app.adminToken}`);
+  io.stdout(`data dir: ${io.dataDir}`);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await app.close();
+  return 0;
+}

@@ -1,0 +1,86 @@
+// `switchboard token create NAME | list | revoke NAME`: client tokens for tools that call the local port.
+// `create` is the only place a token is ever printed: once, alone on the last line, for scripts to capture.
+import { parseArgs } from 'node:util';
+import { openSettings } from '../engine/settings/settings-store';
+import { checkTokenName, createClientToken } from '../engine/settings/tokens';
+import type { CommandIO } from './io';
+
+const USAGE = `usage: switchboard token create NAME   mint a token for a client tool (shown once)
+       switchboard token list          names, prefixes and dates of existing tokens
+       switchboard token revoke NAME   stop accepting a token`;
+
+export async function run(args: string[], io: CommandIO): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [action, name, ...extra] = positionals;
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const wantsName = action === 'create' || action === 'revoke';
+  if (!action || !['create', 'list', 'revoke'].includes(action) || (wantsName && !name) || (!wantsName && name) || extra.length > 0) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  if (name) {
+    try {
+      checkTokenName(name);
+    } catch (error) {
+      io.stderr(`switchboard token: ${(error as Error).message}`);
+      return 2;
+    }
+  }
+
+  const settings = openSettings(io.dataDir);
+  try {
+    if (action === 'create') return create(name!, settings, io);
+    if (action === 'revoke') return revoke(name!, settings, io);
+    return list(settings, io, values.json === true);
+  } finally {
+    settings.close();
+  }
+}
+
+type Settings = ReturnType<typeof openSettings>;
+
+function create(name: string, settings: Settings, io: CommandIO): number {
+  const { token, record } = createClientToken(name);
+  try {
+    settings.addToken(record);
+  } catch (error) {
+    io.stderr(`switchboard token: ${(error as Error).message}`);
+    return 1;
+  }
+  io.stdout(`created token "${name}"; it is shown only this once, so copy it now:`);
+  io.stdout(token);
+  return 0;
+}
+
+function revoke(name: string, settings: Settings, io: CommandIO): number {
+  if (!settings.removeToken(name)) {
+    io.stderr(`switchboard token: no token named "${name}"`);
+    return 1;
+  }
+  io.stdout(`revoked token "${name}"`);
+  return 0;
+}
+
+function list(settings: Settings, io: CommandIO, json: boolean): number {
+  const tokens = settings.read().tokens.map(({ name, prefix, createdAt }) => ({ name, prefix, createdAt }));
+  if (json) {
+    io.stdout(JSON.stringify(tokens, null, 2));
+    return 0;
+  }
+  if (tokens.length === 0) {
+    io.stdout('no client tokens yet (create one with: switchboard token create NAME)');
+    return 0;
+  }
+  const rows = [['NAME', 'PREFIX', 'CREATED'], ...tokens.map((t) => [t.name, `${t.prefix}…`, t.createdAt])];
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
+  for (const row of rows) io.stdout(row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
+  return 0;
+}

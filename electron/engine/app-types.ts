@@ -1,0 +1,25 @@
+// The composition root's public shape, shared by `serve`, the Electron shell and tests.
+import type { AppContract } from '../../shared/contract';
+
+export interface AppOptions {
+  /** Where settings.json and ledger.db live. */
+  dataDir: string;
+  /** A config JSON file to seed providers and routes from (replaces those in settings). */
+  configFile?: string;
+  /** Port to listen on; 0 picks a free one. Omit (undefined) to not start the port at all. */
+  port?: number;
+  host?: string;
+  /** Where the built renderer is, to serve it at `/` (serve mode). */
+  rendererDir?: string;
+  /** Environment to read `env` keys from (defaults to process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface App {
+  services: AppContract;
+  /** Present when a port was requested. */
+  gateway?: { url: string; host: string; port: number };
+  /** One-time admin token for the UI over HTTP (`/?token=...`); regenerated each start. */
+  adminToken: string;
+  close(): Promise<void>;
+}

@@ -1,0 +1,95 @@
+// Composition root: builds every engine service from a data dir (and optional seed config), and
+// starts the port when asked. `serve`, the Electron shell and the tests all start here.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { AppContract } from '../../shared/contract';
+import type { App, AppOptions } from './app-types';
+import { startGateway, type Gateway } from './gateway/server';
+import { openLedger } from './ledger/ledger';
+import { closeTransport } from './providers/transport';
+import { RouteTable } from './router/resolve';
+import { createChatService } from './services/chat-service';
+import { createModelsService, createProvidersService, createRoutesService } from './services/catalog-services';
+import { parseConfigText } from './settings/config-schema';
+import { openSettings } from './settings/settings-store';
+import { hashToken } from './settings/tokens';
+import type { SettingsData } from './settings/types';
+import { createVault } from './vault/vault';
+
+export type { App, AppOptions } from './app-types';
+
+/** Reads and validates a config file; throws ConfigError (naming the field) before anything is written. */
+export function loadConfigFile(path: string) {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return parseConfigText(text, path);
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const config = options.configFile ? loadConfigFile(options.configFile) : undefined;
+  mkdirSync(options.dataDir, { recursive: true });
+  const settings = openSettings(options.dataDir);
+  if (config) settings.seed({ providers: config.providers, routes: config.routes });
+
+  const vault = createVault({ env: options.env ?? process.env });
+  const ledger = openLedger(options.dataDir);
+
+  // Derived lookups are rebuilt once per settings change, never per request.
+  let table!: RouteTable;
+  let clients = new Map<string, string>();
+  const rebuild = (data: SettingsData) => {
+    table = new RouteTable(data.providers, data.routes);
+    clients = new Map(data.tokens.map((t) => [t.hash, t.name]));
+  };
+  rebuild(settings.read());
+  const unsubscribe = settings.onChange(rebuild);
+
+  const services: AppContract = {
+    models: createModelsService(() => table),
+    providers: createProvidersService(() => table, vault),
+    routes: createRoutesService(() => table),
+    chat: createChatService({ table: () => table, vault, ledger }),
+    spend: { summary: async (query) => ledger.spend(query ?? {}) },
+  };
+
+  const adminToken = randomBytes(24).toString('base64url');
+  let gateway: Gateway | undefined;
+  if (options.port !== undefined) {
+    gateway = await startGateway(
+      {
+        table: () => table,
+        vault,
+        ledger,
+        clientFor: (token) => {
+          const hash = hashToken(token);
+          const known = clients.get(hash);
+          if (known !== undefined) return known;
+          // A token created by another process (`switchboard token create` while serving): re-read once.
+          rebuild(settings.read());
+          return clients.get(hash);
+        },
+        adminToken,
+        services,
+        rendererDir: options.rendererDir,
+      },
+      options.host ?? '127.0.0.1',
+      options.port,
+    );
+  }
+
+  return {
+    services,
+    gateway: gateway && { url: gateway.url, host: gateway.host, port: gateway.port },
+    adminToken,
+    async close() {
+      unsubscribe();
+      await gateway?.close();
+      await ledger.close();
+      await closeTransport();
+    },
+  };
+}

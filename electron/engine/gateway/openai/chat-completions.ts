@@ -1,0 +1,104 @@
+// POST /v1/chat/completions: validates the body, routes it, and relays the upstream answer (the
+// fast path: OpenAI-shaped bytes pass through; usage is tapped on the way).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMeter } from '../../accounting';
+import { fromOpenAIUsage } from '../../canonical/usage';
+import { OpenAIStreamTap } from '../../providers/openai-chunks';
+import { dispatchJson, dispatchStream } from '../../router/dispatch';
+import { RoutingError } from '../../router/failures';
+import type { GatewayContext } from '../context';
+import { openAIStreamError, sendOpenAIError } from './errors';
+
+function validate(body: unknown): string | null {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
+  const b = body as Record<string, unknown>;
+  if (typeof b.model !== 'string' || !b.model) return '`model` must be a non-empty string';
+  if (!Array.isArray(b.messages) || b.messages.length === 0) return '`messages` must be a non-empty array';
+  if (b.stream !== undefined && typeof b.stream !== 'boolean') return '`stream` must be a boolean';
+  return null;
+}
+
+/** Aborts the upstream as soon as the client goes away before the answer is complete. */
+function abortOnClose(req: IncomingMessage, res: ServerResponse): AbortController {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller;
+}
+
+export async function handleChatCompletions(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
+  const invalid = validate(body);
+  if (invalid) return sendOpenAIError(res, 400, invalid);
+  const b = body as Record<string, unknown>;
+  let resolution;
+  try {
+    resolution = ctx.table().resolve(b.model as string);
+  } catch (error) {
+    const e = error as RoutingError;
+    return sendOpenAIError(res, e.status, e.message, e.type, e.code);
+  }
+  const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
+  const controller = abortOnClose(req, res);
+  const input = { body: b, targets: resolution.targets, vault: ctx.vault, signal: controller.signal };
+  if (b.stream === true) return relayStream(res, input, meter, (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
+  return relayJson(res, input, meter);
+}
+
+type Input = Parameters<typeof dispatchJson>[0];
+
+function failed(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal): void {
+  if (signal.aborted) {
+    meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
+    return;
+  }
+  const e = error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);
+  meter.finish({ status: 'error', httpStatus: e.status, attempts: e.attempts, errorMessage: e.message });
+  sendOpenAIError(res, e.status, e.message, e.type, e.code);
+}
+
+async function relayJson(res: ServerResponse, input: Input, meter: RequestMeter): Promise<void> {
+  let served;
+  try {
+    served = await dispatchJson(input);
+  } catch (error) {
+    return failed(res, meter, error, input.signal);
+  }
+  meter.firstToken();
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(served.text) });
+  res.end(served.text);
+  meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: fromOpenAIUsage(served.json.usage) });
+}
+
+async function relayStream(res: ServerResponse, input: Input, meter: RequestMeter, clientWantsUsage: boolean): Promise<void> {
+  let served;
+  try {
+    served = await dispatchStream(input);
+  } catch (error) {
+    return failed(res, meter, error, input.signal);
+  }
+  const tap = new OpenAIStreamTap();
+  const outcome = { target: served.target, attempts: served.attempts };
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  meter.firstToken();
+  const forward = (event: { data: string }) => {
+    const chunk = tap.read(event);
+    if (chunk.usageOnly && !clientWantsUsage) return;
+    res.write(`data: ${chunk.data}\n\n`);
+  };
+  try {
+    for (const event of served.head) forward(event);
+    for await (const event of served.rest) forward(event);
+    res.end();
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
+  } catch (error) {
+    if (input.signal.aborted) {
+      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage() });
+      return;
+    }
+    // After the first token a failure must reach the client as an error, never as a clean end.
+    const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
+    res.end(openAIStreamError(message));
+    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), errorMessage: message });
+  }
+}

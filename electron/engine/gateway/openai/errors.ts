@@ -1,0 +1,16 @@
+// OpenAI's error shape, `{ error: { message, type, param, code } }`, for every failure on /v1/*.
+import type { ServerResponse } from 'node:http';
+
+export function sendOpenAIError(res: ServerResponse, status: number, message: string, type = 'invalid_request_error', code: string | null = null): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const body = JSON.stringify({ error: { message, type, param: null, code } });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** The SSE event an OpenAI client sees when a stream fails after it started (the SDK raises it). */
+export const openAIStreamError = (message: string): string =>
+  `data: ${JSON.stringify({ error: { message, type: 'api_error', param: null, code: 'upstream_stream_error' } })}\n\n`;

@@ -1,0 +1,47 @@
+// Serves the built renderer at `/` in serve mode, with a strict Content Security Policy.
+import { readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+export const UI_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+export async function serveStatic(rendererDir: string | undefined, pathname: string, res: ServerResponse): Promise<void> {
+  if (!rendererDir) {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('The UI is not built (run `npm run build`).');
+    return;
+  }
+  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  const file = normalize(join(rendererDir, relative));
+  if (!file.startsWith(normalize(rendererDir) + sep)) {
+    res.writeHead(403).end();
+    return;
+  }
+  try {
+    const content = await readFile(file);
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': UI_CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': relative === 'index.html' ? 'no-store' : 'public, max-age=31536000, immutable',
+    });
+    res.end(content);
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  }
+}

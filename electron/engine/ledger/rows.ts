@@ -1,0 +1,72 @@
+// Maps RequestRecord to and from a `requests` row (snake_case columns, attempts as JSON text).
+import type { AttemptRecord, RequestRecord, RequestSource, RequestStatus } from './types';
+
+export const COLUMNS = [
+  'id', 'started_at', 'source', 'client', 'route', 'provider', 'model', 'status', 'http_status',
+  'error_message', 'attempts', 'input_tokens', 'output_tokens', 'cost_usd', 'ttft_ms', 'duration_ms',
+] as const;
+
+export const INSERT_SQL = `INSERT OR REPLACE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`;
+
+export type RequestRow = {
+  id: string;
+  started_at: number;
+  source: string;
+  client: string | null;
+  route: string | null;
+  provider: string | null;
+  model: string | null;
+  status: string;
+  http_status: number;
+  error_message: string | null;
+  attempts: string;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number | null;
+  ttft_ms: number | null;
+  duration_ms: number;
+};
+
+export function toRow(r: RequestRecord): RequestRow {
+  return {
+    id: r.id,
+    started_at: r.startedAt,
+    source: r.source,
+    client: r.client,
+    route: r.route,
+    provider: r.provider,
+    model: r.model,
+    status: r.status,
+    http_status: r.httpStatus,
+    error_message: r.errorMessage ?? null,
+    attempts: JSON.stringify(r.attempts),
+    input_tokens: r.inputTokens,
+    output_tokens: r.outputTokens,
+    // A NaN or Infinity cost is a pricing bug; store it as unknown rather than poison every SUM.
+    cost_usd: r.costUsd !== null && Number.isFinite(r.costUsd) ? r.costUsd : null,
+    ttft_ms: r.ttftMs,
+    duration_ms: r.durationMs,
+  };
+}
+
+export function fromRow(row: RequestRow): RequestRecord {
+  const record: RequestRecord = {
+    id: row.id,
+    startedAt: Number(row.started_at),
+    source: row.source as RequestSource,
+    client: row.client,
+    route: row.route,
+    provider: row.provider,
+    model: row.model,
+    status: row.status as RequestStatus,
+    httpStatus: Number(row.http_status),
+    attempts: JSON.parse(row.attempts) as AttemptRecord[],
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    costUsd: row.cost_usd === null ? null : Number(row.cost_usd),
+    ttftMs: row.ttft_ms === null ? null : Number(row.ttft_ms),
+    durationMs: Number(row.duration_ms),
+  };
+  if (row.error_message !== null) record.errorMessage = row.error_message;
+  return record;
+}

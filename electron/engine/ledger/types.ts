@@ -1,0 +1,48 @@
+// What the ledger records and answers: one row per client request, with every attempt it took.
+import type { SpendQuery, SpendSummary } from '../../../shared/types';
+
+export type RequestSource = 'port' | 'chat' | 'compare';
+export type RequestStatus = 'ok' | 'error' | 'cancelled';
+
+export interface AttemptRecord {
+  provider: string;
+  model: string;
+  keyLabel?: string;
+  /** Upstream HTTP status, or null when no response arrived (refused, reset, timeout). */
+  status: number | null;
+  errorClass?: string;
+  durationMs: number;
+}
+
+export interface RequestRecord {
+  id: string;
+  /** Epoch milliseconds when the client request arrived. */
+  startedAt: number;
+  source: RequestSource;
+  client: string | null;
+  route: string | null;
+  /** The target that served the request (the last attempt's), or null if none answered. */
+  provider: string | null;
+  model: string | null;
+  status: RequestStatus;
+  httpStatus: number;
+  errorMessage?: string;
+  attempts: AttemptRecord[];
+  inputTokens: number;
+  outputTokens: number;
+  /** USD; null when the price of the model is unknown (never recorded as 0). */
+  costUsd: number | null;
+  ttftMs: number | null;
+  durationMs: number;
+}
+
+export interface Ledger {
+  /** Queues a row; never blocks the caller. Rows are written in batches off the hot path. */
+  record(row: RequestRecord): void;
+  /** Writes every queued row now. */
+  flush(): Promise<void>;
+  spend(query: SpendQuery): SpendSummary;
+  /** The most recent rows, newest first (for request logs and tests). */
+  recent(limit: number): RequestRecord[];
+  close(): Promise<void>;
+}

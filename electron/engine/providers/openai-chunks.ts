@@ -1,0 +1,43 @@
+// Reads an OpenAI chat-completion stream event by event, tapping usage and text as it passes, so the
+// bytes can go on to the client unchanged while the ledger learns what they cost.
+import { fromOpenAIUsage, type Usage } from '../canonical/usage';
+import type { SseEvent } from './sse';
+
+export interface TappedChunk {
+  /** The event's data, to forward as it is. */
+  data: string;
+  done: boolean;
+  /** Set on the usage-only chunk (empty `choices`), which clients that did not ask for usage must not see. */
+  usageOnly: boolean;
+  /** Text (content or reasoning) this chunk adds. */
+  text: string;
+}
+
+export class OpenAIStreamTap {
+  usage: Usage | null = null;
+  /** Content chunks seen, an output-token estimate for streams that end without usage. */
+  chunksWithText = 0;
+
+  read(event: SseEvent): TappedChunk {
+    if (event.data === '[DONE]') return { data: event.data, done: true, usageOnly: false, text: '' };
+    // Parsing every chunk costs microseconds; it is what lets the ledger be exact.
+    const chunk = JSON.parse(event.data) as { choices?: Array<{ delta?: { content?: unknown; reasoning_content?: unknown } }>; usage?: unknown; error?: { message?: string } };
+    if (chunk.error) throw new Error(`upstream stream error: ${chunk.error.message ?? 'unknown'}`);
+    let usageOnly = false;
+    if (chunk.usage) {
+      this.usage = fromOpenAIUsage(chunk.usage);
+      usageOnly = !chunk.choices || chunk.choices.length === 0;
+    }
+    const delta = chunk.choices?.[0]?.delta;
+    const text = typeof delta?.content === 'string' ? delta.content : '';
+    if (text || delta?.reasoning_content) this.chunksWithText++;
+    return { data: event.data, done: false, usageOnly, text };
+  }
+
+  /** Usage as reported, or estimated from the chunks seen when the stream was cut short. */
+  finalUsage(): Usage | null {
+    if (this.usage) return this.usage;
+    if (this.chunksWithText === 0) return null;
+    return { inputTokens: 0, outputTokens: this.chunksWithText, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  }
+}

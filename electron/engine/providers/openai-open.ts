@@ -1,0 +1,68 @@
+// Opens an OpenAI-protocol chat completion upstream, streaming or not, and holds a stream back until
+// its first token so that a target failing before then can still be skipped.
+import { AttemptError, classifyStatus } from '../router/failures';
+import { buildChatCall, errorMessageFromBody, OPENAI_DEFAULT_BASE_URL } from './openai-compatible';
+import { readSse, type SseEvent } from './sse';
+import { sendUpstream } from './transport';
+import type { Attempt } from '../router/failover';
+
+export interface OpenedStream {
+  /** Events read while waiting for the first token; send these first. */
+  head: SseEvent[];
+  /** The rest of the upstream stream. */
+  rest: AsyncGenerator<SseEvent>;
+}
+
+export interface OpenedJson {
+  text: string;
+  json: Record<string, unknown>;
+}
+
+/** An event that carries something the client will show (or ends the reply). */
+function isFirstToken(event: SseEvent): boolean {
+  if (event.data === '[DONE]') return true;
+  const chunk = JSON.parse(event.data) as { choices?: Array<{ delta?: Record<string, unknown>; finish_reason?: unknown }>; usage?: unknown };
+  const choice = chunk.choices?.[0];
+  if (!choice) return Boolean(chunk.usage);
+  if (choice.finish_reason) return true;
+  const d = choice.delta ?? {};
+  return Boolean(d.content || d.tool_calls || d.reasoning_content || d.refusal || d.function_call);
+}
+
+function callFor(body: Record<string, unknown>, { target, key }: Attempt) {
+  return buildChatCall(body, { baseUrl: target.provider.baseUrl ?? OPENAI_DEFAULT_BASE_URL, model: target.model, apiKey: key.secret });
+}
+
+async function failure(status: number, text: string): Promise<never> {
+  throw new AttemptError(classifyStatus(status), errorMessageFromBody(text) ?? `upstream answered ${status}`, status);
+}
+
+export async function openOpenAIStream(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedStream> {
+  const res = await sendUpstream(callFor(body, attempt), attempt.signal);
+  if (res.status !== 200) return failure(res.status, await res.body.text().catch(() => ''));
+  const rest = readSse(res.body);
+  const head: SseEvent[] = [];
+  try {
+    for (;;) {
+      const next = await rest.next();
+      if (next.done) throw new AttemptError('malformed', 'upstream stream ended before the first token', 200);
+      head.push(next.value);
+      if (isFirstToken(next.value)) return { head, rest };
+    }
+  } catch (error) {
+    res.body.destroy();
+    if (error instanceof SyntaxError) throw new AttemptError('malformed', `upstream sent malformed stream data: ${error.message}`, 200);
+    throw error;
+  }
+}
+
+export async function openOpenAIJson(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedJson> {
+  const res = await sendUpstream(callFor(body, attempt), attempt.signal);
+  const text = await res.body.text();
+  if (res.status !== 200) return failure(res.status, text);
+  try {
+    return { text, json: JSON.parse(text) as Record<string, unknown> };
+  } catch {
+    throw new AttemptError('malformed', 'upstream sent a body that is not JSON', 200);
+  }
+}

@@ -1,0 +1,40 @@
+// Read-only services over the configuration: models, providers (keys masked) and routes.
+import type { ModelsService, ProvidersService, RoutesService } from '../../../shared/contract';
+import type { ModelChoice, ProviderInfo, RouteInfo } from '../../../shared/types';
+import type { RouteTable } from '../router/resolve';
+import { SUPPORTED_KINDS } from '../settings/config-schema';
+import type { Vault } from '../vault/types';
+
+export function createModelsService(table: () => RouteTable): ModelsService {
+  return {
+    async list(): Promise<ModelChoice[]> {
+      const t = table();
+      const routes: ModelChoice[] = t.routeList().map((r) => ({ id: r.name, kind: 'route', label: `${r.name} (route)` }));
+      const models: ModelChoice[] = t.providerList().flatMap((p) => p.models.map((m) => ({ id: `${p.id}/${m.id}`, kind: 'model' as const, label: `${p.id}/${m.id}` })));
+      return [...routes, ...models];
+    },
+  };
+}
+
+export function createProvidersService(table: () => RouteTable, vault: Vault): ProvidersService {
+  return {
+    async list(): Promise<ProviderInfo[]> {
+      return table().providerList().map((p) => ({
+        id: p.id,
+        kind: p.kind,
+        baseUrl: p.baseUrl,
+        supported: SUPPORTED_KINDS.has(p.kind),
+        models: p.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, price: m.price })),
+        keys: vault.describe(p.id, p.keys),
+      }));
+    },
+  };
+}
+
+export function createRoutesService(table: () => RouteTable): RoutesService {
+  return {
+    async list(): Promise<RouteInfo[]> {
+      return table().routeList().map((r) => ({ name: r.name, strategy: r.strategy, targets: r.targets.map((t) => ({ provider: t.provider, model: t.model })) }));
+    },
+  };
+}

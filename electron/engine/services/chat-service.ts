@@ -1,0 +1,80 @@
+// The chat screen's service: sends a conversation through the same router and ledger as the port,
+// and turns the upstream stream into the contract's ChatStreamEvents.
+import type { ChatService } from '../../../shared/contract';
+import type { ChatRequest, ChatStreamEvent } from '../../../shared/types';
+import { RequestMeter } from '../accounting';
+import { totalInputTokens } from '../canonical/usage';
+import type { Ledger } from '../ledger/types';
+import { OpenAIStreamTap } from '../providers/openai-chunks';
+import { dispatchStream } from '../router/dispatch';
+import { RoutingError } from '../router/failures';
+import type { RouteTable } from '../router/resolve';
+import type { Vault } from '../vault/types';
+
+function toOpenAIBody(request: ChatRequest): Record<string, unknown> {
+  if (!request || typeof request.model !== 'string' || !Array.isArray(request.messages) || request.messages.length === 0) {
+    throw new Error('a chat request needs a model and at least one message');
+  }
+  const body: Record<string, unknown> = { model: request.model, messages: request.messages, stream: true };
+  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  return body;
+}
+
+export function createChatService(deps: { table: () => RouteTable; vault: Vault; ledger: Ledger }): ChatService {
+  return {
+    async *stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+      const body = toOpenAIBody(request);
+      const abort = signal ?? new AbortController().signal;
+      let resolution;
+      try {
+        resolution = deps.table().resolve(request.model);
+      } catch (error) {
+        yield { type: 'error', message: (error as Error).message };
+        return;
+      }
+      const meter = new RequestMeter(deps.ledger, 'chat', null, resolution.route);
+      let served;
+      try {
+        served = await dispatchStream({ body, targets: resolution.targets, vault: deps.vault, signal: abort });
+      } catch (error) {
+        const e = error as RoutingError;
+        meter.finish({ status: abort.aborted ? 'cancelled' : 'error', httpStatus: e.status ?? 500, attempts: e.attempts ?? [], errorMessage: e.message });
+        if (!abort.aborted) yield { type: 'error', message: e.message };
+        return;
+      }
+      const tap = new OpenAIStreamTap();
+      const outcome = { target: served.target, attempts: served.attempts };
+      try {
+        for (const source of [served.head, served.rest]) {
+          for await (const event of source) {
+            const chunk = tap.read(event);
+            if (chunk.text) {
+              meter.firstToken();
+              yield { type: 'delta', text: chunk.text };
+            }
+          }
+        }
+      } catch (error) {
+        const cancelled = abort.aborted;
+        meter.finish({ status: cancelled ? 'cancelled' : 'error', httpStatus: cancelled ? 499 : 502, ...outcome, usage: tap.finalUsage(), errorMessage: (error as Error).message });
+        if (!cancelled) yield { type: 'error', message: `${served.target.provider.id} failed mid-stream: ${(error as Error).message}` };
+        return;
+      } finally {
+        // A consumer that stops iterating early (the user pressed Stop) lands here too.
+        if (abort.aborted) meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage() });
+      }
+      const row = meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
+      const usage = tap.finalUsage();
+      yield {
+        type: 'done',
+        provider: served.target.provider.id,
+        model: served.target.model,
+        usage: { inputTokens: usage ? totalInputTokens(usage) : 0, outputTokens: usage?.outputTokens ?? 0 },
+        costUsd: row?.costUsd ?? null,
+        ttftMs: meter.ttftMs,
+        attempts: served.attempts.length,
+      };
+    },
+  };
+}

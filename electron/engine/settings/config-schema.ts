@@ -1,0 +1,103 @@
+// Schema of the config JSON (`serve --config FILE`) and of the providers/routes kept in settings.
+// Errors name the offending field (e.g. `providers[0].baseUrl`), so a bad file is easy to fix.
+import { z } from 'zod';
+
+export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'anthropic', 'gemini', 'ollama', 'azure-openai'] as const;
+/** Kinds whose adapter exists today; others are accepted and answered with "not yet supported". */
+export const SUPPORTED_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compatible']);
+
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+const priceSchema = z.strictObject({
+  input: z.number().nonnegative().optional(),
+  output: z.number().nonnegative().optional(),
+  cacheRead: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+});
+
+const modelSchema = z.strictObject({
+  id: z.string().min(1),
+  contextWindow: z.number().int().positive().optional(),
+  price: priceSchema.optional(),
+});
+
+/** A key is either read from an environment variable at request time or kept in the OS keychain. */
+const keySchema = z.union([
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), label: z.string().min(1).optional() }),
+  z.strictObject({ keychain: z.literal(true), label: z.string().min(1).optional() }),
+]);
+
+export const providerSchema = z.strictObject({
+  id: z.string().regex(idPattern, 'letters, digits, ".", "_" or "-"'),
+  kind: z.enum(PROVIDER_KINDS),
+  baseUrl: z.url().optional(),
+  keys: z.array(keySchema).default([]),
+  models: z.array(modelSchema).default([]),
+});
+
+export const routeSchema = z.strictObject({
+  name: z.string().regex(idPattern, 'letters, digits, ".", "_" or "-"'),
+  strategy: z.enum(['fallback', 'weighted', 'lowest-latency', 'lowest-cost']).default('fallback'),
+  targets: z.array(z.strictObject({ provider: z.string().min(1), model: z.string().min(1), weight: z.number().positive().optional() })).min(1),
+});
+
+export const configSchema = z
+  .strictObject({
+    providers: z.array(providerSchema).default([]),
+    routes: z.array(routeSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const ids = new Set<string>();
+    config.providers.forEach((p, i) => {
+      if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['providers', i, 'id'], message: `duplicate provider id "${p.id}"` });
+      ids.add(p.id);
+      if ((p.kind === 'openai-compatible' || p.kind === 'azure-openai') && !p.baseUrl) {
+        ctx.addIssue({ code: 'custom', path: ['providers', i, 'baseUrl'], message: `a ${p.kind} provider needs a baseUrl` });
+      }
+    });
+    const names = new Set<string>();
+    config.routes.forEach((r, i) => {
+      if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `duplicate route name "${r.name}"` });
+      names.add(r.name);
+      if (r.name.includes('/')) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: 'a route name may not contain "/"' });
+    });
+  });
+
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;
+export type KeyConfig = z.infer<typeof keySchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string, readonly issues: string[]) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Formats a zod path like `providers[0].baseUrl`. */
+function formatPath(path: PropertyKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
+  return out || '(top level)';
+}
+
+/** Parses an already-decoded JSON value; throws ConfigError whose lines each name a field. */
+export function parseConfig(value: unknown, source = 'config'): Config {
+  const result = configSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  throw new ConfigError(`${source} is not valid:\n  ${issues.join('\n  ')}`, issues);
+}
+
+/** Parses config text (JSON); a syntax error is reported with the file name. */
+export function parseConfigText(text: string, source = 'config'): Config {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${source} is not valid JSON: ${(error as Error).message}`, []);
+  }
+  return parseConfig(value, source);
+}

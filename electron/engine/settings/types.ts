@@ -1,0 +1,28 @@
+// Shape of the persisted settings (conf, in the data dir). Client tokens are kept only as hashes.
+import type { ProviderConfig, RouteConfig } from './config-schema';
+
+export interface ClientTokenRecord {
+  name: string;
+  /** sha256 hex of the token; the token itself is shown once and never stored. */
+  hash: string;
+  /** First characters of the token, to tell tokens apart in lists (`sbt_ab12…`). */
+  prefix: string;
+  createdAt: string;
+}
+
+export interface SettingsData {
+  providers: ProviderConfig[];
+  routes: RouteConfig[];
+  tokens: ClientTokenRecord[];
+}
+
+export interface SettingsStore {
+  read(): SettingsData;
+  /** Replaces providers and routes (e.g. from `--config`), atomically. */
+  seed(config: { providers: ProviderConfig[]; routes: RouteConfig[] }): void;
+  addToken(record: ClientTokenRecord): void;
+  removeToken(name: string): boolean;
+  /** Called with fresh data after every write (including writes by another process, when detectable). */
+  onChange(listener: (data: SettingsData) => void): () => void;
+  readonly path: string;
+}

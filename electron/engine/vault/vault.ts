@@ -1,0 +1,145 @@
+// The vault: resolves a provider's keys at request time (env vars, OS keychain) and describes them masked.
+// Keychain reads are cached in memory because each one is a D-Bus round trip; env vars are read live.
+import type { KeyInfo } from '../../../shared/types';
+import type { KeyConfig } from '../settings/config-schema';
+import { KeychainUnavailableError, openKeychain, type Keychain } from './keychain';
+import { mask } from './mask';
+import type { ResolvedKey, Vault } from './types';
+
+export interface VaultOptions {
+  keychain?: Keychain;
+  env?: NodeJS.ProcessEnv;
+  /** Clock for cache expiry (tests). */
+  now?: () => number;
+}
+
+export const DEFAULT_LABEL = 'default';
+
+// A key set or deleted by another process (`switchboard key set` while the app runs) shows up
+// within these times; our own writes update the cache at once.
+const FOUND_TTL_MS = 60_000;
+const MISSING_TTL_MS = 5_000;
+
+const providerIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+type CacheEntry = { at: number; secret: string | null } | { at: number; error: KeychainUnavailableError };
+
+/** The keychain account of a key: `<providerId>/<label>`. Provider ids cannot contain '/', so this is unambiguous. */
+export function keychainAccount(providerId: string, label: string = DEFAULT_LABEL): string {
+  return `${providerId}/${label}`;
+}
+
+export function createVault(options: VaultOptions = {}): Vault {
+  const keychain = options.keychain ?? openKeychain();
+  const env = options.env ?? process.env;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, CacheEntry>();
+
+  /** Cached keychain read; throws KeychainUnavailableError (also cached briefly, so a dead D-Bus is not retried per request). */
+  function readKeychain(account: string): string | null {
+    const hit = cache.get(account);
+    if (hit) {
+      const ttl = 'error' in hit || hit.secret === null ? MISSING_TTL_MS : FOUND_TTL_MS;
+      if (now() - hit.at < ttl) {
+        if ('error' in hit) throw hit.error;
+        return hit.secret;
+      }
+    }
+    try {
+      const secret = keychain.get(account) || null;
+      cache.set(account, { at: now(), secret });
+      return secret;
+    } catch (error) {
+      if (error instanceof KeychainUnavailableError) cache.set(account, { at: now(), error });
+      throw error;
+    }
+  }
+
+  /** Like readKeychain, but an unreachable keychain reads as "no key" (for optional lookups and descriptions). */
+  function tryReadKeychain(account: string): string | null {
+    try {
+      return readKeychain(account);
+    } catch (error) {
+      if (error instanceof KeychainUnavailableError) return null;
+      throw error;
+    }
+  }
+
+  function readEnv(name: string): string | null {
+    // Trimmed: `export KEY=$(cat file)` and .env files easily leave a stray newline or space.
+    return env[name]?.trim() || null;
+  }
+
+  function checkIds(providerId: string, label: string): void {
+    if (!providerIdPattern.test(providerId)) throw new Error(`invalid provider id "${providerId}": use letters, digits, ".", "_" or "-"`);
+    if (label.length === 0) throw new Error('a key label may not be empty');
+  }
+
+  return {
+    keysFor(providerId: string, keys: KeyConfig[]): ResolvedKey[] {
+      // A provider that lists no keys may still have one stored by `switchboard key set`; keyless
+      // providers (a local Ollama) must keep working without a keychain, hence the lenient read.
+      if (keys.length === 0) {
+        const secret = tryReadKeychain(keychainAccount(providerId));
+        return secret ? [{ label: DEFAULT_LABEL, secret }] : [];
+      }
+      const resolved: ResolvedKey[] = [];
+      let unavailable: KeychainUnavailableError | undefined;
+      for (const key of keys) {
+        if ('env' in key) {
+          const secret = readEnv(key.env);
+          if (secret) resolved.push({ label: key.label ?? key.env, secret });
+          continue;
+        }
+        const label = key.label ?? DEFAULT_LABEL;
+        try {
+          const secret = readKeychain(keychainAccount(providerId, label));
+          if (secret) resolved.push({ label, secret });
+        } catch (error) {
+          if (!(error instanceof KeychainUnavailableError)) throw error;
+          unavailable = error;
+        }
+      }
+      // With the keychain down, serve with whatever env keys remain; only when none are left does the
+      // caller need the keychain's explanation.
+      if (resolved.length === 0 && unavailable) throw unavailable;
+      return resolved;
+    },
+
+    setKeychainKey(providerId: string, label: string, secret: string): void {
+      checkIds(providerId, label);
+      if (secret.trim().length === 0) throw new Error('refusing to store an empty key');
+      const account = keychainAccount(providerId, label);
+      keychain.set(account, secret);
+      cache.set(account, { at: now(), secret });
+    },
+
+    deleteKeychainKey(providerId: string, label: string): boolean {
+      checkIds(providerId, label);
+      const account = keychainAccount(providerId, label);
+      const deleted = keychain.delete(account);
+      cache.set(account, { at: now(), secret: null });
+      return deleted;
+    },
+
+    describe(providerId: string, keys: KeyConfig[]): KeyInfo[] {
+      if (keys.length === 0) {
+        const secret = tryReadKeychain(keychainAccount(providerId));
+        return secret ? [{ label: DEFAULT_LABEL, source: 'keychain', present: true, masked: mask(secret) }] : [];
+      }
+      return keys.map((key): KeyInfo => {
+        if ('env' in key) {
+          const secret = readEnv(key.env);
+          const info: KeyInfo = { label: key.label ?? key.env, source: 'env', envName: key.env, present: secret !== null };
+          if (secret) info.masked = mask(secret);
+          return info;
+        }
+        const label = key.label ?? DEFAULT_LABEL;
+        const secret = tryReadKeychain(keychainAccount(providerId, label));
+        const info: KeyInfo = { label, source: 'keychain', present: secret !== null };
+        if (secret) info.masked = mask(secret);
+        return info;
+      });
+    },
+  };
+}

@@ -1,0 +1,15 @@
+// Renderer entry: builds the client for whichever transport this page has and mounts the app.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { createDefaultClient } from './bridge/client';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <App client={createDefaultClient()} />
+  </StrictMode>,
+);

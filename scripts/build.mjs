@@ -1,0 +1,26 @@
+// Builds everything that runs outside Vite's dev server: the CLI/engine, the Electron main and
+// preload scripts (plain JS via esbuild, dependencies left external) and the renderer (Vite).
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+await build({ ...common, entryPoints: ['electron/cli.ts'], outfile: 'dist/cli.js', format: 'esm' });
+if (existsSync('electron/main.ts')) {
+  await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', external: ['electron'] });
+}
+if (existsSync('electron/preload.ts')) {
+  // A sandboxed preload must be CommonJS.
+  await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] });
+}
+if (existsSync('vite.config.ts') && !process.argv.includes('--no-renderer')) {
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+}

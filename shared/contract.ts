@@ -1,0 +1,98 @@
+// The app-service contract: what the renderer may ask of the engine, whatever the transport
+// (Electron IPC on the desktop, HTTP under `switchboard serve`). The allowlists below are the
+// only calls a transport will forward; anything else is refused.
+import type {
+  ChatRequest,
+  ChatStreamEvent,
+  ModelChoice,
+  ProviderInfo,
+  RouteInfo,
+  SpendQuery,
+  SpendSummary,
+} from './types';
+
+export interface ModelsService {
+  /** Route names first, then every `provider/model` id. */
+  list(): Promise<ModelChoice[]>;
+}
+
+export interface ProvidersService {
+  list(): Promise<ProviderInfo[]>;
+}
+
+export interface RoutesService {
+  list(): Promise<RouteInfo[]>;
+}
+
+export interface ChatService {
+  /** Streams one reply. Ends after exactly one `done` or `error` event. */
+  stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ChatStreamEvent>;
+}
+
+export interface SpendService {
+  summary(query: SpendQuery): Promise<SpendSummary>;
+}
+
+export interface AppContract {
+  models: ModelsService;
+  providers: ProvidersService;
+  routes: RoutesService;
+  chat: ChatService;
+  spend: SpendService;
+}
+
+export type ServiceName = keyof AppContract;
+
+/** Request/response calls a transport may forward: service -> method names. */
+export const RPC_METHODS = {
+  models: ['list'],
+  providers: ['list'],
+  routes: ['list'],
+  spend: ['summary'],
+} as const satisfies Partial<Record<ServiceName, readonly string[]>>;
+
+/** Streaming calls a transport may forward: service -> method names. */
+export const STREAM_METHODS = {
+  chat: ['stream'],
+} as const satisfies Partial<Record<ServiceName, readonly string[]>>;
+
+export function isRpcMethod(service: string, method: string): boolean {
+  const methods = (RPC_METHODS as Record<string, readonly string[]>)[service];
+  return methods !== undefined && methods.includes(method);
+}
+
+export function isStreamMethod(service: string, method: string): boolean {
+  const methods = (STREAM_METHODS as Record<string, readonly string[]>)[service];
+  return methods !== undefined && methods.includes(method);
+}
+
+/**
+ * Wire shape shared by both transports.
+ * HTTP (serve): `POST /app/rpc` with body RpcCall -> 200 `{ result }` or 4xx/5xx `{ error: { message } }`;
+ * `POST /app/stream` with body RpcCall -> `text/event-stream`, one `data: <json event>` per event.
+ * Both need `Authorization: Bearer <admin token>`.
+ * IPC (desktop): channel `app:rpc` (invoke, RpcCall -> RpcReply); channel `app:stream` (invoke with
+ * RpcCall & { streamId }) then events on `app:stream-event` as { streamId, event } or { streamId, end: true };
+ * `app:stream-cancel` with { streamId } aborts.
+ */
+export interface RpcCall {
+  service: string;
+  method: string;
+  params: unknown[];
+}
+
+export type RpcReply = { result: unknown } | { error: { message: string } };
+
+export const IPC_CHANNELS = {
+  rpc: 'app:rpc',
+  stream: 'app:stream',
+  streamEvent: 'app:stream-event',
+  streamCancel: 'app:stream-cancel',
+} as const;
+
+/** What the preload script exposes as `window.switchboard` (desktop only). */
+export interface PreloadBridge {
+  rpc(call: RpcCall): Promise<RpcReply>;
+  /** Starts a stream; returns a function that cancels it. `onEnd` runs once, after the last event. */
+  stream(call: RpcCall, onEvent: (event: unknown) => void, onEnd: (error?: string) => void): () => void;
+}

@@ -1,0 +1,103 @@
+// The chat screen end to end: the real engine under `serve`, a fake OpenAI-compatible upstream,
+// and the built UI in Chromium. Sends a message, watches the reply stream in, checks the meta line.
+import { mkdir } from 'node:fs/promises';
+import { expect, test } from '@playwright/test';
+import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
+import { startServe, type ServeHandle } from './helpers/serve';
+
+const REPLY = 'Routing works: this reply came through Switchboard in several pieces.';
+
+let fake: OpenAIFake;
+let serve: ServeHandle;
+
+test.beforeAll(async () => {
+  fake = await startOpenAIFake({ reply: REPLY, chunks: 6, apiKey: 'sk-e2e-test-key' });
+  serve = await startServe({
+    env: { ACME_KEY: 'sk-e2e-test-key' },
+    config: {
+      providers: [
+        {
+          id: 'acme',
+          kind: 'openai-compatible',
+          baseUrl: fake.url,
+          keys: [{ env: 'ACME_KEY' }],
+          models: [{ id: 'm1', contextWindow: 128000, price: { input: 1.0, output: 2.0 } }],
+        },
+      ],
+      routes: [{ name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }] }],
+    },
+  });
+});
+
+test.afterAll(async () => {
+  await serve?.stop();
+  await fake?.close();
+});
+
+test('streams a reply and shows what it cost', async ({ page }, testInfo) => {
+  // Slow the fake down so the reply is visibly still streaming for a moment.
+  fake.fault({ chunkDelayMs: 60 });
+  await page.goto(serve.uiUrl);
+
+  // The token leaves the address bar as soon as the app has read it.
+  await expect.poll(() => page.url()).not.toContain('token=');
+
+  const picker = page.getByLabel('Model');
+  await expect(picker.locator('option[value="default"]')).toHaveCount(1);
+  await picker.selectOption('default');
+
+  const input = page.getByRole('textbox', { name: 'Message' });
+  await input.fill('Say hello in one sentence.');
+  await input.press('Enter');
+
+  await expect(page.getByTestId('user-message')).toHaveText('Say hello in one sentence.');
+  const reply = page.getByTestId('assistant-message').last();
+  // While streaming the Send button turns into Stop.
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect(reply.locator('.message-text')).toHaveText(REPLY);
+
+  const meta = reply.getByTestId('reply-meta');
+  await expect(meta).toContainText('acme/m1');
+  await expect(meta).toContainText(/\d+ in \/ \d+ out tokens/);
+  await expect(meta).toContainText(/\$\d+\.\d+/);
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+
+  // The engine forwarded the conversation upstream with the key from the environment.
+  const upstream = fake.requests.filter((r) => r.path.endsWith('/chat/completions'));
+  expect(upstream).toHaveLength(1);
+  expect(upstream[0]?.body.messages).toEqual([{ role: 'user', content: 'Say hello in one sentence.' }]);
+
+  await mkdir('test-results/screens', { recursive: true });
+  const shot = await page.screenshot({ path: 'test-results/screens/chat.png' });
+  await testInfo.attach('chat', { body: shot, contentType: 'image/png' });
+});
+
+test('stop cuts a streaming reply short', async ({ page }) => {
+  fake.fault({ chunkDelayMs: 400 });
+  await page.goto(serve.uiUrl);
+  await expect(page.getByLabel('Model').locator('option[value="default"]')).toHaveCount(1);
+
+  const input = page.getByRole('textbox', { name: 'Message' });
+  await input.fill('Tell me a long story.');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const reply = page.getByTestId('assistant-message').last();
+  await expect(reply.locator('.message-text')).not.toBeEmpty();
+  await page.getByRole('button', { name: 'Stop' }).click();
+
+  await expect(reply).toContainText('Stopped.');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await expect(reply.getByTestId('reply-meta')).toHaveCount(0);
+});
+
+test('an upstream failure shows inline', async ({ page }) => {
+  fake.fault({ status: 400 });
+  await page.goto(serve.uiUrl);
+  await expect(page.getByLabel('Model').locator('option[value="default"]')).toHaveCount(1);
+
+  const input = page.getByRole('textbox', { name: 'Message' });
+  await input.fill('This one fails.');
+  await input.press('Enter');
+  await expect(page.getByTestId('assistant-message').last().getByRole('alert')).toBeVisible();
+  await expect(input).toBeEnabled();
+  fake.fault(null);
+});

@@ -1,0 +1,196 @@
+// A fake OpenAI-compatible upstream speaking the documented Chat Completions wire format:
+// JSON bodies, SSE chunks (`data: {...}\n\n` ending in `data: [DONE]`), the usage chunk sent when
+// `stream_options.include_usage` is set, OpenAI error bodies, and fault knobs for failover tests.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface FakeFault {
+  /** Answer every request with this HTTP status and an OpenAI error body. */
+  status?: number;
+  /** Retry-After header to send with `status`. */
+  retryAfter?: string;
+  /** Delay before sending headers. */
+  delayMs?: number;
+  /** Delay between stream chunks. */
+  chunkDelayMs?: number;
+  /** Destroy the connection after this many content chunks (streaming only). */
+  afterChunks?: number;
+  /** Send one malformed SSE data line before the content. */
+  malformed?: boolean;
+}
+
+export interface FakeRequest {
+  path: string;
+  method: string;
+  body: any;
+  headers: Record<string, string>;
+}
+
+export interface FakeOptions {
+  /** The text every completion answers with. */
+  reply?: string;
+  /** How many stream chunks the reply is split into. */
+  chunks?: number;
+  /** The API key the fake accepts (`Authorization: Bearer <key>`); omit to accept any. */
+  apiKey?: string;
+  /** Model ids listed by GET /v1/models. */
+  models?: string[];
+  /** Cached prompt tokens to report in usage.prompt_tokens_details (counted inside prompt_tokens). */
+  cachedTokens?: number;
+}
+
+export interface OpenAIFake {
+  /** Base URL including `/v1`, as a provider's baseUrl. */
+  url: string;
+  requests: FakeRequest[];
+  /** Connections currently open to the fake. */
+  openConnections(): number;
+  fault(f: FakeFault | null): void;
+  close(): Promise<void>;
+}
+
+const errorTypes: Record<number, { type: string; code: string | null; message: string }> = {
+  400: { type: 'invalid_request_error', code: null, message: 'Invalid request.' },
+  401: { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided.' },
+  404: { type: 'invalid_request_error', code: 'model_not_found', message: 'The model does not exist.' },
+  429: { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests.' },
+  500: { type: 'server_error', code: null, message: 'The server had an error while processing your request.' },
+  503: { type: 'server_error', code: null, message: 'The engine is currently overloaded, please try again later.' },
+};
+
+/** Rough prompt token count: the fake only needs it to be deterministic. */
+function countPromptTokens(body: any): number {
+  const messages: Array<{ content?: unknown }> = Array.isArray(body?.messages) ? body.messages : [];
+  let words = 0;
+  for (const m of messages) words += typeof m.content === 'string' ? m.content.split(/\s+/).filter(Boolean).length : 1;
+  return words + 3 * messages.length;
+}
+
+function splitReply(reply: string, chunks: number): string[] {
+  const size = Math.max(1, Math.ceil(reply.length / chunks));
+  const parts: string[] = [];
+  for (let i = 0; i < reply.length; i += size) parts.push(reply.slice(i, i + size));
+  return parts;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAIFake> {
+  const reply = options.reply ?? 'Hello from the fake upstream. It streams in pieces.';
+  const chunkCount = options.chunks ?? 5;
+  const models = options.models ?? ['m1'];
+  const requests: FakeRequest[] = [];
+  const sockets = new Set<Socket>();
+  let fault: FakeFault | null = null;
+
+  const sendError = (res: ServerResponse, status: number, extraHeaders: Record<string, string> = {}) => {
+    const info = errorTypes[status] ?? { type: 'server_error', code: null, message: `Error ${status}` };
+    res.writeHead(status, { 'content-type': 'application/json', ...extraHeaders });
+    res.end(JSON.stringify({ error: { message: info.message, type: info.type, param: null, code: info.code } }));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    let body: any = null;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return sendError(res, 400);
+      }
+    }
+    requests.push({ path: req.url ?? '', method: req.method ?? '', body, headers: req.headers as Record<string, string> });
+    const f = fault;
+    if (f?.delayMs) await sleep(f.delayMs);
+    if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) return sendError(res, 401);
+    if (f?.status) return sendError(res, f.status, f.retryAfter ? { 'retry-after': f.retryAfter } : {});
+
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }));
+    }
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return sendError(res, 404);
+    if (!models.includes(body?.model)) return sendError(res, 404);
+
+    const id = `chatcmpl-fake${requests.length}`;
+    const created = Math.floor(Date.now() / 1000);
+    const promptTokens = countPromptTokens(body);
+    const parts = splitReply(reply, chunkCount);
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: parts.length,
+      total_tokens: promptTokens + parts.length,
+      prompt_tokens_details: { cached_tokens: options.cachedTokens ?? 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    };
+
+    if (!body.stream) {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': id });
+      return res.end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created,
+          model: body.model,
+          system_fingerprint: 'fp_fake',
+          choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+          usage,
+          service_tier: 'default',
+        }),
+      );
+    }
+
+    const includeUsage = body.stream_options?.include_usage === true;
+    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_fake', choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]));
+    if (f?.malformed) res.write('data: {"id": "broken", "choices": [\n\n');
+    for (let i = 0; i < parts.length; i++) {
+      if (f?.afterChunks !== undefined && i >= f.afterChunks) {
+        // Let what was written reach the client first, then reset the connection mid-body.
+        await new Promise<void>((resolve) => res.write('', () => resolve()));
+        await sleep(10);
+        res.socket?.destroy();
+        return;
+      }
+      if (f?.chunkDelayMs) await sleep(f.chunkDelayMs);
+      if (res.destroyed) return;
+      res.write(chunk([{ index: 0, delta: { content: parts[i] }, logprobs: null, finish_reason: null }]));
+    }
+    res.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]));
+    if (includeUsage) res.write(chunk([], { usage }));
+    res.end('data: [DONE]\n\n');
+  };
+
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => (raw += d));
+    req.on('end', () => {
+      handle(req, res, raw).catch((error) => {
+        if (!res.headersSent) sendError(res, 500);
+        else res.destroy(error as Error);
+      });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    openConnections: () => sockets.size,
+    fault: (f) => {
+      fault = f;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

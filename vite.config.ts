@@ -1,0 +1,25 @@
+// Vite builds the renderer (renderer/ -> dist/renderer/) with relative asset URLs, so the same
+// bundle loads from file:// in Electron and from `/` under `switchboard serve`.
+import react from '@vitejs/plugin-react';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: 'renderer',
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+  },
+  server: {
+    // `npm run serve` in one terminal, `SWITCHBOARD_URL=http://127.0.0.1:PORT npx vite` in another:
+    // the dev UI talks to the real engine. Add `?token=...` from serve's output to the dev URL.
+    proxy: process.env.SWITCHBOARD_URL ? { '/app': process.env.SWITCHBOARD_URL } : undefined,
+  },
+  // Vitest reads this file too: run tests over the whole repo, not just renderer/, and leave the
+  // Playwright specs to Playwright.
+  test: {
+    root: '.',
+    exclude: [...configDefaults.exclude, 'test/e2e/**', 'dist/**'],
+  },
+});
