@@ -1,7 +1,7 @@
 // Vite builds the renderer (renderer/ -> dist/renderer/) with relative asset URLs, so the same
 // bundle loads from file:// in Electron and from `/` under `switchboard serve`.
 import react from '@vitejs/plugin-react';
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vite';
 
 export default defineConfig({
   root: 'renderer',
@@ -16,10 +16,5 @@ export default defineConfig({
     // the dev UI talks to the real engine. Add `?token=...` from serve's output to the dev URL.
     proxy: process.env.SWITCHBOARD_URL ? { '/app': process.env.SWITCHBOARD_URL } : undefined,
   },
-  // Vitest reads this file too: run tests over the whole repo, not just renderer/, and leave the
-  // Playwright specs to Playwright.
-  test: {
-    root: '.',
-    exclude: [...configDefaults.exclude, 'test/e2e/**', 'dist/**'],
-  },
+  // Tests are configured in vitest.config.ts.
 });

@@ -1,5 +1,7 @@
 // `switchboard key set PROVIDER_ID [--label L]` (key from stdin) and `key delete PROVIDER_ID [--label L]`.
 // Keys go to the OS keychain only; output shows the masked form (`sk-…abcd`), never the key.
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KeychainUnavailableError } from '../engine/vault/keychain';
 import { mask } from '../engine/vault/mask';
@@ -79,6 +81,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
  * settings already list other keys, since the key would otherwise sit unused without a word.
  */
 function unusedKeyHint(dataDir: string, providerId: string, label: string): string | undefined {
+  // Only look at existing settings: `key set` before any setup must not create files in the data dir.
+  if (!fs.existsSync(path.join(dataDir, 'settings.json'))) return undefined;
   let keys;
   try {
     const settings = openSettings(dataDir);

@@ -92,6 +92,6 @@ function formatTable(s: SpendSummary, by: SpendGroupBy | undefined, since: strin
 }
 
 function formatUsd(usd: number): string {
-  // Sub-cent amounts are common for small models; show them rather than "$0.00".
-  return usd !== 0 && Math.abs(usd) < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  // Four decimals everywhere: sub-cent amounts are common for small models, and one format keeps columns even.
+  return `$${usd.toFixed(4)}`;
 }

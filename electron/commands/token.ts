@@ -10,12 +10,19 @@ const USAGE = `usage: switchboard token create NAME   mint a token for a client 
        switchboard token revoke NAME   stop accepting a token`;
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args,
-    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-    strict: true,
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    io.stderr(`switchboard token: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
   const [action, name, ...extra] = positionals;
   if (values.help) {
     io.stdout(USAGE);

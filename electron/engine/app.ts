@@ -64,14 +64,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         table: () => table,
         vault,
         ledger,
-        clientFor: (token) => {
-          const hash = hashToken(token);
-          const known = clients.get(hash);
-          if (known !== undefined) return known;
-          // A token created by another process (`switchboard token create` while serving): re-read once.
-          rebuild(settings.read());
-          return clients.get(hash);
-        },
+        // Tokens created by another process (`switchboard token create` while serving) arrive through onChange.
+        clientFor: (token) => clients.get(hashToken(token)),
         adminToken,
         services,
         rendererDir: options.rendererDir,

@@ -46,11 +46,21 @@ test('streams a reply and shows what it cost', async ({ page }, testInfo) => {
   await expect(picker.locator('option[value="default"]')).toHaveCount(1);
   await picker.selectOption('default');
 
+  // Record every text the reply shows, to prove it grows delta by delta rather than appearing at once.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { replyTexts: string[] }).replyTexts = seen;
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="assistant-message"] .message-text')?.textContent ?? '';
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+
   const input = page.getByRole('textbox', { name: 'Message' });
   await input.fill('Say hello in one sentence.');
   await input.press('Enter');
 
-  await expect(page.getByTestId('user-message')).toHaveText('Say hello in one sentence.');
+  await expect(page.getByTestId('user-message').locator('.message-text')).toHaveText('Say hello in one sentence.');
   const reply = page.getByTestId('assistant-message').last();
   // While streaming the Send button turns into Stop.
   await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
@@ -62,14 +72,22 @@ test('streams a reply and shows what it cost', async ({ page }, testInfo) => {
   await expect(meta).toContainText(/\$\d+\.\d+/);
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
 
+  const texts = await page.evaluate(() => (window as unknown as { replyTexts: string[] }).replyTexts);
+  const partials = texts.filter((t) => t.length < REPLY.length);
+  expect(partials.length, `intermediate texts: ${JSON.stringify(texts)}`).toBeGreaterThanOrEqual(2);
+  for (const t of partials) expect(REPLY.startsWith(t)).toBe(true);
+
   // The engine forwarded the conversation upstream with the key from the environment.
   const upstream = fake.requests.filter((r) => r.path.endsWith('/chat/completions'));
   expect(upstream).toHaveLength(1);
   expect(upstream[0]?.body.messages).toEqual([{ role: 'user', content: 'Say hello in one sentence.' }]);
 
   await mkdir('test-results/screens', { recursive: true });
-  const shot = await page.screenshot({ path: 'test-results/screens/chat.png' });
+  const shot = await page.screenshot({ path: 'test-results/screens/chat.png', animations: 'disabled' });
   await testInfo.attach('chat', { body: shot, contentType: 'image/png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await page.screenshot({ path: 'test-results/screens/chat-dark.png', animations: 'disabled' });
+  await testInfo.attach('chat-dark', { body: dark, contentType: 'image/png' });
 });
 
 test('stop cuts a streaming reply short', async ({ page }) => {
@@ -85,6 +103,7 @@ test('stop cuts a streaming reply short', async ({ page }) => {
   await page.getByRole('button', { name: 'Stop' }).click();
 
   await expect(reply).toContainText('Stopped.');
+  await expect(reply.locator('.message-text')).not.toHaveText(REPLY);
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
   await expect(reply.getByTestId('reply-meta')).toHaveCount(0);
 });
@@ -95,9 +114,29 @@ test('an upstream failure shows inline', async ({ page }) => {
   await expect(page.getByLabel('Model').locator('option[value="default"]')).toHaveCount(1);
 
   const input = page.getByRole('textbox', { name: 'Message' });
-  await input.fill('This one fails.');
+  await input.fill('This one');
+  // Shift+Enter is a new line, not a send.
+  await input.press('Shift+Enter');
+  await input.pressSequentially('fails.');
+  await expect(input).toHaveValue('This one\nfails.');
+  await expect(page.getByTestId('user-message')).toHaveCount(0);
   await input.press('Enter');
   await expect(page.getByTestId('assistant-message').last().getByRole('alert')).toBeVisible();
-  await expect(input).toBeEnabled();
+  await expect(page.getByTestId('user-message').locator('.message-text')).toHaveText('This one\nfails.');
+  await expect(input).toBeFocused();
+  fake.fault(null);
+});
+
+test('Escape stops a streaming reply from the keyboard', async ({ page }) => {
+  fake.fault({ chunkDelayMs: 400 });
+  await page.goto(serve.uiUrl);
+  await expect(page.getByLabel('Model').locator('option[value="default"]')).toHaveCount(1);
+
+  const input = page.getByRole('textbox', { name: 'Message' });
+  await input.fill('Another long one.');
+  await input.press('Enter');
+  await expect(page.getByTestId('assistant-message').last().locator('.message-text')).not.toBeEmpty();
+  await input.press('Escape');
+  await expect(page.getByTestId('assistant-message').last()).toContainText('Stopped.');
   fake.fault(null);
 });

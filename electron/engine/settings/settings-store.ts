@@ -106,8 +106,9 @@ export function openSettings(dataDir: string): OpenSettings {
     read,
 
     seed(config: { providers: ProviderConfig[]; routes: RouteConfig[] }): void {
-      // One set() with both keys: one atomic write, so no reader sees new providers with old routes.
-      conf.set({ providers: config.providers, routes: config.routes });
+      // One store write with both keys (what conf.set does inside): one atomic file replace, so no
+      // reader sees new providers with old routes. Tokens and any other keys are kept as they are.
+      conf.store = { ...conf.store, providers: config.providers, routes: config.routes };
       notify();
     },
 

@@ -1,0 +1,111 @@
+// `switchboard spend` against a real ledger in a temp data dir.
+import { afterEach, describe, expect, it } from 'vitest';
+import { openLedger } from '../engine/ledger/ledger';
+import type { RequestRecord } from '../engine/ledger/types';
+import { run } from './spend';
+import { captureIO, type CapturedIO } from './test-io.test-util';
+
+const ios: CapturedIO[] = [];
+afterEach(() => {
+  for (const i of ios.splice(0)) i.cleanup();
+});
+
+let seq = 0;
+function row(overrides: Partial<RequestRecord>): RequestRecord {
+  seq += 1;
+  return {
+    id: `r${seq}`,
+    startedAt: Date.now(),
+    source: 'port',
+    client: 'cursor',
+    route: null,
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    status: 'ok',
+    httpStatus: 200,
+    attempts: [],
+    inputTokens: 1000,
+    outputTokens: 200,
+    costUsd: 0.0015,
+    ttftMs: 100,
+    durationMs: 300,
+    ...overrides,
+  };
+}
+
+/** A data dir whose ledger holds a few requests: two models, one with an unknown price, one old. */
+async function seededIO(): Promise<CapturedIO> {
+  const io = captureIO();
+  ios.push(io);
+  const ledger = openLedger(io.dataDir);
+  ledger.record(row({}));
+  ledger.record(row({ model: 'gpt-4o', inputTokens: 2000, outputTokens: 500, costUsd: 0.01 }));
+  ledger.record(row({ provider: 'local', model: 'llama3', client: null, costUsd: null }));
+  ledger.record(row({ startedAt: Date.now() - 30 * 86_400_000, costUsd: 5 }));
+  await ledger.close();
+  return io;
+}
+
+function again(io: CapturedIO): CapturedIO {
+  const next = captureIO({ dataDir: io.dataDir });
+  return next;
+}
+
+describe('switchboard spend', () => {
+  it('prints exactly the documented JSON, with no groups unless --by', async () => {
+    const io = await seededIO();
+    expect(await run(['--since', '7d', '--json'], io)).toBe(0);
+    const parsed = JSON.parse(io.stdoutText());
+    expect(Object.keys(parsed)).toEqual(['requests', 'inputTokens', 'outputTokens', 'costUsd', 'groups']);
+    expect(parsed).toEqual({ requests: 3, inputTokens: 4000, outputTokens: 900, costUsd: 0.0115, groups: [] });
+  });
+
+  it('groups by model in JSON, unknown prices counting as nothing rather than zero-cost rows', async () => {
+    const io = await seededIO();
+    const next = again(io);
+    expect(await run(['--since', '7d', '--by', 'model', '--json', '--data-dir', io.dataDir], next)).toBe(0);
+    const parsed = JSON.parse(next.stdoutText());
+    expect(parsed.groups).toEqual([
+      { key: 'openai/gpt-4o', requests: 1, inputTokens: 2000, outputTokens: 500, costUsd: 0.01 },
+      { key: 'openai/gpt-4o-mini', requests: 1, inputTokens: 1000, outputTokens: 200, costUsd: 0.0015 },
+      { key: 'local/llama3', requests: 1, inputTokens: 1000, outputTokens: 200, costUsd: 0 },
+    ]);
+    for (const group of parsed.groups) expect(Object.keys(group)).toEqual(['key', 'requests', 'inputTokens', 'outputTokens', 'costUsd']);
+  });
+
+  it('prints an aligned table with a total row', async () => {
+    const io = await seededIO();
+    expect(await run(['--by', 'client'], io)).toBe(0);
+    const lines = io.stdoutText().split('\n');
+    expect(lines[0]).toMatch(/^spend, all time/);
+    const table = lines.slice(1);
+    expect(table[0]).toMatch(/^CLIENT\s+REQUESTS\s+INPUT\s+OUTPUT\s+COST$/);
+    expect(table.at(-1)).toMatch(/^total\s+4\s+5,000\s+1,100\s+\$5\.0115$/);
+    expect(table.some((l) => /^\(none\)\s+1\s+1,000\s+200\s+\$0\.0000$/.test(l))).toBe(true);
+    expect(new Set(table.map((l) => l.length)).size).toBe(1); // every row as wide as the header
+  });
+
+  it('reports an empty ledger as zeros', async () => {
+    const io = captureIO();
+    ios.push(io);
+    expect(await run(['--json', '--by', 'day'], io)).toBe(0);
+    expect(JSON.parse(io.stdoutText())).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, groups: [] });
+  });
+
+  it('rejects bad flag values on stderr with exit 2', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--by', 'week'], /--by must be one of day, model, provider, client \(got "week"\)/],
+      [['--since', 'last week'], /--since: invalid since "last week"/],
+      [['--since'], /argument missing/],
+      [['--bogus'], /Unknown option '--bogus'/],
+      [['extra'], /Unexpected argument 'extra'/],
+    ];
+    for (const [args, message] of cases) {
+      const io = captureIO();
+      ios.push(io);
+      expect(await run(args, io), args.join(' ')).toBe(2);
+      expect(io.err.join('\n')).toMatch(message);
+      expect(io.out).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,100 @@
+// `switchboard token` against real settings in a temp data dir.
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSettings } from '../engine/settings/settings-store';
+import { TokenIndex } from '../engine/settings/tokens';
+import { captureIO, type CapturedIO } from './test-io.test-util';
+import { run } from './token';
+
+const ios: CapturedIO[] = [];
+function io(dataDir?: string): CapturedIO {
+  const created = captureIO({ dataDir });
+  ios.push(created);
+  return created;
+}
+afterEach(() => {
+  for (const i of ios.splice(0)) i.cleanup();
+});
+
+function storedTokens(dataDir: string) {
+  const settings = openSettings(dataDir);
+  try {
+    return settings.read().tokens;
+  } finally {
+    settings.close();
+  }
+}
+
+describe('switchboard token', () => {
+  it('create prints the token alone on the last line and stores only its hash', async () => {
+    const a = io();
+    expect(await run(['create', 'cursor', '--data-dir', a.dataDir], a)).toBe(0);
+    expect(a.out).toHaveLength(2);
+    expect(a.out[0]).toMatch(/created token "cursor".*only this once/);
+    const token = a.out.at(-1)!;
+    expect(token).toMatch(/^sbt_[A-Za-z0-9_-]{43}$/);
+    expect(a.err).toEqual([]);
+
+    const tokens = storedTokens(a.dataDir);
+    expect(new TokenIndex(tokens).lookup(token)).toBe('cursor');
+    expect(fs.readFileSync(`${a.dataDir}/settings.json`, 'utf8')).not.toContain(token);
+  });
+
+  it('refuses a duplicate name (exit 1) and a malformed one (exit 2)', async () => {
+    const a = io();
+    await run(['create', 'cursor'], a);
+    const b = io(a.dataDir);
+    expect(await run(['create', 'cursor'], b)).toBe(1);
+    expect(b.err.join('\n')).toMatch(/already exists/);
+    expect(b.out).toEqual([]);
+    const c = io(a.dataDir);
+    expect(await run(['create', 'no spaces'], c)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/invalid token name "no spaces"/);
+    expect(storedTokens(a.dataDir).map((t) => t.name)).toEqual(['cursor']);
+  });
+
+  it('lists names, prefixes and dates, never the tokens', async () => {
+    const a = io();
+    await run(['create', 'cursor'], a);
+    await run(['create', 'claude-code'], a);
+    const tokens = [a.out[1]!, a.out[3]!];
+    const b = io(a.dataDir);
+    expect(await run(['list'], b)).toBe(0);
+    const text = b.stdoutText();
+    expect(b.out[0]).toMatch(/^NAME\s+PREFIX\s+CREATED$/);
+    expect(text).toMatch(new RegExp(`cursor\\s+${tokens[0]!.slice(0, 8)}…\\s+\\d{4}-\\d{2}-\\d{2}T`));
+    expect(text).toMatch(/claude-code/);
+    for (const token of tokens) expect(text).not.toContain(token);
+
+    const c = io(a.dataDir);
+    expect(await run(['list', '--json'], c)).toBe(0);
+    expect(JSON.parse(c.stdoutText()).map((t: { name: string }) => t.name)).toEqual(['cursor', 'claude-code']);
+  });
+
+  it('says so when there are no tokens', async () => {
+    const a = io();
+    expect(await run(['list'], a)).toBe(0);
+    expect(a.stdoutText()).toMatch(/no client tokens yet/);
+  });
+
+  it('revokes a token so the gateway index no longer knows it', async () => {
+    const a = io();
+    await run(['create', 'cursor'], a);
+    const token = a.out.at(-1)!;
+    const b = io(a.dataDir);
+    expect(await run(['revoke', 'cursor'], b)).toBe(0);
+    expect(b.out).toEqual(['revoked token "cursor"']);
+    expect(new TokenIndex(storedTokens(a.dataDir)).lookup(token)).toBeUndefined();
+    const c = io(a.dataDir);
+    expect(await run(['revoke', 'cursor'], c)).toBe(1);
+    expect(c.err).toEqual(['switchboard token: no token named "cursor"']);
+  });
+
+  it('answers usage mistakes with exit 2', async () => {
+    for (const args of [[], ['make'], ['create'], ['revoke'], ['list', 'extra'], ['create', 'a', 'b'], ['list', '--bogus']]) {
+      const a = io();
+      expect(await run(args, a), args.join(' ')).toBe(2);
+      expect(a.err.join('\n')).toMatch(/usage: switchboard token/);
+    }
+  });
+});
