@@ -8,6 +8,8 @@ export interface Usage {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
+  /** What the provider itself says the request cost (OpenRouter's usage.cost), when it says so. */
+  reportedCostUsd?: number;
 }
 
 export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
@@ -22,7 +24,8 @@ export function fromOpenAIUsage(raw: unknown): Usage | null {
   if (!raw || typeof raw !== 'object') return null;
   const u = raw as Record<string, any>;
   const prompt = num(u.prompt_tokens);
-  const cached = Math.min(prompt, num(u.prompt_tokens_details?.cached_tokens));
+  // DeepSeek reports its cache hits as prompt_cache_hit_tokens (also inside prompt_tokens).
+  const cached = Math.min(prompt, num(u.prompt_tokens_details?.cached_tokens) || num(u.prompt_cache_hit_tokens));
   return {
     inputTokens: prompt - cached,
     outputTokens: num(u.completion_tokens),
@@ -34,3 +37,52 @@ export function fromOpenAIUsage(raw: unknown): Usage | null {
 
 /** Every input token, cached or not: what a user reads as "tokens in". */
 export const totalInputTokens = (u: Usage): number => u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+
+/** Anthropic: input_tokens excludes cache reads and writes; output_tokens includes thinking. */
+export function fromAnthropicUsage(raw: unknown): Usage | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const u = raw as Record<string, any>;
+  return {
+    inputTokens: num(u.input_tokens),
+    outputTokens: num(u.output_tokens),
+    cacheReadTokens: num(u.cache_read_input_tokens),
+    cacheWriteTokens: num(u.cache_creation_input_tokens),
+    reasoningTokens: 0,
+  };
+}
+
+/**
+ * Gemini usageMetadata: cachedContentTokenCount is inside promptTokenCount, but thoughtsTokenCount is
+ * apart from candidatesTokenCount (and billed as output), so it is added to the output here.
+ */
+export function fromGeminiUsage(raw: unknown): Usage | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const u = raw as Record<string, any>;
+  const prompt = num(u.promptTokenCount) + num(u.toolUsePromptTokenCount);
+  const cached = Math.min(prompt, num(u.cachedContentTokenCount));
+  const thoughts = num(u.thoughtsTokenCount);
+  return { inputTokens: prompt - cached, outputTokens: num(u.candidatesTokenCount) + thoughts, cacheReadTokens: cached, cacheWriteTokens: 0, reasoningTokens: thoughts };
+}
+
+/** Ollama's final chunk: prompt_eval_count and eval_count (no caching or reasoning split reported). */
+export function fromOllamaUsage(raw: Record<string, unknown>): Usage | null {
+  if (raw.prompt_eval_count === undefined && raw.eval_count === undefined) return null;
+  return { inputTokens: num(raw.prompt_eval_count), outputTokens: num(raw.eval_count), cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+}
+
+/** Canonical usage in OpenAI's shape: cached tokens counted inside prompt_tokens again. */
+export function toOpenAIUsage(u: Usage): Record<string, unknown> {
+  const prompt = totalInputTokens(u);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: u.outputTokens,
+    total_tokens: prompt + u.outputTokens,
+    prompt_tokens_details: { cached_tokens: u.cacheReadTokens },
+    completion_tokens_details: { reasoning_tokens: u.reasoningTokens },
+  };
+}
+
+/** Canonical usage in Anthropic's shape: cache reads and writes apart from input_tokens. */
+export function toAnthropicUsage(u: Usage): Record<string, number> {
+  return { input_tokens: u.inputTokens, cache_creation_input_tokens: u.cacheWriteTokens, cache_read_input_tokens: u.cacheReadTokens, output_tokens: u.outputTokens };
+}

@@ -4,6 +4,8 @@ import type { Price } from '../../../shared/types';
 import type { Usage } from '../canonical/usage';
 
 export function costUsd(usage: Usage, price: Price | undefined): number | null {
+  // What the provider says it billed (OpenRouter's usage.cost) beats our own arithmetic.
+  if (usage.reportedCostUsd !== undefined) return usage.reportedCostUsd;
   if (!price || price.input === undefined || price.output === undefined) return null;
   const part = (tokens: number, perMillion: number | undefined): number | null => {
     if (tokens === 0) return 0;

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 
 export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'anthropic', 'gemini', 'ollama', 'azure-openai'] as const;
-/** Kinds whose adapter exists today; others are accepted and answered with "not yet supported". */
-export const SUPPORTED_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compatible']);
+/** Kinds whose adapter exists (every kind the schema accepts). */
+export const SUPPORTED_KINDS: ReadonlySet<string> = new Set(PROVIDER_KINDS);
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
