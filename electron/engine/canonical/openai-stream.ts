@@ -37,15 +37,10 @@ export class OpenAIEventReader {
     if (choice?.finish_reason) events.push({ type: 'finish', reason: FINISH_IN[choice.finish_reason] ?? 'stop' });
     if (chunk.usage) {
       const usage = fromOpenAIUsage(chunk.usage);
-      if (usage) events.push({ type: 'usage', usage: withReportedCost(usage, chunk.usage) });
+      if (usage) events.push({ type: 'usage', usage });
     }
     return events;
   }
-}
-
-/** OpenRouter reports what the request cost (usage.cost, USD); keep it beside the token counts. */
-function withReportedCost(usage: Usage, raw: Json): Usage {
-  return typeof raw.cost === 'number' ? { ...usage, reportedCostUsd: raw.cost } : usage;
 }
 
 const FINISH_OUT: Record<FinishReason, string> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', content_filter: 'content_filter', error: 'stop' };

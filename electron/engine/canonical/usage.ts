@@ -26,13 +26,16 @@ export function fromOpenAIUsage(raw: unknown): Usage | null {
   const prompt = num(u.prompt_tokens);
   // DeepSeek reports its cache hits as prompt_cache_hit_tokens (also inside prompt_tokens).
   const cached = Math.min(prompt, num(u.prompt_tokens_details?.cached_tokens) || num(u.prompt_cache_hit_tokens));
-  return {
+  const usage: Usage = {
     inputTokens: prompt - cached,
     outputTokens: num(u.completion_tokens),
     cacheReadTokens: cached,
     cacheWriteTokens: 0,
     reasoningTokens: num(u.completion_tokens_details?.reasoning_tokens),
   };
+  // OpenRouter reports what the request cost (usage.cost, USD): what was billed beats our arithmetic.
+  if (typeof u.cost === 'number' && Number.isFinite(u.cost)) usage.reportedCostUsd = u.cost;
+  return usage;
 }
 
 /** Every input token, cached or not: what a user reads as "tokens in". */

@@ -27,10 +27,9 @@ export async function openAnthropicPassStream(body: Record<string, unknown>, cli
     for (;;) {
       const next = await rest.next();
       if (next.done) throw new AttemptError('malformed', 'upstream stream ended before the first token', 200);
-      if (next.value.event === 'error') {
-        const e = JSON.parse(next.value.data) as { error?: { type?: string; message?: string } };
-        throw new Error(`upstream stream error: ${e.error?.type ?? 'error'}: ${e.error?.message ?? ''}`);
-      }
+      // Parsing the few events before the first token lets a malformed stream fail over.
+      const e = JSON.parse(next.value.data) as { error?: { type?: string; message?: string } };
+      if (next.value.event === 'error') throw new Error(`upstream stream error: ${e.error?.type ?? 'error'}: ${e.error?.message ?? ''}`);
       head.push(next.value);
       if (FIRST.has(next.value.event ?? '')) return { head, rest };
     }

@@ -26,9 +26,6 @@ export class OpenAIStreamTap {
     let usageOnly = false;
     if (chunk.usage) {
       this.usage = event.usage ?? fromOpenAIUsage(chunk.usage);
-      // OpenRouter reports what the request cost; keep it so the ledger need not guess.
-      const cost = (chunk.usage as { cost?: unknown }).cost;
-      if (this.usage && typeof cost === 'number') this.usage.reportedCostUsd = cost;
       usageOnly = !chunk.choices || chunk.choices.length === 0;
     }
     const delta = chunk.choices?.[0]?.delta;
