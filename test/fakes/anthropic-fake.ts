@@ -27,6 +27,24 @@ const ERRORS: Record<number, [string, string]> = {
   529: ['overloaded_error', 'Overloaded'],
 };
 
+/** The checks the real API makes on conversation shape (its 400 messages, verbatim in spirit). */
+function conversationError(messages: any[]): string | null {
+  if (messages[0]?.role !== 'user') return 'messages: first message must use the "user" role';
+  for (let i = 1; i < messages.length; i++) {
+    if (messages[i].role === messages[i - 1].role) return `messages: roles must alternate between "user" and "assistant", but found multiple "${messages[i].role}" roles in a row`;
+  }
+  for (let i = 0; i < messages.length; i++) {
+    const blocks = Array.isArray(messages[i].content) ? messages[i].content : [];
+    const prev = Array.isArray(messages[i - 1]?.content) ? messages[i - 1].content : [];
+    for (const b of blocks) {
+      if (b.type === 'tool_result' && !prev.some((p: any) => p.type === 'tool_use' && p.id === b.tool_use_id)) {
+        return `messages.${i}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${b.tool_use_id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
+      }
+    }
+  }
+  return null;
+}
+
 function seen(body: any): SeenRequest {
   const s: SeenRequest = { lastUserText: '', toolNames: (body.tools ?? []).filter((t: any) => t.input_schema).map((t: any) => t.name), thinking: body.thinking?.type === 'enabled' };
   const last = (body.messages ?? []).filter((m: any) => m.role === 'user').at(-1);
@@ -76,6 +94,11 @@ export async function startAnthropicFake(opts: { apiKey?: string; usage?: Anthro
     if (req.method !== 'POST' || path !== '/v1/messages') return error(res, 404);
     if (!models.includes(body?.model)) return error(res, 404);
     if (typeof body.max_tokens !== 'number') return error(res, 400);
+    const shape = conversationError(body.messages ?? []);
+    if (shape) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: shape } }));
+    }
     const reply = replyFor(seen(body));
     const id = `msg_fake${requests.length}`;
     const stop = reply.toolCall ? 'tool_use' : 'end_turn';

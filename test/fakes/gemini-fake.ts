@@ -62,6 +62,15 @@ export async function startGeminiFake(opts: { apiKey?: string; usage?: GeminiUsa
     const m = /^\/v1beta\/models\/([^:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
     if (req.method !== 'POST' || !m) return error(res, 404, 'not found');
     if (!models.includes(decodeURIComponent(m[1]!))) return error(res, 404, `models/${m[1]} is not found for API version v1beta`);
+    const contents: any[] = body.contents ?? [];
+    for (let i = 0; i < contents.length; i++) {
+      const responses = (contents[i].parts ?? []).filter((p: any) => p.functionResponse).map((p: any) => p.functionResponse.name);
+      if (!responses.length) continue;
+      const calls = (contents[i - 1]?.parts ?? []).filter((p: any) => p.functionCall).map((p: any) => p.functionCall.name);
+      if (contents[i - 1]?.role !== 'model' || calls.join() !== responses.join()) {
+        return error(res, 400, 'Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.');
+      }
+    }
     const reply = replyFor(seen(body));
     const usageMetadata = { promptTokenCount: usage.prompt, cachedContentTokenCount: usage.cached, candidatesTokenCount: usage.candidates, thoughtsTokenCount: usage.thoughts, totalTokenCount: usage.prompt + usage.candidates + usage.thoughts, promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.prompt }] };
     const chunks: any[][] = [];

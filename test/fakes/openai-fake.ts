@@ -239,6 +239,17 @@ function seen(body: any): SeenRequest {
 
 /** Scenario mode: the reply every protocol fake gives, in OpenAI's wire format, split at odd byte boundaries. */
 async function scenarioReply(res: ServerResponse, body: any, n: number, options: FakeOptions): Promise<void> {
+  const msgs: any[] = body.messages ?? [];
+  for (let i = 0; i < msgs.length; i++) {
+    if (msgs[i].role !== 'tool') continue;
+    let j = i - 1;
+    while (j >= 0 && msgs[j].role === 'tool') j--;
+    if (!(msgs[j]?.tool_calls ?? []).some((c: any) => c.id === msgs[i].tool_call_id)) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", type: 'invalid_request_error', param: `messages.[${i}].role`, code: null } }));
+      return;
+    }
+  }
   const reply = replyFor(seen(body));
   const id = `chatcmpl-scn${n}`;
   const created = Math.floor(Date.now() / 1000);
