@@ -109,6 +109,15 @@ function encodePart(p: Part): Json | null {
   }
 }
 
+/**
+ * With thinking on, Anthropic wants every assistant tool-use turn to open with its signed thinking
+ * block. Conversations that come from other dialects cannot carry that signature, so thinking is left
+ * off for them rather than have the request refused.
+ */
+function unsignedToolTurn(req: CanonicalRequest): boolean {
+  return req.messages.some((m) => m.role === 'assistant' && m.parts.some((p) => p.type === 'tool_call') && !m.parts.some((p) => p.type === 'reasoning' && (p.signature || p.redacted)));
+}
+
 export function encodeAnthropicRequest(req: CanonicalRequest, model: string): Json {
   const messages = req.messages
     .map((m) => {
@@ -117,7 +126,7 @@ export function encodeAnthropicRequest(req: CanonicalRequest, model: string): Js
       return { role: m.role, content: parts.map(encodePart).filter((b): b is Json => b !== null) };
     })
     .filter((m) => m.content.length > 0);
-  const budget = req.reasoning ? Math.max(1024, req.reasoning.budgetTokens ?? BUDGET_FOR_EFFORT[effortFor(req.reasoning) ?? 'medium']) : 0;
+  const budget = req.reasoning && !unsignedToolTurn(req) ? Math.max(1024, req.reasoning.budgetTokens ?? BUDGET_FOR_EFFORT[effortFor(req.reasoning) ?? 'medium']) : 0;
   const body: Json = { model, messages, max_tokens: req.maxTokens ?? (budget ? budget + 4096 : 4096), stream: true };
   const system = [req.system, jsonInstruction(req)].filter(Boolean).join('\n\n');
   if (system) body.system = system;

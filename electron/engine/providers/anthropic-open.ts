@@ -75,10 +75,13 @@ export class AnthropicStreamTap {
   private raw: Record<string, unknown> = {};
   private exact: Usage | null = null;
   sawContent = false;
+  /** Set when the upstream sent an `error` event mid-stream (forwarded as is; the request failed). */
+  error: string | null = null;
 
   read(event: SseEvent): void {
     if (event.usage) this.exact = event.usage;
     const name = event.event;
+    if (name === 'error') this.error = (JSON.parse(event.data) as { error?: { message?: string } }).error?.message ?? 'upstream error event';
     if (name === 'content_block_delta') this.sawContent = true;
     else if (name === 'message_start') this.raw = { ...(JSON.parse(event.data) as { message?: { usage?: object } }).message?.usage };
     else if (name === 'message_delta') {

@@ -88,7 +88,8 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
     for (const event of served.head) forward(event);
     for await (const event of served.rest) forward(event);
     res.end();
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
+    if (tap.error) meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), errorMessage: `upstream ${served.target.provider.id} failed mid-stream: ${tap.error}` });
+    else meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
   } catch (error) {
     if (input.signal.aborted) {
       meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage() });
