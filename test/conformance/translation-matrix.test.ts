@@ -24,7 +24,7 @@ const PROTOCOLS: Record<string, Expect> = {
   openai: { model: 'oa/gpt-5-mini', ...openaiLike, showsThinking: false },
   'openai-compatible': { model: 'deepseek/deepseek-reasoner', ...openaiLike, showsThinking: true },
   anthropic: { model: 'an/claude-sonnet-4-5', input: 100, cacheRead: 40, cacheWrite: 10, output: 20, reasoning: 0, showsThinking: true, imageType: 'image/png' },
-  gemini: { model: 'gm/gemini-2.5-flash', input: 100, cacheRead: 40, cacheWrite: 0, output: 20, reasoning: 5, showsThinking: true, imageType: 'image/png' },
+  gemini: { model: 'gm/gemini-3-flash-preview', input: 100, cacheRead: 40, cacheWrite: 0, output: 20, reasoning: 5, showsThinking: true, imageType: 'image/png' },
   ollama: { model: 'ol/llama3.2', input: 100, cacheRead: 0, cacheWrite: 0, output: 20, reasoning: 0, showsThinking: true, imageType: 'base64' },
   'azure-openai': { model: 'az/gpt-4o-deploy', ...openaiLike, showsThinking: false },
 };
@@ -43,7 +43,7 @@ beforeAll(async () => {
     startOpenAIFake({ scenario: true, apiKey: 'k-oa', models: ['gpt-5-mini'] }),
     startOpenAIFake({ scenario: true, apiKey: 'k-ds', models: ['deepseek-reasoner'], reasoningField: 'reasoning_content' }),
     startAnthropicFake({ apiKey: 'k-an', models: ['claude-sonnet-4-5'] }),
-    startGeminiFake({ apiKey: 'k-gm', models: ['gemini-2.5-flash'] }),
+    startGeminiFake({ apiKey: 'k-gm', models: ['gemini-3-flash-preview'] }),
     startOllamaFake({ models: ['llama3.2'] }),
     startAzureFake({ apiKey: 'k-az', deployments: ['gpt-4o-deploy'] }),
   ]);
@@ -53,7 +53,7 @@ beforeAll(async () => {
       { id: 'oa', kind: 'openai', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: model('gpt-5-mini') },
       { id: 'deepseek', kind: 'openai-compatible', baseUrl: ds.url, keys: [{ env: 'K_DS' }], models: model('deepseek-reasoner') },
       { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: model('claude-sonnet-4-5') },
-      { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: model('gemini-2.5-flash') },
+      { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: model('gemini-3-flash-preview') },
       { id: 'ol', kind: 'ollama', baseUrl: ol.url, models: model('llama3.2') },
       { id: 'az', kind: 'azure-openai', baseUrl: `${az.endpoint}?api-version=2024-10-21`, keys: [{ env: 'K_AZ' }], models: model('gpt-4o-deploy') },
     ],

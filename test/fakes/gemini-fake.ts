@@ -16,6 +16,9 @@ export interface GeminiFake {
   close(): Promise<void>;
 }
 
+/** The signature this fake issues on function calls (Gemini's are opaque base64). */
+const SIGNATURE = 'c2lnX2Zha2U=';
+
 const STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
 
 function seen(body: any): SeenRequest {
@@ -70,13 +73,19 @@ export async function startGeminiFake(opts: { apiKey?: string; usage?: GeminiUsa
       if (contents[i - 1]?.role !== 'model' || calls.join() !== responses.join()) {
         return error(res, 400, 'Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.');
       }
+      // Gemini 3 models refuse a replayed function call turn whose first call lacks its thought signature.
+      const first = (contents[i - 1].parts ?? []).find((p: any) => p.functionCall);
+      if (m[1]!.startsWith('gemini-3') && !first.thoughtSignature) {
+        return error(res, 400, `Function call \`${first.functionCall.name}\` in the ${i - 1}. content block is missing a \`thought_signature\`.`);
+      }
+      if (m[1]!.startsWith('gemini-3') && first.thoughtSignature !== SIGNATURE && first.thoughtSignature !== 'skip_thought_signature_validator') return error(res, 400, 'Corrupted thought signature.');
     }
     const reply = replyFor(seen(body));
     const usageMetadata = { promptTokenCount: usage.prompt, cachedContentTokenCount: usage.cached, candidatesTokenCount: usage.candidates, thoughtsTokenCount: usage.thoughts, totalTokenCount: usage.prompt + usage.candidates + usage.thoughts, promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.prompt }] };
     const chunks: any[][] = [];
     if (reply.reasoning) chunks.push([{ text: reply.reasoning, thought: true }]);
     if (reply.text) for (const p of pieces(reply.text)) chunks.push([{ text: p }]);
-    if (reply.toolCall) chunks.push([{ functionCall: { name: reply.toolCall.name, args: reply.toolCall.args }, thoughtSignature: 'c2lnX2Zha2U=' }]);
+    if (reply.toolCall) chunks.push([{ functionCall: { name: reply.toolCall.name, args: reply.toolCall.args }, thoughtSignature: SIGNATURE }]);
     const wrap = (parts: any[], last: boolean) => ({
       candidates: [{ content: { parts, role: 'model' }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) }],
       usageMetadata: last ? usageMetadata : { promptTokenCount: usage.prompt, totalTokenCount: usage.prompt },

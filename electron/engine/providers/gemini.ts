@@ -60,10 +60,20 @@ function encodePart(p: Part): Json | null {
   }
 }
 
+/**
+ * Gemini 3 refuses a replayed function-call turn without the thought signature it issued, and no
+ * other dialect can carry that signature back; Google documents this sentinel for such turns.
+ */
+const FOREIGN_SIGNATURE = 'skip_thought_signature_validator';
+
 export function encodeGeminiRequest(req: CanonicalRequest): Json {
   const contents = req.messages
     .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: m.parts.map(encodePart).filter((p): p is Json => p !== null) }))
     .filter((c) => c.parts.length > 0);
+  for (const c of contents) {
+    const firstCall = c.role === 'model' ? c.parts.find((p) => p.functionCall) : undefined;
+    if (firstCall && !firstCall.thoughtSignature) firstCall.thoughtSignature = FOREIGN_SIGNATURE;
+  }
   const body: Json = { contents };
   if (req.system) body.systemInstruction = { parts: [{ text: req.system }] };
   if (req.tools?.length) {
