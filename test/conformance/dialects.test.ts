@@ -191,6 +191,18 @@ describe('OpenAI-compatible presets and the chat service', () => {
     expect((await latestRow()).cost_usd).toBeCloseTo(0.0042, 12);
   });
 
+  it('passes OpenAI-protocol bytes through untouched on the fast path, unknown fields and all', async () => {
+    const headers = { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' };
+    const body = { model: 'openrouter/gpt-5-mini', messages: [{ role: 'user', content: 'raw' }], x_client_extra: [1, 2] };
+    const streamed = await (await fetch(`${h.baseUrl}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify({ ...body, stream: true }) })).text();
+    expect(streamed).toContain('"x_fake_field":"kept"');
+    expect(streamed).toContain('"system_fingerprint":"fp_fake"');
+    expect(streamed.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect(oa.requests.at(-1)!.body.x_client_extra).toEqual([1, 2]);
+    const whole = await (await fetch(`${h.baseUrl}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify(body) })).json();
+    expect(whole.x_fake_field).toBe('kept');
+  });
+
   it('streams the chat screen from Anthropic, Gemini and Ollama targets through translation', async () => {
     for (const model of ['an/claude-sonnet-4-5', 'gm/gemini-2.5-flash', 'ol/llama3.2']) {
       let text = '';
