@@ -143,6 +143,25 @@ describe('Anthropic dialect', () => {
   });
 });
 
+describe('cancellation', () => {
+  it('aborts a translated upstream when the Anthropic client goes away, and records the request as cancelled', async () => {
+    gm.fault({ frameDelayMs: 40 });
+    const controller = new AbortController();
+    const stream = anthropic.messages.stream({ model: 'gm/gemini-2.5-flash', max_tokens: 100, messages: [{ role: 'user', content: 'a long answer please' }] }, { signal: controller.signal });
+    const consume = async () => {
+      for await (const e of stream) if (e.type === 'content_block_delta') controller.abort();
+    };
+    await expect(consume()).rejects.toThrow();
+    let row = await latestRow();
+    for (let i = 0; i < 40 && row.status !== 'cancelled'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      row = await latestRow();
+    }
+    expect(row.status).toBe('cancelled');
+    expect(row.provider).toBe('gm');
+  });
+});
+
 describe('Ollama dialect', () => {
   it('lists routes and models in /api/tags', async () => {
     const { models } = await ollama.list();

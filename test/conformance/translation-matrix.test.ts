@@ -115,8 +115,8 @@ describe.each(CLIENTS)('%s client', (client) => {
       expect(call.finish).toBe({ openai: 'tool_calls', anthropic: 'tool_use', ollama: 'stop' }[client]);
       await expectLedger(e);
       const id = call.toolCalls[0]!.id || 'call_0';
-      const answer = await drivers[client]!(e.model, { user: 'weather in Paris?', toolResult: { id, name: 'get_weather', args: TOOL_ARGS, result: '22 C and sunny' } });
-      expect(answer.text).toBe('Tool said: 22 C and sunny');
+      const answer = await drivers[client]!(e.model, { user: 'weather in Paris?', toolResult: { id, name: 'get_weather', args: TOOL_ARGS, result: '22 °C and sunny' } });
+      expect(answer.text).toBe('Tool said: 22 °C and sunny');
       expect(answer.toolCalls).toEqual([]);
       await expectLedger(e);
     });

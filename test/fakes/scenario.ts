@@ -18,7 +18,8 @@ export interface Reply {
 }
 
 export const TOOL_ARGS = { city: 'Paris', unit: 'celsius' };
-export const THOUGHT = 'Let me think about this step by step.';
+// Multi-byte characters, so byte-level splits land inside them.
+export const THOUGHT = 'Let me think — naïvely, step by step… ✓';
 
 export function replyFor(seen: SeenRequest): Reply {
   const reasoning = seen.thinking ? THOUGHT : undefined;
@@ -46,6 +47,8 @@ export interface StreamFault {
   afterFrames?: number;
   /** Send a malformed frame first. */
   malformed?: boolean;
+  /** Delay between frames (for cancellation tests). */
+  frameDelayMs?: number;
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -63,6 +66,7 @@ export async function writeSplit(res: ServerResponse, frames: string[], split = 
       res.socket?.destroy();
       return;
     }
+    if (fault?.frameDelayMs) await new Promise((resolve) => setTimeout(resolve, fault.frameDelayMs));
     const bytes = Buffer.from(frame, 'utf8');
     for (let i = 0; i < bytes.length; i += split) {
       if (res.destroyed) return;
