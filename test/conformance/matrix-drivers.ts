@@ -41,7 +41,8 @@ export function openaiDriver(baseUrl: string, token: string): Driver {
       messages.push({ role: 'tool', tool_call_id: t.id, content: t.result });
     }
     const params = {
-      model, messages,
+      // A temperature, as most tools send one: translation must drop it where thinking forbids it.
+      model, messages, temperature: 0.3,
       ...(turn.tools || turn.toolResult ? { tools: [{ type: 'function' as const, function: WEATHER }] } : {}),
       ...(turn.think ? { reasoning_effort: 'high' as const } : {}),
     };
@@ -122,7 +123,7 @@ export function ollamaDriver(baseUrl: string, token: string): Driver {
       messages.push({ role: 'tool', content: t.result, tool_name: t.name });
     }
     const params = {
-      model, messages: messages as never,
+      model, messages: messages as never, options: { temperature: 0.3 },
       ...(turn.tools || turn.toolResult ? { tools: [{ type: 'function', function: WEATHER }] as never } : {}),
       ...(turn.think ? { think: true } : {}),
     };

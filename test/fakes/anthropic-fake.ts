@@ -28,6 +28,18 @@ const ERRORS: Record<number, [string, string]> = {
 };
 
 /** The checks the real API makes on conversation shape (its 400 messages, verbatim in spirit). */
+function requestError(body: any): string | null {
+  if (body.thinking?.type === 'enabled') {
+    if (!(body.thinking.budget_tokens >= 1024)) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+    if (body.max_tokens <= body.thinking.budget_tokens) return '`max_tokens` must be greater than `thinking.budget_tokens`.';
+    if (body.temperature !== undefined && body.temperature !== 1) return '`temperature` may only be set to 1 when thinking is enabled.';
+  }
+  for (const m of body.messages ?? []) {
+    for (const b of Array.isArray(m.content) ? m.content : []) if (b.type === 'text' && !b.text) return 'messages: text content blocks must be non-empty';
+  }
+  return conversationError(body.messages ?? []);
+}
+
 function conversationError(messages: any[]): string | null {
   if (messages[0]?.role !== 'user') return 'messages: first message must use the "user" role';
   for (let i = 1; i < messages.length; i++) {
@@ -94,7 +106,7 @@ export async function startAnthropicFake(opts: { apiKey?: string; usage?: Anthro
     if (req.method !== 'POST' || path !== '/v1/messages') return error(res, 404);
     if (!models.includes(body?.model)) return error(res, 404);
     if (typeof body.max_tokens !== 'number') return error(res, 400);
-    const shape = conversationError(body.messages ?? []);
+    const shape = requestError(body);
     if (shape) {
       res.writeHead(400, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: shape } }));

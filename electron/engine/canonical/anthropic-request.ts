@@ -86,6 +86,7 @@ function jsonInstruction(req: CanonicalRequest): string {
 function encodePart(p: Part): Json | null {
   switch (p.type) {
     case 'text':
+      if (!p.text) return null; // Anthropic refuses empty text blocks
       return p.cache ? { type: 'text', text: p.text, cache_control: { type: 'ephemeral' } } : { type: 'text', text: p.text };
     case 'image':
       return p.data !== undefined
