@@ -1,7 +1,7 @@
 // Opens a translated request upstream, for any protocol: builds the call from the canonical request,
 // classifies a failure before the first token, and holds events back until that first token.
 import { ResponseAccumulator } from '../canonical/accumulate';
-import { classifyUpstreamError } from '../canonical/errors';
+import { classifyUpstreamError, type ErrorClass } from '../canonical/errors';
 import { encodeOpenAIRequest } from '../canonical/openai-request';
 import { OpenAIEventReader } from '../canonical/openai-stream';
 import { isFirstToken, type CanonicalRequest, type CanonicalResponse, type StreamEvent } from '../canonical/types';
@@ -56,11 +56,18 @@ const ADAPTERS: Record<string, ProtocolAdapter> = {
 
 export const isOpenAIProtocol = (kind: string): boolean => kind === 'openai' || kind === 'openai-compatible' || kind === 'azure-openai';
 
+/** An attempt that failed with an upstream error answer, with the finer canonical class beside the router's. */
+export class UpstreamError extends AttemptError {
+  constructor(failureClass: AttemptError['failureClass'], readonly errorClass: ErrorClass, message: string, status: number) {
+    super(failureClass, message, status);
+  }
+}
+
 /** The AttemptError for a non-200 answer, classified from status and the provider's error body. */
-export function upstreamFailure(status: number, text: string): AttemptError {
+export function upstreamFailure(status: number, text: string): UpstreamError {
   const message = errorMessageFromBody(text) ?? `upstream answered ${status}`;
   const c = classifyUpstreamError(status, message);
-  return new AttemptError(c.failureClass, c.errorClass === 'context-length' ? `context length exceeded: ${message}` : message, status);
+  return new UpstreamError(c.failureClass, c.errorClass, c.errorClass === 'context-length' ? `context length exceeded: ${message}` : message, status);
 }
 
 /** Turns a pre-first-token stream problem into an AttemptError the router can act on. */

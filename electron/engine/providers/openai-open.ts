@@ -1,7 +1,8 @@
 // Opens an OpenAI-protocol chat completion upstream, streaming or not, and holds a stream back until
 // its first token so that a target failing before then can still be skipped.
-import { AttemptError, classifyStatus } from '../router/failures';
-import { buildChatCall, errorMessageFromBody } from './openai-compatible';
+import { AttemptError } from '../router/failures';
+import { upstreamFailure } from './open-canonical';
+import { buildChatCall } from './openai-compatible';
 import { readSse, type SseEvent } from './sse';
 import { sendUpstream } from './transport';
 import type { Attempt } from '../router/failover';
@@ -37,7 +38,7 @@ function callFor(body: Record<string, unknown>, { target, key }: Attempt) {
 }
 
 async function failure(status: number, text: string): Promise<never> {
-  throw new AttemptError(classifyStatus(status), errorMessageFromBody(text) ?? `upstream answered ${status}`, status);
+  throw upstreamFailure(status, text);
 }
 
 export async function openOpenAIStream(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedStream> {
