@@ -266,3 +266,19 @@ describe('Azure OpenAI, both URL forms', () => {
     }
   });
 });
+
+describe('keyless local servers', () => {
+  it('serves an OpenAI-compatible server on loopback with no key configured, sending no auth header', async () => {
+    const local = await startOpenAIFake({ scenario: true, models: ['qwen'] });
+    const hl = await startHarness({ providers: [{ id: 'local', kind: 'openai-compatible', baseUrl: local.url, models: [{ id: 'qwen' }] }], routes: [] }, {});
+    try {
+      const an = new Anthropic({ baseURL: hl.baseUrl, apiKey: hl.token, maxRetries: 0 });
+      const msg = await an.messages.create({ model: 'local/qwen', max_tokens: 20, messages: [{ role: 'user', content: 'offline' }] });
+      expect(msg.content[0]).toMatchObject({ type: 'text', text: 'Echo: offline' });
+      expect(local.requests.at(-1)!.headers.authorization).toBeUndefined();
+    } finally {
+      await hl.close();
+      await local.close();
+    }
+  });
+});

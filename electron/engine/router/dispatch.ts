@@ -9,7 +9,7 @@ import { isOpenAIProtocol, openCanonicalResponse, openCanonicalStream, type Open
 import { openOpenAIJson, openOpenAIStream, type OpenedJson, type OpenedStream } from '../providers/openai-open';
 import { presetFor } from '../providers/presets';
 import { openTranslatedOpenAIJson, openTranslatedOpenAIStream } from '../providers/translate-openai';
-import { SUPPORTED_KINDS } from '../settings/config-schema';
+import { SUPPORTED_KINDS, type ProviderConfig } from '../settings/config-schema';
 import type { Vault } from '../vault/types';
 import { AttemptError } from './failures';
 import { runWithFailover, type Attempt, type FailoverInput, type Served } from './failover';
@@ -35,9 +35,17 @@ function ensureSupported({ target }: Attempt): void {
   }
 }
 
-/** Local servers (Ollama, LM Studio, vLLM, llama.cpp) need no key: give them an empty one. */
+const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:|\/|$)/i;
+
+/** Local servers (Ollama, LM Studio, vLLM, llama.cpp, anything on loopback) may have no key. */
+function keylessProvider(provider: ProviderConfig): boolean {
+  if (provider.keys.length > 0) return false;
+  return provider.kind === 'ollama' || Boolean(presetFor(provider)?.keyless) || (provider.kind === 'openai-compatible' && LOOPBACK.test(provider.baseUrl ?? ''));
+}
+
+/** Keyless providers with no key configured get an empty one (no auth header is sent). */
 function keylessAware(input: FailoverInput): FailoverInput {
-  const keyless = input.targets.some((t) => (t.provider.kind === 'ollama' || presetFor(t.provider)?.keyless) && t.provider.keys.length === 0);
+  const keyless = input.targets.some((t) => keylessProvider(t.provider));
   if (!keyless) return input;
   const inner = input.vault;
   const vault: Vault = Object.create(inner) as Vault;
@@ -45,7 +53,7 @@ function keylessAware(input: FailoverInput): FailoverInput {
       const found = inner.keysFor(providerId, keys);
       if (found.length || keys.length) return found;
       const provider = input.targets.find((t) => t.provider.id === providerId)?.provider;
-      return provider && (provider.kind === 'ollama' || presetFor(provider)?.keyless) ? [{ label: '(keyless)', secret: '' }] : found;
+      return provider && keylessProvider(provider) ? [{ label: '(keyless)', secret: '' }] : found;
   };
   return { ...input, vault };
 }
