@@ -12,24 +12,35 @@ function blockText(content: unknown): string {
   return (content as Json[]).filter((b) => b?.type === 'text').map((b) => String(b.text ?? '')).join('\n');
 }
 
+function decodeImage(b: Json): Part | null {
+  if (b.source?.type === 'base64') return { type: 'image', data: b.source.data, mediaType: b.source.media_type };
+  if (b.source?.type === 'url') return { type: 'image', url: b.source.url };
+  return null;
+}
+
 function decodeBlocks(content: unknown): Part[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   if (!Array.isArray(content)) return [];
   const parts: Part[] = [];
+  // Images inside tool results (Claude Code reading a screenshot) have no place in other vendors'
+  // tool messages: they follow the results as user images instead of being lost.
+  const resultImages: Part[] = [];
   for (const b of content as Json[]) {
     switch (b?.type) {
       case 'text':
         parts.push({ type: 'text', text: String(b.text ?? ''), ...(b.cache_control ? { cache: true } : {}) });
         break;
-      case 'image':
-        if (b.source?.type === 'base64') parts.push({ type: 'image', data: b.source.data, mediaType: b.source.media_type });
-        else if (b.source?.type === 'url') parts.push({ type: 'image', url: b.source.url });
+      case 'image': {
+        const image = decodeImage(b);
+        if (image) parts.push(image);
         break;
+      }
       case 'tool_use':
         parts.push({ type: 'tool_call', id: String(b.id), name: String(b.name), arguments: JSON.stringify(b.input ?? {}) });
         break;
       case 'tool_result':
         parts.push({ type: 'tool_result', toolCallId: String(b.tool_use_id), content: blockText(b.content), ...(b.is_error ? { isError: true } : {}) });
+        if (Array.isArray(b.content)) for (const inner of b.content as Json[]) if (inner?.type === 'image') resultImages.push(...[decodeImage(inner)].filter((x): x is Part => x !== null));
         break;
       case 'thinking':
         parts.push({ type: 'reasoning', text: String(b.thinking ?? ''), signature: b.signature });
@@ -41,7 +52,7 @@ function decodeBlocks(content: unknown): Part[] {
         break; // documents, server tool results: no counterpart elsewhere
     }
   }
-  return parts;
+  return resultImages.length ? [...parts, ...resultImages] : parts;
 }
 
 export function decodeAnthropicRequest(body: Json): CanonicalRequest {
@@ -51,6 +62,7 @@ export function decodeAnthropicRequest(body: Json): CanonicalRequest {
   const req: CanonicalRequest = { model: String(body.model), messages: merged, stream: body.stream === true };
   const system = blockText(body.system);
   if (system) req.system = system;
+  if (Array.isArray(body.system) && (body.system as Json[]).some((b) => b?.cache_control)) req.systemCache = true;
   if (Array.isArray(body.tools)) {
     // Server tools (web search, code execution...) carry a `type` and no schema: only Anthropic runs them.
     req.tools = (body.tools as Json[]).filter((t) => t?.input_schema).map((t) => ({ name: t.name, description: t.description, parameters: t.input_schema }));
@@ -130,7 +142,7 @@ export function encodeAnthropicRequest(req: CanonicalRequest, model: string): Js
   const budget = req.reasoning && !unsignedToolTurn(req) ? Math.max(1024, req.reasoning.budgetTokens ?? BUDGET_FOR_EFFORT[effortFor(req.reasoning) ?? 'medium']) : 0;
   const body: Json = { model, messages, max_tokens: req.maxTokens ?? (budget ? budget + 4096 : 4096), stream: true };
   const system = [req.system, jsonInstruction(req)].filter(Boolean).join('\n\n');
-  if (system) body.system = system;
+  if (system) body.system = req.systemCache ? [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }] : system;
   if (req.tools?.length) {
     body.tools = req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }));
     const c = req.toolChoice;

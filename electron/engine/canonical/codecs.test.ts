@@ -49,6 +49,29 @@ describe('request codecs', () => {
     expect(body.messages[0].content[1]).toEqual({ type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/AAA=' } });
   });
 
+  it('keeps images returned inside Anthropic tool results, after the result, for OpenAI upstreams', () => {
+    const r = decodeAnthropicRequest({ model: 'c', max_tokens: 10, messages: [
+      { role: 'user', content: 'look at the screenshot' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Read', input: { file_path: 'a.png' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'here' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBOR' } }] }] },
+    ] });
+    const out = encodeOpenAIRequest(r, 'gpt', { maxTokensField: 'max_tokens' });
+    expect(out.messages.slice(2)).toEqual([
+      { role: 'tool', tool_call_id: 't1', content: 'here' },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,iVBOR' } }] },
+    ]);
+  });
+
+  it('carries prompt-cache marks from OpenAI content parts to Anthropic', () => {
+    const r = decodeOpenAIRequest({ model: 'x', messages: [
+      { role: 'system', content: [{ type: 'text', text: 'long rules', cache_control: { type: 'ephemeral' } }] },
+      { role: 'user', content: [{ type: 'text', text: 'big doc', cache_control: { type: 'ephemeral' } }, { type: 'text', text: 'question' }] },
+    ] });
+    const body = encodeAnthropicRequest(r, 'c');
+    expect(body.system).toEqual([{ type: 'text', text: 'long rules', cache_control: { type: 'ephemeral' } }]);
+    expect(body.messages[0].content).toEqual([{ type: 'text', text: 'big doc', cache_control: { type: 'ephemeral' } }, { type: 'text', text: 'question' }]);
+  });
+
   it('leaves thinking off for Anthropic when a foreign tool-use turn has no signed thinking', () => {
     const body = encodeAnthropicRequest(decodeOpenAIRequest(openaiBody), 'claude');
     expect(body.thinking).toBeUndefined();

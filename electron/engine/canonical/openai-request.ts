@@ -41,9 +41,14 @@ const EFFORTS = new Set(['minimal', 'low', 'medium', 'high']);
 
 export function decodeOpenAIRequest(body: Json): CanonicalRequest {
   const system: string[] = [];
+  let systemCache = false;
   const messages: Message[] = [];
   for (const m of (body.messages ?? []) as Json[]) {
-    if (m.role === 'system' || m.role === 'developer') system.push(textOf(m.content));
+    if (m.role === 'system' || m.role === 'developer') {
+      system.push(textOf(m.content));
+      // OpenRouter's convention: cache_control on a content part asks Anthropic to cache the prefix.
+      if (Array.isArray(m.content) && (m.content as Json[]).some((p) => p?.cache_control)) systemCache = true;
+    }
     else if (m.role === 'user') messages.push({ role: 'user', parts: userParts(m.content) });
     else if (m.role === 'tool') messages.push({ role: 'user', parts: [{ type: 'tool_result', toolCallId: String(m.tool_call_id ?? ''), content: textOf(m.content) }] });
     else if (m.role === 'assistant') {
@@ -60,6 +65,7 @@ export function decodeOpenAIRequest(body: Json): CanonicalRequest {
   nameToolResults(merged);
   const req: CanonicalRequest = { model: String(body.model), messages: merged, stream: body.stream === true };
   if (system.length) req.system = system.join('\n\n');
+  if (systemCache) req.systemCache = true;
   if (Array.isArray(body.tools)) {
     req.tools = (body.tools as Json[]).filter((t) => t?.type === 'function' && t.function?.name).map((t) => ({
       name: t.function.name, description: t.function.description, parameters: t.function.parameters ?? { type: 'object', properties: {} },

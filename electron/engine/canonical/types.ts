@@ -36,6 +36,8 @@ export interface CanonicalRequest {
   /** The model the client asked for (routing replaces it with each target's model). */
   model: string;
   system?: string;
+  /** The client marked its system prompt for prompt caching (Anthropic `cache_control`). */
+  systemCache?: boolean;
   messages: Message[];
   tools?: ToolDef[];
   toolChoice?: ToolChoice;
