@@ -103,6 +103,9 @@ describe('Anthropic dialect', () => {
     const bad = await post('/v1/messages', { model: 'an/claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }] });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } });
+    const notJson = await fetch(`${h.baseUrl}/v1/messages`, { method: 'POST', headers: { 'x-api-key': h.token }, body: '{"model":' });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('not valid JSON') } });
     const anon = await fetch(`${h.baseUrl}/v1/messages`, { method: 'POST', body: '{}' });
     expect(anon.status).toBe(401);
     expect(await anon.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
@@ -173,6 +176,9 @@ describe('Ollama dialect', () => {
     const res = await fetch(`${h.baseUrl}/api/chat`, { method: 'POST', headers: { authorization: `Bearer ${h.token}` }, body: JSON.stringify({ model: 'ol/llama3.2' }) });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'messages must be an array' });
+    const notJson = await fetch(`${h.baseUrl}/api/chat`, { method: 'POST', headers: { authorization: `Bearer ${h.token}` }, body: 'nope' });
+    expect(notJson.status).toBe(400);
+    expect(Object.keys(await notJson.json())).toEqual(['error']);
     const anon = await fetch(`${h.baseUrl}/api/tags`);
     expect(anon.status).toBe(401);
     expect(Object.keys(await anon.json())).toEqual(['error']);
