@@ -135,5 +135,7 @@ describe('stream encoders and error classes', () => {
     expect(classifyUpstreamError(400, "The response was filtered due to the prompt triggering Azure OpenAI's content management policy")).toMatchObject({ errorClass: 'content-filter' });
     expect(classifyUpstreamError(529, 'Overloaded')).toMatchObject({ errorClass: 'overloaded', failureClass: 'overloaded' });
     expect(classifyUpstreamError(401, 'invalid x-api-key')).toMatchObject({ errorClass: 'auth' });
+    // Gemini's bad key is a 400, but it is the key's fault: rotate or fail over, do not blame the caller.
+    expect(classifyUpstreamError(400, 'API key not valid. Please pass a valid API key.')).toEqual({ errorClass: 'auth', failureClass: 'auth' });
   });
 });

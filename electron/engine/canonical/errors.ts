@@ -15,7 +15,11 @@ export interface ClassifiedError {
   errorClass: ErrorClass;
 }
 
+/** Gemini answers a bad key with 400 INVALID_ARGUMENT ("API key not valid"), not 401. */
+const BAD_KEY = /api key not valid|API_KEY_INVALID|invalid api key/i;
+
 export function classifyUpstreamError(status: number, message: string): ClassifiedError {
+  if (status === 400 && BAD_KEY.test(message)) return { failureClass: 'auth', errorClass: 'auth' };
   const failureClass = classifyStatus(status);
   let errorClass: ErrorClass;
   if (status === 400 || status === 413 || status === 422) errorClass = CONTEXT.test(message) ? 'context-length' : FILTER.test(message) ? 'content-filter' : 'bad-request';

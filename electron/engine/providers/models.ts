@@ -48,8 +48,7 @@ export async function validateKey(provider: ProviderConfig, apiKey: string, sign
     return { ok: true, models: models.length };
   } catch (error) {
     const e = error as { failureClass?: string; status?: number | null; message: string };
-    // Gemini answers a bad key with 400 API_KEY_INVALID rather than 401.
-    if (e.failureClass === 'auth' || (provider.kind === 'gemini' && e.status === 400 && /api key/i.test(e.message))) return { ok: false, reason: 'invalid-key', message: e.message };
+    if (e.failureClass === 'auth') return { ok: false, reason: 'invalid-key', message: e.message };
     if (e.failureClass === undefined) return { ok: false, reason: 'unreachable', message: e.message };
     return { ok: false, reason: 'error', message: e.message };
   }
