@@ -33,13 +33,15 @@ beforeAll(async () => {
       { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5', price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } }] },
       { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: [{ id: 'gemini-2.5-flash' }] },
       { id: 'ol', kind: 'ollama', baseUrl: ol.url, models: [{ id: 'llama3.2' }] },
+      { id: 'gmbad', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_BAD' }], models: [{ id: 'gemini-2.5-flash' }] },
       { id: 'openrouter', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini' }] },
     ],
     routes: [
       { name: 'claude-code', targets: [{ provider: 'an', model: 'claude-sonnet-4-5' }, { provider: 'gm', model: 'gemini-2.5-flash' }] },
+      { name: 'bad-key-first', targets: [{ provider: 'gmbad', model: 'gemini-2.5-flash' }, { provider: 'an', model: 'claude-sonnet-4-5' }] },
       { name: 'local-first', targets: [{ provider: 'ol', model: 'llama3.2' }, { provider: 'an', model: 'claude-sonnet-4-5' }] },
     ],
-  }, { K_AN: 'k-an', K_GM: 'k-gm', K_OA: 'k-oa' });
+  }, { K_AN: 'k-an', K_GM: 'k-gm', K_OA: 'k-oa', K_BAD: 'wrong' });
   anthropic = new Anthropic({ baseURL: h.baseUrl, apiKey: h.token, maxRetries: 0 });
   ollama = new Ollama({ host: h.baseUrl, headers: { Authorization: `Bearer ${h.token}` } });
   openai = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: h.token, maxRetries: 0 });
@@ -113,6 +115,12 @@ describe('Anthropic dialect', () => {
     const upstream = await anthropic.messages.create({ model: 'an/claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(upstream).toBeInstanceOf(Anthropic.BadRequestError);
     expect((upstream as Error).message).toContain('messages: field required');
+  });
+
+  it("treats Gemini's 400 for a bad key as the key's fault and fails over", async () => {
+    const msg = await anthropic.messages.create({ model: 'bad-key-first', max_tokens: 50, messages: [{ role: 'user', content: 'key check' }] });
+    expect(msg.content[0]).toMatchObject({ type: 'text', text: 'Echo: key check' });
+    expect(JSON.parse((await latestRow()).attempts)[0]).toMatchObject({ provider: 'gmbad', status: 400, errorClass: 'auth' });
   });
 
   it('fails over from an overloaded Anthropic (529) to Gemini, translated, and records both attempts', async () => {
