@@ -92,6 +92,19 @@ async function expectLedger(e: Expect): Promise<void> {
   expect(row.cost_usd).toBeCloseTo(cost, 12);
 }
 
+/** Whether the last request each fake received asked for reasoning, in that protocol's terms. */
+function askedToThink(protocol: string): boolean {
+  const last = (f: { requests: Array<{ body: any }> }) => f.requests.at(-1)!.body;
+  switch (protocol) {
+    case 'openai': return ['low', 'medium', 'high'].includes(last(oa).reasoning_effort);
+    case 'openai-compatible': return ['low', 'medium', 'high'].includes(last(ds).reasoning_effort);
+    case 'azure-openai': return ['low', 'medium', 'high'].includes(last(az).reasoning_effort);
+    case 'anthropic': return last(an).thinking?.type === 'enabled' && last(an).thinking.budget_tokens >= 1024;
+    case 'gemini': return last(gm).generationConfig?.thinkingConfig?.thinkingBudget > 0;
+    default: return last(ol).think !== undefined && last(ol).think !== false;
+  }
+}
+
 const CLIENTS = ['openai', 'anthropic', 'ollama'] as const;
 
 describe.each(CLIENTS)('%s client', (client) => {
@@ -132,6 +145,8 @@ describe.each(CLIENTS)('%s client', (client) => {
       expect(got.text).toBe('Echo: think first');
       // Where the upstream shows its thinking, every client dialect receives it; OpenAI's own API only counts it.
       expect(got.reasoning).toBe(e.showsThinking ? THOUGHT : '');
+      // Every upstream was asked to think, in its own words.
+      expect(askedToThink(protocol)).toBe(true);
       expectClientUsage(client, got, e);
       await expectLedger(e);
     });
