@@ -281,6 +281,33 @@ describe('Azure OpenAI, both URL forms', () => {
   });
 });
 
+describe('image URLs for providers that take images only inline', () => {
+  it('fetches the image once and sends its bytes to Gemini and Ollama; a missing image is a 400', async () => {
+    const { createServer } = await import('node:http');
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    let fetched = 0;
+    const images = createServer((req, res) => {
+      if (req.url !== '/cat.png') return res.writeHead(404).end();
+      fetched++;
+      res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+    });
+    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(images.address() as { port: number }).port}`;
+    try {
+      for (const model of ['gm/gemini-2.5-flash', 'ol/llama3.2']) {
+        const r = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: [{ type: 'text', text: 'what?' }, { type: 'image_url', image_url: { url: `${base}/cat.png` } }] }] });
+        expect(r.choices[0]!.message.content).toMatch(new RegExp(`^I see a (image/png|base64) image of ${png.length} bytes\\.$`));
+      }
+      expect(fetched).toBe(2);
+      const missing = await openai.chat.completions.create({ model: 'gm/gemini-2.5-flash', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `${base}/gone.png` } }] }] }).catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((missing as Error).message).toContain('gone.png');
+    } finally {
+      await new Promise<void>((resolve) => images.close(() => resolve()));
+    }
+  });
+});
+
 describe('keyless local servers', () => {
   it('serves an OpenAI-compatible server on loopback with no key configured, sending no auth header', async () => {
     const local = await startOpenAIFake({ scenario: true, models: ['qwen'] });

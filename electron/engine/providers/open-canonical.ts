@@ -11,6 +11,7 @@ import type { Target } from '../router/resolve';
 import { anthropicEvents, anthropicStreamCall } from './anthropic';
 import { openAIChatEndpoint } from './endpoints';
 import { geminiEvents, geminiStreamCall } from './gemini';
+import { inlineImages } from './inline-images';
 import { errorMessageFromBody } from './openai-compatible';
 import { ollamaEvents, ollamaStreamCall } from './ollama';
 import { presetFor } from './presets';
@@ -82,7 +83,9 @@ export function streamFailure(error: unknown): unknown {
 export async function openCanonicalStream(req: CanonicalRequest, attempt: Attempt): Promise<OpenedEvents> {
   const adapter = ADAPTERS[attempt.target.provider.kind];
   if (!adapter) throw new AttemptError('unsupported', `provider kind "${attempt.target.provider.kind}" has no adapter`);
-  const res = await sendUpstream(adapter.call(req, attempt.target, attempt.key.secret), attempt.signal);
+  const kind = attempt.target.provider.kind;
+  const ready = kind === 'gemini' || kind === 'ollama' ? await inlineImages(req, attempt.signal) : req;
+  const res = await sendUpstream(adapter.call(ready, attempt.target, attempt.key.secret), attempt.signal);
   if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''));
   const rest = adapter.events(res.body);
   const head: StreamEvent[] = [];
