@@ -179,6 +179,14 @@ describe('Ollama dialect', () => {
     expect(models.map((m) => m.name)).toEqual(expect.arrayContaining(['claude-code', 'local-first', 'an/claude-sonnet-4-5', 'ol/llama3.2']));
   });
 
+  it('answers /api/version and /api/show as Ollama tools expect', async () => {
+    expect((await ollama.version()).version).toMatch(/^\d+\.\d+\.\d+$/);
+    const shown = await ollama.show({ model: 'claude-code' });
+    expect(shown.details.families).toEqual(['anthropic', 'gemini']);
+    expect(shown.capabilities).toContain('tools');
+    await expect(ollama.show({ model: 'nope' })).rejects.toThrow(/does not exist/);
+  });
+
   it('answers errors as {error} with the status, which the client raises', async () => {
     await expect(ollama.chat({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow(/does not exist/);
     const res = await fetch(`${h.baseUrl}/api/chat`, { method: 'POST', headers: { authorization: `Bearer ${h.token}` }, body: JSON.stringify({ model: 'ol/llama3.2' }) });

@@ -14,6 +14,7 @@ import { sendOpenAIError } from './openai/errors';
 import { handleModels } from './openai/models';
 import { handleOllamaChat, handleOllamaTags } from './ollama/chat';
 import { sendOllamaError } from './ollama/errors';
+import { handleOllamaShow, handleOllamaVersion } from './ollama/show';
 import { bearerToken, HostGuard } from './security';
 import { serveStatic } from './static-ui';
 
@@ -71,6 +72,8 @@ async function handleApi(ctx: GatewayContext, req: IncomingMessage, res: ServerR
     return pathname === '/v1/messages' ? handleMessages(ctx, req, res, body, client) : handleCountTokens(ctx, req, res, body);
   }
   if (req.method === 'GET' && pathname === '/api/tags') return handleOllamaTags(ctx, res);
+  if (req.method === 'GET' && pathname === '/api/version') return handleOllamaVersion(res);
+  if (req.method === 'POST' && pathname === '/api/show') return handleOllamaShow(ctx, res, await readJsonBody(req, BODY_LIMIT_BYTES));
   return sendError(res, 404, `unknown endpoint ${req.method} ${pathname}`, 'invalid_request_error', 'unknown_url');
 }
 
