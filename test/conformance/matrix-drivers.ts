@@ -41,8 +41,8 @@ export function openaiDriver(baseUrl: string, token: string): Driver {
       messages.push({ role: 'tool', tool_call_id: t.id, content: t.result });
     }
     const params = {
-      // A temperature, as most tools send one: translation must drop it where thinking forbids it.
-      model, messages, temperature: 0.3,
+      // A temperature, as most tools send one (but not with reasoning, which OpenAI's models refuse).
+      model, messages, ...(turn.think ? {} : { temperature: 0.3 }),
       ...(turn.tools || turn.toolResult ? { tools: [{ type: 'function' as const, function: WEATHER }] } : {}),
       ...(turn.think ? { reasoning_effort: 'high' as const } : {}),
     };

@@ -40,12 +40,12 @@ const drivers: Record<string, Driver> = {};
 
 beforeAll(async () => {
   [oa, ds, an, gm, ol, az] = await Promise.all([
-    startOpenAIFake({ scenario: true, apiKey: 'k-oa', models: ['gpt-5-mini'] }),
+    startOpenAIFake({ scenario: true, apiKey: 'k-oa', models: ['gpt-5-mini'], reasoningModel: true }),
     startOpenAIFake({ scenario: true, apiKey: 'k-ds', models: ['deepseek-reasoner'], reasoningField: 'reasoning_content' }),
     startAnthropicFake({ apiKey: 'k-an', models: ['claude-sonnet-4-5'] }),
     startGeminiFake({ apiKey: 'k-gm', models: ['gemini-3-flash-preview'] }),
     startOllamaFake({ models: ['llama3.2'] }),
-    startAzureFake({ apiKey: 'k-az', deployments: ['gpt-4o-deploy'] }),
+    startAzureFake({ apiKey: 'k-az', deployments: ['gpt-4o-deploy'], reasoningModel: true }),
   ]);
   const model = (id: string) => [{ id, price: PRICE }];
   h = await startHarness({

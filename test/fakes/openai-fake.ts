@@ -49,6 +49,8 @@ export interface FakeOptions {
   azure?: boolean;
   /** Extra usage fields to report (e.g. OpenRouter's `cost`). */
   usageExtra?: Record<string, unknown>;
+  /** Behave like OpenAI's reasoning models: refuse `max_tokens`, and sampling settings with reasoning. */
+  reasoningModel?: boolean;
 }
 
 export interface OpenAIFake {
@@ -239,6 +241,14 @@ function seen(body: any): SeenRequest {
 
 /** Scenario mode: the reply every protocol fake gives, in OpenAI's wire format, split at odd byte boundaries. */
 async function scenarioReply(res: ServerResponse, body: any, n: number, options: FakeOptions): Promise<void> {
+  const refuse = (message: string, param: string) => {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', param, code: 'unsupported_parameter' } }));
+  };
+  if (options.reasoningModel && body.max_tokens !== undefined) return refuse("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens');
+  if (options.reasoningModel && body.reasoning_effort !== undefined && body.temperature !== undefined && body.temperature !== 1) {
+    return refuse(`Unsupported value: 'temperature' does not support ${body.temperature} with this model. Only the default (1) value is supported.`, 'temperature');
+  }
   const msgs: any[] = body.messages ?? [];
   for (let i = 0; i < msgs.length; i++) {
     if (msgs[i].role !== 'tool') continue;

@@ -158,7 +158,8 @@ export function encodeAnthropicRequest(req: CanonicalRequest, model: string): Js
   } else {
     if (req.temperature !== undefined) body.temperature = Math.min(1, req.temperature);
     if (req.topK !== undefined) body.top_k = req.topK;
-    if (req.topP !== undefined) body.top_p = req.topP;
+    // Recent Claude models refuse temperature and top_p together; temperature is the one users mean.
+    if (req.topP !== undefined && req.temperature === undefined) body.top_p = req.topP;
   }
   return body;
 }

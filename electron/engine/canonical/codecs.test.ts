@@ -72,6 +72,13 @@ describe('request codecs', () => {
     expect(body.messages[0].content).toEqual([{ type: 'text', text: 'big doc', cache_control: { type: 'ephemeral' } }, { type: 'text', text: 'question' }]);
   });
 
+  it('sends Anthropic temperature or top_p, never both (recent models refuse the pair)', () => {
+    const r = decodeOpenAIRequest({ model: 'x', messages: [{ role: 'user', content: 'q' }], temperature: 0.5, top_p: 0.9 });
+    const body = encodeAnthropicRequest(r, 'c');
+    expect([body.temperature, body.top_p]).toEqual([0.5, undefined]);
+    expect(encodeAnthropicRequest({ ...r, temperature: undefined }, 'c').top_p).toBe(0.9);
+  });
+
   it('leaves thinking off for Anthropic when a foreign tool-use turn has no signed thinking', () => {
     const body = encodeAnthropicRequest(decodeOpenAIRequest(openaiBody), 'claude');
     expect(body.thinking).toBeUndefined();

@@ -124,6 +124,8 @@ export interface OpenAIEncodeOptions {
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   /** Send thinking back as `reasoning_content` on assistant turns (DeepSeek refuses it; most ignore it). */
   echoReasoning?: boolean;
+  /** OpenAI's reasoning models refuse sampling settings: drop them when reasoning is asked for. */
+  noSamplingWithReasoning?: boolean;
 }
 
 export function encodeOpenAIRequest(req: CanonicalRequest, model: string, opts: OpenAIEncodeOptions): Json {
@@ -157,9 +159,11 @@ export function encodeOpenAIRequest(req: CanonicalRequest, model: string, opts: 
   }
   if (req.stop?.length) body.stop = req.stop;
   if (req.maxTokens !== undefined) body[opts.maxTokensField] = req.maxTokens;
-  if (req.temperature !== undefined) body.temperature = req.temperature;
-  if (req.topP !== undefined) body.top_p = req.topP;
   const effort = effortFor(req.reasoning);
+  if (!(effort && opts.noSamplingWithReasoning)) {
+    if (req.temperature !== undefined) body.temperature = req.temperature;
+    if (req.topP !== undefined) body.top_p = req.topP;
+  }
   if (effort) body.reasoning_effort = effort;
   return body;
 }

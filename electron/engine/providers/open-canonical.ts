@@ -31,7 +31,8 @@ interface ProtocolAdapter {
 
 function openAICall(req: CanonicalRequest, target: Target, apiKey: string): UpstreamCall {
   const preset = presetFor(target.provider);
-  const body = encodeOpenAIRequest(req, target.model, { maxTokensField: target.provider.kind === 'openai' ? 'max_completion_tokens' : 'max_tokens' });
+  const own = target.provider.kind === 'openai' || target.provider.kind === 'azure-openai';
+  const body = encodeOpenAIRequest(req, target.model, { maxTokensField: own ? 'max_completion_tokens' : 'max_tokens', noSamplingWithReasoning: own });
   if (preset?.noStreamOptions) delete body.stream_options;
   const endpoint = openAIChatEndpoint(target.provider, target.model, apiKey);
   return { url: endpoint.url, method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...endpoint.headers }, body: JSON.stringify({ ...preset?.body, ...body }) };
