@@ -80,6 +80,9 @@ export async function startGeminiFake(opts: { apiKey?: string; usage?: GeminiUsa
       }
       if (m[1]!.startsWith('gemini-3') && first.thoughtSignature !== SIGNATURE && first.thoughtSignature !== 'skip_thought_signature_validator') return error(res, 400, 'Corrupted thought signature.');
     }
+    for (const d of (body.tools ?? []).flatMap((t: any) => t.functionDeclarations ?? [])) {
+      if (d.parameters && d.parametersJsonSchema) return error(res, 400, `Invalid value at 'tools[0].function_declarations': parameters and parameters_json_schema are mutually exclusive.`);
+    }
     const reply = replyFor(seen(body));
     const usageMetadata = { promptTokenCount: usage.prompt, cachedContentTokenCount: usage.cached, candidatesTokenCount: usage.candidates, thoughtsTokenCount: usage.thoughts, totalTokenCount: usage.prompt + usage.candidates + usage.thoughts, promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.prompt }] };
     const chunks: any[][] = [];

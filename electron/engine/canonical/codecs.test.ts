@@ -90,13 +90,13 @@ describe('request codecs', () => {
     expect(encodeAnthropicRequest(own, 'c').thinking).toEqual({ type: 'enabled', budget_tokens: 2000 });
   });
 
-  it('encodes for Gemini: roles, inline data, function turns, schema without unsupported keywords', () => {
+  it('encodes for Gemini: roles, inline data, function turns, tools as JSON Schema', () => {
     const g = encodeGeminiRequest(decodeOpenAIRequest(openaiBody));
     expect(g.systemInstruction).toEqual({ parts: [{ text: 'Be brief.' }] });
     expect(g.contents.map((c: { role: string }) => c.role)).toEqual(['user', 'model', 'user']);
     expect(g.contents[0].parts[1]).toEqual({ inlineData: { mimeType: 'image/jpeg', data: '/9j/AAA=' } });
     expect(g.contents[2].parts[0]).toEqual({ functionResponse: { name: 'f', response: { content: 'done' } } });
-    expect(g.tools[0].functionDeclarations[0].parameters).toEqual({ type: 'object', properties: { a: { type: 'number' } } });
+    expect(g.tools[0].functionDeclarations[0].parametersJsonSchema).toEqual({ type: 'object', properties: { a: { type: 'number' } }, additionalProperties: false });
     expect(g.toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY' } });
     expect(g.generationConfig).toMatchObject({ maxOutputTokens: 300, stopSequences: ['END'], responseMimeType: 'application/json', thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } });
   });

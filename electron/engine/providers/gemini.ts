@@ -13,16 +13,13 @@ type Json = Record<string, any>;
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';
 const BUDGET_FOR_EFFORT = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
 
-/** Gemini's function schemas are an OpenAPI subset: drop JSON Schema keywords it refuses. */
-function schemaForGemini(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(schemaForGemini);
-  if (!schema || typeof schema !== 'object') return schema;
-  const out: Json = {};
-  for (const [k, v] of Object.entries(schema as Json)) {
-    if (k === '$schema' || k === 'additionalProperties' || k === 'strict' || k === '$id' || k === 'examples') continue;
-    out[k] = schemaForGemini(v);
-  }
-  return out;
+/**
+ * Tool schemas go as `parametersJsonSchema` (full JSON Schema, documented beside the OpenAPI-subset
+ * `parameters`), so what clients like Claude Code send (additionalProperties, $defs...) is accepted.
+ */
+function jsonSchemaForGemini(schema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = schema;
+  return rest;
 }
 
 function guessMime(url: string): string {
@@ -77,7 +74,7 @@ export function encodeGeminiRequest(req: CanonicalRequest): Json {
   const body: Json = { contents };
   if (req.system) body.systemInstruction = { parts: [{ text: req.system }] };
   if (req.tools?.length) {
-    body.tools = [{ functionDeclarations: req.tools.map((t) => ({ name: t.name, description: t.description ?? '', parameters: schemaForGemini(t.parameters) })) }];
+    body.tools = [{ functionDeclarations: req.tools.map((t) => ({ name: t.name, description: t.description ?? '', parametersJsonSchema: jsonSchemaForGemini(t.parameters) })) }];
     const c = req.toolChoice;
     if (c) {
       const config: Json = c === 'auto' ? { mode: 'AUTO' } : c === 'none' ? { mode: 'NONE' } : c === 'required' ? { mode: 'ANY' } : { mode: 'ANY', allowedFunctionNames: [c.name] };
