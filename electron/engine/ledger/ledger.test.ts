@@ -48,6 +48,9 @@ function row(overrides: Partial<RequestRecord> = {}): RequestRecord {
     costUsd: 0.001,
     ttftMs: 80,
     durationMs: 150,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
     ...overrides,
   };
 }
@@ -107,7 +110,7 @@ describe('ledger', () => {
     ledger.record(row({ startedAt: day2, client: 'aider', provider: null, model: null, status: 'error', inputTokens: 0, outputTokens: 0, costUsd: null }));
 
     const all = ledger.spend({});
-    expect(all).toEqual({ requests: 4, inputTokens: 157, outputTokens: 18, costUsd: 0.75, groups: [] });
+    expect(all).toEqual({ requests: 4, inputTokens: 157, outputTokens: 18, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0.75, unknownCostRequests: 2, groups: [] });
 
     const pick = (by: 'day' | 'model' | 'provider' | 'client') =>
       ledger.spend({ by }).groups.map((g) => [g.key, g.requests, g.inputTokens, g.outputTokens, g.costUsd]);
@@ -134,7 +137,7 @@ describe('ledger', () => {
 
   it('returns zeros, not nulls, when nothing matches', () => {
     const ledger = open();
-    expect(ledger.spend({ since: '1d', by: 'day' })).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, groups: [] });
+    expect(ledger.spend({ since: '1d', by: 'day' })).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, unknownCostRequests: 0, groups: [] });
   });
 
   it('filters by since as a duration or an ISO date, and rejects anything else', () => {
@@ -212,7 +215,7 @@ describe('ledger', () => {
     await open(dir).close();
     const db = new Database(path.join(dir, 'ledger.db'));
     expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
-    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(1);
+    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(2);
     db.exec('PRAGMA user_version = 99');
     db.close();
     expect(() => openLedger(dir)).toThrow(/schema version 99, newer than this Switchboard understands/);

@@ -3,10 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
-import type { SpendQuery, SpendSummary } from '../../../shared/types';
+import type { SpendQuery, SpendSeries, SpendSummary } from '../../../shared/types';
+import { conversationStore } from './conversations';
+import { requestsCsv } from './csv';
 import { fromRow, INSERT_SQL, toRow, type RequestRow } from './rows';
 import { migrate } from './schema';
-import { querySpend } from './spend-query';
+import { querySeries, querySpend } from './spend-query';
 import type { Ledger, RequestRecord } from './types';
 
 export interface LedgerOptions {
@@ -46,6 +48,8 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     for (const row of rows) insert.run(row);
   });
 
+  const listeners = new Set<(row: RequestRecord) => void>();
+  let conversations: ReturnType<typeof conversationStore> | undefined;
   let queue: RequestRow[] = [];
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -106,6 +110,27 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
       queue.push(toRow(row));
       if (queue.length >= batchSize) flushSync();
       else scheduleFlush();
+      for (const listener of listeners) listener(row);
+    },
+
+    onRecord(listener: (row: RequestRecord) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    series(query: SpendQuery): SpendSeries {
+      flushSync();
+      return querySeries(db, query);
+    },
+
+    csv(query: SpendQuery): Iterable<string> {
+      flushSync();
+      return requestsCsv(db, query);
+    },
+
+    get conversations() {
+      conversations ??= conversationStore(db);
+      return conversations;
     },
 
     async flush(): Promise<void> {
