@@ -17,6 +17,8 @@ export interface ModelInfo {
   id: string;
   contextWindow?: number;
   price?: Price;
+  /** Where the price comes from; 'unknown' means no price is known and costs show as unknown. */
+  priceSource?: 'override' | 'config' | 'refreshed' | 'bundled' | 'unknown';
 }
 
 /** A key as the renderer may see it: where it lives and a masked form (`sk-…abcd`), never the key. */
@@ -180,4 +182,34 @@ export interface StoredMessage {
 
 export interface Conversation extends ConversationSummary {
   messages: StoredMessage[];
+}
+
+/** A budget as configured (see BudgetStatus for where it stands). */
+export interface BudgetSpec {
+  name: string;
+  /** Client token name; absent = global. */
+  client?: string;
+  period: BudgetPeriod;
+  mode: 'soft' | 'hard';
+  usd?: number;
+  tokens?: number;
+}
+
+export interface KeyTestResult {
+  ok: boolean;
+  provider: string;
+  label: string;
+  /** Masked key (`sk-…abcd`) that was tried, when there was one. */
+  masked?: string;
+  status?: number;
+  message: string;
+}
+
+export interface CatalogInfo {
+  /** Where the bundled prices come from and the date of that snapshot. */
+  source: string;
+  date: string;
+  /** When prices were last refreshed from the public list, or null. */
+  refreshedAt: string | null;
+  overrides: Record<string, Price>;
 }

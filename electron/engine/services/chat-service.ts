@@ -3,6 +3,8 @@
 import type { ChatService } from '../../../shared/contract';
 import type { ChatRequest, ChatStreamEvent } from '../../../shared/types';
 import { RequestMeter } from '../accounting';
+import { budgetPreflight } from '../budgets';
+import type { Budgets } from '../budgets/budgets';
 import { totalInputTokens } from '../canonical/usage';
 import type { Ledger } from '../ledger/types';
 import { OpenAIStreamTap } from '../providers/openai-chunks';
@@ -21,7 +23,7 @@ function toOpenAIBody(request: ChatRequest): Record<string, unknown> {
   return body;
 }
 
-export function createChatService(deps: { table: () => RouteTable; vault: Vault; ledger: Ledger }): ChatService {
+export function createChatService(deps: { table: () => RouteTable; vault: Vault; ledger: Ledger; budgets?: Budgets }): ChatService {
   return {
     async *stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
       const body = toOpenAIBody(request);
@@ -36,7 +38,7 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
       const meter = new RequestMeter(deps.ledger, 'chat', null, resolution.route);
       let served;
       try {
-        served = await dispatchStream({ body, targets: resolution.targets, vault: deps.vault, signal: abort });
+        served = await dispatchStream({ body, targets: resolution.targets, vault: deps.vault, signal: abort, preflight: budgetPreflight(deps.budgets, null, body, resolution.targets) });
       } catch (error) {
         const e = error as RoutingError;
         meter.finish({ status: abort.aborted ? 'cancelled' : 'error', httpStatus: e.status ?? 500, attempts: e.attempts ?? [], errorMessage: e.message });
