@@ -22,7 +22,8 @@ export interface CatalogState {
 
 export class Catalog {
   #state: CatalogState;
-  // Looked up once per provider/model and kept until the state changes: the hot path reads a Map.
+  // Looked up once per provider/model and kept until update() (called on every settings change, since
+  // provider configs carry prices too): the hot path reads a Map.
   #memo = new Map<string, CatalogEntry>();
 
   constructor(state: CatalogState = { overrides: {} }) {
