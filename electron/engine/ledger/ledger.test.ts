@@ -178,14 +178,17 @@ describe('ledger', () => {
     await expect.poll(() => rowsOnDisk(dir), { timeout: 2_000, interval: 10 }).toBe(3);
   });
 
-  it('flushes at once when the queue reaches the batch size', () => {
+  it('flushes at once when the queue reaches the batch size', async () => {
     const dir = tempDir();
     const ledger = open(dir, { flushDelayMs: 60_000, batchSize: 5 });
     for (let i = 0; i < 4; i++) ledger.record(row());
+    await new Promise((r) => setTimeout(r, 100));
     expect(rowsOnDisk(dir)).toBe(0);
+    // The fifth row hands the batch to the writer thread at once, without waiting for the timer.
     ledger.record(row());
-    expect(rowsOnDisk(dir)).toBe(5);
+    await expect.poll(() => rowsOnDisk(dir), { timeout: 2_000, interval: 10 }).toBe(5);
     ledger.record(row());
+    await new Promise((r) => setTimeout(r, 100));
     expect(rowsOnDisk(dir)).toBe(5);
   });
 
@@ -197,13 +200,14 @@ describe('ledger', () => {
     expect(ledger.recent(1)[0]!.id).toBe('latest');
   });
 
-  it('drops a row that can never be written without losing the rest of its batch', () => {
+  it('drops a row that can never be written without losing the rest of its batch', async () => {
     const errors: string[] = [];
     const dir = tempDir();
     const ledger = open(dir, { batchSize: 3, onError: (e) => errors.push(e.message) });
     ledger.record(row({ id: 'good-1' }));
     ledger.record(row({ id: 'bad', source: undefined as unknown as 'port' }));
     ledger.record(row({ id: 'good-2' }));
+    await ledger.flush();
     expect(rowsOnDisk(dir)).toBe(2);
     expect(errors).toEqual([expect.stringContaining('dropped request row bad')]);
     ledger.record(row({ id: 'good-3' }));
