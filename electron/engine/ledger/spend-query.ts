@@ -26,7 +26,8 @@ const RAW_KEY: Record<SpendGroupBy, string> = {
 };
 
 const ROLLUP_VALUES = `requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, unknown_cost`;
-const RAW_VALUES = `1, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, COALESCE(cost_usd, 0), cost_usd IS NULL`;
+const RAW_VALUES = `1 AS requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,
+  COALESCE(cost_usd, 0) AS cost_usd, cost_usd IS NULL AS unknown_cost`;
 const SUMS = `COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(input_tokens), 0) AS input_tokens,
   COALESCE(SUM(output_tokens), 0) AS output_tokens, COALESCE(SUM(cache_read_tokens), 0) AS cache_read_tokens,
   COALESCE(SUM(cache_write_tokens), 0) AS cache_write_tokens, COALESCE(SUM(reasoning_tokens), 0) AS reasoning_tokens,

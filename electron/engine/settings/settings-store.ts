@@ -50,6 +50,7 @@ export interface OpenSettings extends SettingsStore {
 }
 
 export function openSettings(dataDir: string): OpenSettings {
+  refuseNewerFile(path.join(dataDir, 'settings.json'));
   const conf = openConf(dataDir);
   const file = conf.path;
   // conf has just filled in defaults; bring an older file up to SETTINGS_VERSION (one atomic write).
@@ -198,6 +199,17 @@ export function openSettings(dataDir: string): OpenSettings {
       stopWatching();
     },
   };
+}
+
+/** Checked before conf opens the file, because conf writes its defaults into it on open. */
+function refuseNewerFile(file: string): void {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return; // missing (fresh start) or not JSON (reported, with a backup, by openConf)
+  }
+  if (data && typeof data === 'object') migrateSettings({ ...(data as Record<string, unknown>), version: Math.max(Number((data as { version?: unknown }).version) || 0, 1) }, file);
 }
 
 function openConf(dataDir: string): Conf<SettingsData> {
