@@ -48,7 +48,7 @@ export function createKeysService(table: () => RouteTable, vault: Vault): KeysSe
       const provider = table().providerList().find((p) => p.id === providerId);
       if (!provider) throw new Error(`no provider "${providerId}"`);
       const keys = vault.keysFor(provider.id, provider.keys);
-      const wanted = label ?? keys[0]?.label ?? DEFAULT_LABEL;
+      const wanted = label ?? keys[0]?.label ?? vault.describe(provider.id, provider.keys)[0]?.label ?? DEFAULT_LABEL;
       return testKey(provider, keys.find((k) => k.label === wanted), wanted);
     },
   };
