@@ -69,6 +69,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   maxTokens?: number;
   temperature?: number;
+  /** Continue this stored conversation (its earlier messages are already saved); absent: start a new one. */
+  conversationId?: string;
 }
 
 export interface ChatUsage {
@@ -86,6 +88,8 @@ export type ChatStreamEvent =
       costUsd: number | null;
       ttftMs: number | null;
       attempts: number;
+      /** The stored conversation this exchange was saved to. */
+      conversationId?: string;
     }
   | { type: 'error'; message: string };
 

@@ -138,8 +138,8 @@ async function testProviderKey(io: CommandIO, providerId: string, label: string 
   const { testKey } = await import('../engine/vault/key-test');
   const { closeTransport } = await import('../engine/providers/transport');
   try {
-    const keys = createVault({ env: io.env }).keysFor(provider.id, provider.keys);
     const vault = createVault({ env: io.env });
+    const keys = vault.keysFor(provider.id, provider.keys);
     const wanted = label ?? keys[0]?.label ?? vault.describe(provider.id, provider.keys)[0]?.label ?? DEFAULT_LABEL;
     const result = await testKey(provider, keys.find((k) => k.label === wanted), wanted);
     const line = `${provider.id} (${wanted}${result.masked ? ` ${result.masked}` : ''}): ${result.message}`;
