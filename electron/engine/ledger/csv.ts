@@ -24,8 +24,14 @@ export function* requestsCsv(db: Database.Database, query: SpendQuery, now = Dat
   const { from, to } = queryRange(query, now);
   const where = ['started_at >= ?', 'started_at < ?'];
   const params: unknown[] = [Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER, Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER];
-  if (query.client !== undefined) (where.push('client = ?'), params.push(query.client));
-  if (query.source !== undefined) (where.push('source = ?'), params.push(query.source));
+  if (query.client !== undefined) {
+    where.push('client = ?');
+    params.push(query.client);
+  }
+  if (query.source !== undefined) {
+    where.push('source = ?');
+    params.push(query.source);
+  }
   yield csvLine(HEADER);
   const stmt = db.prepare(`SELECT * FROM requests WHERE ${where.join(' AND ')} ORDER BY started_at, rowid`);
   for (const row of stmt.iterate(...params) as Iterable<Record<string, unknown>>) {

@@ -84,16 +84,28 @@ function rangeSelect(range: Range, query: SpendQuery, key: string, rawKey: strin
   const raw = (from: number, to: number) => {
     const where = [...filters];
     const p: unknown[] = [...filterParams];
-    if (Number.isFinite(from)) (where.push('started_at >= ?'), p.push(from));
-    if (Number.isFinite(to)) (where.push('started_at < ?'), p.push(to));
+    if (Number.isFinite(from)) {
+      where.push('started_at >= ?');
+      p.push(from);
+    }
+    if (Number.isFinite(to)) {
+      where.push('started_at < ?');
+      p.push(to);
+    }
     parts.push(`SELECT ${rawKey} AS key, ${rawKey2} AS key2, ${RAW_VALUES} FROM requests${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
     params.push(...p);
   };
   if (firstWhole < endWhole) {
     const where = [...filters];
     const p: unknown[] = [...filterParams];
-    if (Number.isFinite(firstWhole)) (where.push('day >= ?'), p.push(dayString(firstWhole)));
-    if (Number.isFinite(endWhole)) (where.push('day < ?'), p.push(dayString(endWhole)));
+    if (Number.isFinite(firstWhole)) {
+      where.push('day >= ?');
+      p.push(dayString(firstWhole));
+    }
+    if (Number.isFinite(endWhole)) {
+      where.push('day < ?');
+      p.push(dayString(endWhole));
+    }
     parts.push(`SELECT ${key} AS key, ${key2} AS key2, ${ROLLUP_VALUES} FROM spend_daily${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
     params.push(...p);
     if (range.from < firstWhole) raw(range.from, firstWhole);
