@@ -167,5 +167,5 @@ async function benchPort(): Promise<void> {
 }
 
 const queriesOk = process.env.BENCH_SKIP_QUERIES ? true : await benchQueries();
-await benchPort();
+if (!process.env.BENCH_SKIP_PORT) await benchPort();
 process.exit(queriesOk ? 0 : 1);

@@ -33,16 +33,22 @@ const row = (o: Partial<RequestRecord>): RequestRecord => ({
 describe('spend over ranges', () => {
   it('matches a brute-force sum for ranges that cut days at both ends, by every grouping', () => {
     const ledger = open();
-    const base = Date.UTC(2025, 2, 1);
+    const base = Date.UTC(2025, 0, 20);
     const rows: RequestRecord[] = [];
-    // 10 days, a row every 5 hours, varied keys and some unknown costs.
-    for (let t = base, i = 0; t < base + 10 * DAY; t += 5 * HOUR, i++) {
+    // 75 days over three month boundaries, a row every 7 hours, varied keys and some unknown costs.
+    for (let t = base, i = 0; t < base + 75 * DAY; t += 7 * HOUR, i++) {
       rows.push(row({ startedAt: t, client: i % 3 ? `c${i % 3}` : null, route: i % 2 ? 'fast' : null, model: `m${i % 4}`, source: i % 5 ? 'port' : 'chat', costUsd: i % 7 ? i / 100 : null, inputTokens: i }));
     }
     for (const r of rows) ledger.record(r);
-    const now = base + 12 * DAY;
+    const now = base + 80 * DAY;
     const iso = (ms: number) => new Date(ms).toISOString();
-    const cases: Array<[number, number]> = [[base + 3 * HOUR, base + 7 * DAY + 7 * HOUR], [base + DAY, base + 4 * DAY], [base + 2 * HOUR, base + 20 * HOUR], [base - DAY, now]];
+    const cases: Array<[number, number]> = [
+      [base + 3 * HOUR, base + 7 * DAY + 7 * HOUR], [base + DAY, base + 4 * DAY], [base + 2 * HOUR, base + 20 * HOUR], [base - DAY, now],
+      [base + 5 * HOUR, base + 61 * DAY + 9 * HOUR], // months in the middle, days and partial days at both ends
+      [Date.UTC(2025, 1, 1), Date.UTC(2025, 2, 1)], // exactly one month
+    ];
+    expect(ledger.spend({}).requests).toBe(rows.length);
+    expect(ledger.spend({ by: 'model' }).groups.reduce((n, g) => n + g.requests, 0)).toBe(rows.length);
     for (const [from, to] of cases) {
       const inRange = rows.filter((r) => r.startedAt >= from && r.startedAt < to);
       const q: SpendQuery = { since: iso(from), until: iso(to) };

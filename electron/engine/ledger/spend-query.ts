@@ -7,23 +7,30 @@ import { parseSince } from './since';
 const DAY_MS = 86_400_000;
 export const GROUPINGS: readonly SpendGroupBy[] = ['day', 'model', 'provider', 'client', 'route'];
 
-const noneIfEmpty = (col: string) => `CASE WHEN ${col} = '' THEN '(none)' ELSE ${col} END`;
-/** Group key per grouping, for the rollup (empty string = none) and for raw rows (NULL = none). */
-const ROLLUP_KEY: Record<SpendGroupBy, string> = {
-  day: 'day',
-  model: `CASE WHEN provider = '' THEN '(none)' ELSE provider || '/' || ${noneIfEmpty('model')} END`,
-  provider: noneIfEmpty('provider'),
-  client: noneIfEmpty('client'),
-  route: noneIfEmpty('route'),
-};
 const DAY_OF = `strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')`;
-const RAW_KEY: Record<SpendGroupBy, string> = {
-  day: DAY_OF,
-  model: `CASE WHEN provider IS NULL THEN '(none)' ELSE provider || '/' || COALESCE(model, '(none)') END`,
-  provider: `COALESCE(provider, '(none)')`,
-  client: `COALESCE(client, '(none)')`,
-  route: `COALESCE(route, '(none)')`,
+// Groups key on plain columns (model = provider + model); labels are built in JS. A string expression
+// per row in GROUP BY costs more than the sums themselves over a large rollup.
+const ROLLUP_COLS: Record<SpendGroupBy, string[]> = {
+  day: ['day'],
+  model: ['provider', 'model'],
+  provider: ['provider'],
+  client: ['client'],
+  route: ['route'],
 };
+// The rollup stores '' for "none"; raw rows have NULL, mapped the same way.
+const RAW_COLS: Record<SpendGroupBy, string[]> = {
+  day: [DAY_OF],
+  model: [`COALESCE(provider, '')`, `COALESCE(model, '')`],
+  provider: [`COALESCE(provider, '')`],
+  client: [`COALESCE(client, '')`],
+  route: [`COALESCE(route, '')`],
+};
+
+function label(by: SpendGroupBy, v: unknown[]): string {
+  const [a, b] = v.map((x) => (x === null || x === undefined ? '' : String(x)));
+  if (by === 'model') return a ? `${a}/${b || '(none)'}` : '(none)';
+  return a || '(none)';
+}
 
 const ROLLUP_VALUES = `requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, unknown_cost`;
 const RAW_VALUES = `1 AS requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,
@@ -66,7 +73,21 @@ const dayString = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  * One sub-select (`key2` is a second key, for series) over the range: the rollup for whole days,
  * raw rows for the partial day at each end. Parameters are returned alongside.
  */
-function rangeSelect(range: Range, query: SpendQuery, key: string, rawKey: string, key2 = "''", rawKey2 = "''"): { sql: string; params: unknown[] } {
+/** First instant of the UTC month containing `ms` (or of the next month with `up` when not already on one). */
+function monthEdge(ms: number, up: boolean): number {
+  if (!Number.isFinite(ms)) return ms;
+  const d = new Date(ms);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  return up && start < ms ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) : start;
+}
+
+/**
+ * The range as a UNION of: whole months from `spend_monthly` (when `months`; not for per-day output),
+ * whole days from `spend_daily`, and the partial days at either end from `requests`.
+ */
+function rangeSelect(range: Range, query: SpendQuery, cols: string[], rawCols: string[], months = false): { sql: string; params: unknown[] } {
+  const keys = cols.map((c, i) => `${c} AS g${i}, `).join('');
+  const rawKeys = rawCols.map((c, i) => `${c} AS g${i}, `).join('');
   const firstWhole = Number.isFinite(range.from) ? Math.ceil(range.from / DAY_MS) * DAY_MS : -Infinity;
   const endWhole = Number.isFinite(range.to) ? Math.floor(range.to / DAY_MS) * DAY_MS : Infinity;
   const filters: string[] = [];
@@ -92,29 +113,41 @@ function rangeSelect(range: Range, query: SpendQuery, key: string, rawKey: strin
       where.push('started_at < ?');
       p.push(to);
     }
-    parts.push(`SELECT ${rawKey} AS key, ${rawKey2} AS key2, ${RAW_VALUES} FROM requests${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
+    parts.push(`SELECT ${rawKeys}${RAW_VALUES} FROM requests${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
+    params.push(...p);
+  };
+  const rollup = (table: 'spend_daily' | 'spend_monthly', from: number, to: number) => {
+    const col = table === 'spend_daily' ? 'day' : 'month';
+    const text = (ms: number) => (col === 'day' ? dayString(ms) : dayString(ms).slice(0, 7));
+    const where = [...filters];
+    const p: unknown[] = [...filterParams];
+    if (Number.isFinite(from)) {
+      where.push(`${col} >= ?`);
+      p.push(text(from));
+    }
+    if (Number.isFinite(to)) {
+      where.push(`${col} < ?`);
+      p.push(text(to));
+    }
+    parts.push(`SELECT ${keys}${ROLLUP_VALUES} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
     params.push(...p);
   };
   if (firstWhole < endWhole) {
-    const where = [...filters];
-    const p: unknown[] = [...filterParams];
-    if (Number.isFinite(firstWhole)) {
-      where.push('day >= ?');
-      p.push(dayString(firstWhole));
+    const firstMonth = monthEdge(firstWhole, true);
+    const endMonth = monthEdge(endWhole, false);
+    if (months && firstMonth < endMonth) {
+      rollup('spend_monthly', firstMonth, endMonth);
+      if (firstWhole < firstMonth) rollup('spend_daily', firstWhole, firstMonth);
+      if (endMonth < endWhole) rollup('spend_daily', endMonth, endWhole);
+    } else {
+      rollup('spend_daily', firstWhole, endWhole);
     }
-    if (Number.isFinite(endWhole)) {
-      where.push('day < ?');
-      p.push(dayString(endWhole));
-    }
-    parts.push(`SELECT ${key} AS key, ${key2} AS key2, ${ROLLUP_VALUES} FROM spend_daily${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
-    params.push(...p);
     if (range.from < firstWhole) raw(range.from, firstWhole);
     if (endWhole < range.to) raw(endWhole, range.to);
   } else if (range.from < range.to) {
     raw(range.from, range.to);
   }
-  if (parts.length === 0) parts.push(`SELECT '' AS key, '' AS key2, ${ROLLUP_VALUES} FROM spend_daily WHERE 0`);
-  // The rollup stores '' for none, and its client/source filters compare with '' too: map them the same.
+  if (parts.length === 0) parts.push(`SELECT ${keys}${ROLLUP_VALUES} FROM spend_daily WHERE 0`);
   return { sql: parts.join(' UNION ALL '), params };
 }
 
@@ -128,9 +161,11 @@ export function querySpend(db: Database.Database, query: SpendQuery, now = Date.
   checkBy(query.by);
   const range = queryRange(query, now);
   const by = query.by;
-  const { sql, params } = rangeSelect(range, query, by ? ROLLUP_KEY[by] : "''", by ? RAW_KEY[by] : "''");
-  const rows = db.prepare(`SELECT key, ${SUMS} FROM (${sql}) GROUP BY key`).all(...params) as Array<SumRow & { key: string }>;
-  const groups = rows.map((row): SpendGroup => ({ key: String(row.key), ...totals(row) }));
+  const cols = by ? ROLLUP_COLS[by] : [];
+  const { sql, params } = rangeSelect(range, query, cols, by ? RAW_COLS[by] : [], by !== 'day');
+  const g = cols.map((_, i) => `g${i}`).join(', ');
+  const rows = db.prepare(`SELECT ${g ? `${g}, ` : ''}${SUMS} FROM (${sql})${g ? ` GROUP BY ${g}` : ''}`).all(...params) as Array<SumRow & Record<string, unknown>>;
+  const groups = rows.map((row): SpendGroup => ({ key: by ? label(by, cols.map((_, i) => row[`g${i}`])) : '', ...totals(row) }));
   const sum = groups.reduce<SpendTotals>((acc, g) => addTotals(acc, g), totals(undefined));
   if (!by) return { ...sum, groups: [] };
   // Days read best in calendar order; everything else by what it cost, then by how much it was used.
@@ -143,9 +178,13 @@ export function querySeries(db: Database.Database, query: SpendQuery, now = Date
   checkBy(query.by);
   const range = queryRange(query, now);
   const split = query.by && query.by !== 'day' ? query.by : null;
-  const { sql, params } = rangeSelect(range, query, 'day', DAY_OF, split ? ROLLUP_KEY[split] : "''", split ? RAW_KEY[split] : "''");
-  const rows = db.prepare(`SELECT key, key2, ${SUMS} FROM (${sql}) GROUP BY key, key2 ORDER BY key, key2`).all(...params) as Array<SumRow & { key: string; key2: string }>;
-  return { by: split, points: rows.map((row): SpendPoint => ({ day: String(row.key), key: String(row.key2), ...totals(row) })) };
+  const cols = ['day', ...(split ? ROLLUP_COLS[split] : [])];
+  const { sql, params } = rangeSelect(range, query, cols, [DAY_OF, ...(split ? RAW_COLS[split] : [])]);
+  const g = cols.map((_, i) => `g${i}`).join(', ');
+  const rows = db.prepare(`SELECT ${g}, ${SUMS} FROM (${sql}) GROUP BY ${g}`).all(...params) as Array<SumRow & Record<string, unknown>>;
+  const points = rows.map((row): SpendPoint => ({ day: String(row.g0), key: split ? label(split, cols.slice(1).map((_, i) => row[`g${i + 1}`])) : '', ...totals(row) }));
+  points.sort((a, b) => a.day.localeCompare(b.day) || a.key.localeCompare(b.key));
+  return { by: split, points };
 }
 
 function addTotals(a: SpendTotals, b: SpendTotals): SpendTotals {
