@@ -31,8 +31,17 @@ export function maxOutputOf(body: Record<string, unknown>): number {
   return DEFAULT_MAX_OUTPUT;
 }
 
+/** Beyond this many characters the prompt is sampled: tokenizing 100k-token prompts would cost the hot path tens of ms. */
+const SAMPLE_CHARS = 40_000;
+
+/** Prompt tokens: exact for ordinary prompts, extrapolated from a tokenized sample for huge ones. */
+export function promptTokens(text: string): number {
+  if (text.length <= SAMPLE_CHARS) return countTokens(text);
+  return Math.ceil((countTokens(text.slice(0, SAMPLE_CHARS)) * text.length) / SAMPLE_CHARS);
+}
+
 export function estimateRequest(body: Record<string, unknown>, price: Price | undefined): { tokens: number; usd: number | null } {
-  const prompt = countTokens(promptText(body));
+  const prompt = promptTokens(promptText(body));
   const output = maxOutputOf(body);
   const usd = price?.input !== undefined && price.output !== undefined ? (prompt * price.input + output * price.output) / 1e6 : null;
   return { tokens: prompt + output, usd };
