@@ -17,6 +17,7 @@ import type {
   Conversation,
   ConversationSummary,
   KeyTestResult,
+  Price,
 } from './types';
 
 export interface ModelsService {
@@ -64,6 +65,8 @@ export interface CatalogService {
   info(): Promise<CatalogInfo>;
   /** Fetches the public price list and providers' model lists; the previous prices stay on failure. */
   refresh(): Promise<CatalogInfo>;
+  /** Sets (or with null removes) the user's price for `provider/model`; it wins over every other source. */
+  setOverride(model: string, price: Price | null): Promise<CatalogInfo>;
 }
 
 export interface ConversationsService {
@@ -102,7 +105,7 @@ export const RPC_METHODS = {
   spend: ['summary', 'series', 'exportCsv'],
   budgets: ['list', 'set', 'status', 'warnings'],
   keys: ['test'],
-  catalog: ['info', 'refresh'],
+  catalog: ['info', 'refresh', 'setOverride'],
   conversations: ['list', 'get', 'remove'],
   settings: ['exportConfig', 'importConfig'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;

@@ -38,6 +38,22 @@ describe('ledger rows from real requests', () => {
     expect(priced.costUsd).toBeCloseTo(0.00000195, 12);
     const unpriced = spend.groups.find((g) => g.key === 'local/my-local')!;
     expect(unpriced).toMatchObject({ requests: 1, costUsd: 0, unknownCostRequests: 1 });
+
+    // A user override gives the unpriced model a price for later requests (not retroactively).
+    const info = await h.app.services.catalog.setOverride('local/my-local', { input: 1000, output: 1000 });
+    expect(info.overrides).toEqual({ 'local/my-local': { input: 1000, output: 1000 } });
+    expect(info).toMatchObject({ source: '@pydantic/genai-prices@0.1.8', date: '2026-09-23' });
+    await sdk.chat.completions.create({ model: 'local/my-local', messages: [{ role: 'user', content: 'one two three four' }] });
+    const after = (await h.app.services.spend.summary({ by: 'model' })).groups.find((g) => g.key === 'local/my-local')!;
+    // (3 uncached + 2 output) × $0.001 = $0.005; the 4 cached tokens have no cache price → the cost is unknown.
+    expect(after).toMatchObject({ requests: 2, unknownCostRequests: 2 });
+    await h.app.services.catalog.setOverride('local/my-local', { input: 1000, output: 1000, cacheRead: 100 });
+    await sdk.chat.completions.create({ model: 'local/my-local', messages: [{ role: 'user', content: 'one two three four' }] });
+    const priced2 = (await h.app.services.spend.summary({ by: 'model' })).groups.find((g) => g.key === 'local/my-local')!;
+    // 3 × 1000 + 4 × 100 + 2 × 1000 = 5400 per million → $0.0054
+    expect(priced2).toMatchObject({ requests: 3, unknownCostRequests: 2 });
+    expect(priced2.costUsd).toBeCloseTo(0.0054, 12);
+    await expect(h.app.services.catalog.setOverride('no-slash', { input: 1 })).rejects.toThrow(/invalid price overrides/);
   });
 
   it('saves a chat as a conversation and continues it', async () => {

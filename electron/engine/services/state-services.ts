@@ -1,7 +1,7 @@
 // Services over the engine's state: spend (summary, series, CSV), budgets, key tests, the price
 // catalog, conversations, and settings import/export. Nothing returned here holds a key.
 import type { BudgetsService, CatalogService, ConversationsService, KeysService, SettingsService, SpendService } from '../../../shared/contract';
-import type { BudgetSpec } from '../../../shared/types';
+import type { BudgetSpec, Price } from '../../../shared/types';
 import type { Budgets } from '../budgets/budgets';
 import type { Catalog } from '../catalog/catalog';
 import { refreshPrices } from '../catalog/refresh';
@@ -70,6 +70,13 @@ export function createCatalogService(catalog: Catalog, settings: SettingsStore, 
         priceListUrl: refresh.priceListUrl,
       });
       catalog.update({ refreshed });
+      return info();
+    },
+    async setOverride(model: string, price: Price | null) {
+      const overrides = { ...settings.read().priceOverrides };
+      if (price === null) delete overrides[model];
+      else overrides[model] = price;
+      settings.setPriceOverrides(overrides); // validated there; the catalog follows through onChange
       return info();
     },
   };
