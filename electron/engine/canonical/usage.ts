@@ -8,7 +8,7 @@ export interface Usage {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
-  /** What the provider itself says the request cost (OpenRouter's usage.cost), when it says so. */
+  /** USD the upstream itself reported for the request (OpenRouter's usage.cost); preferred over our prices. */
   reportedCostUsd?: number;
 }
 
@@ -30,18 +30,20 @@ export function fromOpenAIUsage(raw: unknown): Usage | null {
     inputTokens: prompt - cached,
     outputTokens: num(u.completion_tokens),
     cacheReadTokens: cached,
-    cacheWriteTokens: 0,
+    // OpenRouter reports Anthropic-style cache writes here; OpenAI itself never does (so 0).
+    cacheWriteTokens: num(u.prompt_tokens_details?.cache_write_tokens),
     reasoningTokens: num(u.completion_tokens_details?.reasoning_tokens),
   };
-  // OpenRouter reports what the request cost (usage.cost, USD): what was billed beats our arithmetic.
-  if (typeof u.cost === 'number' && Number.isFinite(u.cost)) usage.reportedCostUsd = u.cost;
+  usage.inputTokens = Math.max(0, usage.inputTokens - usage.cacheWriteTokens);
+  // OpenRouter adds `cost` (USD, credits) to usage; 0 is a real answer there (free models).
+  if (typeof u.cost === 'number' && Number.isFinite(u.cost) && u.cost >= 0) usage.reportedCostUsd = u.cost;
   return usage;
 }
 
-/** Every input token, cached or not: what a user reads as "tokens in". */
-export const totalInputTokens = (u: Usage): number => u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens;
-
-/** Anthropic: input_tokens excludes cache reads and writes; output_tokens includes thinking. */
+/**
+ * Anthropic Messages usage: input_tokens excludes cache reads and writes, which come apart
+ * (cache_read_input_tokens, cache_creation_input_tokens); output_tokens includes any thinking.
+ */
 export function fromAnthropicUsage(raw: unknown): Usage | null {
   if (!raw || typeof raw !== 'object') return null;
   const u = raw as Record<string, any>;
@@ -55,17 +57,27 @@ export function fromAnthropicUsage(raw: unknown): Usage | null {
 }
 
 /**
- * Gemini usageMetadata: cachedContentTokenCount is inside promptTokenCount, but thoughtsTokenCount is
- * apart from candidatesTokenCount (and billed as output), so it is added to the output here.
+ * Gemini usageMetadata: promptTokenCount includes cachedContentTokenCount; thoughtsTokenCount is
+ * billed as output but NOT included in candidatesTokenCount, so it is added to the output here.
  */
 export function fromGeminiUsage(raw: unknown): Usage | null {
   if (!raw || typeof raw !== 'object') return null;
   const u = raw as Record<string, any>;
+  // Tool-use prompt tokens (from Gemini's own tools) are billed as input but counted apart.
   const prompt = num(u.promptTokenCount) + num(u.toolUsePromptTokenCount);
   const cached = Math.min(prompt, num(u.cachedContentTokenCount));
   const thoughts = num(u.thoughtsTokenCount);
-  return { inputTokens: prompt - cached, outputTokens: num(u.candidatesTokenCount) + thoughts, cacheReadTokens: cached, cacheWriteTokens: 0, reasoningTokens: thoughts };
+  return {
+    inputTokens: prompt - cached,
+    outputTokens: num(u.candidatesTokenCount) + thoughts,
+    cacheReadTokens: cached,
+    cacheWriteTokens: 0,
+    reasoningTokens: thoughts,
+  };
 }
+
+/** Every input token, cached or not: what a user reads as "tokens in". */
+export const totalInputTokens = (u: Usage): number => u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens;
 
 /** Ollama's final chunk: prompt_eval_count and eval_count (no caching or reasoning split reported). */
 export function fromOllamaUsage(raw: Record<string, unknown>): Usage | null {
@@ -73,14 +85,17 @@ export function fromOllamaUsage(raw: Record<string, unknown>): Usage | null {
   return { inputTokens: num(raw.prompt_eval_count), outputTokens: num(raw.eval_count), cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
 }
 
-/** Canonical usage in OpenAI's shape: cached tokens counted inside prompt_tokens again. */
+/**
+ * Canonical usage in OpenAI's shape: cache reads (and writes) counted inside prompt_tokens again;
+ * cache writes also named apart the way OpenRouter does, so the split survives for those who read it.
+ */
 export function toOpenAIUsage(u: Usage): Record<string, unknown> {
   const prompt = totalInputTokens(u);
   return {
     prompt_tokens: prompt,
     completion_tokens: u.outputTokens,
     total_tokens: prompt + u.outputTokens,
-    prompt_tokens_details: { cached_tokens: u.cacheReadTokens },
+    prompt_tokens_details: { cached_tokens: u.cacheReadTokens, ...(u.cacheWriteTokens ? { cache_write_tokens: u.cacheWriteTokens } : {}) },
     completion_tokens_details: { reasoning_tokens: u.reasoningTokens },
   };
 }
