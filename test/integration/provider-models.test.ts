@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTransport } from '../../electron/engine/providers/transport';
 import { listUpstreamModels, validateKey } from '../../electron/engine/providers/models';
+import { testKey } from '../../electron/engine/vault/key-test';
 import type { ProviderConfig } from '../../electron/engine/settings/config-schema';
 import { startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake';
 import { startAzureFake, type AzureFake } from '../fakes/azure-fake';
@@ -53,5 +54,16 @@ describe('model listing and key validation', () => {
       expect(JSON.stringify(check)).not.toContain('bad-key');
     }
     expect(await validateKey(p('ollama', 'http://127.0.0.1:9'), '')).toMatchObject({ ok: false, reason: 'unreachable' });
+  });
+
+  it("backs the app's key test (and doctor) with the same per-kind endpoints", async () => {
+    const key = (secret: string) => ({ label: 'default', secret });
+    for (const [kind, url] of [['anthropic', an.url], ['gemini', gm.url], ['azure-openai', az.endpoint], ['openai', oa.url]] as const) {
+      expect(await testKey(p(kind, url), key('good'), 'default'), kind).toMatchObject({ ok: true, status: 200 });
+      const bad = await testKey(p(kind, url), key('bad-key'), 'default');
+      expect(bad.ok, kind).toBe(false);
+      expect(bad.message, kind).toMatch(/^the key was refused/);
+    }
+    expect(await testKey(p('ollama', ol.url), undefined, 'default')).toMatchObject({ ok: true });
   });
 });

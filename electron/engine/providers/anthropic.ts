@@ -13,7 +13,7 @@ export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 export const ANTHROPIC_VERSION = '2023-06-01';
 
 /** Base URL without `/v1` (the SDK convention); a configured `.../v1` works too. */
-export function anthropicBase(provider: ProviderConfig): string {
+export function anthropicBase(provider: Pick<ProviderConfig, 'baseUrl'>): string {
   return (provider.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 

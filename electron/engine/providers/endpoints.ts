@@ -1,7 +1,6 @@
 // Where an OpenAI-protocol request goes and how it authenticates, per provider kind: OpenAI and
 // compatible vendors (Bearer), Azure OpenAI deployments (`api-key`, `api-version`) and Azure's v1 form.
-import type { ProviderConfig } from '../settings/config-schema';
-import { presetFor } from './presets';
+import { presetFor, type ProviderRef } from './presets';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
@@ -12,7 +11,7 @@ export interface Endpoint {
 }
 
 /** Base URL without trailing slashes (a preset's default when the config gives none). */
-export function baseUrlOf(provider: ProviderConfig, fallback: string): string {
+export function baseUrlOf(provider: ProviderRef, fallback: string): string {
   return (provider.baseUrl ?? presetFor(provider)?.baseUrl ?? fallback).replace(/\/+$/, '');
 }
 
@@ -21,7 +20,7 @@ export function baseUrlOf(provider: ProviderConfig, fallback: string): string {
  * the target's model is the deployment name; a base URL ending in `/openai/v1` is the v1 form, which
  * takes the model in the body like OpenAI.
  */
-function azureEndpoint(provider: ProviderConfig, deployment: string, path: string): string {
+function azureEndpoint(provider: ProviderRef, deployment: string, path: string): string {
   const raw = new URL(provider.baseUrl ?? 'https://invalid.azure');
   const version = raw.searchParams.get('api-version');
   const base = `${raw.origin}${raw.pathname.replace(/\/+$/, '')}`;
@@ -31,7 +30,7 @@ function azureEndpoint(provider: ProviderConfig, deployment: string, path: strin
 }
 
 /** Chat completions endpoint and auth headers for one OpenAI-protocol target. */
-export function openAIChatEndpoint(provider: ProviderConfig, model: string, apiKey: string): Endpoint {
+export function openAIChatEndpoint(provider: ProviderRef, model: string, apiKey: string): Endpoint {
   if (provider.kind === 'azure-openai') {
     return { url: azureEndpoint(provider, model, '/chat/completions'), headers: apiKey ? { 'api-key': apiKey } : {} };
   }
@@ -42,7 +41,7 @@ export function openAIChatEndpoint(provider: ProviderConfig, model: string, apiK
 }
 
 /** Model-list endpoint for OpenAI-protocol providers (key validation uses it too). */
-export function openAIModelsEndpoint(provider: ProviderConfig, apiKey: string): Endpoint {
+export function openAIModelsEndpoint(provider: ProviderRef, apiKey: string): Endpoint {
   if (provider.kind === 'azure-openai') {
     const raw = new URL(provider.baseUrl ?? 'https://invalid.azure');
     const base = `${raw.origin}${raw.pathname.replace(/\/+$/, '')}`;

@@ -5,12 +5,13 @@ import { anthropicBase, anthropicHeaders } from './anthropic';
 import { openAIModelsEndpoint } from './endpoints';
 import { GEMINI_DEFAULT_BASE_URL } from './gemini';
 import { ollamaBase } from './ollama';
+import type { ProviderRef } from './presets';
 import { upstreamFailure } from './open-canonical';
 import { sendUpstream, type UpstreamCall } from './transport';
 
 type Json = Record<string, any>;
 
-export function modelsCall(provider: ProviderConfig, apiKey: string): UpstreamCall {
+export function modelsCall(provider: ProviderRef, apiKey: string): UpstreamCall {
   switch (provider.kind) {
     case 'anthropic':
       return { url: `${anthropicBase(provider)}/v1/models?limit=1000`, method: 'GET', headers: anthropicHeaders(apiKey) };

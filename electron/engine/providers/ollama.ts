@@ -11,7 +11,7 @@ type Json = Record<string, any>;
 
 export const OLLAMA_DEFAULT_BASE_URL = 'http://127.0.0.1:11434';
 
-export function ollamaBase(target: Target['provider']): string {
+export function ollamaBase(target: Pick<Target['provider'], 'baseUrl'>): string {
   // Accept a base URL written for Ollama's OpenAI-compatible API (`.../v1`) too.
   return (target.baseUrl ?? OLLAMA_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1$/, '');
 }

@@ -42,10 +42,13 @@ export const PRESETS: readonly Preset[] = [
 
 const byId = new Map(PRESETS.map((p) => [p.id, p]));
 const byHost = new Map(PRESETS.filter((p) => !p.keyless).map((p) => [new URL(p.baseUrl).host, p]));
-const cache = new WeakMap<ProviderConfig, Preset | null>();
+/** What endpoint knowledge needs of a provider's config. */
+export type ProviderRef = Pick<ProviderConfig, 'id' | 'kind' | 'baseUrl'>;
+
+const cache = new WeakMap<ProviderRef, Preset | null>();
 
 /** The preset a provider matches (cached per config object: settings rebuild configs on change). */
-export function presetFor(provider: ProviderConfig): Preset | undefined {
+export function presetFor(provider: ProviderRef): Preset | undefined {
   let hit = cache.get(provider);
   if (hit === undefined) {
     let host: string;
