@@ -1,6 +1,10 @@
 // Translation overhead on the port: the same streamed request, pass-through (OpenAI client to an
 // OpenAI-protocol fake) against translated (OpenAI client to Anthropic, Gemini and Ollama fakes, and
 // Anthropic client to an OpenAI fake). Sequential requests, bounded in count and time; prints a table.
+import { encodeAnthropicRequest } from '../../electron/engine/canonical/anthropic-request';
+import { AnthropicFrameEncoder } from '../../electron/engine/canonical/anthropic-stream';
+import { decodeOpenAIRequest } from '../../electron/engine/canonical/openai-request';
+import { OpenAIEventReader } from '../../electron/engine/canonical/openai-stream';
 import { startAnthropicFake } from '../fakes/anthropic-fake';
 import { startGeminiFake } from '../fakes/gemini-fake';
 import { startOllamaFake } from '../fakes/ollama-fake';
@@ -59,6 +63,22 @@ for (const [name, path, body] of cases) {
 }
 console.log(`${'pair (streamed, fakes split frames every 7-13 bytes)'.padEnd(40)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}`);
 for (const r of rows) console.log(r);
+// CPU cost of translation alone (no I/O): a 40-message conversation with tools, and stream chunks.
+const convo = { model: 'm', tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } } }],
+  messages: Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `message ${i} `.repeat(40) })) };
+let t0 = performance.now();
+const REQS = 2000;
+for (let i = 0; i < REQS; i++) encodeAnthropicRequest(decodeOpenAIRequest(convo), 'c');
+const perRequestUs = ((performance.now() - t0) * 1000) / REQS;
+const chunk = { id: 'x', model: 'm', choices: [{ index: 0, delta: { content: 'hello there ' }, finish_reason: null }] };
+const reader = new OpenAIEventReader();
+const enc = new AnthropicFrameEncoder('m');
+const CHUNKS = 100_000;
+t0 = performance.now();
+for (let i = 0; i < CHUNKS; i++) for (const e of reader.read(JSON.parse(JSON.stringify(chunk)))) enc.encode(e);
+const perChunkUs = ((performance.now() - t0) * 1000) / CHUNKS;
+console.log(`request translation OpenAI -> Anthropic (40 messages, 1 tool): ${perRequestUs.toFixed(1)} us per request`);
+console.log(`stream translation OpenAI chunk -> Anthropic frame (incl. JSON parse): ${perChunkUs.toFixed(2)} us per chunk`);
 await h.close();
 await Promise.all([oa, an, gm, ol].map((f) => f.close()));
 process.exit(0);
