@@ -144,6 +144,12 @@ describe('Anthropic dialect', () => {
     expect(JSON.parse((await latestRow()).attempts)[0]).toMatchObject({ provider: 'an', errorClass: 'malformed' });
   });
 
+  it('lists models in Anthropic shape for Anthropic clients', async () => {
+    const ids: string[] = [];
+    for await (const m of anthropic.models.list()) ids.push(m.id);
+    expect(ids).toEqual(expect.arrayContaining(['claude-code', 'an/claude-sonnet-4-5', 'gm/gemini-2.5-flash']));
+  });
+
   it('counts tokens: exactly from Anthropic, estimated for other kinds', async () => {
     const exact = await anthropic.messages.countTokens({ model: 'an/claude-sonnet-4-5', messages: [{ role: 'user', content: 'count me' }] });
     expect(exact.input_tokens).toBe(1234);

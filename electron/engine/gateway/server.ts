@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { handleCountTokens } from './anthropic/count-tokens';
 import { sendAnthropicError } from './anthropic/errors';
 import { handleMessages } from './anthropic/messages';
+import { handleAnthropicModels } from './anthropic/models';
 import { handleAppBridge } from './app-bridge';
 import { BodyError, readJsonBody } from './body';
 import type { GatewayContext } from './context';
@@ -59,7 +60,7 @@ async function handleApi(ctx: GatewayContext, req: IncomingMessage, res: ServerR
       : 'invalid client token (create one with `switchboard token create NAME`)';
     return sendError(res, 401, message, 'invalid_request_error', 'invalid_api_key');
   }
-  if (req.method === 'GET' && pathname === '/v1/models') return handleModels(ctx, res);
+  if (req.method === 'GET' && pathname === '/v1/models') return req.headers['anthropic-version'] ? handleAnthropicModels(ctx, res) : handleModels(ctx, res);
   if (pathname === '/v1/chat/completions') {
     if (req.method !== 'POST') return sendError(res, 405, 'use POST for /v1/chat/completions');
     const body = await readJsonBody(req, BODY_LIMIT_BYTES);
