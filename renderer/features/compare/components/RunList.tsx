@@ -13,7 +13,8 @@ export function RunList({ runs, currentId, disabled, onOpen }: { runs: CompareRu
             <li key={r.id}>
               <button type="button" className="run-item" aria-current={r.id === currentId ? 'true' : undefined} disabled={disabled} onClick={() => onOpen(r.id)}>
                 <span className="run-prompt">{r.prompt}</span>
-                <span className="muted small mono">{r.columns.map((c) => c.model).join(' · ')}</span>
+                {/* Before the vote, a blind run's column order would give the names away. */}
+                <span className="muted small mono">{r.blind && !r.winner ? `blind · ${r.columns.length} models` : r.columns.map((c) => c.model).join(' · ')}</span>
                 <span className="small">{winner ? `winner: ${winner.model}` : 'no vote yet'}</span>
               </button>
             </li>
