@@ -26,10 +26,11 @@ export function BarChart({ series, ariaLabel, theme }: { series: BarSeries; aria
       height: 240,
       legend: { show: false },
       cursor: { y: false, points: { show: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
+      // Half a day either side so the first and last bars are not cut in half.
+      scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
       axes: [
-        { ...axis, values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleDateString([], { month: 'short', day: 'numeric' })) },
-        { ...axis, size: 70, values: (_u, ticks) => ticks.map((t) => series.format(t)) },
+        { ...axis, incrs: [86_400, 2 * 86_400, 7 * 86_400, 30 * 86_400], values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleDateString([], { month: 'short', day: 'numeric' })) },
+        { ...axis, size: 86, values: (_u, ticks) => ticks.map((t) => series.format(t)) },
       ],
       series: [
         {},
