@@ -1,12 +1,12 @@
 // Renders a reply as GitHub-flavoured markdown with highlighted code and a copy button per code
-// block. Highlighting is class-based (highlight.js via rehype-highlight): no inline scripts, so it
+// block. Highlighting is class-based (highlight.js grammars via lib/rehype-code): no inline scripts, so it
 // runs under the strict CSP. While streaming, finished blocks are memoised and only the last block
 // is parsed again, which keeps long and parallel streams cheap.
 import { isValidElement, memo, useMemo, useRef, useState, type ComponentPropsWithoutRef } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
-import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
 import { splitBlocks } from '../lib/markdown-blocks';
+import { rehypeCode } from '../lib/rehype-code';
 import { CheckIcon, CopyIcon } from './Icons';
 
 function CodeBlock(props: ComponentPropsWithoutRef<'pre'>) {
@@ -46,13 +46,17 @@ function ExternalLink(props: ComponentPropsWithoutRef<'a'>) {
 
 const components: Components = { pre: CodeBlock, a: ExternalLink };
 const remarkPlugins = [remarkGfm];
-const rehypePlugins = [rehypeHighlight];
+const rehypePlugins = [rehypeCode];
 
+// Each block is its own box with content-visibility: auto, so blocks scrolled out of view cost no
+// layout or paint while a long reply keeps growing.
 const Block = memo(function Block({ text }: { text: string }) {
   return (
-    <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
-      {text}
-    </ReactMarkdown>
+    <div className="md-block">
+      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
+        {text}
+      </ReactMarkdown>
+    </div>
   );
 });
 
