@@ -22,15 +22,14 @@ export function resolveTheme(choice: ThemeChoice, prefersDark: boolean): 'light'
 
 interface ThemeState {
   choice: ThemeChoice;
+  /** What is shown now: the choice, or the OS's scheme under "system". Canvas charts redraw on change. */
+  resolved: 'light' | 'dark';
   setChoice(choice: ThemeChoice): void;
-}
-
-function apply(choice: ThemeChoice) {
-  document.documentElement.dataset.theme = resolveTheme(choice, systemDark());
 }
 
 export const themeStore = createStore<ThemeState>()((set) => ({
   choice: readChoice(),
+  resolved: 'light',
   setChoice(choice) {
     try {
       localStorage.setItem(KEY, choice);
@@ -41,6 +40,12 @@ export const themeStore = createStore<ThemeState>()((set) => ({
     apply(choice);
   },
 }));
+
+function apply(choice: ThemeChoice) {
+  const resolved = resolveTheme(choice, systemDark());
+  document.documentElement.dataset.theme = resolved;
+  if (themeStore.getState().resolved !== resolved) themeStore.setState({ resolved });
+}
 
 /** Applies the stored theme and follows the OS while the choice is "system". */
 export function installTheme(): void {

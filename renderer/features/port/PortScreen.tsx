@@ -16,7 +16,7 @@ function portAddress(): string | null {
 function snippets(base: string, model: string): Record<string, string> {
   return {
     'OpenAI SDK (JS)': `import OpenAI from 'openai';\nconst client = new OpenAI({ baseURL: '${base}/v1', apiKey: process.env.SWITCHBOARD_TOKEN });\nconst reply = await client.chat.completions.create({ model: '${model}', messages: [{ role: 'user', content: 'Hi' }] });`,
-    'OpenAI SDK (Python)': `from openai import OpenAI\nclient = OpenAI(base_url="${base}/v1", api_key=os.environ["SWITCHBOARD_TOKEN"])\nreply = client.chat.completions.create(model="${model}", messages=[{"role": "user", "content": "Hi"}])`,
+    'OpenAI SDK (Python)': `import os\nfrom openai import OpenAI\nclient = OpenAI(base_url="${base}/v1", api_key=os.environ["SWITCHBOARD_TOKEN"])\nreply = client.chat.completions.create(model="${model}", messages=[{"role": "user", "content": "Hi"}])`,
     curl: `curl ${base}/v1/chat/completions \\\n  -H "Authorization: Bearer $SWITCHBOARD_TOKEN" -H 'content-type: application/json' \\\n  -d '{"model":"${model}","messages":[{"role":"user","content":"Hi"}]}'`,
     'Environment (most tools)': `export OPENAI_BASE_URL=${base}/v1\nexport OPENAI_API_KEY=$SWITCHBOARD_TOKEN`,
   };

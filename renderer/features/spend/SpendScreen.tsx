@@ -46,7 +46,7 @@ export function SpendScreen({ client, active }: ScreenProps) {
   const [data, setData] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
-  const theme = useStore(themeStore, (t) => t.choice);
+  const theme = useStore(themeStore, (t) => t.resolved);
 
   useEffect(() => {
     if (!active) return;

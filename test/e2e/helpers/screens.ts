@@ -1,5 +1,5 @@
 // Shared steps of the screen specs: an axe check with no serious or critical violations, and a
-// screenshot (light and dark) saved to test-results/screens/<screen>.png for review.
+// screenshot (light and dark, dark axe-checked too) saved to test-results/screens/<screen>.png for review.
 import { mkdir } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type TestInfo } from '@playwright/test';
@@ -15,6 +15,9 @@ export async function saveScreens(page: Page, testInfo: TestInfo, screen: string
   const light = await page.screenshot({ path: `test-results/screens/${screen}.png`, animations: 'disabled' });
   await testInfo.attach(screen, { body: light, contentType: 'image/png' });
   await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  // Dark has its own colours, so its contrast is checked too.
+  await expectAccessible(page, screen);
   const dark = await page.screenshot({ path: `test-results/screens/${screen}-dark.png`, animations: 'disabled' });
   await testInfo.attach(`${screen}-dark`, { body: dark, contentType: 'image/png' });
   await page.emulateMedia({ colorScheme: 'light' });
