@@ -2,25 +2,57 @@
 // side by side with their speed and cost, vote (blind if you like), and find past runs.
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import type { ScreenProps } from '../../lib/screen';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { EmptyState } from '../../ui/EmptyState';
 import { SendIcon, StopIcon } from '../../ui/Icons';
 import { ComingButton, PageHeader } from '../../ui/Page';
-import { createCompareStore, MAX_COLUMNS, MIN_COLUMNS } from './compare-store';
+import { createCompareStore, MAX_COLUMNS, MIN_COLUMNS, type CompareStore } from './compare-store';
 import { ColumnsGrid } from './components/ColumnsGrid';
 import { RunList } from './components/RunList';
 
+/** The run's part of the screen: the only part that re-renders while columns stream. */
+function RunArea({ store }: { store: CompareStore }) {
+  const { run, running, vote } = useStore(store, useShallow((st) => ({ run: st.run, running: st.running, vote: st.vote })));
+  if (!run)
+    return (
+      <div className="compare-empty">
+        <EmptyState title="Nothing compared yet">Pick at least two models, write a prompt and run it. Turn on blind mode to judge without names.</EmptyState>
+      </div>
+    );
+  const winner = run.columns.find((c) => c.id === run.winner);
+  return (
+    <>
+      {winner && (
+        <div className="winner-bar" role="status">
+          <span>
+            You picked <strong className="mono">{winner.model}</strong>
+            {run.blind ? ` (was ${winner.alias})` : ''}.
+          </span>
+          <ComingButton id="promote-why" reason="Promoting the winner into a route arrives with route editing.">
+            Promote winner into a route
+          </ComingButton>
+        </div>
+      )}
+      <ColumnsGrid run={run} running={running} onVote={(id) => void vote(id)} />
+    </>
+  );
+}
+
 export function CompareScreen({ client, active }: ScreenProps) {
   const [store] = useState(() => createCompareStore(client));
-  const s = useStore(store);
+  // Everything but the streaming run: this part does not re-render per batch of tokens.
+  const s = useStore(
+    store,
+    useShallow(({ run: _run, ...rest }) => ({ ...rest, runId: _run?.id ?? null })),
+  );
   useEffect(() => {
     if (active) void store.getState().loadModels();
   }, [active, store]);
 
   const ready = !s.running && s.prompt.trim() !== '' && s.selected.length >= MIN_COLUMNS;
-  const winner = s.run?.columns.find((c) => c.id === s.run?.winner);
   return (
     <div className="page compare-page">
       <PageHeader title="Compare" subtitle={`One prompt, ${MIN_COLUMNS} to ${MAX_COLUMNS} models side by side.`} />
@@ -77,27 +109,8 @@ export function CompareScreen({ client, active }: ScreenProps) {
           </div>
         </form>
       </div>
-      {s.run ? (
-        <>
-          {s.run.winner && winner && (
-            <div className="winner-bar" role="status">
-              <span>
-                You picked <strong className="mono">{winner.model}</strong>
-                {s.run.blind ? ` (was ${winner.alias})` : ''}.
-              </span>
-              <ComingButton id="promote-why" reason="Promoting the winner into a route arrives with route editing.">
-                Promote winner into a route
-              </ComingButton>
-            </div>
-          )}
-          <ColumnsGrid run={s.run} running={s.running} onVote={(id) => void s.vote(id)} />
-        </>
-      ) : (
-        <div className="compare-empty">
-          <EmptyState title="Nothing compared yet">Pick at least two models, write a prompt and run it. Turn on blind mode to judge without names.</EmptyState>
-        </div>
-      )}
-      <RunList runs={s.runs} currentId={s.run?.id ?? null} disabled={s.running} onOpen={(id) => void s.openRun(id)} />
+      <RunArea store={store} />
+      <RunList runs={s.runs} currentId={s.runId} disabled={s.running} onOpen={(id) => void s.openRun(id)} />
     </div>
   );
 }
