@@ -35,7 +35,11 @@ function Tile({ label, s }: { label: string; s: SpendSummary | undefined }) {
       <div className="tile-value" data-testid={`total-${label.toLowerCase().replace(/\s+/g, '-')}`}>
         {s ? formatTotal(s.costUsd) : '—'}
       </div>
-      <div className="tile-sub">{s ? `${formatTokens(s.requests)} requests · ${formatTokens(s.inputTokens + s.outputTokens)} tokens` : ' '}</div>
+      <div className="tile-sub">
+        {s ? `${formatTokens(s.requests)} requests · ${formatTokens(s.inputTokens + s.outputTokens)} tokens` : ' '}
+        {/* A model without a price is left out of the total, and said so, never counted as $0. */}
+        {s && s.unknownCostRequests > 0 && ` · ${formatTokens(s.unknownCostRequests)} with unknown cost`}
+      </div>
     </Card>
   );
 }

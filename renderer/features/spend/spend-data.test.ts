@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dailySeries } from './spend-data';
 
-const g = (key: string, costUsd: number) => ({ key, costUsd, requests: 1, inputTokens: 1, outputTokens: 1 });
+const g = (key: string, costUsd: number) => ({ key, costUsd, requests: 1, inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, unknownCostRequests: 0 });
 
 describe('dailySeries', () => {
   it('fills the days without requests with zero', () => {
