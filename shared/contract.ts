@@ -73,6 +73,11 @@ export interface ConversationsService {
   list(): Promise<ConversationSummary[]>;
   get(id: string): Promise<Conversation | null>;
   remove(id: string): Promise<boolean>;
+  rename(id: string, title: string): Promise<boolean>;
+  /** Keeps the first `keep` messages and drops the rest (a regenerate or an edited turn follows). */
+  truncate(id: string, keep: number): Promise<boolean>;
+  /** Title or message text contains `query`, newest first. */
+  search(query: string): Promise<ConversationSummary[]>;
 }
 
 export interface SettingsService {
@@ -106,7 +111,7 @@ export const RPC_METHODS = {
   budgets: ['list', 'set', 'status', 'warnings'],
   keys: ['test'],
   catalog: ['info', 'refresh', 'setOverride'],
-  conversations: ['list', 'get', 'remove'],
+  conversations: ['list', 'get', 'remove', 'rename', 'truncate', 'search'],
   settings: ['exportConfig', 'importConfig'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;
 

@@ -59,9 +59,12 @@ export interface ModelChoice {
   label: string;
 }
 
+/** A part of a message: text, or an image (a `data:` URL or an https URL), sent on as OpenAI's image_url part. */
+export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
-  content: string;
+  content: string | ChatContentPart[];
 }
 
 export interface ChatRequest {
@@ -80,6 +83,8 @@ export interface ChatUsage {
 
 export type ChatStreamEvent =
   | { type: 'delta'; text: string }
+  /** Thinking text the model streams apart from its answer (reasoning_content / reasoning). */
+  | { type: 'reasoning'; text: string }
   | {
       type: 'done';
       provider: string;
@@ -174,6 +179,8 @@ export interface ConversationSummary {
   title: string;
   createdAt: number;
   updatedAt: number;
+  /** How many messages it holds (set by list, get and search). */
+  messageCount?: number;
 }
 
 export interface StoredMessage {
@@ -182,6 +189,8 @@ export interface StoredMessage {
   model?: string;
   requestId?: string;
   createdAt: number;
+  /** For a reply: what the request that produced it reported, from the ledger. */
+  report?: Omit<Extract<ChatStreamEvent, { type: 'done' }>, 'type' | 'conversationId'>;
 }
 
 export interface Conversation extends ConversationSummary {

@@ -141,3 +141,12 @@ export function RefreshIcon() {
     </svg>
   );
 }
+
+export function ImageIcon() {
+  return (
+    <svg {...common} {...stroke} width={16} height={16}>
+      <path d="M4 5h16v14H4zM4 16l5-5 4 4 3-3 4 4" />
+      <circle cx="15.5" cy="9" r="1.5" />
+    </svg>
+  );
+}

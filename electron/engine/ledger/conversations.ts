@@ -10,10 +10,43 @@ export interface ConversationStore {
   list(limit?: number): ConversationSummary[];
   get(id: string): Conversation | undefined;
   remove(id: string): boolean;
+  /** Renames; false when there is no such conversation. */
+  rename(id: string, title: string): boolean;
+  /** Drops every message from position `keep` on (before a regenerate or an edited turn replaces them). */
+  truncate(id: string, keep: number): boolean;
+  /** Conversations whose title or messages contain `query` (case-insensitive), newest first. */
+  search(query: string, limit?: number): ConversationSummary[];
 }
 
-type ConvRow = { id: string; kind: string; title: string; created_at: number; updated_at: number };
-type MsgRow = { role: string; content: string; model: string | null; request_id: string | null; created_at: number };
+type ConvRow = { id: string; kind: string; title: string; created_at: number; updated_at: number; message_count?: number };
+type MsgRow = {
+  role: string; content: string; model: string | null; request_id: string | null; created_at: number;
+  // From the request that produced the message (LEFT JOIN), when the ledger has it.
+  r_provider: string | null; r_model: string | null; r_input: number | null; r_output: number | null; r_cost: number | null; r_ttft: number | null; r_attempts: string | null;
+};
+
+const LIST_SQL = 'SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count FROM conversations c';
+
+/** LIKE with the user's text taken literally (% and _ escaped). */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+function report(m: MsgRow): StoredMessage['report'] | undefined {
+  if (m.r_provider === null || m.r_model === null) return undefined;
+  let attempts = 1;
+  try {
+    attempts = (JSON.parse(m.r_attempts ?? '[]') as unknown[]).length || 1;
+  } catch {
+    /* an unreadable attempts column still leaves the rest of the report */
+  }
+  return {
+    provider: m.r_provider,
+    model: m.r_model,
+    usage: { inputTokens: Number(m.r_input ?? 0), outputTokens: Number(m.r_output ?? 0) },
+    costUsd: m.r_cost === null ? null : Number(m.r_cost),
+    ttftMs: m.r_ttft === null ? null : Number(m.r_ttft),
+    attempts,
+  };
+}
 
 const summary = (r: ConvRow): ConversationSummary => ({
   id: r.id,
@@ -21,9 +54,11 @@ const summary = (r: ConvRow): ConversationSummary => ({
   title: r.title,
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
+  ...(r.message_count !== undefined ? { messageCount: Number(r.message_count) } : {}),
 });
 
-export function conversationStore(db: Database.Database, now: () => number = Date.now): ConversationStore {
+/** `flush` writes queued request rows first, so a message's report can join the request that made it. */
+export function conversationStore(db: Database.Database, now: () => number = Date.now, flush: () => void = () => {}): ConversationStore {
   db.exec('PRAGMA foreign_keys = ON');
   const insertConv = db.prepare('INSERT INTO conversations (id, kind, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
   const nextSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE conversation_id = ?');
@@ -44,21 +79,58 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
     },
     append,
     list(limit = 200) {
-      return (db.prepare('SELECT * FROM conversations ORDER BY updated_at DESC LIMIT ?').all(limit) as ConvRow[]).map(summary);
+      return (db.prepare(`${LIST_SQL} ORDER BY c.updated_at DESC LIMIT ?`).all(limit) as ConvRow[]).map(summary);
     },
     get(id) {
-      const row = db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as ConvRow | undefined;
+      const row = db.prepare(`${LIST_SQL} WHERE c.id = ?`).get(id) as ConvRow | undefined;
       if (!row) return undefined;
-      const messages = (db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq').all(id) as MsgRow[]).map((m): StoredMessage => {
+      flush();
+      const rows = db
+        .prepare(
+          `SELECT m.*, r.provider AS r_provider, r.model AS r_model, r.input_tokens AS r_input, r.output_tokens AS r_output,
+                  r.cost_usd AS r_cost, r.ttft_ms AS r_ttft, r.attempts AS r_attempts
+             FROM messages m LEFT JOIN requests r ON r.id = m.request_id
+            WHERE m.conversation_id = ? ORDER BY m.seq`,
+        )
+        .all(id) as MsgRow[];
+      const messages = rows.map((m): StoredMessage => {
         const msg: StoredMessage = { role: m.role as StoredMessage['role'], content: m.content, createdAt: Number(m.created_at) };
         if (m.model !== null) msg.model = m.model;
         if (m.request_id !== null) msg.requestId = m.request_id;
+        const r = report(m);
+        if (r) msg.report = r;
         return msg;
       });
       return { ...summary(row), messages };
     },
     remove(id) {
       return db.prepare('DELETE FROM conversations WHERE id = ?').run(id).changes > 0;
+    },
+    rename(id, title) {
+      const name = String(title).trim().slice(0, 200);
+      if (!name) throw new Error('a conversation needs a non-empty title');
+      return db.prepare('UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?').run(name, now(), id).changes > 0;
+    },
+    truncate(id, keep) {
+      if (!Number.isInteger(keep) || keep < 0) throw new Error('keep must be a whole number of messages, 0 or more');
+      if (!db.prepare('SELECT 1 FROM conversations WHERE id = ?').get(id)) return false;
+      // seq runs 1..n in order, so "the first `keep` messages" are those with the lowest seq values.
+      db.prepare('DELETE FROM messages WHERE conversation_id = ? AND seq NOT IN (SELECT seq FROM messages WHERE conversation_id = ? ORDER BY seq LIMIT ?)').run(id, id, keep);
+      return true;
+    },
+    search(query, limit = 200) {
+      const text = String(query ?? '').trim();
+      if (!text) return this.list(limit);
+      const like = likePattern(text);
+      return (
+        db
+          .prepare(
+            `${LIST_SQL} WHERE c.title LIKE ? ESCAPE '\\'
+                OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE ? ESCAPE '\\')
+              ORDER BY c.updated_at DESC LIMIT ?`,
+          )
+          .all(like, like, limit) as ConvRow[]
+      ).map(summary);
     },
   };
 }

@@ -116,7 +116,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     },
 
     get conversations() {
-      conversations ??= conversationStore(db);
+      conversations ??= conversationStore(db, Date.now, flushSync);
       return conversations;
     },
 

@@ -11,6 +11,8 @@ export interface TappedChunk {
   usageOnly: boolean;
   /** Text (content or reasoning) this chunk adds. */
   text: string;
+  /** Thinking text this chunk adds (`reasoning_content`, or OpenRouter's `reasoning`), apart from `text`. */
+  reasoning?: string;
 }
 
 export class OpenAIStreamTap {
@@ -21,7 +23,7 @@ export class OpenAIStreamTap {
   read(event: SseEvent): TappedChunk {
     if (event.data === '[DONE]') return { data: event.data, done: true, usageOnly: false, text: '' };
     // Parsing every chunk costs microseconds; it is what lets the ledger be exact.
-    const chunk = JSON.parse(event.data) as { choices?: Array<{ delta?: { content?: unknown; reasoning_content?: unknown } }>; usage?: unknown; error?: { message?: string } };
+    const chunk = JSON.parse(event.data) as { choices?: Array<{ delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown } }>; usage?: unknown; error?: { message?: string } };
     if (chunk.error) throw new Error(`upstream stream error: ${chunk.error.message ?? 'unknown'}`);
     let usageOnly = false;
     if (chunk.usage) {
@@ -30,8 +32,9 @@ export class OpenAIStreamTap {
     }
     const delta = chunk.choices?.[0]?.delta;
     const text = typeof delta?.content === 'string' ? delta.content : '';
-    if (text || delta?.reasoning_content) this.chunksWithText++;
-    return { data: event.data, done: false, usageOnly, text };
+    const thought = typeof delta?.reasoning_content === 'string' ? delta.reasoning_content : typeof delta?.reasoning === 'string' ? delta.reasoning : '';
+    if (text || thought) this.chunksWithText++;
+    return thought ? { data: event.data, done: false, usageOnly, text, reasoning: thought } : { data: event.data, done: false, usageOnly, text };
   }
 
   /** Usage as reported, or estimated from the chunks seen when the stream was cut short. */

@@ -1,7 +1,7 @@
 // The chat screen's service: sends a conversation through the same router and ledger as the port,
 // and turns the upstream stream into the contract's ChatStreamEvents.
 import type { ChatService } from '../../../shared/contract';
-import type { ChatRequest, ChatStreamEvent } from '../../../shared/types';
+import type { ChatMessage, ChatRequest, ChatStreamEvent } from '../../../shared/types';
 import { RequestMeter } from '../accounting';
 import { budgetPreflight } from '../budgets';
 import type { Budgets } from '../budgets/budgets';
@@ -13,10 +13,29 @@ import { RoutingError } from '../router/failures';
 import type { RouteTable } from '../router/resolve';
 import type { Vault } from '../vault/types';
 
+/** Checks image parts: a `data:image/...` URL or an https URL, nothing else reaches an upstream. */
+function checkContent(content: ChatMessage['content']): void {
+  if (typeof content === 'string') return;
+  if (!Array.isArray(content)) throw new Error('a message content must be text or a list of parts');
+  for (const part of content) {
+    if (part?.type === 'text' && typeof part.text === 'string') continue;
+    const url = part?.type === 'image_url' ? part.image_url?.url : undefined;
+    if (typeof url === 'string' && (/^data:image\/(png|jpeg|gif|webp);base64,/.test(url) || url.startsWith('https://'))) continue;
+    throw new Error('a message part must be {type:"text"} or {type:"image_url"} with a data:image/… or https URL');
+  }
+}
+
+/** What the conversation store keeps of a message: its text, with a marker per image (images are not stored). */
+function storedText(content: ChatMessage['content']): string {
+  if (typeof content === 'string') return content;
+  return content.map((p) => (p.type === 'text' ? p.text : '[image]')).join('\n');
+}
+
 function toOpenAIBody(request: ChatRequest): Record<string, unknown> {
   if (!request || typeof request.model !== 'string' || !Array.isArray(request.messages) || request.messages.length === 0) {
     throw new Error('a chat request needs a model and at least one message');
   }
+  for (const m of request.messages) checkContent(m?.content);
   const body: Record<string, unknown> = { model: request.model, messages: request.messages, stream: true };
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
   if (request.temperature !== undefined) body.temperature = request.temperature;
@@ -52,6 +71,10 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
         for (const source of [served.head, served.rest]) {
           for await (const event of source) {
             const chunk = tap.read(event);
+            if (chunk.reasoning) {
+              meter.firstToken();
+              yield { type: 'reasoning', text: chunk.reasoning };
+            }
             if (chunk.text) {
               meter.firstToken();
               reply += chunk.text;
@@ -93,11 +116,11 @@ function save(ledger: Ledger, request: ChatRequest, reply: string, model: string
     // A continued conversation already holds the earlier turns: only the newest user turn is new.
     let fresh = id ? request.messages.slice(-1) : request.messages;
     if (!id || !store.get(id)) {
-      const firstUser = request.messages.find((m) => m.role === 'user')?.content ?? 'Chat';
+      const firstUser = storedText(request.messages.find((m) => m.role === 'user')?.content ?? 'Chat');
       id = store.create('chat', firstUser.slice(0, 80)).id;
       fresh = request.messages;
     }
-    store.append(id, [...fresh.map((m) => ({ role: m.role, content: m.content })), { role: 'assistant', content: reply, model, requestId }]);
+    store.append(id, [...fresh.map((m) => ({ role: m.role, content: storedText(m.content) })), { role: 'assistant', content: reply, model, requestId }]);
     return id;
   } catch (error) {
     console.error(`switchboard chat: could not save the conversation: ${(error as Error).message}`);

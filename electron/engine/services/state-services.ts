@@ -87,6 +87,9 @@ export function createConversationsService(ledger: Ledger): ConversationsService
     list: async () => ledger.conversations.list(),
     get: async (id: string) => ledger.conversations.get(id) ?? null,
     remove: async (id: string) => ledger.conversations.remove(id),
+    rename: async (id: string, title: string) => ledger.conversations.rename(id, title),
+    truncate: async (id: string, keep: number) => ledger.conversations.truncate(id, keep),
+    search: async (query: string) => ledger.conversations.search(query),
   };
 }
 

@@ -4,12 +4,12 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AppContract } from '../../../shared/contract';
-import { createMemoryRepository } from '../../lib/repository';
 import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { createChatStore } from './chat-store';
-import { summarise, type ConversationRepository } from './chat-types';
+import { createEngineConversations, createMemoryConversations } from './chat-repositories';
+import type { ConversationRepository } from './chat-types';
 import { Composer } from './components/Composer';
 import { ConversationList } from './components/ConversationList';
 import { MessageList } from './components/MessageList';
@@ -18,12 +18,16 @@ import { seedFromUrl } from './dev-seed';
 
 interface Props {
   client: AppContract;
-  /** Where conversations are kept; in memory unless given (wave B passes the engine-backed one). */
+  /** Where conversations are kept; the engine's storage unless given. */
   repository?: ConversationRepository;
 }
 
+/** The benchmark's `?dev-seed-conversation=N` seeds an in-memory repository (never the user's storage). */
+const wantsSeed = () => new URL(window.location.href).searchParams.has('dev-seed-conversation');
+
 export function ChatScreen({ client, repository }: Props) {
-  const [repo] = useState(() => repository ?? createMemoryRepository(summarise));
+  const [seeded] = useState(() => !repository && wantsSeed());
+  const [repo] = useState(() => repository ?? (seeded ? createMemoryConversations() : createEngineConversations(client)));
   const [store] = useState(() => createChatStore(client, repo));
   const state = useStore(store);
 
@@ -32,12 +36,12 @@ export function ChatScreen({ client, repository }: Props) {
     void s.loadModels();
     void (async () => {
       // The seam the benchmark uses: seed the in-memory repository (never an engine-backed one).
-      if (!repository) await seedFromUrl(repo, window.location.href);
+      if (seeded) await seedFromUrl(repo, window.location.href);
       await s.loadConversations();
     })();
-  }, [store, repo, repository]);
+  }, [store, repo, seeded]);
 
-  const canSend = state.draft.trim().length > 0 && state.model !== '';
+  const canSend = (state.draft.trim().length > 0 || state.attachments.length > 0) && state.model !== '';
 
   return (
     <div className="chat-layout">
@@ -45,6 +49,8 @@ export function ChatScreen({ client, repository }: Props) {
         conversations={state.conversations}
         activeId={state.activeId}
         disabled={state.streaming}
+        query={state.query}
+        onSearch={(q) => void state.searchConversations(q)}
         onNew={state.newConversation}
         onOpen={(id) => void state.openConversation(id)}
         onRename={(id, title) => void state.renameConversation(id, title)}
@@ -97,6 +103,9 @@ export function ChatScreen({ client, repository }: Props) {
             draft={state.draft}
             streaming={state.streaming}
             canSend={canSend}
+            attachments={state.attachments}
+            onAttach={state.attach}
+            onDetach={state.detach}
             onDraft={state.setDraft}
             onSend={() => void state.send()}
             onStop={state.stop}

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppContract } from '../../../shared/contract';
 import type { ChatRequest, ChatStreamEvent, ModelChoice } from '../../../shared/types';
+import { createEngineConversations, createMemoryConversations } from './chat-repositories';
 import { createChatStore } from './chat-store';
 
 const models: ModelChoice[] = [
@@ -162,5 +163,74 @@ describe('chat store: conversations, regenerate, edit', () => {
     await store.getState().editAndResend(q1.id, 'q1 edited');
     expect(store.getState().entries.map((e) => e.text)).toEqual(['q1 edited', 're: q1 edited']);
     expect(requests.at(-1)?.messages).toEqual([{ role: 'user', content: 'q1 edited' }]);
+  });
+});
+
+describe('chat store: engine-stored conversations, reasoning, images', () => {
+  /** A stand-in for the engine's conversations service that records what the store asked of it. */
+  function engineClient() {
+    const calls: string[] = [];
+    const requests: ChatRequest[] = [];
+    const client = {
+      models: { list: async () => models },
+      chat: {
+        stream: async function* (req: ChatRequest): AsyncGenerator<ChatStreamEvent> {
+          requests.push(req);
+          yield { type: 'reasoning', text: 'thinking ' };
+          yield { type: 'reasoning', text: 'hard' };
+          yield { type: 'delta', text: 'answer' };
+          yield { ...done, conversationId: 'conv-1' } as ChatStreamEvent;
+        },
+      },
+      conversations: {
+        list: async () => [{ id: 'conv-1', kind: 'chat', title: 'q1', createdAt: 1, updatedAt: 2, messageCount: 2 }],
+        search: async (q: string) => (calls.push(`search ${q}`), []),
+        truncate: async (id: string, keep: number) => (calls.push(`truncate ${id} ${keep}`), true),
+        rename: async (id: string, title: string) => (calls.push(`rename ${id} ${title}`), true),
+      },
+    } as unknown as AppContract;
+    return { client, calls, requests };
+  }
+
+  it('takes the id the engine stored the exchange under, and truncates before a regenerate', async () => {
+    const { client, calls, requests } = engineClient();
+    const store = createChatStore(client, createEngineConversations(client));
+    await store.getState().loadModels();
+    store.getState().setDraft('q1');
+    await store.getState().send();
+    expect(requests[0]?.conversationId).toBeUndefined();
+    expect(store.getState().activeId).toBe('conv-1');
+    expect(store.getState().conversations[0]).toMatchObject({ id: 'conv-1', messageCount: 2 });
+    expect(store.getState().entries[1]).toMatchObject({ text: 'answer', reasoning: 'thinking hard', status: 'done' });
+
+    await store.getState().regenerate();
+    expect(calls).toContain('truncate conv-1 0');
+    expect(requests[1]).toMatchObject({ conversationId: 'conv-1', messages: [{ role: 'user', content: 'q1' }] });
+
+    store.getState().setDraft('q2');
+    await store.getState().send();
+    // A plain send continues the stored conversation without dropping anything.
+    expect(calls.filter((c) => c.startsWith('truncate'))).toEqual(['truncate conv-1 0']);
+    expect(requests[2]).toMatchObject({ conversationId: 'conv-1' });
+    await store.getState().searchConversations('wal');
+    expect(calls).toContain('search wal');
+    expect(store.getState().conversations).toEqual([]);
+  });
+
+  it('sends attached images as image_url parts beside the text', async () => {
+    const { client, requests } = engineClient();
+    const store = createChatStore(client, createMemoryConversations());
+    await store.getState().loadModels();
+    store.getState().attach('data:image/png;base64,AAAA');
+    store.getState().setDraft('what is this?');
+    await store.getState().send();
+    expect(requests[0]?.messages[0]).toEqual({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'what is this?' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+      ],
+    });
+    expect(store.getState().attachments).toEqual([]);
   });
 });

@@ -2,10 +2,10 @@
 // conversation repository happens here, so components only read state and call actions.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppContract } from '../../../shared/contract';
-import type { ChatMessage, ModelChoice } from '../../../shared/types';
+import type { ChatContentPart, ChatMessage, ModelChoice } from '../../../shared/types';
 import { createFrameBatcher } from '../../lib/frame-batcher';
-import { createMemoryRepository } from '../../lib/repository';
-import { summarise, type ChatEntry, type Conversation, type ConversationRepository, type ConversationSummary } from './chat-types';
+import { createMemoryConversations } from './chat-repositories';
+import type { ChatEntry, Conversation, ConversationRepository, ConversationSummary } from './chat-types';
 
 export interface ChatState {
   models: ModelChoice[];
@@ -18,10 +18,17 @@ export interface ChatState {
   activeId: string | null;
   entries: ChatEntry[];
   draft: string;
+  /** Images (data: URLs) to send with the next message. */
+  attachments: string[];
   streaming: boolean;
+  /** The conversation list's search text. */
+  query: string;
 
   loadModels(): Promise<void>;
   loadConversations(): Promise<void>;
+  searchConversations(query: string): Promise<void>;
+  attach(dataUrl: string): void;
+  detach(index: number): void;
   openConversation(id: string): Promise<void>;
   newConversation(): void;
   renameConversation(id: string, title: string): Promise<void>;
@@ -46,11 +53,21 @@ function defaultModel(models: ModelChoice[]): string {
   return (models.find((m) => m.kind === 'route') ?? models[0])?.id ?? '';
 }
 
+/** What the engine stores of a conversation: user turns and finished replies (failed and stopped ones are not kept). */
+const storedCount = (entries: ChatEntry[]) => entries.filter((e) => e.role === 'user' || (e.text.length > 0 && e.status === 'done')).length;
+
+function contentOf(e: ChatEntry): ChatMessage['content'] {
+  if (!e.images?.length) return e.text;
+  const parts: ChatContentPart[] = e.text ? [{ type: 'text', text: e.text }] : [];
+  for (const url of e.images) parts.push({ type: 'image_url', image_url: { url } });
+  return parts;
+}
+
 /** The conversation as the engine should see it: failed or empty replies are left out. */
 function historyOf(entries: ChatEntry[]): ChatMessage[] {
   return entries
     .filter((e) => e.role === 'user' || (e.text.length > 0 && (e.status === 'done' || e.status === 'stopped')))
-    .map((e) => ({ role: e.role, content: e.text }));
+    .map((e) => ({ role: e.role, content: contentOf(e) }));
 }
 
 const titleOf = (text: string) => {
@@ -58,7 +75,7 @@ const titleOf = (text: string) => {
   return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
 };
 
-export function createChatStore(client: AppContract, repo: ConversationRepository = createMemoryRepository(summarise)): ChatStore {
+export function createChatStore(client: AppContract, repo: ConversationRepository = createMemoryConversations()): ChatStore {
   let controller: AbortController | null = null;
   let nextId = 0;
   const newId = (prefix = 'm') => `${prefix}${Date.now().toString(36)}${(++nextId).toString(36)}`;
@@ -71,9 +88,12 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
       set((state) => ({ entries: state.entries.map((e) => (pending.has(e.id) ? { ...e, text: e.text + pending.get(e.id)! } : e)) })),
     );
 
+    const refreshList = async () => set({ conversations: await repo.list(get().query) });
+
     const persist = async () => {
       const { activeId, entries, model } = get();
       if (!activeId || entries.length === 0) return;
+      if (repo.engineStores) return refreshList();
       const firstUser = entries.find((e) => e.role === 'user');
       const existing = await repo.get(activeId);
       const conversation: Conversation = {
@@ -85,28 +105,35 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
         entries: entries.filter((e) => e.status !== 'streaming'),
       };
       await repo.put(conversation);
-      set({ conversations: await repo.list() });
+      await refreshList();
     };
 
     /** Streams a reply to `base` (which ends with the user's message) into a new assistant entry. */
-    const reply = async (base: ChatEntry[]) => {
-      const { model } = get();
+    const reply = async (base: ChatEntry[], replaces = false) => {
+      const { model, activeId } = get();
       const entry: ChatEntry = { id: newId(), role: 'assistant', text: '', status: 'streaming', requested: model };
-      if (!get().activeId) {
+      // The engine keeps the stored turns before the newest user message; drop any it holds after them
+      // (a regenerate or an edit replaces those), then the request appends the new turn and reply.
+      if (replaces && repo.engineStores && activeId) await repo.truncate(activeId, storedCount(base.slice(0, -1)));
+      if (!repo.engineStores && !activeId) {
         createdAt = Date.now();
         set({ activeId: newId('c') });
       }
       set({ entries: [...base, entry], streaming: true });
       const ctrl = new AbortController();
       controller = ctrl;
+      const request = { model, messages: historyOf(base), ...(repo.engineStores && activeId ? { conversationId: activeId } : {}) };
       try {
-        for await (const event of client.chat.stream({ model, messages: historyOf(base) }, ctrl.signal)) {
+        for await (const event of client.chat.stream(request, ctrl.signal)) {
           if (event.type === 'delta') {
             batcher.add(entry.id, event.text);
+          } else if (event.type === 'reasoning') {
+            patchEntry(entry.id, (e) => ({ reasoning: (e.reasoning ?? '') + event.text }));
           } else if (event.type === 'done') {
             batcher.flush();
-            const { provider, model: used, usage, costUsd, ttftMs, attempts } = event;
+            const { provider, model: used, usage, costUsd, ttftMs, attempts, conversationId } = event;
             patchEntry(entry.id, () => ({ status: 'done', report: { provider, model: used, usage, costUsd, ttftMs, attempts } }));
+            if (repo.engineStores && conversationId && !get().activeId) set({ activeId: conversationId });
           } else if (event.type === 'error') {
             batcher.flush();
             patchEntry(entry.id, () => ({ status: 'error', error: event.message }));
@@ -136,7 +163,9 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
       activeId: null,
       entries: [],
       draft: '',
+      attachments: [],
       streaming: false,
+      query: '',
 
       async loadModels() {
         set({ modelsStatus: 'loading', modelsError: null });
@@ -151,7 +180,21 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
       },
 
       async loadConversations() {
-        set({ conversations: await repo.list() });
+        await refreshList();
+      },
+
+      async searchConversations(query) {
+        set({ query });
+        const found = await repo.list(query);
+        if (get().query === query) set({ conversations: found });
+      },
+
+      attach(dataUrl) {
+        set((s) => ({ attachments: [...s.attachments, dataUrl] }));
+      },
+
+      detach(index) {
+        set((s) => ({ attachments: s.attachments.filter((_, i) => i !== index) }));
       },
 
       async openConversation(id) {
@@ -164,22 +207,21 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
 
       newConversation() {
         if (get().streaming) return;
-        set({ activeId: null, entries: [], draft: '' });
+        set({ activeId: null, entries: [], draft: '', attachments: [] });
       },
 
       async renameConversation(id, title) {
-        const conversation = await repo.get(id);
         const name = title.trim();
-        if (!conversation || !name) return;
-        await repo.put({ ...conversation, title: name });
-        set({ conversations: await repo.list() });
+        if (!name) return;
+        await repo.rename(id, name);
+        await refreshList();
       },
 
       async deleteConversation(id) {
         if (get().streaming && get().activeId === id) return;
         await repo.remove(id);
         if (get().activeId === id) set({ activeId: null, entries: [] });
-        set({ conversations: await repo.list() });
+        await refreshList();
       },
 
       selectModel(id) {
@@ -191,11 +233,13 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
       },
 
       async send() {
-        const { draft, model, streaming, entries } = get();
+        const { draft, model, streaming, entries, attachments } = get();
         const text = draft.trim();
-        if (!text || !model || streaming) return;
-        set({ draft: '' });
-        await reply([...entries, { id: newId(), role: 'user', text, status: 'done' }]);
+        if ((!text && attachments.length === 0) || !model || streaming) return;
+        set({ draft: '', attachments: [] });
+        const user: ChatEntry = { id: newId(), role: 'user', text, status: 'done' };
+        if (attachments.length) user.images = attachments;
+        await reply([...entries, user]);
       },
 
       async regenerate() {
@@ -203,14 +247,14 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
         if (streaming || !model) return;
         const lastUser = entries.map((e) => e.role).lastIndexOf('user');
         if (lastUser < 0) return;
-        await reply(entries.slice(0, lastUser + 1));
+        await reply(entries.slice(0, lastUser + 1), true);
       },
 
       async editAndResend(entryId, text) {
         const { entries, streaming, model } = get();
         const index = entries.findIndex((e) => e.id === entryId && e.role === 'user');
         if (streaming || !model || index < 0 || !text.trim()) return;
-        await reply([...entries.slice(0, index), { ...entries[index]!, text: text.trim() }]);
+        await reply([...entries.slice(0, index), { ...entries[index]!, text: text.trim() }], true);
       },
 
       stop() {

@@ -1,6 +1,5 @@
 // What the chat screen keeps per message and per conversation, and the persistence seam for them.
 import type { ChatStreamEvent } from '../../../shared/types';
-import type { Repository } from '../../lib/repository';
 
 export type ReplyReport = Omit<Extract<ChatStreamEvent, { type: 'done' }>, 'type'>;
 
@@ -15,6 +14,10 @@ export interface ChatEntry {
   requested?: string;
   report?: ReplyReport;
   error?: string;
+  /** Thinking text the model streamed before or beside its answer (shown collapsed). */
+  reasoning?: string;
+  /** Images attached to a user message, as data: URLs (sent on; not kept in storage). */
+  images?: string[];
 }
 
 export interface Conversation {
@@ -35,8 +38,23 @@ export interface ConversationSummary {
   messageCount: number;
 }
 
-/** Wave A: in memory (createMemoryRepository). Wave B: the engine's conversation storage. */
-export type ConversationRepository = Repository<Conversation, ConversationSummary>;
+/**
+ * Where conversations live. The engine-backed one (chat-repositories.ts) stores each exchange as
+ * the engine streams it (requests carry the conversation id); the in-memory one keeps whole
+ * conversations put after each reply (tests and the benchmark seed).
+ */
+export interface ConversationRepository {
+  /** True when the engine stores exchanges itself: requests carry conversationId, put() is not needed. */
+  readonly engineStores: boolean;
+  /** Newest first; with a query, only conversations whose title or messages contain it. */
+  list(query?: string): Promise<ConversationSummary[]>;
+  get(id: string): Promise<Conversation | null>;
+  put(conversation: Conversation): Promise<void>;
+  rename(id: string, title: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** Keeps the first `keep` stored messages (before a regenerate or an edited turn replaces the rest). */
+  truncate(id: string, keep: number): Promise<void>;
+}
 
 export const summarise = (c: Conversation): ConversationSummary => ({
   id: c.id,

@@ -1,6 +1,6 @@
 // Dev and benchmark aid: `?dev-seed-conversation=N` puts one N-message conversation into the
 // in-memory repository, so the benchmark can time opening a long chat. It only writes to this
-// tab's memory (no engine call); wave B seeds through the contract's storage instead.
+// tab's memory (no engine call): ChatScreen picks the in-memory repository when the parameter is there.
 import type { Conversation, ConversationRepository } from './chat-types';
 
 const PARAGRAPH =

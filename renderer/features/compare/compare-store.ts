@@ -80,7 +80,8 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
             if (deltas === 1) firstTokenAt.set(column.id, performance.now());
             deltaCounts.set(column.id, deltas);
             batcher.add(column.id, event.text);
-          } else {
+          } else if (event.type !== 'reasoning') {
+            // Columns compare answers; thinking text is shown in chat only.
             batcher.flush();
             const endedAt = performance.now();
             if (event.type === 'done') {

@@ -1,5 +1,5 @@
 // The conversations column: new chat, search by title, open, rename and delete. Kept by the
-// conversation repository (in memory in wave A; the engine's storage in wave B).
+// conversation repository (the engine's storage; search covers titles and message text).
 import { useState } from 'react';
 import { EditIcon, PlusIcon, TrashIcon } from '../../../ui/Icons';
 import type { ConversationSummary } from '../chat-types';
@@ -8,6 +8,9 @@ interface Props {
   conversations: ConversationSummary[];
   activeId: string | null;
   disabled: boolean;
+  /** The search text; the store asks the repository (titles and message text). */
+  query: string;
+  onSearch(query: string): void;
   onNew(): void;
   onOpen(id: string): void;
   onRename(id: string, title: string): void;
@@ -22,11 +25,10 @@ function when(ms: number): string {
     : d.toLocaleDateString([], { month: 'short', day: 'numeric' });
 }
 
-export function ConversationList({ conversations, activeId, disabled, onNew, onOpen, onRename, onDelete }: Props) {
-  const [query, setQuery] = useState('');
+export function ConversationList({ conversations, activeId, disabled, query, onSearch, onNew, onOpen, onRename, onDelete }: Props) {
   const [renaming, setRenaming] = useState<string | null>(null);
-  const q = query.trim().toLowerCase();
-  const shown = q ? conversations.filter((c) => c.title.toLowerCase().includes(q)) : conversations;
+  const q = query.trim();
+  const shown = conversations;
 
   return (
     <aside className="conversations" aria-label="Conversations">
@@ -34,7 +36,7 @@ export function ConversationList({ conversations, activeId, disabled, onNew, onO
         <PlusIcon />
         New chat
       </button>
-      <input className="search-input" type="search" aria-label="Search conversations" placeholder="Search" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input className="search-input" type="search" aria-label="Search conversations" placeholder="Search" value={query} onChange={(e) => onSearch(e.target.value)} />
       <ul className="conversation-items">
         {shown.map((c) => (
           <li key={c.id} className={`conversation-item${c.id === activeId ? ' is-active' : ''}`}>

@@ -78,6 +78,12 @@ export const MessageItem = memo(function MessageItem({ entry, canRegenerate, can
         />
       ) : (
         <div className="message-body">
+          {entry.reasoning && (
+            <details className="message-reasoning" data-testid="reasoning">
+              <summary>{entry.status === 'streaming' && !entry.text ? 'Thinking…' : 'Reasoning'}</summary>
+              <p>{entry.reasoning}</p>
+            </details>
+          )}
           {waiting ? (
             <span className="typing" role="status" aria-label="Waiting for the first token">
               <span />
@@ -85,7 +91,16 @@ export const MessageItem = memo(function MessageItem({ entry, canRegenerate, can
               <span />
             </span>
           ) : isUser ? (
-            <p className="message-text">{entry.text}</p>
+            <>
+              {entry.images && entry.images.length > 0 && (
+                <div className="message-images">
+                  {entry.images.map((url, i) => (
+                    <img key={i} src={url} alt={`Image ${i + 1} you sent`} />
+                  ))}
+                </div>
+              )}
+              {entry.text && <p className="message-text">{entry.text}</p>}
+            </>
           ) : (
             (entry.text || entry.status === 'streaming') && (
               <div className="message-text">
