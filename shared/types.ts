@@ -72,6 +72,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   maxTokens?: number;
   temperature?: number;
+  /** Ask a reasoning model to think first (OpenAI's `reasoning_effort`; adapters translate it). */
+  reasoningEffort?: 'low' | 'medium' | 'high';
   /** Continue this stored conversation (its earlier messages are already saved); absent: start a new one. */
   conversationId?: string;
 }

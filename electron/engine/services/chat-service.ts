@@ -39,6 +39,10 @@ function toOpenAIBody(request: ChatRequest): Record<string, unknown> {
   const body: Record<string, unknown> = { model: request.model, messages: request.messages, stream: true };
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
   if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.reasoningEffort !== undefined) {
+    if (!['low', 'medium', 'high'].includes(request.reasoningEffort)) throw new Error('reasoningEffort must be low, medium or high');
+    body.reasoning_effort = request.reasoningEffort;
+  }
   return body;
 }
 

@@ -60,6 +60,15 @@ export function ChatScreen({ client, repository }: Props) {
         <header className="toolbar">
           <h1 className="toolbar-title">Chat</h1>
           <ModelPicker models={state.models} value={state.model} disabled={state.streaming} onChange={state.selectModel} />
+          <label className="field-inline">
+            <span>Reasoning</span>
+            <select aria-label="Reasoning effort" value={state.reasoningEffort} disabled={state.streaming} onChange={(e) => state.setReasoningEffort(e.target.value as typeof state.reasoningEffort)}>
+              <option value="">Not asked</option>
+              <option value="low">Low</option>
+              <option value="medium">Medium</option>
+              <option value="high">High</option>
+            </select>
+          </label>
           <div className="toolbar-spacer" />
           <Button variant="ghost" onClick={state.clear} disabled={state.streaming || state.entries.length === 0} aria-label="New chat">
             Clear

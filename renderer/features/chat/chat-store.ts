@@ -18,6 +18,9 @@ export interface ChatState {
   activeId: string | null;
   entries: ChatEntry[];
   draft: string;
+  /** Asked of reasoning models with each request; '' = not asked. */
+  reasoningEffort: '' | 'low' | 'medium' | 'high';
+  setReasoningEffort(effort: '' | 'low' | 'medium' | 'high'): void;
   /** Images (data: URLs) to send with the next message. */
   attachments: string[];
   streaming: boolean;
@@ -122,7 +125,8 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
       set({ entries: [...base, entry], streaming: true });
       const ctrl = new AbortController();
       controller = ctrl;
-      const request = { model, messages: historyOf(base), ...(repo.engineStores && activeId ? { conversationId: activeId } : {}) };
+      const effort = get().reasoningEffort;
+      const request = { model, messages: historyOf(base), ...(effort ? { reasoningEffort: effort } : {}), ...(repo.engineStores && activeId ? { conversationId: activeId } : {}) };
       try {
         for await (const event of client.chat.stream(request, ctrl.signal)) {
           if (event.type === 'delta') {
@@ -164,6 +168,7 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
       entries: [],
       draft: '',
       attachments: [],
+      reasoningEffort: '',
       streaming: false,
       query: '',
 
@@ -222,6 +227,10 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
         await repo.remove(id);
         if (get().activeId === id) set({ activeId: null, entries: [] });
         await refreshList();
+      },
+
+      setReasoningEffort(effort) {
+        set({ reasoningEffort: effort });
       },
 
       selectModel(id) {
