@@ -10,6 +10,8 @@ import type {
   SpendQuery,
   SpendSeries,
   SpendSummary,
+  SpendRequest,
+  SpendRequestsQuery,
   BudgetSpec,
   BudgetStatus,
   BudgetWarning,
@@ -44,6 +46,8 @@ export interface SpendService {
   series(query: SpendQuery): Promise<SpendSeries>;
   /** The range's requests as CSV text (one line per request, header first). */
   exportCsv(query: SpendQuery): Promise<string>;
+  /** Single requests with their attempts, newest first (a page at a time). */
+  requests(query: SpendRequestsQuery): Promise<SpendRequest[]>;
 }
 
 export interface BudgetsService {
@@ -107,7 +111,7 @@ export const RPC_METHODS = {
   models: ['list'],
   providers: ['list'],
   routes: ['list'],
-  spend: ['summary', 'series', 'exportCsv'],
+  spend: ['summary', 'series', 'exportCsv', 'requests'],
   budgets: ['list', 'set', 'status', 'warnings'],
   keys: ['test'],
   catalog: ['info', 'refresh', 'setOverride'],

@@ -228,3 +228,45 @@ export interface CatalogInfo {
   refreshedAt: string | null;
   overrides: Record<string, Price>;
 }
+
+/** A spend drill-down: the query's range and filters, down to single requests (newest first). */
+export interface SpendRequestsQuery extends SpendQuery {
+  provider?: string;
+  /** The model id as the provider names it (without `provider/`). */
+  model?: string;
+  route?: string;
+  /** At most this many (default 100, at most 500). */
+  limit?: number;
+  /** Only requests that started before this epoch-ms time (the next page). */
+  before?: number;
+}
+
+export interface SpendAttempt {
+  provider: string;
+  model: string;
+  keyLabel?: string;
+  /** Upstream HTTP status, or null when no response arrived. */
+  status: number | null;
+  errorClass?: string;
+  durationMs: number;
+}
+
+/** One client request as the ledger recorded it, with every attempt it took. */
+export interface SpendRequest {
+  id: string;
+  startedAt: number;
+  source: SpendSource;
+  client: string | null;
+  route: string | null;
+  provider: string | null;
+  model: string | null;
+  status: 'ok' | 'error' | 'cancelled';
+  httpStatus: number;
+  errorMessage?: string;
+  attempts: SpendAttempt[];
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  ttftMs: number | null;
+  durationMs: number;
+}

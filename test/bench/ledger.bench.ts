@@ -107,6 +107,7 @@ const noopLedger = (): Ledger => ({
   onRecord: () => () => {},
   get conversations(): Ledger['conversations'] { throw new Error('no-op'); },
   recent: () => [],
+  requests: () => [],
   async close() {},
 });
 

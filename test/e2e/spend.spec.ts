@@ -7,10 +7,14 @@ import { expectAccessible, openScreen, saveScreens } from './helpers/screens';
 import { startServe, type ServeHandle } from './helpers/serve';
 
 let fake: OpenAIFake;
+let down: OpenAIFake;
 let serve: ServeHandle;
 
 test.beforeAll(async () => {
   fake = await startOpenAIFake({ reply: 'ok then', chunks: 2, models: ['cheap', 'pricey'], apiKey: 'sk-sp' });
+  // Always 503: a route through it fails over to acme, and the drill-down shows both attempts.
+  down = await startOpenAIFake({ apiKey: 'sk-sp', models: ['cheap'] });
+  down.fault({ status: 503 });
   serve = await startServe({
     env: { SP_KEY: 'sk-sp' },
     config: {
@@ -25,8 +29,12 @@ test.beforeAll(async () => {
             { id: 'pricey', price: { input: 100, output: 200 } },
           ],
         },
+        { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'SP_KEY' }], models: [{ id: 'cheap', price: { input: 1, output: 2 } }] },
       ],
-      routes: [{ name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'cheap' }] }],
+      routes: [
+        { name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'cheap' }] },
+        { name: 'failover', strategy: 'fallback', targets: [{ provider: 'down', model: 'cheap' }, { provider: 'acme', model: 'cheap' }] },
+      ],
     },
   });
 });
@@ -34,6 +42,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await serve?.stop();
   await fake?.close();
+  await down?.close();
 });
 
 /** One chat request through the app bridge, read to its end. */
@@ -49,7 +58,8 @@ async function chat(model: string): Promise<void> {
 }
 
 test('totals, chart and a sortable breakdown after a batch of requests', async ({ page }, testInfo) => {
-  for (let i = 0; i < 5; i++) await chat('acme/cheap');
+  for (let i = 0; i < 4; i++) await chat('acme/cheap');
+  await chat('failover');
   for (let i = 0; i < 2; i++) await chat('acme/pricey');
 
   await openScreen(page, serve.uiUrl, 'spend');
@@ -62,19 +72,60 @@ test('totals, chart and a sortable breakdown after a batch of requests', async (
   await expect(screen.getByTestId('total-last-30-days')).toHaveText(shown);
   await expect(screen.getByRole('region', { name: 'Today' })).toContainText('7 requests');
 
-  // The chart is drawn by uPlot on a canvas, with today's bar in it.
+  // The chart is drawn by uPlot on a canvas, stacked by model, biggest layer first.
   await expect(screen.locator('.chart canvas')).toHaveCount(1);
-  await expect(screen.getByRole('img', { name: /Cost per day, Last 30 days: 1 days with spend/ })).toBeVisible();
+  await expect(screen.getByRole('img', { name: 'Cost per day by model, Last 30 days: acme/pricey, acme/cheap' })).toBeVisible();
+  await expect(screen.getByRole('list', { name: 'Chart legend' }).getByRole('listitem')).toHaveText([/acme\/pricey\s*\$0\.001800/, /acme\/cheap\s*\$0\.000045/]);
 
   const table = screen.getByRole('table', { name: 'Spend by Model' });
   const firstCells = table.locator('tbody tr td:first-child');
   await expect(firstCells).toHaveText(['acme/pricey', 'acme/cheap']);
   // Sort by requests, descending: cheap (5) first; then ascending.
-  await table.getByRole('button', { name: 'Requests' }).click();
+  await table.getByRole('button', { name: 'Requests', exact: true }).click();
   await expect(firstCells).toHaveText(['acme/cheap', 'acme/pricey']);
   await expect(table.getByRole('columnheader', { name: /Requests/ })).toHaveAttribute('aria-sort', 'descending');
-  await table.getByRole('button', { name: 'Requests' }).press('Enter');
+  await table.getByRole('button', { name: 'Requests', exact: true }).press('Enter');
   await expect(firstCells).toHaveText(['acme/pricey', 'acme/cheap']);
+
+  // Stacked by route: the failover route is its own layer.
+  await screen.getByRole('radio', { name: 'Route' }).click();
+  await expect(screen.getByRole('img', { name: /Cost per day by route, Last 30 days: .*failover/ })).toBeVisible();
+  const byRoute = screen.getByRole('table', { name: 'Spend by Route' });
+  await byRoute.getByRole('button', { name: 'Show requests for failover' }).click();
+  // Down to the single request, and its two attempts: down answered 503, acme served it.
+  const requests = screen.getByRole('table', { name: 'Requests' });
+  await expect(requests.getByTestId('request-row')).toHaveCount(1);
+  await expect(requests.getByTestId('request-row')).toContainText('acme/cheap');
+  await requests.getByRole('button', { name: '2 attempts' }).click();
+  const attempts = screen.getByRole('list', { name: /Attempts of request/ }).getByRole('listitem');
+  await expect(attempts).toHaveText([/down\/cheap.*HTTP 503/, /acme\/cheap.*HTTP 200/]);
+  await screen.getByRole('button', { name: 'Show all' }).click();
+  await expect(requests.getByTestId('request-row')).toHaveCount(7);
+
+  // CSV export: a download with a header and one line per request.
+  const downloading = page.waitForEvent('download');
+  await screen.getByRole('button', { name: 'Export CSV' }).click();
+  const file = await downloading;
+  expect(file.suggestedFilename()).toBe('switchboard-spend-30d.csv');
+  const csv = (await (await file.createReadStream()).toArray()).join('');
+  const lines = csv.trim().split(/\r\n/);
+  expect(lines[0]).toMatch(/^id,started_at,source/);
+  expect(lines).toHaveLength(8);
+
+  // A budget: add one below what was spent (it shows as over), then edit it up.
+  await screen.getByRole('button', { name: 'Add budget' }).click();
+  const form = screen.getByRole('form', { name: 'Budget' });
+  await form.getByLabel('Name').fill('monthly-cap');
+  await form.getByLabel('Limit in USD').fill('0.001');
+  await form.getByRole('button', { name: 'Save budget' }).click();
+  const bar = screen.getByRole('progressbar', { name: 'monthly-cap: dollars used' });
+  await expect(bar).toHaveAttribute('aria-valuenow', '100');
+  await expect(bar).toHaveClass(/progress-over/);
+  await screen.getByRole('button', { name: 'Edit budget monthly-cap' }).click();
+  await form.getByLabel('Limit in USD').fill('0.01');
+  await form.getByRole('button', { name: 'Save budget' }).click();
+  await expect(bar).toHaveAttribute('aria-valuenow', String(Math.round((expected / 0.01) * 100)));
+  await expect(bar).toHaveClass(/progress-ok/);
 
   // Group by client: everything came from the app itself.
   await screen.getByRole('radio', { name: 'Client' }).click();

@@ -76,3 +76,26 @@ describe('conversation store edits', () => {
     expect(reply!.report).toEqual({ provider: 'acme', model: 'm1', usage: { inputTokens: 12, outputTokens: 7 }, costUsd: 0.0002, ttftMs: 42, attempts: 2 });
   });
 });
+
+describe('spend drill-down requests', () => {
+  it('pages single requests newest first with their attempts, filtered by route and model', () => {
+    const ledger = open();
+    const base = Date.now() - 60_000;
+    for (let i = 0; i < 5; i++) {
+      ledger.record({
+        id: `r${i}`, startedAt: base + i * 1000, source: i % 2 ? 'chat' : 'port', client: i % 2 ? null : 'cursor', route: i < 3 ? 'fast' : 'slow', provider: 'acme', model: i === 4 ? 'm2' : 'm1',
+        status: i === 2 ? 'error' : 'ok', httpStatus: i === 2 ? 502 : 200, ...(i === 2 ? { errorMessage: 'all targets failed' } : {}),
+        attempts: [{ provider: 'acme', model: 'm1', status: i === 2 ? 503 : 200, durationMs: 10 }], inputTokens: 10 + i, outputTokens: 5, costUsd: i === 3 ? null : 0.001, ttftMs: 20, durationMs: 30,
+      });
+    }
+    const all = ledger.requests({});
+    expect(all.map((r) => r.id)).toEqual(['r4', 'r3', 'r2', 'r1', 'r0']);
+    expect(all[2]).toMatchObject({ status: 'error', httpStatus: 502, errorMessage: 'all targets failed', attempts: [{ provider: 'acme', status: 503 }] });
+    expect(all[1]!.costUsd).toBeNull();
+    expect(ledger.requests({ route: 'fast' }).map((r) => r.id)).toEqual(['r2', 'r1', 'r0']);
+    expect(ledger.requests({ model: 'm2' }).map((r) => r.id)).toEqual(['r4']);
+    expect(ledger.requests({ client: 'cursor', limit: 1 }).map((r) => r.id)).toEqual(['r4']);
+    expect(ledger.requests({ limit: 2, before: base + 3000 }).map((r) => r.id)).toEqual(['r2', 'r1']);
+    expect(() => ledger.requests({ since: 'yesterday-ish' })).toThrow();
+  });
+});

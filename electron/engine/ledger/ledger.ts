@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
-import type { SpendQuery, SpendSeries, SpendSummary } from '../../../shared/types';
+import type { SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
 import { conversationStore } from './conversations';
+import { queryRequests } from './requests-query';
 import { requestsCsv } from './csv';
 import { fromRow, INSERT_SQL, toRow, type RequestRow } from './rows';
 import { migrate } from './schema';
@@ -113,6 +114,11 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     csv(query: SpendQuery): Iterable<string> {
       flushSync();
       return requestsCsv(db, query);
+    },
+
+    requests(query: SpendRequestsQuery): SpendRequest[] {
+      flushSync();
+      return queryRequests(db, query);
     },
 
     get conversations() {

@@ -1,5 +1,5 @@
 // What the ledger records and answers: one row per client request, with every attempt it took.
-import type { SpendQuery, SpendSeries, SpendSummary } from '../../../shared/types';
+import type { SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
 import type { ConversationStore } from './conversations';
 
 export type RequestSource = 'port' | 'chat' | 'compare';
@@ -52,6 +52,8 @@ export interface Ledger {
   series(query: SpendQuery): SpendSeries;
   /** The query's requests as CSV lines (header first), produced lazily. */
   csv(query: SpendQuery): Iterable<string>;
+  /** Single requests with their attempts, newest first, one bounded page. */
+  requests(query: SpendRequestsQuery): SpendRequest[];
   /** Called synchronously with every recorded row (budgets keep running totals this way). */
   onRecord(listener: (row: RequestRecord) => void): () => void;
   /** Chat and compare conversations, stored in the same database. */

@@ -20,6 +20,7 @@ export function createSpendService(ledger: Ledger): SpendService {
   return {
     summary: async (query) => ledger.spend(query ?? {}),
     series: async (query) => ledger.series(query ?? {}),
+    requests: async (query) => ledger.requests(query ?? {}),
     async exportCsv(query) {
       const lines: string[] = [];
       for (const line of ledger.csv(query ?? {})) {

@@ -1,31 +1,55 @@
-// What you spent: today, this month and a chosen range (spend.summary), cost per day as a chart,
-// and a sortable breakdown by model, provider or client tool. Stacked series, single-request
-// drill-down, CSV and budgets arrive with the spend service.
+// What you spent: today, this month and a chosen range (spend.summary), cost per day stacked by
+// model, provider, client or route (spend.series), a sortable breakdown that opens single requests
+// with their attempts (spend.requests), CSV export (spend.exportCsv) and budgets.
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
-import type { SpendGroupBy, SpendSummary } from '../../../shared/types';
+import type { SpendGroupBy, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
 import { formatTokens, formatTotal } from '../../lib/format';
 import type { ScreenProps } from '../../lib/screen';
 import { themeStore } from '../../lib/theme';
-import { BarChart } from '../../ui/BarChart';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Card, PageHeader } from '../../ui/Page';
+import { StackedBarChart } from '../../ui/StackedBarChart';
+import { BudgetsCard } from './components/BudgetsCard';
+import { RequestsTable } from './components/RequestsTable';
 import { SpendTable } from './components/SpendTable';
-import { calendarSince, dailySeries, RANGES, type RangeChoice } from './spend-data';
+import { calendarSince, RANGES, stackedSeries, type RangeChoice } from './spend-data';
 
 type Group = Exclude<SpendGroupBy, 'day'>;
 const GROUPS: Array<{ value: Group; label: string }> = [
   { value: 'model', label: 'Model' },
   { value: 'provider', label: 'Provider' },
   { value: 'client', label: 'Client' },
+  { value: 'route', label: 'Route' },
 ];
+
+/** The drill-down filter for a breakdown row. */
+function filterFor(group: Group, key: string): Partial<SpendRequestsQuery> {
+  if (group === 'model') {
+    const slash = key.indexOf('/');
+    return { provider: key.slice(0, slash), model: key.slice(slash + 1) };
+  }
+  return { [group]: key };
+}
+
+/** Saves text as a file through a Blob link (works in the browser and in the desktop window). */
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 interface Loaded {
   today: SpendSummary;
   month: SpendSummary;
   range: SpendSummary;
-  days: SpendSummary;
+  series: SpendSeries;
 }
 
 function Tile({ label, s }: { label: string; s: SpendSummary | undefined }) {
@@ -44,12 +68,16 @@ function Tile({ label, s }: { label: string; s: SpendSummary | undefined }) {
   );
 }
 
+const formatChartValue = (v: number) => (v === 0 ? '$0' : formatTotal(v));
+
 export function SpendScreen({ client, active }: ScreenProps) {
   const [range, setRange] = useState<RangeChoice>('30d');
   const [group, setGroup] = useState<Group>('model');
   const [data, setData] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
   const theme = useStore(themeStore, (t) => t.resolved);
 
   useEffect(() => {
@@ -61,9 +89,9 @@ export function SpendScreen({ client, active }: ScreenProps) {
       client.spend.summary({ since: today }),
       client.spend.summary({ since: month }),
       client.spend.summary({ since, by: group }),
-      client.spend.summary({ since, by: 'day' }),
+      client.spend.series({ since, by: group }),
     ]).then(
-      ([t, m, r, d]) => live && (setData({ today: t, month: m, range: r, days: d }), setError(null)),
+      ([t, m, r, d]) => live && (setData({ today: t, month: m, range: r, series: d }), setError(null)),
       (e: Error) => live && setError(e.message),
     );
     return () => {
@@ -71,12 +99,22 @@ export function SpendScreen({ client, active }: ScreenProps) {
     };
   }, [client, active, range, group, tick]);
 
-  const series = useMemo(() => {
-    if (!data) return null;
-    const { x, y } = dailySeries(data.days.groups, range);
-    return { x, y, label: 'Cost', format: (v: number) => (v === 0 ? '$0' : formatTotal(v)) };
-  }, [data, range]);
+  const chart = useMemo(() => (data ? stackedSeries(data.series, range) : null), [data, range]);
   const rangeLabel = RANGES.find((r) => r.value === range)!.label;
+  const groupLabel = GROUPS.find((g) => g.value === group)!.label;
+  const since = range === 'all' ? undefined : range;
+  const drill = useMemo<SpendRequestsQuery>(() => ({ since, ...(picked ? filterFor(group, picked) : {}) }), [since, group, picked]);
+
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      download(`switchboard-spend-${range}.csv`, await client.spend.exportCsv({ since }));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setExporting(false);
+    }
+  };
 
   return (
     <div className="page">
@@ -94,6 +132,9 @@ export function SpendScreen({ client, active }: ScreenProps) {
         <Button variant="ghost" onClick={() => setTick((t) => t + 1)}>
           Refresh
         </Button>
+        <Button variant="secondary" onClick={() => void exportCsv()} disabled={exporting}>
+          Export CSV
+        </Button>
       </PageHeader>
       {error && <ErrorNote>Could not load spend: {error}</ErrorNote>}
       <div className="tile-row">
@@ -101,24 +142,36 @@ export function SpendScreen({ client, active }: ScreenProps) {
         <Tile label="This month" s={data?.month} />
         <Tile label={rangeLabel} s={data?.range} />
       </div>
-      <Card label="Cost per day" title="Cost per day" aside={<span className="muted small">{rangeLabel}</span>}>
-        {series && <BarChart series={series} theme={theme} ariaLabel={`Cost per day, ${rangeLabel}: ${series.y.filter((v) => v > 0).length} days with spend`} />}
-      </Card>
       <Card
-        label="Breakdown"
-        title="Breakdown"
+        label="Cost per day"
+        title={`Cost per day by ${groupLabel.toLowerCase()}`}
         aside={
           <div className="segmented-inline" role="radiogroup" aria-label="Group by">
             {GROUPS.map((g) => (
-              <button key={g.value} type="button" role="radio" aria-checked={group === g.value} className="seg-btn" onClick={() => setGroup(g.value)}>
+              <button key={g.value} type="button" role="radio" aria-checked={group === g.value} className="seg-btn" onClick={() => (setGroup(g.value), setPicked(null))}>
                 {g.label}
               </button>
             ))}
           </div>
         }
       >
-        {data && <SpendTable groups={data.range.groups} groupLabel={GROUPS.find((g) => g.value === group)!.label} />}
+        {chart && (
+          <StackedBarChart
+            x={chart.x}
+            stacks={chart.stacks}
+            theme={theme}
+            format={formatChartValue}
+            ariaLabel={`Cost per day by ${groupLabel.toLowerCase()}, ${rangeLabel}: ${chart.stacks.map((s) => s.label).join(', ') || 'no spend'}`}
+          />
+        )}
       </Card>
+      <Card label="Breakdown" title={`Breakdown by ${groupLabel.toLowerCase()}`} aside={<span className="muted small">Pick a name to see its requests</span>}>
+        {data && <SpendTable groups={data.range.groups} groupLabel={groupLabel} onPick={(k) => setPicked(picked === k ? null : k)} picked={picked} />}
+      </Card>
+      <Card label="Requests" title={picked ? `Requests: ${picked}` : 'Requests'} aside={picked && <Button variant="ghost" onClick={() => setPicked(null)}>Show all</Button>}>
+        <RequestsTable client={client} query={drill} tick={tick} />
+      </Card>
+      <BudgetsCard client={client} tick={tick} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dailySeries } from './spend-data';
+import { dailySeries, stackedSeries } from './spend-data';
 
 const g = (key: string, costUsd: number) => ({ key, costUsd, requests: 1, inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, unknownCostRequests: 0 });
 
@@ -10,5 +10,18 @@ describe('dailySeries', () => {
     expect(s.x).toHaveLength(7);
     expect(s.x[6]).toBe(Date.parse('2026-03-10T00:00:00Z') / 1000);
     expect(s.y).toEqual([0, 0.5, 0, 0, 0, 0, 1.25]);
+  });
+});
+
+describe('stackedSeries', () => {
+  const p = (day: string, key: string, costUsd: number) => ({ ...g(key, costUsd), day });
+  it('lays each key over the days, biggest first, and folds the tail into Other', () => {
+    const now = Date.parse('2026-03-10T12:00:00Z');
+    const s = stackedSeries({ by: 'model', points: [p('2026-03-09', 'a/x', 1), p('2026-03-10', 'b/y', 3), p('2026-03-10', 'a/x', 0.5), p('2026-01-01', 'old/z', 9)] }, '7d', now);
+    expect(s.stacks.map((l) => l.label)).toEqual(['b/y', 'a/x']);
+    expect(s.stacks[1]!.values).toEqual([0, 0, 0, 0, 0, 1, 0.5]);
+    const many = stackedSeries({ by: 'model', points: Array.from({ length: 9 }, (_, i) => p('2026-03-10', `k${i}`, i + 1)) }, '7d', now);
+    expect(many.stacks).toHaveLength(7);
+    expect(many.stacks.at(-1)).toEqual({ label: 'Other', values: [0, 0, 0, 0, 0, 0, 1 + 2 + 3] });
   });
 });

@@ -1,5 +1,6 @@
 // Turns the screen's choices into spend.summary queries, and day groups into chart columns.
-import type { SpendGroup } from '../../../shared/types';
+import type { SpendGroup, SpendSeries } from '../../../shared/types';
+import type { Stack } from '../../ui/StackedBarChart';
 
 export type RangeChoice = '7d' | '30d' | '90d' | 'all';
 export const RANGES: Array<{ value: RangeChoice; label: string }> = [
@@ -33,4 +34,38 @@ export function dailySeries(groups: SpendGroup[], range: RangeChoice, now = Date
     y.push(byDay.get(new Date(t).toISOString().slice(0, 10)) ?? 0);
   }
   return { x, y };
+}
+
+/** Layers beyond this many are summed into "Other", so the chart stays readable. */
+const MAX_LAYERS = 7;
+
+/**
+ * A spend series split by a grouping to stacked chart layers over the range's days (missing days
+ * are zero), biggest layer first, the tail folded into "Other".
+ */
+export function stackedSeries(series: SpendSeries, range: RangeChoice, now = Date.now()): { x: number[]; stacks: Stack[] } {
+  const DAY = 86_400_000;
+  const days = [...new Set(series.points.map((p) => p.day))].sort();
+  const first = days[0] ? Date.parse(`${days[0]}T00:00:00Z`) : now;
+  const span = range === 'all' ? Math.max(1, Math.ceil((now - first) / DAY)) : Number(range.slice(0, -1));
+  const end = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T00:00:00Z`);
+  const x: number[] = [];
+  const index = new Map<string, number>();
+  for (let t = end - (span - 1) * DAY, i = 0; t <= end; t += DAY, i++) {
+    x.push(t / 1000);
+    index.set(new Date(t).toISOString().slice(0, 10), i);
+  }
+  const layers = new Map<string, number[]>();
+  for (const p of series.points) {
+    const i = index.get(p.day);
+    if (i === undefined) continue;
+    const values = layers.get(p.key) ?? new Array<number>(x.length).fill(0);
+    values[i]! += p.costUsd;
+    layers.set(p.key, values);
+  }
+  const total = (v: number[]) => v.reduce((a, b) => a + b, 0);
+  const sorted = [...layers].map(([label, values]) => ({ label, values })).sort((a, b) => total(b.values) - total(a.values));
+  if (sorted.length <= MAX_LAYERS) return { x, stacks: sorted };
+  const other = sorted.slice(MAX_LAYERS - 1).reduce((acc, s) => acc.map((v, i) => v + s.values[i]!), new Array<number>(x.length).fill(0));
+  return { x, stacks: [...sorted.slice(0, MAX_LAYERS - 1), { label: 'Other', values: other }] };
 }

@@ -1,4 +1,5 @@
-// Spend grouped by model, provider or client, sortable by any column (click or Enter on a header).
+// Spend grouped by model, provider, client or route, sortable by any column (click or Enter on a
+// header); a group's name opens its single requests.
 import { useMemo, useState } from 'react';
 import type { SpendGroup } from '../../../../shared/types';
 import { formatTokens, formatTotal } from '../../../lib/format';
@@ -12,7 +13,15 @@ const COLUMNS: Array<{ key: SortKey; label: string; numeric: boolean }> = [
   { key: 'costUsd', label: 'Cost', numeric: true },
 ];
 
-export function SpendTable({ groups, groupLabel }: { groups: SpendGroup[]; groupLabel: string }) {
+interface Props {
+  groups: SpendGroup[];
+  groupLabel: string;
+  /** Shows the single requests of a group below (absent: no drill-down). */
+  onPick?(key: string): void;
+  picked?: string | null;
+}
+
+export function SpendTable({ groups, groupLabel, onPick, picked }: Props) {
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'costUsd', dir: 'desc' });
   const rows = useMemo(() => {
     const sorted = [...groups].sort((a, b) => {
@@ -61,7 +70,15 @@ export function SpendTable({ groups, groupLabel }: { groups: SpendGroup[]; group
         )}
         {rows.map((g) => (
           <tr key={g.key}>
-            <td className="mono">{g.key}</td>
+            <td className="mono">
+              {onPick && g.key !== '(none)' ? (
+                <button type="button" className="link-btn" aria-pressed={picked === g.key} aria-label={`Show requests for ${g.key}`} onClick={() => onPick(g.key)}>
+                  {g.key}
+                </button>
+              ) : (
+                g.key
+              )}
+            </td>
             <td className="num">{formatTokens(g.requests)}</td>
             <td className="num">{formatTokens(g.inputTokens)}</td>
             <td className="num">{formatTokens(g.outputTokens)}</td>

@@ -1,0 +1,33 @@
+// Single ledger requests for the spend drill-down: the query's range and filters, newest first, a
+// bounded page at a time (through the started_at index).
+import type Database from 'libsql';
+import type { SpendRequest, SpendRequestsQuery } from '../../../shared/types';
+import { fromRow, type RequestRow } from './rows';
+import { queryRange } from './spend-query';
+
+export const MAX_PAGE = 500;
+
+export function queryRequests(db: Database.Database, query: SpendRequestsQuery, now = Date.now()): SpendRequest[] {
+  const { from, to } = queryRange(query, now);
+  const upper = query.before !== undefined && Number.isFinite(query.before) ? Math.min(query.before, to) : to;
+  const where = ['started_at >= ?', 'started_at < ?'];
+  const params: unknown[] = [Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER, Number.isFinite(upper) ? upper : Number.MAX_SAFE_INTEGER];
+  for (const [column, value] of [['client', query.client], ['source', query.source], ['provider', query.provider], ['model', query.model], ['route', query.route]] as const) {
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new Error(`${column} must be a string`);
+    where.push(`${column} = ?`);
+    params.push(value);
+  }
+  const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(Number(query.limit ?? 100)) || 100));
+  const rows = db.prepare(`SELECT * FROM requests WHERE ${where.join(' AND ')} ORDER BY started_at DESC, rowid DESC LIMIT ?`).all(...params, limit) as RequestRow[];
+  return rows.map((row) => {
+    const r = fromRow(row);
+    const out: SpendRequest = {
+      id: r.id, startedAt: r.startedAt, source: r.source, client: r.client, route: r.route, provider: r.provider, model: r.model,
+      status: r.status, httpStatus: r.httpStatus, attempts: r.attempts, inputTokens: r.inputTokens, outputTokens: r.outputTokens,
+      costUsd: r.costUsd, ttftMs: r.ttftMs, durationMs: r.durationMs,
+    };
+    if (r.errorMessage !== undefined) out.errorMessage = r.errorMessage;
+    return out;
+  });
+}

@@ -1,0 +1,120 @@
+// The spend drill-down: single requests (newest first, a page at a time) with their attempts,
+// shown for the range and whatever the user picked in the breakdown (a model, a route, a client).
+import { Fragment, useEffect, useState } from 'react';
+import type { AppContract } from '../../../../shared/contract';
+import type { SpendRequest, SpendRequestsQuery } from '../../../../shared/types';
+import { formatCost, formatMs, formatTokens } from '../../../lib/format';
+import { Button } from '../../../ui/Button';
+import { ErrorNote } from '../../../ui/ErrorNote';
+
+const PAGE = 50;
+
+const time = (ms: number) => new Date(ms).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+export function RequestsTable({ client, query, tick }: { client: AppContract; query: SpendRequestsQuery; tick: number }) {
+  const [rows, setRows] = useState<SpendRequest[]>([]);
+  const [more, setMore] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const key = JSON.stringify(query);
+
+  useEffect(() => {
+    let live = true;
+    client.spend.requests({ ...query, limit: PAGE }).then(
+      (page) => live && (setRows(page), setMore(page.length === PAGE), setError(null)),
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+    // `key` stands for the query's content; a new object with the same filters is the same query.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, key, tick]);
+
+  const loadMore = async () => {
+    const last = rows.at(-1);
+    if (!last) return;
+    try {
+      const page = await client.spend.requests({ ...query, limit: PAGE, before: last.startedAt });
+      setRows((r) => [...r, ...page]);
+      setMore(page.length === PAGE);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  if (error) return <ErrorNote>Could not load requests: {error}</ErrorNote>;
+  return (
+    <>
+      <table className="table requests-table" aria-label="Requests">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Source</th>
+            <th scope="col">Route</th>
+            <th scope="col">Answered by</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="num">Tokens in / out</th>
+            <th scope="col" className="num">Cost</th>
+            <th scope="col">Attempts</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={8} className="muted">
+                No requests.
+              </td>
+            </tr>
+          )}
+          {rows.map((r) => (
+            <Fragment key={r.id}>
+              <tr data-testid="request-row">
+                <td>{time(r.startedAt)}</td>
+                <td>{r.client ? `${r.source} · ${r.client}` : r.source}</td>
+                <td className="mono">{r.route ?? '—'}</td>
+                <td className="mono">{r.provider ? `${r.provider}/${r.model}` : '—'}</td>
+                <td>
+                  <span className={`badge badge-${r.status === 'ok' ? 'good' : r.status === 'error' ? 'bad' : 'neutral'}`}>{r.status === 'ok' ? r.httpStatus : `${r.status} ${r.httpStatus}`}</span>
+                </td>
+                <td className="num">
+                  {formatTokens(r.inputTokens)} / {formatTokens(r.outputTokens)}
+                </td>
+                <td className="num">{formatCost(r.costUsd)}</td>
+                <td>
+                  <button type="button" className="btn btn-ghost btn-sm" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
+                    {r.attempts.length} {r.attempts.length === 1 ? 'attempt' : 'attempts'}
+                  </button>
+                </td>
+              </tr>
+              {open === r.id && (
+                <tr className="attempts-row">
+                  <td colSpan={8}>
+                    <ol className="attempts" aria-label={`Attempts of request ${r.id}`}>
+                      {r.attempts.map((a, i) => (
+                        <li key={i}>
+                          <span className="mono">
+                            {a.provider}/{a.model}
+                          </span>
+                          {a.keyLabel && <span className="muted"> key {a.keyLabel}</span>} — {a.status === null ? 'no response' : `HTTP ${a.status}`}
+                          {a.errorClass && ` (${a.errorClass})`} in {formatMs(a.durationMs)}
+                        </li>
+                      ))}
+                    </ol>
+                    {r.errorMessage && <p className="small">{r.errorMessage}</p>}
+                    {r.ttftMs !== null && <p className="small muted">First token after {formatMs(r.ttftMs)}, done after {formatMs(r.durationMs)}.</p>}
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          ))}
+        </tbody>
+      </table>
+      {more && (
+        <Button variant="ghost" onClick={() => void loadMore()}>
+          Load more
+        </Button>
+      )}
+    </>
+  );
+}
