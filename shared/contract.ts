@@ -4,6 +4,7 @@
 import type {
   ChatRequest,
   ChatStreamEvent,
+  HealthSnapshot,
   ModelChoice,
   ProviderInfo,
   RouteInfo,
@@ -22,6 +23,8 @@ export interface ProvidersService {
 
 export interface RoutesService {
   list(): Promise<RouteInfo[]>;
+  /** Breaker state per target, key cooldowns and retirements, recent attempt history. */
+  health(): Promise<HealthSnapshot>;
 }
 
 export interface ChatService {
@@ -47,7 +50,7 @@ export type ServiceName = keyof AppContract;
 export const RPC_METHODS = {
   models: ['list'],
   providers: ['list'],
-  routes: ['list'],
+  routes: ['list', 'health'],
   spend: ['summary'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;
 

@@ -1,6 +1,6 @@
 // Opens an OpenAI-protocol chat completion upstream, streaming or not, and holds a stream back until
 // its first token so that a target failing before then can still be skipped.
-import { AttemptError, classifyStatus } from '../router/failures';
+import { AttemptError, upstreamFailure } from '../router/failures';
 import { buildChatCall, errorMessageFromBody, OPENAI_DEFAULT_BASE_URL } from './openai-compatible';
 import { readSse, type SseEvent } from './sse';
 import { sendUpstream } from './transport';
@@ -33,13 +33,15 @@ function callFor(body: Record<string, unknown>, { target, key }: Attempt) {
   return buildChatCall(body, { baseUrl: target.provider.baseUrl ?? OPENAI_DEFAULT_BASE_URL, model: target.model, apiKey: key.secret });
 }
 
-async function failure(status: number, text: string): Promise<never> {
-  throw new AttemptError(classifyStatus(status), errorMessageFromBody(text) ?? `upstream answered ${status}`, status);
+async function failure(status: number, headers: Record<string, string | string[] | undefined>, text: string): Promise<never> {
+  throw upstreamFailure(status, headers, text, errorMessageFromBody(text) ?? `upstream answered ${status}`);
 }
 
+const sendOptions = (attempt: Attempt) => ({ connectTimeoutMs: attempt.timeouts?.connectMs });
+
 export async function openOpenAIStream(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedStream> {
-  const res = await sendUpstream(callFor(body, attempt), attempt.signal);
-  if (res.status !== 200) return failure(res.status, await res.body.text().catch(() => ''));
+  const res = await sendUpstream(callFor(body, attempt), attempt.signal, sendOptions(attempt));
+  if (res.status !== 200) return failure(res.status, res.headers, await res.body.text().catch(() => ''));
   const rest = readSse(res.body);
   const head: SseEvent[] = [];
   try {
@@ -57,9 +59,9 @@ export async function openOpenAIStream(body: Record<string, unknown>, attempt: A
 }
 
 export async function openOpenAIJson(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedJson> {
-  const res = await sendUpstream(callFor(body, attempt), attempt.signal);
+  const res = await sendUpstream(callFor(body, attempt), attempt.signal, sendOptions(attempt));
   const text = await res.body.text();
-  if (res.status !== 200) return failure(res.status, text);
+  if (res.status !== 200) return failure(res.status, res.headers, text);
   try {
     return { text, json: JSON.parse(text) as Record<string, unknown> };
   } catch {

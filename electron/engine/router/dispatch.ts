@@ -19,7 +19,7 @@ function ensureSupported({ target }: Attempt): void {
 }
 
 export const dispatchStream = (input: DispatchInput): Promise<StreamServed> =>
-  runWithFailover(input, (attempt) => {
+  runWithFailover({ ...input, stream: true }, (attempt) => {
     ensureSupported(attempt);
     return openOpenAIStream(input.body, attempt);
   });

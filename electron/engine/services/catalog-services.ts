@@ -4,6 +4,7 @@ import type { ModelChoice, ProviderInfo, RouteInfo } from '../../../shared/types
 import type { RouteTable } from '../router/resolve';
 import { SUPPORTED_KINDS } from '../settings/config-schema';
 import type { Vault } from '../vault/types';
+import { routesHealth } from './routes-health-service';
 
 export function createModelsService(table: () => RouteTable): ModelsService {
   return {
@@ -34,7 +35,13 @@ export function createProvidersService(table: () => RouteTable, vault: Vault): P
 export function createRoutesService(table: () => RouteTable): RoutesService {
   return {
     async list(): Promise<RouteInfo[]> {
-      return table().routeList().map((r) => ({ name: r.name, strategy: r.strategy, targets: r.targets.map((t) => ({ provider: t.provider, model: t.model })) }));
+      return table().routeList().map((r) => ({
+        name: r.name,
+        strategy: r.strategy,
+        // A nested group lists its members in place (in order); the group's own strategy is in `steps`.
+        targets: r.targets.flatMap((t) => ('group' in t ? t.group.targets : [t]).map((x) => ({ provider: x.provider, model: x.model }))),
+      }));
     },
+    health: () => routesHealth(table()),
   };
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
-import { ConfigError, parseConfig, type ProviderConfig, type RouteConfig } from './config-schema';
+import { ConfigError, parseConfig, type AliasConfig, type HealthConfig, type ProviderConfig, type RouteConfig } from './config-schema';
 import { checkTokenName } from './tokens';
 import type { ClientTokenRecord, SettingsData, SettingsStore } from './types';
 
@@ -40,13 +40,16 @@ export function openSettings(dataDir: string): OpenSettings {
       throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}`, []);
     }
     // parseConfig names the bad field (`providers[0].baseUrl`) and fills defaults such as `keys: []`.
-    const { providers, routes } = parseConfig({ providers: stored.providers ?? [], routes: stored.routes ?? [] }, file);
+    const { providers, routes, aliases, health } = parseConfig({ providers: stored.providers ?? [], routes: stored.routes ?? [], aliases: stored.aliases, health: stored.health }, file);
     const tokens = tokensSchema.safeParse(stored.tokens ?? []);
     if (!tokens.success) {
       const issues = tokens.error.issues.map((i) => `tokens${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`);
       throw new ConfigError(`${file} is not valid:\n  ${issues.join('\n  ')}`, issues);
     }
-    return { providers, routes, tokens: tokens.data };
+    const data: SettingsData = { providers, routes, tokens: tokens.data };
+    if (aliases) data.aliases = aliases;
+    if (health) data.health = health;
+    return data;
   }
 
   /** Tells listeners about the current data, once per distinct content (our writes and the watcher both call this). */
@@ -105,10 +108,11 @@ export function openSettings(dataDir: string): OpenSettings {
     path: file,
     read,
 
-    seed(config: { providers: ProviderConfig[]; routes: RouteConfig[] }): void {
+    seed(config: { providers: ProviderConfig[]; routes: RouteConfig[]; aliases?: AliasConfig[]; health?: HealthConfig }): void {
       // One store write with both keys (what conf.set does inside): one atomic file replace, so no
       // reader sees new providers with old routes. Tokens and any other keys are kept as they are.
-      conf.store = { ...conf.store, providers: config.providers, routes: config.routes };
+      const { aliases: _aliases, health: _health, ...rest } = conf.store;
+      conf.store = { ...rest, providers: config.providers, routes: config.routes, ...(config.aliases ? { aliases: config.aliases } : {}), ...(config.health ? { health: config.health } : {}) };
       notify();
     },
 

@@ -1,5 +1,5 @@
 // Shape of the persisted settings (conf, in the data dir). Client tokens are kept only as hashes.
-import type { ProviderConfig, RouteConfig } from './config-schema';
+import type { AliasConfig, HealthConfig, ProviderConfig, RouteConfig } from './config-schema';
 
 export interface ClientTokenRecord {
   name: string;
@@ -14,12 +14,16 @@ export interface SettingsData {
   providers: ProviderConfig[];
   routes: RouteConfig[];
   tokens: ClientTokenRecord[];
+  /** Model-name aliases (`claude-*` -> a route); absent means none. */
+  aliases?: AliasConfig[];
+  /** Breaker and cooldown tuning; absent means the defaults. */
+  health?: HealthConfig;
 }
 
 export interface SettingsStore {
   read(): SettingsData;
   /** Replaces providers and routes (e.g. from `--config`), atomically. */
-  seed(config: { providers: ProviderConfig[]; routes: RouteConfig[] }): void;
+  seed(config: { providers: ProviderConfig[]; routes: RouteConfig[]; aliases?: AliasConfig[]; health?: HealthConfig }): void;
   addToken(record: ClientTokenRecord): void;
   removeToken(name: string): boolean;
   /** Called with fresh data after every write (including writes by another process, when detectable). */
