@@ -250,7 +250,8 @@ async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Att
         const elapsed = (performance.now() - t0 - ttft) / 1000;
         record.durationMs = performance.now() - t0;
         if (outcome.ok) {
-          if (elapsed > 0.05 && outcome.items > 1) health.observeRate(id, outcome.items / elapsed);
+          // Short bursts say more about the client's reading speed than the model's: only long streams count.
+          if (elapsed >= 0.5 && outcome.items >= 10) health.observeRate(id, outcome.items / elapsed);
           return;
         }
         if (input.signal.aborted) {
