@@ -2,6 +2,7 @@
 // (Electron IPC on the desktop, HTTP under `switchboard serve`). The allowlists below are the
 // only calls a transport will forward; anything else is refused.
 import type {
+  AliasInfo,
   ChatRequest,
   ChatStreamEvent,
   HealthSnapshot,
@@ -25,6 +26,8 @@ export interface RoutesService {
   list(): Promise<RouteInfo[]>;
   /** Breaker state per target, key cooldowns and retirements, recent attempt history. */
   health(): Promise<HealthSnapshot>;
+  /** Model-name aliases, in the order they are tried. */
+  aliases(): Promise<AliasInfo[]>;
 }
 
 export interface ChatService {
@@ -50,7 +53,7 @@ export type ServiceName = keyof AppContract;
 export const RPC_METHODS = {
   models: ['list'],
   providers: ['list'],
-  routes: ['list', 'health'],
+  routes: ['list', 'health', 'aliases'],
   spend: ['summary'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;
 

@@ -46,6 +46,14 @@ export interface RouteInfo {
   name: string;
   strategy: RouteStrategy;
   targets: RouteTarget[];
+  /** Effective timeouts in ms (the route's own, else the defaults). */
+  timeouts?: { connectMs: number; firstTokenMs: number; idleMs: number; totalMs: number };
+}
+
+/** A model-name alias from the config: `match` (exact, or with `*` wildcards) -> a route or provider/model. */
+export interface AliasInfo {
+  match: string;
+  to: string;
 }
 
 /** Something a chat can address: a route name or a `provider/model` id. */

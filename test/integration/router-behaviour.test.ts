@@ -254,3 +254,29 @@ describe('strategies and sticky routing', () => {
     expect(moved.choices[0]?.message.content).not.toBe(firstReply);
   });
 });
+
+describe('routes.health over the app bridge', () => {
+  it('shows breaker state, cooldowns and history to the UI, with no secret in it', async () => {
+    await engine({ aliases: [{ match: 'claude-*', to: 'main' }] });
+    a.fault({ status: 429, retryAfter: '9' });
+    await ask();
+    const rpc = async (method: string) => {
+      const res = await fetch(`${h!.baseUrl}/app/rpc`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${h!.app.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ service: 'routes', method, params: [] }),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { result: any }).result;
+    };
+    const snap = await rpc('health');
+    expect(snap.keys).toEqual([expect.objectContaining({ provider: 'alpha', label: 'A_KEY', state: 'cooling-down' })]);
+    const alpha = snap.targets.find((t: { provider: string }) => t.provider === 'alpha');
+    expect(alpha).toMatchObject({ breaker: 'closed', recent: [expect.objectContaining({ ok: false, status: 429, errorClass: 'rate-limited' })] });
+    expect(snap.targets.find((t: { provider: string }) => t.provider === 'beta').recent.at(-1)).toMatchObject({ ok: true, status: 200 });
+    expect(JSON.stringify(snap)).not.toMatch(/a-secret|b-secret/);
+    expect(await rpc('aliases')).toEqual([{ match: 'claude-*', to: 'main' }]);
+    const routes = await rpc('list');
+    expect(routes[0]).toMatchObject({ name: 'main', timeouts: { firstTokenMs: 2000, idleMs: 2000, totalMs: 10_000, connectMs: 10_000 } });
+  });
+});

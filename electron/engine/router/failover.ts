@@ -94,7 +94,9 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
   const started = performance.now();
   const deadline = started + timeouts.totalMs;
   const attempts: AttemptRecord[] = [];
-  const tokens = estimateTokens(input.body);
+  // Token estimates only matter to the cost and latency strategies.
+  const needsTokens = [plan.strategy, ...plan.steps.map((s) => s.strategy)].some((s) => s === 'lowest-cost' || s === 'lowest-latency');
+  const tokens = needsTokens ? estimateTokens(input.body) : { input: 0, output: 0 };
   const candidates = plan.steps.reduce((n, s) => n + s.members.length, 0);
   const stickyKey = plan.sticky && candidates > 1 ? conversationKey(input.scope ?? '', input.body) : null;
   const order = orderTargets(plan, { health, inputTokens: tokens.input, outputTokens: tokens.output, random: Math.random }, stickyKey ? health.sticky.get(stickyKey) : undefined);
@@ -104,9 +106,10 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
   let last: AttemptError | undefined;
   let contextLimit: number | undefined;
   let stop = false;
+  let earliest = Infinity;
 
   for (let round = 0; round <= MAX_WAIT_ROUNDS && !stop; round++) {
-    let earliest = Infinity;
+    earliest = Infinity;
     for (const target of order) {
       if (stop) break;
       const id = targetId(target.provider.id, target.model);
@@ -193,7 +196,11 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
     await sleep(Math.max(0, wait) + 5, input.signal);
   }
   if (input.signal.aborted) last = new AttemptError('cancelled', 'the client closed the request');
-  const error = finalError(last, attempts.length);
+  let error = finalError(last, attempts.length);
+  // Tell the client when to come back if a cooldown (a rate limit, an overload) is why it failed.
+  if (Number.isFinite(earliest) && (error.status === 429 || error.status === 502)) {
+    error = new RoutingError(error.status, error.type, error.message, error.code, Math.max(1, Math.ceil((earliest - Date.now()) / 1000)));
+  }
   error.attempts = attempts;
   throw error;
 }
@@ -238,7 +245,8 @@ async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Att
   const ttft = performance.now() - t0;
   Object.assign(record, { status: 200, durationMs: ttft, ttftMs: ttft });
   health.success(id, 200, key.label);
-  health.observeTtft(id, ttft);
+  // A non-streamed answer's time is its whole generation: it would skew the first-token average.
+  if (input.stream) health.observeTtft(id, ttft);
   const served = { ...opened, target, keyLabel: key.label, attempts: a.attempts } as T & Served;
   const rest = (opened as { rest?: AsyncIterator<unknown> }).rest;
   if (rest && typeof rest.next === 'function') {

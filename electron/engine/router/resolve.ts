@@ -60,7 +60,7 @@ export class RouteTable {
   private readonly wildAliases: Array<[RegExp, string]> = [];
   readonly health: RouterHealth;
 
-  constructor(providers: ProviderConfig[], routes: RouteConfig[], aliases: AliasConfig[] = [], health?: RouterHealth) {
+  constructor(providers: ProviderConfig[], routes: RouteConfig[], readonly aliases: AliasConfig[] = [], health?: RouterHealth) {
     this.health = health ?? new RouterHealth();
     for (const p of providers) this.providers.set(p.id, p);
     for (const r of routes) this.routes.set(r.name, r);

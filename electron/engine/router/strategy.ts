@@ -25,7 +25,11 @@ export function estimateTokens(body: Record<string, unknown> | undefined): { inp
   let chars = 0;
   for (const m of Array.isArray(body.messages) ? body.messages : []) {
     const c = (m as { content?: unknown }).content;
-    chars += typeof c === 'string' ? c.length : JSON.stringify(c ?? '').length;
+    if (typeof c === 'string') chars += c.length;
+    else if (Array.isArray(c)) {
+      // Content parts: text counts by length; an image is roughly a thousand tokens whatever its bytes.
+      for (const part of c as Array<{ type?: unknown; text?: unknown }>) chars += typeof part?.text === 'string' ? part.text.length : 4000;
+    }
   }
   const max = body.max_completion_tokens ?? body.max_tokens;
   return { input: Math.ceil(chars / 4), output: typeof max === 'number' && max > 0 ? max : 256 };

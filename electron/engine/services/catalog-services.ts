@@ -5,6 +5,7 @@ import type { RouteTable } from '../router/resolve';
 import { SUPPORTED_KINDS } from '../settings/config-schema';
 import type { Vault } from '../vault/types';
 import { routesHealth } from './routes-health-service';
+import { resolveTimeouts } from '../router/timeouts';
 
 export function createModelsService(table: () => RouteTable): ModelsService {
   return {
@@ -40,8 +41,10 @@ export function createRoutesService(table: () => RouteTable): RoutesService {
         strategy: r.strategy,
         // A nested group lists its members in place (in order); the group's own strategy is in `steps`.
         targets: r.targets.flatMap((t) => ('group' in t ? t.group.targets : [t]).map((x) => ({ provider: x.provider, model: x.model }))),
+        timeouts: resolveTimeouts(r.timeouts),
       }));
     },
     health: () => routesHealth(table()),
+    aliases: async () => table().aliases.map((a) => ({ match: a.match, to: a.to })),
   };
 }
