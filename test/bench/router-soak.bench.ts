@@ -10,7 +10,7 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 };
 
-const r = await runSoak({ clients: 200, rounds, faultRate: 0.1, timeouts: { firstTokenMs: 1500, idleMs: 1500, totalMs: 6000 }, openMs: 2000, seed: 11 });
+const r = await runSoak({ clients: 200, rounds, faultRate: 0.1, timeouts: { firstTokenMs: 4000, idleMs: 4000, totalMs: 12_000 }, openMs: 2000, seed: 11 });
 const rows: Array<[string, string | number]> = [
   ['requests (200 clients x rounds)', `${r.requests} (${rounds} rounds)`],
   ['answered in full', r.ok],

@@ -34,6 +34,8 @@ export interface SoakResult {
   /** Upstream requests still running after all clients finished, and connections left after close. */
   leftInFlight: number;
   leftOpen: number;
+  /** Failed rows by how their last attempt ended (`timeout`, `network mid-stream`, ...). */
+  errorKinds: Record<string, number>;
 }
 
 const REPLIES = { alpha: 'Alpha streams a complete answer in eight chunks.', beta: 'Beta streams its own complete answer.' };
@@ -128,6 +130,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       durationMs,
       leftInFlight,
       leftOpen: Object.values(fakes).reduce((n, f) => n + f.openConnections(), 0),
+      errorKinds: rows.filter((r) => r.status !== 'ok').reduce<Record<string, number>>((acc, r) => {
+        const last = r.attempts.at(-1);
+        const kind = last ? `${last.errorClass ?? 'none'}${last.midStream ? ' mid-stream' : ''}` : 'no attempt';
+        acc[kind] = (acc[kind] ?? 0) + 1;
+        return acc;
+      }, {}),
     };
   } finally {
     await h?.close();
