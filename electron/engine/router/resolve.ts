@@ -6,7 +6,7 @@ import type { AliasConfig, ProviderConfig, RouteConfig } from '../settings/confi
 import type { RoutingExtensions } from './extensions';
 import { RoutingError } from './failures';
 import { RouterHealth } from './health';
-import { resolveTimeouts, type Timeouts } from './timeouts';
+import { DEFAULT_TIMEOUTS, resolveTimeouts, type Timeouts } from './timeouts';
 
 export interface Target {
   provider: ProviderConfig;
@@ -58,6 +58,8 @@ export class RouteTable {
   private readonly byModel = new Map<string, Target[]>();
   private readonly exactAliases = new Map<string, string>();
   private readonly wildAliases: Array<[RegExp, string]> = [];
+  /** Each route's steps and timeouts, built once (resolving then allocates only the plan object). */
+  private readonly compiled = new Map<string, { steps: Step[]; timeouts: Timeouts }>();
   readonly health: RouterHealth;
 
   constructor(providers: ProviderConfig[], routes: RouteConfig[], readonly aliases: AliasConfig[] = [], health?: RouterHealth) {
@@ -71,6 +73,7 @@ export class RouteTable {
         this.byModel.set(m.id, list);
       }
     }
+    for (const r of routes) this.compiled.set(r.name, { steps: this.routeSteps(r), timeouts: resolveTimeouts(r.timeouts) });
     for (const a of aliases) {
       if (a.match.includes('*')) this.wildAliases.push([wildcard(a.match), a.to]);
       else if (!this.exactAliases.has(a.match)) this.exactAliases.set(a.match, a.to);
@@ -87,8 +90,8 @@ export class RouteTable {
   private plan(steps: Step[], route?: RouteConfig): RoutePlan {
     return {
       strategy: route?.strategy ?? 'fallback',
-      steps,
-      timeouts: resolveTimeouts(route?.timeouts),
+      steps: [...steps], // the request may add `models` candidates; the compiled list stays as it is
+      timeouts: (route && this.compiled.get(route.name)?.timeouts) ?? DEFAULT_TIMEOUTS,
       contextFallback: route?.contextFallback ?? true,
       sticky: route?.sticky ?? true,
       health: this.health,
@@ -116,7 +119,7 @@ export class RouteTable {
   private lookup(name: string, viaAlias = false): { route: RouteConfig | null; steps: Step[] } | undefined {
     const route = this.routes.get(name);
     if (route) {
-      const steps = this.routeSteps(route);
+      const steps = this.compiled.get(name)!.steps;
       if (steps.length === 0) throw new RoutingError(503, 'api_error', `route "${name}" has no target whose provider is configured`);
       return { route, steps };
     }
