@@ -16,8 +16,12 @@ export function conversationKey(scope: string, body: Record<string, unknown> | u
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) return null;
   const firstUser = messages.findIndex((m) => (m as { role?: unknown })?.role === 'user');
-  const head = messages.slice(0, firstUser === -1 ? 1 : firstUser + 1);
-  return createHash('sha1').update(scope).update('\0').update(JSON.stringify(head)).digest('base64url');
+  const hash = createHash('sha1').update(scope);
+  // Strings are hashed as they are: no JSON copy of a long system prompt on every request.
+  for (const m of messages.slice(0, firstUser === -1 ? 1 : firstUser + 1) as Array<{ role?: unknown; content?: unknown }>) {
+    hash.update(`\0${String(m?.role)}\0`).update(typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content ?? null));
+  }
+  return hash.digest('base64url');
 }
 
 export class StickySessions {
