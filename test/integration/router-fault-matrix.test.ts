@@ -211,6 +211,7 @@ describe('router fault matrix', () => {
     expect(tried(row)).toEqual([['alpha', 'a1', 200, 'timeout']]);
     expect(row).toMatchObject({ status: 'error', provider: 'alpha', output_tokens: 2 });
     expect(await eventually(() => a.inFlight() === 0, 2000)).toBe(true);
+    expect(await targetHealth('alpha')).toMatchObject({ breaker: 'closed', failuresInWindow: 1 });
   });
 
   it('malformed SSE before the first token: skipped as malformed, the next target answers', async () => {
@@ -228,6 +229,7 @@ describe('router fault matrix', () => {
     a.fault({ invalidJson: true });
     expect((await ask()).choices[0]?.message.content).toBe(B_REPLY);
     expect(tried(await lastRow(h!))).toEqual([['alpha', 'a1', 200, 'malformed'], ['beta', 'b1', 200, null]]);
+    expect(await targetHealth('alpha')).toMatchObject({ breaker: 'closed', failuresInWindow: 1 });
   });
 
   it('401 on one of two keys: that key is retired (and shown so), the other key of the same target answers', async () => {
