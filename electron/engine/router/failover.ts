@@ -7,7 +7,7 @@ import type { AttemptRecord } from '../ledger/types';
 import type { ResolvedKey, Vault } from '../vault/types';
 import { AttemptError, finalError, RoutingError, shouldFailover } from './failures';
 import { RouterHealth, targetId } from './health';
-import type { RoutePlan, Target } from './resolve';
+import { planOf, type RoutePlan, type Target } from './resolve';
 import { conversationKey } from './sticky';
 import { estimateTokens, orderTargets } from './strategy';
 import { DEFAULT_TIMEOUTS, guardStream, resolveTimeouts, type Timeouts } from './timeouts';
@@ -48,7 +48,8 @@ const MAX_WAIT_MS = 2_000;
 const fallbackHealth = new RouterHealth();
 
 function planFor(input: FailoverInput): RoutePlan {
-  if (input.plan) return input.plan;
+  const carried = input.plan ?? planOf(input.targets);
+  if (carried) return carried;
   return {
     strategy: 'fallback',
     steps: input.targets.map((target) => ({ strategy: 'fallback', members: [{ target, weight: 1 }], weight: 1 })),
@@ -89,6 +90,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
  */
 export async function runWithFailover<T extends object>(input: FailoverInput, open: (attempt: Attempt) => Promise<T>): Promise<T & Served> {
   const plan = planFor(input);
+  // A caller that did not say: an OpenAI-shaped body tells.
+  if (input.stream === undefined && input.body?.stream === true) input = { ...input, stream: true };
   const { health } = plan;
   const timeouts = plan.timeouts ?? DEFAULT_TIMEOUTS;
   const started = performance.now();
@@ -205,6 +208,39 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
   throw error;
 }
 
+/**
+ * Settles with the opener, or rejects as soon as the attempt is aborted (timeout, client gone) even if
+ * the opener does not notice; a result that arrives after that has its stream closed.
+ */
+function untilAborted<T>(opening: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    opening.then(closeLate, () => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      opening.then(closeLate, () => undefined);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    opening.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function closeLate(value: unknown): void {
+  const rest = (value as { rest?: AsyncIterator<unknown> } | null)?.rest;
+  void rest?.return?.(undefined)?.catch(() => undefined);
+}
+
 interface AttemptContext {
   target: Target;
   key: ResolvedKey;
@@ -230,7 +266,7 @@ async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Att
   health.begin(id, a.probe);
   let opened: T;
   try {
-    opened = await open({ target, key, signal, timeouts: a.timeouts });
+    opened = await untilAborted(open({ target, key, signal, timeouts: a.timeouts }), signal);
   } catch (raw) {
     const error = asAttemptError(raw, controller.signal, input.signal, timeoutMessage);
     controller.abort(); // whatever the opener left open (a body it did not read) is closed now
