@@ -58,7 +58,7 @@ describe('runWithFailover', () => {
   it('applies the first-token timeout to streams, aborting the slow attempt', async () => {
     const { targets } = setup();
     let abortedA = false;
-    const served = await runWithFailover({ targets, vault, signal, stream: true }, ({ target, signal: s }) => new Promise((resolve) => {
+    const served = await runWithFailover({ targets, vault, signal, stream: true }, ({ target, signal: s }) => new Promise<{ ok: boolean }>((resolve) => {
       if (target.provider.id !== 'a') return resolve({ ok: true });
       s.addEventListener('abort', () => { abortedA = true; });
     }));

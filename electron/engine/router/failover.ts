@@ -38,6 +38,8 @@ export interface FailoverInput {
   stream?: boolean;
   /** Conversation scope for sticky routing (route name or model name, plus the client). */
   scope?: string;
+  /** Runs once before the first attempt (budgets); throwing a RoutingError refuses the request unsent. */
+  preflight?: () => void;
 }
 
 /** Waiting rounds when every candidate is cooling down or its breaker is open. */
@@ -62,7 +64,13 @@ function planFor(input: FailoverInput): RoutePlan {
 
 function asAttemptError(error: unknown, attemptSignal: AbortSignal, clientSignal: AbortSignal, timeoutMessage: string): AttemptError {
   if (clientSignal.aborted) return new AttemptError('cancelled', 'the client closed the request');
-  if (error instanceof AttemptError) return error;
+  if (error instanceof AttemptError) {
+    // An adapter may mark a context-length 400 only in a finer class of its own; the router acts on it.
+    if (error.failureClass !== 'context-length' && (error as { errorClass?: unknown }).errorClass === 'context-length') {
+      return new AttemptError('context-length', error.message, error.status, error.retryAfterMs);
+    }
+    return error;
+  }
   if (attemptSignal.aborted) return new AttemptError('timeout', timeoutMessage);
   if (error instanceof SyntaxError) return new AttemptError('malformed', `upstream sent malformed data: ${error.message}`, 200);
   const code = (error as { code?: string }).code ?? '';
@@ -89,6 +97,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * stream gets it wrapped so idle and total timeouts, health and cleanup cover it too.
  */
 export async function runWithFailover<T extends object>(input: FailoverInput, open: (attempt: Attempt) => Promise<T>): Promise<T & Served> {
+  input.preflight?.();
   const plan = planFor(input);
   // A caller that did not say: an OpenAI-shaped body tells.
   if (input.stream === undefined && input.body?.stream === true) input = { ...input, stream: true };
