@@ -50,6 +50,7 @@ const rows: Array<[string, string | number]> = [
   ['latency p50 / p95 / p99 (ms)', `${pct(r.latenciesMs, 50).toFixed(0)} / ${pct(r.latenciesMs, 95).toFixed(0)} / ${pct(r.latenciesMs, 99).toFixed(0)}`],
   ['requests per second', (r.requests / (r.durationMs / 1000)).toFixed(0)],
   ['upstream requests left running / connections left open', `${r.leftInFlight} / ${r.leftOpen}`],
+  ['failed requests by last attempt', Object.entries(r.errorKinds).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],
 ];
 const micro = hotPathMicros();
 rows.push(['router hot path: resolve alias + order 3 targets (us/request)', micro.resolveOrder.toFixed(2)]);

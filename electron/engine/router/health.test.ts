@@ -20,6 +20,20 @@ describe('RouterHealth breaker', () => {
     expect(h.availability('p/m')).toMatchObject({ ok: false, reason: 'breaker-open' });
   });
 
+  it('does not trip on a busy target whose failures are a small share of its outcomes', () => {
+    const c = clock();
+    const h = new RouterHealth({ failureThreshold: 3, failureRate: 0.5, windowMs: 10_000 }, c.now);
+    for (let i = 0; i < 200; i++) {
+      c.advance(10);
+      if (i % 10 === 0) h.failure('p/m', 'server', 500);
+      else h.success('p/m');
+    }
+    expect(h.availability('p/m')).toEqual({ ok: true, probe: false });
+    expect(h.snapshot().targets[0]?.failuresInWindow).toBe(20);
+    for (let i = 0; i < 200; i++) h.failure('p/m', 'server', 500); // now it is mostly failing
+    expect(h.availability('p/m')).toMatchObject({ ok: false, reason: 'breaker-open' });
+  });
+
   it('ignores the caller\'s faults, rate limits and auth failures', () => {
     const h = new RouterHealth({ failureThreshold: 1 });
     for (const c of ['bad-request', 'context-length', 'rate-limited', 'auth', 'not-found', 'cancelled'] as const) h.failure('p/m', c, 400);

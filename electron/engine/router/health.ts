@@ -3,11 +3,14 @@
 // short history for the UI. Everything is O(1) per attempt and does no I/O: it sits on the hot path.
 import type { HealthSnapshot, KeyHealthInfo, TargetHealthInfo } from '../../../shared/types';
 import type { FailureClass } from './failures';
+import { SlidingWindow } from './sliding-window';
 import { StickySessions } from './sticky';
 
 export interface HealthOptions {
-  /** Failures within `windowMs` that open a target's breaker. */
+  /** Failures within `windowMs` that open a target's breaker (when they are also `failureRate` of its outcomes). */
   failureThreshold: number;
+  /** Share of failures among the window's outcomes needed to open (0..1). */
+  failureRate: number;
   windowMs: number;
   /** How long an open breaker stays open before it lets one probe through. */
   openMs: number;
@@ -21,6 +24,7 @@ export interface HealthOptions {
 
 export const DEFAULT_HEALTH: HealthOptions = {
   failureThreshold: 3,
+  failureRate: 0.5,
   windowMs: 30_000,
   openMs: 15_000,
   maxCooldownMs: 60_000,
@@ -37,8 +41,8 @@ interface HistoryEntry { at: number; ok: boolean; status: number | null; errorCl
 
 class TargetHealth {
   state: BreakerState = 'closed';
-  /** Timestamps of failures inside the window (oldest first). */
-  failures: number[] = [];
+  /** Outcomes inside the breaker's window. */
+  window: SlidingWindow;
   openedAt = 0;
   openUntil = 0;
   probeInFlight = false;
@@ -50,6 +54,10 @@ class TargetHealth {
   history: HistoryEntry[] = [];
   successes = 0;
   failuresTotal = 0;
+
+  constructor(windowMs: number) {
+    this.window = new SlidingWindow(windowMs);
+  }
 }
 
 interface KeyHealth { cooldownUntil: number; retired?: { at: number; status: number | null; reason: string; fingerprint: string } }
@@ -72,12 +80,14 @@ export class RouterHealth {
 
   /** New tuning (settings changed); state is kept. */
   configure(options: Partial<HealthOptions>): void {
+    const windowMs = this.options.windowMs;
     Object.assign(this.options, DEFAULT_HEALTH, options);
+    if (this.options.windowMs !== windowMs) for (const t of this.targets.values()) t.window = new SlidingWindow(this.options.windowMs);
   }
 
   private target(id: string): TargetHealth {
     let t = this.targets.get(id);
-    if (!t) this.targets.set(id, (t = new TargetHealth()));
+    if (!t) this.targets.set(id, (t = new TargetHealth(this.options.windowMs)));
     return t;
   }
 
@@ -111,9 +121,10 @@ export class RouterHealth {
       t.ttftMs = null;
       t.tokensPerSec = null;
     }
+    if (t.state !== 'closed') t.window.clear(); // a fresh start after recovery
     t.state = 'closed';
     t.probeInFlight = false;
-    t.failures.length = 0;
+    t.window.add(this.now(), true);
     t.successes++;
     this.remember(t, { at: this.now(), ok: true, status, key: keyLabel });
   }
@@ -131,9 +142,10 @@ export class RouterHealth {
       return;
     }
     if (t.state === 'half-open') return this.open(t, now);
-    while (t.failures.length && t.failures[0]! <= now - this.options.windowMs) t.failures.shift();
-    t.failures.push(now);
-    if (t.state === 'closed' && t.failures.length >= this.options.failureThreshold) this.open(t, now);
+    t.window.add(now, false);
+    if (t.state !== 'closed') return;
+    const { ok, fail } = t.window.counts(now);
+    if (fail >= this.options.failureThreshold && fail >= this.options.failureRate * (ok + fail)) this.open(t, now);
   }
 
   /** An attempt that ended without a verdict (the client left): release a probe slot it held. */
@@ -147,7 +159,7 @@ export class RouterHealth {
     t.openedAt = now;
     t.openUntil = now + this.options.openMs;
     t.probeInFlight = false;
-    t.failures.length = 0;
+    t.window.clear();
   }
 
   private remember(t: TargetHealth, entry: HistoryEntry): void {
@@ -219,7 +231,7 @@ export class RouterHealth {
         breaker: state,
         openUntil: state === 'open' ? t.openUntil : null,
         cooldownUntil: t.cooldownUntil > now ? t.cooldownUntil : null,
-        failuresInWindow: t.failures.filter((at) => at > now - this.options.windowMs).length,
+        failuresInWindow: t.window.counts(now).fail,
         successes: t.successes,
         failures: t.failuresTotal,
         ttftMs: t.ttftMs,

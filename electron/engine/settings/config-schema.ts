@@ -65,6 +65,7 @@ const aliasSchema = z.strictObject({ match: z.string().min(1), to: z.string().mi
 /** Engine-wide breaker and cooldown tuning (router/health.ts has the defaults). */
 const healthSchema = z.strictObject({
   failureThreshold: z.number().int().positive().optional(),
+  failureRate: z.number().min(0).max(1).optional(),
   windowMs: z.number().int().positive().optional(),
   openMs: z.number().int().positive().optional(),
   maxCooldownMs: z.number().int().nonnegative().optional(),
