@@ -13,6 +13,8 @@ export interface AppOptions {
   rendererDir?: string;
   /** Environment to read `env` keys from (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Where catalog refresh reads the public price list (tests point it at a loopback fake). */
+  priceListUrl?: string;
 }
 
 export interface App {

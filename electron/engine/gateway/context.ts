@@ -1,5 +1,6 @@
 // What the gateway's handlers need from the engine, passed in by the composition root.
 import type { AppContract } from '../../../shared/contract';
+import type { Budgets } from '../budgets/budgets';
 import type { Ledger } from '../ledger/types';
 import type { RouteTable } from '../router/resolve';
 import type { Vault } from '../vault/types';
@@ -9,6 +10,8 @@ export interface GatewayContext {
   table(): RouteTable;
   vault: Vault;
   ledger: Ledger;
+  /** Budgets checked before each request is sent (see budgets/index.ts budgetPreflight). */
+  budgets?: Budgets;
   /** Client token -> client name, or undefined when the token is unknown. */
   clientFor(token: string): string | undefined;
   adminToken: string;

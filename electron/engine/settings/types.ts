@@ -1,4 +1,6 @@
 // Shape of the persisted settings (conf, in the data dir). Client tokens are kept only as hashes.
+import type { Price } from '../../../shared/types';
+import type { BudgetConfig } from '../budgets/types';
 import type { AliasConfig, HealthConfig, ProviderConfig, RouteConfig } from './config-schema';
 
 export interface ClientTokenRecord {
@@ -14,6 +16,9 @@ export interface SettingsData {
   providers: ProviderConfig[];
   routes: RouteConfig[];
   tokens: ClientTokenRecord[];
+  budgets: BudgetConfig[];
+  /** `provider/model` -> price the user set; wins over config and catalog prices. */
+  priceOverrides: Record<string, Price>;
   /** Model-name aliases (`claude-*` -> a route); absent means none. */
   aliases?: AliasConfig[];
   /** Breaker and cooldown tuning; absent means the defaults. */
@@ -26,6 +31,8 @@ export interface SettingsStore {
   seed(config: { providers: ProviderConfig[]; routes: RouteConfig[]; aliases?: AliasConfig[]; health?: HealthConfig }): void;
   addToken(record: ClientTokenRecord): void;
   removeToken(name: string): boolean;
+  setBudgets(budgets: BudgetConfig[]): void;
+  setPriceOverrides(overrides: Record<string, Price>): void;
   /** Called with fresh data after every write (including writes by another process, when detectable). */
   onChange(listener: (data: SettingsData) => void): () => void;
   readonly path: string;
