@@ -4,6 +4,8 @@
 // request is left running and, once the engine closes, no upstream connection is left open.
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { run as doctor } from '../../electron/commands/doctor';
+import { captureIO } from '../../electron/commands/test-io.test-util';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import { startHarness, type Harness } from '../support/engine-harness';
 import { drain, eventually, lastRow, tried } from '../support/router-fixtures';
@@ -244,6 +246,12 @@ describe('router fault matrix', () => {
     await ask();
     expect(tried(await lastRow(h!))).toEqual([['alpha', 'a2', 200, null]]);
     expect((await targetHealth('alpha')).breaker).toBe('closed');
+    // `switchboard doctor` (another process, reading the ledger) names the key to replace.
+    const io = captureIO({ dataDir: h!.dataDir, env: { ...ENV, A_KEY1: 'a-revoked-key' } });
+    await doctor([], io);
+    expect(io.stdoutText()).toMatch(/FAIL {2}key alpha\/a1: refused by the provider \(401\)/);
+    expect(io.stdoutText()).not.toMatch(/key alpha\/a2/);
+    expect(io.stdoutText()).not.toContain('a-revoked-key');
   });
 
   it('context-length error: falls over to a target with a larger window; a route that forbids it returns the 400', async () => {

@@ -94,3 +94,16 @@ describe('runWithFailover', () => {
     expect(error).toMatchObject({ status: 400, message: 'temperature must be <= 2' });
   });
 });
+
+describe('retiredKeysFromLedger', () => {
+  it('lists keys whose latest attempt failed authentication, newest rows first', async () => {
+    const { retiredKeysFromLedger } = await import('./retired-keys');
+    const row = (at: number, attempts: Array<{ keyLabel: string; status: number; errorClass?: string }>) =>
+      ({ startedAt: at, attempts: attempts.map((x) => ({ provider: 'p', model: 'm', durationMs: 1, ...x })) }) as never;
+    const rows = [
+      row(3, [{ keyLabel: 'k1', status: 401, errorClass: 'auth' }, { keyLabel: 'k2', status: 200 }]),
+      row(2, [{ keyLabel: 'k2', status: 403, errorClass: 'auth' }]), // older than k2's success
+    ];
+    expect(retiredKeysFromLedger(rows)).toEqual([{ provider: 'p', label: 'k1', status: 401, at: 3 }]);
+  });
+});
