@@ -10,6 +10,7 @@ import { RouterHealth, targetId } from './health';
 import { planOf, type RoutePlan, type Target } from './resolve';
 import { conversationKey } from './sticky';
 import { estimateTokens, orderTargets } from './strategy';
+import { sleep, untilAborted } from './abort';
 import { DEFAULT_TIMEOUTS, guardStream, resolveTimeouts, type Timeouts } from './timeouts';
 
 export interface Attempt {
@@ -79,17 +80,6 @@ function asAttemptError(error: unknown, attemptSignal: AbortSignal, clientSignal
 }
 
 const fingerprint = (secret: string) => () => createHash('sha256').update(secret).digest('base64url').slice(0, 16);
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * Opens the first target that answers. `open` does the protocol work and throws AttemptError (or a
@@ -215,39 +205,6 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
   }
   error.attempts = attempts;
   throw error;
-}
-
-/**
- * Settles with the opener, or rejects as soon as the attempt is aborted (timeout, client gone) even if
- * the opener does not notice; a result that arrives after that has its stream closed.
- */
-function untilAborted<T>(opening: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    opening.then(closeLate, () => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      opening.then(closeLate, () => undefined);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    opening.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function closeLate(value: unknown): void {
-  const rest = (value as { rest?: AsyncIterator<unknown> } | null)?.rest;
-  void rest?.return?.(undefined)?.catch(() => undefined);
 }
 
 interface AttemptContext {
