@@ -82,11 +82,6 @@ export function isContextLengthError(status: number, bodyText: string): boolean 
   return CONTEXT_TEXT.test(bodyText.slice(0, 500));
 }
 
-/** The AttemptError for a non-2xx upstream answer, whatever the protocol (the message comes from the adapter). */
-export function upstreamFailure(status: number, headers: Headers, bodyText: string, message: string): AttemptError {
-  const failureClass = isContextLengthError(status, bodyText) ? 'context-length' : classifyStatus(status);
-  return new AttemptError(failureClass, message, status, retryAfterMs(headers));
-}
 
 /** Every target failed (or the caller was at fault): what the client is told. */
 export class RoutingError extends Error {
