@@ -153,8 +153,8 @@ describe('cancellation and the total timeout', () => {
   });
 
   it('the total timeout ends a slow stream with a stream error', async () => {
-    await engine({ routes: [{ name: 'quick', timeouts: { totalMs: 1200, idleMs: 1000 }, targets: [A] }] });
-    a.fault({ chunkDelayMs: 350 });
+    await engine({ routes: [{ name: 'quick', timeouts: { totalMs: 2500, idleMs: 2000 }, targets: [A] }] });
+    a.fault({ chunkDelayMs: 700 }); // six chunks take 4.2 s; each gap is well inside the idle timeout
     const { text, error } = await drain(await client.chat.completions.create({ model: 'quick', messages: [{ role: 'user', content: 'x' }], stream: true }));
     expect(text.length).toBeGreaterThan(0);
     expect(error?.message).toMatch(/total timeout/);
@@ -227,11 +227,12 @@ describe('strategies and sticky routing', () => {
 
   it('lowest-latency moves traffic to the faster target once measured', async () => {
     await engine({ routes: [{ name: 'fast', strategy: 'lowest-latency', targets: [A, B] }] });
-    a.fault({ firstTokenDelayMs: 300 });
+    // A second of difference: wide enough that a loaded machine's jitter cannot reverse it.
+    a.fault({ firstTokenDelayMs: 1000 });
     const served: string[] = [];
-    for (let i = 0; i < 24; i++) served.push((await drain(await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: `q${++n}` }], stream: true }))).text);
-    const late = served.slice(4);
-    expect(late.filter((s) => s === B_REPLY).length).toBeGreaterThanOrEqual(16);
+    for (let i = 0; i < 10; i++) served.push((await drain(await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: `q${++n}` }], stream: true }))).text);
+    const late = served.slice(2); // both measured by now; 5% of requests still explore
+    expect(late.filter((s) => s === B_REPLY).length).toBeGreaterThanOrEqual(5);
     const alpha = await targetHealth('alpha');
     const beta = await targetHealth('beta');
     expect(alpha.ttftMs!).toBeGreaterThan(beta.ttftMs!);
