@@ -2,8 +2,10 @@
 // (Electron IPC on the desktop, HTTP under `switchboard serve`). The allowlists below are the
 // only calls a transport will forward; anything else is refused.
 import type {
+  AliasInfo,
   ChatRequest,
   ChatStreamEvent,
+  HealthSnapshot,
   ModelChoice,
   ProviderInfo,
   RouteInfo,
@@ -33,6 +35,10 @@ export interface ProvidersService {
 
 export interface RoutesService {
   list(): Promise<RouteInfo[]>;
+  /** Breaker state per target, key cooldowns and retirements, recent attempt history. */
+  health(): Promise<HealthSnapshot>;
+  /** Model-name aliases, in the order they are tried. */
+  aliases(): Promise<AliasInfo[]>;
 }
 
 export interface ChatService {
@@ -110,7 +116,7 @@ export type ServiceName = keyof AppContract;
 export const RPC_METHODS = {
   models: ['list'],
   providers: ['list'],
-  routes: ['list'],
+  routes: ['list', 'health', 'aliases'],
   spend: ['summary', 'series', 'exportCsv', 'requests'],
   budgets: ['list', 'set', 'status', 'warnings'],
   keys: ['test'],
