@@ -21,6 +21,10 @@ import type {
   Conversation,
   ConversationSummary,
   KeyTestResult,
+  KeyInfo,
+  ProviderInput,
+  ProviderPreset,
+  RouteInput,
   Price,
 } from './types';
 
@@ -31,10 +35,23 @@ export interface ModelsService {
 
 export interface ProvidersService {
   list(): Promise<ProviderInfo[]>;
+  /** Kinds and OpenAI-compatible vendors the user can add. */
+  presets(): Promise<ProviderPreset[]>;
+  /** Adds a provider (validated with the whole config; settings are written atomically). */
+  add(provider: ProviderInput): Promise<void>;
+  /** Replaces a provider's kind, base URL and models; its keys stay. */
+  update(id: string, provider: ProviderInput): Promise<void>;
+  /** Removes a provider; refused while a route uses it. Its keychain keys are deleted too. */
+  remove(id: string): Promise<void>;
+  /** The provider's model ids as its API lists them now (with its first key). */
+  models(id: string): Promise<string[]>;
 }
 
 export interface RoutesService {
   list(): Promise<RouteInfo[]>;
+  /** Creates a route, or replaces the one named `previousName` (a rename keeps its place). */
+  save(route: RouteInput, previousName?: string): Promise<void>;
+  remove(name: string): Promise<boolean>;
   /** Breaker state per target, key cooldowns and retirements, recent attempt history. */
   health(): Promise<HealthSnapshot>;
   /** Model-name aliases, in the order they are tried. */
@@ -69,6 +86,10 @@ export interface BudgetsService {
 export interface KeysService {
   /** Tries the provider's key (by label) against its model list; never returns the key. */
   test(providerId: string, label?: string): Promise<KeyTestResult>;
+  /** Stores a key in the OS keychain under the provider and label; answers only its masked form. */
+  set(providerId: string, label: string, secret: string): Promise<KeyInfo>;
+  /** Removes a keychain key and its entry in the provider's keys. */
+  remove(providerId: string, label: string): Promise<boolean>;
 }
 
 export interface CatalogService {
@@ -115,11 +136,11 @@ export type ServiceName = keyof AppContract;
 /** Request/response calls a transport may forward: service -> method names. */
 export const RPC_METHODS = {
   models: ['list'],
-  providers: ['list'],
-  routes: ['list', 'health', 'aliases'],
+  providers: ['list', 'presets', 'add', 'update', 'remove', 'models'],
+  routes: ['list', 'health', 'aliases', 'save', 'remove'],
   spend: ['summary', 'series', 'exportCsv', 'requests'],
   budgets: ['list', 'set', 'status', 'warnings'],
-  keys: ['test'],
+  keys: ['test', 'set', 'remove'],
   catalog: ['info', 'refresh', 'setOverride'],
   conversations: ['list', 'get', 'remove', 'rename', 'truncate', 'search'],
   settings: ['exportConfig', 'importConfig'],

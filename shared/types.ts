@@ -82,6 +82,8 @@ export interface ChatRequest {
   temperature?: number;
   /** Ask a reasoning model to think first (OpenAI's `reasoning_effort`; adapters translate it). */
   reasoningEffort?: 'low' | 'medium' | 'high';
+  /** Do not store this exchange as a conversation (a route test, a probe). */
+  ephemeral?: boolean;
   /** Continue this stored conversation (its earlier messages are already saved); absent: start a new one. */
   conversationId?: string;
 }
@@ -319,4 +321,40 @@ export interface SpendRequest {
   costUsd: number | null;
   ttftMs: number | null;
   durationMs: number;
+}
+
+/** A kind of provider the user can add, or an OpenAI-compatible vendor with a known base URL. */
+export interface ProviderPreset {
+  /** Suggested provider id (a preset's id names its vendor). */
+  id: string;
+  kind: ProviderKind;
+  label: string;
+  baseUrl?: string;
+  /** The user must give a base URL (openai-compatible without a preset, azure-openai). */
+  needsBaseUrl: boolean;
+  /** Local servers that need no key. */
+  keyless: boolean;
+}
+
+/** A provider as the UI adds or edits it; keys are managed apart (keys.set / keys.remove). */
+export interface ProviderInput {
+  id: string;
+  kind: ProviderKind;
+  baseUrl?: string;
+  models?: Array<{ id: string; contextWindow?: number; price?: Price }>;
+}
+
+export interface RouteTimeouts {
+  connectMs?: number;
+  firstTokenMs?: number;
+  idleMs?: number;
+  totalMs?: number;
+}
+
+/** A route as the UI creates or edits it (flat targets, in order; weights for `weighted`). */
+export interface RouteInput {
+  name: string;
+  strategy: RouteStrategy;
+  targets: Array<{ provider: string; model: string; weight?: number }>;
+  timeouts?: RouteTimeouts;
 }

@@ -13,6 +13,7 @@ import { closeTransport } from './providers/transport';
 import { RouterHealth } from './router/health';
 import { RouteTable } from './router/resolve';
 import { createChatService } from './services/chat-service';
+import { createKeyEdits, createProviderEdits, createRouteEdits } from './services/config-edits';
 import { createModelsService, createProvidersService, createRoutesService } from './services/catalog-services';
 import {
   createBudgetsService, createCatalogService, createConversationsService, createKeysService, createSettingsService, createSpendService,
@@ -64,12 +65,12 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const services: AppContract = {
     models: createModelsService(() => table),
-    providers: createProvidersService(() => table, vault),
-    routes: createRoutesService(() => table),
+    providers: { ...createProvidersService(() => table, vault), ...createProviderEdits(settings, vault) },
+    routes: { ...createRoutesService(() => table), ...createRouteEdits(settings) },
     chat: createChatService({ table: () => table, vault, ledger, budgets }),
     spend: createSpendService(ledger),
     budgets: createBudgetsService(settings, budgets),
-    keys: createKeysService(() => table, vault),
+    keys: { ...createKeysService(() => table, vault), ...createKeyEdits(settings, vault) },
     catalog: createCatalogService(defaultCatalog, settings, { dataDir: options.dataDir, vault, priceListUrl: options.priceListUrl }),
     conversations: createConversationsService(ledger),
     settings: createSettingsService(settings),

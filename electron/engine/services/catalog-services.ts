@@ -19,7 +19,7 @@ export function createModelsService(table: () => RouteTable): ModelsService {
   };
 }
 
-export function createProvidersService(table: () => RouteTable, vault: Vault): ProvidersService {
+export function createProvidersService(table: () => RouteTable, vault: Vault): Pick<ProvidersService, 'list'> {
   return {
     async list(): Promise<ProviderInfo[]> {
       return table().providerList().map((p) => ({
@@ -38,7 +38,7 @@ export function createProvidersService(table: () => RouteTable, vault: Vault): P
   };
 }
 
-export function createRoutesService(table: () => RouteTable): RoutesService {
+export function createRoutesService(table: () => RouteTable): Omit<RoutesService, 'save' | 'remove'> {
   return {
     async list(): Promise<RouteInfo[]> {
       return table().routeList().map((r) => ({

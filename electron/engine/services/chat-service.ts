@@ -98,7 +98,7 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
       }
       const row = meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
       const usage = tap.finalUsage();
-      const conversationId = save(deps.ledger, request, reply, `${served.target.provider.id}/${served.target.model}`, meter.id);
+      const conversationId = request.ephemeral ? undefined : save(deps.ledger, request, reply, `${served.target.provider.id}/${served.target.model}`, meter.id);
       yield {
         type: 'done',
         provider: served.target.provider.id,

@@ -43,7 +43,7 @@ export function createBudgetsService(settings: SettingsStore, budgets: Budgets):
   };
 }
 
-export function createKeysService(table: () => RouteTable, vault: Vault): KeysService {
+export function createKeysService(table: () => RouteTable, vault: Vault): Pick<KeysService, 'test'> {
   return {
     async test(providerId: string, label?: string) {
       const provider = table().providerList().find((p) => p.id === providerId);
