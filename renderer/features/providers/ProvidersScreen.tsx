@@ -1,82 +1,43 @@
-// Providers as configured: kind, base URL, models with prices and context windows, and each key's
-// source in masked form (the renderer never sees a key). Adding providers and testing keys arrive
-// with the providers/keys service.
-import type { ProviderInfo } from '../../../shared/types';
-import { formatTokens } from '../../lib/format';
-import { useLoad } from '../../lib/use-load';
-import { EmptyState } from '../../ui/EmptyState';
-import { Badge, Card, ComingButton, LoadState, PageHeader } from '../../ui/Page';
+// Providers: add one from presets, paste keys (they go to the OS keychain; this window only ever
+// sees them masked), test them, see each model's price and live health, and list what the API offers.
+import { useState } from 'react';
+import type { HealthSnapshot, ProviderInfo } from '../../../shared/types';
 import type { ScreenProps } from '../../lib/screen';
-
-const price = (v: number | undefined) => (v === undefined ? 'unknown' : `$${v}`);
-
-function ProviderCard({ p }: { p: ProviderInfo }) {
-  return (
-    <Card
-      className="provider-card"
-      label={`Provider ${p.id}`}
-      title={
-        <>
-          <span className="mono">{p.id}</span> <Badge tone="accent">{p.kind}</Badge>
-        </>
-      }
-      aside={p.supported ? <Badge tone="good">served</Badge> : <Badge tone="warn">adapter not yet available</Badge>}
-    >
-      {p.baseUrl && <p className="muted mono small">{p.baseUrl}</p>}
-      <h3 className="section-label">Keys</h3>
-      <ul className="key-list">
-        {p.keys.length === 0 && <li className="muted">No key configured.</li>}
-        {p.keys.map((k) => (
-          <li key={k.label} className="key-row">
-            <span className="mono">{k.label}</span>
-            <span className="mono key-masked">{k.masked ?? '—'}</span>
-            <span className="muted small">{k.source === 'env' ? `env ${k.envName ?? ''}` : 'keychain'}</span>
-            {k.present ? <Badge tone="good">present</Badge> : <Badge tone="bad">missing</Badge>}
-          </li>
-        ))}
-      </ul>
-      <h3 className="section-label">Models</h3>
-      <table className="table compact">
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">Context</th>
-            <th scope="col">Input / 1M</th>
-            <th scope="col">Output / 1M</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.models.map((m) => (
-            <tr key={m.id}>
-              <td className="mono">{m.id}</td>
-              <td>{m.contextWindow ? formatTokens(m.contextWindow) : '—'}</td>
-              <td>{price(m.price?.input)}</td>
-              <td>{price(m.price?.output)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </Card>
-  );
-}
+import { useLoad } from '../../lib/use-load';
+import { Button } from '../../ui/Button';
+import { EmptyState } from '../../ui/EmptyState';
+import { LoadState, PageHeader } from '../../ui/Page';
+import { AddProviderForm } from './components/AddProviderForm';
+import { ProviderCard } from './components/ProviderCard';
 
 export function ProvidersScreen({ client, active }: ScreenProps) {
-  const { state, reload } = useLoad(() => client.providers.list(), active);
+  const { state, reload } = useLoad(
+    async (): Promise<{ providers: ProviderInfo[]; health: HealthSnapshot | null }> => {
+      const [providers, health] = await Promise.all([client.providers.list(), client.routes.health().catch(() => null)]);
+      return { providers, health };
+    },
+    active,
+  );
+  const [adding, setAdding] = useState(false);
   return (
     <div className="page">
       <PageHeader title="Providers" subtitle="Keys live in your OS keychain or in environment variables; this window only ever sees them masked.">
-        <ComingButton id="providers-add-why" reason="Adding providers and keys arrives with the providers and keys service.">
+        <Button variant="ghost" onClick={reload}>
+          Refresh
+        </Button>
+        <Button variant="primary" onClick={() => setAdding(true)} disabled={adding}>
           Add provider
-        </ComingButton>
+        </Button>
       </PageHeader>
+      {adding && <AddProviderForm client={client} onCancel={() => setAdding(false)} onDone={() => (setAdding(false), reload())} />}
       <LoadState state={state} onRetry={reload}>
-        {(providers) =>
+        {({ providers, health }) =>
           providers.length === 0 ? (
-            <EmptyState title="No providers yet">Start `switchboard serve --config file.json` with providers, or set a key with `switchboard key set`.</EmptyState>
+            <EmptyState title="No providers yet">Add one above, or start `switchboard serve --config file.json` with providers.</EmptyState>
           ) : (
             <div className="card-grid">
               {providers.map((p) => (
-                <ProviderCard key={p.id} p={p} />
+                <ProviderCard key={p.id} client={client} p={p} health={health?.targets ?? []} onChanged={reload} />
               ))}
             </div>
           )
