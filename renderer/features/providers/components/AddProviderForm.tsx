@@ -29,7 +29,10 @@ export function AddProviderForm({ client, onDone, onCancel }: Props) {
       (list) => {
         setPresets(list);
         const first = list[0];
-        if (first) (setChoice(`${first.kind}:${first.id}`), setId(first.id));
+        if (first) {
+          setChoice(`${first.kind}:${first.id}`);
+          setId(first.id);
+        }
       },
       (e: Error) => setError(e.message),
     );
@@ -38,7 +41,10 @@ export function AddProviderForm({ client, onDone, onCancel }: Props) {
   const pick = (value: string) => {
     setChoice(value);
     const p = presets.find((x) => `${x.kind}:${x.id}` === value);
-    if (p) (setId(p.id), setBaseUrl(''));
+    if (p) {
+      setId(p.id);
+      setBaseUrl('');
+    }
   };
 
   const submit = async () => {
