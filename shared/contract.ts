@@ -4,11 +4,18 @@
 import type {
   ChatRequest,
   ChatStreamEvent,
+  ClientTokenInfo,
+  CreatedToken,
+  CreateTokenRequest,
   ModelChoice,
+  PortInfo,
+  PortRequestLogEntry,
+  PortSettings,
   ProviderInfo,
   RouteInfo,
   SpendQuery,
   SpendSummary,
+  ToolSetupGuide,
 } from './types';
 
 export interface ModelsService {
@@ -33,12 +40,34 @@ export interface SpendService {
   summary(query: SpendQuery): Promise<SpendSummary>;
 }
 
+/** Client tokens for tools that call the local port. */
+export interface TokensService {
+  /** Mints a token; the returned `token` is the only time it is ever shown. */
+  create(request: CreateTokenRequest): Promise<CreatedToken>;
+  /** Every token with its spend so far (from the ledger). */
+  list(): Promise<ClientTokenInfo[]>;
+  /** Stops accepting the token at once; false when no token had that name. */
+  revoke(name: string): Promise<boolean>;
+}
+
+/** The local port: where it listens, its settings, its recent requests and setup help for tools. */
+export interface PortService {
+  info(): Promise<PortInfo>;
+  updateSettings(patch: Partial<PortSettings>): Promise<PortSettings>;
+  /** Recent requests on the port, newest first. */
+  requests(limit?: number): Promise<PortRequestLogEntry[]>;
+  /** How to point each supported tool at the port (for the UI to show and copy). */
+  setupGuides(): Promise<ToolSetupGuide[]>;
+}
+
 export interface AppContract {
   models: ModelsService;
   providers: ProvidersService;
   routes: RoutesService;
   chat: ChatService;
   spend: SpendService;
+  tokens: TokensService;
+  port: PortService;
 }
 
 export type ServiceName = keyof AppContract;
@@ -49,6 +78,8 @@ export const RPC_METHODS = {
   providers: ['list'],
   routes: ['list'],
   spend: ['summary'],
+  tokens: ['create', 'list', 'revoke'],
+  port: ['info', 'updateSettings', 'requests', 'setupGuides'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;
 
 /** Streaming calls a transport may forward: service -> method names. */

@@ -4,12 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AppContract } from '../../shared/contract';
 import type { App, AppOptions } from './app-types';
+import { clientAccessFor, type ClientAccess } from './gateway/client-access';
 import { startGateway, type Gateway } from './gateway/server';
 import { openLedger } from './ledger/ledger';
 import { closeTransport } from './providers/transport';
 import { RouteTable } from './router/resolve';
 import { createChatService } from './services/chat-service';
 import { createModelsService, createProvidersService, createRoutesService } from './services/catalog-services';
+import { createPortService, createTokensService } from './services/port-services';
 import { parseConfigText } from './settings/config-schema';
 import { openSettings } from './settings/settings-store';
 import { hashToken } from './settings/tokens';
@@ -40,10 +42,12 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // Derived lookups are rebuilt once per settings change, never per request.
   let table!: RouteTable;
-  let clients = new Map<string, string>();
+  let clients = new Map<string, ClientAccess>();
+  let gateway: Gateway | undefined;
   const rebuild = (data: SettingsData) => {
     table = new RouteTable(data.providers, data.routes);
-    clients = new Map(data.tokens.map((t) => [t.hash, t.name]));
+    clients = new Map(data.tokens.map((t) => [t.hash, clientAccessFor(t)]));
+    gateway?.applySettings(data.port);
   };
   rebuild(settings.read());
   const unsubscribe = settings.onChange(rebuild);
@@ -54,10 +58,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     routes: createRoutesService(() => table),
     chat: createChatService({ table: () => table, vault, ledger }),
     spend: { summary: async (query) => ledger.spend(query ?? {}) },
+    tokens: createTokensService(settings, ledger),
+    port: createPortService(settings, () => gateway),
   };
 
   const adminToken = randomBytes(24).toString('base64url');
-  let gateway: Gateway | undefined;
   if (options.port !== undefined) {
     gateway = await startGateway(
       {
@@ -66,9 +71,11 @@ export async function createApp(options: AppOptions): Promise<App> {
         ledger,
         // Tokens created by another process (`switchboard token create` while serving) arrive through onChange.
         clientFor: (token) => clients.get(hashToken(token)),
+        portSettings: () => settings.read().port,
         adminToken,
         services,
         rendererDir: options.rendererDir,
+        limits: options.portLimits,
       },
       options.host ?? '127.0.0.1',
       options.port,

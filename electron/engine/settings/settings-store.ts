@@ -6,13 +6,19 @@ import Conf from 'conf';
 import { z } from 'zod';
 import { ConfigError, parseConfig, type ProviderConfig, type RouteConfig } from './config-schema';
 import { checkTokenName } from './tokens';
-import type { ClientTokenRecord, SettingsData, SettingsStore } from './types';
+import type { ClientTokenRecord, PortSettingsData, SettingsData, SettingsStore } from './types';
 
 const tokenRecordSchema = z.object({
   name: z.string().min(1),
   hash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
   prefix: z.string(),
   createdAt: z.string(),
+  allow: z.array(z.string().min(1)).optional(),
+  budgetUsd: z.number().nonnegative().optional(),
+});
+const portSchema = z.object({
+  allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin like https://example.com')).default([]),
+  captureBodies: z.boolean().default(false),
 });
 const tokensSchema = z.array(tokenRecordSchema);
 
@@ -46,7 +52,12 @@ export function openSettings(dataDir: string): OpenSettings {
       const issues = tokens.error.issues.map((i) => `tokens${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`);
       throw new ConfigError(`${file} is not valid:\n  ${issues.join('\n  ')}`, issues);
     }
-    return { providers, routes, tokens: tokens.data };
+    const port = portSchema.safeParse(stored.port ?? {});
+    if (!port.success) {
+      const issues = port.error.issues.map((i) => `port.${i.path.map(String).join('.')}: ${i.message}`);
+      throw new ConfigError(`${file} is not valid:\n  ${issues.join('\n  ')}`, issues);
+    }
+    return { providers, routes, tokens: tokens.data, port: port.data };
   }
 
   /** Tells listeners about the current data, once per distinct content (our writes and the watcher both call this). */
@@ -129,6 +140,15 @@ export function openSettings(dataDir: string): OpenSettings {
       return true;
     },
 
+    setPort(patch: Partial<PortSettingsData>): PortSettingsData {
+      const merged = { ...read().port, ...patch };
+      const parsed = portSchema.safeParse(merged);
+      if (!parsed.success) throw new Error(`invalid port settings: ${parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`);
+      conf.set('port', parsed.data);
+      notify();
+      return parsed.data;
+    },
+
     onChange(listener: (data: SettingsData) => void): () => void {
       listeners.add(listener);
       startWatching();
@@ -151,7 +171,7 @@ function openConf(dataDir: string): Conf<SettingsData> {
       cwd: dataDir,
       configName: 'settings',
       projectName: 'switchboard',
-      defaults: { providers: [], routes: [], tokens: [] },
+      defaults: { providers: [], routes: [], tokens: [], port: { allowedOrigins: [], captureBodies: false } },
       // Dots are legal in provider ids and token names; keys are top-level names only.
       accessPropertiesByDotNotation: false,
       // Token hashes and provider URLs are nobody else's business on a shared machine.

@@ -8,12 +8,23 @@ export interface ClientTokenRecord {
   /** First characters of the token, to tell tokens apart in lists (`sbt_ab12…`). */
   prefix: string;
   createdAt: string;
+  /** Route names or `provider/model` ids (`provider/*` wildcard) the token may use; absent: all. */
+  allow?: string[];
+  /** USD budget (a hook: enforced once budgets land). */
+  budgetUsd?: number;
+}
+
+/** The port's user settings (see shared PortSettings). */
+export interface PortSettingsData {
+  allowedOrigins: string[];
+  captureBodies: boolean;
 }
 
 export interface SettingsData {
   providers: ProviderConfig[];
   routes: RouteConfig[];
   tokens: ClientTokenRecord[];
+  port: PortSettingsData;
 }
 
 export interface SettingsStore {
@@ -22,6 +33,8 @@ export interface SettingsStore {
   seed(config: { providers: ProviderConfig[]; routes: RouteConfig[] }): void;
   addToken(record: ClientTokenRecord): void;
   removeToken(name: string): boolean;
+  /** Updates the port's settings (allowed origins, body capture). */
+  setPort(patch: Partial<PortSettingsData>): PortSettingsData;
   /** Called with fresh data after every write (including writes by another process, when detectable). */
   onChange(listener: (data: SettingsData) => void): () => void;
   readonly path: string;
