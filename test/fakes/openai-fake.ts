@@ -3,6 +3,7 @@
 // `stream_options.include_usage` is set, OpenAI error bodies, and fault knobs for failover tests.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { embeddingsBody, toolCallDeltas, toolCallMessage, wantsToolCall, type FakeToolCall } from './openai-fake-extras';
 
 export interface FakeFault {
   /** Answer every request with this HTTP status and an OpenAI error body. */
@@ -37,6 +38,8 @@ export interface FakeOptions {
   models?: string[];
   /** Cached prompt tokens to report in usage.prompt_tokens_details (counted inside prompt_tokens). */
   cachedTokens?: number;
+  /** When set, requests that offer tools get this tool call (until the conversation ends with a tool result). */
+  toolCall?: FakeToolCall;
 }
 
 export interface OpenAIFake {
@@ -108,8 +111,16 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }));
     }
+    if (req.method === 'POST' && req.url === '/v1/embeddings') {
+      if (!models.includes(body?.model)) return sendError(res, 404);
+      const answer = embeddingsBody(body);
+      if (!answer) return sendError(res, 400);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(answer));
+    }
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return sendError(res, 404);
     if (!models.includes(body?.model)) return sendError(res, 404);
+    const callTool = wantsToolCall(body, options.toolCall);
 
     const id = `chatcmpl-fake${requests.length}`;
     const created = Math.floor(Date.now() / 1000);
@@ -132,7 +143,11 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
           created,
           model: body.model,
           system_fingerprint: 'fp_fake',
-          choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+          choices: [
+            callTool
+              ? { index: 0, message: toolCallMessage(`call_fake${requests.length}`, options.toolCall!), logprobs: null, finish_reason: 'tool_calls' }
+              : { index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' },
+          ],
           usage,
           service_tier: 'default',
         }),
@@ -143,6 +158,12 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_fake', choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    if (callTool) {
+      for (const delta of toolCallDeltas(`call_fake${requests.length}`, options.toolCall!)) res.write(chunk([{ index: 0, delta, logprobs: null, finish_reason: null }]));
+      res.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' }]));
+      if (includeUsage) res.write(chunk([], { usage }));
+      return res.end('data: [DONE]\n\n');
+    }
     res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]));
     if (f?.malformed) res.write('data: {"id": "broken", "choices": [\n\n');
     for (let i = 0; i < parts.length; i++) {

@@ -1,6 +1,7 @@
 // Error replies in each dialect's own shape, for failures the port decides before a handler runs
 // (token, Origin, body, allow-list): OpenAI, Anthropic and Ollama clients each parse their own.
 import type { ServerResponse } from 'node:http';
+import { ERROR_MESSAGE } from './openai/errors';
 
 export type Dialect = 'openai' | 'anthropic' | 'ollama';
 
@@ -32,6 +33,7 @@ const OPENAI_TYPES: Record<number, string> = {
 };
 
 export function sendDialectError(res: ServerResponse, dialect: Dialect, status: number, message: string, code: string | null = null): void {
+  (res as ServerResponse & { [ERROR_MESSAGE]?: string })[ERROR_MESSAGE] = message;
   if (res.headersSent) {
     res.end();
     return;

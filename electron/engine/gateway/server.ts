@@ -8,6 +8,7 @@ import { handleAppBridge } from './app-bridge';
 import { BodyError, readJsonBody, type BodyLimits } from './body';
 import { mayUse, requestedModels, type ClientAccess } from './client-access';
 import { DEFAULT_LIMITS, type GatewayContext } from './context';
+import { ERROR_MESSAGE } from './openai/errors';
 import { dialectOf, sendDialectError, type Dialect } from './dialect-errors';
 import { API_ROUTES } from './routes';
 import { RequestLog } from './request-log';
@@ -50,9 +51,11 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     log.captureBodies = s.captureBodies;
   };
 
+  const logRefused = (pathname: string, client: string | null, status: number, message: string) =>
+    log.add({ id: `refused-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, startedAt: Date.now(), client, route: null, provider: null, model: null, path: pathname, status: 'refused', httpStatus: status, errorMessage: message, attempts: [], inputTokens: 0, outputTokens: 0, costUsd: null, ttftMs: null, durationMs: 0 });
   const refuse = (res: ServerResponse, dialect: Dialect, status: number, message: string, code: string | null, pathname: string, client: string | null) => {
     sendDialectError(res, dialect, status, message, code);
-    log.add({ id: `refused-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, startedAt: Date.now(), client, route: null, provider: null, model: null, path: pathname, status: 'refused', httpStatus: status, errorMessage: message, attempts: [], inputTokens: 0, outputTokens: 0, costUsd: null, ttftMs: null, durationMs: 0 });
+    logRefused(pathname, client, status, message);
   };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -90,8 +93,13 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     }
     const budget = ctx.overBudget?.(access);
     if (budget !== undefined) return refuse(res, dialect, 402, budget, 'budget_exceeded', pathname, access.name);
-    if (log.captureBodies && body !== undefined) return log.capture.run(body, () => route.handle(hctx, req, res, body, access.name));
-    return route.handle(hctx, req, res, body, access.name);
+    if (log.captureBodies && body !== undefined) await log.capture.run(body, () => route.handle(hctx, req, res, body, access.name));
+    else await route.handle(hctx, req, res, body, access.name);
+    // Requests a handler turned away before routing (bad fields, unknown model) have no ledger row: log them here.
+    if (res.statusCode >= 400 && !res.hasHeader('x-request-id')) {
+      const message = (res as ServerResponse & { [ERROR_MESSAGE]?: string })[ERROR_MESSAGE];
+      logRefused(pathname, access.name, res.statusCode, message ?? `answered ${res.statusCode}`);
+    }
   }
 
   async function handleApp(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -105,7 +113,14 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
   }
 
   const server = createServer(
-    { headersTimeout: limits.headersTimeoutMs, requestTimeout: 300_000, keepAliveTimeout: 65_000, maxHeaderSize: limits.maxHeaderBytes },
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: 300_000,
+      keepAliveTimeout: 65_000,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node checks the timeouts above on this interval; check often enough that a stalled client is cut near its deadline.
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 3))),
+    },
     (req, res) => {
       const url = req.url ?? '/';
       const q = url.indexOf('?');

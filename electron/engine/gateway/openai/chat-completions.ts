@@ -39,6 +39,7 @@ export async function handleChatCompletions(ctx: GatewayContext, req: IncomingMe
     return sendOpenAIError(res, e.status, e.message, e.type, e.code);
   }
   const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
+  res.setHeader('x-request-id', meter.id);
   const controller = abortOnClose(req, res);
   const input = { body: b, targets: resolution.targets, vault: ctx.vault, signal: controller.signal };
   if (b.stream === true) return relayStream(res, input, meter, (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);

@@ -31,6 +31,7 @@ export async function handleEmbeddings(ctx: GatewayContext, req: IncomingMessage
     return sendOpenAIError(res, e.status, e.message, e.type, e.code);
   }
   const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
+  res.setHeader('x-request-id', meter.id);
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();

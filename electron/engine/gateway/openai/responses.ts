@@ -30,6 +30,7 @@ export async function handleResponses(ctx: GatewayContext, _req: IncomingMessage
     return sendOpenAIError(res, e.status, e.message, e.type, e.code);
   }
   const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
+  res.setHeader('x-request-id', meter.id);
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
