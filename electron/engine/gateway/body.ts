@@ -36,7 +36,7 @@ export function readJsonBody(req: import('node:http').IncomingMessage, limits: B
         reject(new BodyError(408, `the request body stalled: nothing arrived for ${idleMs} ms`));
         req.pause();
       });
-    let timer = setTimeout(stalled, idleMs);
+    const timer = setTimeout(stalled, idleMs);
     req.on('data', (chunk: Buffer) => {
       if (settled) return;
       size += chunk.length;

@@ -25,7 +25,7 @@ export async function handleOllamaShow(ctx: GatewayContext, _req: IncomingMessag
   let resolution;
   try {
     resolution = ctx.table().resolve(name);
-  } catch (error) {
+  } catch {
     return sendDialectError(res, 'ollama', 404, `model "${name}" not found: use a route name or provider/model (GET /api/tags lists them)`);
   }
   const first = resolution.targets[0]!;
