@@ -40,6 +40,10 @@ export interface FakeOptions {
   cachedTokens?: number;
   /** When set, requests that offer tools get this tool call (until the conversation ends with a tool result). */
   toolCall?: FakeToolCall;
+  /** Keep every request in `requests` (default); benchmarks turn it off so memory stays flat. */
+  record?: boolean;
+  /** Fault to start with (benchmarks run the fake in another process). */
+  fault?: FakeFault;
 }
 
 export interface OpenAIFake {
@@ -84,7 +88,8 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
   const models = options.models ?? ['m1'];
   const requests: FakeRequest[] = [];
   const sockets = new Set<Socket>();
-  let fault: FakeFault | null = null;
+  let fault: FakeFault | null = options.fault ?? null;
+  const record = options.record !== false;
 
   const sendError = (res: ServerResponse, status: number, extraHeaders: Record<string, string> = {}) => {
     const info = errorTypes[status] ?? { type: 'server_error', code: null, message: `Error ${status}` };
@@ -101,7 +106,7 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
         return sendError(res, 400);
       }
     }
-    requests.push({ path: req.url ?? '', method: req.method ?? '', body, headers: req.headers as Record<string, string> });
+    if (record) requests.push({ path: req.url ?? '', method: req.method ?? '', body, headers: req.headers as Record<string, string> });
     const f = fault;
     if (f?.delayMs) await sleep(f.delayMs);
     if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) return sendError(res, 401);

@@ -1,0 +1,199 @@
+// The port's overhead: one fake upstream called directly, through Switchboard and through the reference
+// gateway (@portkey-ai/gateway), JSON and streaming, at concurrency 1, 32 and 256, in one run. Each server
+// runs in its own process; the load generator runs here. Prints added latency (p50/p99) and added time to
+// first token over direct, requests/s and peak RSS, with Switchboard/reference ratios. Bounded: ~2 min.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createApp } from '../../electron/engine/app';
+import { openSettings } from '../../electron/engine/settings/settings-store';
+import { createClientToken } from '../../electron/engine/settings/tokens';
+import { startOpenAIFake } from '../fakes/openai-fake';
+import { percentile, runLoad, type LoadResult } from './load';
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2500);
+const CONCURRENCY = [1, 32, 256];
+const UPSTREAM_KEY = 'bench-upstream-key';
+const role = process.env.BENCH_ROLE;
+
+async function serveRole(): Promise<void> {
+  if (role === 'fake') {
+    // Streams pace their chunks (2 ms apart) so that 256 streams really are open at once.
+    const fake = await startOpenAIFake({ record: false, apiKey: UPSTREAM_KEY, models: ['m1'], chunks: 6, reply: 'Benchmarks measure what the port adds, nothing else.', fault: { chunkDelayMs: 2 } });
+    console.log(JSON.stringify({ url: fake.url }));
+    return;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  const configFile = join(dataDir, 'config.json');
+  writeFileSync(configFile, JSON.stringify({ providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: process.env.BENCH_UPSTREAM, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] }], routes: [{ name: 'bench', targets: [{ provider: 'up', model: 'm1' }] }] }));
+  const { token, record } = createClientToken('bench');
+  openSettings(dataDir).addToken(record);
+  const app = await createApp({ dataDir, configFile, port: 0, host: '127.0.0.1', env: { UP_KEY: UPSTREAM_KEY } });
+  process.on('SIGTERM', () => void app.close().finally(() => (rmSync(dataDir, { recursive: true, force: true }), process.exit(0))));
+  console.log(JSON.stringify({ url: app.gateway!.url, token }));
+  if (process.env.BENCH_MEMLOG) {
+    setInterval(() => {
+      const m = process.memoryUsage();
+      process.stderr.write(`mem rss ${(m.rss / 1e6).toFixed(0)} heapTotal ${(m.heapTotal / 1e6).toFixed(0)} heapUsed ${(m.heapUsed / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)} arrayBuffers ${(m.arrayBuffers / 1e6).toFixed(0)}\n`);
+    }, 1000).unref();
+  }
+}
+
+function firstLine(child: ChildProcess): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('a bench server did not start within 20 s')), 20_000);
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve(JSON.parse(line));
+    });
+    child.once('exit', (code) => reject(new Error(`a bench server exited (${code})`)));
+  });
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+async function waitForPort(url: string): Promise<void> {
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${url} did not answer within 20 s`);
+}
+
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+interface Target {
+  name: 'direct' | 'switchboard' | 'reference';
+  origin: string;
+  path: string;
+  pid: number;
+  headers: Record<string, string>;
+  model: string;
+}
+
+interface Row {
+  target: Target['name'];
+  stream: boolean;
+  c: number;
+  p50: number;
+  p99: number;
+  ttft50: number;
+  rps: number;
+  rss: number;
+  errors: number;
+  count: number;
+}
+
+async function measure(t: Target, stream: boolean, c: number): Promise<Row> {
+  let peak = rssMb(t.pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(t.pid))), 25);
+  const body = JSON.stringify({ model: t.model, messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 64, ...(stream ? { stream: true } : {}) });
+  let r: LoadResult;
+  try {
+    r = await runLoad({ origin: t.origin, path: t.path, headers: { 'content-type': 'application/json', ...t.headers }, body, concurrency: c, durationMs: DURATION_MS, maxRequests: 300_000, warmup: Math.max(100, c * 3) });
+  } finally {
+    clearInterval(sampler);
+  }
+  return { target: t.name, stream, c, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), ttft50: percentile(r.ttfts, 50), rps: r.rps, rss: peak, errors: r.errors, count: r.count };
+}
+
+const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b !== 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+
+async function main(): Promise<void> {
+  const children: ChildProcess[] = [];
+  const watchdog = setTimeout(() => {
+    console.error('bench: exceeded 170 s, stopping');
+    for (const ch of children) ch.kill('SIGKILL');
+    process.exit(1);
+  }, 170_000);
+  const self = process.argv[1]!;
+  const fake = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'fake' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(fake);
+  const { url: upstream } = await firstLine(fake);
+  const sb = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'switchboard', BENCH_UPSTREAM: upstream }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(sb);
+  const { url: sbUrl, token } = await firstLine(sb);
+  const refPort = await freePort();
+  const refEntry = join(process.cwd(), 'node_modules/@portkey-ai/gateway/build/start-server.js');
+  const ref = spawn(process.execPath, [refEntry, `--port=${refPort}`, '--headless'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(ref);
+  await waitForPort(`http://127.0.0.1:${refPort}/`);
+
+  const up = new URL(upstream);
+  const targets: Target[] = [
+    { name: 'direct', origin: up.origin, path: '/v1/chat/completions', pid: fake.pid!, headers: { authorization: `Bearer ${UPSTREAM_KEY}` }, model: 'm1' },
+    { name: 'switchboard', origin: sbUrl, path: '/v1/chat/completions', pid: sb.pid!, headers: { authorization: `Bearer ${token}` }, model: 'bench' },
+    { name: 'reference', origin: `http://127.0.0.1:${refPort}`, path: '/v1/chat/completions', pid: ref.pid!, headers: { authorization: `Bearer ${UPSTREAM_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstream }, model: 'm1' },
+  ];
+  const rows: Row[] = [];
+  const started = Date.now();
+  for (const stream of [false, true]) {
+    for (const c of CONCURRENCY) {
+      for (const t of targets) {
+        const row = await measure(t, stream, c);
+        rows.push(row);
+        process.stderr.write(`  ${stream ? 'stream' : 'json  '} c=${String(c).padEnd(3)} ${t.name.padEnd(11)} ${row.count} req, ${row.errors} errors, p50 ${f(row.p50)} ms\n`);
+      }
+    }
+  }
+  clearTimeout(watchdog);
+  for (const ch of children) ch.kill('SIGTERM');
+  report(rows, Date.now() - started);
+}
+
+function report(rows: Row[], elapsed: number): void {
+  const get = (target: Row['target'], stream: boolean, c: number) => rows.find((r) => r.target === target && r.stream === stream && r.c === c)!;
+  const lines = [
+    '| mode | c | direct p50 / p99 ms | direct req/s | Switchboard added p50 / p99 ms | reference added p50 / p99 ms | added TTFT p50 ms (SB / ref) | req/s SB / ref (ratio) | peak RSS MB SB / ref (ratio) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const verdicts: string[] = [];
+  for (const stream of [false, true]) {
+    for (const c of CONCURRENCY) {
+      const d = get('direct', stream, c);
+      const s = get('switchboard', stream, c);
+      const r = get('reference', stream, c);
+      const sAdd = [s.p50 - d.p50, s.p99 - d.p99];
+      const rAdd = [r.p50 - d.p50, r.p99 - d.p99];
+      const ttft = stream ? `${f(s.ttft50 - d.ttft50)} / ${f(r.ttft50 - d.ttft50)}` : '-';
+      lines.push(`| ${stream ? 'stream' : 'json'} | ${c} | ${f(d.p50)} / ${f(d.p99)} | ${f(d.rps, 0)} | ${f(sAdd[0]!, 3)} / ${f(sAdd[1]!, 3)} (${ratio(sAdd[0]!, rAdd[0]!)} / ${ratio(sAdd[1]!, rAdd[1]!)} of ref) | ${f(rAdd[0]!, 3)} / ${f(rAdd[1]!, 3)} | ${ttft} | ${f(s.rps, 0)} / ${f(r.rps, 0)} (${ratio(s.rps, r.rps)}) | ${f(s.rss, 0)} / ${f(r.rss, 0)} (${ratio(s.rss, r.rss)}) |`);
+      if (c === 32) verdicts.push(`${stream ? 'stream' : 'json'} c=32: added p50 ${f(sAdd[0]!, 3)} ms (goal < 0.25) ${sAdd[0]! < 0.25 ? 'MET' : 'NOT MET'}; added p99 ${f(sAdd[1]!, 3)} ms (goal < 1) ${sAdd[1]! < 1 ? 'MET' : 'NOT MET'}`);
+      verdicts.push(`${stream ? 'stream' : 'json'} c=${c}: throughput ${ratio(s.rps, r.rps)} the reference (goal >= 3x) ${s.rps >= 3 * r.rps ? 'MET' : 'NOT MET'}`);
+      if (stream && c === 256) verdicts.push(`stream c=256: peak RSS ${f(s.rss, 0)} MB with 256 open streams (goal < 150) ${s.rss < 150 ? 'MET' : 'NOT MET'}`);
+    }
+  }
+  const errors = rows.filter((r) => r.errors > 0).map((r) => `${r.target} ${r.stream ? 'stream' : 'json'} c=${r.c}: ${r.errors}`);
+  console.log(`\nport bench (${(elapsed / 1000).toFixed(0)} s, ${DURATION_MS} ms per cell, load generator in-process, each server in its own process, node ${process.version})\n`);
+  console.log(lines.join('\n'));
+  console.log(`\n${verdicts.join('\n')}`);
+  console.log(errors.length ? `errors: ${errors.join('; ')}` : 'errors: none');
+}
+
+if (role) void serveRole();
+else
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
