@@ -103,6 +103,20 @@ describe('the port refuses hostile input before anything reaches an upstream', (
     upstreamSawNothing();
   });
 
+  it('a token in the path (for Ollama clients that send no key) works; a wrong one is 401 in Ollama shape', async () => {
+    const ok = await send(`/t/${h.token}/api/version`, { method: 'GET' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.version).toMatch(/^\d+\.\d+\.\d+$/);
+    const show = await send(`/t/${h.token}/api/show`, { body: JSON.stringify({ model: 'default' }) });
+    expect(show.status).toBe(200);
+    expect(show.body.details.format).toBe('remote');
+    const bad = await send('/t/sbt_wrong/api/version', { method: 'GET' });
+    expect(bad.status).toBe(401);
+    expect(bad.body).toEqual({ error: expect.stringContaining('invalid client token') });
+    expect(bad.text).not.toContain('sbt_wrong');
+    upstreamSawNothing();
+  });
+
   it('wrong Host (DNS rebinding): 421', async () => {
     const r = await send('/v1/chat/completions', { headers: { ...auth(), host: `evil.example:${port}` }, body: chat });
     openAIError(r, 421);

@@ -1,6 +1,7 @@
 // The tokens and port services of the contract against a real engine: a token created there works on
 // the port at once, its spend shows in the list, revoking it locks it out; the request log shows routed
 // requests (bodies only while capture is on, with keys redacted); setup guides name real config keys.
+import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
@@ -88,6 +89,8 @@ describe('port service', () => {
     const guides = await h.app.services.port.setupGuides();
     const text = JSON.stringify(guides);
     for (const id of ['continue', 'cline', 'claude-code', 'codex', 'aider', 'copilot', 'openai-sdk', 'anthropic-sdk', 'langchain', 'ai-sdk']) expect(guides.map((g) => g.id)).toContain(id);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const g of guides) expect(readme, `README documents ${g.name}`).toContain(`**${g.name}**`);
     for (const key of ['ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'apiBase', 'wire_api', 'OPENAI_API_BASE', 'COPILOT_PROVIDER_BASE_URL', 'createOpenAICompatible']) expect(text).toContain(key);
   });
 });

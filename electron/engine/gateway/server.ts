@@ -58,7 +58,7 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     logRefused(pathname, client, status, message);
   };
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+  async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string, pathToken: string | undefined): Promise<void> {
     const dialect = dialectOf(pathname);
     const origin = req.headers.origin;
     if (origin !== undefined) {
@@ -76,7 +76,7 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
         return void res.end();
       }
     }
-    const token = bearerToken(req);
+    const token = bearerToken(req) ?? pathToken;
     const access: ClientAccess | undefined = token === undefined ? undefined : ctx.clientFor(token);
     if (access === undefined) {
       const message = token === undefined ? `missing client token: ${TOKEN_HINT}` : `invalid client token (it may have been revoked): ${TOKEN_HINT}`;
@@ -124,7 +124,16 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     (req, res) => {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
-      const pathname = q === -1 ? url : url.slice(0, q);
+      let pathname = q === -1 ? url : url.slice(0, q);
+      // Tools that can set only a base URL (Ollama clients) carry the token in it: `/t/<token>/api/...`.
+      let pathToken: string | undefined;
+      if (pathname.startsWith('/t/')) {
+        const slash = pathname.indexOf('/', 3);
+        if (slash > 3) {
+          pathToken = decodeURIComponent(pathname.slice(3, slash));
+          pathname = pathname.slice(slash);
+        }
+      }
       const isApi = pathname.startsWith('/v1/') || pathname.startsWith('/api/');
       if (!guard.hostAllowed(req)) {
         const message = `the Host header ${JSON.stringify(req.headers.host ?? '')} is not allowed (DNS rebinding protection): use 127.0.0.1 or localhost`;
@@ -132,7 +141,7 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
         return plain(res, 421, message);
       }
       const work = isApi
-        ? handleApi(req, res, pathname)
+        ? handleApi(req, res, pathname, pathToken)
         : pathname.startsWith('/app/')
           ? handleApp(req, res, pathname)
           : req.method === 'GET' || req.method === 'HEAD'

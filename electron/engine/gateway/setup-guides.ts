@@ -57,11 +57,11 @@ export const SETUP_GUIDES: readonly ToolSetupGuide[] = [
     name: 'GitHub Copilot (BYOK)',
     dialect: 'openai',
     steps: [
-      'VS Code chat: model picker → Manage Models → "OpenAI Compatible" (where your Copilot plan offers it) with the URL and token below; or choose "Ollama" and set `github.copilot.chat.byok.ollamaEndpoint` to the port (the port answers /api/tags, /api/show, /api/chat).',
+      'VS Code chat: model picker → Manage Models → "OpenAI Compatible" (where your Copilot plan offers it) with the URL and token below; or choose "Ollama" and set `github.copilot.chat.byok.ollamaEndpoint` to the port with the token in the path (`/t/<token>`), since Ollama clients send no API key (the port answers /api/tags, /api/show, /api/chat there).',
       'Copilot CLI: set the COPILOT_PROVIDER_* variables below before starting `copilot`.',
     ],
     snippets: [
-      { label: 'VS Code settings.json (Ollama mode)', language: 'json', text: '{\n  "github.copilot.chat.byok.ollamaEndpoint": "{{baseUrl}}"\n}\n' },
+      { label: 'VS Code settings.json (Ollama mode)', language: 'json', text: '{\n  "github.copilot.chat.byok.ollamaEndpoint": "{{baseUrl}}/t/{{token}}"\n}\n' },
       { label: 'Copilot CLI', language: 'sh', text: 'export COPILOT_PROVIDER_TYPE=openai\nexport COPILOT_PROVIDER_BASE_URL={{baseUrl}}/v1\nexport COPILOT_PROVIDER_API_KEY={{token}}\nexport COPILOT_MODEL={{model}}\ncopilot\n' },
     ],
     docsUrl: 'https://docs.github.com/en/copilot/how-tos/copilot-cli/customize-copilot/use-byok-models',
