@@ -52,8 +52,8 @@ const bridge: PreloadBridge = {
   },
 
   /**
-   * Events arrive through onEvent; onEnd runs exactly once: after the last event, when the start
-   * is refused, or (with no error) at once when the caller cancels, after which nothing more arrives.
+   * Events arrive through onEvent; onEnd runs once, after the last event or when the start is
+   * refused. Cancelling is the caller's own act, so after cancel() no callback runs, onEnd included.
    */
   stream(call, onEvent, onEnd): () => void {
     const streamId = newStreamId();
@@ -76,7 +76,6 @@ const bridge: PreloadBridge = {
       if (!streams.has(streamId)) return;
       finish(streamId);
       void ipcRenderer.invoke(IPC_CHANNELS.streamCancel, { streamId }).catch(() => {});
-      onEnd();
     };
   },
 };

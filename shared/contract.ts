@@ -87,12 +87,15 @@ export const STREAM_METHODS = {
   chat: ['stream'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;
 
+// Own-property checks: names like `__proto__` or `constructor` must be refused, not looked up.
 export function isRpcMethod(service: string, method: string): boolean {
+  if (!Object.hasOwn(RPC_METHODS, service)) return false;
   const methods = (RPC_METHODS as Record<string, readonly string[]>)[service];
   return methods !== undefined && methods.includes(method);
 }
 
 export function isStreamMethod(service: string, method: string): boolean {
+  if (!Object.hasOwn(STREAM_METHODS, service)) return false;
   const methods = (STREAM_METHODS as Record<string, readonly string[]>)[service];
   return methods !== undefined && methods.includes(method);
 }
@@ -124,6 +127,10 @@ export const IPC_CHANNELS = {
 /** What the preload script exposes as `window.switchboard` (desktop only). */
 export interface PreloadBridge {
   rpc(call: RpcCall): Promise<RpcReply>;
-  /** Starts a stream; returns a function that cancels it. `onEnd` runs once, after the last event. */
+  /**
+   * Starts a stream (a stream method takes one request param; the transport adds the abort signal).
+   * Returns a function that cancels it. `onEnd` runs once after the last event, unless cancelled:
+   * after cancel no callback runs.
+   */
   stream(call: RpcCall, onEvent: (event: unknown) => void, onEnd: (error?: string) => void): () => void;
 }

@@ -48,9 +48,10 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   io.stdout(`UI: ${url}/?token=${app.adminToken}`);
   io.stdout(`data dir: ${io.dataDir}`);
 
+  // `on`, not `once`: a second Ctrl-C while closing must not kill the process before the ledger is flushed.
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
   });
   await app.close();
   return 0;

@@ -63,23 +63,28 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
 
   const adminToken = randomBytes(24).toString('base64url');
+  const gatewayContext = {
+    table: () => table,
+    vault,
+    ledger,
+    // Tokens created by another process (`switchboard token create` while serving) arrive through onChange.
+    clientFor: (token: string) => clients.get(hashToken(token)),
+    portSettings: () => settings.read().port,
+    adminToken,
+    services,
+    rendererDir: options.rendererDir,
+    limits: options.portLimits,
+  };
   if (options.port !== undefined) {
-    gateway = await startGateway(
-      {
-        table: () => table,
-        vault,
-        ledger,
-        // Tokens created by another process (`switchboard token create` while serving) arrive through onChange.
-        clientFor: (token) => clients.get(hashToken(token)),
-        portSettings: () => settings.read().port,
-        adminToken,
-        services,
-        rendererDir: options.rendererDir,
-        limits: options.portLimits,
-      },
-      options.host ?? '127.0.0.1',
-      options.port,
-    );
+    try {
+      gateway = await startGateway(gatewayContext, options.host ?? '127.0.0.1', options.port);
+    } catch (error) {
+      // The port could not open (in use, not allowed): release what was opened before reporting it.
+      unsubscribe();
+      settings.close();
+      await ledger.close();
+      throw error;
+    }
   }
 
   return {
@@ -90,6 +95,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       unsubscribe();
       await gateway?.close();
       await ledger.close();
+      settings.close();
       await closeTransport();
     },
   };

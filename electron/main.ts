@@ -1,0 +1,216 @@
+// Electron main process: one locked-down window, the engine in-process, and the app-service
+// contract bound to IPC. Thin on purpose; everything that matters lives in electron/engine.
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './engine/app';
+import type { App, AppOptions } from './engine/app-types';
+import { bindContract, type ContractBinding } from './ipc/bind-contract';
+import { createSenderCheck } from './ipc/sender-check';
+import { DATA_DIR_ENV, defaultDataDir } from './paths';
+
+const DEFAULT_PORT = 4848; // until the port comes from settings
+const HOST = '127.0.0.1';
+const CLOSE_TIMEOUT_MS = 5000;
+
+// Built layout: dist/electron/main.js next to preload.cjs, the renderer in dist/renderer.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const preloadFile = path.join(here, 'preload.cjs');
+const rendererDir = path.join(here, '..', 'renderer');
+const rendererFile = path.join(rendererDir, 'index.html');
+// A dev server (Vite) may stand in for the built renderer, but never in a packaged app, where an
+// environment variable must not be able to point our privileged window at another page.
+const devServerUrl = app.isPackaged ? undefined : webUrl(process.env.SWITCHBOARD_DEV_SERVER_URL);
+
+let mainWindow: BrowserWindow | undefined;
+let binding: ContractBinding | undefined;
+let starting: Promise<App | undefined> | undefined;
+let quitting = false;
+
+const isTrustedSender = createSenderCheck({
+  rendererFile,
+  devServerUrl,
+  webContentsId: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.id : undefined),
+});
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Switchboard owns the data dir and the port; it focuses its window (second-instance).
+  app.quit();
+} else {
+  // Fixed name so the data folder is "Switchboard" whatever package.json's lowercase name says.
+  app.setPath('userData', process.env[DATA_DIR_ENV]?.trim() || path.join(app.getPath('appData'), 'Switchboard'));
+  app.on('second-instance', focusMainWindow);
+  app.on('web-contents-created', (_event, contents) => {
+    // The UI is a single page: no navigation, no popups, no <webview>. Web links open in the browser.
+    contents.on('will-navigate', (event, url) => {
+      event.preventDefault();
+      openExternally(url);
+    });
+    contents.setWindowOpenHandler(({ url }) => {
+      openExternally(url);
+      return { action: 'deny' };
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (binding && BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+  app.on('will-quit', onWillQuit);
+  // `npm start` runs us in a terminal: Ctrl-C and kill should still close the ledger cleanly. A repeat
+  // (the terminal and npm start both pass Ctrl-C on) must not cut that close short; the timeout bounds it.
+  process.on('SIGINT', () => app.quit());
+  process.on('SIGTERM', () => app.quit());
+  void start();
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  allowOnlyClipboardWrites();
+  starting = startEngine().catch((error: unknown) => {
+    dialog.showErrorBox('Switchboard could not start', messageOf(error));
+    app.exit(1);
+    return undefined;
+  });
+  const core = await starting;
+  if (!core || quitting) return;
+  binding = bindContract(ipcMain, core.services, isTrustedSender);
+  mainWindow = createWindow();
+}
+
+async function startEngine(): Promise<App> {
+  // Settings and the ledger live in the same folder the CLI uses, so `switchboard spend`, `token` and
+  // `key` see the desktop app's data; Electron's own profile (caches) stays in userData.
+  const options: AppOptions = { dataDir: defaultDataDir(), host: HOST, rendererDir };
+  const port = portFromEnv() ?? DEFAULT_PORT;
+  try {
+    return logGateway(await createApp({ ...options, port }));
+  } catch (error) {
+    if (!isPortUnavailable(error)) throw error;
+    // The window does not need the port; tools pointed at it do. Say so and carry on without it.
+    console.error(
+      `Switchboard: port ${port} on ${HOST} is unavailable (${errorCode(error)}), so the local gateway is off. ` +
+        `The app works without it; stop whatever holds the port or choose another one, then restart.`,
+    );
+    return createApp(options);
+  }
+}
+
+function logGateway(core: App): App {
+  // The URL only: the admin token is a secret and stays out of logs.
+  if (core.gateway) console.log(`Switchboard: local gateway on ${core.gateway.url}`);
+  return core;
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 840,
+    minWidth: 720,
+    minHeight: 480,
+    title: 'Switchboard',
+    show: false,
+    webPreferences: {
+      preload: preloadFile,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  const contentsId = win.webContents.id;
+  win.once('ready-to-show', () => win.show());
+  // Streams belong to the page that asked: a reload, crash or close ends them (and their upstream cost).
+  win.webContents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) binding?.abortStreams(contentsId);
+  });
+  win.webContents.on('render-process-gone', () => binding?.abortStreams(contentsId));
+  win.on('closed', () => {
+    binding?.abortStreams(contentsId);
+    if (mainWindow === win) mainWindow = undefined;
+  });
+
+  // CSP: a file:// page gets no response headers we could set, so the strict Content-Security-Policy
+  // is a <meta> tag in renderer/index.html (the renderer's job), not a session header here.
+  const loading = devServerUrl ? win.loadURL(devServerUrl) : win.loadFile(rendererFile);
+  if (!devServerUrl && !existsSync(rendererFile)) {
+    console.error(`Switchboard: ${rendererFile} is missing; run \`npm run build\` to build the renderer.`);
+  }
+  loading.catch((error: unknown) => {
+    console.error(`Switchboard: the window failed to load: ${messageOf(error)}`);
+    win.show();
+  });
+  return win;
+}
+
+function onWillQuit(event: Electron.Event): void {
+  if (!starting) return; // nothing was started, nothing to close
+  event.preventDefault();
+  if (quitting) return;
+  quitting = true;
+  binding?.dispose();
+  const closed = starting.then((core) => core?.close());
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref());
+  Promise.race([closed, timeout])
+    .catch((error: unknown) => console.error(`Switchboard: closing the engine failed: ${messageOf(error)}`))
+    .finally(() => {
+      starting = undefined;
+      app.quit();
+    });
+}
+
+function focusMainWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+function allowOnlyClipboardWrites(): void {
+  // Copy buttons need clipboard writes; nothing in the UI needs camera, location, notifications...
+  const allowed = (permission: string): boolean => permission === 'clipboard-sanitized-write';
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(allowed(permission)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => allowed(permission));
+}
+
+function openExternally(url: string): void {
+  if (webUrl(url)) void shell.openExternal(url).catch(() => {});
+}
+
+/** The URL if it is http(s), else undefined. */
+function webUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const { protocol } = new URL(raw);
+    return protocol === 'http:' || protocol === 'https:' ? raw : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function portFromEnv(): number | undefined {
+  const raw = process.env.SWITCHBOARD_PORT;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const port = Number(raw);
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : undefined;
+}
+
+function isPortUnavailable(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL';
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
