@@ -11,6 +11,8 @@ export interface LoadSpec {
   durationMs: number;
   maxRequests: number;
   warmup: number;
+  /** Time to first token: when a body chunk first contains this text (else the first byte). */
+  ttftMarker?: string;
 }
 
 export interface LoadResult {
@@ -37,6 +39,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let issued = 0;
   let measuring = false;
   let deadline = 0;
+  const marker = spec.ttftMarker === undefined ? undefined : Buffer.from(spec.ttftMarker);
 
   const one = async (): Promise<void> => {
     const t0 = performance.now();
@@ -44,7 +47,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     try {
       const res = await pool.request({ path: spec.path, method: 'POST', headers: spec.headers, body: spec.body });
       for await (const chunk of res.body) {
-        if (first === 0 && (chunk as Buffer).length > 0) first = performance.now();
+        if (first === 0 && (marker === undefined ? (chunk as Buffer).length > 0 : (chunk as Buffer).includes(marker))) first = performance.now();
       }
       if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
     } catch {

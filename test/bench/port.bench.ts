@@ -1,7 +1,8 @@
 // The port's overhead: one fake upstream called directly, through Switchboard and through the reference
 // gateway (@portkey-ai/gateway), JSON and streaming, at concurrency 1, 32 and 256, in one run. Each server
 // runs in its own process; the load generator runs here. Prints added latency (p50/p99) and added time to
-// first token over direct, requests/s and peak RSS, with Switchboard/reference ratios. Bounded: ~2 min.
+// first token over direct (first content delta, as a client sees it), requests/s and peak RSS, with
+// Switchboard/reference ratios. Bounded: ~2 min.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -111,7 +112,7 @@ async function measure(t: Target, stream: boolean, c: number): Promise<Row> {
   const body = JSON.stringify({ model: t.model, messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 64, ...(stream ? { stream: true } : {}) });
   let r: LoadResult;
   try {
-    r = await runLoad({ origin: t.origin, path: t.path, headers: { 'content-type': 'application/json', ...t.headers }, body, concurrency: c, durationMs: DURATION_MS, maxRequests: 300_000, warmup: Math.max(100, c * 3) });
+    r = await runLoad({ origin: t.origin, path: t.path, headers: { 'content-type': 'application/json', ...t.headers }, body, concurrency: c, durationMs: DURATION_MS, maxRequests: 300_000, warmup: Math.max(100, c * 3), ttftMarker: stream ? '{"content":"' : undefined });
   } finally {
     clearInterval(sampler);
   }
