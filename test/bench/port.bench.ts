@@ -84,6 +84,16 @@ function rssMb(pid: number): number {
   }
 }
 
+/** CPU time (user + system) the process has used, in ms: per-request cost that a busy machine does not distort much. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
 interface Target {
   name: 'direct' | 'switchboard' | 'reference';
   origin: string;
@@ -102,6 +112,7 @@ interface Row {
   ttft50: number;
   rps: number;
   rss: number;
+  cpuUsPerReq: number;
   errors: number;
   count: number;
 }
@@ -111,12 +122,15 @@ async function measure(t: Target, stream: boolean, c: number): Promise<Row> {
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(t.pid))), 25);
   const body = JSON.stringify({ model: t.model, messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 64, ...(stream ? { stream: true } : {}) });
   let r: LoadResult;
+  const cpu0 = cpuMs(t.pid);
   try {
     r = await runLoad({ origin: t.origin, path: t.path, headers: { 'content-type': 'application/json', ...t.headers }, body, concurrency: c, durationMs: DURATION_MS, maxRequests: 300_000, warmup: Math.max(100, c * 3), ttftMarker: stream ? '{"content":"' : undefined });
   } finally {
     clearInterval(sampler);
   }
-  return { target: t.name, stream, c, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), ttft50: percentile(r.ttfts, 50), rps: r.rps, rss: peak, errors: r.errors, count: r.count };
+  // Warm-up requests are counted in the CPU too: divide by every request the process served.
+  const served = r.count + r.errors + Math.max(100, c * 3);
+  return { target: t.name, stream, c, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), ttft50: percentile(r.ttfts, 50), rps: r.rps, rss: peak, cpuUsPerReq: ((cpuMs(t.pid) - cpu0) * 1000) / served, errors: r.errors, count: r.count };
 }
 
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
@@ -167,8 +181,8 @@ async function main(): Promise<void> {
 function report(rows: Row[], elapsed: number): void {
   const get = (target: Row['target'], stream: boolean, c: number) => rows.find((r) => r.target === target && r.stream === stream && r.c === c)!;
   const lines = [
-    '| mode | c | direct p50 / p99 ms | direct req/s | Switchboard added p50 / p99 ms | reference added p50 / p99 ms | added TTFT p50 ms (SB / ref) | req/s SB / ref (ratio) | peak RSS MB SB / ref (ratio) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| mode | c | direct p50 / p99 ms | direct req/s | Switchboard added p50 / p99 ms | reference added p50 / p99 ms | added TTFT p50 ms (SB / ref) | req/s SB / ref (ratio) | CPU µs/req SB / ref (ratio) | peak RSS MB SB / ref (ratio) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   const verdicts: string[] = [];
   for (const stream of [false, true]) {
@@ -179,7 +193,7 @@ function report(rows: Row[], elapsed: number): void {
       const sAdd = [s.p50 - d.p50, s.p99 - d.p99];
       const rAdd = [r.p50 - d.p50, r.p99 - d.p99];
       const ttft = stream ? `${f(s.ttft50 - d.ttft50)} / ${f(r.ttft50 - d.ttft50)}` : '-';
-      lines.push(`| ${stream ? 'stream' : 'json'} | ${c} | ${f(d.p50)} / ${f(d.p99)} | ${f(d.rps, 0)} | ${f(sAdd[0]!, 3)} / ${f(sAdd[1]!, 3)} (${ratio(sAdd[0]!, rAdd[0]!)} / ${ratio(sAdd[1]!, rAdd[1]!)} of ref) | ${f(rAdd[0]!, 3)} / ${f(rAdd[1]!, 3)} | ${ttft} | ${f(s.rps, 0)} / ${f(r.rps, 0)} (${ratio(s.rps, r.rps)}) | ${f(s.rss, 0)} / ${f(r.rss, 0)} (${ratio(s.rss, r.rss)}) |`);
+      lines.push(`| ${stream ? 'stream' : 'json'} | ${c} | ${f(d.p50)} / ${f(d.p99)} | ${f(d.rps, 0)} | ${f(sAdd[0]!, 3)} / ${f(sAdd[1]!, 3)} (${ratio(sAdd[0]!, rAdd[0]!)} / ${ratio(sAdd[1]!, rAdd[1]!)} of ref) | ${f(rAdd[0]!, 3)} / ${f(rAdd[1]!, 3)} | ${ttft} | ${f(s.rps, 0)} / ${f(r.rps, 0)} (${ratio(s.rps, r.rps)}) | ${f(s.cpuUsPerReq, 0)} / ${f(r.cpuUsPerReq, 0)} (${ratio(s.cpuUsPerReq, r.cpuUsPerReq)}) | ${f(s.rss, 0)} / ${f(r.rss, 0)} (${ratio(s.rss, r.rss)}) |`);
       if (c === 32) verdicts.push(`${stream ? 'stream' : 'json'} c=32: added p50 ${f(sAdd[0]!, 3)} ms (goal < 0.25) ${sAdd[0]! < 0.25 ? 'MET' : 'NOT MET'}; added p99 ${f(sAdd[1]!, 3)} ms (goal < 1) ${sAdd[1]! < 1 ? 'MET' : 'NOT MET'}`);
       verdicts.push(`${stream ? 'stream' : 'json'} c=${c}: throughput ${ratio(s.rps, r.rps)} the reference (goal >= 3x) ${s.rps >= 3 * r.rps ? 'MET' : 'NOT MET'}`);
       if (stream && c === 256) verdicts.push(`stream c=256: peak RSS ${f(s.rss, 0)} MB with 256 open streams (goal < 150) ${s.rss < 150 ? 'MET' : 'NOT MET'}`);

@@ -134,6 +134,25 @@ describe('openai SDK: Responses API', () => {
     expect(sent[2]).toEqual({ role: 'tool', tool_call_id: (call as { call_id: string }).call_id, content: '21C' });
   });
 
+  it('reports an upstream cut mid-stream as an error event, never a clean completion', async () => {
+    up.fault({ afterChunks: 2 });
+    try {
+      const stream = await client.responses.create({ model: 'default', input: 'cut me off', stream: true });
+      const types: string[] = [];
+      let failure: { message?: string } | undefined;
+      for await (const event of stream) {
+        types.push(event.type);
+        if (event.type === 'error') failure = event;
+      }
+      expect(types).toContain('response.output_text.delta');
+      expect(failure?.message).toMatch(/mid-stream/);
+      expect(types.at(-1)).toBe('response.failed');
+      expect(types).not.toContain('response.completed');
+    } finally {
+      up.fault(null);
+    }
+  });
+
   it('refuses server-side state with a clear 400', async () => {
     await expect(client.responses.create({ model: 'default', input: 'x', previous_response_id: 'resp_123' })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('previous_response_id') });
   });

@@ -93,8 +93,11 @@ export class ResponsesStreamWriter {
     this.emit(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
   }
 
-  /** After the stream started, a failure is an `error` event (the SDK raises it), never a clean end. */
+  /** After the stream started, a failure is an `error` event and `response.failed`, never a clean end. */
   fail(message: string): void {
-    this.emit('error', { code: 'upstream_stream_error', message, param: null });
+    this.emit('error', { code: 'server_error', message, param: null });
+    const response = responseEnvelope(this.request, this.id, this.createdAt, 'failed', this.items.map((i) => this.finalItem(i)), responsesUsage(this.usage));
+    response.error = { code: 'server_error', message };
+    this.emit('response.failed', { response });
   }
 }

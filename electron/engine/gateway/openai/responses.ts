@@ -8,6 +8,7 @@ import { RoutingError } from '../../router/failures';
 import type { GatewayContext } from '../context';
 import { sendOpenAIError } from './errors';
 import { ResponsesStreamWriter } from './responses-stream';
+import { SseWriter } from './stream-writer';
 import { chatToResponse, responsesToChat, TranslationError } from './responses-translate';
 
 type Json = Record<string, any>;
@@ -38,7 +39,7 @@ export async function handleResponses(ctx: GatewayContext, _req: IncomingMessage
   const input = { body: chat, targets: resolution.targets, vault: ctx.vault, signal: controller.signal };
 
   const failed = (error: unknown) => {
-    if (controller.signal.aborted) return void meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
+    if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
     const e = error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);
     meter.finish({ status: 'error', httpStatus: e.status, attempts: e.attempts, errorMessage: e.message });
     sendOpenAIError(res, e.status, e.message, e.type, e.code);
@@ -68,7 +69,8 @@ export async function handleResponses(ctx: GatewayContext, _req: IncomingMessage
   const outcome = { target: served.target, attempts: served.attempts };
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   meter.firstToken();
-  const writer = new ResponsesStreamWriter(request, (text) => res.write(text));
+  const out = new SseWriter(res);
+  const writer = new ResponsesStreamWriter(request, (text) => out.write(text));
   writer.start();
   const read = (data: string) => {
     if (data === '[DONE]') return;
@@ -78,15 +80,19 @@ export async function handleResponses(ctx: GatewayContext, _req: IncomingMessage
   };
   try {
     for (const event of served.head) read(event.data);
-    for await (const event of served.rest) read(event.data);
+    for await (const event of served.rest) {
+      read(event.data);
+      const wait = out.ready();
+      if (wait) await wait;
+    }
     writer.finish();
-    res.end();
+    out.end();
     meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: fromOpenAIUsage(writer.usage) });
   } catch (error) {
-    if (controller.signal.aborted) return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: fromOpenAIUsage(writer.usage) });
+    if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: fromOpenAIUsage(writer.usage) });
     const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
     writer.fail(message);
-    res.end();
+    out.end();
     meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: fromOpenAIUsage(writer.usage), errorMessage: message });
   }
 }
