@@ -1,6 +1,6 @@
 // Electron main process: one locked-down window, the engine in-process, and the app-service
 // contract bound to IPC. Thin on purpose; everything that matters lives in electron/engine.
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,8 @@ import type { App, AppOptions } from './engine/app-types';
 import { bindContract, type ContractBinding } from './ipc/bind-contract';
 import { createSenderCheck } from './ipc/sender-check';
 import { DATA_DIR_ENV, defaultDataDir } from './paths';
+import { installAppMenu } from './shell/menu';
+import { createTray } from './shell/tray';
 
 const DEFAULT_PORT = 4848; // until the port comes from settings
 const HOST = '127.0.0.1';
@@ -27,6 +29,8 @@ let mainWindow: BrowserWindow | undefined;
 let binding: ContractBinding | undefined;
 let starting: Promise<App | undefined> | undefined;
 let quitting = false;
+let tray: ReturnType<typeof createTray> | undefined;
+let portProblem: string | undefined;
 
 const isTrustedSender = createSenderCheck({
   rendererFile,
@@ -78,7 +82,21 @@ async function start(): Promise<void> {
   const core = await starting;
   if (!core || quitting) return;
   binding = bindContract(ipcMain, core.services, isTrustedSender);
+  const gatewayUrl = core.gateway?.url;
+  const copyPortUrl = () => gatewayUrl && clipboard.writeText(`${gatewayUrl}/v1`);
+  installAppMenu({ copyPortUrl, dataDir: defaultDataDir() });
+  try {
+    tray = createTray(path.join(here, 'assets'), { gatewayUrl, gatewayProblem: portProblem }, { show: showMainWindow, quit: () => app.quit() });
+  } catch (error) {
+    // Some Linux desktops have no tray; the app is fully usable without it.
+    console.error(`Switchboard: no tray icon (${messageOf(error)})`);
+  }
   mainWindow = createWindow();
+}
+
+function showMainWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow();
+  else focusMainWindow();
 }
 
 async function startEngine(): Promise<App> {
@@ -90,6 +108,7 @@ async function startEngine(): Promise<App> {
     return logGateway(await createApp({ ...options, port }));
   } catch (error) {
     if (!isPortUnavailable(error)) throw error;
+    portProblem = `port ${port} unavailable: ${errorCode(error)}`;
     // The window does not need the port; tools pointed at it do. Say so and carry on without it.
     console.error(
       `Switchboard: port ${port} on ${HOST} is unavailable (${errorCode(error)}), so the local gateway is off. ` +
@@ -152,6 +171,7 @@ function onWillQuit(event: Electron.Event): void {
   if (quitting) return;
   quitting = true;
   binding?.dispose();
+  tray?.destroy();
   const closed = starting.then((core) => core?.close());
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref());
   Promise.race([closed, timeout])

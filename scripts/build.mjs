@@ -1,7 +1,7 @@
 // Builds everything that runs outside Vite's dev server: the CLI/engine, the Electron main and
 // preload scripts (plain JS via esbuild, dependencies left external) and the renderer (Vite).
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 const common = {
@@ -17,6 +17,7 @@ await build({ ...common, entryPoints: ['electron/cli.ts'], outfile: 'dist/cli.js
 if (existsSync('electron/main.ts')) {
   await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', external: ['electron'] });
 }
+if (existsSync('electron/assets')) cpSync('electron/assets', 'dist/electron/assets', { recursive: true });
 if (existsSync('electron/preload.ts')) {
   // A sandboxed preload must be CommonJS.
   await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] });
