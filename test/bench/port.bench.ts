@@ -1,7 +1,8 @@
 // The port's overhead: one fake upstream called directly, through Switchboard and through the reference
-// gateway (@portkey-ai/gateway), JSON and streaming, at concurrency 1, 32 and 256, in one run. Each server
-// runs in its own process; the load generator runs here. Prints added latency (p50/p99) and added time to
-// first token over direct (first content delta, as a client sees it), requests/s and peak RSS, with
+// gateway (@portkey-ai/gateway), JSON and streaming, at concurrency 1, 32 and 256, in one run; then 256
+// streams held open by a paced upstream, for memory. Each server runs in its own process; the load
+// generator runs here. Prints added latency (p50/p99) and added time to first token over direct (first
+// content delta, as a client sees it), requests/s, CPU per request and peak RSS, with
 // Switchboard/reference ratios. Bounded: ~2 min.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,14 +23,19 @@ const role = process.env.BENCH_ROLE;
 
 async function serveRole(): Promise<void> {
   if (role === 'fake') {
-    // Streams pace their chunks (2 ms apart) so that 256 streams really are open at once.
-    const fake = await startOpenAIFake({ record: false, apiKey: UPSTREAM_KEY, models: ['m1'], chunks: 6, reply: 'Benchmarks measure what the port adds, nothing else.', fault: { chunkDelayMs: 2 } });
+    // The paced fake spaces its stream chunks (20 ms apart) so that 256 streams really are open at once.
+    const pace = Number(process.env.BENCH_PACE_MS ?? 0);
+    const fake = await startOpenAIFake({ record: false, apiKey: UPSTREAM_KEY, models: ['m1'], chunks: 6, reply: 'Benchmarks measure what the port adds, nothing else.', fault: pace ? { chunkDelayMs: pace } : undefined });
     console.log(JSON.stringify({ url: fake.url }));
     return;
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const configFile = join(dataDir, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: process.env.BENCH_UPSTREAM, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] }], routes: [{ name: 'bench', targets: [{ provider: 'up', model: 'm1' }] }] }));
+  const provider = (id: string, baseUrl: string | undefined) => ({ id, kind: 'openai-compatible', baseUrl, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] });
+  writeFileSync(configFile, JSON.stringify({
+    providers: [provider('up', process.env.BENCH_UPSTREAM), provider('paced', process.env.BENCH_PACED_UPSTREAM)],
+    routes: [{ name: 'bench', targets: [{ provider: 'up', model: 'm1' }] }, { name: 'held', targets: [{ provider: 'paced', model: 'm1' }] }],
+  }));
   const { token, record } = createClientToken('bench');
   openSettings(dataDir).addToken(record);
   const app = await createApp({ dataDir, configFile, port: 0, host: '127.0.0.1', env: { UP_KEY: UPSTREAM_KEY } });
@@ -103,9 +109,11 @@ interface Target {
   model: string;
 }
 
+type Mode = 'json' | 'stream' | 'held';
+
 interface Row {
   target: Target['name'];
-  stream: boolean;
+  mode: Mode;
   c: number;
   p50: number;
   p99: number;
@@ -117,7 +125,8 @@ interface Row {
   count: number;
 }
 
-async function measure(t: Target, stream: boolean, c: number): Promise<Row> {
+async function measure(t: Target, mode: Mode, c: number): Promise<Row> {
+  const stream = mode !== 'json';
   let peak = rssMb(t.pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(t.pid))), 25);
   const body = JSON.stringify({ model: t.model, messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 64, ...(stream ? { stream: true } : {}) });
@@ -130,7 +139,7 @@ async function measure(t: Target, stream: boolean, c: number): Promise<Row> {
   }
   // Warm-up requests are counted in the CPU too: divide by every request the process served.
   const served = r.count + r.errors + Math.max(100, c * 3);
-  return { target: t.name, stream, c, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), ttft50: percentile(r.ttfts, 50), rps: r.rps, rss: peak, cpuUsPerReq: ((cpuMs(t.pid) - cpu0) * 1000) / served, errors: r.errors, count: r.count };
+  return { target: t.name, mode, c, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), ttft50: percentile(r.ttfts, 50), rps: r.rps, rss: peak, cpuUsPerReq: ((cpuMs(t.pid) - cpu0) * 1000) / served, errors: r.errors, count: r.count };
 }
 
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
@@ -145,9 +154,11 @@ async function main(): Promise<void> {
   }, 170_000);
   const self = process.argv[1]!;
   const fake = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'fake' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(fake);
+  const paced = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'fake', BENCH_PACE_MS: '20' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(fake, paced);
   const { url: upstream } = await firstLine(fake);
-  const sb = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'switchboard', BENCH_UPSTREAM: upstream }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const { url: pacedUpstream } = await firstLine(paced);
+  const sb = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'switchboard', BENCH_UPSTREAM: upstream, BENCH_PACED_UPSTREAM: pacedUpstream }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(sb);
   const { url: sbUrl, token } = await firstLine(sb);
   const refPort = await freePort();
@@ -156,50 +167,55 @@ async function main(): Promise<void> {
   children.push(ref);
   await waitForPort(`http://127.0.0.1:${refPort}/`);
 
-  const up = new URL(upstream);
-  const targets: Target[] = [
-    { name: 'direct', origin: up.origin, path: '/v1/chat/completions', pid: fake.pid!, headers: { authorization: `Bearer ${UPSTREAM_KEY}` }, model: 'm1' },
-    { name: 'switchboard', origin: sbUrl, path: '/v1/chat/completions', pid: sb.pid!, headers: { authorization: `Bearer ${token}` }, model: 'bench' },
-    { name: 'reference', origin: `http://127.0.0.1:${refPort}`, path: '/v1/chat/completions', pid: ref.pid!, headers: { authorization: `Bearer ${UPSTREAM_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstream }, model: 'm1' },
-  ];
+  const targets = (held: boolean): Target[] => {
+    const upstreamUrl = held ? pacedUpstream : upstream;
+    return [
+      { name: 'direct', origin: new URL(upstreamUrl).origin, path: '/v1/chat/completions', pid: (held ? paced : fake).pid!, headers: { authorization: `Bearer ${UPSTREAM_KEY}` }, model: 'm1' },
+      { name: 'switchboard', origin: sbUrl, path: '/v1/chat/completions', pid: sb.pid!, headers: { authorization: `Bearer ${token}` }, model: held ? 'held' : 'bench' },
+      { name: 'reference', origin: `http://127.0.0.1:${refPort}`, path: '/v1/chat/completions', pid: ref.pid!, headers: { authorization: `Bearer ${UPSTREAM_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstreamUrl }, model: 'm1' },
+    ];
+  };
   const rows: Row[] = [];
   const started = Date.now();
-  for (const stream of [false, true]) {
-    for (const c of CONCURRENCY) {
-      for (const t of targets) {
-        const row = await measure(t, stream, c);
-        rows.push(row);
-        process.stderr.write(`  ${stream ? 'stream' : 'json  '} c=${String(c).padEnd(3)} ${t.name.padEnd(11)} ${row.count} req, ${row.errors} errors, p50 ${f(row.p50)} ms\n`);
-      }
+  const cells: Array<[Mode, number]> = [...CONCURRENCY.map((c) => ['json', c] as [Mode, number]), ...CONCURRENCY.map((c) => ['stream', c] as [Mode, number]), ['held', 256]];
+  for (const [mode, c] of cells) {
+    for (const t of targets(mode === 'held')) {
+      const row = await measure(t, mode, c);
+      rows.push(row);
+      process.stderr.write(`  ${mode.padEnd(6)} c=${String(c).padEnd(3)} ${t.name.padEnd(11)} ${row.count} req, ${row.errors} errors, p50 ${f(row.p50)} ms\n`);
     }
   }
+  report(rows, cells, Date.now() - started);
   clearTimeout(watchdog);
   for (const ch of children) ch.kill('SIGTERM');
-  report(rows, Date.now() - started);
 }
 
-function report(rows: Row[], elapsed: number): void {
-  const get = (target: Row['target'], stream: boolean, c: number) => rows.find((r) => r.target === target && r.stream === stream && r.c === c)!;
+function report(rows: Row[], cells: Array<[Mode, number]>, elapsed: number): void {
+  const get = (target: Row['target'], mode: Mode, c: number) => rows.find((r) => r.target === target && r.mode === mode && r.c === c)!;
   const lines = [
     '| mode | c | direct p50 / p99 ms | direct req/s | Switchboard added p50 / p99 ms | reference added p50 / p99 ms | added TTFT p50 ms (SB / ref) | req/s SB / ref (ratio) | CPU µs/req SB / ref (ratio) | peak RSS MB SB / ref (ratio) |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   const verdicts: string[] = [];
-  for (const stream of [false, true]) {
-    for (const c of CONCURRENCY) {
-      const d = get('direct', stream, c);
-      const s = get('switchboard', stream, c);
-      const r = get('reference', stream, c);
+  for (const [mode, c] of cells) {
+    {
+      const stream = mode !== 'json';
+      const d = get('direct', mode, c);
+      const s = get('switchboard', mode, c);
+      const r = get('reference', mode, c);
       const sAdd = [s.p50 - d.p50, s.p99 - d.p99];
       const rAdd = [r.p50 - d.p50, r.p99 - d.p99];
       const ttft = stream ? `${f(s.ttft50 - d.ttft50)} / ${f(r.ttft50 - d.ttft50)}` : '-';
-      lines.push(`| ${stream ? 'stream' : 'json'} | ${c} | ${f(d.p50)} / ${f(d.p99)} | ${f(d.rps, 0)} | ${f(sAdd[0]!, 3)} / ${f(sAdd[1]!, 3)} (${ratio(sAdd[0]!, rAdd[0]!)} / ${ratio(sAdd[1]!, rAdd[1]!)} of ref) | ${f(rAdd[0]!, 3)} / ${f(rAdd[1]!, 3)} | ${ttft} | ${f(s.rps, 0)} / ${f(r.rps, 0)} (${ratio(s.rps, r.rps)}) | ${f(s.cpuUsPerReq, 0)} / ${f(r.cpuUsPerReq, 0)} (${ratio(s.cpuUsPerReq, r.cpuUsPerReq)}) | ${f(s.rss, 0)} / ${f(r.rss, 0)} (${ratio(s.rss, r.rss)}) |`);
-      if (c === 32) verdicts.push(`${stream ? 'stream' : 'json'} c=32: added p50 ${f(sAdd[0]!, 3)} ms (goal < 0.25) ${sAdd[0]! < 0.25 ? 'MET' : 'NOT MET'}; added p99 ${f(sAdd[1]!, 3)} ms (goal < 1) ${sAdd[1]! < 1 ? 'MET' : 'NOT MET'}`);
-      verdicts.push(`${stream ? 'stream' : 'json'} c=${c}: throughput ${ratio(s.rps, r.rps)} the reference (goal >= 3x) ${s.rps >= 3 * r.rps ? 'MET' : 'NOT MET'}`);
-      if (stream && c === 256) verdicts.push(`stream c=256: peak RSS ${f(s.rss, 0)} MB with 256 open streams (goal < 150) ${s.rss < 150 ? 'MET' : 'NOT MET'}`);
+      lines.push(`| ${mode === 'held' ? 'stream, held open (20 ms/chunk)' : mode} | ${c} | ${f(d.p50)} / ${f(d.p99)} | ${f(d.rps, 0)} | ${f(sAdd[0]!, 3)} / ${f(sAdd[1]!, 3)} (${ratio(sAdd[0]!, rAdd[0]!)} / ${ratio(sAdd[1]!, rAdd[1]!)} of ref) | ${f(rAdd[0]!, 3)} / ${f(rAdd[1]!, 3)} | ${ttft} | ${f(s.rps, 0)} / ${f(r.rps, 0)} (${ratio(s.rps, r.rps)}) | ${f(s.cpuUsPerReq, 0)} / ${f(r.cpuUsPerReq, 0)} (${ratio(s.cpuUsPerReq, r.cpuUsPerReq)}) | ${f(s.rss, 0)} / ${f(r.rss, 0)} (${ratio(s.rss, r.rss)}) |`);
+      if (mode === 'held') {
+        verdicts.push(`held streams c=256: peak RSS ${f(s.rss, 0)} MB with 256 open streams (goal < 150) ${s.rss < 150 ? 'MET' : 'NOT MET'}`);
+        continue;
+      }
+      if (c === 32) verdicts.push(`${mode} c=32: added p50 ${f(sAdd[0]!, 3)} ms (goal < 0.25) ${sAdd[0]! < 0.25 ? 'MET' : 'NOT MET'}; added p99 ${f(sAdd[1]!, 3)} ms (goal < 1) ${sAdd[1]! < 1 ? 'MET' : 'NOT MET'}`);
+      verdicts.push(`${mode} c=${c}: throughput ${ratio(s.rps, r.rps)} the reference (goal >= 3x) ${s.rps >= 3 * r.rps ? 'MET' : 'NOT MET'}`);
     }
   }
-  const errors = rows.filter((r) => r.errors > 0).map((r) => `${r.target} ${r.stream ? 'stream' : 'json'} c=${r.c}: ${r.errors}`);
+  const errors = rows.filter((r) => r.errors > 0).map((r) => `${r.target} ${r.mode} c=${r.c}: ${r.errors}`);
   console.log(`\nport bench (${(elapsed / 1000).toFixed(0)} s, ${DURATION_MS} ms per cell, load generator in-process, each server in its own process, node ${process.version})\n`);
   console.log(lines.join('\n'));
   console.log(`\n${verdicts.join('\n')}`);
