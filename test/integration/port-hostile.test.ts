@@ -5,8 +5,6 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import { startHarness, type Harness } from '../support/engine-harness';
-import { createClientToken } from '../../electron/engine/settings/tokens';
-import { openSettings } from '../../electron/engine/settings/settings-store';
 
 let up: OpenAIFake;
 let h: Harness;
@@ -56,13 +54,10 @@ beforeAll(async () => {
     { providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1' }] }], routes: [{ name: 'default', targets: [{ provider: 'up', model: 'm1' }] }, { name: 'other', targets: [{ provider: 'up', model: 'm1' }] }] },
     { UP_KEY: 'k' },
     'hostile-test',
-    { portLimits: { maxBodyBytes: 64 * 1024, bodyIdleMs: 300, headersTimeoutMs: 400, maxHeaderBytes: 8 * 1024 } },
+    { portLimits: { maxBodyBytes: 64 * 1024, bodyIdleMs: 1000, headersTimeoutMs: 1500, maxHeaderBytes: 8 * 1024 } },
   );
   port = h.app.gateway!.port;
-  const limited = createClientToken('limited', { allow: ['other'] });
-  openSettings(h.dataDir).addToken(limited.record);
-  limitedToken = limited.token;
-  await new Promise((r) => setTimeout(r, 150)); // the running app picks the new token up from the settings file
+  limitedToken = (await h.app.services.tokens.create({ name: 'limited', allow: ['other'] })).token;
 });
 
 afterAll(async () => {
@@ -130,7 +125,6 @@ describe('the port refuses hostile input before anything reaches an upstream', (
     expect(r.body.error.code).toBe('origin_not_allowed');
     upstreamSawNothing();
     await h.app.services.port.updateSettings({ allowedOrigins: ['https://tool.example'] });
-    await new Promise((res) => setTimeout(res, 50));
     const pre = await send('/v1/chat/completions', { method: 'OPTIONS', headers: { origin: 'https://tool.example', 'access-control-request-method': 'POST' } });
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-origin']).toBe('https://tool.example');

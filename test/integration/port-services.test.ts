@@ -65,7 +65,6 @@ describe('port service', () => {
   it('captures bodies only when switched on, with keys redacted', async () => {
     const settings = await h.app.services.port.updateSettings({ captureBodies: true });
     expect(settings.captureBodies).toBe(true);
-    await new Promise((r) => setTimeout(r, 50));
     const secret = 'sk-live-abcdefghijklmnop1234';
     await sdk(h.token).chat.completions.create({ model: 'default', messages: [{ role: 'user', content: `my key is ${secret}` }], user: 'u1', metadata: { api_key: 'hunter2' } } as never);
     const [entry] = await h.app.services.port.requests(1);
@@ -74,7 +73,6 @@ describe('port service', () => {
     expect(entry!.requestBody).not.toContain('hunter2');
     expect(entry!.requestBody).not.toContain(h.token);
     await h.app.services.port.updateSettings({ captureBodies: false });
-    await new Promise((r) => setTimeout(r, 50));
     await sdk(h.token).chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'off again' }] });
     expect((await h.app.services.port.requests(1))[0]!.requestBody).toBeUndefined();
   });
