@@ -227,5 +227,7 @@ describe('the port refuses hostile input before anything reaches an upstream', (
     const refused = log.filter((e) => e.status === 'refused');
     expect(refused.map((e) => e.httpStatus)).toEqual(expect.arrayContaining([401, 403, 421, 400, 413, 404]));
     expect(JSON.stringify(log)).not.toContain(h.token);
+    expect(log).toContainEqual(expect.objectContaining({ status: 'refused', httpStatus: 404, model: 'nope', client: 'hostile-test', errorMessage: expect.stringContaining('does not exist') }));
+    expect(log).toContainEqual(expect.objectContaining({ status: 'refused', httpStatus: 403, model: 'default', client: 'limited' }));
   });
 });

@@ -51,8 +51,8 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     log.captureBodies = s.captureBodies;
   };
 
-  const logRefused = (pathname: string, client: string | null, status: number, message: string) =>
-    log.add({ id: `refused-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, startedAt: Date.now(), client, route: null, provider: null, model: null, path: pathname, status: 'refused', httpStatus: status, errorMessage: message, attempts: [], inputTokens: 0, outputTokens: 0, costUsd: null, ttftMs: null, durationMs: 0 });
+  const logRefused = (pathname: string, client: string | null, status: number, message: string, model: string | null = null) =>
+    log.add({ id: `refused-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, startedAt: Date.now(), client, route: null, provider: null, model, path: pathname, status: 'refused', httpStatus: status, errorMessage: message, attempts: [], inputTokens: 0, outputTokens: 0, costUsd: null, ttftMs: null, durationMs: 0 });
   const refuse = (res: ServerResponse, dialect: Dialect, status: number, message: string, code: string | null, pathname: string, client: string | null) => {
     sendDialectError(res, dialect, status, message, code);
     logRefused(pathname, client, status, message);
@@ -88,7 +88,8 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     const body = route.body ? await readJsonBody(req, bodyLimits) : undefined;
     for (const model of requestedModels(body)) {
       if (!mayUse(access, model)) {
-        return refuse(res, dialect, 403, `the client token "${access.name}" may not use \`${model}\` (its allowed routes and models are set on the token)`, 'model_not_allowed', pathname, access.name);
+        sendDialectError(res, dialect, 403, `the client token "${access.name}" may not use \`${model}\` (its allowed routes and models are set on the token)`, 'model_not_allowed');
+        return logRefused(pathname, access.name, 403, `the client token may not use \`${model}\``, model);
       }
     }
     const budget = ctx.overBudget?.(access);
@@ -98,7 +99,7 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     // Requests a handler turned away before routing (bad fields, unknown model) have no ledger row: log them here.
     if (res.statusCode >= 400 && !res.hasHeader('x-request-id')) {
       const message = (res as ServerResponse & { [ERROR_MESSAGE]?: string })[ERROR_MESSAGE];
-      logRefused(pathname, access.name, res.statusCode, message ?? `answered ${res.statusCode}`);
+      logRefused(pathname, access.name, res.statusCode, message ?? `answered ${res.statusCode}`, requestedModels(body)[0] ?? null);
     }
   }
 
