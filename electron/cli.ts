@@ -8,7 +8,9 @@ commands:
   serve [--port N] [--host H] [--data-dir D] [--config FILE]   engine, port and UI in a browser
   token create NAME | list | revoke NAME                         client tokens for tools on the port
   key set PROVIDER_ID [--label L] | delete PROVIDER_ID           provider keys in the OS keychain (key read from stdin)
-  spend [--since 7d] [--by day|model|provider|client] [--json]   what was spent
+  key list [PROVIDER_ID] | test PROVIDER_ID [--label L]          keys (masked) and a live check of one
+  spend [--since 7d] [--until D] [--by day|model|provider|client|route] [--json|--csv]   what was spent
+  doctor [--port N]                                              keychain, data dir, port, each provider reachable
 
 every command accepts --data-dir D (default: ${'$'}SWITCHBOARD_DATA_DIR or the platform's app-data folder)`;
 
@@ -17,6 +19,7 @@ const commands: Record<string, () => Promise<{ run(args: string[], io: CommandIO
   token: () => import('./commands/token'),
   key: () => import('./commands/key'),
   spend: () => import('./commands/spend'),
+  doctor: () => import('./commands/doctor'),
 };
 
 /** Pulls `--data-dir D` / `--data-dir=D` out of the arguments, wherever it stands. */

@@ -14,8 +14,17 @@ import type {
   ProviderInfo,
   RouteInfo,
   SpendQuery,
+  SpendSeries,
   SpendSummary,
   ToolSetupGuide,
+  BudgetSpec,
+  BudgetStatus,
+  BudgetWarning,
+  CatalogInfo,
+  Conversation,
+  ConversationSummary,
+  KeyTestResult,
+  Price,
 } from './types';
 
 export interface ModelsService {
@@ -38,6 +47,46 @@ export interface ChatService {
 
 export interface SpendService {
   summary(query: SpendQuery): Promise<SpendSummary>;
+  /** Per UTC day over the range, split by the query's `by`. */
+  series(query: SpendQuery): Promise<SpendSeries>;
+  /** The range's requests as CSV text (one line per request, header first). */
+  exportCsv(query: SpendQuery): Promise<string>;
+}
+
+export interface BudgetsService {
+  list(): Promise<BudgetSpec[]>;
+  /** Replaces every budget (validated; a bad list changes nothing). */
+  set(budgets: BudgetSpec[]): Promise<void>;
+  /** Each budget with what it has used in its current period. */
+  status(): Promise<BudgetStatus[]>;
+  /** Soft-budget warnings, most recent first. */
+  warnings(): Promise<BudgetWarning[]>;
+}
+
+export interface KeysService {
+  /** Tries the provider's key (by label) against its model list; never returns the key. */
+  test(providerId: string, label?: string): Promise<KeyTestResult>;
+}
+
+export interface CatalogService {
+  info(): Promise<CatalogInfo>;
+  /** Fetches the public price list and providers' model lists; the previous prices stay on failure. */
+  refresh(): Promise<CatalogInfo>;
+  /** Sets (or with null removes) the user's price for `provider/model`; it wins over every other source. */
+  setOverride(model: string, price: Price | null): Promise<CatalogInfo>;
+}
+
+export interface ConversationsService {
+  list(): Promise<ConversationSummary[]>;
+  get(id: string): Promise<Conversation | null>;
+  remove(id: string): Promise<boolean>;
+}
+
+export interface SettingsService {
+  /** Providers and routes as config JSON; keys are never part of it. */
+  exportConfig(): Promise<string>;
+  /** Replaces providers and routes from config JSON; a bad file changes nothing. */
+  importConfig(text: string): Promise<void>;
 }
 
 /** Client tokens for tools that call the local port. */
@@ -68,6 +117,11 @@ export interface AppContract {
   spend: SpendService;
   tokens: TokensService;
   port: PortService;
+  budgets: BudgetsService;
+  keys: KeysService;
+  catalog: CatalogService;
+  conversations: ConversationsService;
+  settings: SettingsService;
 }
 
 export type ServiceName = keyof AppContract;
@@ -77,9 +131,14 @@ export const RPC_METHODS = {
   models: ['list'],
   providers: ['list'],
   routes: ['list'],
-  spend: ['summary'],
   tokens: ['create', 'list', 'revoke'],
   port: ['info', 'updateSettings', 'requests', 'setupGuides'],
+  spend: ['summary', 'series', 'exportCsv'],
+  budgets: ['list', 'set', 'status', 'warnings'],
+  keys: ['test'],
+  catalog: ['info', 'refresh', 'setOverride'],
+  conversations: ['list', 'get', 'remove'],
+  settings: ['exportConfig', 'importConfig'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;
 
 /** Streaming calls a transport may forward: service -> method names. */

@@ -9,12 +9,16 @@ export interface Price {
   output?: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /** Reasoning output tokens, where the model prices them apart from other output. */
+  reasoning?: number;
 }
 
 export interface ModelInfo {
   id: string;
   contextWindow?: number;
   price?: Price;
+  /** Where the price comes from; 'unknown' means no price is known and costs show as unknown. */
+  priceSource?: 'override' | 'config' | 'refreshed' | 'bundled' | 'unknown';
 }
 
 /** A key as the renderer may see it: where it lives and a masked form (`sk-…abcd`), never the key. */
@@ -65,6 +69,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   maxTokens?: number;
   temperature?: number;
+  /** Continue this stored conversation (its earlier messages are already saved); absent: start a new one. */
+  conversationId?: string;
 }
 
 export interface ChatUsage {
@@ -82,22 +88,39 @@ export type ChatStreamEvent =
       costUsd: number | null;
       ttftMs: number | null;
       attempts: number;
+      /** The stored conversation this exchange was saved to. */
+      conversationId?: string;
     }
   | { type: 'error'; message: string };
 
-export type SpendGroupBy = 'day' | 'model' | 'provider' | 'client';
+export type SpendGroupBy = 'day' | 'model' | 'provider' | 'client' | 'route';
+
+export type SpendSource = 'port' | 'chat' | 'compare';
 
 export interface SpendQuery {
-  /** A duration back from now (`7d`, `24h`, `30m`) or an ISO date. Absent: everything. */
+  /** Start (inclusive): a duration back from now (`7d`, `24h`, `30m`) or an ISO date. Absent: everything. */
   since?: string;
+  /** End (exclusive), same forms as `since`. Absent: now. */
+  until?: string;
   by?: SpendGroupBy;
+  /** Only requests from this client (token name) / this source. */
+  client?: string;
+  source?: SpendSource;
 }
 
 export interface SpendTotals {
   requests: number;
+  /** Every input token, cached or not; cache reads and writes are parts of it. */
   inputTokens: number;
+  /** Every output token; reasoning tokens are part of it. */
   outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** USD of the requests whose price is known. */
   costUsd: number;
+  /** Requests whose cost is unknown (no price for the model): not in costUsd, never counted as $0. */
+  unknownCostRequests: number;
 }
 
 export interface SpendGroup extends SpendTotals {
@@ -183,4 +206,91 @@ export interface ToolSetupGuide {
   steps: string[];
   snippets: Array<{ label: string; language: string; text: string }>;
   docsUrl?: string;
+}
+
+/** One day of a series (UTC days), optionally split by `key` (the query's `by`). */
+export interface SpendPoint extends SpendTotals {
+  day: string;
+  key: string;
+}
+
+export interface SpendSeries {
+  by: SpendGroupBy | null;
+  points: SpendPoint[];
+}
+
+export type BudgetPeriod = 'daily' | 'monthly';
+
+/** A budget and where it stands now (UTC days and months). */
+export interface BudgetStatus {
+  name: string;
+  /** Client token name, or null for the global budget. */
+  client: string | null;
+  period: BudgetPeriod;
+  mode: 'soft' | 'hard';
+  limitUsd?: number;
+  limitTokens?: number;
+  spentUsd: number;
+  spentTokens: number;
+  /** ok: under 80%; near: 80% or more; over: reached (soft budgets warn, hard budgets refuse). */
+  state: 'ok' | 'near' | 'over';
+  message?: string;
+}
+
+/** A warning raised by a soft budget, most recent first. */
+export interface BudgetWarning {
+  at: number;
+  budget: string;
+  client: string | null;
+  message: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  kind: 'chat' | 'compare';
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StoredMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+  model?: string;
+  requestId?: string;
+  createdAt: number;
+}
+
+export interface Conversation extends ConversationSummary {
+  messages: StoredMessage[];
+}
+
+/** A budget as configured (see BudgetStatus for where it stands). */
+export interface BudgetSpec {
+  name: string;
+  /** Client token name; absent = global. */
+  client?: string;
+  period: BudgetPeriod;
+  mode: 'soft' | 'hard';
+  usd?: number;
+  tokens?: number;
+}
+
+export interface KeyTestResult {
+  ok: boolean;
+  provider: string;
+  label: string;
+  /** Masked key (`sk-…abcd`) that was tried, when there was one. */
+  masked?: string;
+  status?: number;
+  message: string;
+}
+
+export interface CatalogInfo {
+  /** Where the bundled prices come from and the date of that snapshot. */
+  source: string;
+  date: string;
+  /** When prices were last refreshed from the public list, or null. */
+  refreshedAt: string | null;
+  overrides: Record<string, Price>;
 }

@@ -1,5 +1,5 @@
-// `switchboard key set PROVIDER_ID [--label L]` (key from stdin) and `key delete PROVIDER_ID [--label L]`.
-// Keys go to the OS keychain only; output shows the masked form (`sk-…abcd`), never the key.
+// `switchboard key set|delete|test PROVIDER_ID [--label L]` and `key list [PROVIDER_ID]`. Keys go to
+// the OS keychain only (set reads stdin); output shows the masked form (`sk-…abcd`), never the key.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,9 @@ import { openSettings } from '../engine/settings/settings-store';
 import type { CommandIO } from './io';
 
 const USAGE = `usage: switchboard key set PROVIDER_ID [--label L]      store a key read from stdin in the OS keychain
-       switchboard key delete PROVIDER_ID [--label L]   remove it`;
+       switchboard key delete PROVIDER_ID [--label L]   remove it
+       switchboard key list [PROVIDER_ID]               every configured key, masked, and where it lives
+       switchboard key test PROVIDER_ID [--label L]     try the key against the provider's model list`;
 const providerIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
@@ -32,6 +34,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     return 0;
   }
   const [action, providerId, ...extra] = positionals;
+  if (action === 'list' && extra.length === 0) return listKeys(io, providerId);
+  if (action === 'test' && providerId && extra.length === 0) return testProviderKey(io, providerId, values.label);
   if ((action !== 'set' && action !== 'delete') || !providerId || extra.length > 0) {
     io.stderr(USAGE);
     return 2;
@@ -95,4 +99,60 @@ function unusedKeyHint(dataDir: string, providerId: string, label: string): stri
   if (keys.some((k) => 'keychain' in k && (k.label ?? DEFAULT_LABEL) === label)) return undefined;
   const entry = label === DEFAULT_LABEL ? '{ "keychain": true }' : `{ "keychain": true, "label": "${label}" }`;
   return `note: provider "${providerId}" lists its keys in settings and this one is not among them; add ${entry} to its keys to use it`;
+}
+
+function readProviders(io: CommandIO) {
+  if (!fs.existsSync(path.join(io.dataDir, 'settings.json'))) return [];
+  const settings = openSettings(io.dataDir);
+  try {
+    return settings.read().providers;
+  } finally {
+    settings.close();
+  }
+}
+
+function listKeys(io: CommandIO, only: string | undefined): number {
+  const providers = readProviders(io).filter((p) => only === undefined || p.id === only);
+  if (only !== undefined && providers.length === 0) {
+    io.stderr(`switchboard key: no provider "${only}" in ${io.dataDir}`);
+    return 1;
+  }
+  const vault = createVault({ env: io.env });
+  for (const p of providers) {
+    const keys = vault.describe(p.id, p.keys);
+    if (keys.length === 0) io.stdout(`${p.id}: no keys configured`);
+    for (const k of keys) {
+      const where = k.source === 'env' ? `env ${k.envName}` : 'keychain';
+      io.stdout(`${p.id}  ${k.label}  ${where}  ${k.present ? k.masked : '(missing)'}`);
+    }
+  }
+  return 0;
+}
+
+async function testProviderKey(io: CommandIO, providerId: string, label: string | undefined): Promise<number> {
+  const provider = readProviders(io).find((p) => p.id === providerId);
+  if (!provider) {
+    io.stderr(`switchboard key: no provider "${providerId}" in ${io.dataDir}; configure it first (serve --config)`);
+    return 1;
+  }
+  const { testKey } = await import('../engine/vault/key-test');
+  const { closeTransport } = await import('../engine/providers/transport');
+  try {
+    const vault = createVault({ env: io.env });
+    const keys = vault.keysFor(provider.id, provider.keys);
+    const wanted = label ?? keys[0]?.label ?? vault.describe(provider.id, provider.keys)[0]?.label ?? DEFAULT_LABEL;
+    const result = await testKey(provider, keys.find((k) => k.label === wanted), wanted);
+    const line = `${provider.id} (${wanted}${result.masked ? ` ${result.masked}` : ''}): ${result.message}`;
+    if (result.ok) io.stdout(line);
+    else io.stderr(`switchboard key: ${line}`);
+    return result.ok ? 0 : 1;
+  } catch (error) {
+    if (error instanceof KeychainUnavailableError) {
+      io.stderr(`switchboard key: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await closeTransport();
+  }
 }

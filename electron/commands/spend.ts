@@ -1,13 +1,15 @@
-// `switchboard spend [--since 7d] [--by day|model|provider|client] [--json]`: what the ledger says was spent.
-// --json is a stable contract for scripts: totals plus `groups` (empty without --by).
+// `switchboard spend [--since 7d] [--until D] [--by day|model|provider|client|route] [--client C] [--json|--csv]`:
+// what the ledger says was spent. --json is a stable contract for scripts: totals plus `groups` (empty
+// without --by). --csv prints the groups as CSV with --by, else every request in the range.
 import { parseArgs } from 'node:util';
-import type { SpendGroupBy, SpendSummary } from '../../shared/types';
+import type { SpendGroupBy, SpendSummary, SpendTotals } from '../../shared/types';
+import { csvLine } from '../engine/ledger/csv';
 import { openLedger } from '../engine/ledger/ledger';
 import { parseSince } from '../engine/ledger/since';
 import type { CommandIO } from './io';
 
-const GROUPINGS: readonly SpendGroupBy[] = ['day', 'model', 'provider', 'client'];
-const USAGE = 'usage: switchboard spend [--since 7d|24h|30m|YYYY-MM-DD] [--by day|model|provider|client] [--json]';
+const GROUPINGS: readonly SpendGroupBy[] = ['day', 'model', 'provider', 'client', 'route'];
+const USAGE = 'usage: switchboard spend [--since 7d|24h|30m|YYYY-MM-DD] [--until (same forms)] [--by day|model|provider|client|route] [--client NAME] [--json|--csv]';
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
   let values;
@@ -16,8 +18,11 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
       args,
       options: {
         since: { type: 'string' },
+        until: { type: 'string' },
         by: { type: 'string' },
+        client: { type: 'string' },
         json: { type: 'boolean' },
+        csv: { type: 'boolean' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -36,21 +41,38 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     io.stderr(`switchboard spend: --by must be one of ${GROUPINGS.join(', ')} (got "${values.by}")`);
     return 2;
   }
-  if (values.since !== undefined) {
+  for (const flag of ['since', 'until'] as const) {
+    if (values[flag] === undefined) continue;
     try {
-      parseSince(values.since);
+      parseSince(values[flag]);
     } catch (error) {
-      io.stderr(`switchboard spend: --since: ${(error as Error).message}`);
+      io.stderr(`switchboard spend: --${flag}: ${(error as Error).message}`);
       return 2;
     }
   }
+  if (values.json && values.csv) {
+    io.stderr('switchboard spend: choose one of --json and --csv');
+    return 2;
+  }
 
+  const query = { since: values.since, until: values.until, by, client: values.client };
   const ledger = openLedger(io.dataDir);
   let summary: SpendSummary;
   try {
-    summary = ledger.spend({ since: values.since, by });
+    if (values.csv && !by) {
+      for (const line of ledger.csv(query)) io.stdout(line);
+      return 0;
+    }
+    summary = ledger.spend(query);
   } finally {
     await ledger.close();
+  }
+
+  if (values.csv) {
+    const cols = ['requests', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_usd', 'unknown_cost_requests'];
+    io.stdout(csvLine([by, ...cols]));
+    for (const g of summary.groups) io.stdout(csvLine([g.key, g.requests, g.inputTokens, g.outputTokens, g.cacheReadTokens, g.cacheWriteTokens, g.reasoningTokens, g.costUsd, g.unknownCostRequests]));
+    return 0;
   }
 
   if (values.json) {
@@ -73,11 +95,12 @@ function toJson(s: SpendSummary) {
 }
 
 function formatTable(s: SpendSummary, by: SpendGroupBy | undefined, since: string | undefined): string {
-  const cells = (t: { requests: number; inputTokens: number; outputTokens: number; costUsd: number }) => [
+  const cells = (t: SpendTotals) => [
     String(t.requests),
     t.inputTokens.toLocaleString('en-US'),
     t.outputTokens.toLocaleString('en-US'),
-    formatUsd(t.costUsd),
+    // An unknown cost is shown as unknown, never as $0: all unknown -> "unknown", some -> "+ ?".
+    t.requests > 0 && t.unknownCostRequests === t.requests ? 'unknown' : `${formatUsd(t.costUsd)}${t.unknownCostRequests > 0 ? ' + ?' : ''}`,
   ];
   const rows = [
     [by ? by.toUpperCase() : '', 'REQUESTS', 'INPUT', 'OUTPUT', 'COST'],
@@ -88,7 +111,8 @@ function formatTable(s: SpendSummary, by: SpendGroupBy | undefined, since: strin
   // First column is a label (left-aligned); the numbers line up on the right.
   const lines = rows.map((row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  '));
   const scope = since ? `since ${since}` : 'all time';
-  return [`spend, ${scope} (cost counts only requests whose price is known)`, ...lines].join('\n');
+  const unknown = s.unknownCostRequests > 0 ? `; ${s.unknownCostRequests} with an unknown price, shown as "?"` : '';
+  return [`spend, ${scope} (cost counts only requests whose price is known${unknown})`, ...lines].join('\n');
 }
 
 function formatUsd(usd: number): string {

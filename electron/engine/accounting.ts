@@ -1,5 +1,7 @@
 // Turns what happened to one client request into its ledger row: timings, usage, cost, attempts.
 import { randomUUID } from 'node:crypto';
+import type { Price } from '../../shared/types';
+import { defaultCatalog } from './catalog/catalog';
 import { costUsd } from './catalog/pricing';
 import { emptyUsage, totalInputTokens, type Usage } from './canonical/usage';
 import type { AttemptRecord, Ledger, RequestRecord, RequestSource, RequestStatus } from './ledger/types';
@@ -12,6 +14,11 @@ export interface Outcome {
   attempts: AttemptRecord[];
   usage?: Usage | null;
   errorMessage?: string;
+}
+
+/** The target's price: the catalog's (override > config > refreshed > bundled), memoised per model. */
+export function priceOf(target: Target): Price | undefined {
+  return defaultCatalog.lookup(target.provider, target.model).price ?? target.price;
 }
 
 /** Measures one request from arrival to its last byte and writes its row exactly once. */
@@ -56,8 +63,11 @@ export class RequestMeter {
       attempts: outcome.attempts,
       inputTokens: totalInputTokens(usage),
       outputTokens: usage.outputTokens,
+      cacheReadTokens: usage.cacheReadTokens,
+      cacheWriteTokens: usage.cacheWriteTokens,
+      reasoningTokens: usage.reasoningTokens,
       // A request no target answered cost nothing; an answered one costs what its price says (or unknown).
-      costUsd: outcome.target ? costUsd(usage, outcome.target.price) : 0,
+      costUsd: outcome.target ? costUsd(usage, priceOf(outcome.target)) : 0,
       ttftMs: this.ttft,
       durationMs: performance.now() - this.t0,
     };

@@ -16,6 +16,8 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides of the port's body/header limits and slow-client timeouts (tests shorten them). */
   portLimits?: Partial<PortLimits>;
+  /** Where catalog refresh reads the public price list (tests point it at a loopback fake). */
+  priceListUrl?: string;
 }
 
 export interface App {

@@ -4,6 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AppContract } from '../../shared/contract';
 import type { App, AppOptions } from './app-types';
+import { Budgets } from './budgets/budgets';
+import { defaultCatalog } from './catalog/catalog';
+import { loadRefreshedPrices } from './catalog/refresh';
 import { clientAccessFor, type ClientAccess } from './gateway/client-access';
 import { startGateway, type Gateway } from './gateway/server';
 import { openLedger } from './ledger/ledger';
@@ -12,6 +15,9 @@ import { RouteTable } from './router/resolve';
 import { createChatService } from './services/chat-service';
 import { createModelsService, createProvidersService, createRoutesService } from './services/catalog-services';
 import { createPortService, createTokensService } from './services/port-services';
+import {
+  createBudgetsService, createCatalogService, createConversationsService, createKeysService, createSettingsService, createSpendService,
+} from './services/state-services';
 import { parseConfigText } from './settings/config-schema';
 import { openSettings } from './settings/settings-store';
 import { hashToken } from './settings/tokens';
@@ -39,6 +45,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const vault = createVault({ env: options.env ?? process.env });
   const ledger = openLedger(options.dataDir);
+  const budgets = new Budgets(ledger);
+  defaultCatalog.update({ refreshed: loadRefreshedPrices(options.dataDir) });
 
   // Derived lookups are rebuilt once per settings change, never per request.
   let table!: RouteTable;
@@ -47,6 +55,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const rebuild = (data: SettingsData) => {
     table = new RouteTable(data.providers, data.routes);
     clients = new Map(data.tokens.map((t) => [t.hash, clientAccessFor(t)]));
+    defaultCatalog.update({ overrides: data.priceOverrides });
+    budgets.update(data.budgets);
     gateway?.applySettings(data.port);
   };
   rebuild(settings.read());
@@ -56,8 +66,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     models: createModelsService(() => table),
     providers: createProvidersService(() => table, vault),
     routes: createRoutesService(() => table),
-    chat: createChatService({ table: () => table, vault, ledger }),
-    spend: { summary: async (query) => ledger.spend(query ?? {}) },
+    chat: createChatService({ table: () => table, vault, ledger, budgets }),
+    spend: createSpendService(ledger),
+    budgets: createBudgetsService(settings, budgets),
+    keys: createKeysService(() => table, vault),
+    catalog: createCatalogService(defaultCatalog, settings, { dataDir: options.dataDir, vault, priceListUrl: options.priceListUrl }),
+    conversations: createConversationsService(ledger),
+    settings: createSettingsService(settings),
     tokens: createTokensService(settings, ledger),
     port: createPortService(settings, () => gateway),
   };
@@ -67,6 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     table: () => table,
     vault,
     ledger,
+    budgets,
     // Tokens created by another process (`switchboard token create` while serving) arrive through onChange.
     clientFor: (token: string) => clients.get(hashToken(token)),
     portSettings: () => settings.read().port,
@@ -81,6 +97,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     } catch (error) {
       // The port could not open (in use, not allowed): release what was opened before reporting it.
       unsubscribe();
+      budgets.close();
       settings.close();
       await ledger.close();
       throw error;
@@ -93,6 +110,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     adminToken,
     async close() {
       unsubscribe();
+      budgets.close();
       await gateway?.close();
       await ledger.close();
       settings.close();

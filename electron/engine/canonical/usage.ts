@@ -8,6 +8,8 @@ export interface Usage {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
+  /** USD the upstream itself reported for the request (OpenRouter's usage.cost); preferred over our prices. */
+  reportedCostUsd?: number;
 }
 
 export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
@@ -23,12 +25,52 @@ export function fromOpenAIUsage(raw: unknown): Usage | null {
   const u = raw as Record<string, any>;
   const prompt = num(u.prompt_tokens);
   const cached = Math.min(prompt, num(u.prompt_tokens_details?.cached_tokens));
-  return {
+  const usage: Usage = {
     inputTokens: prompt - cached,
     outputTokens: num(u.completion_tokens),
     cacheReadTokens: cached,
-    cacheWriteTokens: 0,
+    // OpenRouter reports Anthropic-style cache writes here; OpenAI itself never does (so 0).
+    cacheWriteTokens: num(u.prompt_tokens_details?.cache_write_tokens),
     reasoningTokens: num(u.completion_tokens_details?.reasoning_tokens),
+  };
+  usage.inputTokens = Math.max(0, usage.inputTokens - usage.cacheWriteTokens);
+  // OpenRouter adds `cost` (USD, credits) to usage; 0 is a real answer there (free models).
+  if (typeof u.cost === 'number' && Number.isFinite(u.cost) && u.cost >= 0) usage.reportedCostUsd = u.cost;
+  return usage;
+}
+
+/**
+ * Anthropic Messages usage: input_tokens excludes cache reads and writes, which come apart
+ * (cache_read_input_tokens, cache_creation_input_tokens); output_tokens includes any thinking.
+ */
+export function fromAnthropicUsage(raw: unknown): Usage | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const u = raw as Record<string, any>;
+  return {
+    inputTokens: num(u.input_tokens),
+    outputTokens: num(u.output_tokens),
+    cacheReadTokens: num(u.cache_read_input_tokens),
+    cacheWriteTokens: num(u.cache_creation_input_tokens),
+    reasoningTokens: 0,
+  };
+}
+
+/**
+ * Gemini usageMetadata: promptTokenCount includes cachedContentTokenCount; thoughtsTokenCount is
+ * billed as output but NOT included in candidatesTokenCount, so it is added to the output here.
+ */
+export function fromGeminiUsage(raw: unknown): Usage | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const u = raw as Record<string, any>;
+  const prompt = num(u.promptTokenCount);
+  const cached = Math.min(prompt, num(u.cachedContentTokenCount));
+  const thoughts = num(u.thoughtsTokenCount);
+  return {
+    inputTokens: prompt - cached,
+    outputTokens: num(u.candidatesTokenCount) + thoughts,
+    cacheReadTokens: cached,
+    cacheWriteTokens: 0,
+    reasoningTokens: thoughts,
   };
 }
 

@@ -1,5 +1,6 @@
 // What the gateway's handlers need from the engine, passed in by the composition root.
 import type { AppContract } from '../../../shared/contract';
+import type { Budgets } from '../budgets/budgets';
 import type { Ledger } from '../ledger/types';
 import type { RouteTable } from '../router/resolve';
 import type { PortSettingsData } from '../settings/types';
@@ -31,10 +32,10 @@ export interface GatewayContext {
   table(): RouteTable;
   vault: Vault;
   ledger: Ledger;
+  /** Budgets checked before each request is sent (see budgets/index.ts budgetPreflight). */
+  budgets?: Budgets;
   /** Client token -> what that client may do, or undefined when the token is unknown or revoked. */
   clientFor(token: string): ClientAccess | undefined;
-  /** The hook for budgets: a message when this client may not spend more, else undefined. */
-  overBudget?(client: ClientAccess): string | undefined;
   /** Allowed browser Origins and body capture (read on change, not per request). */
   portSettings?(): PortSettingsData;
   adminToken: string;

@@ -71,17 +71,10 @@ export class RequestLog {
     return out.filter(Boolean);
   }
 
-  /** A ledger that also feeds this log with the port's rows (the same rows, written once each). */
-  tee(ledger: Ledger): Ledger {
-    return {
-      record: (row) => {
-        ledger.record(row);
-        this.addRow(row);
-      },
-      flush: () => ledger.flush(),
-      spend: (query) => ledger.spend(query),
-      recent: (limit) => ledger.recent(limit),
-      close: () => ledger.close(),
-    };
+  /** Feeds this log with the port's ledger rows as they are recorded; returns the unsubscribe. */
+  follow(ledger: Ledger): () => void {
+    return ledger.onRecord((row) => {
+      if (row.source === 'port') this.addRow(row);
+    });
   }
 }

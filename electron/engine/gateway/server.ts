@@ -43,8 +43,9 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
   const limits = { ...DEFAULT_LIMITS, ...ctx.limits };
   const bodyLimits: BodyLimits = { maxBytes: limits.maxBodyBytes, idleMs: limits.bodyIdleMs };
   const log = ctx.requestLog ?? new RequestLog();
-  // Handlers record through this ledger so the port's rows also reach the request log (built once).
-  const hctx: GatewayContext = { ...ctx, ledger: log.tee(ctx.ledger), requestLog: log };
+  // The port's ledger rows reach the request log as they are recorded (synchronously, so a captured body is still in scope).
+  const unfollow = log.follow(ctx.ledger);
+  const hctx: GatewayContext = { ...ctx, requestLog: log };
   let guard = new HostGuard(host, port);
   const applySettings = (s: PortSettingsData) => {
     guard.allowOrigins(s.allowedOrigins);
@@ -92,8 +93,6 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
         return logRefused(pathname, access.name, 403, `the client token may not use \`${model}\``, model);
       }
     }
-    const budget = ctx.overBudget?.(access);
-    if (budget !== undefined) return refuse(res, dialect, 402, budget, 'budget_exceeded', pathname, access.name);
     if (log.captureBodies && body !== undefined) await log.capture.run(body, () => route.handle(hctx, req, res, body, access.name));
     else await route.handle(hctx, req, res, body, access.name);
     // Requests a handler turned away before routing (bad fields, unknown model) have no ledger row: log them here.
@@ -179,6 +178,7 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     applySettings,
     close: () =>
       new Promise<void>((resolve) => {
+        unfollow();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

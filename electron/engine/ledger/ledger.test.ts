@@ -48,6 +48,9 @@ function row(overrides: Partial<RequestRecord> = {}): RequestRecord {
     costUsd: 0.001,
     ttftMs: 80,
     durationMs: 150,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
     ...overrides,
   };
 }
@@ -107,7 +110,7 @@ describe('ledger', () => {
     ledger.record(row({ startedAt: day2, client: 'aider', provider: null, model: null, status: 'error', inputTokens: 0, outputTokens: 0, costUsd: null }));
 
     const all = ledger.spend({});
-    expect(all).toEqual({ requests: 4, inputTokens: 157, outputTokens: 18, costUsd: 0.75, groups: [] });
+    expect(all).toEqual({ requests: 4, inputTokens: 157, outputTokens: 18, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0.75, unknownCostRequests: 2, groups: [] });
 
     const pick = (by: 'day' | 'model' | 'provider' | 'client') =>
       ledger.spend({ by }).groups.map((g) => [g.key, g.requests, g.inputTokens, g.outputTokens, g.costUsd]);
@@ -134,7 +137,7 @@ describe('ledger', () => {
 
   it('returns zeros, not nulls, when nothing matches', () => {
     const ledger = open();
-    expect(ledger.spend({ since: '1d', by: 'day' })).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, groups: [] });
+    expect(ledger.spend({ since: '1d', by: 'day' })).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, unknownCostRequests: 0, groups: [] });
   });
 
   it('filters by since as a duration or an ISO date, and rejects anything else', () => {
@@ -175,14 +178,17 @@ describe('ledger', () => {
     await expect.poll(() => rowsOnDisk(dir), { timeout: 2_000, interval: 10 }).toBe(3);
   });
 
-  it('flushes at once when the queue reaches the batch size', () => {
+  it('flushes at once when the queue reaches the batch size', async () => {
     const dir = tempDir();
     const ledger = open(dir, { flushDelayMs: 60_000, batchSize: 5 });
     for (let i = 0; i < 4; i++) ledger.record(row());
+    await new Promise((r) => setTimeout(r, 100));
     expect(rowsOnDisk(dir)).toBe(0);
+    // The fifth row hands the batch to the writer thread at once, without waiting for the timer.
     ledger.record(row());
-    expect(rowsOnDisk(dir)).toBe(5);
+    await expect.poll(() => rowsOnDisk(dir), { timeout: 2_000, interval: 10 }).toBe(5);
     ledger.record(row());
+    await new Promise((r) => setTimeout(r, 100));
     expect(rowsOnDisk(dir)).toBe(5);
   });
 
@@ -194,13 +200,14 @@ describe('ledger', () => {
     expect(ledger.recent(1)[0]!.id).toBe('latest');
   });
 
-  it('drops a row that can never be written without losing the rest of its batch', () => {
+  it('drops a row that can never be written without losing the rest of its batch', async () => {
     const errors: string[] = [];
     const dir = tempDir();
     const ledger = open(dir, { batchSize: 3, onError: (e) => errors.push(e.message) });
     ledger.record(row({ id: 'good-1' }));
     ledger.record(row({ id: 'bad', source: undefined as unknown as 'port' }));
     ledger.record(row({ id: 'good-2' }));
+    await ledger.flush();
     expect(rowsOnDisk(dir)).toBe(2);
     expect(errors).toEqual([expect.stringContaining('dropped request row bad')]);
     ledger.record(row({ id: 'good-3' }));
@@ -212,7 +219,7 @@ describe('ledger', () => {
     await open(dir).close();
     const db = new Database(path.join(dir, 'ledger.db'));
     expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
-    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(1);
+    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(2);
     db.exec('PRAGMA user_version = 99');
     db.close();
     expect(() => openLedger(dir)).toThrow(/schema version 99, newer than this Switchboard understands/);

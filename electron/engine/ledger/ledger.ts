@@ -3,10 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
-import type { SpendQuery, SpendSummary } from '../../../shared/types';
+import type { SpendQuery, SpendSeries, SpendSummary } from '../../../shared/types';
+import { conversationStore } from './conversations';
+import { requestsCsv } from './csv';
 import { fromRow, INSERT_SQL, toRow, type RequestRow } from './rows';
 import { migrate } from './schema';
-import { querySpend } from './spend-query';
+import { startWriter, type RowWriter, type WriteResult } from './writer';
+import { querySeries, querySpend } from './spend-query';
 import type { Ledger, RequestRecord } from './types';
 
 export interface LedgerOptions {
@@ -41,58 +44,46 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     throw error;
   }
 
-  const insert = db.prepare(INSERT_SQL);
-  const insertAll = db.transaction((rows: RequestRow[]) => {
-    for (const row of rows) insert.run(row);
-  });
-
+  const listeners = new Set<(row: RequestRecord) => void>();
+  let conversations: ReturnType<typeof conversationStore> | undefined;
   let queue: RequestRow[] = [];
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  // Started on the first write, so a CLI that only reads never spawns a thread.
+  let writer: RowWriter | undefined;
 
-  function flushSync(): void {
+  /** Hands queued rows to the writer thread; with `wait`, returns only once they are committed. */
+  function flushSync(wait = true): void {
     if (timer) {
       clearTimeout(timer);
       timer = undefined;
     }
-    if (queue.length === 0 || closed) return;
-    const batch = queue;
-    queue = [];
-    try {
-      insertAll(batch);
-    } catch (error) {
-      retryOneByOne(batch, error as Error);
+    if (closed) return;
+    if (queue.length > 0) {
+      writer ??= startWriter(file, INSERT_SQL, BUSY_TIMEOUT_MS);
+      const batch = queue;
+      queue = [];
+      writer.post(batch);
     }
+    if (writer) handle(wait ? writer.sync() : writer.drain());
   }
 
-  /** After a failed batch: keep its rows for the next flush, except rows that can never be written. */
-  function retryOneByOne(batch: RequestRow[], batchError: Error): void {
-    // Only a bad row is worth isolating; a busy, locked or full database would fail (slowly) for every row.
-    const kept = isBadRow(batchError) ? insertEachDroppingBad(batch) : batch;
-    if (kept.length === 0) return;
-    // A busy or full disk may recover: keep the rows, bounded so memory cannot run away.
-    queue = kept.concat(queue).slice(-MAX_QUEUE);
-    onError(new Error(`could not write ${kept.length} request rows to ${file} (will retry): ${batchError.message}`));
-  }
-
-  /** Inserts rows one at a time; returns those that failed for a reason other than the row itself. */
-  function insertEachDroppingBad(batch: RequestRow[]): RequestRow[] {
-    const kept: RequestRow[] = [];
-    for (const row of batch) {
-      try {
-        insert.run(row);
-      } catch (error) {
-        // A malformed row would otherwise block every later batch forever.
-        if (isBadRow(error)) onError(new Error(`dropped request row ${row.id}: ${(error as Error).message}`));
-        else kept.push(row);
-      }
+  /** Reports dropped rows and keeps the rest of a failed batch for the next flush (bounded). */
+  function handle(results: WriteResult[]): void {
+    for (const r of results) {
+      // A malformed row would otherwise block every later batch forever: it is dropped, and said so.
+      for (const d of r.dropped) onError(new Error(`dropped request row ${d.id}: ${d.message}`));
+      if (r.failed.length === 0) continue;
+      // A busy or full disk may recover: keep the rows, bounded so memory cannot run away.
+      queue = r.failed.concat(queue).slice(-MAX_QUEUE);
+      onError(new Error(`could not write ${r.failed.length} request rows to ${file} (will retry): ${r.error ?? 'unknown error'}`));
+      scheduleFlush();
     }
-    return kept;
   }
 
   function scheduleFlush(): void {
     if (timer) return;
-    timer = setTimeout(flushSync, flushDelayMs);
+    timer = setTimeout(() => flushSync(false), flushDelayMs);
     // A pending flush must not keep a CLI or a test process alive; close() flushes what is left.
     timer.unref();
   }
@@ -104,8 +95,29 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
         return;
       }
       queue.push(toRow(row));
-      if (queue.length >= batchSize) flushSync();
+      if (queue.length >= batchSize) flushSync(false);
       else scheduleFlush();
+      for (const listener of listeners) listener(row);
+    },
+
+    onRecord(listener: (row: RequestRecord) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    series(query: SpendQuery): SpendSeries {
+      flushSync();
+      return querySeries(db, query);
+    },
+
+    csv(query: SpendQuery): Iterable<string> {
+      flushSync();
+      return requestsCsv(db, query);
+    },
+
+    get conversations() {
+      conversations ??= conversationStore(db);
+      return conversations;
     },
 
     async flush(): Promise<void> {
@@ -129,14 +141,8 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
       if (closed) return;
       flushSync();
       closed = true;
+      writer?.close();
       db.close();
     },
   };
-}
-
-/** Errors that are about the row itself (bad values), as opposed to the database or the disk. */
-function isBadRow(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') return code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG';
-  return error instanceof TypeError || error instanceof RangeError || /can only bind/.test((error as Error).message);
 }

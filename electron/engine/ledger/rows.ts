@@ -4,9 +4,12 @@ import type { AttemptRecord, RequestRecord, RequestSource, RequestStatus } from 
 export const COLUMNS = [
   'id', 'started_at', 'source', 'client', 'route', 'provider', 'model', 'status', 'http_status',
   'error_message', 'attempts', 'input_tokens', 'output_tokens', 'cost_usd', 'ttft_ms', 'duration_ms',
+  'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_known',
 ] as const;
 
-export const INSERT_SQL = `INSERT OR REPLACE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`;
+// ON CONFLICT DO NOTHING, not OR REPLACE: a replace deletes behind the rollup trigger's back and counts twice;
+// and not OR IGNORE, which would silently skip a row with a NULL in a NOT NULL column.
+export const INSERT_SQL = `INSERT INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`;
 
 export type RequestRow = {
   id: string;
@@ -25,9 +28,14 @@ export type RequestRow = {
   cost_usd: number | null;
   ttft_ms: number | null;
   duration_ms: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  cost_known: number;
 };
 
 export function toRow(r: RequestRecord): RequestRow {
+  const cost = r.costUsd !== null && Number.isFinite(r.costUsd) ? r.costUsd : null;
   return {
     id: r.id,
     started_at: r.startedAt,
@@ -43,9 +51,13 @@ export function toRow(r: RequestRecord): RequestRow {
     input_tokens: r.inputTokens,
     output_tokens: r.outputTokens,
     // A NaN or Infinity cost is a pricing bug; store it as unknown rather than poison every SUM.
-    cost_usd: r.costUsd !== null && Number.isFinite(r.costUsd) ? r.costUsd : null,
+    cost_usd: cost,
     ttft_ms: r.ttftMs,
     duration_ms: r.durationMs,
+    cache_read_tokens: r.cacheReadTokens ?? 0,
+    cache_write_tokens: r.cacheWriteTokens ?? 0,
+    reasoning_tokens: r.reasoningTokens ?? 0,
+    cost_known: cost === null ? 0 : 1,
   };
 }
 
@@ -66,6 +78,9 @@ export function fromRow(row: RequestRow): RequestRecord {
     costUsd: row.cost_usd === null ? null : Number(row.cost_usd),
     ttftMs: row.ttft_ms === null ? null : Number(row.ttft_ms),
     durationMs: Number(row.duration_ms),
+    cacheReadTokens: Number(row.cache_read_tokens ?? 0),
+    cacheWriteTokens: Number(row.cache_write_tokens ?? 0),
+    reasoningTokens: Number(row.reasoning_tokens ?? 0),
   };
   if (row.error_message !== null) record.errorMessage = row.error_message;
   return record;

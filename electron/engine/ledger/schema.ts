@@ -22,6 +22,99 @@ const MIGRATIONS: string[] = [
      duration_ms INTEGER NOT NULL
    );
    CREATE INDEX requests_started_at ON requests (started_at);`,
+  // v2: token detail columns, cost-known flag, daily and monthly rollups kept by a trigger (so spend queries over
+  // millions of rows read thousands), and conversations/messages for chat and compare.
+  `ALTER TABLE requests ADD COLUMN cache_read_tokens INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE requests ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE requests ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE requests ADD COLUMN cost_known INTEGER NOT NULL DEFAULT 1;
+   UPDATE requests SET cost_known = (cost_usd IS NOT NULL);
+   CREATE TABLE spend_daily (
+     day TEXT NOT NULL,
+     source TEXT NOT NULL,
+     client TEXT NOT NULL,
+     route TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     model TEXT NOT NULL,
+     requests INTEGER NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cache_read_tokens INTEGER NOT NULL,
+     cache_write_tokens INTEGER NOT NULL,
+     reasoning_tokens INTEGER NOT NULL,
+     cost_usd REAL NOT NULL,
+     unknown_cost INTEGER NOT NULL,
+     PRIMARY KEY (day, source, client, route, provider, model)
+   ) WITHOUT ROWID;
+   CREATE TABLE spend_monthly (
+     month TEXT NOT NULL,
+     source TEXT NOT NULL,
+     client TEXT NOT NULL,
+     route TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     model TEXT NOT NULL,
+     requests INTEGER NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cache_read_tokens INTEGER NOT NULL,
+     cache_write_tokens INTEGER NOT NULL,
+     reasoning_tokens INTEGER NOT NULL,
+     cost_usd REAL NOT NULL,
+     unknown_cost INTEGER NOT NULL,
+     PRIMARY KEY (month, source, client, route, provider, model)
+   ) WITHOUT ROWID;
+   CREATE TRIGGER requests_rollup AFTER INSERT ON requests BEGIN
+     INSERT INTO spend_daily VALUES (
+       strftime('%Y-%m-%d', NEW.started_at / 1000, 'unixepoch'), NEW.source, COALESCE(NEW.client, ''),
+       COALESCE(NEW.route, ''), COALESCE(NEW.provider, ''), COALESCE(NEW.model, ''), 1,
+       NEW.input_tokens, NEW.output_tokens, NEW.cache_read_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens,
+       COALESCE(NEW.cost_usd, 0), NEW.cost_usd IS NULL)
+     ON CONFLICT DO UPDATE SET requests = requests + 1,
+       input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+       cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+       cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+       reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+       cost_usd = cost_usd + excluded.cost_usd, unknown_cost = unknown_cost + excluded.unknown_cost;
+     INSERT INTO spend_monthly VALUES (
+       strftime('%Y-%m', NEW.started_at / 1000, 'unixepoch'), NEW.source, COALESCE(NEW.client, ''),
+       COALESCE(NEW.route, ''), COALESCE(NEW.provider, ''), COALESCE(NEW.model, ''), 1,
+       NEW.input_tokens, NEW.output_tokens, NEW.cache_read_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens,
+       COALESCE(NEW.cost_usd, 0), NEW.cost_usd IS NULL)
+     ON CONFLICT DO UPDATE SET requests = requests + 1,
+       input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+       cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+       cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+       reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+       cost_usd = cost_usd + excluded.cost_usd, unknown_cost = unknown_cost + excluded.unknown_cost;
+   END;
+   INSERT INTO spend_daily
+     SELECT strftime('%Y-%m-%d', started_at / 1000, 'unixepoch'), source, COALESCE(client, ''), COALESCE(route, ''),
+       COALESCE(provider, ''), COALESCE(model, ''), COUNT(*), SUM(input_tokens), SUM(output_tokens), 0, 0, 0,
+       COALESCE(SUM(cost_usd), 0), SUM(cost_usd IS NULL)
+     FROM requests GROUP BY 1, 2, 3, 4, 5, 6;
+   INSERT INTO spend_monthly
+     SELECT substr(day, 1, 7), source, client, route, provider, model, SUM(requests), SUM(input_tokens), SUM(output_tokens),
+       0, 0, 0, SUM(cost_usd), SUM(unknown_cost)
+     FROM spend_daily GROUP BY 1, 2, 3, 4, 5, 6;
+   CREATE TABLE conversations (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     title TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX conversations_updated_at ON conversations (updated_at);
+   CREATE TABLE messages (
+     id TEXT PRIMARY KEY,
+     conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     role TEXT NOT NULL,
+     content TEXT NOT NULL,
+     model TEXT,
+     request_id TEXT,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX messages_conversation ON messages (conversation_id, seq);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

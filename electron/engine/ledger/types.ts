@@ -1,5 +1,6 @@
 // What the ledger records and answers: one row per client request, with every attempt it took.
-import type { SpendQuery, SpendSummary } from '../../../shared/types';
+import type { SpendQuery, SpendSeries, SpendSummary } from '../../../shared/types';
+import type { ConversationStore } from './conversations';
 
 export type RequestSource = 'port' | 'chat' | 'compare';
 export type RequestStatus = 'ok' | 'error' | 'cancelled';
@@ -28,8 +29,13 @@ export interface RequestRecord {
   httpStatus: number;
   errorMessage?: string;
   attempts: AttemptRecord[];
+  /** Every input token, cached or not (cache reads and writes are parts of it). */
   inputTokens: number;
+  /** Every output token, reasoning included. */
   outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
   /** USD; null when the price of the model is unknown (never recorded as 0). */
   costUsd: number | null;
   ttftMs: number | null;
@@ -42,6 +48,14 @@ export interface Ledger {
   /** Writes every queued row now. */
   flush(): Promise<void>;
   spend(query: SpendQuery): SpendSummary;
+  /** Per-day series over the query's range, split by its `by`. */
+  series(query: SpendQuery): SpendSeries;
+  /** The query's requests as CSV lines (header first), produced lazily. */
+  csv(query: SpendQuery): Iterable<string>;
+  /** Called synchronously with every recorded row (budgets keep running totals this way). */
+  onRecord(listener: (row: RequestRecord) => void): () => void;
+  /** Chat and compare conversations, stored in the same database. */
+  readonly conversations: ConversationStore;
   /** The most recent rows, newest first (for request logs and tests). */
   recent(limit: number): RequestRecord[];
   close(): Promise<void>;

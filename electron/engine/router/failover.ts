@@ -21,6 +21,8 @@ export interface FailoverInput {
   targets: Target[];
   vault: Vault;
   signal: AbortSignal;
+  /** Runs once before the first attempt (budgets); throwing a RoutingError refuses the request unsent. */
+  preflight?: () => void;
 }
 
 function asAttemptError(error: unknown, signal: AbortSignal): AttemptError {
@@ -36,6 +38,7 @@ function asAttemptError(error: unknown, signal: AbortSignal): AttemptError {
  * network error) when the target fails before anything reached the client.
  */
 export async function runWithFailover<T extends object>(input: FailoverInput, open: (attempt: Attempt) => Promise<T>): Promise<T & Served> {
+  input.preflight?.();
   const attempts: AttemptRecord[] = [];
   let last: AttemptError | undefined;
   for (const target of input.targets) {

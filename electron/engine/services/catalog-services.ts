@@ -1,6 +1,7 @@
 // Read-only services over the configuration: models, providers (keys masked) and routes.
 import type { ModelsService, ProvidersService, RoutesService } from '../../../shared/contract';
 import type { ModelChoice, ProviderInfo, RouteInfo } from '../../../shared/types';
+import { defaultCatalog } from '../catalog/catalog';
 import type { RouteTable } from '../router/resolve';
 import { SUPPORTED_KINDS } from '../settings/config-schema';
 import type { Vault } from '../vault/types';
@@ -24,7 +25,11 @@ export function createProvidersService(table: () => RouteTable, vault: Vault): P
         kind: p.kind,
         baseUrl: p.baseUrl,
         supported: SUPPORTED_KINDS.has(p.kind),
-        models: p.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, price: m.price })),
+        models: p.models.map((m) => {
+          // The catalog knows prices the config does not list (bundled snapshot, overrides, refresh).
+          const entry = defaultCatalog.lookup(p, m.id);
+          return { id: m.id, contextWindow: entry.contextWindow, price: entry.price, priceSource: entry.source };
+        }),
         keys: vault.describe(p.id, p.keys),
       }));
     },

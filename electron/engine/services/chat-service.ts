@@ -3,6 +3,8 @@
 import type { ChatService } from '../../../shared/contract';
 import type { ChatRequest, ChatStreamEvent } from '../../../shared/types';
 import { RequestMeter } from '../accounting';
+import { budgetPreflight } from '../budgets';
+import type { Budgets } from '../budgets/budgets';
 import { totalInputTokens } from '../canonical/usage';
 import type { Ledger } from '../ledger/types';
 import { OpenAIStreamTap } from '../providers/openai-chunks';
@@ -21,7 +23,7 @@ function toOpenAIBody(request: ChatRequest): Record<string, unknown> {
   return body;
 }
 
-export function createChatService(deps: { table: () => RouteTable; vault: Vault; ledger: Ledger }): ChatService {
+export function createChatService(deps: { table: () => RouteTable; vault: Vault; ledger: Ledger; budgets?: Budgets }): ChatService {
   return {
     async *stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
       const body = toOpenAIBody(request);
@@ -36,7 +38,7 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
       const meter = new RequestMeter(deps.ledger, 'chat', null, resolution.route);
       let served;
       try {
-        served = await dispatchStream({ body, targets: resolution.targets, vault: deps.vault, signal: abort });
+        served = await dispatchStream({ body, targets: resolution.targets, vault: deps.vault, signal: abort, preflight: budgetPreflight(deps.budgets, null, body, resolution.targets) });
       } catch (error) {
         const e = error as RoutingError;
         meter.finish({ status: abort.aborted ? 'cancelled' : 'error', httpStatus: e.status ?? 500, attempts: e.attempts ?? [], errorMessage: e.message });
@@ -45,12 +47,14 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
       }
       const tap = new OpenAIStreamTap();
       const outcome = { target: served.target, attempts: served.attempts };
+      let reply = '';
       try {
         for (const source of [served.head, served.rest]) {
           for await (const event of source) {
             const chunk = tap.read(event);
             if (chunk.text) {
               meter.firstToken();
+              reply += chunk.text;
               yield { type: 'delta', text: chunk.text };
             }
           }
@@ -66,6 +70,7 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
       }
       const row = meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
       const usage = tap.finalUsage();
+      const conversationId = save(deps.ledger, request, reply, `${served.target.provider.id}/${served.target.model}`, meter.id);
       yield {
         type: 'done',
         provider: served.target.provider.id,
@@ -74,7 +79,28 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
         costUsd: row?.costUsd ?? null,
         ttftMs: meter.ttftMs,
         attempts: served.attempts.length,
+        ...(conversationId ? { conversationId } : {}),
       };
     },
   };
+}
+
+/** Saves the exchange in the ledger's conversations; a storage failure never fails the chat itself. */
+function save(ledger: Ledger, request: ChatRequest, reply: string, model: string, requestId: string): string | undefined {
+  try {
+    const store = ledger.conversations;
+    let id = request.conversationId;
+    // A continued conversation already holds the earlier turns: only the newest user turn is new.
+    let fresh = id ? request.messages.slice(-1) : request.messages;
+    if (!id || !store.get(id)) {
+      const firstUser = request.messages.find((m) => m.role === 'user')?.content ?? 'Chat';
+      id = store.create('chat', firstUser.slice(0, 80)).id;
+      fresh = request.messages;
+    }
+    store.append(id, [...fresh.map((m) => ({ role: m.role, content: m.content })), { role: 'assistant', content: reply, model, requestId }]);
+    return id;
+  } catch (error) {
+    console.error(`switchboard chat: could not save the conversation: ${(error as Error).message}`);
+    return undefined;
+  }
 }

@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
+import type { Price } from '../../../shared/types';
+import { budgetSchema, type BudgetConfig } from '../budgets/types';
 import { ConfigError, parseConfig, type ProviderConfig, type RouteConfig } from './config-schema';
+import { backupBrokenFile, migrateSettings } from './migrations';
 import { checkTokenName } from './tokens';
 import type { ClientTokenRecord, PortSettingsData, SettingsData, SettingsStore } from './types';
 
@@ -21,6 +24,29 @@ const portSchema = z.object({
   captureBodies: z.boolean().default(false),
 });
 const tokensSchema = z.array(tokenRecordSchema);
+const extrasSchema = z.object({
+  budgets: z.array(budgetSchema).default([]),
+  port: portSchema.default({ allowedOrigins: [], captureBodies: false }),
+  priceOverrides: z
+    .record(z.string().regex(/^[^/]+\/.+$/, 'a provider/model id'), z.strictObject({
+      input: z.number().nonnegative().optional(),
+      output: z.number().nonnegative().optional(),
+      cacheRead: z.number().nonnegative().optional(),
+      cacheWrite: z.number().nonnegative().optional(),
+      reasoning: z.number().nonnegative().optional(),
+    }))
+    .default({}),
+});
+
+/** Names a zod issue path like `budgets[0].usd`. */
+const issuePath = (prefix: string, p: PropertyKey[]) => `${prefix}${p.map((x) => (typeof x === 'number' ? `[${x}]` : `.${String(x)}`)).join('')}`;
+
+/** A settings error that also says where the unreadable file was copied, so nothing is lost. */
+function broken(file: string, message: string, issues: string[]): ConfigError {
+  const backup = backupBrokenFile(file);
+  const kept = backup ? `\nA copy of the file was kept at ${backup}; fix ${file} (or restore from the copy) and start again.` : '';
+  return new ConfigError(`${message}${kept}`, issues);
+}
 
 /** How long to wait for a burst of file events (an atomic write is several) before re-reading. */
 const WATCH_DEBOUNCE_MS = 25;
@@ -31,8 +57,12 @@ export interface OpenSettings extends SettingsStore {
 }
 
 export function openSettings(dataDir: string): OpenSettings {
+  refuseNewerFile(path.join(dataDir, 'settings.json'));
   const conf = openConf(dataDir);
   const file = conf.path;
+  // conf has just filled in defaults; bring an older file up to SETTINGS_VERSION (one atomic write).
+  const migrated = migrateSettings(conf.store as unknown as Record<string, unknown>, file);
+  if (migrated) conf.store = migrated as unknown as SettingsData;
   const listeners = new Set<(data: SettingsData) => void>();
   let lastNotified = '';
   let watcher: fs.FSWatcher | undefined;
@@ -43,21 +73,26 @@ export function openSettings(dataDir: string): OpenSettings {
     try {
       stored = conf.store;
     } catch (error) {
-      throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}`, []);
+      throw broken(file, `${file} is not valid JSON: ${(error as Error).message}`, []);
     }
     // parseConfig names the bad field (`providers[0].baseUrl`) and fills defaults such as `keys: []`.
-    const { providers, routes } = parseConfig({ providers: stored.providers ?? [], routes: stored.routes ?? [] }, file);
+    let config;
+    try {
+      config = parseConfig({ providers: stored.providers ?? [], routes: stored.routes ?? [] }, file);
+    } catch (error) {
+      const e = error as ConfigError;
+      throw broken(file, e.message, e.issues);
+    }
     const tokens = tokensSchema.safeParse(stored.tokens ?? []);
-    if (!tokens.success) {
-      const issues = tokens.error.issues.map((i) => `tokens${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`);
-      throw new ConfigError(`${file} is not valid:\n  ${issues.join('\n  ')}`, issues);
+    const extras = extrasSchema.safeParse(stored);
+    if (!tokens.success || !extras.success) {
+      const issues = [
+        ...(tokens.success ? [] : tokens.error.issues.map((i) => `${issuePath('tokens', i.path)}: ${i.message}`)),
+        ...(extras.success ? [] : extras.error.issues.map((i) => `${issuePath('', i.path).slice(1)}: ${i.message}`)),
+      ];
+      throw broken(file, `${file} is not valid:\n  ${issues.join('\n  ')}`, issues);
     }
-    const port = portSchema.safeParse(stored.port ?? {});
-    if (!port.success) {
-      const issues = port.error.issues.map((i) => `port.${i.path.map(String).join('.')}: ${i.message}`);
-      throw new ConfigError(`${file} is not valid:\n  ${issues.join('\n  ')}`, issues);
-    }
-    return { providers, routes, tokens: tokens.data, port: port.data };
+    return { providers: config.providers, routes: config.routes, tokens: tokens.data, budgets: extras.data.budgets, priceOverrides: extras.data.priceOverrides, port: extras.data.port };
   }
 
   /** Tells listeners about the current data, once per distinct content (our writes and the watcher both call this). */
@@ -149,6 +184,23 @@ export function openSettings(dataDir: string): OpenSettings {
       return parsed.data;
     },
 
+    setBudgets(budgets: BudgetConfig[]): void {
+      const checked = z.array(budgetSchema).safeParse(budgets);
+      if (!checked.success) throw new Error(`invalid budgets: ${checked.error.issues.map((i) => `${issuePath('', i.path)}: ${i.message}`).join('; ')}`);
+      const names = new Set<string>();
+      for (const b of checked.data) {
+        if (names.has(b.name)) throw new Error(`invalid budgets: two budgets are named "${b.name}"`);
+        names.add(b.name);
+      }
+      conf.set('budgets', checked.data);
+      notify();
+    },
+    setPriceOverrides(overrides: Record<string, Price>): void {
+      const checked = extrasSchema.shape.priceOverrides.safeParse(overrides);
+      if (!checked.success) throw new Error(`invalid price overrides: ${checked.error.issues.map((i) => `${issuePath('', i.path)}: ${i.message}`).join('; ')}`);
+      conf.set('priceOverrides', checked.data);
+      notify();
+    },
     onChange(listener: (data: SettingsData) => void): () => void {
       listeners.add(listener);
       startWatching();
@@ -165,13 +217,24 @@ export function openSettings(dataDir: string): OpenSettings {
   };
 }
 
+/** Checked before conf opens the file, because conf writes its defaults into it on open. */
+function refuseNewerFile(file: string): void {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return; // missing (fresh start) or not JSON (reported, with a backup, by openConf)
+  }
+  if (data && typeof data === 'object') migrateSettings({ ...(data as Record<string, unknown>), version: Math.max(Number((data as { version?: unknown }).version) || 0, 1) }, file);
+}
+
 function openConf(dataDir: string): Conf<SettingsData> {
   try {
     return new Conf<SettingsData>({
       cwd: dataDir,
       configName: 'settings',
       projectName: 'switchboard',
-      defaults: { providers: [], routes: [], tokens: [], port: { allowedOrigins: [], captureBodies: false } },
+      defaults: { providers: [], routes: [], tokens: [], budgets: [], priceOverrides: {}, port: { allowedOrigins: [], captureBodies: false } },
       // Dots are legal in provider ids and token names; keys are top-level names only.
       accessPropertiesByDotNotation: false,
       // Token hashes and provider URLs are nobody else's business on a shared machine.
@@ -180,7 +243,8 @@ function openConf(dataDir: string): Conf<SettingsData> {
   } catch (error) {
     // conf reads the file while opening; a syntax error there should name the file like read() does.
     if (error instanceof SyntaxError) {
-      throw new ConfigError(`${path.join(dataDir, 'settings.json')} is not valid JSON: ${error.message}`, []);
+      const file = path.join(dataDir, 'settings.json');
+      throw broken(file, `${file} is not valid JSON: ${error.message}`, []);
     }
     throw error;
   }

@@ -1,4 +1,6 @@
 // Shape of the persisted settings (conf, in the data dir). Client tokens are kept only as hashes.
+import type { Price } from '../../../shared/types';
+import type { BudgetConfig } from '../budgets/types';
 import type { ProviderConfig, RouteConfig } from './config-schema';
 
 export interface ClientTokenRecord {
@@ -25,6 +27,9 @@ export interface SettingsData {
   routes: RouteConfig[];
   tokens: ClientTokenRecord[];
   port: PortSettingsData;
+  budgets: BudgetConfig[];
+  /** `provider/model` -> price the user set; wins over config and catalog prices. */
+  priceOverrides: Record<string, Price>;
 }
 
 export interface SettingsStore {
@@ -35,6 +40,8 @@ export interface SettingsStore {
   removeToken(name: string): boolean;
   /** Updates the port's settings (allowed origins, body capture). */
   setPort(patch: Partial<PortSettingsData>): PortSettingsData;
+  setBudgets(budgets: BudgetConfig[]): void;
+  setPriceOverrides(overrides: Record<string, Price>): void;
   /** Called with fresh data after every write (including writes by another process, when detectable). */
   onChange(listener: (data: SettingsData) => void): () => void;
   readonly path: string;

@@ -2,6 +2,7 @@
 // fast path: OpenAI-shaped bytes pass through; usage is tapped on the way).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMeter } from '../../accounting';
+import { budgetPreflight } from '../../budgets';
 import { fromOpenAIUsage } from '../../canonical/usage';
 import { OpenAIStreamTap } from '../../providers/openai-chunks';
 import { dispatchJson, dispatchStream } from '../../router/dispatch';
@@ -42,7 +43,8 @@ export async function handleChatCompletions(ctx: GatewayContext, req: IncomingMe
   const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
   res.setHeader('x-request-id', meter.id);
   const controller = abortOnClose(req, res);
-  const input = { body: b, targets: resolution.targets, vault: ctx.vault, signal: controller.signal };
+  const preflight = budgetPreflight(ctx.budgets, client, b, resolution.targets);
+  const input = { body: b, targets: resolution.targets, vault: ctx.vault, signal: controller.signal, preflight };
   if (b.stream === true) return relayStream(res, input, meter, (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
   return relayJson(res, input, meter);
 }

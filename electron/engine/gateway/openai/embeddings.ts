@@ -2,6 +2,7 @@
 // providers; the upstream's answer passes through unchanged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMeter } from '../../accounting';
+import { budgetPreflight } from '../../budgets';
 import { fromOpenAIUsage } from '../../canonical/usage';
 import { openOpenAIEmbeddings } from '../../providers/openai-embeddings';
 import { runWithFailover } from '../../router/failover';
@@ -37,7 +38,7 @@ export async function handleEmbeddings(ctx: GatewayContext, req: IncomingMessage
     if (!res.writableFinished) controller.abort();
   });
   try {
-    const served = await runWithFailover({ targets: resolution.targets, vault: ctx.vault, signal: controller.signal }, (attempt) => openOpenAIEmbeddings(b, attempt));
+    const served = await runWithFailover({ targets: resolution.targets, vault: ctx.vault, signal: controller.signal, preflight: budgetPreflight(ctx.budgets, client, b, resolution.targets) }, (attempt) => openOpenAIEmbeddings(b, attempt));
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(served.text) });
     res.end(served.text);
     meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: fromOpenAIUsage(served.usage) });

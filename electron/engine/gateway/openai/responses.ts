@@ -2,6 +2,7 @@
 // with every provider the router can reach, streaming or not, with function tools.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMeter } from '../../accounting';
+import { budgetPreflight } from '../../budgets';
 import { fromOpenAIUsage } from '../../canonical/usage';
 import { dispatchJson, dispatchStream } from '../../router/dispatch';
 import { RoutingError } from '../../router/failures';
@@ -36,7 +37,7 @@ export async function handleResponses(ctx: GatewayContext, _req: IncomingMessage
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const input = { body: chat, targets: resolution.targets, vault: ctx.vault, signal: controller.signal };
+  const input = { body: chat, targets: resolution.targets, vault: ctx.vault, signal: controller.signal, preflight: budgetPreflight(ctx.budgets, client, chat, resolution.targets) };
 
   const failed = (error: unknown) => {
     if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });

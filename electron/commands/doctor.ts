@@ -1,0 +1,110 @@
+// `switchboard doctor [--port N]`: checks what Switchboard needs and says how to fix what is missing:
+// the data dir (writable, settings and ledger readable), the OS keychain, the port, each provider.
+import fs from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CommandIO } from './io';
+
+type Check = { ok: boolean; name: string; detail: string };
+
+const DEFAULT_PORT = 4848;
+
+async function checkDataDir(dataDir: string): Promise<Check[]> {
+  const checks: Check[] = [];
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const probe = path.join(dataDir, `.doctor-${process.pid}`);
+    fs.writeFileSync(probe, 'ok');
+    fs.rmSync(probe);
+    checks.push({ ok: true, name: 'data dir', detail: `${dataDir} is writable` });
+  } catch (error) {
+    checks.push({ ok: false, name: 'data dir', detail: `${dataDir} is not writable: ${(error as Error).message}; choose another with --data-dir or SWITCHBOARD_DATA_DIR` });
+    return checks;
+  }
+  const { openSettings } = await import('../engine/settings/settings-store');
+  try {
+    const settings = openSettings(dataDir);
+    const data = settings.read();
+    settings.close();
+    checks.push({ ok: true, name: 'settings', detail: `${settings.path}: ${data.providers.length} providers, ${data.routes.length} routes, ${data.tokens.length} client tokens` });
+  } catch (error) {
+    checks.push({ ok: false, name: 'settings', detail: (error as Error).message });
+  }
+  const { openLedger } = await import('../engine/ledger/ledger');
+  try {
+    const ledger = openLedger(dataDir);
+    const { requests } = ledger.spend({});
+    await ledger.close();
+    checks.push({ ok: true, name: 'ledger', detail: `${path.join(dataDir, 'ledger.db')}: ${requests} requests recorded` });
+  } catch (error) {
+    checks.push({ ok: false, name: 'ledger', detail: `${path.join(dataDir, 'ledger.db')}: ${(error as Error).message}` });
+  }
+  return checks;
+}
+
+async function checkKeychain(): Promise<Check> {
+  const { openKeychain, probeKeychain } = await import('../engine/vault/keychain');
+  const probe = probeKeychain(openKeychain());
+  return probe.ok
+    ? { ok: true, name: 'keychain', detail: 'the OS keychain stores and deletes keys' }
+    : { ok: false, name: 'keychain', detail: probe.message };
+}
+
+function checkPort(port: number, host = '127.0.0.1'): Promise<Check> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const detail = error.code === 'EADDRINUSE'
+        ? `${host}:${port} is in use (a running \`switchboard serve\`, or another program; pick one with --port)`
+        : `${host}:${port} cannot be bound: ${error.message}`;
+      resolve({ ok: false, name: 'port', detail });
+    });
+    server.listen(port, host, () => server.close(() => resolve({ ok: true, name: 'port', detail: `${host}:${port} is free` })));
+  });
+}
+
+async function checkProviders(io: CommandIO): Promise<Check[]> {
+  if (!fs.existsSync(path.join(io.dataDir, 'settings.json'))) return [];
+  const { openSettings } = await import('../engine/settings/settings-store');
+  const { createVault } = await import('../engine/vault/vault');
+  const { testKey } = await import('../engine/vault/key-test');
+  const { closeTransport } = await import('../engine/providers/transport');
+  let providers;
+  try {
+    const settings = openSettings(io.dataDir);
+    providers = settings.read().providers;
+    settings.close();
+  } catch {
+    return []; // already reported by the settings check
+  }
+  const vault = createVault({ env: io.env });
+  const checks: Check[] = [];
+  for (const p of providers) {
+    let key;
+    try {
+      key = vault.keysFor(p.id, p.keys)[0];
+    } catch (error) {
+      checks.push({ ok: false, name: `provider ${p.id}`, detail: (error as Error).message });
+      continue;
+    }
+    const result = await testKey(p, key, key?.label ?? 'default', 5_000);
+    checks.push({ ok: result.ok, name: `provider ${p.id}`, detail: `${result.masked ? `${result.masked}: ` : ''}${result.message}` });
+  }
+  await closeTransport();
+  return checks;
+}
+
+export async function run(args: string[], io: CommandIO): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true });
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    io.stderr(`switchboard doctor: --port must be a whole number from 1 to 65535 (got "${values.port}")`);
+    return 2;
+  }
+  const checks = [...(await checkDataDir(io.dataDir)), await checkKeychain(), await checkPort(port), ...(await checkProviders(io))];
+  for (const c of checks) io.stdout(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
+  const failed = checks.filter((c) => !c.ok).length;
+  io.stdout(failed === 0 ? 'everything looks fine' : `${failed} problem${failed === 1 ? '' : 's'} found`);
+  return failed === 0 ? 0 : 1;
+}

@@ -1,0 +1,73 @@
+// The price and context-window catalog: user overrides > the provider's config > a refreshed price
+// list > the bundled snapshot. A model none of them knows has an unknown price (never $0).
+import type { Price } from '../../../shared/types';
+import type { ProviderConfig } from '../settings/config-schema';
+import { BUNDLED_SNAPSHOT, bundledProviders } from './bundled';
+import { findPriceModel, findPriceProvider, toPrice, type PriceDataProvider } from './price-data';
+
+export type PriceSource = 'override' | 'config' | 'refreshed' | 'bundled' | 'unknown';
+
+export interface CatalogEntry {
+  price?: Price;
+  contextWindow?: number;
+  source: PriceSource;
+}
+
+export interface CatalogState {
+  /** `provider/model` -> price; set by the user, wins over everything. */
+  overrides: Record<string, Price>;
+  /** A price list fetched by refresh (genai-prices data.json shape), and when it was fetched. */
+  refreshed?: { at: string; providers: PriceDataProvider[] };
+}
+
+export class Catalog {
+  #state: CatalogState;
+  // Looked up once per provider/model and kept until update() (called on every settings change, since
+  // provider configs carry prices too): the hot path reads a Map.
+  #memo = new Map<string, CatalogEntry>();
+
+  constructor(state: CatalogState = { overrides: {} }) {
+    this.#state = state;
+  }
+
+  get snapshot() {
+    return { ...BUNDLED_SNAPSHOT, refreshedAt: this.#state.refreshed?.at ?? null };
+  }
+
+  update(state: Partial<CatalogState>): void {
+    this.#state = { ...this.#state, ...state };
+    this.#memo.clear();
+  }
+
+  lookup(provider: Pick<ProviderConfig, 'id' | 'kind' | 'baseUrl' | 'models'>, model: string): CatalogEntry {
+    const key = `${provider.id}/${model}`;
+    let entry = this.#memo.get(key);
+    if (!entry) {
+      entry = this.#resolve(provider, model, key);
+      this.#memo.set(key, entry);
+    }
+    return entry;
+  }
+
+  #resolve(provider: Pick<ProviderConfig, 'id' | 'kind' | 'baseUrl' | 'models'>, model: string, key: string): CatalogEntry {
+    const fromData = (data: readonly PriceDataProvider[] | undefined) => {
+      const p = data && findPriceProvider(data, provider.kind, provider.baseUrl);
+      const m = p && findPriceModel(p, model);
+      return m ? { price: toPrice(m.prices), contextWindow: m.context_window } : undefined;
+    };
+    const refreshed = fromData(this.#state.refreshed?.providers);
+    const bundled = refreshed?.price ? undefined : fromData(bundledProviders());
+    const configured = provider.models.find((m) => m.id === model);
+    const contextWindow = configured?.contextWindow ?? refreshed?.contextWindow ?? bundled?.contextWindow;
+    const withWindow = (e: CatalogEntry): CatalogEntry => (contextWindow === undefined ? e : { ...e, contextWindow });
+    const override = this.#state.overrides[key];
+    if (override) return withWindow({ price: override, source: 'override' });
+    if (configured?.price) return withWindow({ price: configured.price, source: 'config' });
+    if (refreshed?.price) return withWindow({ price: refreshed.price, source: 'refreshed' });
+    if (bundled?.price) return withWindow({ price: bundled.price, source: 'bundled' });
+    return withWindow({ source: 'unknown' });
+  }
+}
+
+/** The engine's one catalog; the composition root feeds it overrides and refreshed data. */
+export const defaultCatalog = new Catalog();

@@ -1,0 +1,104 @@
+// Budgets through the real port and the chat service: a hard budget refuses before any upstream call
+// (the fake counts zero requests) with an error naming the budget; a soft one lets the request through
+// and shows its warning through the contract.
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
+import { startHarness, type Harness } from '../support/engine-harness';
+
+let fake: OpenAIFake;
+let h: Harness;
+let client: OpenAI;
+
+beforeAll(async () => {
+  fake = await startOpenAIFake({ reply: 'one two three four five', chunks: 5, apiKey: 'fake-key', models: ['m1'] });
+  const config = {
+    // An expensive model so a few tokens make round numbers: $1000 per million tokens = $0.001 per token.
+    providers: [{ id: 'acme', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'ACME_KEY' }], models: [{ id: 'm1', price: { input: 1000, output: 1000 } }] }],
+    routes: [{ name: 'fast', targets: [{ provider: 'acme', model: 'm1' }] }],
+  };
+  h = await startHarness(config, { ACME_KEY: 'fake-key' }, 'cursor');
+  client = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: h.token, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await h?.close();
+  await fake?.close();
+});
+
+beforeEach(async () => {
+  await h.app.services.budgets.set([]);
+  fake.requests.length = 0;
+});
+
+const ask = (maxTokens: number, stream = false) =>
+  client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], max_tokens: maxTokens, stream: stream as false });
+
+describe('budgets', () => {
+  it('refuses over a hard budget before anything is sent, in the OpenAI error shape, naming the budget', async () => {
+    // Estimate: 2 prompt tokens + 100 max output = 102 tokens × $0.001 = $0.102 > $0.05.
+    await h.app.services.budgets.set([{ name: 'daily-cap', period: 'daily', mode: 'hard', usd: 0.05 }]);
+    const error = await ask(100).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    const e = error as InstanceType<typeof OpenAI.APIError>;
+    expect(e.status).toBe(402);
+    expect(e.code).toBe('budget_exceeded');
+    expect(e.message).toMatch(/hard budget "daily-cap" \(global, daily, \$0\.0500\) would be exceeded/);
+    // Streaming requests are refused the same way, before the stream opens.
+    await expect(ask(100, true)).rejects.toMatchObject({ status: 402 });
+    // The chat screen's path is guarded by the same check.
+    const events = [];
+    for await (const event of h.app.services.chat.stream({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], maxTokens: 100 })) events.push(event);
+    expect(events).toEqual([{ type: 'error', message: expect.stringContaining('hard budget "daily-cap"') }]);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('lets requests through until what was spent plus the estimate reaches a hard budget', async () => {
+    // Each call: estimate 2 + 10 = 12 tokens ($0.012); the fake bills 5 prompt + 5 output = $0.010.
+    const before = await spentToday();
+    await h.app.services.budgets.set([{ name: 'cursor-day', client: 'cursor', period: 'daily', mode: 'hard', usd: 0.02 + before }]);
+    await ask(10);
+    expect(fake.requests).toHaveLength(1);
+    // $0.010 spent + $0.012 estimated > $0.02 left: refused, and the fake still saw only the first.
+    await expect(ask(10)).rejects.toMatchObject({ status: 402, message: expect.stringMatching(/"cursor-day" \(client cursor, daily/) });
+    expect(fake.requests).toHaveLength(1);
+    const [status] = await h.app.services.budgets.status();
+    expect(status).toMatchObject({ name: 'cursor-day', client: 'cursor', mode: 'hard', state: 'ok' });
+    expect(status!.spentUsd - before).toBeCloseTo(0.01, 9);
+  });
+
+  it('ignores a budget of another client, and refuses on a token budget', async () => {
+    await h.app.services.budgets.set([
+      { name: 'aider-only', client: 'aider', period: 'monthly', mode: 'hard', tokens: 1 },
+      { name: 'global-tokens', period: 'monthly', mode: 'hard', tokens: 1_000_000_000 },
+    ]);
+    await ask(10);
+    expect(fake.requests).toHaveLength(1);
+    await h.app.services.budgets.set([{ name: 'tiny-month', period: 'monthly', mode: 'hard', tokens: 50 }]);
+    await expect(ask(100)).rejects.toMatchObject({ status: 402, message: expect.stringContaining('"tiny-month"') });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('warns on a soft budget without refusing, visible through the contract', async () => {
+    await h.app.services.budgets.set([{ name: 'heads-up', period: 'monthly', mode: 'soft', usd: 0.001 }]);
+    const reply = await ask(10);
+    expect(reply.choices[0]?.message.content).toBe('one two three four five');
+    expect(fake.requests).toHaveLength(1);
+    const warnings = await h.app.services.budgets.warnings();
+    expect(warnings[0]).toMatchObject({ budget: 'heads-up', client: 'cursor', message: expect.stringContaining('soft budget "heads-up" (global, monthly, $0.0010) reached') });
+    const [status] = await h.app.services.budgets.status();
+    expect(status).toMatchObject({ name: 'heads-up', state: 'over', mode: 'soft' });
+    expect(status!.spentUsd).toBeGreaterThan(0.001);
+  });
+
+  it('refuses an invalid budget list and keeps the previous one', async () => {
+    await h.app.services.budgets.set([{ name: 'ok', period: 'daily', mode: 'soft', usd: 1 }]);
+    await expect(h.app.services.budgets.set([{ name: 'no-limit', period: 'daily', mode: 'hard' }])).rejects.toThrow(/a budget needs a limit/);
+    await expect(h.app.services.budgets.list()).resolves.toEqual([{ name: 'ok', period: 'daily', mode: 'soft', usd: 1 }]);
+  });
+});
+
+async function spentToday(): Promise<number> {
+  const today = new Date().toISOString().slice(0, 10);
+  return (await h.app.services.spend.summary({ since: today, client: 'cursor' })).costUsd;
+}
