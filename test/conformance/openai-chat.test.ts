@@ -19,12 +19,13 @@ beforeAll(async () => {
       { id: 'beta', kind: 'openai-compatible', baseUrl: beta.url, keys: [{ env: 'BETA_KEY' }], models: [{ id: 'm2', price: { input: 3.0, output: 6.0 } }] },
       // Nothing listens on port 9 (discard) on loopback here: a refused connection.
       { id: 'dead', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', keys: [{ env: 'ACME_KEY' }], models: [{ id: 'm0' }] },
-      { id: 'claude', kind: 'anthropic', keys: [{ env: 'ACME_KEY' }], models: [{ id: 'c1' }] },
+      // An Anthropic provider nobody answers for (port 9 on loopback): translated, then skipped.
+      { id: 'claude', kind: 'anthropic', baseUrl: 'http://127.0.0.1:9', keys: [{ env: 'ACME_KEY' }], models: [{ id: 'c1' }] },
     ],
     routes: [
       { name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }, { provider: 'beta', model: 'm2' }] },
       { name: 'refused-first', strategy: 'fallback', targets: [{ provider: 'dead', model: 'm0' }, { provider: 'beta', model: 'm2' }] },
-      { name: 'unsupported-first', strategy: 'fallback', targets: [{ provider: 'claude', model: 'c1' }, { provider: 'acme', model: 'm1' }] },
+      { name: 'claude-first', strategy: 'fallback', targets: [{ provider: 'claude', model: 'c1' }, { provider: 'acme', model: 'm1' }] },
     ],
   };
   h = await startHarness(config, { ACME_KEY: 'acme-secret', BETA_KEY: 'beta-secret' });
@@ -112,11 +113,11 @@ describe('openai SDK through the port', () => {
     expect(JSON.parse(row.attempts)[0]).toMatchObject({ provider: 'dead', status: null, errorClass: 'network' });
   });
 
-  it('skips a provider kind that is not yet supported, saying so in the attempt', async () => {
-    const r = await client.chat.completions.create({ model: 'unsupported-first', messages: [{ role: 'user', content: 'x' }] });
+  it('fails over from an unreachable provider of another kind (anthropic) to an OpenAI one', async () => {
+    const r = await client.chat.completions.create({ model: 'claude-first', messages: [{ role: 'user', content: 'x' }] });
     expect(r.choices[0]?.message.content).toBe(REPLY);
     const row = await latestRow();
-    expect(JSON.parse(row.attempts)[0]).toMatchObject({ provider: 'claude', errorClass: 'unsupported' });
+    expect(JSON.parse(row.attempts)[0]).toMatchObject({ provider: 'claude', errorClass: 'network' });
   });
 
   it('returns a 502 in OpenAI shape when every target fails', async () => {
@@ -131,7 +132,7 @@ describe('openai SDK through the port', () => {
   it('lists routes and provider/model ids', async () => {
     const ids: string[] = [];
     for await (const m of client.models.list()) ids.push(m.id);
-    expect(ids.slice(0, 3)).toEqual(['default', 'refused-first', 'unsupported-first']);
+    expect(ids.slice(0, 3)).toEqual(['default', 'refused-first', 'claude-first']);
     expect(ids).toContain('acme/m1');
     expect(ids).toContain('beta/m2');
   });

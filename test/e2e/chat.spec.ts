@@ -3,15 +3,24 @@
 import { mkdir } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
+import { expectAccessible, saveScreens } from './helpers/screens';
 import { startServe, type ServeHandle } from './helpers/serve';
 
 const REPLY = 'Routing works: this reply came through Switchboard in several pieces.';
 
+const MARKDOWN = 'Use **this**:\n\n```ts\nconst answer = 42;\n```\n\nDone.';
+
 let fake: OpenAIFake;
+let down: OpenAIFake;
+let docs: OpenAIFake;
 let serve: ServeHandle;
 
 test.beforeAll(async () => {
   fake = await startOpenAIFake({ reply: REPLY, chunks: 6, apiKey: 'sk-e2e-test-key' });
+  // An upstream that is down: every request gets 503, so the route fails over to acme.
+  down = await startOpenAIFake({ apiKey: 'sk-e2e-test-key' });
+  down.fault({ status: 503 });
+  docs = await startOpenAIFake({ reply: MARKDOWN, chunks: 5, apiKey: 'sk-e2e-test-key' });
   serve = await startServe({
     env: { ACME_KEY: 'sk-e2e-test-key' },
     config: {
@@ -23,8 +32,13 @@ test.beforeAll(async () => {
           keys: [{ env: 'ACME_KEY' }],
           models: [{ id: 'm1', contextWindow: 128000, price: { input: 1.0, output: 2.0 } }],
         },
+        { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'ACME_KEY' }], models: [{ id: 'm1', price: { input: 1.0, output: 2.0 } }] },
+        { id: 'docs', kind: 'openai-compatible', baseUrl: docs.url, keys: [{ env: 'ACME_KEY' }], models: [{ id: 'm1', price: { input: 1.0, output: 2.0 } }] },
       ],
-      routes: [{ name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }] }],
+      routes: [
+        { name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }] },
+        { name: 'failover', strategy: 'fallback', targets: [{ provider: 'down', model: 'm1' }, { provider: 'acme', model: 'm1' }] },
+      ],
     },
   });
 });
@@ -32,6 +46,8 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await serve?.stop();
   await fake?.close();
+  await down?.close();
+  await docs?.close();
 });
 
 test('streams a reply and shows what it cost', async ({ page }, testInfo) => {
@@ -83,11 +99,80 @@ test('streams a reply and shows what it cost', async ({ page }, testInfo) => {
   expect(upstream[0]?.body.messages).toEqual([{ role: 'user', content: 'Say hello in one sentence.' }]);
 
   await mkdir('test-results/screens', { recursive: true });
-  const shot = await page.screenshot({ path: 'test-results/screens/chat.png', animations: 'disabled' });
-  await testInfo.attach('chat', { body: shot, contentType: 'image/png' });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  const dark = await page.screenshot({ path: 'test-results/screens/chat-dark.png', animations: 'disabled' });
-  await testInfo.attach('chat-dark', { body: dark, contentType: 'image/png' });
+  const shot = await page.screenshot({ path: 'test-results/screens/chat-first.png', animations: 'disabled' });
+  await testInfo.attach('chat-first', { body: shot, contentType: 'image/png' });
+});
+
+test('a failover shows in the reply, markdown code can be copied, edit and regenerate ask again', async ({ page, context }, testInfo) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  fake.fault({ chunkDelayMs: 20 });
+  const downBefore = down.requests.length;
+  await page.goto(serve.uiUrl);
+  const picker = page.getByLabel('Model');
+  await expect(picker.locator('option[value="failover"]')).toHaveCount(1);
+  await picker.selectOption('failover');
+
+  const input = page.getByRole('textbox', { name: 'Message' });
+  await input.fill('Which provider answers?');
+  await input.press('Enter');
+  const reply = page.getByTestId('assistant-message').last();
+  await expect(reply.locator('.message-text')).toHaveText(REPLY);
+  const meta = reply.getByTestId('reply-meta');
+  // The first target answered 503; the reply came from the second, and the meta line says so.
+  await expect(meta).toContainText('acme/m1');
+  await expect(meta).toContainText('after 2 attempts');
+  expect(down.requests.length).toBe(downBefore + 1);
+
+  // Markdown with a highlighted code block and its copy button.
+  await picker.selectOption('docs/m1');
+  await input.fill('Show me some code.');
+  await input.press('Enter');
+  const codeReply = page.getByTestId('assistant-message').last();
+  await expect(codeReply.locator('pre code')).toHaveText('const answer = 42;');
+  await expect(codeReply.locator('pre code .hljs-keyword').first()).toHaveText('const');
+  await expect(codeReply.locator('strong')).toHaveText('this');
+  await codeReply.getByRole('button', { name: 'Copy code' }).click();
+  await expect(codeReply.getByRole('button', { name: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('const answer = 42;\n');
+
+  // Regenerate asks docs again with the same history.
+  const docsBefore = docs.requests.length;
+  await codeReply.hover();
+  await codeReply.getByRole('button', { name: 'Regenerate' }).click();
+  await expect(page.getByTestId('assistant-message')).toHaveCount(2);
+  await expect(page.getByTestId('assistant-message').last().getByTestId('reply-meta')).toContainText('docs/m1');
+  expect(docs.requests.length).toBe(docsBefore + 1);
+  expect(docs.requests.at(-1)?.body.messages.at(-1)).toEqual({ role: 'user', content: 'Show me some code.' });
+
+  // Edit the second question and ask again: what came after it is replaced.
+  const second = page.getByTestId('user-message').last();
+  await second.hover();
+  await second.getByRole('button', { name: 'Edit message' }).click();
+  const edit = page.getByRole('textbox', { name: 'Edit message' });
+  await edit.fill('Show me a different snippet.');
+  await edit.press('Enter');
+  await expect(page.getByTestId('user-message').last().locator('.message-text')).toHaveText('Show me a different snippet.');
+  await expect(page.getByTestId('assistant-message')).toHaveCount(2);
+  await expect(page.getByTestId('assistant-message').last().getByTestId('reply-meta')).toContainText('docs/m1');
+  expect(docs.requests.at(-1)?.body.messages).toEqual([
+    { role: 'user', content: 'Which provider answers?' },
+    { role: 'assistant', content: REPLY },
+    { role: 'user', content: 'Show me a different snippet.' },
+  ]);
+
+  // The conversation is listed, and a new chat starts empty until it is opened again.
+  const list = page.getByRole('complementary', { name: 'Conversations' });
+  await expect(list.getByRole('button', { name: /^Which provider answers\?/ })).toBeVisible();
+  await page.getByRole('button', { name: 'New chat' }).first().click();
+  await expect(page.getByTestId('assistant-message')).toHaveCount(0);
+  await list.getByRole('button', { name: /^Which provider answers\?/ }).click();
+  await expect(page.getByTestId('assistant-message')).toHaveCount(2);
+
+  await expectAccessible(page, 'chat');
+  // Scroll back to the failover reply for the screenshot.
+  await page.getByTestId('assistant-message').first().scrollIntoViewIfNeeded();
+  await saveScreens(page, testInfo, 'chat');
+  fake.fault(null);
 });
 
 test('stop cuts a streaming reply short', async ({ page }) => {

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { embeddingsBody, toolCallDeltas, toolCallMessage, wantsToolCall, type FakeToolCall } from './openai-fake-extras';
+import { b64Bytes, pieces, replyFor, writeSplit, type SeenRequest } from './scenario';
 
 export interface FakeFault {
   /** Answer every request with this HTTP status and an OpenAI error body. */
@@ -44,6 +45,19 @@ export interface FakeOptions {
   record?: boolean;
   /** Fault to start with (benchmarks run the fake in another process). */
   fault?: FakeFault;
+  /**
+   * Answer from the request like every protocol fake (test/fakes/scenario.ts): tool calls, tool-result
+   * echoes, image descriptions; usage prompt 140 (40 cached), completion 20 (5 reasoning).
+   */
+  scenario?: boolean;
+  /** Stream thinking text in this delta field (DeepSeek: reasoning_content; OpenRouter: reasoning). */
+  reasoningField?: 'reasoning_content' | 'reasoning';
+  /** Azure OpenAI paths (`/openai/deployments/{d}/chat/completions?api-version=`, `/openai/v1/...`) and the `api-key` header. */
+  azure?: boolean;
+  /** Extra usage fields to report (e.g. OpenRouter's `cost`). */
+  usageExtra?: Record<string, unknown>;
+  /** Behave like OpenAI's reasoning models: refuse `max_tokens`, and sampling settings with reasoning. */
+  reasoningModel?: boolean;
 }
 
 export interface OpenAIFake {
@@ -109,22 +123,35 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
     if (record) requests.push({ path: req.url ?? '', method: req.method ?? '', body, headers: req.headers as Record<string, string> });
     const f = fault;
     if (f?.delayMs) await sleep(f.delayMs);
-    if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) return sendError(res, 401);
+    const presented = options.azure ? req.headers['api-key'] : req.headers.authorization?.replace(/^Bearer /, '');
+    if (options.apiKey && presented !== options.apiKey) return sendError(res, 401);
     if (f?.status) return sendError(res, f.status, f.retryAfter ? { 'retry-after': f.retryAfter } : {});
+    const url = new URL(req.url ?? '/', 'http://fake');
+    let path = url.pathname;
+    if (options.azure) {
+      if (!url.searchParams.get('api-version') && !path.startsWith('/openai/v1/')) return sendError(res, 404);
+      const deployment = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(path);
+      if (deployment) {
+        body.model = decodeURIComponent(deployment[1]!);
+        path = '/v1/chat/completions';
+      } else if (path === '/openai/v1/chat/completions') path = '/v1/chat/completions';
+      else if (path === '/openai/models' || path === '/openai/v1/models') path = '/v1/models';
+    }
 
-    if (req.method === 'GET' && req.url === '/v1/models') {
+    if (req.method === 'GET' && path === '/v1/models') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }));
     }
-    if (req.method === 'POST' && req.url === '/v1/embeddings') {
+    if (req.method === 'POST' && path === '/v1/embeddings') {
       if (!models.includes(body?.model)) return sendError(res, 404);
       const answer = embeddingsBody(body);
       if (!answer) return sendError(res, 400);
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify(answer));
     }
-    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return sendError(res, 404);
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') return sendError(res, 404);
     if (!models.includes(body?.model)) return sendError(res, 404);
+    if (options.scenario) return scenarioReply(res, body, requests.length, options);
     const callTool = wantsToolCall(body, options.toolCall);
 
     const id = `chatcmpl-fake${requests.length}`;
@@ -219,4 +246,79 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
         server.close(() => resolve());
       }),
   };
+}
+
+function seen(body: any): SeenRequest {
+  const msgs: any[] = body.messages ?? [];
+  const s: SeenRequest = { lastUserText: '', toolNames: (body.tools ?? []).map((t: any) => t.function?.name), thinking: body.reasoning_effort !== undefined };
+  const last = msgs.at(-1);
+  if (last?.role === 'tool') s.toolResult = typeof last.content === 'string' ? last.content : last.content.map((c: any) => c.text).join('');
+  const user = msgs.filter((m) => m.role === 'user').at(-1);
+  const parts = typeof user?.content === 'string' ? [{ type: 'text', text: user.content }] : (user?.content ?? []);
+  for (const p of parts) {
+    if (p.type === 'text') s.lastUserText = p.text;
+    if (p.type === 'image_url' && last?.role !== 'tool') {
+      const m = /^data:([^;]+);base64,(.*)$/.exec(p.image_url.url);
+      s.image = m ? { mediaType: m[1]!, bytes: b64Bytes(m[2]!) } : { mediaType: 'url', bytes: p.image_url.url.length };
+    }
+  }
+  return s;
+}
+
+/** Scenario mode: the reply every protocol fake gives, in OpenAI's wire format, split at odd byte boundaries. */
+async function scenarioReply(res: ServerResponse, body: any, n: number, options: FakeOptions): Promise<void> {
+  const refuse = (message: string, param: string) => {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', param, code: 'unsupported_parameter' } }));
+  };
+  if (options.reasoningModel && body.max_tokens !== undefined) return refuse("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens');
+  if (options.reasoningModel && body.reasoning_effort !== undefined && body.temperature !== undefined && body.temperature !== 1) {
+    return refuse(`Unsupported value: 'temperature' does not support ${body.temperature} with this model. Only the default (1) value is supported.`, 'temperature');
+  }
+  const msgs: any[] = body.messages ?? [];
+  for (let i = 0; i < msgs.length; i++) {
+    if (msgs[i].role !== 'tool') continue;
+    let j = i - 1;
+    while (j >= 0 && msgs[j].role === 'tool') j--;
+    if (!(msgs[j]?.tool_calls ?? []).some((c: any) => c.id === msgs[i].tool_call_id)) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", type: 'invalid_request_error', param: `messages.[${i}].role`, code: null } }));
+      return;
+    }
+  }
+  const reply = replyFor(seen(body));
+  const id = `chatcmpl-scn${n}`;
+  const created = Math.floor(Date.now() / 1000);
+  const usage = {
+    prompt_tokens: 140, completion_tokens: 20, total_tokens: 160,
+    prompt_tokens_details: { cached_tokens: 40, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 5, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    ...options.usageExtra,
+  };
+  const finish = reply.toolCall ? 'tool_calls' : 'stop';
+  const call = reply.toolCall ? { id: reply.toolCall.id, type: 'function', function: { name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.args) } } : null;
+  const showReasoning = options.reasoningField && reply.reasoning;
+  if (!body.stream) {
+    const message: any = { role: 'assistant', content: reply.text ?? null, refusal: null };
+    if (call) message.tool_calls = [call];
+    if (showReasoning) message[options.reasoningField!] = reply.reasoning;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id, object: 'chat.completion', created, model: body.model, choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage, x_fake_field: 'kept' }));
+    return;
+  }
+  const include = body.stream_options?.include_usage === true;
+  const frame = (choices: unknown[], extra: Record<string, unknown> = {}) => `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_fake', choices, ...(include ? { usage: null } : {}), ...extra })}\n\n`;
+  const d = (delta: unknown, finish_reason: string | null = null) => frame([{ index: 0, delta, logprobs: null, finish_reason }]);
+  const frames = [d({ role: 'assistant', content: '', refusal: null })];
+  if (showReasoning) for (const p of pieces(reply.reasoning!)) frames.push(d({ [options.reasoningField!]: p }));
+  if (reply.text) for (const p of pieces(reply.text)) frames.push(d({ content: p }));
+  if (call) {
+    frames.push(d({ tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
+    for (const p of pieces(call.function.arguments, 4)) frames.push(d({ tool_calls: [{ index: 0, function: { arguments: p } }] }));
+  }
+  frames.push(frame([{ index: 0, delta: {}, logprobs: null, finish_reason: finish }], { x_fake_field: 'kept' }));
+  if (include) frames.push(frame([], { usage }));
+  frames.push('data: [DONE]\n\n');
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  await writeSplit(res, frames, 13);
 }

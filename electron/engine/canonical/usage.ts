@@ -24,7 +24,8 @@ export function fromOpenAIUsage(raw: unknown): Usage | null {
   if (!raw || typeof raw !== 'object') return null;
   const u = raw as Record<string, any>;
   const prompt = num(u.prompt_tokens);
-  const cached = Math.min(prompt, num(u.prompt_tokens_details?.cached_tokens));
+  // DeepSeek reports its cache hits as prompt_cache_hit_tokens (also inside prompt_tokens).
+  const cached = Math.min(prompt, num(u.prompt_tokens_details?.cached_tokens) || num(u.prompt_cache_hit_tokens));
   const usage: Usage = {
     inputTokens: prompt - cached,
     outputTokens: num(u.completion_tokens),
@@ -62,7 +63,8 @@ export function fromAnthropicUsage(raw: unknown): Usage | null {
 export function fromGeminiUsage(raw: unknown): Usage | null {
   if (!raw || typeof raw !== 'object') return null;
   const u = raw as Record<string, any>;
-  const prompt = num(u.promptTokenCount);
+  // Tool-use prompt tokens (from Gemini's own tools) are billed as input but counted apart.
+  const prompt = num(u.promptTokenCount) + num(u.toolUsePromptTokenCount);
   const cached = Math.min(prompt, num(u.cachedContentTokenCount));
   const thoughts = num(u.thoughtsTokenCount);
   return {
@@ -76,3 +78,29 @@ export function fromGeminiUsage(raw: unknown): Usage | null {
 
 /** Every input token, cached or not: what a user reads as "tokens in". */
 export const totalInputTokens = (u: Usage): number => u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+
+/** Ollama's final chunk: prompt_eval_count and eval_count (no caching or reasoning split reported). */
+export function fromOllamaUsage(raw: Record<string, unknown>): Usage | null {
+  if (raw.prompt_eval_count === undefined && raw.eval_count === undefined) return null;
+  return { inputTokens: num(raw.prompt_eval_count), outputTokens: num(raw.eval_count), cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+}
+
+/**
+ * Canonical usage in OpenAI's shape: cache reads (and writes) counted inside prompt_tokens again;
+ * cache writes also named apart the way OpenRouter does, so the split survives for those who read it.
+ */
+export function toOpenAIUsage(u: Usage): Record<string, unknown> {
+  const prompt = totalInputTokens(u);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: u.outputTokens,
+    total_tokens: prompt + u.outputTokens,
+    prompt_tokens_details: { cached_tokens: u.cacheReadTokens, ...(u.cacheWriteTokens ? { cache_write_tokens: u.cacheWriteTokens } : {}) },
+    completion_tokens_details: { reasoning_tokens: u.reasoningTokens },
+  };
+}
+
+/** Canonical usage in Anthropic's shape: cache reads and writes apart from input_tokens. */
+export function toAnthropicUsage(u: Usage): Record<string, number> {
+  return { input_tokens: u.inputTokens, cache_creation_input_tokens: u.cacheWriteTokens, cache_read_input_tokens: u.cacheReadTokens, output_tokens: u.outputTokens };
+}

@@ -25,7 +25,7 @@ export class OpenAIStreamTap {
     if (chunk.error) throw new Error(`upstream stream error: ${chunk.error.message ?? 'unknown'}`);
     let usageOnly = false;
     if (chunk.usage) {
-      this.usage = fromOpenAIUsage(chunk.usage);
+      this.usage = event.usage ?? fromOpenAIUsage(chunk.usage);
       usageOnly = !chunk.choices || chunk.choices.length === 0;
     }
     const delta = chunk.choices?.[0]?.delta;

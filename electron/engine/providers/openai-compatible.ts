@@ -1,39 +1,34 @@
-// Adapter for OpenAI Chat Completions and every OpenAI-compatible base URL: builds the upstream
-// request from an OpenAI-shaped body (fast path: only `model` and usage options change).
+// Adapter for OpenAI Chat Completions, Azure OpenAI and every OpenAI-compatible base URL: builds the
+// upstream request from an OpenAI-shaped body (fast path: only `model` and usage options change).
+import type { ProviderConfig } from '../settings/config-schema';
+import { openAIChatEndpoint } from './endpoints';
+import { presetFor } from './presets';
 import type { UpstreamCall } from './transport';
 
-export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-
-export interface OpenAIChatTarget {
-  baseUrl: string;
-  model: string;
-  apiKey: string;
-}
+export { OPENAI_DEFAULT_BASE_URL } from './endpoints';
 
 /**
  * Rewrites the client's body for the upstream. Unknown fields pass through untouched. For streams
  * we always ask for usage (so the ledger is exact) and the caller hides the extra chunk when the
  * client did not ask for it.
  */
-export function buildChatCall(body: Record<string, unknown>, target: OpenAIChatTarget): UpstreamCall {
-  const upstreamBody: Record<string, unknown> = { ...body, model: target.model };
-  if (body.stream === true) {
+export function buildChatCall(body: Record<string, unknown>, provider: ProviderConfig, model: string, apiKey: string): UpstreamCall {
+  const preset = presetFor(provider);
+  const upstreamBody: Record<string, unknown> = { ...preset?.body, ...body, model };
+  if (body.stream === true && !preset?.noStreamOptions) {
     const clientOptions = (body.stream_options ?? {}) as Record<string, unknown>;
     upstreamBody.stream_options = { ...clientOptions, include_usage: true };
   }
+  const endpoint = openAIChatEndpoint(provider, model, apiKey);
   return {
-    url: `${target.baseUrl.replace(/\/+$/, '')}/chat/completions`,
+    url: endpoint.url,
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: body.stream === true ? 'text/event-stream' : 'application/json',
-      authorization: `Bearer ${target.apiKey}`,
-    },
+    headers: { 'content-type': 'application/json', accept: body.stream === true ? 'text/event-stream' : 'application/json', ...endpoint.headers },
     body: JSON.stringify(upstreamBody),
   };
 }
 
-/** Pulls the human message out of an OpenAI-style error body, if there is one. */
+/** Pulls the human message out of an error body (OpenAI, Anthropic, Gemini and Ollama shapes), if there is one. */
 export function errorMessageFromBody(text: string): string | undefined {
   try {
     const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };

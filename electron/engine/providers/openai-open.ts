@@ -1,10 +1,12 @@
 // Opens an OpenAI-protocol chat completion upstream, streaming or not, and holds a stream back until
 // its first token so that a target failing before then can still be skipped.
-import { AttemptError, classifyStatus } from '../router/failures';
-import { buildChatCall, errorMessageFromBody, OPENAI_DEFAULT_BASE_URL } from './openai-compatible';
+import { AttemptError } from '../router/failures';
+import { upstreamFailure } from './open-canonical';
+import { buildChatCall } from './openai-compatible';
 import { readSse, type SseEvent } from './sse';
 import { sendUpstream } from './transport';
 import type { Attempt } from '../router/failover';
+import type { Usage } from '../canonical/usage';
 
 export interface OpenedStream {
   /** Events read while waiting for the first token; send these first. */
@@ -16,6 +18,8 @@ export interface OpenedStream {
 export interface OpenedJson {
   text: string;
   json: Record<string, unknown>;
+  /** Exact usage when the body was translated (OpenAI's usage shape cannot carry cache writes). */
+  usage?: Usage | null;
 }
 
 /** An event that carries something the client will show (or ends the reply). */
@@ -30,11 +34,11 @@ function isFirstToken(event: SseEvent): boolean {
 }
 
 function callFor(body: Record<string, unknown>, { target, key }: Attempt) {
-  return buildChatCall(body, { baseUrl: target.provider.baseUrl ?? OPENAI_DEFAULT_BASE_URL, model: target.model, apiKey: key.secret });
+  return buildChatCall(body, target.provider, target.model, key.secret);
 }
 
 async function failure(status: number, text: string): Promise<never> {
-  throw new AttemptError(classifyStatus(status), errorMessageFromBody(text) ?? `upstream answered ${status}`, status);
+  throw upstreamFailure(status, text);
 }
 
 export async function openOpenAIStream(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedStream> {

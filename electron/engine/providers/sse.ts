@@ -2,10 +2,13 @@
 // framing, so events split at any byte boundary come out whole).
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Readable } from 'node:stream';
+import type { Usage } from '../canonical/usage';
 
 export interface SseEvent {
   event?: string;
   data: string;
+  /** Set on events we produced by translation: the exact canonical usage (the JSON cannot carry cache writes). */
+  usage?: Usage;
 }
 
 export async function* readSse(body: Readable): AsyncGenerator<SseEvent> {

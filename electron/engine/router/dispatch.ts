@@ -1,12 +1,29 @@
-// Routes one OpenAI-shaped chat request: the failover loop over targets, with the protocol opener
-// chosen by each target's provider kind.
+// Routes one chat request through the failover loop, with the protocol opener chosen by each
+// target's provider kind: pass-through when the client's dialect is the upstream's protocol,
+// translation through the canonical types otherwise.
+import { decodeAnthropicRequest } from '../canonical/anthropic-request';
+import { decodeOpenAIRequest } from '../canonical/openai-request';
+import type { CanonicalRequest, CanonicalResponse } from '../canonical/types';
+import { openAnthropicPassJson, openAnthropicPassStream, openTranslatedAnthropicJson, openTranslatedAnthropicStream, type AnthropicClientHeaders } from '../providers/anthropic-open';
+import { isOpenAIProtocol, openCanonicalResponse, openCanonicalStream, type OpenedEvents } from '../providers/open-canonical';
 import { openOpenAIJson, openOpenAIStream, type OpenedJson, type OpenedStream } from '../providers/openai-open';
-import { SUPPORTED_KINDS } from '../settings/config-schema';
+import { presetFor } from '../providers/presets';
+import { openTranslatedOpenAIJson, openTranslatedOpenAIStream } from '../providers/translate-openai';
+import { SUPPORTED_KINDS, type ProviderConfig } from '../settings/config-schema';
+import type { Vault } from '../vault/types';
 import { AttemptError } from './failures';
 import { runWithFailover, type Attempt, type FailoverInput, type Served } from './failover';
 
 export interface DispatchInput extends FailoverInput {
   body: Record<string, unknown>;
+}
+
+export interface AnthropicDispatchInput extends DispatchInput {
+  client: AnthropicClientHeaders;
+}
+
+export interface CanonicalDispatchInput extends FailoverInput {
+  request: CanonicalRequest;
 }
 
 export type StreamServed = OpenedStream & Served;
@@ -18,14 +35,75 @@ function ensureSupported({ target }: Attempt): void {
   }
 }
 
-export const dispatchStream = (input: DispatchInput): Promise<StreamServed> =>
-  runWithFailover(input, (attempt) => {
+const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:|\/|$)/i;
+
+/** Local servers (Ollama, LM Studio, vLLM, llama.cpp, anything on loopback) may have no key. */
+function keylessProvider(provider: ProviderConfig): boolean {
+  if (provider.keys.length > 0) return false;
+  return provider.kind === 'ollama' || Boolean(presetFor(provider)?.keyless) || (provider.kind === 'openai-compatible' && LOOPBACK.test(provider.baseUrl ?? ''));
+}
+
+/** Keyless providers with no key configured get an empty one (no auth header is sent). */
+function keylessAware(input: FailoverInput): FailoverInput {
+  const keyless = input.targets.some((t) => keylessProvider(t.provider));
+  if (!keyless) return input;
+  const inner = input.vault;
+  const vault: Vault = Object.create(inner) as Vault;
+  vault.keysFor = (providerId, keys) => {
+      const found = inner.keysFor(providerId, keys);
+      if (found.length || keys.length) return found;
+      const provider = input.targets.find((t) => t.provider.id === providerId)?.provider;
+      return provider && keylessProvider(provider) ? [{ label: '(keyless)', secret: '' }] : found;
+  };
+  return { ...input, vault };
+}
+
+/** Decodes the client's body once per request, only if some target needs translation. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+export function dispatchStream(input: DispatchInput): Promise<StreamServed> {
+  const canonical = lazy(() => decodeOpenAIRequest(input.body));
+  return runWithFailover(keylessAware(input), (attempt) => {
     ensureSupported(attempt);
-    return openOpenAIStream(input.body, attempt);
+    return isOpenAIProtocol(attempt.target.provider.kind) ? openOpenAIStream(input.body, attempt) : openTranslatedOpenAIStream(canonical(), attempt);
+  });
+}
+
+export function dispatchJson(input: DispatchInput): Promise<JsonServed> {
+  const canonical = lazy(() => decodeOpenAIRequest(input.body));
+  return runWithFailover(keylessAware(input), (attempt) => {
+    ensureSupported(attempt);
+    return isOpenAIProtocol(attempt.target.provider.kind) ? openOpenAIJson(input.body, attempt) : openTranslatedOpenAIJson(canonical(), attempt);
+  });
+}
+
+export function dispatchAnthropicStream(input: AnthropicDispatchInput): Promise<StreamServed> {
+  const canonical = lazy(() => decodeAnthropicRequest(input.body));
+  return runWithFailover(keylessAware(input), (attempt) => {
+    ensureSupported(attempt);
+    return attempt.target.provider.kind === 'anthropic' ? openAnthropicPassStream(input.body, input.client, attempt) : openTranslatedAnthropicStream(canonical(), attempt);
+  });
+}
+
+export function dispatchAnthropicJson(input: AnthropicDispatchInput): Promise<JsonServed> {
+  const canonical = lazy(() => decodeAnthropicRequest(input.body));
+  return runWithFailover(keylessAware(input), (attempt) => {
+    ensureSupported(attempt);
+    return attempt.target.provider.kind === 'anthropic' ? openAnthropicPassJson(input.body, input.client, attempt) : openTranslatedAnthropicJson(canonical(), attempt);
+  });
+}
+
+export const dispatchCanonicalStream = (input: CanonicalDispatchInput): Promise<OpenedEvents & Served> =>
+  runWithFailover(keylessAware(input), (attempt) => {
+    ensureSupported(attempt);
+    return openCanonicalStream(input.request, attempt);
   });
 
-export const dispatchJson = (input: DispatchInput): Promise<JsonServed> =>
-  runWithFailover(input, (attempt) => {
+export const dispatchCanonicalResponse = (input: CanonicalDispatchInput): Promise<{ response: CanonicalResponse } & Served> =>
+  runWithFailover(keylessAware(input), async (attempt) => {
     ensureSupported(attempt);
-    return openOpenAIJson(input.body, attempt);
+    return { response: await openCanonicalResponse(input.request, attempt) };
   });

@@ -1,10 +1,14 @@
 // Schema of the config JSON (`serve --config FILE`) and of the providers/routes kept in settings.
 // Errors name the offending field (e.g. `providers[0].baseUrl`), so a bad file is easy to fix.
 import { z } from 'zod';
+import { PRESETS } from '../providers/presets';
 
 export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'anthropic', 'gemini', 'ollama', 'azure-openai'] as const;
-/** Kinds whose adapter exists today; others are accepted and answered with "not yet supported". */
-export const SUPPORTED_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compatible']);
+/** Kinds whose adapter exists (every kind the schema accepts). */
+export const SUPPORTED_KINDS: ReadonlySet<string> = new Set(PROVIDER_KINDS);
+
+/** OpenAI-compatible vendors with a known base URL: the id alone is enough. */
+const PRESET_IDS: ReadonlySet<string> = new Set(PRESETS.map((p) => p.id));
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -51,8 +55,8 @@ export const configSchema = z
     config.providers.forEach((p, i) => {
       if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['providers', i, 'id'], message: `duplicate provider id "${p.id}"` });
       ids.add(p.id);
-      if ((p.kind === 'openai-compatible' || p.kind === 'azure-openai') && !p.baseUrl) {
-        ctx.addIssue({ code: 'custom', path: ['providers', i, 'baseUrl'], message: `a ${p.kind} provider needs a baseUrl` });
+      if ((p.kind === 'azure-openai' || (p.kind === 'openai-compatible' && !PRESET_IDS.has(p.id))) && !p.baseUrl) {
+        ctx.addIssue({ code: 'custom', path: ['providers', i, 'baseUrl'], message: `a ${p.kind} provider needs a baseUrl${p.kind === 'openai-compatible' ? ` (or an id naming a preset: ${[...PRESET_IDS].join(', ')})` : ''}` });
       }
     });
     const names = new Set<string>();

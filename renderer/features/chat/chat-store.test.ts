@@ -104,3 +104,63 @@ describe('chat store', () => {
     expect(store.getState().streaming).toBe(false);
   });
 });
+
+describe('chat store: conversations, regenerate, edit', () => {
+  const echo = () =>
+    fakeClient(async function* (req) {
+      yield { type: 'delta', text: `re: ${req.messages.at(-1)?.content}` };
+      yield done;
+    });
+
+  it('keeps each conversation in the repository and reopens it', async () => {
+    const { client } = echo();
+    const store = createChatStore(client);
+    await store.getState().loadModels();
+    store.getState().setDraft('first question');
+    await store.getState().send();
+    const [summary] = store.getState().conversations;
+    expect(summary).toMatchObject({ title: 'first question', messageCount: 2, model: 'default' });
+
+    store.getState().newConversation();
+    expect(store.getState().entries).toEqual([]);
+    expect(store.getState().activeId).toBeNull();
+    store.getState().setDraft('second');
+    await store.getState().send();
+    expect(store.getState().conversations).toHaveLength(2);
+
+    await store.getState().openConversation(summary!.id);
+    expect(store.getState().entries.map((e) => e.text)).toEqual(['first question', 're: first question']);
+
+    await store.getState().renameConversation(summary!.id, '  Renamed  ');
+    expect(store.getState().conversations.find((c) => c.id === summary!.id)?.title).toBe('Renamed');
+    await store.getState().deleteConversation(summary!.id);
+    expect(store.getState().conversations.map((c) => c.title)).toEqual(['second']);
+    expect(store.getState().entries).toEqual([]);
+  });
+
+  it('regenerates the last reply from the same history', async () => {
+    const { client, requests } = echo();
+    const store = createChatStore(client);
+    await store.getState().loadModels();
+    store.getState().setDraft('q1');
+    await store.getState().send();
+    await store.getState().regenerate();
+    expect(store.getState().entries.map((e) => e.role)).toEqual(['user', 'assistant']);
+    expect(requests[1]?.messages).toEqual([{ role: 'user', content: 'q1' }]);
+    expect(store.getState().conversations[0]?.messageCount).toBe(2);
+  });
+
+  it('edit and resend drops what followed the edited message', async () => {
+    const { client, requests } = echo();
+    const store = createChatStore(client);
+    await store.getState().loadModels();
+    for (const q of ['q1', 'q2']) {
+      store.getState().setDraft(q);
+      await store.getState().send();
+    }
+    const q1 = store.getState().entries[0]!;
+    await store.getState().editAndResend(q1.id, 'q1 edited');
+    expect(store.getState().entries.map((e) => e.text)).toEqual(['q1 edited', 're: q1 edited']);
+    expect(requests.at(-1)?.messages).toEqual([{ role: 'user', content: 'q1 edited' }]);
+  });
+});

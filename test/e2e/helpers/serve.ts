@@ -21,17 +21,19 @@ export interface ServeOptions {
   config: unknown;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** The repository root to run `bin/switchboard.js` from; bundled callers (benches) pass process.cwd(). */
+  root?: string;
 }
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
-export async function startServe({ config, env = {}, timeoutMs = 20_000 }: ServeOptions): Promise<ServeHandle> {
+export async function startServe({ config, env = {}, timeoutMs = 20_000, root = repoRoot }: ServeOptions): Promise<ServeHandle> {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
   const configFile = join(dataDir, 'config.json');
   await writeFile(configFile, JSON.stringify(config, null, 2));
 
   const child = spawn(process.execPath, ['bin/switchboard.js', 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
-    cwd: repoRoot,
+    cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

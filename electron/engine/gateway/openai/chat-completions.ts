@@ -71,7 +71,7 @@ async function relayJson(res: ServerResponse, input: Input, meter: RequestMeter)
   meter.firstToken();
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(served.text) });
   res.end(served.text);
-  meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: fromOpenAIUsage(served.json.usage) });
+  meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.usage ?? fromOpenAIUsage(served.json.usage) });
 }
 
 async function relayStream(res: ServerResponse, input: Input, meter: RequestMeter, clientWantsUsage: boolean): Promise<void> {

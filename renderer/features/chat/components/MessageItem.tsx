@@ -1,39 +1,123 @@
-// One message in the conversation. Assistant replies show a caret while streaming, an inline
-// error if they failed, a "stopped" note if the user cut them short, and the meta line when done.
+// One message. Replies render as markdown with a caret while streaming, an inline error if they
+// failed, a "stopped" note if cut short, and the meta line when done. Hover or focus shows the
+// message's actions: copy, regenerate (last reply), edit and resend (your messages).
+import { memo, useState } from 'react';
+import { CopyIcon, EditIcon, RefreshIcon } from '../../../ui/Icons';
 import { ErrorNote } from '../../../ui/ErrorNote';
+import { Markdown } from '../../../ui/Markdown';
 import type { ChatEntry } from '../chat-types';
 import { ReplyMeta } from './ReplyMeta';
 
-export function MessageItem({ entry }: { entry: ChatEntry }) {
+export interface MessageActions {
+  onRegenerate(): void;
+  onEditAndResend(id: string, text: string): void;
+}
+
+interface Props extends MessageActions {
+  entry: ChatEntry;
+  canRegenerate: boolean;
+  canEdit: boolean;
+}
+
+function EditBox({ initial, onSend, onCancel }: { initial: string; onSend(text: string): void; onCancel(): void }) {
+  const [text, setText] = useState(initial);
+  return (
+    <form
+      className="message-edit"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSend(text);
+      }}
+    >
+      <textarea
+        aria-label="Edit message"
+        value={text}
+        autoFocus
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onCancel();
+          if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+            e.preventDefault();
+            onSend(text);
+          }
+        }}
+      />
+      <div className="message-edit-actions">
+        <button type="button" className="btn btn-ghost btn-sm" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary btn-sm" disabled={!text.trim()}>
+          Save &amp; ask again
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export const MessageItem = memo(function MessageItem({ entry, canRegenerate, canEdit, onRegenerate, onEditAndResend }: Props) {
+  const [editing, setEditing] = useState(false);
   const isUser = entry.role === 'user';
   const waiting = entry.status === 'streaming' && entry.text === '';
   return (
-    <li
+    <article
       className={`message message-${entry.role} message-${entry.status}`}
       data-testid={isUser ? 'user-message' : 'assistant-message'}
       aria-busy={entry.status === 'streaming'}
+      aria-label={isUser ? 'You' : `Reply from ${entry.report ? `${entry.report.provider}/${entry.report.model}` : entry.requested || 'assistant'}`}
     >
       {/* The model the user asked for (often a route); the meta line names who actually answered. */}
       <div className="message-author">{isUser ? 'You' : entry.requested || 'Assistant'}</div>
-      <div className="message-body">
-        {waiting ? (
-          <span className="typing" aria-label="Waiting for the first token">
-            <span />
-            <span />
-            <span />
-          </span>
-        ) : (
-          (entry.text || entry.status === 'streaming') && (
-            <p className="message-text">
-              {entry.text}
-              {entry.status === 'streaming' && <span className="caret" aria-hidden="true" />}
-            </p>
-          )
-        )}
-        {entry.status === 'error' && <ErrorNote>{entry.error ?? 'The request failed.'}</ErrorNote>}
-        {entry.status === 'stopped' && <p className="reply-note">Stopped.</p>}
-        {entry.status === 'done' && entry.report && <ReplyMeta report={entry.report} />}
-      </div>
-    </li>
+      {editing ? (
+        <EditBox
+          initial={entry.text}
+          onCancel={() => setEditing(false)}
+          onSend={(text) => {
+            setEditing(false);
+            onEditAndResend(entry.id, text);
+          }}
+        />
+      ) : (
+        <div className="message-body">
+          {waiting ? (
+            <span className="typing" role="status" aria-label="Waiting for the first token">
+              <span />
+              <span />
+              <span />
+            </span>
+          ) : isUser ? (
+            <p className="message-text">{entry.text}</p>
+          ) : (
+            (entry.text || entry.status === 'streaming') && (
+              <div className="message-text">
+                <Markdown text={entry.text} />
+                {entry.status === 'streaming' && <span className="caret" aria-hidden="true" />}
+              </div>
+            )
+          )}
+          {entry.status === 'error' && <ErrorNote>{entry.error ?? 'The request failed.'}</ErrorNote>}
+          {entry.status === 'stopped' && <p className="reply-note">Stopped.</p>}
+          {entry.status === 'done' && entry.report && <ReplyMeta report={entry.report} />}
+        </div>
+      )}
+      {!editing && entry.status !== 'streaming' && (
+        <div className="message-actions">
+          {entry.text && (
+            <button type="button" className="icon-btn" aria-label="Copy message" title="Copy" onClick={() => void navigator.clipboard?.writeText(entry.text)}>
+              <CopyIcon />
+            </button>
+          )}
+          {canEdit && (
+            <button type="button" className="icon-btn" aria-label="Edit message" title="Edit and ask again" onClick={() => setEditing(true)}>
+              <EditIcon />
+            </button>
+          )}
+          {canRegenerate && (
+            <button type="button" className="icon-btn" aria-label="Regenerate" title="Regenerate" onClick={onRegenerate}>
+              <RefreshIcon />
+            </button>
+          )}
+        </div>
+      )}
+    </article>
   );
-}
+});

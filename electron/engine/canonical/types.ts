@@ -1,0 +1,109 @@
+// The canonical request, message, stream-event and response types every dialect and provider
+// translates through (DESIGN.md §3): one shape that carries what users actually send, losslessly.
+import type { Usage } from './usage';
+
+export type Role = 'user' | 'assistant';
+
+export type Part =
+  | { type: 'text'; text: string; cache?: boolean }
+  /** An image by URL (http(s)) or inline base64 `data` with its media type. */
+  | { type: 'image'; url?: string; data?: string; mediaType?: string }
+  /** A tool call the assistant made; `arguments` is the JSON text of the call's input. */
+  | { type: 'tool_call'; id: string; name: string; arguments: string }
+  | { type: 'tool_result'; toolCallId: string; name?: string; content: string; isError?: boolean }
+  /** Thinking the model showed; `signature` (Anthropic, Gemini) must go back unchanged on later turns. */
+  | { type: 'reasoning'; text: string; signature?: string; redacted?: string };
+
+export interface Message {
+  role: Role;
+  parts: Part[];
+}
+
+export interface ToolDef {
+  name: string;
+  description?: string;
+  /** JSON Schema of the input. */
+  parameters: Record<string, unknown>;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export type ResponseFormat = { type: 'json_object' } | { type: 'json_schema'; name?: string; schema: Record<string, unknown>; strict?: boolean };
+
+export type Effort = 'minimal' | 'low' | 'medium' | 'high';
+
+export interface CanonicalRequest {
+  /** The model the client asked for (routing replaces it with each target's model). */
+  model: string;
+  system?: string;
+  /** The client marked its system prompt for prompt caching (Anthropic `cache_control`). */
+  systemCache?: boolean;
+  messages: Message[];
+  tools?: ToolDef[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
+  stop?: string[];
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  /** Thinking asked for: an effort level, a token budget, or both (each adapter uses what its API takes). */
+  reasoning?: { effort?: Effort; budgetTokens?: number };
+  stream: boolean;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error';
+
+/** One thing that happened in a reply, in order. Tool calls arrive as a start and argument deltas. */
+export type StreamEvent =
+  | { type: 'start'; id?: string; model?: string }
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'reasoning_signature'; signature: string }
+  | { type: 'reasoning_redacted'; data: string }
+  | { type: 'tool_call_start'; index: number; id: string; name: string }
+  | { type: 'tool_call_delta'; index: number; arguments: string }
+  | { type: 'finish'; reason: FinishReason; stopSequence?: string }
+  | { type: 'usage'; usage: Usage };
+
+/** A whole reply (non-streaming), built from the events. */
+export interface CanonicalResponse {
+  id: string;
+  model: string;
+  parts: Part[];
+  finishReason: FinishReason;
+  stopSequence?: string;
+  usage: Usage | null;
+}
+
+/** Events that show the client something (or end the reply): the first one commits a target. */
+export const isFirstToken = (e: StreamEvent): boolean => e.type !== 'start' && e.type !== 'usage';
+
+/** Parses tool-call argument text into an object, tolerating an empty string. */
+export function parseArgs(text: string): Record<string, unknown> {
+  if (!text.trim()) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+  } catch {
+    return { _raw: text };
+  }
+}
+
+/** Splits a `data:` URL into media type and base64 data. */
+export function parseDataUrl(url: string): { mediaType: string; data: string } | null {
+  const m = /^data:([^;,]+)(?:;[^,]*)?;base64,(.*)$/s.exec(url);
+  return m ? { mediaType: m[1]!, data: m[2]! } : null;
+}
+
+/** Fills tool_result names from the assistant calls they answer (Gemini and Ollama need the name). */
+export function nameToolResults(messages: Message[]): void {
+  const names = new Map<string, string>();
+  for (const m of messages) {
+    for (const p of m.parts) {
+      if (p.type === 'tool_call') names.set(p.id, p.name);
+      else if (p.type === 'tool_result' && !p.name) p.name = names.get(p.toolCallId);
+    }
+  }
+}

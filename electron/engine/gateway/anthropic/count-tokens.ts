@@ -1,0 +1,70 @@
+// POST /v1/messages/count_tokens: asked of Anthropic when the model routes there (exact and free),
+// estimated locally with a BPE tokenizer for every other kind (which has no such endpoint).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { countTokens } from 'gpt-tokenizer';
+import { decodeAnthropicRequest } from '../../canonical/anthropic-request';
+import { anthropicPassCall } from '../../providers/anthropic';
+import { upstreamFailure } from '../../providers/open-canonical';
+import { sendUpstream } from '../../providers/transport';
+import { runWithFailover } from '../../router/failover';
+import { AttemptError, RoutingError } from '../../router/failures';
+import { abortOnClose } from '../abort';
+import type { GatewayContext } from '../context';
+import { clientHeaders, validateMessages } from './messages';
+import { sendAnthropicError } from './errors';
+
+/** Rough but stable estimate: text, tool schemas and a few tokens per message and image. */
+export function estimateInputTokens(body: Record<string, unknown>): number {
+  const req = decodeAnthropicRequest(body);
+  let tokens = req.system ? countTokens(req.system) : 0;
+  for (const m of req.messages) {
+    tokens += 4;
+    for (const p of m.parts) {
+      if (p.type === 'text' || p.type === 'reasoning') tokens += countTokens(p.text);
+      else if (p.type === 'tool_result') tokens += countTokens(p.content);
+      else if (p.type === 'tool_call') tokens += countTokens(p.name + p.arguments);
+      else if (p.type === 'image') tokens += 1000; // Anthropic's own rule of thumb for a ~1MP image
+    }
+  }
+  for (const t of req.tools ?? []) tokens += countTokens(`${t.name} ${t.description ?? ''} ${JSON.stringify(t.parameters)}`);
+  return tokens;
+}
+
+export async function handleCountTokens(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  const invalid = validateMessages(body, false);
+  if (invalid) return sendAnthropicError(res, 400, invalid);
+  const b = body as Record<string, unknown>;
+  let resolution;
+  try {
+    resolution = ctx.table().resolve(b.model as string);
+  } catch (error) {
+    const e = error as RoutingError;
+    return sendAnthropicError(res, e.status, e.message);
+  }
+  const send = (payload: unknown) => {
+    const text = JSON.stringify(payload);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const first = resolution.targets[0]!;
+  if (first.provider.kind !== 'anthropic') return send({ input_tokens: estimateInputTokens(b) });
+  const controller = abortOnClose(req, res);
+  const { stream: _stream, max_tokens: _max, ...countBody } = b;
+  try {
+    const served = await runWithFailover({ targets: [first], vault: ctx.vault, signal: controller.signal }, async (attempt) => {
+      const r = await sendUpstream(anthropicPassCall(countBody, attempt.target, attempt.key.secret, clientHeaders(req), '/v1/messages/count_tokens'), attempt.signal);
+      const text = await r.body.text();
+      if (r.status !== 200) throw upstreamFailure(r.status, text);
+      try {
+        return { json: JSON.parse(text) as unknown };
+      } catch {
+        throw new AttemptError('malformed', 'upstream sent a body that is not JSON', 200);
+      }
+    });
+    send(served.json);
+  } catch (error) {
+    if (controller.signal.aborted) return;
+    const e = error instanceof RoutingError ? error : new RoutingError(500, 'api_error', (error as Error).message);
+    sendAnthropicError(res, e.status, e.message);
+  }
+}

@@ -1,0 +1,103 @@
+// POST /v1/messages (Anthropic dialect, for Claude Code and the Anthropic SDK): validates, routes,
+// passes through to Anthropic targets and translates for the rest; one ledger row per request.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMeter } from '../../accounting';
+import { AnthropicStreamTap, type AnthropicClientHeaders } from '../../providers/anthropic-open';
+import { dispatchAnthropicJson, dispatchAnthropicStream, type AnthropicDispatchInput } from '../../router/dispatch';
+import { RoutingError } from '../../router/failures';
+import { abortOnClose } from '../abort';
+import type { GatewayContext } from '../context';
+import { anthropicStreamError, sendAnthropicError } from './errors';
+
+export function validateMessages(body: unknown, needsMaxTokens: boolean): string | null {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
+  const b = body as Record<string, unknown>;
+  if (typeof b.model !== 'string' || !b.model) return 'model: Field required';
+  if (!Array.isArray(b.messages) || b.messages.length === 0) return 'messages: at least one message is required';
+  for (const [i, m] of (b.messages as Array<Record<string, unknown>>).entries()) {
+    if (!m || (m.role !== 'user' && m.role !== 'assistant')) return `messages.${i}.role: Input should be 'user' or 'assistant'`;
+    if (typeof m.content !== 'string' && !Array.isArray(m.content)) return `messages.${i}.content: Field required`;
+  }
+  if (needsMaxTokens && (typeof b.max_tokens !== 'number' || b.max_tokens < 1)) return 'max_tokens: Field required';
+  if (b.stream !== undefined && typeof b.stream !== 'boolean') return 'stream: Input should be a valid boolean';
+  return null;
+}
+
+export function clientHeaders(req: IncomingMessage): AnthropicClientHeaders {
+  const version = req.headers['anthropic-version'];
+  const beta = req.headers['anthropic-beta'];
+  return { version: typeof version === 'string' ? version : undefined, beta: typeof beta === 'string' ? beta : undefined };
+}
+
+export async function handleMessages(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
+  const invalid = validateMessages(body, true);
+  if (invalid) return sendAnthropicError(res, 400, invalid);
+  const b = body as Record<string, unknown>;
+  let resolution;
+  try {
+    resolution = ctx.table().resolve(b.model as string);
+  } catch (error) {
+    const e = error as RoutingError;
+    return sendAnthropicError(res, e.status, e.message);
+  }
+  const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
+  const controller = abortOnClose(req, res);
+  const input: AnthropicDispatchInput = { body: b, client: clientHeaders(req), targets: resolution.targets, vault: ctx.vault, signal: controller.signal };
+  return b.stream === true ? relayStream(res, input, meter) : relayJson(res, input, meter);
+}
+
+function failed(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal): void {
+  if (signal.aborted) {
+    meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
+    return;
+  }
+  const e = error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);
+  meter.finish({ status: 'error', httpStatus: e.status, attempts: e.attempts, errorMessage: e.message });
+  sendAnthropicError(res, e.status, e.message);
+}
+
+async function relayJson(res: ServerResponse, input: AnthropicDispatchInput, meter: RequestMeter): Promise<void> {
+  let served;
+  try {
+    served = await dispatchAnthropicJson(input);
+  } catch (error) {
+    return failed(res, meter, error, input.signal);
+  }
+  meter.firstToken();
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(served.text) });
+  res.end(served.text);
+  meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.usage ?? null });
+}
+
+async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, meter: RequestMeter): Promise<void> {
+  let served;
+  try {
+    served = await dispatchAnthropicStream(input);
+  } catch (error) {
+    return failed(res, meter, error, input.signal);
+  }
+  const tap = new AnthropicStreamTap();
+  const outcome = { target: served.target, attempts: served.attempts };
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  meter.firstToken();
+  const forward = (event: { event?: string; data: string }) => {
+    tap.read(event);
+    res.write(`event: ${event.event ?? 'message'}\ndata: ${event.data}\n\n`);
+  };
+  try {
+    for (const event of served.head) forward(event);
+    for await (const event of served.rest) forward(event);
+    res.end();
+    if (tap.error) meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), errorMessage: `upstream ${served.target.provider.id} failed mid-stream: ${tap.error}` });
+    else meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
+  } catch (error) {
+    if (input.signal.aborted) {
+      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage() });
+      return;
+    }
+    // After the first token a failure must reach the client as an error event, never as a clean end.
+    const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
+    res.end(anthropicStreamError(message));
+    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), errorMessage: message });
+  }
+}

@@ -1,0 +1,64 @@
+// The compare store against a stand-in AppContract: parallel columns, blind aliases, one vote, runs kept.
+import { describe, expect, it } from 'vitest';
+import type { AppContract } from '../../../shared/contract';
+import type { ChatRequest, ChatStreamEvent } from '../../../shared/types';
+import { createCompareStore } from './compare-store';
+
+function client(): { client: AppContract; started: string[] } {
+  const started: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const c = {
+    models: { list: async () => ['a/1', 'b/2', 'c/3'].map((id) => ({ id, kind: 'model', label: id })) },
+    chat: {
+      async *stream(req: ChatRequest): AsyncGenerator<ChatStreamEvent> {
+        started.push(req.model);
+        // Every column must have started before any may finish: they run in parallel.
+        if (started.length === 3) release();
+        await gate;
+        yield { type: 'delta', text: `answer from ${req.model}` };
+        if (req.model === 'c/3') yield { type: 'error', message: 'rate limited' };
+        else yield { type: 'done', provider: req.model.split('/')[0]!, model: req.model.split('/')[1]!, usage: { inputTokens: 3, outputTokens: 4 }, costUsd: 0.001, ttftMs: 10, attempts: 1 };
+      },
+    },
+  } as unknown as AppContract;
+  return { client: c, started };
+}
+
+describe('compare store', () => {
+  it('streams every column in parallel, lets one vote count, and keeps the run', async () => {
+    const { client: c, started } = client();
+    const store = createCompareStore(c);
+    await store.getState().loadModels();
+    for (const id of ['a/1', 'b/2', 'c/3']) store.getState().toggleModel(id);
+    store.getState().setBlind(true);
+    store.getState().setPrompt('hello');
+    await store.getState().start();
+    expect(started.sort()).toEqual(['a/1', 'b/2', 'c/3']);
+    const run = store.getState().run!;
+    expect(run.columns.map((col) => col.alias)).toEqual(['Model A', 'Model B', 'Model C']);
+    expect(run.columns.map((col) => col.model).sort()).toEqual(['a/1', 'b/2', 'c/3']);
+    for (const col of run.columns) expect(col.text).toBe(`answer from ${col.model}`);
+    const failed = run.columns.find((col) => col.model === 'c/3')!;
+    expect(failed).toMatchObject({ status: 'error', error: 'rate limited' });
+    expect(run.columns.filter((col) => col.status === 'done').map((col) => col.report?.usage.outputTokens)).toEqual([4, 4]);
+
+    const winner = run.columns[1]!.id;
+    await store.getState().vote(winner);
+    await store.getState().vote(run.columns[0]!.id);
+    expect(store.getState().run?.winner).toBe(winner);
+    expect(store.getState().runs).toHaveLength(1);
+    expect(store.getState().runs[0]).toMatchObject({ prompt: 'hello', winner, blind: true });
+  });
+
+  it('needs 2 to 6 models and a prompt', async () => {
+    const { client: c, started } = client();
+    const store = createCompareStore(c);
+    await store.getState().loadModels();
+    store.getState().toggleModel('a/1');
+    store.getState().setPrompt('hello');
+    await store.getState().start();
+    expect(started).toEqual([]);
+    expect(store.getState().run).toBeNull();
+  });
+});

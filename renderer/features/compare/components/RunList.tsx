@@ -1,0 +1,26 @@
+// Past compare runs (in memory in wave A): prompt, models and the winner; open one to see it again.
+import type { CompareRun } from '../compare-types';
+
+export function RunList({ runs, currentId, disabled, onOpen }: { runs: CompareRun[]; currentId: string | null; disabled: boolean; onOpen(id: string): void }) {
+  if (runs.length === 0) return null;
+  return (
+    <section className="card run-list" aria-label="Past runs">
+      <h2 className="card-title">Runs</h2>
+      <ul>
+        {runs.map((r) => {
+          const winner = r.columns.find((c) => c.id === r.winner);
+          return (
+            <li key={r.id}>
+              <button type="button" className="run-item" aria-current={r.id === currentId ? 'true' : undefined} disabled={disabled} onClick={() => onOpen(r.id)}>
+                <span className="run-prompt">{r.prompt}</span>
+                {/* Before the vote, a blind run's column order would give the names away. */}
+                <span className="muted small mono">{r.blind && !r.winner ? `blind · ${r.columns.length} models` : r.columns.map((c) => c.model).join(' · ')}</span>
+                <span className="small">{winner ? `winner: ${winner.model}` : 'no vote yet'}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

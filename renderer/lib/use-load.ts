@@ -1,0 +1,23 @@
+// Loads read-only data for a screen and reloads it each time the screen is shown again.
+import { useCallback, useEffect, useState } from 'react';
+
+export type Load<T> = { status: 'loading' } | { status: 'ready'; data: T } | { status: 'error'; error: string };
+
+export function useLoad<T>(load: () => Promise<T>, active: boolean): { state: Load<T>; reload(): void } {
+  const [state, setState] = useState<Load<T>>({ status: 'loading' });
+  const [tick, setTick] = useState(0);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  useEffect(() => {
+    if (!active) return;
+    let live = true;
+    load().then(
+      (data) => live && setState({ status: 'ready', data }),
+      (error: Error) => live && setState({ status: 'error', error: error.message }),
+    );
+    return () => {
+      live = false;
+    };
+    // `load` is recreated every render by callers; the screen's activation and reload drive this.
+  }, [active, tick]);
+  return { state, reload };
+}
