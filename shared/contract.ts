@@ -2,11 +2,13 @@
 // (Electron IPC on the desktop, HTTP under `switchboard serve`). The allowlists below are the
 // only calls a transport will forward; anything else is refused.
 import type {
+  AliasInfo,
   ChatRequest,
   ChatStreamEvent,
   ClientTokenInfo,
   CreatedToken,
   CreateTokenRequest,
+  HealthSnapshot,
   ModelChoice,
   PortInfo,
   PortRequestLogEntry,
@@ -38,6 +40,10 @@ export interface ProvidersService {
 
 export interface RoutesService {
   list(): Promise<RouteInfo[]>;
+  /** Breaker state per target, key cooldowns and retirements, recent attempt history. */
+  health(): Promise<HealthSnapshot>;
+  /** Model-name aliases, in the order they are tried. */
+  aliases(): Promise<AliasInfo[]>;
 }
 
 export interface ChatService {
@@ -130,7 +136,7 @@ export type ServiceName = keyof AppContract;
 export const RPC_METHODS = {
   models: ['list'],
   providers: ['list'],
-  routes: ['list'],
+  routes: ['list', 'health', 'aliases'],
   tokens: ['create', 'list', 'revoke'],
   port: ['info', 'updateSettings', 'requests', 'setupGuides'],
   spend: ['summary', 'series', 'exportCsv'],

@@ -50,6 +50,14 @@ export interface RouteInfo {
   name: string;
   strategy: RouteStrategy;
   targets: RouteTarget[];
+  /** Effective timeouts in ms (the route's own, else the defaults). */
+  timeouts?: { connectMs: number; firstTokenMs: number; idleMs: number; totalMs: number };
+}
+
+/** A model-name alias from the config: `match` (exact, or with `*` wildcards) -> a route or provider/model. */
+export interface AliasInfo {
+  match: string;
+  to: string;
 }
 
 /** Something a chat can address: a route name or a `provider/model` id. */
@@ -206,6 +214,48 @@ export interface ToolSetupGuide {
   steps: string[];
   snippets: Array<{ label: string; language: string; text: string }>;
   docsUrl?: string;
+}
+
+/** One attempt outcome in a target's recent history. */
+export interface HealthEvent {
+  at: number;
+  ok: boolean;
+  status: number | null;
+  errorClass?: string;
+  keyLabel?: string;
+}
+
+/** A target's breaker and latency as the router sees them now (epoch-ms times). */
+export interface TargetHealthInfo {
+  provider: string;
+  model: string;
+  breaker: 'closed' | 'open' | 'half-open';
+  openUntil: number | null;
+  /** Set while a Retry-After from the target itself (503/529) is being honoured. */
+  cooldownUntil: number | null;
+  failuresInWindow: number;
+  successes: number;
+  failures: number;
+  ttftMs: number | null;
+  tokensPerSec: number | null;
+  recent: HealthEvent[];
+}
+
+/** A key the router is not using: cooling down after a 429, or retired after 401/402/403. */
+export interface KeyHealthInfo {
+  provider: string;
+  label: string;
+  state: 'cooling-down' | 'retired';
+  since: number | null;
+  until: number | null;
+  status: number | null;
+  reason: string;
+}
+
+export interface HealthSnapshot {
+  at: number;
+  targets: TargetHealthInfo[];
+  keys: KeyHealthInfo[];
 }
 
 /** One day of a series (UTC days), optionally split by `key` (the query's `by`). */

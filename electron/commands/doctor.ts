@@ -35,8 +35,14 @@ async function checkDataDir(dataDir: string): Promise<Check[]> {
   try {
     const ledger = openLedger(dataDir);
     const { requests } = ledger.spend({});
+    // Keys the router retired after 401/402/403 (its last word on each key in recent requests).
+    const { retiredKeysFromLedger } = await import('../engine/router/retired-keys');
+    const retired = retiredKeysFromLedger(ledger.recent(2000));
     await ledger.close();
     checks.push({ ok: true, name: 'ledger', detail: `${path.join(dataDir, 'ledger.db')}: ${requests} requests recorded` });
+    for (const k of retired) {
+      checks.push({ ok: false, name: `key ${k.provider}/${k.label}`, detail: `refused by the provider (${k.status ?? 'auth'}) on ${new Date(k.at).toISOString()}, so the router stopped using it; replace it: switchboard key set ${k.provider} --label ${k.label} (or fix its environment variable)` });
+    }
   } catch (error) {
     checks.push({ ok: false, name: 'ledger', detail: `${path.join(dataDir, 'ledger.db')}: ${(error as Error).message}` });
   }

@@ -11,6 +11,7 @@ import { clientAccessFor, type ClientAccess } from './gateway/client-access';
 import { startGateway, type Gateway } from './gateway/server';
 import { openLedger } from './ledger/ledger';
 import { closeTransport } from './providers/transport';
+import { RouterHealth } from './router/health';
 import { RouteTable } from './router/resolve';
 import { createChatService } from './services/chat-service';
 import { createModelsService, createProvidersService, createRoutesService } from './services/catalog-services';
@@ -41,7 +42,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const config = options.configFile ? loadConfigFile(options.configFile) : undefined;
   mkdirSync(options.dataDir, { recursive: true });
   const settings = openSettings(options.dataDir);
-  if (config) settings.seed({ providers: config.providers, routes: config.routes });
+  if (config) settings.seed({ providers: config.providers, routes: config.routes, aliases: config.aliases, health: config.health });
 
   const vault = createVault({ env: options.env ?? process.env });
   const ledger = openLedger(options.dataDir);
@@ -52,8 +53,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   let table!: RouteTable;
   let clients = new Map<string, ClientAccess>();
   let gateway: Gateway | undefined;
+  // Breakers, cooldowns and sticky sessions outlive settings changes: one instance for the app's life.
+  const health = new RouterHealth();
   const rebuild = (data: SettingsData) => {
-    table = new RouteTable(data.providers, data.routes);
+    health.configure(data.health ?? {});
+    table = new RouteTable(data.providers, data.routes, data.aliases, health);
     clients = new Map(data.tokens.map((t) => [t.hash, clientAccessFor(t)]));
     defaultCatalog.update({ overrides: data.priceOverrides });
     budgets.update(data.budgets);

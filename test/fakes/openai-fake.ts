@@ -19,6 +19,18 @@ export interface FakeFault {
   afterChunks?: number;
   /** Send one malformed SSE data line before the content. */
   malformed?: boolean;
+  /** `retry-after-ms` header to send with `status` (OpenAI sends both forms). */
+  retryAfterMs?: string;
+  /** Destroy the connection as soon as the request arrives: no status line at all. */
+  resetBeforeHeaders?: boolean;
+  /** Send headers (and the role chunk) at once, then wait this long before the first content chunk. */
+  firstTokenDelayMs?: number;
+  /** Send this many content chunks, then nothing more while keeping the connection open. */
+  stallAfterChunks?: number;
+  /** Answer 200 with a body that is not JSON (non-streaming requests). */
+  invalidJson?: boolean;
+  /** Answer 400 with OpenAI's `context_length_exceeded` error body. */
+  contextLength?: boolean;
 }
 
 export interface FakeRequest {
@@ -45,6 +57,10 @@ export interface FakeOptions {
   record?: boolean;
   /** Fault to start with (benchmarks run the fake in another process). */
   fault?: FakeFault;
+  /** Several accepted keys (`apiKey` is one more); any other key gets OpenAI's 401. */
+  apiKeys?: string[];
+  /** Prompts counted above this many tokens get OpenAI's 400 `context_length_exceeded`. */
+  contextWindow?: number;
   /**
    * Answer from the request like every protocol fake (test/fakes/scenario.ts): tool calls, tool-result
    * echoes, image descriptions; usage prompt 140 (40 cached), completion 20 (5 reasoning).
@@ -67,6 +83,10 @@ export interface OpenAIFake {
   /** Connections currently open to the fake. */
   openConnections(): number;
   fault(f: FakeFault | null): void;
+  /** A fault chosen per request (n counts chat requests from 1); overrides `fault` while set. */
+  faultBy(pick: ((n: number) => FakeFault | null) | null): void;
+  /** Responses still being written (or stalled): should be 0 once every client is done. */
+  inFlight(): number;
   close(): Promise<void>;
 }
 
@@ -77,6 +97,7 @@ const errorTypes: Record<number, { type: string; code: string | null; message: s
   429: { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests.' },
   500: { type: 'server_error', code: null, message: 'The server had an error while processing your request.' },
   503: { type: 'server_error', code: null, message: 'The engine is currently overloaded, please try again later.' },
+  529: { type: 'overloaded_error', code: null, message: 'Overloaded' },
 };
 
 /** Rough prompt token count: the fake only needs it to be deterministic. */
@@ -104,6 +125,10 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
   const sockets = new Set<Socket>();
   let fault: FakeFault | null = options.fault ?? null;
   const record = options.record !== false;
+  let pickFault: ((n: number) => FakeFault | null) | null = null;
+  let chatRequests = 0;
+  let inFlight = 0;
+  const accepted = new Set([...(options.apiKeys ?? []), ...(options.apiKey ? [options.apiKey] : [])]);
 
   const sendError = (res: ServerResponse, status: number, extraHeaders: Record<string, string> = {}) => {
     const info = errorTypes[status] ?? { type: 'server_error', code: null, message: `Error ${status}` };
@@ -121,11 +146,22 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
       }
     }
     if (record) requests.push({ path: req.url ?? '', method: req.method ?? '', body, headers: req.headers as Record<string, string> });
-    const f = fault;
+    const isChat = req.url === '/v1/chat/completions';
+    const f = (isChat && pickFault ? pickFault(++chatRequests) : fault) ?? null;
+    if (f?.resetBeforeHeaders) {
+      res.socket?.destroy();
+      return;
+    }
     if (f?.delayMs) await sleep(f.delayMs);
+    if (res.destroyed) return;
     const presented = options.azure ? req.headers['api-key'] : req.headers.authorization?.replace(/^Bearer /, '');
-    if (options.apiKey && presented !== options.apiKey) return sendError(res, 401);
-    if (f?.status) return sendError(res, f.status, f.retryAfter ? { 'retry-after': f.retryAfter } : {});
+    if (accepted.size > 0 && !accepted.has(String(presented ?? ''))) return sendError(res, 401);
+    if (f?.status) {
+      const headers: Record<string, string> = {};
+      if (f.retryAfter) headers['retry-after'] = f.retryAfter;
+      if (f.retryAfterMs) headers['retry-after-ms'] = f.retryAfterMs;
+      return sendError(res, f.status, headers);
+    }
     const url = new URL(req.url ?? '/', 'http://fake');
     let path = url.pathname;
     if (options.azure) {
@@ -136,6 +172,15 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
         path = '/v1/chat/completions';
       } else if (path === '/openai/v1/chat/completions') path = '/v1/chat/completions';
       else if (path === '/openai/models' || path === '/openai/v1/models') path = '/v1/models';
+    }
+
+    if (path === '/v1/chat/completions' && (f?.contextLength || (options.contextWindow !== undefined && countPromptTokens(body) > options.contextWindow))) {
+      const limit = options.contextWindow ?? 8192;
+      res.writeHead(400, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ error: {
+        message: `This model's maximum context length is ${limit} tokens. However, your messages resulted in ${Math.max(limit + 1, countPromptTokens(body))} tokens. Please reduce the length of the messages.`,
+        type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded',
+      } }));
     }
 
     if (req.method === 'GET' && path === '/v1/models') {
@@ -167,6 +212,10 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
     };
 
     if (!body.stream) {
+      if (f?.invalidJson) {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': id });
+        return res.end('{"id": "chatcmpl-broken", "choices": [ <html>upstream proxy error</html>');
+      }
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': id });
       return res.end(
         JSON.stringify({
@@ -198,7 +247,13 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
     }
     res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]));
     if (f?.malformed) res.write('data: {"id": "broken", "choices": [\n\n');
+    if (f?.firstTokenDelayMs) await sleep(f.firstTokenDelayMs);
     for (let i = 0; i < parts.length; i++) {
+      if (f?.stallAfterChunks !== undefined && i >= f.stallAfterChunks) {
+        // Keep the connection open and silent until the client gives up on it.
+        if (!res.destroyed) await new Promise((resolve) => res.once('close', resolve));
+        return;
+      }
       if (f?.afterChunks !== undefined && i >= f.afterChunks) {
         // Let what was written reach the client first, then reset the connection mid-body.
         await new Promise<void>((resolve) => res.write('', () => resolve()));
@@ -216,6 +271,8 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
   };
 
   const server = createServer((req, res) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
     let raw = '';
     req.setEncoding('utf8');
     req.on('data', (d: string) => (raw += d));
@@ -240,6 +297,11 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
     fault: (f) => {
       fault = f;
     },
+    faultBy: (pick) => {
+      pickFault = pick;
+      chatRequests = 0;
+    },
+    inFlight: () => inFlight,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

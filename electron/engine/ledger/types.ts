@@ -13,6 +13,12 @@ export interface AttemptRecord {
   status: number | null;
   errorClass?: string;
   durationMs: number;
+  /** Time from the attempt's start to its first token (streams) or full answer. */
+  ttftMs?: number;
+  /** The upstream's Retry-After, in ms, when it sent one. */
+  retryAfterMs?: number;
+  /** The attempt answered and started streaming, then failed (errorClass says how). */
+  midStream?: boolean;
 }
 
 export interface RequestRecord {

@@ -19,8 +19,8 @@ export interface AnthropicClientHeaders {
 const FIRST = new Set(['content_block_start', 'content_block_delta', 'message_delta', 'message_stop']);
 
 export async function openAnthropicPassStream(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedStream> {
-  const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal);
-  if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''));
+  const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal, { connectTimeoutMs: attempt.timeouts?.connectMs });
+  if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers);
   const rest = readSse(res.body);
   const head: SseEvent[] = [];
   try {
@@ -40,9 +40,9 @@ export async function openAnthropicPassStream(body: Record<string, unknown>, cli
 }
 
 export async function openAnthropicPassJson(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedJson> {
-  const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal);
+  const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal, { connectTimeoutMs: attempt.timeouts?.connectMs });
   const text = await res.body.text();
-  if (res.status !== 200) throw upstreamFailure(res.status, text);
+  if (res.status !== 200) throw upstreamFailure(res.status, text, res.headers);
   try {
     const json = JSON.parse(text) as Record<string, unknown>;
     return { text, json, usage: fromAnthropicUsage(json.usage) };

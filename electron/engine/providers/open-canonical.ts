@@ -6,7 +6,7 @@ import { encodeOpenAIRequest } from '../canonical/openai-request';
 import { OpenAIEventReader } from '../canonical/openai-stream';
 import { isFirstToken, type CanonicalRequest, type CanonicalResponse, type StreamEvent } from '../canonical/types';
 import type { Attempt } from '../router/failover';
-import { AttemptError } from '../router/failures';
+import { AttemptError, isContextLengthError, retryAfterMs } from '../router/failures';
 import type { Target } from '../router/resolve';
 import { anthropicEvents, anthropicStreamCall } from './anthropic';
 import { openAIChatEndpoint } from './endpoints';
@@ -60,16 +60,18 @@ export const isOpenAIProtocol = (kind: string): boolean => kind === 'openai' || 
 
 /** An attempt that failed with an upstream error answer, with the finer canonical class beside the router's. */
 export class UpstreamError extends AttemptError {
-  constructor(failureClass: AttemptError['failureClass'], readonly errorClass: ErrorClass, message: string, status: number) {
-    super(failureClass, message, status);
+  constructor(failureClass: AttemptError['failureClass'], readonly errorClass: ErrorClass, message: string, status: number, retryAfterMs?: number) {
+    super(failureClass, message, status, retryAfterMs);
   }
 }
 
 /** The AttemptError for a non-200 answer, classified from status and the provider's error body. */
-export function upstreamFailure(status: number, text: string): UpstreamError {
+export function upstreamFailure(status: number, text: string, headers?: Record<string, string | string[] | undefined>): UpstreamError {
   const message = errorMessageFromBody(text) ?? `upstream answered ${status}`;
   const c = classifyUpstreamError(status, message);
-  return new UpstreamError(c.failureClass, c.errorClass, c.errorClass === 'context-length' ? `context length exceeded: ${message}` : message, status);
+  // The router acts on context-length (a larger window may help) and on Retry-After (cooldowns).
+  const contextLength = c.errorClass === 'context-length' || isContextLengthError(status, text);
+  return new UpstreamError(contextLength ? 'context-length' : c.failureClass, contextLength ? 'context-length' : c.errorClass, contextLength ? `context length exceeded: ${message}` : message, status, headers ? retryAfterMs(headers) : undefined);
 }
 
 /** Turns a pre-first-token stream problem into an AttemptError the router can act on. */
@@ -86,8 +88,8 @@ export async function openCanonicalStream(req: CanonicalRequest, attempt: Attemp
   if (!adapter) throw new AttemptError('unsupported', `provider kind "${attempt.target.provider.kind}" has no adapter`);
   const kind = attempt.target.provider.kind;
   const ready = kind === 'gemini' || kind === 'ollama' ? await inlineImages(req, attempt.signal) : req;
-  const res = await sendUpstream(adapter.call(ready, attempt.target, attempt.key.secret), attempt.signal);
-  if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''));
+  const res = await sendUpstream(adapter.call(ready, attempt.target, attempt.key.secret), attempt.signal, { connectTimeoutMs: attempt.timeouts?.connectMs });
+  if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers);
   const rest = adapter.events(res.body);
   const head: StreamEvent[] = [];
   try {

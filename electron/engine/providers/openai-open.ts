@@ -37,13 +37,15 @@ function callFor(body: Record<string, unknown>, { target, key }: Attempt) {
   return buildChatCall(body, target.provider, target.model, key.secret);
 }
 
-async function failure(status: number, text: string): Promise<never> {
-  throw upstreamFailure(status, text);
+async function failure(status: number, headers: Record<string, string | string[] | undefined>, text: string): Promise<never> {
+  throw upstreamFailure(status, text, headers);
 }
 
+const sendOptions = (attempt: Attempt) => ({ connectTimeoutMs: attempt.timeouts?.connectMs });
+
 export async function openOpenAIStream(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedStream> {
-  const res = await sendUpstream(callFor(body, attempt), attempt.signal);
-  if (res.status !== 200) return failure(res.status, await res.body.text().catch(() => ''));
+  const res = await sendUpstream(callFor(body, attempt), attempt.signal, sendOptions(attempt));
+  if (res.status !== 200) return failure(res.status, res.headers, await res.body.text().catch(() => ''));
   const rest = readSse(res.body);
   const head: SseEvent[] = [];
   try {
@@ -61,9 +63,9 @@ export async function openOpenAIStream(body: Record<string, unknown>, attempt: A
 }
 
 export async function openOpenAIJson(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedJson> {
-  const res = await sendUpstream(callFor(body, attempt), attempt.signal);
+  const res = await sendUpstream(callFor(body, attempt), attempt.signal, sendOptions(attempt));
   const text = await res.body.text();
-  if (res.status !== 200) return failure(res.status, text);
+  if (res.status !== 200) return failure(res.status, res.headers, text);
   try {
     return { text, json: JSON.parse(text) as Record<string, unknown> };
   } catch {

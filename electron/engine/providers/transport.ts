@@ -16,31 +16,47 @@ export interface UpstreamResponse {
 }
 
 /** One dispatcher for the whole engine: undici pools connections per origin inside it. */
-const newAgent = () => new Agent({
+const newAgent = (connectTimeoutMs = 10_000) => new Agent({
   keepAliveTimeout: 30_000,
   keepAliveMaxTimeout: 600_000,
   connections: 256,
-  connect: { timeout: 10_000 },
+  connect: { timeout: connectTimeoutMs },
   // Streams may pause for long stretches while a model thinks; the route's own timeouts apply on top.
   headersTimeout: 300_000,
   bodyTimeout: 300_000,
 });
 let agent: Agent | null = null;
+/** Routes with their own connect timeout get their own pool (a handful at most: one per distinct value). */
+const agentsByConnectTimeout = new Map<number, Agent>();
 
-export async function sendUpstream(call: UpstreamCall, signal?: AbortSignal): Promise<UpstreamResponse> {
+export interface SendOptions {
+  /** TCP/TLS connect timeout for this request (the route's `timeouts.connectMs`). */
+  connectTimeoutMs?: number;
+}
+
+function dispatcherFor(options: SendOptions | undefined): Agent {
+  const ms = options?.connectTimeoutMs;
+  if (ms === undefined || ms === 10_000) return (agent ??= newAgent());
+  let a = agentsByConnectTimeout.get(ms);
+  if (!a) agentsByConnectTimeout.set(ms, (a = newAgent(ms)));
+  return a;
+}
+
+export async function sendUpstream(call: UpstreamCall, signal?: AbortSignal, options?: SendOptions): Promise<UpstreamResponse> {
   const res = await request(call.url, {
     method: call.method,
     headers: call.headers,
     body: call.body,
     signal,
-    dispatcher: (agent ??= newAgent()),
+    dispatcher: dispatcherFor(options),
   });
   return { status: res.statusCode, headers: res.headers, body: res.body as UpstreamResponse['body'] };
 }
 
 /** Closes pooled connections (a later request opens a fresh pool). */
 export async function closeTransport(): Promise<void> {
-  const closing = agent;
+  const closing = [agent, ...agentsByConnectTimeout.values()];
   agent = null;
-  await closing?.close();
+  agentsByConnectTimeout.clear();
+  await Promise.all(closing.map((a) => a?.close()));
 }

@@ -66,7 +66,7 @@ function lazy<T>(make: () => T): () => T {
 
 export function dispatchStream(input: DispatchInput): Promise<StreamServed> {
   const canonical = lazy(() => decodeOpenAIRequest(input.body));
-  return runWithFailover(keylessAware(input), (attempt) => {
+  return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => {
     ensureSupported(attempt);
     return isOpenAIProtocol(attempt.target.provider.kind) ? openOpenAIStream(input.body, attempt) : openTranslatedOpenAIStream(canonical(), attempt);
   });
@@ -82,7 +82,7 @@ export function dispatchJson(input: DispatchInput): Promise<JsonServed> {
 
 export function dispatchAnthropicStream(input: AnthropicDispatchInput): Promise<StreamServed> {
   const canonical = lazy(() => decodeAnthropicRequest(input.body));
-  return runWithFailover(keylessAware(input), (attempt) => {
+  return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => {
     ensureSupported(attempt);
     return attempt.target.provider.kind === 'anthropic' ? openAnthropicPassStream(input.body, input.client, attempt) : openTranslatedAnthropicStream(canonical(), attempt);
   });
@@ -97,7 +97,7 @@ export function dispatchAnthropicJson(input: AnthropicDispatchInput): Promise<Js
 }
 
 export const dispatchCanonicalStream = (input: CanonicalDispatchInput): Promise<OpenedEvents & Served> =>
-  runWithFailover(keylessAware(input), (attempt) => {
+  runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => {
     ensureSupported(attempt);
     return openCanonicalStream(input.request, attempt);
   });

@@ -1,14 +1,24 @@
-// The `fallback` strategy's loop, independent of wire protocol: try each target (with its first
-// usable key) until one opens; record every attempt; stop early on the caller's own faults.
+// The failover loop, independent of wire protocol: orders a route's targets by its strategy, skips
+// open breakers and cooling or retired keys, rotates keys on 401/402/403/429, moves on before the
+// first token, applies the route's timeouts, waits (bounded) only when nothing is healthy, and
+// records every attempt for the ledger.
+import { createHash } from 'node:crypto';
 import type { AttemptRecord } from '../ledger/types';
 import type { ResolvedKey, Vault } from '../vault/types';
-import { AttemptError, finalError, shouldFailover } from './failures';
-import type { Target } from './resolve';
+import { AttemptError, finalError, RoutingError, shouldFailover } from './failures';
+import { RouterHealth, targetId } from './health';
+import { planOf, type RoutePlan, type Target } from './resolve';
+import { conversationKey } from './sticky';
+import { estimateTokens, orderTargets } from './strategy';
+import { sleep, untilAborted } from './abort';
+import { DEFAULT_TIMEOUTS, guardStream, resolveTimeouts, type Timeouts } from './timeouts';
 
 export interface Attempt {
   target: Target;
   key: ResolvedKey;
   signal: AbortSignal;
+  /** The route's timeouts; an opener passes `connectMs` to the transport. */
+  timeouts?: Timeouts;
 }
 
 export interface Served {
@@ -21,47 +31,252 @@ export interface FailoverInput {
   targets: Target[];
   vault: Vault;
   signal: AbortSignal;
+  /** From RouteTable.resolve; without it the targets are tried in order with engine-default health. */
+  plan?: RoutePlan;
+  /** The request body (for cost estimates and sticky routing). */
+  body?: Record<string, unknown>;
+  /** Streams get the first-token timeout and a guarded `rest`; other requests the total timeout. */
+  stream?: boolean;
+  /** Conversation scope for sticky routing (route name or model name, plus the client). */
+  scope?: string;
   /** Runs once before the first attempt (budgets); throwing a RoutingError refuses the request unsent. */
   preflight?: () => void;
 }
 
-function asAttemptError(error: unknown, signal: AbortSignal): AttemptError {
-  if (signal.aborted) throw error; // the client left: stop trying; the caller records "cancelled"
-  if (error instanceof AttemptError) return error;
+/** Waiting rounds when every candidate is cooling down or its breaker is open. */
+const MAX_WAIT_ROUNDS = 2;
+/** Longest single wait for a cooldown to end before the client gets a 503 instead. */
+const MAX_WAIT_MS = 2_000;
+
+const fallbackHealth = new RouterHealth();
+
+function planFor(input: FailoverInput): RoutePlan {
+  const carried = input.plan ?? planOf(input.targets);
+  if (carried) return carried;
+  return {
+    strategy: 'fallback',
+    steps: input.targets.map((target) => ({ strategy: 'fallback', members: [{ target, weight: 1 }], weight: 1 })),
+    timeouts: resolveTimeouts(undefined),
+    contextFallback: true,
+    sticky: false,
+    health: fallbackHealth,
+  };
+}
+
+function asAttemptError(error: unknown, attemptSignal: AbortSignal, clientSignal: AbortSignal, timeoutMessage: string): AttemptError {
+  if (clientSignal.aborted) return new AttemptError('cancelled', 'the client closed the request');
+  if (error instanceof AttemptError) {
+    // An adapter may mark a context-length 400 only in a finer class of its own; the router acts on it.
+    if (error.failureClass !== 'context-length' && (error as { errorClass?: unknown }).errorClass === 'context-length') {
+      return new AttemptError('context-length', error.message, error.status, error.retryAfterMs);
+    }
+    return error;
+  }
+  if (attemptSignal.aborted) return new AttemptError('timeout', timeoutMessage);
+  if (error instanceof SyntaxError) return new AttemptError('malformed', `upstream sent malformed data: ${error.message}`, 200);
   const code = (error as { code?: string }).code ?? '';
   if (code.includes('TIMEOUT')) return new AttemptError('timeout', `upstream timed out (${code})`);
   return new AttemptError('network', `upstream unreachable: ${(error as Error).message}${code ? ` (${code})` : ''}`);
 }
 
+const fingerprint = (secret: string) => () => createHash('sha256').update(secret).digest('base64url').slice(0, 16);
+
 /**
  * Opens the first target that answers. `open` does the protocol work and throws AttemptError (or a
- * network error) when the target fails before anything reached the client.
+ * network error) when the target fails before anything reached the client. A result with a `rest`
+ * stream gets it wrapped so idle and total timeouts, health and cleanup cover it too.
  */
 export async function runWithFailover<T extends object>(input: FailoverInput, open: (attempt: Attempt) => Promise<T>): Promise<T & Served> {
   input.preflight?.();
+  const plan = planFor(input);
+  // A caller that did not say: an OpenAI-shaped body tells.
+  if (input.stream === undefined && input.body?.stream === true) input = { ...input, stream: true };
+  const { health } = plan;
+  const timeouts = plan.timeouts ?? DEFAULT_TIMEOUTS;
+  const started = performance.now();
+  const deadline = started + timeouts.totalMs;
   const attempts: AttemptRecord[] = [];
+  // Token estimates only matter to the cost and latency strategies.
+  const needsTokens = [plan.strategy, ...plan.steps.map((s) => s.strategy)].some((s) => s === 'lowest-cost' || s === 'lowest-latency');
+  const tokens = needsTokens ? estimateTokens(input.body) : { input: 0, output: 0 };
+  const candidates = plan.steps.reduce((n, s) => n + s.members.length, 0);
+  const stickyKey = plan.sticky && candidates > 1 ? conversationKey(input.scope ?? '', input.body) : null;
+  const order = orderTargets(plan, { health, inputTokens: tokens.input, outputTokens: tokens.output, random: Math.random }, stickyKey ? health.sticky.get(stickyKey) : undefined);
+
+  /** Targets that failed in this request without a cooldown that would end: not tried again. */
+  const done = new Set<string>();
   let last: AttemptError | undefined;
-  for (const target of input.targets) {
-    const started = performance.now();
-    const record = (status: number | null, keyLabel?: string, error?: AttemptError) =>
-      attempts.push({ provider: target.provider.id, model: target.model, keyLabel, status, errorClass: error?.failureClass, durationMs: performance.now() - started });
-    const key = input.vault.keysFor(target.provider.id, target.provider.keys)[0];
-    if (!key) {
-      last = new AttemptError('no-key', `no key available for provider "${target.provider.id}" (set its environment variable or run \`switchboard key set ${target.provider.id}\`)`);
-      record(null, undefined, last);
-      continue;
+  let contextLimit: number | undefined;
+  let stop = false;
+  let earliest = Infinity;
+
+  for (let round = 0; round <= MAX_WAIT_ROUNDS && !stop; round++) {
+    earliest = Infinity;
+    for (const target of order) {
+      if (stop) break;
+      const id = targetId(target.provider.id, target.model);
+      if (done.has(id)) continue;
+      // After a context-length error only a target with a larger (known) window can help.
+      if (contextLimit !== undefined && !((target.contextWindow ?? 0) > contextLimit)) continue;
+      const availability = health.availability(id);
+      if (!availability.ok) {
+        earliest = Math.min(earliest, availability.until);
+        continue;
+      }
+      let keys: ResolvedKey[];
+      try {
+        keys = input.vault.keysFor(target.provider.id, target.provider.keys);
+      } catch (error) {
+        keys = [];
+        last = new AttemptError('no-key', (error as Error).message);
+      }
+      if (keys.length === 0) {
+        last ??= new AttemptError('no-key', `no key available for provider "${target.provider.id}" (set its environment variable or run \`switchboard key set ${target.provider.id}\`)`);
+        attempts.push({ provider: target.provider.id, model: target.model, status: null, errorClass: 'no-key', durationMs: 0 });
+        done.add(id);
+        continue;
+      }
+      let triedKey = false;
+      let targetVerdict: 'next' | 'stop' | 'cooling' = 'next';
+      for (const key of keys) {
+        const keyId = `${target.provider.id}/${key.label}`;
+        const blocked = health.keyBlockedUntil(keyId, fingerprint(key.secret));
+        if (blocked) {
+          if (Number.isFinite(blocked)) earliest = Math.min(earliest, blocked);
+          continue;
+        }
+        if (performance.now() >= deadline || input.signal.aborted) {
+          stop = true;
+          break;
+        }
+        triedKey = true;
+        const result = await attemptOnce(input, open, { target, key, id, keyId, probe: availability.probe, timeouts, deadline, health, attempts });
+        if ('served' in result) {
+          if (stickyKey) health.sticky.set(stickyKey, id);
+          return result.served;
+        }
+        last = result.error;
+        const c = last.failureClass;
+        if (c === 'cancelled') {
+          stop = true;
+          break;
+        }
+        if (c === 'auth') {
+          health.retireKey(keyId, last.status, last.message, fingerprint(key.secret)());
+          continue; // the next key of the same provider
+        }
+        if (c === 'rate-limited') {
+          earliest = Math.min(earliest, Date.now() + health.coolKey(keyId, last.retryAfterMs));
+          targetVerdict = 'cooling';
+          continue;
+        }
+        if (c === 'context-length') {
+          if (!plan.contextFallback) stop = true;
+          contextLimit = Math.max(contextLimit ?? 0, target.contextWindow ?? 0);
+        } else if (!shouldFailover(c)) {
+          stop = true;
+        } else if (c === 'overloaded' && last.retryAfterMs !== undefined) {
+          earliest = Math.min(earliest, Date.now() + health.cap(last.retryAfterMs));
+          targetVerdict = 'cooling';
+        }
+        break;
+      }
+      if (targetVerdict === 'next' && triedKey) done.add(id);
+      if (plan.noFallbacks && triedKey) stop = true;
     }
-    try {
-      const opened = await open({ target, key, signal: input.signal });
-      record(200, key.label);
-      return { ...opened, target, keyLabel: key.label, attempts };
-    } catch (error) {
-      last = asAttemptError(error, input.signal);
-      record(last.status, key.label, last);
-      if (!shouldFailover(last.failureClass)) break;
+    if (stop || input.signal.aborted || !Number.isFinite(earliest)) break;
+    // Nothing could be used right now: wait (bounded) for the soonest cooldown rather than fail at once.
+    const wait = earliest - Date.now();
+    if (round === MAX_WAIT_ROUNDS || wait > MAX_WAIT_MS || performance.now() + wait >= deadline) {
+      if (!last || attempts.length === 0) {
+        const error = new RoutingError(503, 'api_error', 'every target of this route is cooling down or its breaker is open; try again shortly', 'no_healthy_target', Math.max(1, Math.ceil(wait / 1000)));
+        error.attempts = attempts;
+        throw error;
+      }
+      break;
     }
+    await sleep(Math.max(0, wait) + 5, input.signal);
   }
-  const error = finalError(last, attempts.length);
+  if (input.signal.aborted) last = new AttemptError('cancelled', 'the client closed the request');
+  let error = finalError(last, attempts.length);
+  // Tell the client when to come back if a cooldown (a rate limit, an overload) is why it failed.
+  if (Number.isFinite(earliest) && (error.status === 429 || error.status === 502)) {
+    error = new RoutingError(error.status, error.type, error.message, error.code, Math.max(1, Math.ceil((earliest - Date.now()) / 1000)));
+  }
   error.attempts = attempts;
   throw error;
+}
+
+interface AttemptContext {
+  target: Target;
+  key: ResolvedKey;
+  id: string;
+  keyId: string;
+  probe: boolean;
+  timeouts: Timeouts;
+  deadline: number;
+  health: RouterHealth;
+  attempts: AttemptRecord[];
+}
+
+async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Attempt) => Promise<T>, a: AttemptContext): Promise<{ served: T & Served } | { error: AttemptError }> {
+  const { target, key, id, health } = a;
+  const t0 = performance.now();
+  const controller = new AbortController();
+  const signal = AbortSignal.any([input.signal, controller.signal]);
+  const limit = Math.max(0, Math.min(input.stream ? a.timeouts.firstTokenMs : Infinity, a.deadline - t0));
+  const timeoutMessage = input.stream && limit === a.timeouts.firstTokenMs ? `no first token within ${limit} ms` : 'the request ran past its total timeout';
+  const timer = setTimeout(() => controller.abort(new AttemptError('timeout', timeoutMessage)), limit);
+  const record: AttemptRecord = { provider: target.provider.id, model: target.model, keyLabel: key.label, status: null, durationMs: 0 };
+  a.attempts.push(record);
+  health.begin(id, a.probe);
+  let opened: T;
+  try {
+    opened = await untilAborted(open({ target, key, signal, timeouts: a.timeouts }), signal);
+  } catch (raw) {
+    const error = asAttemptError(raw, controller.signal, input.signal, timeoutMessage);
+    controller.abort(); // whatever the opener left open (a body it did not read) is closed now
+    Object.assign(record, { status: error.status, errorClass: error.failureClass, durationMs: performance.now() - t0 });
+    if (error.retryAfterMs !== undefined) record.retryAfterMs = error.retryAfterMs;
+    if (error.failureClass === 'cancelled') health.release(id);
+    else health.failure(id, error.failureClass, error.status, key.label, error.retryAfterMs);
+    return { error };
+  } finally {
+    clearTimeout(timer);
+  }
+  const ttft = performance.now() - t0;
+  Object.assign(record, { status: 200, durationMs: ttft, ttftMs: ttft });
+  health.success(id, 200, key.label);
+  // A non-streamed answer's time is its whole generation: it would skew the first-token average.
+  if (input.stream) health.observeTtft(id, ttft);
+  const served = { ...opened, target, keyLabel: key.label, attempts: a.attempts } as T & Served;
+  const rest = (opened as { rest?: AsyncIterator<unknown> }).rest;
+  if (rest && typeof rest.next === 'function') {
+    (served as unknown as { rest: AsyncGenerator<unknown> }).rest = guardStream(rest, {
+      idleMs: a.timeouts.idleMs,
+      deadline: a.deadline,
+      abort: (reason) => controller.abort(reason),
+      onEnd: (outcome) => {
+        const elapsed = (performance.now() - t0 - ttft) / 1000;
+        record.durationMs = performance.now() - t0;
+        if (outcome.ok) {
+          // Short bursts say more about the client's reading speed than the model's: only long streams count.
+          if (elapsed >= 0.5 && outcome.items >= 10) health.observeRate(id, outcome.items / elapsed);
+          return;
+        }
+        if (input.signal.aborted) {
+          record.errorClass = 'cancelled';
+          return;
+        }
+        const error = asAttemptError(outcome.error, controller.signal, input.signal, 'the stream timed out');
+        // The attempt opened (200) but broke mid-stream: the ledger says so and the breaker counts it.
+        record.errorClass = error.failureClass;
+        record.midStream = true;
+        health.failure(id, error.failureClass, 200, key.label);
+      },
+    });
+  } else {
+    record.durationMs = performance.now() - t0;
+  }
+  return { served };
 }

@@ -13,7 +13,9 @@ export type FailureClass =
   | 'not-found'
   | 'unsupported'
   | 'no-key'
-  | 'malformed';
+  | 'malformed'
+  | 'context-length'
+  | 'cancelled';
 
 export function classifyStatus(status: number): FailureClass {
   if (status === 429) return 'rate-limited';
@@ -38,11 +40,48 @@ export class AttemptError extends Error {
     readonly failureClass: FailureClass,
     message: string,
     readonly status: number | null = null,
+    /** From Retry-After / retry-after-ms, when the upstream sent one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'AttemptError';
   }
 }
+
+type Headers = Record<string, string | string[] | undefined>;
+const header = (h: Headers, name: string): string | undefined => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/** `retry-after-ms` (OpenAI, Azure) or `retry-after` (seconds or an HTTP date), in ms. */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const ms = Number(header(headers, 'retry-after-ms'));
+  if (header(headers, 'retry-after-ms') !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
+  const ra = header(headers, 'retry-after');
+  if (ra === undefined || ra === '') return undefined;
+  const seconds = Number(ra);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const at = Date.parse(ra);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const CONTEXT_CODES = new Set(['context_length_exceeded', 'string_above_max_length']);
+const CONTEXT_TEXT = /context.{0,20}(length|window)|maximum context|prompt is too long|too many tokens|exceeds the context/i;
+
+/** True when a 400/413 error body says the prompt does not fit the model's window (any vendor's wording). */
+export function isContextLengthError(status: number, bodyText: string): boolean {
+  if (status !== 400 && status !== 413) return false;
+  try {
+    const e = (JSON.parse(bodyText) as { error?: { code?: unknown; message?: unknown } }).error;
+    if (e && typeof e.code === 'string' && CONTEXT_CODES.has(e.code)) return true;
+    if (e && typeof e.message === 'string') return CONTEXT_TEXT.test(e.message);
+  } catch {
+    // not JSON
+  }
+  return CONTEXT_TEXT.test(bodyText.slice(0, 500));
+}
+
 
 /** Every target failed (or the caller was at fault): what the client is told. */
 export class RoutingError extends Error {
@@ -54,6 +93,8 @@ export class RoutingError extends Error {
     readonly type: 'invalid_request_error' | 'not_found_error' | 'rate_limit_error' | 'api_error' | 'authentication_error',
     message: string,
     readonly code: string | null = null,
+    /** Seconds, for a Retry-After header on the client's answer (everything cooling down). */
+    readonly retryAfterSec?: number,
   ) {
     super(message);
     this.name = 'RoutingError';
@@ -64,6 +105,9 @@ export class RoutingError extends Error {
 export function finalError(last: AttemptError | undefined, attempts: number): RoutingError {
   if (!last) return new RoutingError(503, 'api_error', 'no target could be tried');
   const tried = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  if (last.failureClass === 'context-length') return new RoutingError(400, 'invalid_request_error', last.message, 'context_length_exceeded');
+  if (last.failureClass === 'cancelled') return new RoutingError(499, 'api_error', 'the client closed the request', 'cancelled');
+  if (last.failureClass === 'timeout') return new RoutingError(504, 'api_error', `${last.message}${tried}`, 'upstream_timeout');
   if (!shouldFailover(last.failureClass)) {
     const status = last.status ?? 400;
     const type = status === 404 ? 'not_found_error' : 'invalid_request_error';

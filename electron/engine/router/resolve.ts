@@ -1,8 +1,12 @@
-// Resolves the model name a client sent into ordered candidate targets: a route name, or
-// `provider/model` for one provider's model.
+// Resolves the model name a client sent into a route plan: a route name, an alias (exact or with `*`
+// wildcards), `provider/model`, or a bare model id offered by a configured provider; plus the
+// OpenRouter-style `models` / `provider` extensions. Lookups are built once per settings change.
 import type { Price } from '../../../shared/types';
-import type { ProviderConfig, RouteConfig } from '../settings/config-schema';
+import type { AliasConfig, ProviderConfig, RouteConfig } from '../settings/config-schema';
+import type { RoutingExtensions } from './extensions';
 import { RoutingError } from './failures';
+import { RouterHealth } from './health';
+import { DEFAULT_TIMEOUTS, resolveTimeouts, type Timeouts } from './timeouts';
 
 export interface Target {
   provider: ProviderConfig;
@@ -11,20 +15,74 @@ export interface Target {
   contextWindow?: number;
 }
 
-export interface Resolution {
-  /** The route name when the request addressed a route. */
-  route: string | null;
-  targets: Target[];
+export type Strategy = RouteConfig['strategy'];
+export interface Member { target: Target; weight: number }
+/** One step of a route: a single target, or a group ordered by its own strategy. */
+export type Step = { strategy: Strategy; members: Member[]; weight: number };
+
+export interface RoutePlan {
+  strategy: Strategy;
+  steps: Step[];
+  timeouts: Timeouts;
+  contextFallback: boolean;
+  sticky: boolean;
+  health: RouterHealth;
+  /** `provider.allow_fallbacks: false`: only the first candidate is tried. */
+  noFallbacks?: boolean;
 }
 
-/** A lookup built once per settings change so resolving on the hot path is two map reads. */
+export interface Resolution {
+  /** The route name when the request addressed a route (directly or through an alias). */
+  route: string | null;
+  /** Every candidate in configured order (the plan orders them per request). */
+  targets: Target[];
+  plan: RoutePlan;
+}
+
+const PLAN = Symbol('route plan');
+
+/** The plan a `resolve()` result's targets array carries, if it is one. */
+export const planOf = (targets: Target[]): RoutePlan | undefined => (targets as Target[] & { [PLAN]?: RoutePlan })[PLAN];
+
+const single = (target: Target): Step => ({ strategy: 'fallback', members: [{ target, weight: 1 }], weight: 1 });
+
+/** Model-id families a provider kind serves, for bare ids the user did not list (`claude-sonnet-4-5`). */
+const FAMILY: Array<[RegExp, string[]]> = [
+  [/^claude-/, ['anthropic']],
+  [/^(gpt-|chatgpt-|o[1-9](-|$)|text-embedding-)/, ['openai', 'azure-openai']],
+  [/^(gemini-|gemma-)/, ['gemini']],
+];
+
+function wildcard(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
 export class RouteTable {
   private readonly providers = new Map<string, ProviderConfig>();
   private readonly routes = new Map<string, RouteConfig>();
+  private readonly byModel = new Map<string, Target[]>();
+  private readonly exactAliases = new Map<string, string>();
+  private readonly wildAliases: Array<[RegExp, string]> = [];
+  /** Each route's steps and timeouts, built once (resolving then allocates only the plan object). */
+  private readonly compiled = new Map<string, { steps: Step[]; timeouts: Timeouts }>();
+  readonly health: RouterHealth;
 
-  constructor(providers: ProviderConfig[], routes: RouteConfig[]) {
+  constructor(providers: ProviderConfig[], routes: RouteConfig[], readonly aliases: AliasConfig[] = [], health?: RouterHealth) {
+    this.health = health ?? new RouterHealth();
     for (const p of providers) this.providers.set(p.id, p);
     for (const r of routes) this.routes.set(r.name, r);
+    for (const p of providers) {
+      for (const m of p.models) {
+        const list = this.byModel.get(m.id) ?? [];
+        list.push(this.target(p.id, m.id)!);
+        this.byModel.set(m.id, list);
+      }
+    }
+    for (const r of routes) this.compiled.set(r.name, { steps: this.routeSteps(r), timeouts: resolveTimeouts(r.timeouts) });
+    for (const a of aliases) {
+      if (a.match.includes('*')) this.wildAliases.push([wildcard(a.match), a.to]);
+      else if (!this.exactAliases.has(a.match)) this.exactAliases.set(a.match, a.to);
+    }
   }
 
   target(providerId: string, model: string): Target | undefined {
@@ -34,23 +92,77 @@ export class RouteTable {
     return { provider, model, price: info?.price, contextWindow: info?.contextWindow };
   }
 
-  resolve(name: string): Resolution {
+  private plan(steps: Step[], route?: RouteConfig): RoutePlan {
+    return {
+      strategy: route?.strategy ?? 'fallback',
+      steps: [...steps], // the request may add `models` candidates; the compiled list stays as it is
+      timeouts: (route && this.compiled.get(route.name)?.timeouts) ?? DEFAULT_TIMEOUTS,
+      contextFallback: route?.contextFallback ?? true,
+      sticky: route?.sticky ?? true,
+      health: this.health,
+    };
+  }
+
+  private routeSteps(route: RouteConfig): Step[] {
+    const steps: Step[] = [];
+    for (const t of route.targets) {
+      if ('group' in t) {
+        const members = t.group.targets.flatMap((m) => {
+          const target = this.target(m.provider, m.model);
+          return target ? [{ target, weight: m.weight ?? 1 }] : [];
+        });
+        if (members.length) steps.push({ strategy: t.group.strategy, members, weight: t.weight ?? 1 });
+      } else {
+        const target = this.target(t.provider, t.model);
+        if (target) steps.push({ ...single(target), weight: t.weight ?? 1 });
+      }
+    }
+    return steps;
+  }
+
+  /** One name to steps and route, or undefined when nothing matches. Aliases are followed once. */
+  private lookup(name: string, viaAlias = false): { route: RouteConfig | null; steps: Step[] } | undefined {
     const route = this.routes.get(name);
     if (route) {
-      const targets: Target[] = [];
-      for (const t of route.targets) {
-        const target = this.target(t.provider, t.model);
-        if (target) targets.push(target);
-      }
-      if (targets.length === 0) throw new RoutingError(503, 'api_error', `route "${name}" has no target whose provider is configured`);
-      return { route: name, targets };
+      const steps = this.compiled.get(name)!.steps;
+      if (steps.length === 0) throw new RoutingError(503, 'api_error', `route "${name}" has no target whose provider is configured`);
+      return { route, steps };
     }
     const slash = name.indexOf('/');
-    if (slash > 0) {
-      const target = this.target(name.slice(0, slash), name.slice(slash + 1));
-      if (target) return { route: null, targets: [target] };
+    if (slash > 0 && this.providers.has(name.slice(0, slash))) return { route: null, steps: [single(this.target(name.slice(0, slash), name.slice(slash + 1))!)] };
+    if (!viaAlias) {
+      const to = this.exactAliases.get(name) ?? this.wildAliases.find(([re]) => re.test(name))?.[1];
+      if (to !== undefined) return this.lookup(to, true);
     }
-    throw new RoutingError(404, 'not_found_error', `The model \`${name}\` does not exist: use a route name or provider/model (GET /v1/models lists them)`, 'model_not_found');
+    const offered = this.byModel.get(name);
+    if (offered) return { route: null, steps: offered.map(single) };
+    for (const [re, kinds] of FAMILY) {
+      if (!re.test(name)) continue;
+      const steps = this.providerList().filter((p) => kinds.includes(p.kind)).map((p) => single(this.target(p.id, name)!));
+      if (steps.length) return { route: null, steps };
+    }
+    return undefined;
+  }
+
+  resolve(name: string, ext?: RoutingExtensions | null): Resolution {
+    const found = this.lookup(name);
+    if (!found && !ext?.models?.length) {
+      throw new RoutingError(404, 'not_found_error', `The model \`${name}\` does not exist: use a route name, provider/model, a model id a provider offers, or an alias (GET /v1/models lists them)`, 'model_not_found');
+    }
+    const plan = this.plan(found?.steps ?? [], found?.route ?? undefined);
+    // `models: [...]`: more candidates after the primary model, in the order given.
+    for (const extra of ext?.models ?? []) {
+      if (extra === name) continue;
+      const more = this.lookup(extra);
+      if (more) plan.steps.push(...more.steps);
+    }
+    if (ext?.provider) applyPreferences(plan, ext.provider);
+    if (plan.steps.length === 0) throw new RoutingError(404, 'not_found_error', `no configured provider can serve \`${name}\` with the requested provider preferences`, 'model_not_found');
+    const targets = plan.steps.flatMap((s) => s.members.map((m) => m.target));
+    // Callers that pass only `targets` to the failover loop still get the route's plan (strategy,
+    // timeouts, shared health): it rides along on the array, invisible to spreads and JSON.
+    Object.defineProperty(targets, PLAN, { value: plan, enumerable: false });
+    return { route: found?.route?.name ?? null, targets, plan };
   }
 
   routeList(): RouteConfig[] {
@@ -60,4 +172,24 @@ export class RouteTable {
   providerList(): ProviderConfig[] {
     return [...this.providers.values()];
   }
+}
+
+/** OpenRouter's `provider` object: drop ignored providers, put `order` first, maybe sort or forbid fallbacks. */
+function applyPreferences(plan: RoutePlan, prefs: NonNullable<RoutingExtensions['provider']>): void {
+  const keep = (m: Member) => !prefs.ignore?.includes(m.target.provider.id) && (!prefs.only || prefs.only.includes(m.target.provider.id));
+  let steps = plan.steps.map((s) => ({ ...s, members: s.members.filter(keep) })).filter((s) => s.members.length > 0);
+  if (prefs.order?.length) {
+    const rank = (s: Step) => {
+      const i = prefs.order!.indexOf(s.members[0]!.target.provider.id);
+      return i === -1 ? prefs.order!.length : i;
+    };
+    // Sorting a copy keeps the configured order among equals (Array.prototype.sort is stable).
+    steps = steps.map((s) => s.members.length > 1 ? s.members.map((m) => single(m.target)) : [s]).flat().sort((a, b) => rank(a) - rank(b));
+    plan.strategy = 'fallback';
+  }
+  if (prefs.sort) plan.strategy = prefs.sort === 'price' ? 'lowest-cost' : 'lowest-latency';
+  // OpenRouter: without fallbacks only the providers named in `order` are used; with no order, the first.
+  if (prefs.allowFallbacks === false && prefs.order?.length) steps = steps.filter((s) => prefs.order!.includes(s.members[0]!.target.provider.id));
+  else if (prefs.allowFallbacks === false) plan.noFallbacks = true;
+  plan.steps = steps;
 }

@@ -5,6 +5,8 @@ import { defaultCatalog } from '../catalog/catalog';
 import type { RouteTable } from '../router/resolve';
 import { SUPPORTED_KINDS } from '../settings/config-schema';
 import type { Vault } from '../vault/types';
+import { routesHealth } from './routes-health-service';
+import { resolveTimeouts } from '../router/timeouts';
 
 export function createModelsService(table: () => RouteTable): ModelsService {
   return {
@@ -39,7 +41,15 @@ export function createProvidersService(table: () => RouteTable, vault: Vault): P
 export function createRoutesService(table: () => RouteTable): RoutesService {
   return {
     async list(): Promise<RouteInfo[]> {
-      return table().routeList().map((r) => ({ name: r.name, strategy: r.strategy, targets: r.targets.map((t) => ({ provider: t.provider, model: t.model })) }));
+      return table().routeList().map((r) => ({
+        name: r.name,
+        strategy: r.strategy,
+        // A nested group lists its members in place (in order); the group's own strategy is in `steps`.
+        targets: r.targets.flatMap((t) => ('group' in t ? t.group.targets : [t]).map((x) => ({ provider: x.provider, model: x.model }))),
+        timeouts: resolveTimeouts(r.timeouts),
+      }));
     },
+    health: () => routesHealth(table()),
+    aliases: async () => table().aliases.map((a) => ({ match: a.match, to: a.to })),
   };
 }

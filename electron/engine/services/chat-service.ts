@@ -10,6 +10,7 @@ import type { Ledger } from '../ledger/types';
 import { OpenAIStreamTap } from '../providers/openai-chunks';
 import { dispatchStream } from '../router/dispatch';
 import { RoutingError } from '../router/failures';
+import { usageSoFar } from '../router/strategy';
 import type { RouteTable } from '../router/resolve';
 import type { Vault } from '../vault/types';
 
@@ -38,7 +39,7 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
       const meter = new RequestMeter(deps.ledger, 'chat', null, resolution.route);
       let served;
       try {
-        served = await dispatchStream({ body, targets: resolution.targets, vault: deps.vault, signal: abort, preflight: budgetPreflight(deps.budgets, null, body, resolution.targets) });
+        served = await dispatchStream({ body, targets: resolution.targets, vault: deps.vault, signal: abort, plan: resolution.plan, stream: true, scope: `chat\0${resolution.route ?? request.model}`, preflight: budgetPreflight(deps.budgets, null, body, resolution.targets) });
       } catch (error) {
         const e = error as RoutingError;
         meter.finish({ status: abort.aborted ? 'cancelled' : 'error', httpStatus: e.status ?? 500, attempts: e.attempts ?? [], errorMessage: e.message });
@@ -66,7 +67,7 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
         return;
       } finally {
         // A consumer that stops iterating early (the user pressed Stop) lands here too.
-        if (abort.aborted) meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage() });
+        if (abort.aborted) meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: usageSoFar(tap.usage, body, tap.chunksWithText) });
       }
       const row = meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
       const usage = tap.finalUsage();

@@ -39,16 +39,49 @@ export const providerSchema = z.strictObject({
   models: z.array(modelSchema).default([]),
 });
 
+const strategySchema = z.enum(['fallback', 'weighted', 'lowest-latency', 'lowest-cost']);
+const leafSchema = z.strictObject({ provider: z.string().min(1), model: z.string().min(1), weight: z.number().positive().optional() });
+/** A nested group is one step of its route: e.g. a weighted pair as the first step of a fallback chain. */
+const groupSchema = z.strictObject({ group: z.strictObject({ strategy: strategySchema.default('weighted'), targets: z.array(leafSchema).min(1) }), weight: z.number().positive().optional() });
+
+/** Per-route timeouts (ms); every one has a default in router/timeouts.ts. */
+const timeoutsSchema = z.strictObject({
+  connectMs: z.number().int().positive().optional(),
+  firstTokenMs: z.number().int().positive().optional(),
+  idleMs: z.number().int().positive().optional(),
+  totalMs: z.number().int().positive().optional(),
+});
+
 export const routeSchema = z.strictObject({
   name: z.string().regex(idPattern, 'letters, digits, ".", "_" or "-"'),
-  strategy: z.enum(['fallback', 'weighted', 'lowest-latency', 'lowest-cost']).default('fallback'),
-  targets: z.array(z.strictObject({ provider: z.string().min(1), model: z.string().min(1), weight: z.number().positive().optional() })).min(1),
+  strategy: strategySchema.default('fallback'),
+  targets: z.array(z.union([leafSchema, groupSchema])).min(1),
+  timeouts: timeoutsSchema.optional(),
+  /** A context-length error moves on to a target with a larger window (default true). */
+  contextFallback: z.boolean().optional(),
+  /** Follow-up turns of one conversation go to the target that served it, while healthy (default true). */
+  sticky: z.boolean().optional(),
+});
+
+/** `claude-*` -> `coding`: a model name (exact, or with `*` wildcards) mapped to a route or provider/model. */
+const aliasSchema = z.strictObject({ match: z.string().min(1), to: z.string().min(1) });
+
+/** Engine-wide breaker and cooldown tuning (router/health.ts has the defaults). */
+const healthSchema = z.strictObject({
+  failureThreshold: z.number().int().positive().optional(),
+  failureRate: z.number().min(0).max(1).optional(),
+  windowMs: z.number().int().positive().optional(),
+  openMs: z.number().int().positive().optional(),
+  maxCooldownMs: z.number().int().nonnegative().optional(),
+  defaultRateLimitMs: z.number().int().nonnegative().optional(),
 });
 
 export const configSchema = z
   .strictObject({
     providers: z.array(providerSchema).default([]),
     routes: z.array(routeSchema).default([]),
+    aliases: z.array(aliasSchema).optional(),
+    health: healthSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const ids = new Set<string>();
@@ -65,10 +98,19 @@ export const configSchema = z
       names.add(r.name);
       if (r.name.includes('/')) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: 'a route name may not contain "/"' });
     });
+    config.aliases?.forEach((a, i) => {
+      const slash = a.to.indexOf('/');
+      const ok = names.has(a.to) || (slash > 0 && ids.has(a.to.slice(0, slash)));
+      if (!ok) ctx.addIssue({ code: 'custom', path: ['aliases', i, 'to'], message: `"${a.to}" is neither a route name nor provider/model of a configured provider` });
+    });
   });
 
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;
+export type RouteStep = RouteConfig['targets'][number];
+export type RouteTimeouts = z.infer<typeof timeoutsSchema>;
+export type AliasConfig = z.infer<typeof aliasSchema>;
+export type HealthConfig = z.infer<typeof healthSchema>;
 export type KeyConfig = z.infer<typeof keySchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type Config = z.infer<typeof configSchema>;

@@ -6,7 +6,7 @@ import Conf from 'conf';
 import { z } from 'zod';
 import type { Price } from '../../../shared/types';
 import { budgetSchema, type BudgetConfig } from '../budgets/types';
-import { ConfigError, parseConfig, type ProviderConfig, type RouteConfig } from './config-schema';
+import { ConfigError, parseConfig, type AliasConfig, type HealthConfig, type ProviderConfig, type RouteConfig } from './config-schema';
 import { backupBrokenFile, migrateSettings } from './migrations';
 import { checkTokenName } from './tokens';
 import type { ClientTokenRecord, PortSettingsData, SettingsData, SettingsStore } from './types';
@@ -78,7 +78,7 @@ export function openSettings(dataDir: string): OpenSettings {
     // parseConfig names the bad field (`providers[0].baseUrl`) and fills defaults such as `keys: []`.
     let config;
     try {
-      config = parseConfig({ providers: stored.providers ?? [], routes: stored.routes ?? [] }, file);
+      config = parseConfig({ providers: stored.providers ?? [], routes: stored.routes ?? [], aliases: stored.aliases, health: stored.health }, file);
     } catch (error) {
       const e = error as ConfigError;
       throw broken(file, e.message, e.issues);
@@ -92,7 +92,10 @@ export function openSettings(dataDir: string): OpenSettings {
       ];
       throw broken(file, `${file} is not valid:\n  ${issues.join('\n  ')}`, issues);
     }
-    return { providers: config.providers, routes: config.routes, tokens: tokens.data, budgets: extras.data.budgets, priceOverrides: extras.data.priceOverrides, port: extras.data.port };
+    const data: SettingsData = { providers: config.providers, routes: config.routes, tokens: tokens.data, budgets: extras.data.budgets, priceOverrides: extras.data.priceOverrides, port: extras.data.port };
+    if (config.aliases) data.aliases = config.aliases;
+    if (config.health) data.health = config.health;
+    return data;
   }
 
   /** Tells listeners about the current data, once per distinct content (our writes and the watcher both call this). */
@@ -151,10 +154,11 @@ export function openSettings(dataDir: string): OpenSettings {
     path: file,
     read,
 
-    seed(config: { providers: ProviderConfig[]; routes: RouteConfig[] }): void {
+    seed(config: { providers: ProviderConfig[]; routes: RouteConfig[]; aliases?: AliasConfig[]; health?: HealthConfig }): void {
       // One store write with both keys (what conf.set does inside): one atomic file replace, so no
       // reader sees new providers with old routes. Tokens and any other keys are kept as they are.
-      conf.store = { ...conf.store, providers: config.providers, routes: config.routes };
+      const { aliases: _aliases, health: _health, ...rest } = conf.store;
+      conf.store = { ...rest, providers: config.providers, routes: config.routes, ...(config.aliases ? { aliases: config.aliases } : {}), ...(config.health ? { health: config.health } : {}) };
       notify();
     },
 

@@ -1,7 +1,7 @@
 // Shape of the persisted settings (conf, in the data dir). Client tokens are kept only as hashes.
 import type { Price } from '../../../shared/types';
 import type { BudgetConfig } from '../budgets/types';
-import type { ProviderConfig, RouteConfig } from './config-schema';
+import type { AliasConfig, HealthConfig, ProviderConfig, RouteConfig } from './config-schema';
 
 export interface ClientTokenRecord {
   name: string;
@@ -30,12 +30,16 @@ export interface SettingsData {
   budgets: BudgetConfig[];
   /** `provider/model` -> price the user set; wins over config and catalog prices. */
   priceOverrides: Record<string, Price>;
+  /** Model-name aliases (`claude-*` -> a route); absent means none. */
+  aliases?: AliasConfig[];
+  /** Breaker and cooldown tuning; absent means the defaults. */
+  health?: HealthConfig;
 }
 
 export interface SettingsStore {
   read(): SettingsData;
   /** Replaces providers and routes (e.g. from `--config`), atomically. */
-  seed(config: { providers: ProviderConfig[]; routes: RouteConfig[] }): void;
+  seed(config: { providers: ProviderConfig[]; routes: RouteConfig[]; aliases?: AliasConfig[]; health?: HealthConfig }): void;
   addToken(record: ClientTokenRecord): void;
   removeToken(name: string): boolean;
   /** Updates the port's settings (allowed origins, body capture). */

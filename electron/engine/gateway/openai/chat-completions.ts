@@ -6,7 +6,9 @@ import { budgetPreflight } from '../../budgets';
 import { fromOpenAIUsage } from '../../canonical/usage';
 import { OpenAIStreamTap } from '../../providers/openai-chunks';
 import { dispatchJson, dispatchStream } from '../../router/dispatch';
+import { takeRoutingExtensions } from '../../router/extensions';
 import { RoutingError } from '../../router/failures';
+import { usageSoFar } from '../../router/strategy';
 import type { GatewayContext } from '../context';
 import { openAIStreamError, sendOpenAIError } from './errors';
 import { SseWriter } from './stream-writer';
@@ -32,10 +34,13 @@ function abortOnClose(req: IncomingMessage, res: ServerResponse): AbortControlle
 export async function handleChatCompletions(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
   const invalid = validate(body);
   if (invalid) return sendOpenAIError(res, 400, invalid);
-  const b = body as Record<string, unknown>;
+  let b = body as Record<string, unknown>;
   let resolution;
   try {
-    resolution = ctx.table().resolve(b.model as string);
+    // OpenRouter-style `models` / `provider` fields steer routing and are not sent upstream.
+    const { body: upstreamBody, ext } = takeRoutingExtensions(b);
+    b = upstreamBody;
+    resolution = ctx.table().resolve(b.model as string, ext);
   } catch (error) {
     const e = error as RoutingError;
     return sendOpenAIError(res, e.status, e.message, e.type, e.code);
@@ -43,9 +48,10 @@ export async function handleChatCompletions(ctx: GatewayContext, req: IncomingMe
   const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
   res.setHeader('x-request-id', meter.id);
   const controller = abortOnClose(req, res);
+  const stream = b.stream === true;
   const preflight = budgetPreflight(ctx.budgets, client, b, resolution.targets);
-  const input = { body: b, targets: resolution.targets, vault: ctx.vault, signal: controller.signal, preflight };
-  if (b.stream === true) return relayStream(res, input, meter, (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
+  const input = { body: b, targets: resolution.targets, vault: ctx.vault, signal: controller.signal, preflight, plan: resolution.plan, stream, scope: `${client}\0${resolution.route ?? (b.model as string)}` };
+  if (stream) return relayStream(res, input, meter, (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
   return relayJson(res, input, meter);
 }
 
@@ -57,6 +63,7 @@ function failed(res: ServerResponse, meter: RequestMeter, error: unknown, signal
     return;
   }
   const e = error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);
+  if (e.retryAfterSec !== undefined && !res.headersSent) res.setHeader('retry-after', String(e.retryAfterSec));
   meter.finish({ status: 'error', httpStatus: e.status, attempts: e.attempts, errorMessage: e.message });
   sendOpenAIError(res, e.status, e.message, e.type, e.code);
 }
@@ -99,13 +106,15 @@ async function relayStream(res: ServerResponse, input: Input, meter: RequestMete
     out.end();
     meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
   } catch (error) {
+    // Tokens so far: as reported, else estimated (the prompt from the body, a token per chunk seen).
+    const usage = usageSoFar(tap.usage, input.body, tap.chunksWithText);
     if (input.signal.aborted || res.destroyed) {
-      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage() });
+      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage });
       return;
     }
     // After the first token a failure must reach the client as an error, never as a clean end.
     const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
     out.end(openAIStreamError(message));
-    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), errorMessage: message });
+    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage, errorMessage: message });
   }
 }
