@@ -5,8 +5,14 @@ import type {
   AliasInfo,
   ChatRequest,
   ChatStreamEvent,
+  ClientTokenInfo,
+  CreatedToken,
+  CreateTokenRequest,
   HealthSnapshot,
   ModelChoice,
+  PortInfo,
+  PortRequestLogEntry,
+  PortSettings,
   ProviderInfo,
   RouteInfo,
   SpendQuery,
@@ -14,6 +20,7 @@ import type {
   SpendSummary,
   SpendRequest,
   SpendRequestsQuery,
+  ToolSetupGuide,
   BudgetSpec,
   BudgetStatus,
   BudgetWarning,
@@ -118,12 +125,34 @@ export interface SettingsService {
   importConfig(text: string): Promise<void>;
 }
 
+/** Client tokens for tools that call the local port. */
+export interface TokensService {
+  /** Mints a token; the returned `token` is the only time it is ever shown. */
+  create(request: CreateTokenRequest): Promise<CreatedToken>;
+  /** Every token with its spend so far (from the ledger). */
+  list(): Promise<ClientTokenInfo[]>;
+  /** Stops accepting the token at once; false when no token had that name. */
+  revoke(name: string): Promise<boolean>;
+}
+
+/** The local port: where it listens, its settings, its recent requests and setup help for tools. */
+export interface PortService {
+  info(): Promise<PortInfo>;
+  updateSettings(patch: Partial<PortSettings>): Promise<PortSettings>;
+  /** Recent requests on the port, newest first. */
+  requests(limit?: number): Promise<PortRequestLogEntry[]>;
+  /** How to point each supported tool at the port (for the UI to show and copy). */
+  setupGuides(): Promise<ToolSetupGuide[]>;
+}
+
 export interface AppContract {
   models: ModelsService;
   providers: ProvidersService;
   routes: RoutesService;
   chat: ChatService;
   spend: SpendService;
+  tokens: TokensService;
+  port: PortService;
   budgets: BudgetsService;
   keys: KeysService;
   catalog: CatalogService;
@@ -138,6 +167,8 @@ export const RPC_METHODS = {
   models: ['list'],
   providers: ['list', 'presets', 'add', 'update', 'remove', 'models'],
   routes: ['list', 'health', 'aliases', 'save', 'remove'],
+  tokens: ['create', 'list', 'revoke'],
+  port: ['info', 'updateSettings', 'requests', 'setupGuides'],
   spend: ['summary', 'series', 'exportCsv', 'requests'],
   budgets: ['list', 'set', 'status', 'warnings'],
   keys: ['test', 'set', 'remove'],

@@ -148,6 +148,83 @@ export interface SpendSummary extends SpendTotals {
   groups: SpendGroup[];
 }
 
+/** A client token as the UI sees it: never the token, only its first characters. */
+export interface ClientTokenInfo {
+  name: string;
+  /** First characters of the token (`sbt_ab12`), to tell tokens apart. */
+  prefix: string;
+  createdAt: string;
+  /** Route names or `provider/model` ids (`provider/*` for all of a provider's) this token may use; absent: all. */
+  allow?: string[];
+  /** USD budget for this token (enforced by the budgets feature; a hook for now). */
+  budgetUsd?: number;
+  /** Spend recorded in the ledger for this client so far. */
+  spendUsd: number;
+  requests: number;
+}
+
+export interface CreateTokenRequest {
+  name: string;
+  allow?: string[];
+  budgetUsd?: number;
+}
+
+/** What `create` returns: the token itself, shown once and stored nowhere. */
+export interface CreatedToken {
+  token: string;
+  info: ClientTokenInfo;
+}
+
+/** One request on the local port, for the UI's request log. Bodies only when capture is on, redacted of keys. */
+export interface PortRequestLogEntry {
+  id: string;
+  startedAt: number;
+  client: string | null;
+  /** Route name, or null when a `provider/model` id (or nothing routable) was asked for. */
+  route: string | null;
+  provider: string | null;
+  model: string | null;
+  /** The HTTP path, for requests refused before routing (e.g. a missing token). */
+  path?: string;
+  status: 'ok' | 'error' | 'cancelled' | 'refused';
+  httpStatus: number;
+  errorMessage?: string;
+  attempts: Array<{ provider: string; model: string; status: number | null; errorClass?: string; durationMs: number }>;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  ttftMs: number | null;
+  durationMs: number;
+  /** The request body with keys and tokens replaced by `[redacted]`; present only while capture is on. */
+  requestBody?: string;
+}
+
+export interface PortSettings {
+  /** Browser Origins (`https://app.example`) allowed to call the API; empty: every web page is refused. */
+  allowedOrigins: string[];
+  /** Keep redacted request bodies in the request log (off by default). */
+  captureBodies: boolean;
+}
+
+export interface PortInfo {
+  /** Base URL of the port, e.g. `http://127.0.0.1:4141`; null when the port is not running. */
+  url: string | null;
+  host: string | null;
+  /** True when bound beyond loopback (an explicit, warned choice). */
+  exposed: boolean;
+  settings: PortSettings;
+}
+
+/** How to point one tool at the port: steps and copyable snippets, with `{{baseUrl}}`, `{{token}}`, `{{model}}` placeholders. */
+export interface ToolSetupGuide {
+  id: string;
+  name: string;
+  dialect: 'openai' | 'anthropic' | 'ollama';
+  steps: string[];
+  snippets: Array<{ label: string; language: string; text: string }>;
+  docsUrl?: string;
+}
+
 /** One attempt outcome in a target's recent history. */
 export interface HealthEvent {
   at: number;

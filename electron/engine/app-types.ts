@@ -1,5 +1,6 @@
 // The composition root's public shape, shared by `serve`, the Electron shell and tests.
 import type { AppContract } from '../../shared/contract';
+import type { PortLimits } from './gateway/context';
 
 export interface AppOptions {
   /** Where settings.json and ledger.db live. */
@@ -13,6 +14,8 @@ export interface AppOptions {
   rendererDir?: string;
   /** Environment to read `env` keys from (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Overrides of the port's body/header limits and slow-client timeouts (tests shorten them). */
+  portLimits?: Partial<PortLimits>;
   /** Where catalog refresh reads the public price list (tests point it at a loopback fake). */
   priceListUrl?: string;
 }

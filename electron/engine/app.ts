@@ -7,6 +7,7 @@ import type { App, AppOptions } from './app-types';
 import { Budgets } from './budgets/budgets';
 import { defaultCatalog } from './catalog/catalog';
 import { loadRefreshedPrices } from './catalog/refresh';
+import { clientAccessFor, type ClientAccess } from './gateway/client-access';
 import { startGateway, type Gateway } from './gateway/server';
 import { openLedger } from './ledger/ledger';
 import { closeTransport } from './providers/transport';
@@ -15,6 +16,7 @@ import { RouteTable } from './router/resolve';
 import { createChatService } from './services/chat-service';
 import { createKeyEdits, createProviderEdits, createRouteEdits } from './services/config-edits';
 import { createModelsService, createProvidersService, createRoutesService } from './services/catalog-services';
+import { createPortService, createTokensService } from './services/port-services';
 import {
   createBudgetsService, createCatalogService, createConversationsService, createKeysService, createSettingsService, createSpendService,
 } from './services/state-services';
@@ -50,15 +52,17 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // Derived lookups are rebuilt once per settings change, never per request.
   let table!: RouteTable;
-  let clients = new Map<string, string>();
+  let clients = new Map<string, ClientAccess>();
+  let gateway: Gateway | undefined;
   // Breakers, cooldowns and sticky sessions outlive settings changes: one instance for the app's life.
   const health = new RouterHealth();
   const rebuild = (data: SettingsData) => {
     health.configure(data.health ?? {});
     table = new RouteTable(data.providers, data.routes, data.aliases, health);
-    clients = new Map(data.tokens.map((t) => [t.hash, t.name]));
+    clients = new Map(data.tokens.map((t) => [t.hash, clientAccessFor(t)]));
     defaultCatalog.update({ overrides: data.priceOverrides });
     budgets.update(data.budgets);
+    gateway?.applySettings(data.port);
   };
   rebuild(settings.read());
   const unsubscribe = settings.onChange(rebuild);
@@ -74,6 +78,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     catalog: createCatalogService(defaultCatalog, settings, { dataDir: options.dataDir, vault, priceListUrl: options.priceListUrl }),
     conversations: createConversationsService(ledger),
     settings: createSettingsService(settings),
+    tokens: createTokensService(settings, ledger),
+    port: createPortService(settings, () => gateway),
   };
 
   const adminToken = randomBytes(24).toString('base64url');
@@ -84,11 +90,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     budgets,
     // Tokens created by another process (`switchboard token create` while serving) arrive through onChange.
     clientFor: (token: string) => clients.get(hashToken(token)),
+    portSettings: () => settings.read().port,
     adminToken,
     services,
     rendererDir: options.rendererDir,
+    limits: options.portLimits,
   };
-  let gateway: Gateway | undefined;
   if (options.port !== undefined) {
     try {
       gateway = await startGateway(gatewayContext, options.host ?? '127.0.0.1', options.port);

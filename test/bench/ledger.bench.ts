@@ -120,7 +120,7 @@ async function benchPort(): Promise<void> {
   const table = new RouteTable(config.providers, config.routes);
   const vault = createVault({ env: { BENCH_KEY: 'bench-key' } });
   const realLedger = openLedger(dir);
-  const gateway = (ledger: Ledger) => startGateway({ table: () => table, vault, ledger, clientFor: () => 'bench', adminToken: 'x', services: {} as never }, '127.0.0.1', 0);
+  const gateway = (ledger: Ledger) => startGateway({ table: () => table, vault, ledger, clientFor: () => ({ name: 'bench', allow: null, allowProviders: null }), adminToken: 'x', services: {} as never }, '127.0.0.1', 0);
   // A second no-op gateway is the control: the difference between the two no-ops is this machine's noise.
   const gateways = { ledger: await gateway(realLedger), noop: await gateway(noopLedger()), control: await gateway(noopLedger()) };
   const agent = new Agent({ connections: 16 });

@@ -3,6 +3,7 @@
 // `stream_options.include_usage` is set, OpenAI error bodies, and fault knobs for failover tests.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { embeddingsBody, toolCallDeltas, toolCallMessage, wantsToolCall, type FakeToolCall } from './openai-fake-extras';
 import { b64Bytes, pieces, replyFor, writeSplit, type SeenRequest } from './scenario';
 
 export interface FakeFault {
@@ -50,6 +51,12 @@ export interface FakeOptions {
   models?: string[];
   /** Cached prompt tokens to report in usage.prompt_tokens_details (counted inside prompt_tokens). */
   cachedTokens?: number;
+  /** When set, requests that offer tools get this tool call (until the conversation ends with a tool result). */
+  toolCall?: FakeToolCall;
+  /** Keep every request in `requests` (default); benchmarks turn it off so memory stays flat. */
+  record?: boolean;
+  /** Fault to start with (benchmarks run the fake in another process). */
+  fault?: FakeFault;
   /** Several accepted keys (`apiKey` is one more); any other key gets OpenAI's 401. */
   apiKeys?: string[];
   /** Prompts counted above this many tokens get OpenAI's 400 `context_length_exceeded`. */
@@ -116,7 +123,8 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
   const models = options.models ?? ['m1'];
   const requests: FakeRequest[] = [];
   const sockets = new Set<Socket>();
-  let fault: FakeFault | null = null;
+  let fault: FakeFault | null = options.fault ?? null;
+  const record = options.record !== false;
   let pickFault: ((n: number) => FakeFault | null) | null = null;
   let chatRequests = 0;
   let inFlight = 0;
@@ -137,7 +145,7 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
         return sendError(res, 400);
       }
     }
-    requests.push({ path: req.url ?? '', method: req.method ?? '', body, headers: req.headers as Record<string, string> });
+    if (record) requests.push({ path: req.url ?? '', method: req.method ?? '', body, headers: req.headers as Record<string, string> });
     const isChat = req.url === '/v1/chat/completions';
     const f = (isChat && pickFault ? pickFault(++chatRequests) : fault) ?? null;
     if (f?.resetBeforeHeaders) {
@@ -179,9 +187,17 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }));
     }
+    if (req.method === 'POST' && path === '/v1/embeddings') {
+      if (!models.includes(body?.model)) return sendError(res, 404);
+      const answer = embeddingsBody(body);
+      if (!answer) return sendError(res, 400);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(answer));
+    }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') return sendError(res, 404);
     if (!models.includes(body?.model)) return sendError(res, 404);
     if (options.scenario) return scenarioReply(res, body, requests.length, options);
+    const callTool = wantsToolCall(body, options.toolCall);
 
     const id = `chatcmpl-fake${requests.length}`;
     const created = Math.floor(Date.now() / 1000);
@@ -208,7 +224,11 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
           created,
           model: body.model,
           system_fingerprint: 'fp_fake',
-          choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+          choices: [
+            callTool
+              ? { index: 0, message: toolCallMessage(`call_fake${requests.length}`, options.toolCall!), logprobs: null, finish_reason: 'tool_calls' }
+              : { index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' },
+          ],
           usage,
           service_tier: 'default',
         }),
@@ -219,6 +239,12 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_fake', choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    if (callTool) {
+      for (const delta of toolCallDeltas(`call_fake${requests.length}`, options.toolCall!)) res.write(chunk([{ index: 0, delta, logprobs: null, finish_reason: null }]));
+      res.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' }]));
+      if (includeUsage) res.write(chunk([], { usage }));
+      return res.end('data: [DONE]\n\n');
+    }
     res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]));
     if (f?.malformed) res.write('data: {"id": "broken", "choices": [\n\n');
     if (f?.firstTokenDelayMs) await sleep(f.firstTokenDelayMs);

@@ -14,7 +14,9 @@ import { createClientToken } from '../../electron/engine/settings/tokens';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 
 const CLI = join(process.cwd(), 'node_modules', '.cache', 'switchboard-crash-test', 'cli.js');
-const LOAD_MS = 1_500;
+// Upper bound on the load; the kill comes once enough requests completed (machine speed varies).
+const LOAD_MS = 20_000;
+const COMPLETED_BEFORE_KILL = 40;
 const MAX_REQUESTS = 1_500;
 const WORKERS = 8;
 const GRACE_MS = 250;
@@ -95,8 +97,10 @@ describe('ledger crash safety', () => {
       }
     };
     const workers = Array.from({ length: WORKERS }, worker);
-    // Kill in the middle of the load, with requests in flight.
-    await new Promise((r) => setTimeout(r, LOAD_MS * 0.7));
+    // Kill in the middle of the load, with requests in flight: once enough have completed, and a
+    // little later still so the last of them are past the grace period. Bounded by the load's end.
+    while (completedAt.length < COMPLETED_BEFORE_KILL && Date.now() < loadEnds - 1_000) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, GRACE_MS + 100));
     const killAt = Date.now();
     child.kill('SIGKILL');
     killed = true;

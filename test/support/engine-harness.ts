@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App } from '../../electron/engine/app';
+import { createApp, type App, type AppOptions } from '../../electron/engine/app';
 import { openSettings } from '../../electron/engine/settings/settings-store';
 import { createClientToken } from '../../electron/engine/settings/tokens';
 
@@ -15,13 +15,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(config: unknown, env: Record<string, string>, clientName = 'test-client'): Promise<Harness> {
+export async function startHarness(config: unknown, env: Record<string, string>, clientName = 'test-client', extra: Partial<AppOptions> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const configFile = join(dataDir, 'seed-config.json');
   writeFileSync(configFile, JSON.stringify(config));
   const { token, record } = createClientToken(clientName);
   openSettings(dataDir).addToken(record);
-  const app = await createApp({ dataDir, configFile, port: 0, host: '127.0.0.1', env });
+  const app = await createApp({ dataDir, configFile, port: 0, host: '127.0.0.1', env, ...extra });
   return {
     app,
     baseUrl: app.gateway!.url,

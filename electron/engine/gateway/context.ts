@@ -3,7 +3,29 @@ import type { AppContract } from '../../../shared/contract';
 import type { Budgets } from '../budgets/budgets';
 import type { Ledger } from '../ledger/types';
 import type { RouteTable } from '../router/resolve';
+import type { PortSettingsData } from '../settings/types';
 import type { Vault } from '../vault/types';
+import type { ClientAccess } from './client-access';
+import type { RequestLog } from './request-log';
+
+/** The port's protective limits; tests shorten the timeouts. */
+export interface PortLimits {
+  /** Larger bodies get 413 (large enough for a prompt with a few images). */
+  maxBodyBytes: number;
+  /** A body that pauses longer than this between chunks gets 408. */
+  bodyIdleMs: number;
+  /** Headers must arrive within this (slowloris). */
+  headersTimeoutMs: number;
+  /** Total header bytes; larger gets 431. */
+  maxHeaderBytes: number;
+}
+
+export const DEFAULT_LIMITS: PortLimits = {
+  maxBodyBytes: 20 * 1024 * 1024,
+  bodyIdleMs: 30_000,
+  headersTimeoutMs: 15_000,
+  maxHeaderBytes: 32 * 1024,
+};
 
 export interface GatewayContext {
   /** The current routing table (rebuilt when settings change). */
@@ -12,9 +34,14 @@ export interface GatewayContext {
   ledger: Ledger;
   /** Budgets checked before each request is sent (see budgets/index.ts budgetPreflight). */
   budgets?: Budgets;
-  /** Client token -> client name, or undefined when the token is unknown. */
-  clientFor(token: string): string | undefined;
+  /** Client token -> what that client may do, or undefined when the token is unknown or revoked. */
+  clientFor(token: string): ClientAccess | undefined;
+  /** Allowed browser Origins and body capture (read on change, not per request). */
+  portSettings?(): PortSettingsData;
   adminToken: string;
   services: AppContract;
   rendererDir?: string;
+  /** Where the port's recent requests are kept for the UI (the gateway creates one if absent). */
+  requestLog?: RequestLog;
+  limits?: Partial<PortLimits>;
 }

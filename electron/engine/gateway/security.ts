@@ -1,12 +1,24 @@
 // The port's guards: Host checked against DNS rebinding, browser Origins refused unless they are the
-// port's own UI, and credentials read from `Authorization: Bearer` or `x-api-key`.
+// port's own UI or allow-listed in settings, and credentials read from `Authorization: Bearer` or `x-api-key`.
 import type { IncomingMessage } from 'node:http';
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
+/** True for addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The warning printed when the port is bound where other machines can reach it (an explicit choice). */
+export function exposureWarning(host: string): string | undefined {
+  if (isLoopbackHost(host)) return undefined;
+  return `switchboard: WARNING the port is bound to ${host}, not loopback: other machines that can reach this address can use your provider keys with a client token. Bind to 127.0.0.1 unless you mean it.`;
+}
+
 export class HostGuard {
   private readonly allowed: Set<string>;
   private readonly anyHost: boolean;
+  private origins: ReadonlySet<string> = new Set();
 
   constructor(host: string, port: number) {
     // Bound to every interface, the Host a client uses cannot be known in advance (binding there is an explicit, warned choice).
@@ -16,15 +28,25 @@ export class HostGuard {
     this.allowed = new Set([...names].map((n) => `${n}:${port}`));
   }
 
+  /** Origins (scheme://host[:port], as browsers send them) a user allowed to call the API from a web page. */
+  allowOrigins(origins: readonly string[]): void {
+    this.origins = new Set(origins.map((o) => o.trim().toLowerCase().replace(/\/+$/, '')));
+  }
+
   hostAllowed(req: IncomingMessage): boolean {
     const host = req.headers.host;
     return host !== undefined && (this.anyHost || this.allowed.has(host.toLowerCase()));
   }
 
-  /** A browser Origin is accepted only when it is the port itself (the UI served at `/`). */
+  /** A browser Origin is accepted on /app only when it is the port itself (the UI served at `/`). */
   originIsSelf(origin: string): boolean {
     const match = /^https?:\/\/(.+)$/.exec(origin);
     return match !== null && (this.anyHost || this.allowed.has(match[1]!.toLowerCase()));
+  }
+
+  /** A browser Origin is accepted on the API only when the user allow-listed it. */
+  originAllowListed(origin: string): boolean {
+    return this.origins.size > 0 && this.origins.has(origin.toLowerCase());
   }
 }
 

@@ -1,31 +1,28 @@
-// The local port: one HTTP server for the OpenAI dialect (/v1/*), the app bridge (/app/*) and the UI.
-// Every request passes the Host and Origin guards first; /v1 needs a client token, /app the admin token.
+// The local port: one HTTP server for the OpenAI, Anthropic and Ollama dialects, the app bridge (/app/*)
+// and the UI. Every request passes the Host and Origin guards first; the APIs need a client token, /app the admin token.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleCountTokens } from './anthropic/count-tokens';
-import { sendAnthropicError } from './anthropic/errors';
-import { handleMessages } from './anthropic/messages';
-import { handleAnthropicModels } from './anthropic/models';
+import type { PortSettingsData } from '../settings/types';
 import { handleAppBridge } from './app-bridge';
-import { BodyError, readJsonBody } from './body';
-import type { GatewayContext } from './context';
-import { handleChatCompletions } from './openai/chat-completions';
-import { sendOpenAIError } from './openai/errors';
-import { handleModels } from './openai/models';
-import { handleOllamaChat, handleOllamaTags } from './ollama/chat';
-import { sendOllamaError } from './ollama/errors';
-import { handleOllamaShow, handleOllamaVersion } from './ollama/show';
-import { bearerToken, HostGuard } from './security';
+import { BodyError, readJsonBody, type BodyLimits } from './body';
+import { mayUse, requestedModels, type ClientAccess } from './client-access';
+import { DEFAULT_LIMITS, type GatewayContext } from './context';
+import { ERROR_MESSAGE } from './openai/errors';
+import { dialectOf, sendDialectError, type Dialect } from './dialect-errors';
+import { API_ROUTES } from './routes';
+import { RequestLog } from './request-log';
+import { bearerToken, exposureWarning, HostGuard } from './security';
 import { serveStatic } from './static-ui';
-
-/** Large enough for a prompt with a few images; larger bodies get 413. */
-const BODY_LIMIT_BYTES = 20 * 1024 * 1024;
 
 export interface Gateway {
   url: string;
   host: string;
   port: number;
+  /** The port's recent requests (for the UI). */
+  requestLog: RequestLog;
+  /** Applies changed port settings (allowed Origins, body capture) without a restart. */
+  applySettings(settings: PortSettingsData): void;
   close(): Promise<void>;
 }
 
@@ -40,90 +37,148 @@ function plain(res: ServerResponse, status: number, message: string): void {
   res.end(message);
 }
 
-/** Each dialect's errors in its own shape: Anthropic on /v1/messages*, Ollama on /api/*, OpenAI elsewhere. */
-function sendApiError(pathname: string, res: ServerResponse, status: number, message: string, type?: string, code?: string | null): void {
-  if (pathname.startsWith('/v1/messages')) return sendAnthropicError(res, status, message);
-  if (pathname.startsWith('/api/')) return sendOllamaError(res, status, message);
-  return sendOpenAIError(res, status, message, type, code ?? null);
-}
-
-async function handleApi(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
-  const sendError = (r: ServerResponse, status: number, message: string, type?: string, code?: string | null) => sendApiError(pathname, r, status, message, type, code);
-  if (req.headers.origin !== undefined) {
-    return sendError(res, 403, 'requests from web pages are refused: a browser Origin is not allowed on the API port', 'permission_error', 'origin_not_allowed');
-  }
-  const token = bearerToken(req);
-  const client = token === undefined ? undefined : ctx.clientFor(token);
-  if (client === undefined) {
-    const message = token === undefined
-      ? 'missing client token: send `Authorization: Bearer <token>` (create one with `switchboard token create NAME`)'
-      : 'invalid client token (create one with `switchboard token create NAME`)';
-    return sendError(res, 401, message, 'invalid_request_error', 'invalid_api_key');
-  }
-  if (req.method === 'GET' && pathname === '/v1/models') return req.headers['anthropic-version'] ? handleAnthropicModels(ctx, res) : handleModels(ctx, res);
-  if (pathname === '/v1/chat/completions') {
-    if (req.method !== 'POST') return sendError(res, 405, 'use POST for /v1/chat/completions');
-    const body = await readJsonBody(req, BODY_LIMIT_BYTES);
-    return handleChatCompletions(ctx, req, res, body, client);
-  }
-  if (pathname === '/v1/messages' || pathname === '/v1/messages/count_tokens' || pathname === '/api/chat') {
-    if (req.method !== 'POST') return sendError(res, 405, `use POST for ${pathname}`);
-    const body = await readJsonBody(req, BODY_LIMIT_BYTES);
-    if (pathname === '/api/chat') return handleOllamaChat(ctx, req, res, body, client);
-    return pathname === '/v1/messages' ? handleMessages(ctx, req, res, body, client) : handleCountTokens(ctx, req, res, body);
-  }
-  if (req.method === 'GET' && pathname === '/api/tags') return handleOllamaTags(ctx, res);
-  if (req.method === 'GET' && pathname === '/api/version') return handleOllamaVersion(res);
-  if (req.method === 'POST' && pathname === '/api/show') return handleOllamaShow(ctx, res, await readJsonBody(req, BODY_LIMIT_BYTES));
-  return sendError(res, 404, `unknown endpoint ${req.method} ${pathname}`, 'invalid_request_error', 'unknown_url');
-}
-
-async function handleApp(ctx: GatewayContext, guard: HostGuard, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
-  const origin = req.headers.origin;
-  if (origin !== undefined && !guard.originIsSelf(origin)) return plain(res, 403, 'origin not allowed');
-  const token = bearerToken(req);
-  if (token === undefined || !sameSecret(token, ctx.adminToken)) return plain(res, 401, 'admin token required');
-  if (req.method !== 'POST') return plain(res, 405, 'use POST');
-  const body = await readJsonBody(req, BODY_LIMIT_BYTES);
-  return handleAppBridge(ctx.services, pathname, req, res, body);
-}
+const TOKEN_HINT = 'create one with `switchboard token create NAME` or in the app, then send `Authorization: Bearer <token>` (or `x-api-key`)';
 
 export async function startGateway(ctx: GatewayContext, host: string, port: number): Promise<Gateway> {
+  const limits = { ...DEFAULT_LIMITS, ...ctx.limits };
+  const bodyLimits: BodyLimits = { maxBytes: limits.maxBodyBytes, idleMs: limits.bodyIdleMs };
+  const log = ctx.requestLog ?? new RequestLog();
+  // The port's ledger rows reach the request log as they are recorded (synchronously, so a captured body is still in scope).
+  const unfollow = log.follow(ctx.ledger);
+  const hctx: GatewayContext = { ...ctx, requestLog: log };
   let guard = new HostGuard(host, port);
-  const server = createServer({ headersTimeout: 15_000, requestTimeout: 120_000, keepAliveTimeout: 65_000 }, (req, res) => {
-    if (!guard.hostAllowed(req)) return plain(res, 421, 'Host header not allowed (DNS rebinding protection)');
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const pathname = q === -1 ? url : url.slice(0, q);
-    const isApi = pathname.startsWith('/v1/') || pathname.startsWith('/api/');
-    const work = isApi
-      ? handleApi(ctx, req, res, pathname)
-      : pathname.startsWith('/app/')
-        ? handleApp(ctx, guard, req, res, pathname)
-        : req.method === 'GET' || req.method === 'HEAD'
-          ? serveStatic(ctx.rendererDir, pathname, res)
-          : Promise.resolve(plain(res, 405, 'method not allowed'));
-    work.catch((error: unknown) => {
-      const status = error instanceof BodyError ? error.status : 500;
-      const message = error instanceof BodyError ? error.message : `internal error: ${(error as Error).message}`;
-      if (isApi) sendApiError(pathname, res, status, message, status === 500 ? 'api_error' : 'invalid_request_error');
-      else if (!res.headersSent) plain(res, status, message);
-      else res.end();
-    });
-  });
+  const applySettings = (s: PortSettingsData) => {
+    guard.allowOrigins(s.allowedOrigins);
+    log.captureBodies = s.captureBodies;
+  };
+
+  const logRefused = (pathname: string, client: string | null, status: number, message: string, model: string | null = null) =>
+    log.add({ id: `refused-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, startedAt: Date.now(), client, route: null, provider: null, model, path: pathname, status: 'refused', httpStatus: status, errorMessage: message, attempts: [], inputTokens: 0, outputTokens: 0, costUsd: null, ttftMs: null, durationMs: 0 });
+  const refuse = (res: ServerResponse, dialect: Dialect, status: number, message: string, code: string | null, pathname: string, client: string | null) => {
+    sendDialectError(res, dialect, status, message, code);
+    logRefused(pathname, client, status, message);
+  };
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string, pathToken: string | undefined): Promise<void> {
+    const dialect = dialectOf(pathname);
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      if (!guard.originAllowListed(origin)) {
+        return refuse(res, dialect, 403, `requests from web pages are refused: the browser Origin ${JSON.stringify(origin)} is not allow-listed in the port settings`, 'origin_not_allowed', pathname, null);
+      }
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'origin');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-headers': 'authorization, x-api-key, content-type, anthropic-version, anthropic-beta, openai-organization, openai-project',
+          'access-control-max-age': '600',
+        });
+        return void res.end();
+      }
+    }
+    const token = bearerToken(req) ?? pathToken;
+    const access: ClientAccess | undefined = token === undefined ? undefined : ctx.clientFor(token);
+    if (access === undefined) {
+      const message = token === undefined ? `missing client token: ${TOKEN_HINT}` : `invalid client token (it may have been revoked): ${TOKEN_HINT}`;
+      return refuse(res, dialect, 401, message, 'invalid_api_key', pathname, null);
+    }
+    const route = API_ROUTES.get(pathname);
+    if (route === undefined) return refuse(res, dialect, 404, `unknown endpoint ${req.method} ${pathname}`, 'unknown_url', pathname, access.name);
+    if (!route.methods.includes(req.method ?? '')) return refuse(res, dialect, 405, `use ${route.methods.join(' or ')} for ${pathname}`, 'method_not_allowed', pathname, access.name);
+    const body = route.body ? await readJsonBody(req, bodyLimits) : undefined;
+    for (const model of requestedModels(body)) {
+      if (!mayUse(access, model)) {
+        sendDialectError(res, dialect, 403, `the client token "${access.name}" may not use \`${model}\` (its allowed routes and models are set on the token)`, 'model_not_allowed');
+        return logRefused(pathname, access.name, 403, `the client token may not use \`${model}\``, model);
+      }
+    }
+    if (log.captureBodies && body !== undefined) await log.capture.run(body, () => route.handle(hctx, req, res, body, access.name));
+    else await route.handle(hctx, req, res, body, access.name);
+    // Requests a handler turned away before routing (bad fields, unknown model) have no ledger row: log them here.
+    if (res.statusCode >= 400 && !res.hasHeader('x-request-id')) {
+      const message = (res as ServerResponse & { [ERROR_MESSAGE]?: string })[ERROR_MESSAGE];
+      logRefused(pathname, access.name, res.statusCode, message ?? `answered ${res.statusCode}`, requestedModels(body)[0] ?? null);
+    }
+  }
+
+  async function handleApp(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !guard.originIsSelf(origin)) return plain(res, 403, 'origin not allowed');
+    const token = bearerToken(req);
+    if (token === undefined || !sameSecret(token, ctx.adminToken)) return plain(res, 401, 'admin token required');
+    if (req.method !== 'POST') return plain(res, 405, 'use POST');
+    const body = await readJsonBody(req, bodyLimits);
+    return handleAppBridge(ctx.services, pathname, req, res, body);
+  }
+
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: 300_000,
+      keepAliveTimeout: 65_000,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node checks the timeouts above on this interval; check often enough that a stalled client is cut near its deadline.
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 3))),
+    },
+    (req, res) => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      let pathname = q === -1 ? url : url.slice(0, q);
+      // Tools that can set only a base URL (Ollama clients) carry the token in it: `/t/<token>/api/...`.
+      let pathToken: string | undefined;
+      if (pathname.startsWith('/t/')) {
+        const slash = pathname.indexOf('/', 3);
+        if (slash > 3) {
+          pathToken = decodeURIComponent(pathname.slice(3, slash));
+          pathname = pathname.slice(slash);
+        }
+      }
+      const isApi = pathname.startsWith('/v1/') || pathname.startsWith('/api/');
+      if (!guard.hostAllowed(req)) {
+        const message = `the Host header ${JSON.stringify(req.headers.host ?? '')} is not allowed (DNS rebinding protection): use 127.0.0.1 or localhost`;
+        if (isApi) return refuse(res, dialectOf(pathname), 421, message, 'host_not_allowed', pathname, null);
+        return plain(res, 421, message);
+      }
+      const work = isApi
+        ? handleApi(req, res, pathname, pathToken)
+        : pathname.startsWith('/app/')
+          ? handleApp(req, res, pathname)
+          : req.method === 'GET' || req.method === 'HEAD'
+            ? serveStatic(ctx.rendererDir, pathname, res)
+            : Promise.resolve(plain(res, 405, 'method not allowed'));
+      work.catch((error: unknown) => {
+        const status = error instanceof BodyError ? error.status : 500;
+        const message = error instanceof BodyError ? error.message : `internal error: ${(error as Error).message}`;
+        // A refused body is not read to its end: close the connection after the reply.
+        if (error instanceof BodyError) res.setHeader('connection', 'close');
+        if (isApi) refuse(res, dialectOf(pathname), status, message, status === 500 ? null : 'invalid_request', pathname, null);
+        else if (!res.headersSent) plain(res, status, message);
+        else res.end();
+      });
+    },
+  );
+  server.maxHeadersCount = 100;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
   const actualPort = (server.address() as AddressInfo).port;
   guard = new HostGuard(host, actualPort);
+  const settings = ctx.portSettings?.();
+  if (settings) applySettings(settings);
+  const warning = exposureWarning(host);
+  if (warning) console.warn(warning);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${urlHost}:${actualPort}`,
     host,
     port: actualPort,
+    requestLog: log,
+    applySettings,
     close: () =>
       new Promise<void>((resolve) => {
+        unfollow();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -37,10 +37,42 @@ export class OpenAIStreamTap {
     return thought ? { data: event.data, done: false, usageOnly, text, reasoning: thought } : { data: event.data, done: false, usageOnly, text };
   }
 
+  /**
+   * The pass-through path: decides whether the event goes on to the client (false only for the
+   * usage-only chunk), taps usage and raises upstream errors, parsing JSON only for the few chunks that
+   * carry usage or an error: text chunks pass as bytes.
+   */
+  skim(data: string): boolean {
+    if (data === '[DONE]') return true;
+    const hasUsage = hasUsageObject(data);
+    if (!hasUsage && data.indexOf('"error"') === -1) {
+      if (data.indexOf('"content":"') !== -1 && data.indexOf('"content":""') === -1) this.chunksWithText++;
+      else if (data.indexOf('"reasoning_content":"') !== -1 || data.indexOf('"tool_calls"') !== -1) this.chunksWithText++;
+      return true;
+    }
+    return !this.read({ data }).usageOnly;
+  }
+
   /** Usage as reported, or estimated from the chunks seen when the stream was cut short. */
   finalUsage(): Usage | null {
     if (this.usage) return this.usage;
     if (this.chunksWithText === 0) return null;
     return { inputTokens: 0, outputTokens: this.chunksWithText, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
   }
+}
+
+/** True when `"usage"` holds an object (not `null`), allowing for whitespace after the colon. */
+function hasUsageObject(data: string): boolean {
+  let i = data.indexOf('"usage"');
+  while (i !== -1) {
+    let j = i + 7;
+    while (data.charCodeAt(j) === 32) j++;
+    if (data.charCodeAt(j) === 58 /* : */) {
+      j++;
+      while (data.charCodeAt(j) === 32) j++;
+      if (data.charCodeAt(j) === 123 /* { */) return true;
+    }
+    i = data.indexOf('"usage"', i + 7);
+  }
+  return false;
 }

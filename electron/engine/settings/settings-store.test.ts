@@ -38,7 +38,7 @@ describe('settings store', () => {
     const dir = tempDir();
     const store = open(dir);
     expect(store.path).toBe(path.join(dir, 'settings.json'));
-    expect(store.read()).toEqual({ providers: [], routes: [], tokens: [], budgets: [], priceOverrides: {} });
+    expect(store.read()).toEqual({ providers: [], routes: [], tokens: [], budgets: [], priceOverrides: {}, port: { allowedOrigins: [], captureBodies: false } });
     expect(fs.statSync(store.path).mode & 0o077).toBe(0);
   });
 
@@ -48,9 +48,9 @@ describe('settings store', () => {
     const { record } = createClientToken('cursor');
     store.addToken(record);
     store.seed(config);
-    expect(open(dir).read()).toEqual({ providers: config.providers, routes: config.routes, tokens: [record], budgets: [], priceOverrides: {} });
+    expect(open(dir).read()).toEqual({ providers: config.providers, routes: config.routes, tokens: [record], budgets: [], priceOverrides: {}, port: { allowedOrigins: [], captureBodies: false } });
     store.seed({ providers: [], routes: [] });
-    expect(open(dir).read()).toEqual({ providers: [], routes: [], tokens: [record], budgets: [], priceOverrides: {} });
+    expect(open(dir).read()).toEqual({ providers: [], routes: [], tokens: [record], budgets: [], priceOverrides: {}, port: { allowedOrigins: [], captureBodies: false } });
   });
 
   it('adds, refuses duplicate, and removes tokens by name', () => {

@@ -9,17 +9,24 @@ import { budgetSchema, type BudgetConfig } from '../budgets/types';
 import { ConfigError, parseConfig, type AliasConfig, type HealthConfig, type ProviderConfig, type RouteConfig } from './config-schema';
 import { backupBrokenFile, migrateSettings } from './migrations';
 import { checkTokenName } from './tokens';
-import type { ClientTokenRecord, SettingsData, SettingsStore } from './types';
+import type { ClientTokenRecord, PortSettingsData, SettingsData, SettingsStore } from './types';
 
 const tokenRecordSchema = z.object({
   name: z.string().min(1),
   hash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
   prefix: z.string(),
   createdAt: z.string(),
+  allow: z.array(z.string().min(1)).optional(),
+  budgetUsd: z.number().nonnegative().optional(),
+});
+const portSchema = z.object({
+  allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin like https://example.com')).default([]),
+  captureBodies: z.boolean().default(false),
 });
 const tokensSchema = z.array(tokenRecordSchema);
 const extrasSchema = z.object({
   budgets: z.array(budgetSchema).default([]),
+  port: portSchema.default({ allowedOrigins: [], captureBodies: false }),
   priceOverrides: z
     .record(z.string().regex(/^[^/]+\/.+$/, 'a provider/model id'), z.strictObject({
       input: z.number().nonnegative().optional(),
@@ -85,7 +92,7 @@ export function openSettings(dataDir: string): OpenSettings {
       ];
       throw broken(file, `${file} is not valid:\n  ${issues.join('\n  ')}`, issues);
     }
-    const data: SettingsData = { providers: config.providers, routes: config.routes, tokens: tokens.data, budgets: extras.data.budgets, priceOverrides: extras.data.priceOverrides };
+    const data: SettingsData = { providers: config.providers, routes: config.routes, tokens: tokens.data, budgets: extras.data.budgets, priceOverrides: extras.data.priceOverrides, port: extras.data.port };
     if (config.aliases) data.aliases = config.aliases;
     if (config.health) data.health = config.health;
     return data;
@@ -172,6 +179,15 @@ export function openSettings(dataDir: string): OpenSettings {
       return true;
     },
 
+    setPort(patch: Partial<PortSettingsData>): PortSettingsData {
+      const merged = { ...read().port, ...patch };
+      const parsed = portSchema.safeParse(merged);
+      if (!parsed.success) throw new Error(`invalid port settings: ${parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`);
+      conf.set('port', parsed.data);
+      notify();
+      return parsed.data;
+    },
+
     setBudgets(budgets: BudgetConfig[]): void {
       const checked = z.array(budgetSchema).safeParse(budgets);
       if (!checked.success) throw new Error(`invalid budgets: ${checked.error.issues.map((i) => `${issuePath('', i.path)}: ${i.message}`).join('; ')}`);
@@ -222,7 +238,7 @@ function openConf(dataDir: string): Conf<SettingsData> {
       cwd: dataDir,
       configName: 'settings',
       projectName: 'switchboard',
-      defaults: { providers: [], routes: [], tokens: [], budgets: [], priceOverrides: {} },
+      defaults: { providers: [], routes: [], tokens: [], budgets: [], priceOverrides: {}, port: { allowedOrigins: [], captureBodies: false } },
       // Dots are legal in provider ids and token names; keys are top-level names only.
       accessPropertiesByDotNotation: false,
       // Token hashes and provider URLs are nobody else's business on a shared machine.

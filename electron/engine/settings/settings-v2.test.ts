@@ -33,7 +33,7 @@ describe('settings v2', () => {
     const v1 = { providers: [{ id: 'openai', kind: 'openai', keys: [{ env: 'OPENAI_API_KEY' }], models: [] }], routes: [], tokens: [token] };
     fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(v1));
     const store = open(dir);
-    expect(store.read()).toEqual({ ...v1, budgets: [], priceOverrides: {} });
+    expect(store.read()).toEqual({ ...v1, budgets: [], priceOverrides: {}, port: { allowedOrigins: [], captureBodies: false } });
     expect(JSON.parse(fs.readFileSync(store.path, 'utf8'))).toMatchObject({ version: 2, budgets: [], priceOverrides: {}, tokens: [token] });
   });
 

@@ -17,13 +17,13 @@ export function hashToken(token: string): string {
 }
 
 /** A new token and the record to keep. The token itself is returned here once and stored nowhere. */
-export function createClientToken(name: string): { token: string; record: ClientTokenRecord } {
+export function createClientToken(name: string, limits: { allow?: string[]; budgetUsd?: number } = {}): { token: string; record: ClientTokenRecord } {
   checkTokenName(name);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  return {
-    token,
-    record: { name, hash: hashToken(token), prefix: token.slice(0, 8), createdAt: new Date().toISOString() },
-  };
+  const record: ClientTokenRecord = { name, hash: hashToken(token), prefix: token.slice(0, 8), createdAt: new Date().toISOString() };
+  if (limits.allow && limits.allow.length > 0) record.allow = [...limits.allow];
+  if (limits.budgetUsd !== undefined) record.budgetUsd = limits.budgetUsd;
+  return { token, record };
 }
 
 /**

@@ -10,12 +10,23 @@ export interface ClientTokenRecord {
   /** First characters of the token, to tell tokens apart in lists (`sbt_ab12…`). */
   prefix: string;
   createdAt: string;
+  /** Route names or `provider/model` ids (`provider/*` wildcard) the token may use; absent: all. */
+  allow?: string[];
+  /** USD budget (a hook: enforced once budgets land). */
+  budgetUsd?: number;
+}
+
+/** The port's user settings (see shared PortSettings). */
+export interface PortSettingsData {
+  allowedOrigins: string[];
+  captureBodies: boolean;
 }
 
 export interface SettingsData {
   providers: ProviderConfig[];
   routes: RouteConfig[];
   tokens: ClientTokenRecord[];
+  port: PortSettingsData;
   budgets: BudgetConfig[];
   /** `provider/model` -> price the user set; wins over config and catalog prices. */
   priceOverrides: Record<string, Price>;
@@ -31,6 +42,8 @@ export interface SettingsStore {
   seed(config: { providers: ProviderConfig[]; routes: RouteConfig[]; aliases?: AliasConfig[]; health?: HealthConfig }): void;
   addToken(record: ClientTokenRecord): void;
   removeToken(name: string): boolean;
+  /** Updates the port's settings (allowed origins, body capture). */
+  setPort(patch: Partial<PortSettingsData>): PortSettingsData;
   setBudgets(budgets: BudgetConfig[]): void;
   setPriceOverrides(overrides: Record<string, Price>): void;
   /** Called with fresh data after every write (including writes by another process, when detectable). */

@@ -11,6 +11,7 @@ import { RoutingError } from '../../router/failures';
 import { usageSoFar } from '../../router/strategy';
 import type { GatewayContext } from '../context';
 import { openAIStreamError, sendOpenAIError } from './errors';
+import { SseWriter } from './stream-writer';
 
 function validate(body: unknown): string | null {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
@@ -45,6 +46,7 @@ export async function handleChatCompletions(ctx: GatewayContext, req: IncomingMe
     return sendOpenAIError(res, e.status, e.message, e.type, e.code);
   }
   const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
+  res.setHeader('x-request-id', meter.id);
   const controller = abortOnClose(req, res);
   const stream = b.stream === true;
   const preflight = budgetPreflight(ctx.budgets, client, b, resolution.targets);
@@ -90,26 +92,29 @@ async function relayStream(res: ServerResponse, input: Input, meter: RequestMete
   const outcome = { target: served.target, attempts: served.attempts };
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   meter.firstToken();
-  const forward = (event: { data: string }) => {
-    const chunk = tap.read(event);
-    if (chunk.usageOnly && !clientWantsUsage) return;
-    res.write(`data: ${chunk.data}\n\n`);
+  const out = new SseWriter(res);
+  const forward = (data: string) => {
+    if (tap.skim(data) || clientWantsUsage) out.write(`data: ${data}\n\n`);
   };
   try {
-    for (const event of served.head) forward(event);
-    for await (const event of served.rest) forward(event);
-    res.end();
+    for (const event of served.head) forward(event.data);
+    for await (const event of served.rest) {
+      forward(event.data);
+      const wait = out.ready();
+      if (wait) await wait;
+    }
+    out.end();
     meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
   } catch (error) {
     // Tokens so far: as reported, else estimated (the prompt from the body, a token per chunk seen).
     const usage = usageSoFar(tap.usage, input.body, tap.chunksWithText);
-    if (input.signal.aborted) {
+    if (input.signal.aborted || res.destroyed) {
       meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage });
       return;
     }
     // After the first token a failure must reach the client as an error, never as a clean end.
     const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
-    res.end(openAIStreamError(message));
+    out.end(openAIStreamError(message));
     meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage, errorMessage: message });
   }
 }

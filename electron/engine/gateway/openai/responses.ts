@@ -1,0 +1,99 @@
+// POST /v1/responses: the Responses API on top of the chat dispatch (translated both ways), so it works
+// with every provider the router can reach, streaming or not, with function tools.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMeter } from '../../accounting';
+import { budgetPreflight } from '../../budgets';
+import { fromOpenAIUsage } from '../../canonical/usage';
+import { dispatchJson, dispatchStream } from '../../router/dispatch';
+import { RoutingError } from '../../router/failures';
+import type { GatewayContext } from '../context';
+import { sendOpenAIError } from './errors';
+import { ResponsesStreamWriter } from './responses-stream';
+import { SseWriter } from './stream-writer';
+import { chatToResponse, responsesToChat, TranslationError } from './responses-translate';
+
+type Json = Record<string, any>;
+
+export async function handleResponses(ctx: GatewayContext, _req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return sendOpenAIError(res, 400, 'the request body must be a JSON object');
+  const request = body as Json;
+  let chat: Json;
+  try {
+    chat = responsesToChat(request);
+  } catch (error) {
+    if (error instanceof TranslationError) return sendOpenAIError(res, 400, error.message);
+    throw error;
+  }
+  let resolution;
+  try {
+    resolution = ctx.table().resolve(chat.model);
+  } catch (error) {
+    const e = error as RoutingError;
+    return sendOpenAIError(res, e.status, e.message, e.type, e.code);
+  }
+  const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
+  res.setHeader('x-request-id', meter.id);
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const input = { body: chat, targets: resolution.targets, vault: ctx.vault, signal: controller.signal, preflight: budgetPreflight(ctx.budgets, client, chat, resolution.targets) };
+
+  const failed = (error: unknown) => {
+    if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
+    const e = error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);
+    meter.finish({ status: 'error', httpStatus: e.status, attempts: e.attempts, errorMessage: e.message });
+    sendOpenAIError(res, e.status, e.message, e.type, e.code);
+  };
+
+  if (chat.stream !== true) {
+    let served;
+    try {
+      served = await dispatchJson(input);
+    } catch (error) {
+      return failed(error);
+    }
+    meter.firstToken();
+    const text = JSON.stringify(chatToResponse(request, served.json));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: fromOpenAIUsage(served.json.usage) });
+    return;
+  }
+
+  let served;
+  try {
+    served = await dispatchStream(input);
+  } catch (error) {
+    return failed(error);
+  }
+  const outcome = { target: served.target, attempts: served.attempts };
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  meter.firstToken();
+  const out = new SseWriter(res);
+  const writer = new ResponsesStreamWriter(request, (text) => out.write(text));
+  writer.start();
+  const read = (data: string) => {
+    if (data === '[DONE]') return;
+    const chunk = JSON.parse(data) as Json;
+    if (chunk.error) throw new Error(`upstream stream error: ${chunk.error.message ?? 'unknown'}`);
+    writer.chunk(chunk);
+  };
+  try {
+    for (const event of served.head) read(event.data);
+    for await (const event of served.rest) {
+      read(event.data);
+      const wait = out.ready();
+      if (wait) await wait;
+    }
+    writer.finish();
+    out.end();
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: fromOpenAIUsage(writer.usage) });
+  } catch (error) {
+    if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: fromOpenAIUsage(writer.usage) });
+    const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
+    writer.fail(message);
+    out.end();
+    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: fromOpenAIUsage(writer.usage), errorMessage: message });
+  }
+}

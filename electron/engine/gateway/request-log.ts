@@ -1,0 +1,80 @@
+// The port's recent requests for the UI, kept in memory (a bounded ring): what the ledger row says,
+// plus requests refused before routing. Bodies only while capture is on, and then redacted of secrets.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PortRequestLogEntry } from '../../../shared/types';
+import type { Ledger, RequestRecord } from '../ledger/types';
+
+const CAPACITY = 500;
+const MAX_CAPTURED_CHARS = 64 * 1024;
+const SECRET_FIELD = /(api[-_]?key|authorization|token|secret|password|credential)/i;
+// Common key shapes: OpenAI/Anthropic/OpenRouter `sk-…`, our `sbt_…`, Google `AIza…`, AWS ids, bearer headers.
+const SECRET_VALUE = /\b(sk-[A-Za-z0-9_-]{8,}|sbt_[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20,}|Bearer\s+[A-Za-z0-9._~+/-]{8,}=*)/g;
+
+function redactValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.replace(SECRET_VALUE, '[redacted]');
+  if (depth > 40 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) && k !== 'max_tokens' && !k.endsWith('_tokens') ? '[redacted]' : redactValue(v, depth + 1);
+  return out;
+}
+
+/** A request body as JSON text with every key-like field and value replaced by `[redacted]`. */
+export function redactBody(body: unknown): string {
+  const text = JSON.stringify(redactValue(body, 0)) ?? '';
+  return text.length > MAX_CAPTURED_CHARS ? `${text.slice(0, MAX_CAPTURED_CHARS)}…(truncated)` : text;
+}
+
+export class RequestLog {
+  private readonly entries: PortRequestLogEntry[] = [];
+  private next = 0;
+  /** Set while capture is on: the current request's body, found again when its ledger row is written. */
+  readonly capture = new AsyncLocalStorage<unknown>();
+  captureBodies = false;
+
+  add(entry: PortRequestLogEntry): void {
+    if (this.entries.length < CAPACITY) this.entries.push(entry);
+    else this.entries[this.next] = entry;
+    this.next = (this.next + 1) % CAPACITY;
+  }
+
+  addRow(row: RequestRecord): void {
+    const entry: PortRequestLogEntry = {
+      id: row.id,
+      startedAt: row.startedAt,
+      client: row.client,
+      route: row.route,
+      provider: row.provider,
+      model: row.model,
+      status: row.status,
+      httpStatus: row.httpStatus,
+      errorMessage: row.errorMessage,
+      attempts: row.attempts.map((a) => ({ provider: a.provider, model: a.model, status: a.status, errorClass: a.errorClass, durationMs: a.durationMs })),
+      inputTokens: row.inputTokens,
+      outputTokens: row.outputTokens,
+      costUsd: row.costUsd,
+      ttftMs: row.ttftMs,
+      durationMs: row.durationMs,
+    };
+    if (this.captureBodies) {
+      const body = this.capture.getStore();
+      if (body !== undefined) entry.requestBody = redactBody(body);
+    }
+    this.add(entry);
+  }
+
+  /** Newest first. */
+  list(limit = 100): PortRequestLogEntry[] {
+    const n = Math.min(Math.max(0, Math.floor(limit)), this.entries.length);
+    const out: PortRequestLogEntry[] = [];
+    for (let i = 1; i <= n; i++) out.push(this.entries[(this.next - i + CAPACITY * 2) % CAPACITY]!);
+    return out.filter(Boolean);
+  }
+
+  /** Feeds this log with the port's ledger rows as they are recorded; returns the unsubscribe. */
+  follow(ledger: Ledger): () => void {
+    return ledger.onRecord((row) => {
+      if (row.source === 'port') this.addRow(row);
+    });
+  }
+}

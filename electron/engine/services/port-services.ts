@@ -1,0 +1,77 @@
+// The tokens and port services of the app contract: client tokens (created once-shown, listed with spend,
+// revoked), the port's settings, its recent requests and setup help for tools.
+import type { PortService, TokensService } from '../../../shared/contract';
+import type { ClientTokenInfo, CreateTokenRequest, PortSettings } from '../../../shared/types';
+import { SETUP_GUIDES } from '../gateway/setup-guides';
+import { isLoopbackHost } from '../gateway/security';
+import type { RequestLog } from '../gateway/request-log';
+import type { Ledger } from '../ledger/types';
+import { createClientToken } from '../settings/tokens';
+import type { ClientTokenRecord, SettingsStore } from '../settings/types';
+
+function checkCreate(request: CreateTokenRequest): void {
+  if (!request || typeof request.name !== 'string') throw new Error('a token needs a name');
+  if (request.allow !== undefined && (!Array.isArray(request.allow) || request.allow.some((a) => typeof a !== 'string' || !a))) {
+    throw new Error('`allow` must be a list of route names or provider/model ids (provider/* for all of a provider)');
+  }
+  if (request.budgetUsd !== undefined && (typeof request.budgetUsd !== 'number' || !(request.budgetUsd >= 0))) throw new Error('`budgetUsd` must be a number >= 0');
+}
+
+export function createTokensService(settings: SettingsStore, ledger: Ledger): TokensService {
+  const info = (r: ClientTokenRecord, spend: Map<string, { costUsd: number; requests: number }>): ClientTokenInfo => ({
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.createdAt,
+    ...(r.allow ? { allow: [...r.allow] } : {}),
+    ...(r.budgetUsd !== undefined ? { budgetUsd: r.budgetUsd } : {}),
+    spendUsd: spend.get(r.name)?.costUsd ?? 0,
+    requests: spend.get(r.name)?.requests ?? 0,
+  });
+  const spendByClient = async () => {
+    await ledger.flush();
+    return new Map(ledger.spend({ by: 'client' }).groups.map((g) => [g.key, { costUsd: g.costUsd, requests: g.requests }]));
+  };
+  return {
+    async create(request) {
+      checkCreate(request);
+      const { token, record } = createClientToken(request.name, { allow: request.allow, budgetUsd: request.budgetUsd });
+      settings.addToken(record);
+      return { token, info: info(record, new Map()) };
+    },
+    async list() {
+      const spend = await spendByClient();
+      return settings.read().tokens.map((r) => info(r, spend));
+    },
+    async revoke(name) {
+      return settings.removeToken(String(name));
+    },
+  };
+}
+
+export interface PortHandle {
+  url: string;
+  host: string;
+  requestLog: RequestLog;
+}
+
+export function createPortService(settings: SettingsStore, port: () => PortHandle | undefined): PortService {
+  return {
+    async info() {
+      const p = port();
+      return { url: p?.url ?? null, host: p?.host ?? null, exposed: p ? !isLoopbackHost(p.host) : false, settings: settings.read().port };
+    },
+    async updateSettings(patch: Partial<PortSettings>) {
+      if (!patch || typeof patch !== 'object') throw new Error('expected { allowedOrigins?, captureBodies? }');
+      const clean: Partial<PortSettings> = {};
+      if (patch.allowedOrigins !== undefined) clean.allowedOrigins = patch.allowedOrigins;
+      if (patch.captureBodies !== undefined) clean.captureBodies = patch.captureBodies;
+      return settings.setPort(clean);
+    },
+    async requests(limit = 100) {
+      return port()?.requestLog.list(typeof limit === 'number' ? limit : 100) ?? [];
+    },
+    async setupGuides() {
+      return SETUP_GUIDES.map((g) => ({ ...g, steps: [...g.steps], snippets: g.snippets.map((s) => ({ ...s })) }));
+    },
+  };
+}

@@ -1,0 +1,230 @@
+// The port's overhead: one fake upstream called directly, through Switchboard and through the reference
+// gateway (@portkey-ai/gateway), JSON and streaming, at concurrency 1, 32 and 256, in one run; then 256
+// streams held open by a paced upstream, for memory. Each server runs in its own process; the load
+// generator runs here. Prints added latency (p50/p99) and added time to first token over direct (first
+// content delta, as a client sees it), requests/s, CPU per request and peak RSS, with
+// Switchboard/reference ratios. Bounded: ~2 min.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createApp } from '../../electron/engine/app';
+import { openSettings } from '../../electron/engine/settings/settings-store';
+import { createClientToken } from '../../electron/engine/settings/tokens';
+import { startOpenAIFake } from '../fakes/openai-fake';
+import { percentile, runLoad, type LoadResult } from './load';
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2500);
+const CONCURRENCY = [1, 32, 256];
+const UPSTREAM_KEY = 'bench-upstream-key';
+const role = process.env.BENCH_ROLE;
+
+async function serveRole(): Promise<void> {
+  if (role === 'fake') {
+    // The paced fake spaces its stream chunks (20 ms apart) so that 256 streams really are open at once.
+    const pace = Number(process.env.BENCH_PACE_MS ?? 0);
+    const fake = await startOpenAIFake({ record: false, apiKey: UPSTREAM_KEY, models: ['m1'], chunks: 6, reply: 'Benchmarks measure what the port adds, nothing else.', fault: pace ? { chunkDelayMs: pace } : undefined });
+    console.log(JSON.stringify({ url: fake.url }));
+    return;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  const configFile = join(dataDir, 'config.json');
+  const provider = (id: string, baseUrl: string | undefined) => ({ id, kind: 'openai-compatible', baseUrl, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] });
+  writeFileSync(configFile, JSON.stringify({
+    providers: [provider('up', process.env.BENCH_UPSTREAM), provider('paced', process.env.BENCH_PACED_UPSTREAM)],
+    routes: [{ name: 'bench', targets: [{ provider: 'up', model: 'm1' }] }, { name: 'held', targets: [{ provider: 'paced', model: 'm1' }] }],
+  }));
+  const { token, record } = createClientToken('bench');
+  openSettings(dataDir).addToken(record);
+  const app = await createApp({ dataDir, configFile, port: 0, host: '127.0.0.1', env: { UP_KEY: UPSTREAM_KEY } });
+  process.on('SIGTERM', () => void app.close().finally(() => (rmSync(dataDir, { recursive: true, force: true }), process.exit(0))));
+  console.log(JSON.stringify({ url: app.gateway!.url, token }));
+  if (process.env.BENCH_MEMLOG) {
+    setInterval(() => {
+      const m = process.memoryUsage();
+      process.stderr.write(`mem rss ${(m.rss / 1e6).toFixed(0)} heapTotal ${(m.heapTotal / 1e6).toFixed(0)} heapUsed ${(m.heapUsed / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)} arrayBuffers ${(m.arrayBuffers / 1e6).toFixed(0)}\n`);
+    }, 1000).unref();
+  }
+}
+
+function firstLine(child: ChildProcess): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('a bench server did not start within 20 s')), 20_000);
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve(JSON.parse(line));
+    });
+    child.once('exit', (code) => reject(new Error(`a bench server exited (${code})`)));
+  });
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+async function waitForPort(url: string): Promise<void> {
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${url} did not answer within 20 s`);
+}
+
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU time (user + system) the process has used, in ms: per-request cost that a busy machine does not distort much. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+interface Target {
+  name: 'direct' | 'switchboard' | 'reference';
+  origin: string;
+  path: string;
+  pid: number;
+  headers: Record<string, string>;
+  model: string;
+}
+
+type Mode = 'json' | 'stream' | 'held';
+
+interface Row {
+  target: Target['name'];
+  mode: Mode;
+  c: number;
+  p50: number;
+  p99: number;
+  ttft50: number;
+  rps: number;
+  rss: number;
+  cpuUsPerReq: number;
+  errors: number;
+  count: number;
+}
+
+async function measure(t: Target, mode: Mode, c: number): Promise<Row> {
+  const stream = mode !== 'json';
+  let peak = rssMb(t.pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(t.pid))), 25);
+  const body = JSON.stringify({ model: t.model, messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 64, ...(stream ? { stream: true } : {}) });
+  let r: LoadResult;
+  const cpu0 = cpuMs(t.pid);
+  try {
+    r = await runLoad({ origin: t.origin, path: t.path, headers: { 'content-type': 'application/json', ...t.headers }, body, concurrency: c, durationMs: DURATION_MS, maxRequests: 300_000, warmup: Math.max(100, c * 3), ttftMarker: stream ? '{"content":"' : undefined });
+  } finally {
+    clearInterval(sampler);
+  }
+  // Warm-up requests are counted in the CPU too: divide by every request the process served.
+  const served = r.count + r.errors + Math.max(100, c * 3);
+  return { target: t.name, mode, c, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), ttft50: percentile(r.ttfts, 50), rps: r.rps, rss: peak, cpuUsPerReq: ((cpuMs(t.pid) - cpu0) * 1000) / served, errors: r.errors, count: r.count };
+}
+
+const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b !== 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+
+async function main(): Promise<void> {
+  const children: ChildProcess[] = [];
+  const watchdog = setTimeout(() => {
+    console.error('bench: exceeded 170 s, stopping');
+    for (const ch of children) ch.kill('SIGKILL');
+    process.exit(1);
+  }, 170_000);
+  const self = process.argv[1]!;
+  const fake = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'fake' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const paced = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'fake', BENCH_PACE_MS: '20' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(fake, paced);
+  const { url: upstream } = await firstLine(fake);
+  const { url: pacedUpstream } = await firstLine(paced);
+  const sb = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'switchboard', BENCH_UPSTREAM: upstream, BENCH_PACED_UPSTREAM: pacedUpstream }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(sb);
+  const { url: sbUrl, token } = await firstLine(sb);
+  const refPort = await freePort();
+  const refEntry = join(process.cwd(), 'node_modules/@portkey-ai/gateway/build/start-server.js');
+  const ref = spawn(process.execPath, [refEntry, `--port=${refPort}`, '--headless'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(ref);
+  await waitForPort(`http://127.0.0.1:${refPort}/`);
+
+  const targets = (held: boolean): Target[] => {
+    const upstreamUrl = held ? pacedUpstream : upstream;
+    return [
+      { name: 'direct', origin: new URL(upstreamUrl).origin, path: '/v1/chat/completions', pid: (held ? paced : fake).pid!, headers: { authorization: `Bearer ${UPSTREAM_KEY}` }, model: 'm1' },
+      { name: 'switchboard', origin: sbUrl, path: '/v1/chat/completions', pid: sb.pid!, headers: { authorization: `Bearer ${token}` }, model: held ? 'held' : 'bench' },
+      { name: 'reference', origin: `http://127.0.0.1:${refPort}`, path: '/v1/chat/completions', pid: ref.pid!, headers: { authorization: `Bearer ${UPSTREAM_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstreamUrl }, model: 'm1' },
+    ];
+  };
+  const rows: Row[] = [];
+  const started = Date.now();
+  const cells: Array<[Mode, number]> = [...CONCURRENCY.map((c) => ['json', c] as [Mode, number]), ...CONCURRENCY.map((c) => ['stream', c] as [Mode, number]), ['held', 256]];
+  for (const [mode, c] of cells) {
+    for (const t of targets(mode === 'held')) {
+      const row = await measure(t, mode, c);
+      rows.push(row);
+      process.stderr.write(`  ${mode.padEnd(6)} c=${String(c).padEnd(3)} ${t.name.padEnd(11)} ${row.count} req, ${row.errors} errors, p50 ${f(row.p50)} ms\n`);
+    }
+  }
+  report(rows, cells, Date.now() - started);
+  clearTimeout(watchdog);
+  for (const ch of children) ch.kill('SIGTERM');
+}
+
+function report(rows: Row[], cells: Array<[Mode, number]>, elapsed: number): void {
+  const get = (target: Row['target'], mode: Mode, c: number) => rows.find((r) => r.target === target && r.mode === mode && r.c === c)!;
+  const lines = [
+    '| mode | c | direct p50 / p99 ms | direct req/s | Switchboard added p50 / p99 ms | reference added p50 / p99 ms | added TTFT p50 ms (SB / ref) | req/s SB / ref (ratio) | CPU µs/req SB / ref (ratio) | peak RSS MB SB / ref (ratio) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const verdicts: string[] = [];
+  for (const [mode, c] of cells) {
+    {
+      const stream = mode !== 'json';
+      const d = get('direct', mode, c);
+      const s = get('switchboard', mode, c);
+      const r = get('reference', mode, c);
+      const sAdd = [s.p50 - d.p50, s.p99 - d.p99];
+      const rAdd = [r.p50 - d.p50, r.p99 - d.p99];
+      const ttft = stream ? `${f(s.ttft50 - d.ttft50)} / ${f(r.ttft50 - d.ttft50)}` : '-';
+      lines.push(`| ${mode === 'held' ? 'stream, held open (20 ms/chunk)' : mode} | ${c} | ${f(d.p50)} / ${f(d.p99)} | ${f(d.rps, 0)} | ${f(sAdd[0]!, 3)} / ${f(sAdd[1]!, 3)} (${ratio(sAdd[0]!, rAdd[0]!)} / ${ratio(sAdd[1]!, rAdd[1]!)} of ref) | ${f(rAdd[0]!, 3)} / ${f(rAdd[1]!, 3)} | ${ttft} | ${f(s.rps, 0)} / ${f(r.rps, 0)} (${ratio(s.rps, r.rps)}) | ${f(s.cpuUsPerReq, 0)} / ${f(r.cpuUsPerReq, 0)} (${ratio(s.cpuUsPerReq, r.cpuUsPerReq)}) | ${f(s.rss, 0)} / ${f(r.rss, 0)} (${ratio(s.rss, r.rss)}) |`);
+      if (mode === 'held') {
+        verdicts.push(`held streams c=256: peak RSS ${f(s.rss, 0)} MB with 256 open streams (goal < 150) ${s.rss < 150 ? 'MET' : 'NOT MET'}`);
+        continue;
+      }
+      if (c === 32) verdicts.push(`${mode} c=32: added p50 ${f(sAdd[0]!, 3)} ms (goal < 0.25) ${sAdd[0]! < 0.25 ? 'MET' : 'NOT MET'}; added p99 ${f(sAdd[1]!, 3)} ms (goal < 1) ${sAdd[1]! < 1 ? 'MET' : 'NOT MET'}`);
+      verdicts.push(`${mode} c=${c}: throughput ${ratio(s.rps, r.rps)} the reference (goal >= 3x) ${s.rps >= 3 * r.rps ? 'MET' : 'NOT MET'}`);
+    }
+  }
+  const errors = rows.filter((r) => r.errors > 0).map((r) => `${r.target} ${r.mode} c=${r.c}: ${r.errors}`);
+  console.log(`\nport bench (${(elapsed / 1000).toFixed(0)} s, ${DURATION_MS} ms per cell, load generator in-process, each server in its own process, node ${process.version})\n`);
+  console.log(lines.join('\n'));
+  console.log(`\n${verdicts.join('\n')}`);
+  console.log(errors.length ? `errors: ${errors.join('; ')}` : 'errors: none');
+}
+
+if (role) void serveRole();
+else
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
