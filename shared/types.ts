@@ -44,12 +44,16 @@ export type RouteStrategy = 'fallback' | 'weighted' | 'lowest-latency' | 'lowest
 export interface RouteTarget {
   provider: string;
   model: string;
+  /** Share of traffic under a weighted strategy, as configured. */
+  weight?: number;
 }
 
 export interface RouteInfo {
   name: string;
   strategy: RouteStrategy;
   targets: RouteTarget[];
+  /** The route's own timeouts as configured (what an editor shows); absent fields use the defaults. */
+  configuredTimeouts?: RouteTimeouts;
   /** Effective timeouts in ms (the route's own, else the defaults). */
   timeouts?: { connectMs: number; firstTokenMs: number; idleMs: number; totalMs: number };
 }

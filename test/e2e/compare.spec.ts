@@ -80,9 +80,10 @@ test('a blind 3-way compare streams in parallel and a vote reveals the winner', 
   expect(winnerName).toMatch(/^lab\/m[123]$/);
   await expect(screen.getByRole('status').filter({ hasText: 'You picked' })).toContainText(`${winnerName} (was Model B)`);
   await expect(columns.nth(1)).toContainText('winner');
-  const promote = screen.getByRole('button', { name: 'Promote winner into a route' });
-  await expect(promote).toBeDisabled();
-  await expect(promote).toHaveAccessibleDescription('Promoting the winner into a route arrives with route editing.');
+  // Promote the winner: it becomes the first target of the chosen route.
+  await screen.getByRole('combobox', { name: 'Route to promote into' }).selectOption('default');
+  await screen.getByRole('button', { name: 'Make it the first target' }).click();
+  await expect(screen.getByRole('status').filter({ hasText: 'is now the first target' }).last()).toHaveText(`${winnerName} is now the first target of default.`);
   await expect(screen.getByRole('button', { name: 'Vote for Model A' })).toHaveCount(0);
 
   // The run is kept and listed with its winner.
@@ -93,5 +94,11 @@ test('a blind 3-way compare streams in parallel and a vote reveals the winner', 
   await expectAccessible(page, 'compare');
   await page.evaluate(() => document.querySelectorAll('.compare-column-body').forEach((el) => (el.scrollTop = 0)));
   await saveScreens(page, testInfo, 'compare');
+
+  // The routes screen shows the promoted order.
+  await page.getByRole('link', { name: 'Routes' }).click();
+  const route = page.locator('[data-screen="routes"]').getByRole('region', { name: 'Route default' });
+  const expectedTargets = winnerName === 'lab/m1' ? [/lab\/m1/] : [new RegExp(winnerName.replace('/', '\\/')), /lab\/m1/];
+  await expect(route.getByRole('listitem')).toHaveText(expectedTargets);
   fake.fault(null);
 });

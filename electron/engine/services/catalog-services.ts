@@ -45,8 +45,9 @@ export function createRoutesService(table: () => RouteTable): Omit<RoutesService
         name: r.name,
         strategy: r.strategy,
         // A nested group lists its members in place (in order); the group's own strategy is in `steps`.
-        targets: r.targets.flatMap((t) => ('group' in t ? t.group.targets : [t]).map((x) => ({ provider: x.provider, model: x.model }))),
+        targets: r.targets.flatMap((t) => ('group' in t ? t.group.targets : [t]).map((x) => ({ provider: x.provider, model: x.model, ...(x.weight !== undefined ? { weight: x.weight } : {}) }))),
         timeouts: resolveTimeouts(r.timeouts),
+        ...(r.timeouts ? { configuredTimeouts: { ...r.timeouts } } : {}),
       }));
     },
     health: () => routesHealth(table()),

@@ -128,7 +128,9 @@ function routeConfig(input: RouteInput): RouteConfig {
 
 export function createRouteEdits(settings: SettingsStore): Pick<RoutesService, 'save' | 'remove'> {
   return {
-    async save(input, previousName) {
+    async save(input, previousNameParam) {
+      // Over JSON transports an absent argument arrives as null.
+      const previousName = previousNameParam ?? undefined;
       edit(settings, (c) => {
         const next = routeConfig(input);
         const known = new Set(c.providers.map((p) => p.id));
@@ -140,7 +142,14 @@ export function createRouteEdits(settings: SettingsStore): Pick<RoutesService, '
         if (old?.targets.some((t) => 'group' in t)) throw new Error(`route "${old.name}" has nested groups; edit it in the config file`);
         if (c.routes.some((r, i) => r.name === next.name && i !== at)) throw new Error(`a route named "${next.name}" exists already`);
         // Keep settings the editor does not show (sticky, contextFallback).
-        const kept = old ? { ...(old.sticky !== undefined ? { sticky: old.sticky } : {}), ...(old.contextFallback !== undefined ? { contextFallback: old.contextFallback } : {}) } : {};
+        // Timeouts absent from the input (a promote from compare) keep the route's own.
+        const kept = old
+          ? {
+              ...(old.sticky !== undefined ? { sticky: old.sticky } : {}),
+              ...(old.contextFallback !== undefined ? { contextFallback: old.contextFallback } : {}),
+              ...(input.timeouts === undefined && old.timeouts ? { timeouts: old.timeouts } : {}),
+            }
+          : {};
         const routes = [...c.routes];
         if (at >= 0) routes[at] = { ...next, ...kept };
         else routes.push(next);

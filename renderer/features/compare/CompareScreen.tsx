@@ -8,13 +8,14 @@ import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { EmptyState } from '../../ui/EmptyState';
 import { SendIcon, StopIcon } from '../../ui/Icons';
-import { ComingButton, PageHeader } from '../../ui/Page';
+import { PageHeader } from '../../ui/Page';
 import { createCompareStore, MAX_COLUMNS, MIN_COLUMNS, type CompareStore } from './compare-store';
 import { ColumnsGrid } from './components/ColumnsGrid';
+import { PromoteWinner } from './components/PromoteWinner';
 import { RunList } from './components/RunList';
 
 /** The run's part of the screen: the only part that re-renders while columns stream. */
-function RunArea({ store }: { store: CompareStore }) {
+function RunArea({ store, client }: { store: CompareStore; client: ScreenProps['client'] }) {
   const { run, running, vote } = useStore(store, useShallow((st) => ({ run: st.run, running: st.running, vote: st.vote })));
   if (!run)
     return (
@@ -31,9 +32,7 @@ function RunArea({ store }: { store: CompareStore }) {
             You picked <strong className="mono">{winner.model}</strong>
             {run.blind ? ` (was ${winner.alias})` : ''}.
           </span>
-          <ComingButton id="promote-why" reason="Promoting the winner into a route arrives with route editing.">
-            Promote winner into a route
-          </ComingButton>
+          <PromoteWinner key={run.id} client={client} winner={winner} />
         </div>
       )}
       <ColumnsGrid run={run} running={running} onVote={(id) => void vote(id)} />
@@ -109,7 +108,7 @@ export function CompareScreen({ client, active }: ScreenProps) {
           </div>
         </form>
       </div>
-      <RunArea store={store} />
+      <RunArea store={store} client={client} />
       <RunList runs={s.runs} currentId={s.runId} disabled={s.running} onOpen={(id) => void s.openRun(id)} />
     </div>
   );

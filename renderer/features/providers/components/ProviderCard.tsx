@@ -7,20 +7,10 @@ import type { KeyTestResult, ProviderInfo, TargetHealthInfo } from '../../../../
 import { formatMs, formatTokens } from '../../../lib/format';
 import { Button } from '../../../ui/Button';
 import { ErrorNote } from '../../../ui/ErrorNote';
+import { BreakerBadge, recentErrors } from '../../../ui/Health';
 import { Badge, Card } from '../../../ui/Page';
 
 const price = (v: number | undefined) => (v === undefined ? 'unknown' : `$${v}`);
-
-export function BreakerBadge({ h }: { h: TargetHealthInfo | undefined }) {
-  if (!h) return <span className="muted small">no traffic yet</span>;
-  const tone = h.breaker === 'closed' ? 'good' : h.breaker === 'open' ? 'bad' : 'warn';
-  return <Badge tone={tone}>{h.breaker === 'closed' ? 'healthy' : h.breaker === 'open' ? 'breaker open' : 'probing'}</Badge>;
-}
-
-export function recentErrors(h: TargetHealthInfo | undefined): string {
-  const errors = (h?.recent ?? []).filter((e) => !e.ok).slice(-3);
-  return errors.map((e) => `${e.status ?? e.errorClass ?? 'no response'}`).join(', ');
-}
 
 interface Props {
   client: AppContract;
