@@ -1,90 +1,61 @@
-// The local port: its address (known when this UI is served by the port itself), the model names
-// tools can use, and copy-ready setup snippets. Client tokens and the live request log arrive with
-// the port service; until then tokens are made with `switchboard token create NAME`.
+// The local port: whether it is up and where, client tokens (created once-shown, revoked, with their
+// spend), the live request log, and copy-ready setup for each tool. Turning the port on or off is
+// the desktop shell's (serve always listens), so here it is shown, not switched.
 import { useState } from 'react';
-import { useLoad } from '../../lib/use-load';
 import type { ScreenProps } from '../../lib/screen';
+import { useLoad } from '../../lib/use-load';
+import { Button } from '../../ui/Button';
 import { CopyButton } from '../../ui/CopyButton';
-import { Badge, Card, ComingButton, LoadState, PageHeader } from '../../ui/Page';
-
-/** Under `switchboard serve` the UI comes from the port, so its origin is the port's address. */
-function portAddress(): string | null {
-  if (window.switchboard) return null;
-  return /^https?:$/.test(window.location.protocol) ? window.location.origin : null;
-}
-
-function snippets(base: string, model: string): Record<string, string> {
-  return {
-    'OpenAI SDK (JS)': `import OpenAI from 'openai';\nconst client = new OpenAI({ baseURL: '${base}/v1', apiKey: process.env.SWITCHBOARD_TOKEN });\nconst reply = await client.chat.completions.create({ model: '${model}', messages: [{ role: 'user', content: 'Hi' }] });`,
-    'OpenAI SDK (Python)': `import os\nfrom openai import OpenAI\nclient = OpenAI(base_url="${base}/v1", api_key=os.environ["SWITCHBOARD_TOKEN"])\nreply = client.chat.completions.create(model="${model}", messages=[{"role": "user", "content": "Hi"}])`,
-    curl: `curl ${base}/v1/chat/completions \\\n  -H "Authorization: Bearer $SWITCHBOARD_TOKEN" -H 'content-type: application/json' \\\n  -d '{"model":"${model}","messages":[{"role":"user","content":"Hi"}]}'`,
-    'Environment (most tools)': `export OPENAI_BASE_URL=${base}/v1\nexport OPENAI_API_KEY=$SWITCHBOARD_TOKEN`,
-  };
-}
+import { Badge, Card, LoadState, PageHeader } from '../../ui/Page';
+import { RequestLog } from './components/RequestLog';
+import { SetupGuides } from './components/SetupGuides';
+import { TokensCard } from './components/TokensCard';
 
 export function PortScreen({ client, active }: ScreenProps) {
-  const address = portAddress();
-  const base = address ?? 'http://127.0.0.1:4848';
-  const { state, reload } = useLoad(() => client.models.list(), active);
-  const [tab, setTab] = useState('OpenAI SDK (JS)');
+  const { state, reload } = useLoad(async () => {
+    const [info, models] = await Promise.all([client.port.info(), client.models.list()]);
+    return { info, models };
+  }, active);
+  const [token, setToken] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
   return (
     <div className="page">
-      <PageHeader title="Port" subtitle="An OpenAI-compatible endpoint on this machine for your IDE extensions and CLIs.">
-        <ComingButton id="port-token-why" reason="Creating and revoking tokens here arrives with the port service; use `switchboard token create NAME` meanwhile.">
-          New token
-        </ComingButton>
+      <PageHeader title="Port" subtitle="An OpenAI-, Anthropic- and Ollama-compatible endpoint on this machine for your IDE extensions and CLIs.">
+        <Button variant="ghost" onClick={() => (reload(), setTick((t) => t + 1))}>
+          Refresh
+        </Button>
       </PageHeader>
-      <div className="stat-row">
-        <Card label="Address" title="Address" aside={address ? <Badge tone="good">listening</Badge> : <Badge>unknown here</Badge>}>
-          <p className="big mono" data-testid="port-address">
-            {address ? `${address}/v1` : 'Shown once the port service is available in the desktop app.'}
-          </p>
-          {address && <CopyButton text={`${address}/v1`} label="Copy address" />}
-        </Card>
-        <Card label="Client tokens" title="Client tokens">
-          <p className="muted">
-            One token per tool, so its spend is attributed to it. Create one with <code>switchboard token create NAME</code>; it is printed once and only
-            its hash is kept.
-          </p>
-        </Card>
-      </div>
-      <Card label="Model names" title="Model names your tools can use">
-        <LoadState state={state} onRetry={reload}>
-          {(models) => (
-            <ul className="chip-list">
-              {models.map((m) => (
-                <li key={m.id} className="chip mono">
-                  {m.id} {m.kind === 'route' && <Badge tone="accent">route</Badge>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </LoadState>
-      </Card>
-      <Card label="Setup snippets" title="Set up a tool">
-        <div role="tablist" aria-label="Snippet" className="tabs">
-          {Object.keys(snippets(base, 'default')).map((name) => (
-            <button key={name} type="button" role="tab" aria-selected={tab === name} className="tab" onClick={() => setTab(name)}>
-              {name}
-            </button>
-          ))}
-        </div>
-        {(() => {
-          const model = state.status === 'ready' ? (state.data[0]?.id ?? 'default') : 'default';
-          const text = snippets(base, model)[tab] ?? '';
-          return (
-            <div className="code-block" role="tabpanel" aria-label={tab}>
-              <div className="code-block-bar">
-                <span className="code-block-lang">{tab}</span>
-                <CopyButton text={text} label="Copy snippet" />
-              </div>
-              <pre>
-                <code data-testid="snippet">{text}</code>
-              </pre>
+      <LoadState state={state} onRetry={reload}>
+        {({ info, models }) => (
+          <>
+            <div className="stat-row">
+              <Card label="Address" title="Address" aside={info.url ? <Badge tone="good">listening</Badge> : <Badge tone="warn">off</Badge>}>
+                <p className="big mono" data-testid="port-address">
+                  {info.url ? `${info.url}/v1` : 'The port is not running.'}
+                </p>
+                {info.url && <CopyButton text={`${info.url}/v1`} label="Copy address" />}
+                {info.exposed && <p className="small">Listening beyond this machine ({info.host}): anyone who can reach it still needs a token.</p>}
+                <label className="switch">
+                  <input type="checkbox" checked={info.settings.captureBodies} onChange={(e) => void client.port.updateSettings({ captureBodies: e.target.checked }).then(reload)} />
+                  <span>Keep redacted request bodies in the log</span>
+                </label>
+              </Card>
+              <Card label="Model names" title="Model names your tools can use">
+                <ul className="chip-list">
+                  {models.map((m) => (
+                    <li key={m.id} className="chip mono">
+                      {m.id} {m.kind === 'route' && <Badge tone="accent">route</Badge>}
+                    </li>
+                  ))}
+                </ul>
+              </Card>
             </div>
-          );
-        })()}
-      </Card>
+            <TokensCard client={client} tick={tick} onCreated={setToken} />
+            <RequestLog client={client} active={active} />
+            <SetupGuides client={client} baseUrl={info.url ?? 'http://127.0.0.1:4141'} model={models[0]?.id ?? 'default'} token={token} />
+          </>
+        )}
+      </LoadState>
     </div>
   );
 }

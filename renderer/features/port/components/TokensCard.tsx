@@ -1,0 +1,137 @@
+// Client tokens: one per tool, so spend is attributed to it. A new token is shown once (copy it
+// now; only its hash is kept); each token lists what it has spent and can be revoked at once.
+import { useEffect, useState } from 'react';
+import type { AppContract } from '../../../../shared/contract';
+import type { ClientTokenInfo } from '../../../../shared/types';
+import { formatTokens, formatTotal } from '../../../lib/format';
+import { Button } from '../../../ui/Button';
+import { CopyButton } from '../../../ui/CopyButton';
+import { ErrorNote } from '../../../ui/ErrorNote';
+import { Card } from '../../../ui/Page';
+
+interface Props {
+  client: AppContract;
+  tick: number;
+  /** The token just created (for the setup snippets), or null once it is dismissed. */
+  onCreated(token: string | null): void;
+}
+
+export function TokensCard({ client, tick, onCreated }: Props) {
+  const [tokens, setTokens] = useState<ClientTokenInfo[]>([]);
+  const [name, setName] = useState('');
+  const [fresh, setFresh] = useState<{ name: string; token: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    client.tokens.list().then(
+      (list) => live && setTokens(list),
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, tick, reload]);
+
+  const create = async () => {
+    setError(null);
+    try {
+      const created = await client.tokens.create({ name: name.trim() });
+      setFresh({ name: created.info.name, token: created.token });
+      onCreated(created.token);
+      setName('');
+      setReload((r) => r + 1);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const revoke = async (n: string) => {
+    setError(null);
+    try {
+      await client.tokens.revoke(n);
+      if (fresh?.name === n) {
+        setFresh(null);
+        onCreated(null);
+      }
+      setReload((r) => r + 1);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <Card label="Client tokens" title="Client tokens">
+      <form
+        className="inline-form"
+        aria-label="New token"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create();
+        }}
+      >
+        <input aria-label="Token name" placeholder="e.g. cursor" value={name} onChange={(e) => setName(e.target.value)} />
+        <Button variant="primary" type="submit" disabled={!name.trim()}>
+          Create token
+        </Button>
+      </form>
+      {error && <ErrorNote>{error}</ErrorNote>}
+      {fresh && (
+        <div className="fresh-token" role="status">
+          <p>
+            Token <strong>{fresh.name}</strong>: copy it now, it is shown only this once.
+          </p>
+          <div className="fresh-token-row">
+            <code data-testid="new-token">{fresh.token}</code>
+            <CopyButton text={fresh.token} label="Copy token" />
+            <Button variant="ghost" className="btn-sm" onClick={() => (setFresh(null), onCreated(null))}>
+              Done
+            </Button>
+          </div>
+        </div>
+      )}
+      <table className="table compact" aria-label="Tokens">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Token</th>
+            <th scope="col">Created</th>
+            <th scope="col" className="num">
+              Requests
+            </th>
+            <th scope="col" className="num">
+              Spend
+            </th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.length === 0 && (
+            <tr>
+              <td colSpan={6} className="muted">
+                No tokens yet. Create one per tool.
+              </td>
+            </tr>
+          )}
+          {tokens.map((t) => (
+            <tr key={t.name}>
+              <td className="mono">{t.name}</td>
+              <td className="mono">{t.prefix}…</td>
+              <td>{new Date(t.createdAt).toLocaleDateString()}</td>
+              <td className="num">{formatTokens(t.requests)}</td>
+              <td className="num">{formatTotal(t.spendUsd)}</td>
+              <td>
+                <Button variant="ghost" className="btn-sm" aria-label={`Revoke token ${t.name}`} onClick={() => void revoke(t.name)}>
+                  Revoke
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  );
+}
