@@ -31,6 +31,10 @@ let starting: Promise<App | undefined> | undefined;
 let quitting = false;
 let tray: ReturnType<typeof createTray> | undefined;
 let portProblem: string | undefined;
+/** Desktop preferences from settings (start on login, close to tray), applied here. */
+let closeToTray = false;
+/** Set once a quit is asked for (tray, menu, Cmd+Q), so closing windows then is not turned into hiding. */
+let leaving = false;
 
 const isTrustedSender = createSenderCheck({
   rendererFile,
@@ -63,6 +67,9 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (binding && BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
   });
+  app.on('before-quit', () => {
+    leaving = true;
+  });
   app.on('will-quit', onWillQuit);
   // `npm start` runs us in a terminal: Ctrl-C and kill should still close the ledger cleanly. A repeat
   // (the terminal and npm start both pass Ctrl-C on) must not cut that close short; the timeout bounds it.
@@ -81,7 +88,8 @@ async function start(): Promise<void> {
   });
   const core = await starting;
   if (!core || quitting) return;
-  binding = bindContract(ipcMain, core.services, isTrustedSender);
+  binding = bindContract(ipcMain, withDesktopPreferences(core.services), isTrustedSender);
+  applyDesktopPreferences(await core.services.settings.preferences().catch(() => undefined));
   const gatewayUrl = core.gateway?.url;
   const copyPortUrl = () => gatewayUrl && clipboard.writeText(`${gatewayUrl}/v1`);
   installAppMenu({ copyPortUrl, dataDir: defaultDataDir() });
@@ -92,6 +100,29 @@ async function start(): Promise<void> {
     console.error(`Switchboard: no tray icon (${messageOf(error)})`);
   }
   mainWindow = createWindow();
+}
+
+/** The contract as bound to IPC, with preference changes applied to the shell as they are saved. */
+function withDesktopPreferences(services: App['services']): App['services'] {
+  const settings = services.settings;
+  return {
+    ...services,
+    settings: {
+      ...settings,
+      async setPreferences(patch) {
+        const saved = await settings.setPreferences(patch);
+        applyDesktopPreferences(saved);
+        return saved;
+      },
+    },
+  };
+}
+
+function applyDesktopPreferences(prefs: { startOnLogin: boolean; closeToTray: boolean } | undefined): void {
+  if (!prefs) return;
+  closeToTray = prefs.closeToTray;
+  // Linux has no login-item API in Electron (autostart .desktop files are the desktop's own business).
+  if (process.platform === 'darwin' || process.platform === 'win32') app.setLoginItemSettings({ openAtLogin: prefs.startOnLogin });
 }
 
 function showMainWindow(): void {
@@ -147,13 +178,20 @@ function createWindow(): BrowserWindow {
     if (details.isMainFrame && !details.isSameDocument) binding?.abortStreams(contentsId);
   });
   win.webContents.on('render-process-gone', () => binding?.abortStreams(contentsId));
+  win.on('close', (event) => {
+    // With "close to tray" the window hides and the port keeps serving; Quit (tray or menu) really quits.
+    if (closeToTray && tray && !leaving) {
+      event.preventDefault();
+      win.hide();
+    }
+  });
   win.on('closed', () => {
     binding?.abortStreams(contentsId);
     if (mainWindow === win) mainWindow = undefined;
   });
 
   // CSP: a file:// page gets no response headers we could set, so the strict Content-Security-Policy
-  // is a <meta> tag in renderer/index.html (the renderer's job), not a session header here.
+  // is a <meta> tag the renderer build puts into index.html (vite.config.ts), not a session header here.
   const loading = devServerUrl ? win.loadURL(devServerUrl) : win.loadFile(rendererFile);
   if (!devServerUrl && !existsSync(rendererFile)) {
     console.error(`Switchboard: ${rendererFile} is missing; run \`npm run build\` to build the renderer.`);

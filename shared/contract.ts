@@ -29,6 +29,8 @@ import type {
   ConversationSummary,
   KeyTestResult,
   KeyInfo,
+  AppPreferences,
+  DataLocation,
   ProviderInput,
   ProviderPreset,
   RouteInput,
@@ -123,6 +125,10 @@ export interface SettingsService {
   exportConfig(): Promise<string>;
   /** Replaces providers and routes from config JSON; a bad file changes nothing. */
   importConfig(text: string): Promise<void>;
+  preferences(): Promise<AppPreferences>;
+  /** Validates and stores a change; the proxy applies to the next upstream request. */
+  setPreferences(patch: Partial<AppPreferences>): Promise<AppPreferences>;
+  dataLocation(): Promise<DataLocation>;
 }
 
 /** Client tokens for tools that call the local port. */
@@ -174,7 +180,7 @@ export const RPC_METHODS = {
   keys: ['test', 'set', 'remove'],
   catalog: ['info', 'refresh', 'setOverride'],
   conversations: ['list', 'get', 'remove', 'rename', 'truncate', 'search'],
-  settings: ['exportConfig', 'importConfig'],
+  settings: ['exportConfig', 'importConfig', 'preferences', 'setPreferences', 'dataLocation'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;
 
 /** Streaming calls a transport may forward: service -> method names. */

@@ -439,3 +439,22 @@ export interface RouteInput {
   targets: Array<{ provider: string; model: string; weight?: number }>;
   timeouts?: RouteTimeouts;
 }
+
+/** Desktop and network preferences kept in settings. */
+export interface AppPreferences {
+  /** Proxy for every upstream request (`http://host:port`), or null to connect directly. */
+  proxy: string | null;
+  /** Per-provider proxies (provider id -> proxy URL): stored and shown; the engine applies only the global one. */
+  providerProxies: Record<string, string>;
+  /** Start Switchboard when the user logs in (desktop). */
+  startOnLogin: boolean;
+  /** Closing the window keeps Switchboard (and the port) running in the tray (desktop). */
+  closeToTray: boolean;
+}
+
+/** Where this engine keeps its data. */
+export interface DataLocation {
+  dataDir: string;
+  settingsFile: string;
+  ledgerFile: string;
+}

@@ -10,11 +10,11 @@ import { loadRefreshedPrices } from './catalog/refresh';
 import { clientAccessFor, type ClientAccess } from './gateway/client-access';
 import { startGateway, type Gateway } from './gateway/server';
 import { openLedger } from './ledger/ledger';
-import { closeTransport } from './providers/transport';
+import { closeTransport, setUpstreamProxy } from './providers/transport';
 import { RouterHealth } from './router/health';
 import { RouteTable } from './router/resolve';
 import { createChatService } from './services/chat-service';
-import { createKeyEdits, createProviderEdits, createRouteEdits } from './services/config-edits';
+import { createKeyEdits, createPreferences, createProviderEdits, createRouteEdits } from './services/config-edits';
 import { createModelsService, createProvidersService, createRoutesService } from './services/catalog-services';
 import { createPortService, createTokensService } from './services/port-services';
 import {
@@ -63,6 +63,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     defaultCatalog.update({ overrides: data.priceOverrides });
     budgets.update(data.budgets);
     gateway?.applySettings(data.port);
+    // Process-wide (the transport's pools are): one engine per process in the app and under serve.
+    setUpstreamProxy(data.app?.proxy ?? null);
   };
   rebuild(settings.read());
   const unsubscribe = settings.onChange(rebuild);
@@ -77,7 +79,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     keys: { ...createKeysService(() => table, vault), ...createKeyEdits(settings, vault) },
     catalog: createCatalogService(defaultCatalog, settings, { dataDir: options.dataDir, vault, priceListUrl: options.priceListUrl }),
     conversations: createConversationsService(ledger),
-    settings: createSettingsService(settings),
+    settings: { ...createSettingsService(settings), ...createPreferences(settings, options.dataDir) },
     tokens: createTokensService(settings, ledger),
     port: createPortService(settings, () => gateway),
   };

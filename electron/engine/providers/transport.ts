@@ -1,5 +1,5 @@
 // Sends upstream requests over one kept-alive undici pool per origin, with abort and timeouts.
-import { Agent, request } from 'undici';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 
 export interface UpstreamCall {
@@ -34,8 +34,28 @@ export interface SendOptions {
   connectTimeoutMs?: number;
 }
 
-function dispatcherFor(options: SendOptions | undefined): Agent {
+/** The user's global proxy (settings), and its tunnelling agents per connect timeout. */
+let proxyUrl: string | null = null;
+const proxyAgents = new Map<number, ProxyAgent>();
+
+/** Sends every later upstream request through `url` (http(s) proxy, CONNECT tunnels), or directly with null. */
+export function setUpstreamProxy(url: string | null): void {
+  if (url === proxyUrl) return;
+  proxyUrl = url;
+  const old = [...proxyAgents.values()];
+  proxyAgents.clear();
+  // Requests already under way keep their tunnel; close() waits for them.
+  for (const a of old) void a.close().catch(() => {});
+}
+
+function dispatcherFor(options: SendOptions | undefined): Dispatcher {
   const ms = options?.connectTimeoutMs;
+  if (proxyUrl) {
+    const key = ms ?? 10_000;
+    let p = proxyAgents.get(key);
+    if (!p) proxyAgents.set(key, (p = new ProxyAgent({ uri: proxyUrl, connect: { timeout: key }, headersTimeout: 300_000, bodyTimeout: 300_000 })));
+    return p;
+  }
   if (ms === undefined || ms === 10_000) return (agent ??= newAgent());
   let a = agentsByConnectTimeout.get(ms);
   if (!a) agentsByConnectTimeout.set(ms, (a = newAgent(ms)));
@@ -55,8 +75,9 @@ export async function sendUpstream(call: UpstreamCall, signal?: AbortSignal, opt
 
 /** Closes pooled connections (a later request opens a fresh pool). */
 export async function closeTransport(): Promise<void> {
-  const closing = [agent, ...agentsByConnectTimeout.values()];
+  const closing: Array<Dispatcher | null> = [agent, ...agentsByConnectTimeout.values(), ...proxyAgents.values()];
   agent = null;
   agentsByConnectTimeout.clear();
+  proxyAgents.clear();
   await Promise.all(closing.map((a) => a?.close()));
 }

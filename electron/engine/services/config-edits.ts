@@ -1,10 +1,12 @@
 // Edits of providers, routes and keys from the app: each change is validated against the whole
 // config (so a bad edit names its field and changes nothing) and written in one atomic settings write.
-import type { KeysService, ProvidersService, RoutesService } from '../../../shared/contract';
+import type { KeysService, ProvidersService, RoutesService, SettingsService } from '../../../shared/contract';
 import type { KeyInfo, ProviderInput, ProviderPreset, RouteInput } from '../../../shared/types';
+import path from 'node:path';
 import { listUpstreamModels } from '../providers/models';
 import { PRESETS } from '../providers/presets';
 import { parseConfig, type KeyConfig, type ProviderConfig, type RouteConfig } from '../settings/config-schema';
+import { APP_DEFAULTS } from '../settings/settings-store';
 import type { SettingsStore } from '../settings/types';
 import type { Vault } from '../vault/types';
 import { DEFAULT_LABEL } from '../vault/vault';
@@ -164,5 +166,18 @@ export function createRouteEdits(settings: SettingsStore): Pick<RoutesService, '
       });
       return found;
     },
+  };
+}
+
+export function createPreferences(settings: SettingsStore, dataDir: string): Pick<SettingsService, 'preferences' | 'setPreferences' | 'dataLocation'> {
+  return {
+    preferences: async () => settings.read().app ?? { ...APP_DEFAULTS },
+    async setPreferences(patch) {
+      if (!patch || typeof patch !== 'object') throw new Error('expected { proxy?, providerProxies?, startOnLogin?, closeToTray? }');
+      const { proxy, providerProxies, startOnLogin, closeToTray } = patch;
+      const clean = Object.fromEntries(Object.entries({ proxy, providerProxies, startOnLogin, closeToTray }).filter(([, v]) => v !== undefined));
+      return settings.setApp(clean);
+    },
+    dataLocation: async () => ({ dataDir, settingsFile: settings.path, ledgerFile: path.join(dataDir, 'ledger.db') }),
   };
 }

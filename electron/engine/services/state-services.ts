@@ -94,7 +94,7 @@ export function createConversationsService(ledger: Ledger): ConversationsService
   };
 }
 
-export function createSettingsService(settings: SettingsStore): SettingsService {
+export function createSettingsService(settings: SettingsStore): Pick<SettingsService, 'exportConfig' | 'importConfig'> {
   return {
     exportConfig: async () => exportConfig(settings),
     async importConfig(text: string) {

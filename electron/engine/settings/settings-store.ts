@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
-import type { Price } from '../../../shared/types';
+import type { AppPreferences, Price } from '../../../shared/types';
 import { budgetSchema, type BudgetConfig } from '../budgets/types';
 import { ConfigError, parseConfig, type AliasConfig, type HealthConfig, type ProviderConfig, type RouteConfig } from './config-schema';
 import { backupBrokenFile, migrateSettings } from './migrations';
@@ -23,10 +23,19 @@ const portSchema = z.object({
   allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin like https://example.com')).default([]),
   captureBodies: z.boolean().default(false),
 });
+const proxyUrl = z.string().regex(/^(https?|socks5?):\/\/[^\s/]+\/?$/, 'a proxy URL like http://127.0.0.1:3128');
+const appSchema = z.object({
+  proxy: proxyUrl.nullable().default(null),
+  providerProxies: z.record(z.string(), proxyUrl).default({}),
+  startOnLogin: z.boolean().default(false),
+  closeToTray: z.boolean().default(false),
+});
+export const APP_DEFAULTS: AppPreferences = { proxy: null, providerProxies: {}, startOnLogin: false, closeToTray: false };
 const tokensSchema = z.array(tokenRecordSchema);
 const extrasSchema = z.object({
   budgets: z.array(budgetSchema).default([]),
   port: portSchema.default({ allowedOrigins: [], captureBodies: false }),
+  app: appSchema.optional(),
   priceOverrides: z
     .record(z.string().regex(/^[^/]+\/.+$/, 'a provider/model id'), z.strictObject({
       input: z.number().nonnegative().optional(),
@@ -93,6 +102,7 @@ export function openSettings(dataDir: string): OpenSettings {
       throw broken(file, `${file} is not valid:\n  ${issues.join('\n  ')}`, issues);
     }
     const data: SettingsData = { providers: config.providers, routes: config.routes, tokens: tokens.data, budgets: extras.data.budgets, priceOverrides: extras.data.priceOverrides, port: extras.data.port };
+    if (extras.data.app) data.app = extras.data.app;
     if (config.aliases) data.aliases = config.aliases;
     if (config.health) data.health = config.health;
     return data;
@@ -184,6 +194,14 @@ export function openSettings(dataDir: string): OpenSettings {
       const parsed = portSchema.safeParse(merged);
       if (!parsed.success) throw new Error(`invalid port settings: ${parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`);
       conf.set('port', parsed.data);
+      notify();
+      return parsed.data;
+    },
+
+    setApp(patch: Partial<AppPreferences>): AppPreferences {
+      const parsed = appSchema.safeParse({ ...APP_DEFAULTS, ...read().app, ...patch });
+      if (!parsed.success) throw new Error(`invalid preferences: ${parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`);
+      conf.set('app', parsed.data);
       notify();
       return parsed.data;
     },

@@ -1,5 +1,5 @@
 // Shape of the persisted settings (conf, in the data dir). Client tokens are kept only as hashes.
-import type { Price } from '../../../shared/types';
+import type { AppPreferences, Price } from '../../../shared/types';
 import type { BudgetConfig } from '../budgets/types';
 import type { AliasConfig, HealthConfig, ProviderConfig, RouteConfig } from './config-schema';
 
@@ -27,6 +27,8 @@ export interface SettingsData {
   routes: RouteConfig[];
   tokens: ClientTokenRecord[];
   port: PortSettingsData;
+  /** Proxy and desktop preferences; absent until first set (then APP_DEFAULTS apply). */
+  app?: AppPreferences;
   budgets: BudgetConfig[];
   /** `provider/model` -> price the user set; wins over config and catalog prices. */
   priceOverrides: Record<string, Price>;
@@ -44,6 +46,8 @@ export interface SettingsStore {
   removeToken(name: string): boolean;
   /** Updates the port's settings (allowed origins, body capture). */
   setPort(patch: Partial<PortSettingsData>): PortSettingsData;
+  /** Updates proxy and desktop preferences (validated; a bad patch changes nothing). */
+  setApp(patch: Partial<AppPreferences>): AppPreferences;
   setBudgets(budgets: BudgetConfig[]): void;
   setPriceOverrides(overrides: Record<string, Price>): void;
   /** Called with fresh data after every write (including writes by another process, when detectable). */

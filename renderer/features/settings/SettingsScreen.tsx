@@ -1,9 +1,10 @@
-// Settings that exist today: the colour theme (kept in this browser's storage for now). Proxies,
-// data folder, start on login and tray behaviour arrive with the settings service.
+// Settings: the colour theme (kept in this window's storage), and the engine-kept preferences:
+// proxies, the data folder, start on login and tray behaviour.
 import { useStore } from 'zustand';
 import { themeStore, type ThemeChoice } from '../../lib/theme';
 import type { ScreenProps } from '../../lib/screen';
 import { Card, PageHeader } from '../../ui/Page';
+import { PreferencesCards } from './components/PreferencesCards';
 
 const CHOICES: Array<{ value: ThemeChoice; label: string; hint: string }> = [
   { value: 'light', label: 'Light', hint: 'Always light' },
@@ -11,7 +12,7 @@ const CHOICES: Array<{ value: ThemeChoice; label: string; hint: string }> = [
   { value: 'system', label: 'System', hint: 'Follow the operating system' },
 ];
 
-export function SettingsScreen(_props: ScreenProps) {
+export function SettingsScreen({ client, active }: ScreenProps) {
   const { choice, setChoice } = useStore(themeStore);
   return (
     <div className="page">
@@ -28,9 +29,7 @@ export function SettingsScreen(_props: ScreenProps) {
           ))}
         </fieldset>
       </Card>
-      <Card label="More settings" title="More settings">
-        <p className="muted">Proxies, the data folder, start on login and tray behaviour arrive with the settings service.</p>
-      </Card>
+      <PreferencesCards client={client} active={active} />
     </div>
   );
 }
