@@ -2,11 +2,13 @@
 // bundle loads from file:// in Electron and from `/` under `switchboard serve`.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { cspMetaPlugin } from './electron/shell/csp';
 
 export default defineConfig({
   root: 'renderer',
   base: './',
-  plugins: [react()],
+  // The CSP <meta> goes into the built page only (the dev server's hot reload needs inline scripts).
+  plugins: [react(), cspMetaPlugin()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,
