@@ -68,29 +68,29 @@ test.describe('Electron shell', () => {
       env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_PORT: '0' },
     });
     try {
-      const window = await app.firstWindow();
-      await expect(window.getByRole('navigation', { name: 'Sections' })).toBeVisible();
+      const win = await app.firstWindow();
+      await expect(win.getByRole('navigation', { name: 'Sections' })).toBeVisible();
       const prefs = await app.evaluate(({ BrowserWindow }) => {
         const w = BrowserWindow.getAllWindows()[0]!;
-        const p = w.webContents.getLastWebPreferences();
+        const p = (w.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> | null }).getLastWebPreferences();
         return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration };
       });
       expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
       // No Node in the page; the bridge is the only thing the preload adds.
-      expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-      expect(await window.evaluate(() => Object.keys((window as unknown as { switchboard: object }).switchboard).sort())).toEqual(['rpc', 'stream']);
+      expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+      expect(await win.evaluate(() => Object.keys((window as unknown as { switchboard: object }).switchboard).sort())).toEqual(['rpc', 'stream']);
       // A contract call answers; a call outside the allowlist is refused.
-      const ok = await window.evaluate(() => (window as unknown as { switchboard: { rpc(c: unknown): Promise<unknown> } }).switchboard.rpc({ service: 'routes', method: 'list', params: [] }));
+      const ok = await win.evaluate(() => (window as unknown as { switchboard: { rpc(c: unknown): Promise<unknown> } }).switchboard.rpc({ service: 'routes', method: 'list', params: [] }));
       expect(ok).toEqual({ result: [] });
-      const refused = await window.evaluate(() => (window as unknown as { switchboard: { rpc(c: unknown): Promise<unknown> } }).switchboard.rpc({ service: 'settings', method: 'constructor', params: [] }));
+      const refused = await win.evaluate(() => (window as unknown as { switchboard: { rpc(c: unknown): Promise<unknown> } }).switchboard.rpc({ service: 'settings', method: 'constructor', params: [] }));
       expect(refused).toMatchObject({ error: { message: expect.any(String) } });
       // The CSP meta is in the page the window loaded.
-      expect(await window.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).not.toContain('unsafe-eval');
+      expect(await win.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).not.toContain('unsafe-eval');
       // Navigation away is refused: the page stays the app.
-      const before = window.url();
-      await window.evaluate(() => (window.location.href = 'https://example.com/'));
-      await window.waitForTimeout(300);
-      expect(window.url()).toBe(before);
+      const before = win.url();
+      await win.evaluate(() => (window.location.href = 'https://example.com/'));
+      await win.waitForTimeout(300);
+      expect(win.url()).toBe(before);
       expect(app.windows()).toHaveLength(1);
     } finally {
       await app.close();
