@@ -53,6 +53,23 @@ describe('budgets', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('refuses over a hard budget on every dialect of the port, each in its own error shape', async () => {
+    await h.app.services.budgets.set([{ name: 'daily-cap', period: 'daily', mode: 'hard', usd: 0.05 }]);
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${h.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const messages = [{ role: 'user', content: 'hi there' }];
+    const anthropic = await post('/v1/messages', { model: 'fast', max_tokens: 100, messages }, { 'anthropic-version': '2023-06-01' });
+    expect(anthropic.status).toBe(402);
+    expect(await anthropic.json()).toMatchObject({ type: 'error', error: { message: expect.stringContaining('daily-cap') } });
+    const ollama = await post('/api/chat', { model: 'fast', messages, options: { num_predict: 100 } });
+    expect(ollama.status).toBe(402);
+    expect(await ollama.json()).toMatchObject({ error: expect.stringContaining('daily-cap') });
+    const responses = await post('/v1/responses', { model: 'fast', input: 'hi there', max_output_tokens: 100 });
+    expect(responses.status).toBe(402);
+    expect(await responses.json()).toMatchObject({ error: { code: 'budget_exceeded' } });
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('lets requests through until what was spent plus the estimate reaches a hard budget', async () => {
     // Each call: estimate 2 + 10 = 12 tokens ($0.012); the fake bills 5 prompt + 5 output = $0.010.
     const before = await spentToday();

@@ -1,6 +1,6 @@
 // Pre-request estimate for budgets: prompt tokens (o200k tokenizer, close enough for every vendor's
 // order of magnitude) plus the requested maximum output, priced with the first target's price.
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens } from '../catalog/tokenizer';
 import type { Price } from '../../../shared/types';
 
 /** Used when a request names no output limit; vendors' defaults are in this range or larger. */

@@ -1,6 +1,6 @@
 // The bundled price/context snapshot: the `@pydantic/genai-prices` package's data, shipped with the app
 // and read offline. Its date is the package release the snapshot came from.
-import { findProvider } from '@pydantic/genai-prices';
+import { createRequire } from 'node:module';
 import type { PriceDataProvider } from './price-data';
 
 export const BUNDLED_SNAPSHOT = { source: '@pydantic/genai-prices@0.1.8', date: '2026-09-23' } as const;
@@ -9,8 +9,10 @@ const IDS = ['openai', 'anthropic', 'google', 'azure', 'openrouter', 'groq', 'de
 
 let cached: PriceDataProvider[] | undefined;
 
-/** Every bundled provider we map to, read once. */
+/** Every bundled provider we map to, read once, on first need (the package costs ~18 MB loaded). */
 export function bundledProviders(): PriceDataProvider[] {
-  cached ??= IDS.map((providerId) => findProvider({ providerId }) as unknown as PriceDataProvider | undefined).filter((p): p is PriceDataProvider => p !== undefined && p !== null);
+  if (cached) return cached;
+  const { findProvider } = createRequire(import.meta.url)('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices');
+  cached = IDS.map((providerId) => findProvider({ providerId }) as unknown as PriceDataProvider | undefined).filter((p): p is PriceDataProvider => p !== undefined && p !== null);
   return cached;
 }

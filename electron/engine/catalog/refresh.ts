@@ -3,14 +3,16 @@
 // The result is kept in `<dataDir>/prices.json` (no secrets) and read at start.
 import fs from 'node:fs';
 import path from 'node:path';
-import { REMOTE_DATA_JSON_URL } from '@pydantic/genai-prices';
+import { createRequire } from 'node:module';
 import { sendUpstream } from '../providers/transport';
 import type { ProviderConfig } from '../settings/config-schema';
 import { modelListCall } from '../vault/key-test';
 import type { ResolvedKey } from '../vault/types';
 import type { PriceDataModel, PriceDataProvider } from './price-data';
 
-export const PRICE_LIST_URL = REMOTE_DATA_JSON_URL;
+/** Read from the package lazily: importing it loads its whole price table. */
+export const priceListUrl = (): string =>
+  (createRequire(import.meta.url)('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices')).REMOTE_DATA_JSON_URL;
 const FILE = 'prices.json';
 
 export interface RefreshedPrices {
@@ -73,7 +75,7 @@ export interface RefreshOptions {
 
 /** Fetches, validates and stores fresh prices; a failure leaves the previous prices in place. */
 export async function refreshPrices(options: RefreshOptions): Promise<{ refreshed: RefreshedPrices; notes: string[] }> {
-  const url = options.priceListUrl ?? PRICE_LIST_URL;
+  const url = options.priceListUrl ?? priceListUrl();
   const timeoutMs = options.timeoutMs ?? 15_000;
   const list = checkPriceList(await getJson({ url, method: 'GET', headers: { accept: 'application/json' } }, timeoutMs), url);
   const notes: string[] = [];

@@ -222,8 +222,12 @@ interface AttemptContext {
 async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Attempt) => Promise<T>, a: AttemptContext): Promise<{ served: T & Served } | { error: AttemptError }> {
   const { target, key, id, health } = a;
   const t0 = performance.now();
+  // One controller per attempt, aborted by the client's signal too. Linked by a listener rather than
+  // AbortSignal.any, which costs several times more per request on Node 20.
   const controller = new AbortController();
-  const signal = AbortSignal.any([input.signal, controller.signal]);
+  const signal = controller.signal;
+  if (input.signal.aborted) controller.abort(input.signal.reason);
+  else input.signal.addEventListener('abort', () => controller.abort(input.signal.reason), { once: true });
   const limit = Math.max(0, Math.min(input.stream ? a.timeouts.firstTokenMs : Infinity, a.deadline - t0));
   const timeoutMessage = input.stream && limit === a.timeouts.firstTokenMs ? `no first token within ${limit} ms` : 'the request ran past its total timeout';
   const timer = setTimeout(() => controller.abort(new AttemptError('timeout', timeoutMessage)), limit);

@@ -1,7 +1,7 @@
 // POST /v1/messages/count_tokens: asked of Anthropic when the model routes there (exact and free),
 // estimated locally with a BPE tokenizer for every other kind (which has no such endpoint).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens } from '../../catalog/tokenizer';
 import { decodeAnthropicRequest } from '../../canonical/anthropic-request';
 import { anthropicPassCall } from '../../providers/anthropic';
 import { upstreamFailure } from '../../providers/open-canonical';

@@ -4,9 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMeter } from '../../accounting';
 import { AnthropicStreamTap, type AnthropicClientHeaders } from '../../providers/anthropic-open';
 import { dispatchAnthropicJson, dispatchAnthropicStream, type AnthropicDispatchInput } from '../../router/dispatch';
-import { RoutingError } from '../../router/failures';
-import { abortOnClose } from '../abort';
 import type { GatewayContext } from '../context';
+import { beginRouted, failRouted } from '../routed-request';
 import { anthropicStreamError, sendAnthropicError } from './errors';
 
 export function validateMessages(body: unknown, needsMaxTokens: boolean): string | null {
@@ -33,27 +32,16 @@ export async function handleMessages(ctx: GatewayContext, req: IncomingMessage, 
   const invalid = validateMessages(body, true);
   if (invalid) return sendAnthropicError(res, 400, invalid);
   const b = body as Record<string, unknown>;
-  let resolution;
-  try {
-    resolution = ctx.table().resolve(b.model as string);
-  } catch (error) {
-    const e = error as RoutingError;
-    return sendAnthropicError(res, e.status, e.message);
-  }
-  const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
-  const controller = abortOnClose(req, res);
-  const input: AnthropicDispatchInput = { body: b, client: clientHeaders(req), targets: resolution.targets, vault: ctx.vault, signal: controller.signal };
+  const stream = b.stream === true;
+  const routed = beginRouted(ctx, req, res, { model: b.model as string, body: b, client, stream, sendError: (e) => sendAnthropicError(res, e.status, e.message) });
+  if (!routed) return;
+  const input: AnthropicDispatchInput = { ...routed.failover, body: b, client: clientHeaders(req) };
+  const meter = routed.meter;
   return b.stream === true ? relayStream(res, input, meter) : relayJson(res, input, meter);
 }
 
 function failed(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal): void {
-  if (signal.aborted) {
-    meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
-    return;
-  }
-  const e = error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);
-  meter.finish({ status: 'error', httpStatus: e.status, attempts: e.attempts, errorMessage: e.message });
-  sendAnthropicError(res, e.status, e.message);
+  failRouted(res, meter, error, signal, (e) => sendAnthropicError(res, e.status, e.message));
 }
 
 async function relayJson(res: ServerResponse, input: AnthropicDispatchInput, meter: RequestMeter): Promise<void> {

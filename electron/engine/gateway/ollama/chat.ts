@@ -1,12 +1,10 @@
 // POST /api/chat and GET /api/tags (Ollama dialect, for tools that speak only Ollama): every
 // request is translated through the canonical types and streamed back as NDJSON (Ollama's default).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestMeter } from '../../accounting';
 import { decodeOllamaRequest, OllamaLineEncoder, ollamaResponseBody } from '../../canonical/ollama-dialect';
 import { dispatchCanonicalResponse, dispatchCanonicalStream, type CanonicalDispatchInput } from '../../router/dispatch';
-import { RoutingError } from '../../router/failures';
-import { abortOnClose } from '../abort';
 import type { GatewayContext } from '../context';
+import { beginRouted, failRouted } from '../routed-request';
 import { sendOllamaError } from './errors';
 
 function validate(body: unknown): string | null {
@@ -22,22 +20,12 @@ export async function handleOllamaChat(ctx: GatewayContext, req: IncomingMessage
   const invalid = validate(body);
   if (invalid) return sendOllamaError(res, 400, invalid);
   const request = decodeOllamaRequest(body as Record<string, unknown>);
-  let resolution;
-  try {
-    resolution = ctx.table().resolve(request.model);
-  } catch (error) {
-    const e = error as RoutingError;
-    return sendOllamaError(res, e.status, e.message);
-  }
-  const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
-  const controller = abortOnClose(req, res);
-  const input: CanonicalDispatchInput = { request, targets: resolution.targets, vault: ctx.vault, signal: controller.signal };
-  const failed = (error: unknown) => {
-    if (controller.signal.aborted) return void meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
-    const e = error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);
-    meter.finish({ status: 'error', httpStatus: e.status, attempts: e.attempts, errorMessage: e.message });
-    sendOllamaError(res, e.status, e.message);
-  };
+  const b = body as Record<string, unknown>;
+  const routed = beginRouted(ctx, req, res, { model: request.model, body: b, client, stream: request.stream, sendError: (e) => sendOllamaError(res, e.status, e.message) });
+  if (!routed) return;
+  const { meter, controller } = routed;
+  const input: CanonicalDispatchInput = { ...routed.failover, request };
+  const failed = (error: unknown) => failRouted(res, meter, error, controller.signal, (e) => sendOllamaError(res, e.status, e.message));
 
   if (!request.stream) {
     const started = performance.now();

@@ -2,7 +2,6 @@
 // fast path: OpenAI-shaped bytes pass through; usage is tapped on the way).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMeter } from '../../accounting';
-import { budgetPreflight } from '../../budgets';
 import { fromOpenAIUsage } from '../../canonical/usage';
 import { OpenAIStreamTap } from '../../providers/openai-chunks';
 import { dispatchJson, dispatchStream } from '../../router/dispatch';
@@ -10,6 +9,7 @@ import { takeRoutingExtensions } from '../../router/extensions';
 import { RoutingError } from '../../router/failures';
 import { usageSoFar } from '../../router/strategy';
 import type { GatewayContext } from '../context';
+import { asRoutingError, beginRouted, failRouted } from '../routed-request';
 import { openAIStreamError, sendOpenAIError } from './errors';
 import { SseWriter } from './stream-writer';
 
@@ -22,50 +22,30 @@ function validate(body: unknown): string | null {
   return null;
 }
 
-/** Aborts the upstream as soon as the client goes away before the answer is complete. */
-function abortOnClose(req: IncomingMessage, res: ServerResponse): AbortController {
-  const controller = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller;
-}
-
 export async function handleChatCompletions(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
   const invalid = validate(body);
   if (invalid) return sendOpenAIError(res, 400, invalid);
-  let b = body as Record<string, unknown>;
-  let resolution;
+  const sendError = (e: RoutingError) => sendOpenAIError(res, e.status, e.message, e.type, e.code);
+  let routing;
   try {
     // OpenRouter-style `models` / `provider` fields steer routing and are not sent upstream.
-    const { body: upstreamBody, ext } = takeRoutingExtensions(b);
-    b = upstreamBody;
-    resolution = ctx.table().resolve(b.model as string, ext);
+    routing = takeRoutingExtensions(body as Record<string, unknown>);
   } catch (error) {
-    const e = error as RoutingError;
-    return sendOpenAIError(res, e.status, e.message, e.type, e.code);
+    return sendError(asRoutingError(error));
   }
-  const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
-  res.setHeader('x-request-id', meter.id);
-  const controller = abortOnClose(req, res);
+  const b = routing.body;
   const stream = b.stream === true;
-  const preflight = budgetPreflight(ctx.budgets, client, b, resolution.targets);
-  const input = { body: b, targets: resolution.targets, vault: ctx.vault, signal: controller.signal, preflight, plan: resolution.plan, stream, scope: `${client}\0${resolution.route ?? (b.model as string)}` };
-  if (stream) return relayStream(res, input, meter, (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
-  return relayJson(res, input, meter);
+  const routed = beginRouted(ctx, req, res, { model: b.model as string, body: b, client, stream, ext: routing.ext, sendError });
+  if (!routed) return;
+  const input = { ...routed.failover, body: b };
+  if (stream) return relayStream(res, input, routed.meter, (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
+  return relayJson(res, input, routed.meter);
 }
 
 type Input = Parameters<typeof dispatchJson>[0];
 
 function failed(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal): void {
-  if (signal.aborted) {
-    meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
-    return;
-  }
-  const e = error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);
-  if (e.retryAfterSec !== undefined && !res.headersSent) res.setHeader('retry-after', String(e.retryAfterSec));
-  meter.finish({ status: 'error', httpStatus: e.status, attempts: e.attempts, errorMessage: e.message });
-  sendOpenAIError(res, e.status, e.message, e.type, e.code);
+  failRouted(res, meter, error, signal, (e) => sendOpenAIError(res, e.status, e.message, e.type, e.code));
 }
 
 async function relayJson(res: ServerResponse, input: Input, meter: RequestMeter): Promise<void> {

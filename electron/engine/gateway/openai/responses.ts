@@ -1,12 +1,11 @@
 // POST /v1/responses: the Responses API on top of the chat dispatch (translated both ways), so it works
 // with every provider the router can reach, streaming or not, with function tools.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestMeter } from '../../accounting';
-import { budgetPreflight } from '../../budgets';
 import { fromOpenAIUsage } from '../../canonical/usage';
 import { dispatchJson, dispatchStream } from '../../router/dispatch';
 import { RoutingError } from '../../router/failures';
 import type { GatewayContext } from '../context';
+import { beginRouted, failRouted } from '../routed-request';
 import { sendOpenAIError } from './errors';
 import { ResponsesStreamWriter } from './responses-stream';
 import { SseWriter } from './stream-writer';
@@ -14,7 +13,7 @@ import { chatToResponse, responsesToChat, TranslationError } from './responses-t
 
 type Json = Record<string, any>;
 
-export async function handleResponses(ctx: GatewayContext, _req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
+export async function handleResponses(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return sendOpenAIError(res, 400, 'the request body must be a JSON object');
   const request = body as Json;
   let chat: Json;
@@ -24,27 +23,12 @@ export async function handleResponses(ctx: GatewayContext, _req: IncomingMessage
     if (error instanceof TranslationError) return sendOpenAIError(res, 400, error.message);
     throw error;
   }
-  let resolution;
-  try {
-    resolution = ctx.table().resolve(chat.model);
-  } catch (error) {
-    const e = error as RoutingError;
-    return sendOpenAIError(res, e.status, e.message, e.type, e.code);
-  }
-  const meter = new RequestMeter(ctx.ledger, 'port', client, resolution.route);
-  res.setHeader('x-request-id', meter.id);
-  const controller = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  const input = { body: chat, targets: resolution.targets, vault: ctx.vault, signal: controller.signal, preflight: budgetPreflight(ctx.budgets, client, chat, resolution.targets) };
-
-  const failed = (error: unknown) => {
-    if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
-    const e = error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);
-    meter.finish({ status: 'error', httpStatus: e.status, attempts: e.attempts, errorMessage: e.message });
-    sendOpenAIError(res, e.status, e.message, e.type, e.code);
-  };
+  const sendError = (e: RoutingError) => sendOpenAIError(res, e.status, e.message, e.type, e.code);
+  const routed = beginRouted(ctx, req, res, { model: chat.model, body: chat, client, stream: chat.stream === true, sendError });
+  if (!routed) return;
+  const { meter, controller } = routed;
+  const input = { ...routed.failover, body: chat };
+  const failed = (error: unknown) => failRouted(res, meter, error, controller.signal, sendError);
 
   if (chat.stream !== true) {
     let served;

@@ -1,0 +1,74 @@
+// The start and the failure path every routed request on the port shares, whatever its dialect:
+// resolve the model, open the ledger meter, tag the response with its request id, abort the upstream
+// when the client leaves, and check budgets before anything is sent. One place, so a new endpoint
+// cannot forget a step (budgets were once missing from two dialects).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMeter } from '../accounting';
+import { budgetPreflight } from '../budgets';
+import type { RoutingExtensions } from '../router/extensions';
+import type { FailoverInput } from '../router/failover';
+import { RoutingError } from '../router/failures';
+import type { Resolution } from '../router/resolve';
+import { abortOnClose } from './abort';
+import type { GatewayContext } from './context';
+
+export interface RoutedRequest {
+  resolution: Resolution;
+  meter: RequestMeter;
+  controller: AbortController;
+  /** What every dialect passes the router; add the body (or canonical request) to it. */
+  failover: FailoverInput;
+}
+
+export interface RoutedStart {
+  model: string;
+  /** The client's body, for budget estimates and sticky routing. */
+  body: Record<string, unknown>;
+  client: string;
+  stream: boolean;
+  ext?: RoutingExtensions | null;
+  /** Answers a routing error in the dialect's own shape. */
+  sendError(error: RoutingError): void;
+}
+
+export function beginRouted(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, start: RoutedStart): RoutedRequest | undefined {
+  let resolution: Resolution;
+  try {
+    resolution = ctx.table().resolve(start.model, start.ext);
+  } catch (error) {
+    start.sendError(asRoutingError(error));
+    return undefined;
+  }
+  const meter = new RequestMeter(ctx.ledger, 'port', start.client, resolution.route);
+  res.setHeader('x-request-id', meter.id);
+  const controller = abortOnClose(req, res);
+  const failover: FailoverInput = {
+    targets: resolution.targets,
+    vault: ctx.vault,
+    signal: controller.signal,
+    plan: resolution.plan,
+    body: start.body,
+    stream: start.stream,
+    scope: `${start.client}\0${resolution.route ?? start.model}`,
+    preflight: budgetPreflight(ctx.budgets, start.client, start.body, resolution.targets),
+  };
+  return { resolution, meter, controller, failover };
+}
+
+export const asRoutingError = (error: unknown): RoutingError =>
+  error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);
+
+/**
+ * Records a request that failed before its answer started (or was cancelled) and answers the client
+ * in its dialect, with Retry-After when a cooldown is why.
+ */
+export function failRouted(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal, send: (e: RoutingError) => void): void {
+  if (signal.aborted || res.destroyed) {
+    meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
+    return;
+  }
+  const e = asRoutingError(error);
+  if (e.retryAfterSec !== undefined && !res.headersSent) res.setHeader('retry-after', String(e.retryAfterSec));
+  meter.finish({ status: 'error', httpStatus: e.status, attempts: e.attempts, errorMessage: e.message });
+  send(e);
+}
