@@ -86,8 +86,10 @@ export interface ChatRequest {
   temperature?: number;
   /** Ask a reasoning model to think first (OpenAI's `reasoning_effort`; adapters translate it). */
   reasoningEffort?: 'low' | 'medium' | 'high';
-  /** Do not store this exchange as a conversation (a route test, a probe). */
+  /** Do not store this exchange as a conversation (a route test, a compare column). */
   ephemeral?: boolean;
+  /** What the ledger records as the request's source (default 'chat'). */
+  source?: 'chat' | 'compare';
   /** Continue this stored conversation (its earlier messages are already saved); absent: start a new one. */
   conversationId?: string;
 }

@@ -78,6 +78,10 @@ describe('config edits through the contract', () => {
     for await (const e of s.chat.stream({ model: 'r1b', messages: [{ role: 'user', content: 'Reply with OK.' }], maxTokens: 16, ephemeral: true })) events.push(e);
     expect(events.at(-1)).toMatchObject({ type: 'done', provider: id });
     expect((await s.conversations.list()).length).toBe(0);
+    // A compare column: recorded with source "compare", not kept as a chat conversation either.
+    for await (const e of s.chat.stream({ model: 'r1b', messages: [{ role: 'user', content: 'Compare me.' }], ephemeral: true, source: 'compare' })) void e;
+    expect((await s.spend.requests({ source: 'compare' })).map((r) => r.route)).toEqual(['r1b']);
+    expect((await s.conversations.list()).length).toBe(0);
 
     expect(await s.routes.remove('r1b')).toBe(true);
     await s.keys.remove(id, 'default');

@@ -59,7 +59,7 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
         yield { type: 'error', message: (error as Error).message };
         return;
       }
-      const meter = new RequestMeter(deps.ledger, 'chat', null, resolution.route);
+      const meter = new RequestMeter(deps.ledger, request.source === 'compare' ? 'compare' : 'chat', null, resolution.route);
       let served;
       try {
         served = await dispatchStream({ body, targets: resolution.targets, vault: deps.vault, signal: abort, plan: resolution.plan, stream: true, scope: `chat\0${resolution.route ?? request.model}`, preflight: budgetPreflight(deps.budgets, null, body, resolution.targets) });

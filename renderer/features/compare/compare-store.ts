@@ -74,7 +74,7 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
     const streamColumn = async (column: CompareColumn, prompt: string, ctrl: AbortController) => {
       let deltas = 0;
       try {
-        for await (const event of client.chat.stream({ model: column.model, messages: [{ role: 'user', content: prompt }] }, ctrl.signal)) {
+        for await (const event of client.chat.stream({ model: column.model, messages: [{ role: 'user', content: prompt }], ephemeral: true, source: 'compare' }, ctrl.signal)) {
           if (event.type === 'delta') {
             deltas++;
             if (deltas === 1) firstTokenAt.set(column.id, performance.now());
