@@ -30,6 +30,7 @@ import type {
   KeyTestResult,
   KeyInfo,
   AppPreferences,
+  ConversationInput,
   DataLocation,
   ProviderInput,
   ProviderPreset,
@@ -118,6 +119,8 @@ export interface ConversationsService {
   truncate(id: string, keep: number): Promise<boolean>;
   /** Title or message text contains `query`, newest first. */
   search(query: string): Promise<ConversationSummary[]>;
+  /** Writes a whole conversation (a compare run): creates it, or replaces its title and messages. */
+  put(conversation: ConversationInput): Promise<ConversationSummary>;
 }
 
 export interface SettingsService {
@@ -179,7 +182,7 @@ export const RPC_METHODS = {
   budgets: ['list', 'set', 'status', 'warnings'],
   keys: ['test', 'set', 'remove'],
   catalog: ['info', 'refresh', 'setOverride'],
-  conversations: ['list', 'get', 'remove', 'rename', 'truncate', 'search'],
+  conversations: ['list', 'get', 'remove', 'rename', 'truncate', 'search', 'put'],
   settings: ['exportConfig', 'importConfig', 'preferences', 'setPreferences', 'dataLocation'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;
 

@@ -113,6 +113,8 @@ export type ChatStreamEvent =
       attempts: number;
       /** The stored conversation this exchange was saved to. */
       conversationId?: string;
+      /** The ledger row of this request (links a stored message to what it cost). */
+      requestId?: string;
     }
   | { type: 'error'; message: string };
 
@@ -327,7 +329,7 @@ export interface StoredMessage {
   requestId?: string;
   createdAt: number;
   /** For a reply: what the request that produced it reported, from the ledger. */
-  report?: Omit<Extract<ChatStreamEvent, { type: 'done' }>, 'type' | 'conversationId'>;
+  report?: Omit<Extract<ChatStreamEvent, { type: 'done' }>, 'type' | 'conversationId' | 'requestId'>;
 }
 
 export interface Conversation extends ConversationSummary {
@@ -459,4 +461,12 @@ export interface DataLocation {
   dataDir: string;
   settingsFile: string;
   ledgerFile: string;
+}
+
+/** A whole conversation written at once (a compare run): created, or replaced when `id` exists. */
+export interface ConversationInput {
+  id?: string;
+  kind: 'chat' | 'compare';
+  title: string;
+  messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string; model?: string; requestId?: string }>;
 }

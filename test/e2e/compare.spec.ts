@@ -95,6 +95,17 @@ test('a blind 3-way compare streams in parallel and a vote reveals the winner', 
   await page.evaluate(() => document.querySelectorAll('.compare-column-body').forEach((el) => (el.scrollTop = 0)));
   await saveScreens(page, testInfo, 'compare');
 
+  // Runs are kept by the engine: after a reload the run is listed with its winner, and opens again.
+  await page.reload();
+  await expect(runs).toContainText('Explain failover briefly.');
+  await expect(runs).toContainText(`winner: ${winnerName}`);
+  await runs.getByRole('button', { name: /Explain failover briefly\./ }).click();
+  await expect(screen.getByTestId('compare-column')).toHaveCount(3);
+  await expect(screen.getByTestId('compare-column').filter({ hasText: 'winner' })).toContainText(winnerName);
+  // Compare columns are not chat conversations.
+  await page.getByRole('link', { name: 'Chat' }).click();
+  await expect(page.getByRole('complementary', { name: 'Conversations' })).toContainText('Your conversations appear here.');
+
   // The routes screen shows the promoted order.
   await page.getByRole('link', { name: 'Routes' }).click();
   const route = page.locator('[data-screen="routes"]').getByRole('region', { name: 'Route default' });

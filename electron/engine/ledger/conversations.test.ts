@@ -99,3 +99,18 @@ describe('spend drill-down requests', () => {
     expect(() => ledger.requests({ since: 'yesterday-ish' })).toThrow();
   });
 });
+
+describe('conversation put', () => {
+  it('creates with a given id, then replaces title and messages in place', () => {
+    const { conversations } = open();
+    const first = conversations.put({ id: 'run-1', kind: 'compare', title: 'P', messages: [{ role: 'user', content: 'p' }, { role: 'assistant', content: 'a', model: 'x/y' }] });
+    expect(first).toMatchObject({ id: 'run-1', kind: 'compare', messageCount: 2 });
+    conversations.put({ id: 'run-1', kind: 'compare', title: 'P2', messages: [{ role: 'user', content: 'p' }, { role: 'assistant', content: 'b' }, { role: 'system', content: 'facts' }] });
+    const got = conversations.get('run-1')!;
+    expect(got).toMatchObject({ title: 'P2', createdAt: first.createdAt, messageCount: 3 });
+    expect(got.messages.map((m) => m.content)).toEqual(['p', 'b', 'facts']);
+    expect(() => conversations.put({ id: 'bad id!', kind: 'compare', title: 't', messages: [] })).toThrow(/conversation id/);
+    expect(() => conversations.put({ kind: 'compare', title: 't', messages: [{ role: 'tool' as 'user', content: 'x' }] })).toThrow(/messages must be/);
+    expect(conversations.list().map((c) => c.id)).toEqual(['run-1']);
+  });
+});

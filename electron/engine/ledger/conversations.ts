@@ -1,7 +1,7 @@
 // Conversations and their messages (chat and compare), in the ledger database beside the requests.
 import { randomUUID } from 'node:crypto';
 import type Database from 'libsql';
-import type { Conversation, ConversationSummary, StoredMessage } from '../../../shared/types';
+import type { Conversation, ConversationInput, ConversationSummary, StoredMessage } from '../../../shared/types';
 
 export interface ConversationStore {
   create(kind: 'chat' | 'compare', title: string): ConversationSummary;
@@ -16,6 +16,8 @@ export interface ConversationStore {
   truncate(id: string, keep: number): boolean;
   /** Conversations whose title or messages contain `query` (case-insensitive), newest first. */
   search(query: string, limit?: number): ConversationSummary[];
+  /** Creates the conversation, or replaces its title and messages when `id` exists (one transaction). */
+  put(input: ConversationInput): ConversationSummary;
 }
 
 type ConvRow = { id: string; kind: string; title: string; created_at: number; updated_at: number; message_count?: number };
@@ -70,7 +72,27 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
     let seq = Number((nextSeq.get(id) as { seq: number }).seq);
     for (const m of messages) insertMsg.run(randomUUID(), id, ++seq, m.role, m.content, m.model ?? null, m.requestId ?? null, at);
   });
+  const ROLES = new Set(['system', 'user', 'assistant']);
+  const put = db.transaction((input: ConversationInput): ConversationSummary => {
+    if (!input || (input.kind !== 'chat' && input.kind !== 'compare')) throw new Error('a conversation needs kind "chat" or "compare"');
+    if (typeof input.title !== 'string' || !input.title.trim()) throw new Error('a conversation needs a title');
+    if (!Array.isArray(input.messages) || input.messages.some((m) => !ROLES.has(m?.role) || typeof m.content !== 'string')) {
+      throw new Error('messages must be {role: system|user|assistant, content: text}');
+    }
+    if (input.id !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(input.id)) throw new Error('a conversation id is 1 to 64 letters, digits, "_" or "-"');
+    const at = now();
+    const id = input.id ?? randomUUID();
+    const title = input.title.trim().slice(0, 200);
+    const existing = db.prepare('SELECT created_at FROM conversations WHERE id = ?').get(id) as { created_at: number } | undefined;
+    if (existing) {
+      db.prepare('UPDATE conversations SET title = ?, kind = ?, updated_at = ? WHERE id = ?').run(title, input.kind, at, id);
+      db.prepare('DELETE FROM messages WHERE conversation_id = ?').run(id);
+    } else insertConv.run(id, input.kind, title, at, at);
+    input.messages.forEach((m, i) => insertMsg.run(randomUUID(), id, i + 1, m.role, m.content, m.model ?? null, m.requestId ?? null, at));
+    return { id, kind: input.kind, title, createdAt: existing ? Number(existing.created_at) : at, updatedAt: at, messageCount: input.messages.length };
+  });
   return {
+    put,
     create(kind, title) {
       const at = now();
       const conv = { id: randomUUID(), kind, title: title.slice(0, 200), createdAt: at, updatedAt: at };

@@ -107,6 +107,7 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
         costUsd: row?.costUsd ?? null,
         ttftMs: meter.ttftMs,
         attempts: served.attempts.length,
+        requestId: meter.id,
         ...(conversationId ? { conversationId } : {}),
       };
     },

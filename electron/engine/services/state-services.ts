@@ -91,6 +91,7 @@ export function createConversationsService(ledger: Ledger): ConversationsService
     rename: async (id: string, title: string) => ledger.conversations.rename(id, title),
     truncate: async (id: string, keep: number) => ledger.conversations.truncate(id, keep),
     search: async (query: string) => ledger.conversations.search(query),
+    put: async (conversation) => ledger.conversations.put(conversation),
   };
 }
 

@@ -9,6 +9,7 @@ import { ErrorNote } from '../../ui/ErrorNote';
 import { EmptyState } from '../../ui/EmptyState';
 import { SendIcon, StopIcon } from '../../ui/Icons';
 import { PageHeader } from '../../ui/Page';
+import { createEngineCompareRuns } from './compare-repositories';
 import { createCompareStore, MAX_COLUMNS, MIN_COLUMNS, type CompareStore } from './compare-store';
 import { ColumnsGrid } from './components/ColumnsGrid';
 import { PromoteWinner } from './components/PromoteWinner';
@@ -41,7 +42,7 @@ function RunArea({ store, client }: { store: CompareStore; client: ScreenProps['
 }
 
 export function CompareScreen({ client, active }: ScreenProps) {
-  const [store] = useState(() => createCompareStore(client));
+  const [store] = useState(() => createCompareStore(client, createEngineCompareRuns(client)));
   // Everything but the streaming run: this part does not re-render per batch of tokens.
   const s = useStore(
     store,

@@ -115,6 +115,7 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
           const models = await client.models.list();
           const keep = get().selected.filter((id) => models.some((m) => m.id === id));
           set({ models, modelsError: null, selected: keep });
+          if (!get().running) set({ runs: await repo.list() });
         } catch (error) {
           set({ modelsError: (error as Error).message });
         }

@@ -31,7 +31,7 @@ export interface CompareRun {
   winner: string | null;
 }
 
-/** Wave A: in memory. Wave B: the engine's storage, through the contract. */
+/** In memory (tests) or the engine's storage (compare-repositories.ts). */
 export type CompareRunRepository = Repository<CompareRun>;
 
 export interface ColumnStats {

@@ -1,4 +1,4 @@
-// Past compare runs (in memory in wave A): prompt, models and the winner; open one to see it again.
+// Past compare runs (kept by the engine): prompt, models and the winner; open one to see it again.
 import type { CompareRun } from '../compare-types';
 
 export function RunList({ runs, currentId, disabled, onOpen }: { runs: CompareRun[]; currentId: string | null; disabled: boolean; onOpen(id: string): void }) {
