@@ -164,7 +164,7 @@ export interface ClientTokenInfo {
   createdAt: string;
   /** Route names or `provider/model` ids (`provider/*` for all of a provider's) this token may use; absent: all. */
   allow?: string[];
-  /** USD budget for this token (enforced by the budgets feature; a hook for now). */
+  /** Hard monthly USD budget for this token's client (UTC month), enforced before each request. */
   budgetUsd?: number;
   /** Spend recorded in the ledger for this client so far. */
   spendUsd: number;

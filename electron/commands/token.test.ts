@@ -40,6 +40,16 @@ describe('switchboard token', () => {
     expect(fs.readFileSync(`${a.dataDir}/settings.json`, 'utf8')).not.toContain(token);
   });
 
+  it('create stores the allowed routes and the monthly budget given as flags', async () => {
+    const a = io();
+    expect(await run(['create', 'aider', '--allow', 'fast', '--allow', 'acme/m1', '--budget', '12.5'], a)).toBe(0);
+    expect(storedTokens(a.dataDir)[0]).toMatchObject({ name: 'aider', allow: ['fast', 'acme/m1'], budgetUsd: 12.5 });
+    const b = io();
+    expect(await run(['create', 'bad', '--budget', 'lots'], b)).toBe(2);
+    expect(b.err.join('\n')).toContain('--budget must be a positive number');
+    expect(await run(['list', '--budget', '3'], b)).toBe(2);
+  });
+
   it('refuses a duplicate name (exit 1) and a malformed one (exit 2)', async () => {
     const a = io();
     await run(['create', 'cursor'], a);

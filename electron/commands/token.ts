@@ -5,7 +5,9 @@ import { openSettings } from '../engine/settings/settings-store';
 import { checkTokenName, createClientToken } from '../engine/settings/tokens';
 import type { CommandIO } from './io';
 
-const USAGE = `usage: switchboard token create NAME   mint a token for a client tool (shown once)
+const USAGE = `usage: switchboard token create NAME [--allow ROUTE_OR_MODEL ...] [--budget USD]
+                                       mint a token for a client tool (shown once); --allow limits it to
+                                       routes or provider/model ids, --budget caps its spend per month
        switchboard token list          names, prefixes and dates of existing tokens
        switchboard token revoke NAME   stop accepting a token`;
 
@@ -14,7 +16,13 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   try {
     parsed = parseArgs({
       args,
-      options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        allow: { type: 'string', multiple: true },
+        budget: { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -42,9 +50,19 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     }
   }
 
+  const budgetUsd = values.budget === undefined ? undefined : Number(values.budget);
+  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0)) {
+    io.stderr(`switchboard token: --budget must be a positive number of USD (got "${values.budget}")`);
+    return 2;
+  }
+  if (action !== 'create' && (values.allow || values.budget !== undefined)) {
+    io.stderr(`switchboard token: --allow and --budget go with create\n${USAGE}`);
+    return 2;
+  }
+
   const settings = openSettings(io.dataDir);
   try {
-    if (action === 'create') return create(name!, settings, io);
+    if (action === 'create') return create(name!, settings, io, { allow: values.allow, budgetUsd });
     if (action === 'revoke') return revoke(name!, settings, io);
     return list(settings, io, values.json === true);
   } finally {
@@ -54,8 +72,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 
 type Settings = ReturnType<typeof openSettings>;
 
-function create(name: string, settings: Settings, io: CommandIO): number {
-  const { token, record } = createClientToken(name);
+function create(name: string, settings: Settings, io: CommandIO, limits: { allow?: string[]; budgetUsd?: number }): number {
+  const { token, record } = createClientToken(name, limits);
   try {
     settings.addToken(record);
   } catch (error) {

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { AppContract } from '../../shared/contract';
 import type { App, AppOptions } from './app-types';
 import { Budgets } from './budgets/budgets';
+import { tokenBudgets } from './budgets/token-budgets';
 import { defaultCatalog } from './catalog/catalog';
 import { loadRefreshedPrices } from './catalog/refresh';
 import { clientAccessFor, type ClientAccess } from './gateway/client-access';
@@ -61,7 +62,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     table = new RouteTable(data.providers, data.routes, data.aliases, health);
     clients = new Map(data.tokens.map((t) => [t.hash, clientAccessFor(t)]));
     defaultCatalog.update({ overrides: data.priceOverrides });
-    budgets.update(data.budgets);
+    budgets.update([...data.budgets, ...tokenBudgets(data.tokens)]);
     gateway?.applySettings(data.port);
     // Process-wide (the transport's pools are): one engine per process in the app and under serve.
     setUpstreamProxy(data.app?.proxy ?? null);

@@ -2,8 +2,8 @@
 // `anthropic-version` headers, SSE events (message_start, content_block_start/delta/stop with
 // text_delta, input_json_delta, thinking_delta, signature_delta, ping, message_delta, message_stop),
 // usage with cache_creation/cache_read apart from input_tokens, `{type:'error', error:{...}}` bodies.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenFake } from './fake-server';
 import { b64Bytes, pieces, readBody, replyFor, writeSplit, type SeenRequest, type StreamFault } from './scenario';
 
 export interface AnthropicUsage { input: number; output: number; cacheRead: number; cacheWrite: number }
@@ -74,7 +74,6 @@ export async function startAnthropicFake(opts: { apiKey?: string; usage?: Anthro
   const usage = opts.usage ?? { input: 100, output: 20, cacheRead: 40, cacheWrite: 10 };
   const models = opts.models ?? ['claude-sonnet-4-5'];
   const requests: AnthropicFake['requests'] = [];
-  const sockets = new Set<Socket>();
   let fault: (StreamFault & { errorEvent?: boolean }) | null = null;
 
   const error = (res: ServerResponse, status: number, extra: Record<string, string> = {}) => {
@@ -151,21 +150,11 @@ export async function startAnthropicFake(opts: { apiKey?: string; usage?: Anthro
     await writeSplit(res, frames, 7, f);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => (res.headersSent ? res.destroy() : error(res, 500)));
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await listenFake(handle, (res) => error(res, 500));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${server.port}`,
     requests,
     fault: (x) => (fault = x),
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: server.close,
   };
 }

@@ -2,8 +2,8 @@
 // `x-goog-api-key`, POST models/{m}:generateContent and :streamGenerateContent?alt=sse (SSE frames
 // ending in \r\n\r\n), thought parts, functionCall parts, usageMetadata with cachedContentTokenCount
 // inside promptTokenCount and thoughtsTokenCount apart from candidatesTokenCount, Google error bodies.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenFake } from './fake-server';
 import { b64Bytes, pieces, readBody, replyFor, writeSplit, type SeenRequest, type StreamFault } from './scenario';
 
 export interface GeminiUsage { prompt: number; cached: number; candidates: number; thoughts: number }
@@ -41,7 +41,6 @@ export async function startGeminiFake(opts: { apiKey?: string; usage?: GeminiUsa
   const usage = opts.usage ?? { prompt: 140, cached: 40, candidates: 15, thoughts: 5 };
   const models = opts.models ?? ['gemini-2.5-flash'];
   const requests: GeminiFake['requests'] = [];
-  const sockets = new Set<Socket>();
   let fault: StreamFault | null = null;
 
   const error = (res: ServerResponse, code: number, message = `fake error ${code}`, extra: Record<string, string> = {}) => {
@@ -106,21 +105,11 @@ export async function startGeminiFake(opts: { apiKey?: string; usage?: GeminiUsa
     await writeSplit(res, frames, 11, f);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => (res.headersSent ? res.destroy() : error(res, 500)));
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await listenFake(handle, (res) => error(res, 500));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1beta`,
+    url: `http://127.0.0.1:${server.port}/v1beta`,
     requests,
     fault: (x) => (fault = x),
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: server.close,
   };
 }

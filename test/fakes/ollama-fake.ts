@@ -1,8 +1,8 @@
 // A fake Ollama server speaking its documented native API: POST /api/chat streaming NDJSON (one
 // JSON object per line, `done: true` last with prompt_eval_count/eval_count and durations), whole
 // tool_calls with object arguments, `thinking` when `think` is set, GET /api/tags, `{error}` bodies.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenFake } from './fake-server';
 import { b64Bytes, pieces, readBody, replyFor, writeSplit, type SeenRequest, type StreamFault } from './scenario';
 
 export interface OllamaFake {
@@ -28,7 +28,6 @@ function seen(body: any): SeenRequest {
 export async function startOllamaFake(opts: { models?: string[]; promptEval?: number; evalCount?: number } = {}): Promise<OllamaFake> {
   const models = opts.models ?? ['llama3.2'];
   const requests: OllamaFake['requests'] = [];
-  const sockets = new Set<Socket>();
   let fault: StreamFault | null = null;
 
   const error = (res: ServerResponse, status: number, message: string) => {
@@ -68,21 +67,11 @@ export async function startOllamaFake(opts: { models?: string[]; promptEval?: nu
     await writeSplit(res, frames, 9, f);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => (res.headersSent ? res.destroy() : error(res, 500, 'internal')));
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await listenFake(handle, (res) => error(res, 500, 'internal'));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${server.port}`,
     requests,
     fault: (x) => (fault = x),
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: server.close,
   };
 }

@@ -70,6 +70,18 @@ describe('budgets', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it("enforces a client token's own budget as a hard monthly budget for that client", async () => {
+    const { token } = await h.app.services.tokens.create({ name: 'capped-tool', budgetUsd: 0.05 });
+    const capped = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: token, maxRetries: 0 });
+    const error = await capped.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], max_tokens: 100 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 402, code: 'budget_exceeded' });
+    expect((error as Error).message).toContain('token-capped-tool');
+    expect(fake.requests).toHaveLength(0);
+    // Other clients are not held to it.
+    await expect(ask(10)).resolves.toBeDefined();
+    await h.app.services.tokens.revoke('capped-tool');
+  });
+
   it('lets requests through until what was spent plus the estimate reaches a hard budget', async () => {
     // Each call: estimate 2 + 10 = 12 tokens ($0.012); the fake bills 5 prompt + 5 output = $0.010.
     const before = await spentToday();
