@@ -5,6 +5,7 @@ import { App } from './App';
 import { createDefaultClient } from './bridge/client';
 import { installTheme } from './lib/theme';
 import './styles.css';
+import './editing.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
