@@ -2,7 +2,7 @@
 // bundle loads from file:// in Electron and from `/` under `switchboard serve`.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { cspMetaPlugin } from './electron/shell/csp';
+import { cspMetaPlugin } from './electron/shell/csp.ts';
 
 export default defineConfig({
   root: 'renderer',
