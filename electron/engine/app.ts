@@ -65,7 +65,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     budgets.update([...data.budgets, ...tokenBudgets(data.tokens)]);
     gateway?.applySettings(data.port);
     // Process-wide (the transport's pools are): one engine per process in the app and under serve.
-    setUpstreamProxy(data.app?.proxy ?? null);
+    setUpstreamProxy(data.app?.proxy ?? null, data.app?.providerProxies ?? {});
   };
   rebuild(settings.read());
   const unsubscribe = settings.onChange(rebuild);

@@ -13,7 +13,8 @@ let h: Harness;
 beforeAll(async () => {
   fake = await startOpenAIFake({ reply: 'via proxy', chunks: 2, apiKey: 'k-pref', models: ['m1'] });
   proxy = await startConnectProxy();
-  h = await startHarness({ providers: [{ id: 'acme', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'PREF_KEY' }], models: [{ id: 'm1' }] }], routes: [] }, { PREF_KEY: 'k-pref' });
+  const provider = (id: string) => ({ id, kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'PREF_KEY' }], models: [{ id: 'm1' }] });
+  h = await startHarness({ providers: [provider('acme'), provider('beta')], routes: [] }, { PREF_KEY: 'k-pref' });
 });
 
 afterAll(async () => {
@@ -22,9 +23,9 @@ afterAll(async () => {
   await fake?.close();
 });
 
-async function chat(): Promise<string> {
+async function chat(model = 'acme/m1'): Promise<string> {
   let text = '';
-  for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content: 'hi' }], ephemeral: true })) {
+  for await (const e of h.app.services.chat.stream({ model, messages: [{ role: 'user', content: 'hi' }], ephemeral: true })) {
     if (e.type === 'delta') text += e.text;
     if (e.type === 'error') throw new Error(e.message);
   }
@@ -45,6 +46,23 @@ describe('preferences', () => {
     await s.setPreferences({ proxy: null });
     expect(await chat()).toBe('via proxy');
     expect(proxy.tunnels).toHaveLength(1);
+  });
+
+  it("sends a provider's traffic through its own proxy, ahead of the global one; others go their own way", async () => {
+    const s = h.app.services.settings;
+    const before = proxy.tunnels.length;
+    await s.setPreferences({ proxy: null, providerProxies: { acme: proxy.url } });
+    expect(await chat('acme/m1')).toBe('via proxy');
+    expect(proxy.tunnels).toHaveLength(before + 1);
+    expect(await chat('beta/m1')).toBe('via proxy');
+    expect(proxy.tunnels).toHaveLength(before + 1); // beta went direct
+    // A global proxy that goes nowhere: acme still uses its own, beta now fails through the global one.
+    await s.setPreferences({ proxy: 'http://127.0.0.1:9', providerProxies: { acme: proxy.url } });
+    expect(await chat('acme/m1')).toBe('via proxy');
+    expect(proxy.tunnels).toHaveLength(before + 2);
+    await expect(chat('beta/m1')).rejects.toThrow();
+    await s.setPreferences({ proxy: null, providerProxies: {} });
+    expect(await chat('beta/m1')).toBe('via proxy');
   });
 
   it('stores desktop preferences, refuses bad values and reports where data lives', async () => {

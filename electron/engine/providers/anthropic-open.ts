@@ -9,7 +9,7 @@ import { anthropicPassCall } from './anthropic';
 import { openCanonicalResponse, openCanonicalStream, streamFailure, upstreamFailure } from './open-canonical';
 import type { OpenedJson, OpenedStream } from './openai-open';
 import { readSse, type SseEvent } from './sse';
-import { sendUpstream } from './transport';
+import { attemptSendOptions, sendUpstream } from './transport';
 
 export interface AnthropicClientHeaders {
   version?: string;
@@ -19,7 +19,7 @@ export interface AnthropicClientHeaders {
 const FIRST = new Set(['content_block_start', 'content_block_delta', 'message_delta', 'message_stop']);
 
 export async function openAnthropicPassStream(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedStream> {
-  const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal, { connectTimeoutMs: attempt.timeouts?.connectMs });
+  const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal, attemptSendOptions(attempt));
   if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers);
   const rest = readSse(res.body);
   const head: SseEvent[] = [];
@@ -40,7 +40,7 @@ export async function openAnthropicPassStream(body: Record<string, unknown>, cli
 }
 
 export async function openAnthropicPassJson(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedJson> {
-  const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal, { connectTimeoutMs: attempt.timeouts?.connectMs });
+  const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal, attemptSendOptions(attempt));
   const text = await res.body.text();
   if (res.status !== 200) throw upstreamFailure(res.status, text, res.headers);
   try {

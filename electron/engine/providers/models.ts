@@ -34,7 +34,7 @@ export function parseModelIds(kind: string, json: Json): string[] {
 
 /** The provider's model ids, as its API lists them; throws the classified AttemptError on failure. */
 export async function listUpstreamModels(provider: ProviderConfig, apiKey: string, signal?: AbortSignal): Promise<string[]> {
-  const res = await sendUpstream(modelsCall(provider, apiKey), signal);
+  const res = await sendUpstream(modelsCall(provider, apiKey), signal, { providerId: provider.id });
   const text = await res.body.text();
   if (res.status !== 200) throw upstreamFailure(res.status, text);
   return parseModelIds(provider.kind, JSON.parse(text) as Json);

@@ -16,7 +16,7 @@ import { errorMessageFromBody } from './openai-compatible';
 import { ollamaEvents, ollamaStreamCall } from './ollama';
 import { presetFor } from './presets';
 import { readSse } from './sse';
-import { sendUpstream, type UpstreamCall } from './transport';
+import { attemptSendOptions, sendUpstream, type UpstreamCall } from './transport';
 import type { Readable } from 'node:stream';
 
 export interface OpenedEvents {
@@ -88,7 +88,7 @@ export async function openCanonicalStream(req: CanonicalRequest, attempt: Attemp
   if (!adapter) throw new AttemptError('unsupported', `provider kind "${attempt.target.provider.kind}" has no adapter`);
   const kind = attempt.target.provider.kind;
   const ready = kind === 'gemini' || kind === 'ollama' ? await inlineImages(req, attempt.signal) : req;
-  const res = await sendUpstream(adapter.call(ready, attempt.target, attempt.key.secret), attempt.signal, { connectTimeoutMs: attempt.timeouts?.connectMs });
+  const res = await sendUpstream(adapter.call(ready, attempt.target, attempt.key.secret), attempt.signal, attemptSendOptions(attempt));
   if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers);
   const rest = adapter.events(res.body);
   const head: StreamEvent[] = [];

@@ -3,7 +3,7 @@
 import type { Attempt } from '../router/failover';
 import { AttemptError, classifyStatus } from '../router/failures';
 import { errorMessageFromBody, OPENAI_DEFAULT_BASE_URL } from './openai-compatible';
-import { sendUpstream } from './transport';
+import { attemptSendOptions, sendUpstream } from './transport';
 
 /** Provider kinds that speak OpenAI's /embeddings. */
 const EMBEDDING_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compatible']);
@@ -13,7 +13,8 @@ export interface OpenedEmbeddings {
   usage: unknown;
 }
 
-export async function openOpenAIEmbeddings(body: Record<string, unknown>, { target, key, signal }: Attempt): Promise<OpenedEmbeddings> {
+export async function openOpenAIEmbeddings(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedEmbeddings> {
+  const { target, key, signal } = attempt;
   if (!EMBEDDING_KINDS.has(target.provider.kind)) {
     throw new AttemptError('unsupported', `provider kind "${target.provider.kind}" (${target.provider.id}) has no OpenAI-compatible embeddings endpoint`);
   }
@@ -26,6 +27,7 @@ export async function openOpenAIEmbeddings(body: Record<string, unknown>, { targ
       body: JSON.stringify({ ...body, model: target.model }),
     },
     signal,
+    attemptSendOptions(attempt),
   );
   const text = await res.body.text();
   if (res.status !== 200) throw new AttemptError(classifyStatus(res.status), errorMessageFromBody(text) ?? `upstream answered ${res.status}`, res.status);

@@ -4,7 +4,7 @@ import { AttemptError } from '../router/failures';
 import { upstreamFailure } from './open-canonical';
 import { buildChatCall } from './openai-compatible';
 import { readSse, type SseEvent } from './sse';
-import { sendUpstream } from './transport';
+import { attemptSendOptions, sendUpstream } from './transport';
 import type { Attempt } from '../router/failover';
 import type { Usage } from '../canonical/usage';
 
@@ -41,7 +41,7 @@ async function failure(status: number, headers: Record<string, string | string[]
   throw upstreamFailure(status, text, headers);
 }
 
-const sendOptions = (attempt: Attempt) => ({ connectTimeoutMs: attempt.timeouts?.connectMs });
+const sendOptions = attemptSendOptions;
 
 export async function openOpenAIStream(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedStream> {
   const res = await sendUpstream(callFor(body, attempt), attempt.signal, sendOptions(attempt));

@@ -32,16 +32,29 @@ const agentsByConnectTimeout = new Map<number, Agent>();
 export interface SendOptions {
   /** TCP/TLS connect timeout for this request (the route's `timeouts.connectMs`). */
   connectTimeoutMs?: number;
+  /** The provider this request is for: its own proxy (settings), when set, wins over the global one. */
+  providerId?: string;
 }
 
-/** The user's global proxy (settings), and its tunnelling agents per connect timeout. */
-let proxyUrl: string | null = null;
-const proxyAgents = new Map<number, ProxyAgent>();
+/** Options for a request made in a routing attempt: its route's connect timeout and its provider's proxy. */
+export const attemptSendOptions = (attempt: { target: { provider: { id: string } }; timeouts?: { connectMs: number } }): SendOptions => ({
+  connectTimeoutMs: attempt.timeouts?.connectMs,
+  providerId: attempt.target.provider.id,
+});
 
-/** Sends every later upstream request through `url` (http(s) proxy, CONNECT tunnels), or directly with null. */
-export function setUpstreamProxy(url: string | null): void {
-  if (url === proxyUrl) return;
+/** The user's proxies (settings): global and per provider, and their tunnelling agents per proxy and connect timeout. */
+let proxyUrl: string | null = null;
+let providerProxies: Record<string, string> = {};
+const proxyAgents = new Map<string, ProxyAgent>();
+
+/**
+ * Sends every later upstream request through a proxy (http(s), CONNECT tunnels): a provider's own
+ * when it has one, else the global `url`; directly when neither is set.
+ */
+export function setUpstreamProxy(url: string | null, perProvider: Record<string, string> = {}): void {
+  if (url === proxyUrl && JSON.stringify(perProvider) === JSON.stringify(providerProxies)) return;
   proxyUrl = url;
+  providerProxies = { ...perProvider };
   const old = [...proxyAgents.values()];
   proxyAgents.clear();
   // Requests already under way keep their tunnel; close() waits for them.
@@ -50,10 +63,12 @@ export function setUpstreamProxy(url: string | null): void {
 
 function dispatcherFor(options: SendOptions | undefined): Dispatcher {
   const ms = options?.connectTimeoutMs;
-  if (proxyUrl) {
-    const key = ms ?? 10_000;
+  const proxy = (options?.providerId !== undefined ? providerProxies[options.providerId] : undefined) ?? proxyUrl;
+  if (proxy) {
+    const timeout = ms ?? 10_000;
+    const key = `${timeout} ${proxy}`;
     let p = proxyAgents.get(key);
-    if (!p) proxyAgents.set(key, (p = new ProxyAgent({ uri: proxyUrl, connect: { timeout: key }, headersTimeout: 300_000, bodyTimeout: 300_000 })));
+    if (!p) proxyAgents.set(key, (p = new ProxyAgent({ uri: proxy, connect: { timeout }, headersTimeout: 300_000, bodyTimeout: 300_000 })));
     return p;
   }
   if (ms === undefined || ms === 10_000) return (agent ??= newAgent());

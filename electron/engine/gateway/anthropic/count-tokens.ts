@@ -5,7 +5,7 @@ import { countTokens } from '../../catalog/tokenizer';
 import { decodeAnthropicRequest } from '../../canonical/anthropic-request';
 import { anthropicPassCall } from '../../providers/anthropic';
 import { upstreamFailure } from '../../providers/open-canonical';
-import { sendUpstream } from '../../providers/transport';
+import { attemptSendOptions, sendUpstream } from '../../providers/transport';
 import { runWithFailover } from '../../router/failover';
 import { AttemptError, RoutingError } from '../../router/failures';
 import { abortOnClose } from '../abort';
@@ -52,7 +52,7 @@ export async function handleCountTokens(ctx: GatewayContext, req: IncomingMessag
   const { stream: _stream, max_tokens: _max, ...countBody } = b;
   try {
     const served = await runWithFailover({ targets: [first], vault: ctx.vault, signal: controller.signal }, async (attempt) => {
-      const r = await sendUpstream(anthropicPassCall(countBody, attempt.target, attempt.key.secret, clientHeaders(req), '/v1/messages/count_tokens'), attempt.signal);
+      const r = await sendUpstream(anthropicPassCall(countBody, attempt.target, attempt.key.secret, clientHeaders(req), '/v1/messages/count_tokens'), attempt.signal, attemptSendOptions(attempt));
       const text = await r.body.text();
       if (r.status !== 200) throw upstreamFailure(r.status, text);
       try {

@@ -1,5 +1,5 @@
 // Network, data and desktop preferences, kept in the engine's settings: a global proxy (applied to
-// every upstream request), per-provider proxies (stored and shown; not applied yet), where the data
+// every upstream request), per-provider proxies (which win over the global one for their provider), where the data
 // lives, and the desktop shell's start-on-login and close-to-tray behaviour.
 import { useEffect, useState } from 'react';
 import type { AppContract } from '../../../../shared/contract';
@@ -78,7 +78,7 @@ export function PreferencesCards({ client, active }: { client: AppContract; acti
         </form>
         <p className="muted small">Applied to the next upstream request. Your tools still talk to the local port directly.</p>
         <h3 className="section-label">Per-provider proxies</h3>
-        <p className="muted small">Stored with your settings and shown here; the engine does not route by them yet (only the proxy above is applied).</p>
+        <p className="muted small">A provider's own proxy carries its requests instead of the proxy above; other providers keep the global setting.</p>
         <ul className="key-list">
           {Object.entries(prefs.providerProxies).map(([id, url]) => (
             <li key={id} className="key-row">
