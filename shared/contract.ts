@@ -152,6 +152,8 @@ export interface PortService {
   requests(limit?: number): Promise<PortRequestLogEntry[]>;
   /** How to point each supported tool at the port (for the UI to show and copy). */
   setupGuides(): Promise<ToolSetupGuide[]>;
+  /** Opens or closes the port (same address when reopened); refused where the UI itself is served from it. */
+  setEnabled(enabled: boolean): Promise<PortInfo>;
 }
 
 export interface AppContract {
@@ -177,7 +179,7 @@ export const RPC_METHODS = {
   providers: ['list', 'presets', 'add', 'update', 'remove', 'models'],
   routes: ['list', 'health', 'aliases', 'save', 'remove'],
   tokens: ['create', 'list', 'revoke'],
-  port: ['info', 'updateSettings', 'requests', 'setupGuides'],
+  port: ['info', 'updateSettings', 'requests', 'setupGuides', 'setEnabled'],
   spend: ['summary', 'series', 'exportCsv', 'requests'],
   budgets: ['list', 'set', 'status', 'warnings'],
   keys: ['test', 'set', 'remove'],

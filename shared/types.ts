@@ -221,6 +221,8 @@ export interface PortInfo {
   /** True when bound beyond loopback (an explicit, warned choice). */
   exposed: boolean;
   settings: PortSettings;
+  /** Why the port cannot be switched on or off here (e.g. under `serve`, the UI lives on it); null when it can. */
+  toggleBlockedBecause: string | null;
 }
 
 /** How to point one tool at the port: steps and copyable snippets, with `{{baseUrl}}`, `{{token}}`, `{{model}}` placeholders. */

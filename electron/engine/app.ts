@@ -82,7 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     conversations: createConversationsService(ledger),
     settings: { ...createSettingsService(settings), ...createPreferences(settings, options.dataDir) },
     tokens: createTokensService(settings, ledger),
-    port: createPortService(settings, () => gateway),
+    port: createPortService(settings, () => gateway, { blockedBecause: () => portBlockedBecause(), setEnabled: (on) => setPortEnabled(on) }),
   };
 
   const adminToken = randomBytes(24).toString('base64url');
@@ -99,9 +99,28 @@ export async function createApp(options: AppOptions): Promise<App> {
     rendererDir: options.rendererDir,
     limits: options.portLimits,
   };
-  if (options.port !== undefined) {
+  // Where the port listens; reopening it uses the address it had, so tools' settings keep working.
+  let address = options.port === undefined ? undefined : { host: options.host ?? '127.0.0.1', port: options.port };
+  const portBlockedBecause = (): string | null => {
+    if (!address) return 'this engine was started without a port';
+    if (options.rendererDir) return 'the UI is served from this port (switchboard serve): stop serve to close it';
+    return null;
+  };
+  let switching = Promise.resolve();
+  const setPortEnabled = (on: boolean): Promise<void> =>
+    (switching = switching.then(async () => {
+      if (on && !gateway && address) {
+        gateway = await startGateway(gatewayContext, address.host, address.port);
+      } else if (!on && gateway) {
+        const closing = gateway;
+        gateway = undefined;
+        await closing.close();
+      }
+    }));
+  if (address) {
     try {
-      gateway = await startGateway(gatewayContext, options.host ?? '127.0.0.1', options.port);
+      gateway = await startGateway(gatewayContext, address.host, address.port);
+      address = { host: address.host, port: gateway.port };
     } catch (error) {
       // The port could not open (in use, not allowed): release what was opened before reporting it.
       unsubscribe();

@@ -21,6 +21,10 @@ test('creates a token, sees it used in the log and its spend, revokes it; snippe
   await openScreen(page, env.serve.uiUrl, 'port');
   const screen = page.locator('[data-screen="port"]');
   await expect(screen.getByTestId('port-address')).toHaveText(`${env.serve.url}/v1`);
+  // Under serve the UI lives on the port, so the switch is unavailable and says why.
+  const portSwitch = screen.getByRole('button', { name: 'Turn port off' });
+  await expect(portSwitch).toBeDisabled();
+  await expect(portSwitch).toHaveAccessibleDescription(/UI is served from this port/);
   await screen.getByRole('button', { name: 'Copy address' }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${env.serve.url}/v1`);
   const names = screen.getByRole('region', { name: 'Model names' });

@@ -92,3 +92,33 @@ describe('port service', () => {
     for (const key of ['ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'apiBase', 'wire_api', 'OPENAI_API_BASE', 'COPILOT_PROVIDER_BASE_URL', 'createOpenAICompatible']) expect(text).toContain(key);
   });
 });
+
+describe('port switch', () => {
+  it('closes the port and opens it again at the same address; a serve-mode engine refuses', async () => {
+    const port = h.app.services.port;
+    const before = await port.info();
+    expect(before.url).toBe(h.baseUrl);
+    expect(before.toggleBlockedBecause).toBeNull();
+
+    const off = await port.setEnabled(false);
+    expect(off.url).toBeNull();
+    await expect(fetch(`${h.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${h.token}` } })).rejects.toThrow();
+
+    const on = await port.setEnabled(true);
+    expect(on.url).toBe(h.baseUrl);
+    const models = await fetch(`${h.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${h.token}` } });
+    expect(models.status).toBe(200);
+    await expect(port.setEnabled('yes' as unknown as boolean)).rejects.toThrow(/expected true/);
+
+    // Under `serve` the UI lives on the port: closing it would cut the UI off.
+    const served = await startHarness({ providers: [], routes: [] }, {}, 'serve-mode', { rendererDir: h.dataDir });
+    try {
+      const info = await served.app.services.port.info();
+      expect(info.toggleBlockedBecause).toMatch(/UI is served from this port/);
+      await expect(served.app.services.port.setEnabled(false)).rejects.toThrow(/stop serve/);
+      expect((await served.app.services.port.info()).url).toBe(served.baseUrl);
+    } finally {
+      await served.close();
+    }
+  });
+});

@@ -54,11 +54,26 @@ export interface PortHandle {
   requestLog: RequestLog;
 }
 
-export function createPortService(settings: SettingsStore, port: () => PortHandle | undefined): PortService {
+/** Switches the port on and off (the composition root owns the server). */
+export interface PortSwitch {
+  /** Why switching is refused here, or null. */
+  blockedBecause(): string | null;
+  setEnabled(enabled: boolean): Promise<void>;
+}
+
+export function createPortService(settings: SettingsStore, port: () => PortHandle | undefined, portSwitch: PortSwitch): PortService {
+  const info = async () => {
+    const p = port();
+    return { url: p?.url ?? null, host: p?.host ?? null, exposed: p ? !isLoopbackHost(p.host) : false, settings: settings.read().port, toggleBlockedBecause: portSwitch.blockedBecause() };
+  };
   return {
-    async info() {
-      const p = port();
-      return { url: p?.url ?? null, host: p?.host ?? null, exposed: p ? !isLoopbackHost(p.host) : false, settings: settings.read().port };
+    info,
+    async setEnabled(enabled: boolean) {
+      if (typeof enabled !== 'boolean') throw new Error('expected true (open the port) or false (close it)');
+      const blocked = portSwitch.blockedBecause();
+      if (blocked) throw new Error(blocked);
+      await portSwitch.setEnabled(enabled);
+      return info();
     },
     async updateSettings(patch: Partial<PortSettings>) {
       if (!patch || typeof patch !== 'object') throw new Error('expected { allowedOrigins?, captureBodies? }');

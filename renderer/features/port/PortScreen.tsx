@@ -1,12 +1,12 @@
-// The local port: whether it is up and where, client tokens (created once-shown, revoked, with their
-// spend), the live request log, and copy-ready setup for each tool. Turning the port on or off is
-// the desktop shell's (serve always listens), so here it is shown, not switched.
+// The local port: whether it is up and where (and a switch, where the UI does not itself live on the
+// port), client tokens (created once-shown, revoked, with their spend), the live request log, and
+// copy-ready setup for each tool.
 import { useState } from 'react';
 import type { ScreenProps } from '../../lib/screen';
 import { useLoad } from '../../lib/use-load';
 import { Button } from '../../ui/Button';
 import { CopyButton } from '../../ui/CopyButton';
-import { Badge, Card, LoadState, PageHeader } from '../../ui/Page';
+import { Badge, Card, ComingButton, LoadState, PageHeader } from '../../ui/Page';
 import { RequestLog } from './components/RequestLog';
 import { SetupGuides } from './components/SetupGuides';
 import { TokensCard } from './components/TokensCard';
@@ -18,6 +18,12 @@ export function PortScreen({ client, active }: ScreenProps) {
   }, active);
   const [token, setToken] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  const [switchError, setSwitchError] = useState<string | null>(null);
+  const setEnabled = (on: boolean) =>
+    void client.port.setEnabled(on).then(
+      () => (setSwitchError(null), reload()),
+      (error: unknown) => setSwitchError((error as Error).message),
+    );
   return (
     <div className="page">
       <PageHeader title="Port" subtitle="An OpenAI-, Anthropic- and Ollama-compatible endpoint on this machine for your IDE extensions and CLIs.">
@@ -35,6 +41,16 @@ export function PortScreen({ client, active }: ScreenProps) {
                 </p>
                 {info.url && <CopyButton text={`${info.url}/v1`} label="Copy address" />}
                 {info.exposed && <p className="small">Listening beyond this machine ({info.host}): anyone who can reach it still needs a token.</p>}
+                {info.toggleBlockedBecause ? (
+                  <ComingButton id="port-switch-why" reason={`Can't switch the port here: ${info.toggleBlockedBecause}.`}>
+                    {info.url ? 'Turn port off' : 'Turn port on'}
+                  </ComingButton>
+                ) : (
+                  <Button variant="secondary" onClick={() => setEnabled(!info.url)}>
+                    {info.url ? 'Turn port off' : 'Turn port on'}
+                  </Button>
+                )}
+                {switchError && <p role="alert" className="small">{switchError}</p>}
                 <label className="switch">
                   <input type="checkbox" checked={info.settings.captureBodies} onChange={(e) => void client.port.updateSettings({ captureBodies: e.target.checked }).then(reload)} />
                   <span>Keep redacted request bodies in the log</span>
