@@ -75,6 +75,16 @@ test('adds a provider with a pasted key, tests it, lists its models, deletes the
   await expect(card).toContainText('sk-…0000');
   await card.getByRole('button', { name: 'Test key default of newco' }).click();
   await expect(card.getByRole('status')).toContainText('✗');
-  await card.getByRole('button', { name: 'Remove provider newco' }).click();
-  await expect(card).toHaveCount(0);
+  // A request routed to it gets a 401: the router retires the key, and the card says so.
+  const admin = new URL(env.serve.uiUrl).searchParams.get('token')!;
+  await fetch(`${env.serve.url}/app/stream`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ service: 'chat', method: 'stream', params: [{ model: 'newco/n1', messages: [{ role: 'user', content: 'hi' }], ephemeral: true }] }),
+  }).then((r) => r.text());
+  await openScreen(page, env.serve.uiUrl, 'providers');
+  const reloaded = page.locator('[data-screen="providers"]').getByRole('region', { name: 'Provider newco' });
+  await expect(reloaded).toContainText('retired (401)');
+  await reloaded.getByRole('button', { name: 'Remove provider newco' }).click();
+  await expect(reloaded).toHaveCount(0);
 });

@@ -37,7 +37,7 @@ export function ProvidersScreen({ client, active }: ScreenProps) {
           ) : (
             <div className="card-grid">
               {providers.map((p) => (
-                <ProviderCard key={p.id} client={client} p={p} health={health?.targets ?? []} onChanged={reload} />
+                <ProviderCard key={p.id} client={client} p={p} health={health?.targets ?? []} keyHealth={health?.keys ?? []} onChanged={reload} />
               ))}
             </div>
           )

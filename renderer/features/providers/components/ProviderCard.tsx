@@ -3,7 +3,7 @@
 // API lists right now.
 import { useState } from 'react';
 import type { AppContract } from '../../../../shared/contract';
-import type { KeyTestResult, ProviderInfo, TargetHealthInfo } from '../../../../shared/types';
+import type { KeyTestResult, ProviderInfo, TargetHealthInfo, KeyHealthInfo } from '../../../../shared/types';
 import { formatMs, formatTokens } from '../../../lib/format';
 import { Button } from '../../../ui/Button';
 import { ErrorNote } from '../../../ui/ErrorNote';
@@ -16,10 +16,12 @@ interface Props {
   client: AppContract;
   p: ProviderInfo;
   health: TargetHealthInfo[];
+  /** Keys the router is not using now (retired after 401/402/403, or cooling down after a 429). */
+  keyHealth: KeyHealthInfo[];
   onChanged(): void;
 }
 
-export function ProviderCard({ client, p, health, onChanged }: Props) {
+export function ProviderCard({ client, p, health, keyHealth, onChanged }: Props) {
   const [secret, setSecret] = useState('');
   const [label, setLabel] = useState('default');
   const [tests, setTests] = useState<Record<string, KeyTestResult>>({});
@@ -58,12 +60,18 @@ export function ProviderCard({ client, p, health, onChanged }: Props) {
         {p.keys.length === 0 && <li className="muted">No key configured.</li>}
         {p.keys.map((k) => {
           const t = tests[k.label];
+          const kh = keyHealth.find((x) => x.provider === p.id && x.label === k.label);
           return (
             <li key={k.label} className="key-row">
               <span className="mono">{k.label}</span>
               <span className="mono key-masked">{k.masked ?? '—'}</span>
               <span className="muted small">{k.source === 'env' ? `env ${k.envName ?? ''}` : 'keychain'}</span>
               {k.present ? <Badge tone="good">present</Badge> : <Badge tone="bad">missing</Badge>}
+              {kh && (
+                <span className="small" title={kh.reason}>
+                  <Badge tone={kh.state === 'retired' ? 'bad' : 'warn'}>{kh.state === 'retired' ? `retired${kh.status ? ` (${kh.status})` : ''}` : 'cooling down'}</Badge> {kh.reason}
+                </span>
+              )}
               <Button variant="ghost" className="btn-sm" aria-label={`Test key ${k.label} of ${p.id}`} onClick={() => void run(async () => setTests({ ...tests, [k.label]: await client.keys.test(p.id, k.label) }))}>
                 Test
               </Button>
