@@ -6,9 +6,10 @@ import { fromAnthropicUsage, type Usage } from '../canonical/usage';
 import type { Attempt } from '../router/failover';
 import { AttemptError } from '../router/failures';
 import { anthropicPassCall } from './anthropic';
-import { openCanonicalResponse, openCanonicalStream, streamFailure, upstreamFailure } from './open-canonical';
+import { holdUntilFirstToken } from './first-token';
+import { openCanonicalResponse, openCanonicalStream, upstreamFailure } from './open-canonical';
 import type { OpenedJson, OpenedStream } from './openai-open';
-import { readSse, type SseEvent } from './sse';
+import type { SseEvent } from './sse';
 import { attemptSendOptions, sendUpstream } from './transport';
 
 export interface AnthropicClientHeaders {
@@ -21,22 +22,12 @@ const FIRST = new Set(['content_block_start', 'content_block_delta', 'message_de
 export async function openAnthropicPassStream(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedStream> {
   const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal, attemptSendOptions(attempt));
   if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers);
-  const rest = readSse(res.body);
-  const head: SseEvent[] = [];
-  try {
-    for (;;) {
-      const next = await rest.next();
-      if (next.done) throw new AttemptError('malformed', 'upstream stream ended before the first token', 200);
-      // Parsing the few events before the first token lets a malformed stream fail over.
-      const e = JSON.parse(next.value.data) as { error?: { type?: string; message?: string } };
-      if (next.value.event === 'error') throw new Error(`upstream stream error: ${e.error?.type ?? 'error'}: ${e.error?.message ?? ''}`);
-      head.push(next.value);
-      if (FIRST.has(next.value.event ?? '')) return { head, rest };
-    }
-  } catch (error) {
-    res.body.destroy();
-    throw streamFailure(error);
-  }
+  return holdUntilFirstToken(res.body, (event) => {
+    // Parsing the few events before the first token lets a malformed stream fail over.
+    const e = JSON.parse(event.data) as { error?: { type?: string; message?: string } };
+    if (event.event === 'error') throw new Error(`upstream stream error: ${e.error?.type ?? 'error'}: ${e.error?.message ?? ''}`);
+    return FIRST.has(event.event ?? '');
+  });
 }
 
 export async function openAnthropicPassJson(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedJson> {

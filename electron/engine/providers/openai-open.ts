@@ -3,17 +3,14 @@
 import { AttemptError } from '../router/failures';
 import { upstreamFailure } from './open-canonical';
 import { buildChatCall } from './openai-compatible';
-import { readSse, type SseEvent } from './sse';
+import { holdUntilFirstToken, type HeldStream } from './first-token';
+import type { SseEvent } from './sse';
 import { attemptSendOptions, sendUpstream } from './transport';
 import type { Attempt } from '../router/failover';
 import type { Usage } from '../canonical/usage';
 
-export interface OpenedStream {
-  /** Events read while waiting for the first token; send these first. */
-  head: SseEvent[];
-  /** The rest of the upstream stream. */
-  rest: AsyncGenerator<SseEvent>;
-}
+/** A stream held back until its first token (see first-token.ts). */
+export type OpenedStream = HeldStream;
 
 export interface OpenedJson {
   text: string;
@@ -41,29 +38,14 @@ async function failure(status: number, headers: Record<string, string | string[]
   throw upstreamFailure(status, text, headers);
 }
 
-const sendOptions = attemptSendOptions;
-
 export async function openOpenAIStream(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedStream> {
-  const res = await sendUpstream(callFor(body, attempt), attempt.signal, sendOptions(attempt));
+  const res = await sendUpstream(callFor(body, attempt), attempt.signal, attemptSendOptions(attempt));
   if (res.status !== 200) return failure(res.status, res.headers, await res.body.text().catch(() => ''));
-  const rest = readSse(res.body);
-  const head: SseEvent[] = [];
-  try {
-    for (;;) {
-      const next = await rest.next();
-      if (next.done) throw new AttemptError('malformed', 'upstream stream ended before the first token', 200);
-      head.push(next.value);
-      if (isFirstToken(next.value)) return { head, rest };
-    }
-  } catch (error) {
-    res.body.destroy();
-    if (error instanceof SyntaxError) throw new AttemptError('malformed', `upstream sent malformed stream data: ${error.message}`, 200);
-    throw error;
-  }
+  return holdUntilFirstToken(res.body, isFirstToken);
 }
 
 export async function openOpenAIJson(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedJson> {
-  const res = await sendUpstream(callFor(body, attempt), attempt.signal, sendOptions(attempt));
+  const res = await sendUpstream(callFor(body, attempt), attempt.signal, attemptSendOptions(attempt));
   const text = await res.body.text();
   if (res.status !== 200) return failure(res.status, res.headers, text);
   try {

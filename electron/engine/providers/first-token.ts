@@ -1,0 +1,31 @@
+// Holds an upstream SSE stream back until its first token: until then a failure (a cut, malformed
+// data, an error event) can still fail over to the next target, because the client has seen nothing.
+import type { Readable } from 'node:stream';
+import { AttemptError } from '../router/failures';
+import { streamFailure } from './open-canonical';
+import { readSse, type SseEvent } from './sse';
+
+export interface HeldStream {
+  /** Events read while waiting for the first token; send these first. */
+  head: SseEvent[];
+  /** The rest of the upstream stream. */
+  rest: AsyncGenerator<SseEvent>;
+}
+
+/** `isFirst` may throw (a parse error, an upstream error event): that counts as a pre-token failure. */
+export async function holdUntilFirstToken(body: Readable, isFirst: (event: SseEvent) => boolean): Promise<HeldStream> {
+  const rest = readSse(body);
+  const head: SseEvent[] = [];
+  try {
+    for (;;) {
+      const next = await rest.next();
+      if (next.done) throw new AttemptError('malformed', 'upstream stream ended before the first token', 200);
+      const first = isFirst(next.value);
+      head.push(next.value);
+      if (first) return { head, rest };
+    }
+  } catch (error) {
+    body.destroy();
+    throw streamFailure(error);
+  }
+}
