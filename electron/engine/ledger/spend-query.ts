@@ -42,6 +42,9 @@ const SUMS = `COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(input_tokens)
 
 type SumRow = Record<'requests' | 'input_tokens' | 'output_tokens' | 'cache_read_tokens' | 'cache_write_tokens' | 'reasoning_tokens' | 'cost_usd' | 'unknown_cost', number>;
 
+/** Sums of binary floats carry noise (0.000014000000000000001); 12 significant digits keep every real cent. */
+const usd = (v: number): number => Number(v.toPrecision(12));
+
 function totals(row: SumRow | undefined): SpendTotals {
   return {
     requests: Number(row?.requests ?? 0),
@@ -50,7 +53,7 @@ function totals(row: SumRow | undefined): SpendTotals {
     cacheReadTokens: Number(row?.cache_read_tokens ?? 0),
     cacheWriteTokens: Number(row?.cache_write_tokens ?? 0),
     reasoningTokens: Number(row?.reasoning_tokens ?? 0),
-    costUsd: Number(row?.cost_usd ?? 0),
+    costUsd: usd(Number(row?.cost_usd ?? 0)),
     unknownCostRequests: Number(row?.unknown_cost ?? 0),
   };
 }
@@ -195,7 +198,7 @@ function addTotals(a: SpendTotals, b: SpendTotals): SpendTotals {
     cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
     cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
     reasoningTokens: a.reasoningTokens + b.reasoningTokens,
-    costUsd: a.costUsd + b.costUsd,
+    costUsd: usd(a.costUsd + b.costUsd),
     unknownCostRequests: a.unknownCostRequests + b.unknownCostRequests,
   };
 }
