@@ -1,18 +1,12 @@
 // What the ledger records and answers: one row per client request, with every attempt it took.
-import type { SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
+import type { SpendAttempt, SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
 import type { ConversationStore } from './conversations';
 
 export type RequestSource = 'port' | 'chat' | 'compare';
 export type RequestStatus = 'ok' | 'error' | 'cancelled';
 
-export interface AttemptRecord {
-  provider: string;
-  model: string;
-  keyLabel?: string;
-  /** Upstream HTTP status, or null when no response arrived (refused, reset, timeout). */
-  status: number | null;
-  errorClass?: string;
-  durationMs: number;
+/** What the UI sees of an attempt (SpendAttempt), plus the router's timing details. */
+export interface AttemptRecord extends SpendAttempt {
   /** Time from the attempt's start to its first token (streams) or full answer. */
   ttftMs?: number;
   /** The upstream's Retry-After, in ms, when it sent one. */
