@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './engine/app';
 import type { App, AppOptions } from './engine/app-types';
+import { tuneHeapForGateway } from './engine/heap-tuning';
 import { bindContract, type ContractBinding } from './ipc/bind-contract';
 import { createSenderCheck } from './ipc/sender-check';
 import { DATA_DIR_ENV, defaultDataDir } from './paths';
@@ -79,6 +80,8 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  // The main process hosts the port: keep its heap near its live size (see heap-tuning.ts).
+  tuneHeapForGateway();
   await app.whenReady();
   allowOnlyClipboardWrites();
   starting = startEngine().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp } from '../engine/app';
+import { tuneHeapForGateway } from '../engine/heap-tuning';
 import { ConfigError } from '../engine/settings/config-schema';
 import type { CommandIO } from './io';
 
@@ -29,6 +30,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
     io.stderr(`warning: binding to ${host} exposes the port beyond this machine; every client still needs a token.`);
   }
+  tuneHeapForGateway();
   let app;
   try {
     app = await createApp({ dataDir: io.dataDir, configFile: values.config, port, host, rendererDir: rendererDir(), env: io.env });

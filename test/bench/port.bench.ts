@@ -1,18 +1,18 @@
 // The port's overhead: one fake upstream called directly, through Switchboard and through the reference
 // gateway (@portkey-ai/gateway), JSON and streaming, at concurrency 1, 32 and 256, in one run; then 256
-// streams held open by a paced upstream, for memory. Each server runs in its own process; the load
+// streams held open by a paced upstream, for memory. Each server runs in its own process (Switchboard as
+// the built CLI, `switchboard serve`); the load
 // generator runs here. Prints added latency (p50/p99) and added time to first token over direct (first
 // content delta, as a client sees it), requests/s, CPU per request and peak RSS, with
 // Switchboard/reference ratios. Bounded: ~2 min.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createApp } from '../../electron/engine/app';
-import { openSettings } from '../../electron/engine/settings/settings-store';
-import { createClientToken } from '../../electron/engine/settings/tokens';
+// @ts-expect-error: a plain .mjs script, no type declarations
+import { SERVE_NODE_FLAGS } from '../../scripts/serve-flags.mjs';
 import { startOpenAIFake } from '../fakes/openai-fake';
 import { percentile, runLoad, type LoadResult } from './load';
 
@@ -21,32 +21,47 @@ const CONCURRENCY = [1, 32, 256];
 const UPSTREAM_KEY = 'bench-upstream-key';
 const role = process.env.BENCH_ROLE;
 
-async function serveRole(): Promise<void> {
-  if (role === 'fake') {
-    // The paced fake spaces its stream chunks (20 ms apart) so that 256 streams really are open at once.
-    const pace = Number(process.env.BENCH_PACE_MS ?? 0);
-    const fake = await startOpenAIFake({ record: false, apiKey: UPSTREAM_KEY, models: ['m1'], chunks: 6, reply: 'Benchmarks measure what the port adds, nothing else.', fault: pace ? { chunkDelayMs: pace } : undefined });
-    console.log(JSON.stringify({ url: fake.url }));
-    return;
-  }
+/** A child process running one fake upstream. */
+async function fakeRole(): Promise<void> {
+  // The paced fake spaces its stream chunks (20 ms apart) so that 256 streams really are open at once.
+  const pace = Number(process.env.BENCH_PACE_MS ?? 0);
+  const fake = await startOpenAIFake({ record: false, apiKey: UPSTREAM_KEY, models: ['m1'], chunks: 6, reply: 'Benchmarks measure what the port adds, nothing else.', fault: pace ? { chunkDelayMs: pace } : undefined });
+  console.log(JSON.stringify({ url: fake.url }));
+}
+
+/**
+ * Switchboard as users run it: the built CLI, `switchboard serve`, in its own data dir with a config
+ * naming the two fakes and a client token made by `switchboard token create`.
+ */
+async function startSwitchboard(upstream: string, pacedUpstream: string): Promise<{ child: ChildProcess; url: string; token: string; dataDir: string }> {
+  const cli = join(process.cwd(), 'dist/cli.js');
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const configFile = join(dataDir, 'config.json');
-  const provider = (id: string, baseUrl: string | undefined) => ({ id, kind: 'openai-compatible', baseUrl, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] });
+  const configFile = join(dataDir, 'bench-config.json');
+  const provider = (id: string, baseUrl: string) => ({ id, kind: 'openai-compatible', baseUrl, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] });
   writeFileSync(configFile, JSON.stringify({
-    providers: [provider('up', process.env.BENCH_UPSTREAM), provider('paced', process.env.BENCH_PACED_UPSTREAM)],
+    providers: [provider('up', upstream), provider('paced', pacedUpstream)],
     routes: [{ name: 'bench', targets: [{ provider: 'up', model: 'm1' }] }, { name: 'held', targets: [{ provider: 'paced', model: 'm1' }] }],
   }));
-  const { token, record } = createClientToken('bench');
-  openSettings(dataDir).addToken(record);
-  const app = await createApp({ dataDir, configFile, port: 0, host: '127.0.0.1', env: { UP_KEY: UPSTREAM_KEY } });
-  process.on('SIGTERM', () => void app.close().finally(() => (rmSync(dataDir, { recursive: true, force: true }), process.exit(0))));
-  console.log(JSON.stringify({ url: app.gateway!.url, token }));
-  if (process.env.BENCH_MEMLOG) {
-    setInterval(() => {
-      const m = process.memoryUsage();
-      process.stderr.write(`mem rss ${(m.rss / 1e6).toFixed(0)} heapTotal ${(m.heapTotal / 1e6).toFixed(0)} heapUsed ${(m.heapUsed / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)} arrayBuffers ${(m.arrayBuffers / 1e6).toFixed(0)}\n`);
-    }, 1000).unref();
-  }
+  const env = { ...process.env, UP_KEY: UPSTREAM_KEY, SWITCHBOARD_DATA_DIR: dataDir };
+  const made = spawnSync(process.execPath, [cli, 'token', 'create', 'bench'], { env, encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`switchboard token create failed: ${made.stderr}`);
+  const token = made.stdout.trim().split('\n').pop()!;
+  // Launched as `npm start` and `npm run serve` launch it: with the same node flags.
+  const child = spawn(process.execPath, [...(SERVE_NODE_FLAGS as string[]), cli, 'serve', '--port', '0', '--config', configFile], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('switchboard serve did not start within 20 s')), 20_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const m = /^listening on (\S+)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`switchboard serve exited (${code})`)));
+  });
+  return { child, url, token, dataDir };
 }
 
 function firstLine(child: ChildProcess): Promise<any> {
@@ -158,9 +173,8 @@ async function main(): Promise<void> {
   children.push(fake, paced);
   const { url: upstream } = await firstLine(fake);
   const { url: pacedUpstream } = await firstLine(paced);
-  const sb = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'switchboard', BENCH_UPSTREAM: upstream, BENCH_PACED_UPSTREAM: pacedUpstream }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const { child: sb, url: sbUrl, token, dataDir } = await startSwitchboard(upstream, pacedUpstream);
   children.push(sb);
-  const { url: sbUrl, token } = await firstLine(sb);
   const refPort = await freePort();
   const refEntry = join(process.cwd(), 'node_modules/@portkey-ai/gateway/build/start-server.js');
   const ref = spawn(process.execPath, [refEntry, `--port=${refPort}`, '--headless'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -190,6 +204,8 @@ async function main(): Promise<void> {
   report(rows, cells, Date.now() - started);
   clearTimeout(watchdog);
   for (const ch of children) ch.kill('SIGTERM');
+  await new Promise((r) => sb.once('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 function report(rows: Row[], cells: Array<[Mode, number]>, elapsed: number): void {
@@ -224,7 +240,7 @@ function report(rows: Row[], cells: Array<[Mode, number]>, elapsed: number): voi
   console.log(errors.length ? `errors: ${errors.join('; ')}` : 'errors: none');
 }
 
-if (role) void serveRole();
+if (role === 'fake') void fakeRole();
 else
   main().catch((error) => {
     console.error(error);

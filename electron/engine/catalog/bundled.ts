@@ -1,18 +1,17 @@
-// The bundled price/context snapshot: the `@pydantic/genai-prices` package's data, shipped with the app
+// The bundled price/context snapshot: the `@pydantic/genai-prices` package's data for the providers we
+// map to, extracted at development time into price-snapshot.generated.ts (scripts/snapshot-prices.mjs)
 // and read offline. Its date is the package release the snapshot came from.
-import { createRequire } from 'node:module';
 import type { PriceDataProvider } from './price-data';
+import { PRICE_SNAPSHOT_JSON, PRICE_SNAPSHOT_PACKAGE } from './price-snapshot.generated';
 
-export const BUNDLED_SNAPSHOT = { source: '@pydantic/genai-prices@0.1.8', date: '2026-09-23' } as const;
-
-const IDS = ['openai', 'anthropic', 'google', 'azure', 'openrouter', 'groq', 'deepseek', 'mistral', 'x-ai', 'together', 'fireworks', 'cohere', 'perplexity', 'aws', 'cerebras', 'novita', 'huggingface_cerebras'];
+export const BUNDLED_SNAPSHOT = { source: PRICE_SNAPSHOT_PACKAGE, date: '2026-09-23' } as const;
 
 let cached: PriceDataProvider[] | undefined;
 
-/** Every bundled provider we map to, read once, on first need (the package costs ~18 MB loaded). */
+/**
+ * Every bundled provider, parsed once on first need (under 1 MB of heap; loading the package itself
+ * would cost ~20 MB for its whole table).
+ */
 export function bundledProviders(): PriceDataProvider[] {
-  if (cached) return cached;
-  const { findProvider } = createRequire(import.meta.url)('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices');
-  cached = IDS.map((providerId) => findProvider({ providerId }) as unknown as PriceDataProvider | undefined).filter((p): p is PriceDataProvider => p !== undefined && p !== null);
-  return cached;
+  return (cached ??= JSON.parse(PRICE_SNAPSHOT_JSON) as PriceDataProvider[]);
 }

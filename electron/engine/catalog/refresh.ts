@@ -3,16 +3,16 @@
 // The result is kept in `<dataDir>/prices.json` (no secrets) and read at start.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { sendUpstream } from '../providers/transport';
 import type { ProviderConfig } from '../settings/config-schema';
 import { modelListCall } from '../vault/key-test';
 import type { ResolvedKey } from '../vault/types';
 import type { PriceDataModel, PriceDataProvider } from './price-data';
 
-/** Read from the package lazily: importing it loads its whole price table. */
-export const priceListUrl = (): string =>
-  (createRequire(import.meta.url)('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices')).REMOTE_DATA_JSON_URL;
+import { PRICE_LIST_URL } from './price-snapshot.generated';
+
+/** The public genai-prices list (its URL as the bundled package names it). */
+export const priceListUrl = (): string => PRICE_LIST_URL;
 const FILE = 'prices.json';
 
 export interface RefreshedPrices {

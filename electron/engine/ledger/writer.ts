@@ -76,6 +76,9 @@ export function startWriter(file: string, insertSql: string, busyMs: number): Ro
     eval: true,
     workerData: { file, sql: insertSql, busyMs, sab, libsql, input: input.port2, results: results.port2 },
     transferList: [input.port2, results.port2] as unknown as MessagePort[],
+    // The writer holds one batch at a time: a small young generation keeps its isolate's footprint to a
+    // few MB (the default grows to tens of MB under load). The old-generation cap is far above need.
+    resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
   });
   worker.unref(); // a CLI or test process may exit; close() finishes the writes first
   let posted = 0;

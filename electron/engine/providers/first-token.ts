@@ -9,7 +9,7 @@ export interface HeldStream {
   /** Events read while waiting for the first token; send these first. */
   head: SseEvent[];
   /** The rest of the upstream stream. */
-  rest: AsyncGenerator<SseEvent>;
+  rest: AsyncIterableIterator<SseEvent>;
 }
 
 /** `isFirst` may throw (a parse error, an upstream error event): that counts as a pre-token failure. */

@@ -1,6 +1,8 @@
 // Reads a server-sent-events body as an async stream of `data` payloads (eventsource-parser does the
 // framing, so events split at any byte boundary come out whole).
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+// Event-driven rather than an async generator over the stream's own iterator: on the port's hot path
+// that chain cost several promises and a generator step per event; this costs one settled promise.
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { Readable } from 'node:stream';
 import type { Usage } from '../canonical/usage';
 
@@ -11,16 +13,88 @@ export interface SseEvent {
   usage?: Usage;
 }
 
-export async function* readSse(body: Readable): AsyncGenerator<SseEvent> {
-  const queue: SseEvent[] = [];
-  const parser = createParser({
-    onEvent: (message: EventSourceMessage) => queue.push({ event: message.event, data: message.data }),
-  });
-  const decoder = new TextDecoder();
-  for await (const chunk of body) {
-    parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
-    while (queue.length) yield queue.shift()!;
+/** Events parsed ahead of the consumer before the body is paused (TCP then holds the upstream back). */
+const HIGH_WATER_EVENTS = 64;
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+export class SseReader implements AsyncIterableIterator<SseEvent> {
+  readonly #body: Readable;
+  readonly #parser: EventSourceParser;
+  readonly #decoder = new TextDecoder();
+  #queue: SseEvent[] = [];
+  #head = 0;
+  #ended = false;
+  #error: unknown = undefined;
+  #resolve: ((result: IteratorResult<SseEvent>) => void) | null = null;
+  #reject: ((error: unknown) => void) | null = null;
+
+  constructor(body: Readable) {
+    this.#body = body;
+    this.#parser = createParser({ onEvent: (message: EventSourceMessage) => this.#push({ event: message.event, data: message.data }) });
+    body.on('data', (chunk: Uint8Array) => {
+      this.#parser.feed(this.#decoder.decode(chunk, { stream: true }));
+      if (this.#queue.length - this.#head >= HIGH_WATER_EVENTS) body.pause();
+    });
+    body.once('end', () => {
+      this.#parser.feed(this.#decoder.decode());
+      this.#finish(undefined);
+    });
+    body.once('error', (error) => this.#finish(error));
+    // Destroyed without an error (our own destroy): ends like a stream that stopped early.
+    body.once('close', () => this.#finish(this.#ended ? undefined : new Error('the upstream stream closed before its end')));
   }
-  parser.feed(decoder.decode());
-  while (queue.length) yield queue.shift()!;
+
+  #push(event: SseEvent): void {
+    const resolve = this.#resolve;
+    if (resolve) {
+      this.#resolve = this.#reject = null;
+      resolve({ done: false, value: event });
+    } else this.#queue.push(event);
+  }
+
+  #finish(error: unknown): void {
+    if (this.#ended || this.#error !== undefined) return;
+    if (error === undefined) this.#ended = true;
+    else this.#error = error;
+    const resolve = this.#resolve;
+    const reject = this.#reject;
+    if (!resolve) return;
+    this.#resolve = this.#reject = null;
+    if (error === undefined) resolve(DONE);
+    else reject!(error);
+  }
+
+  next(): Promise<IteratorResult<SseEvent>> {
+    if (this.#head < this.#queue.length) {
+      const value = this.#queue[this.#head++]!;
+      if (this.#head === this.#queue.length) {
+        this.#queue.length = 0;
+        this.#head = 0;
+        if (this.#body.isPaused() && !this.#ended) this.#body.resume();
+      }
+      return Promise.resolve({ done: false, value });
+    }
+    if (this.#error !== undefined) return Promise.reject(this.#error);
+    if (this.#ended) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  /** The consumer stopped early: close the upstream body. */
+  return(): Promise<IteratorResult<SseEvent>> {
+    if (!this.#ended && this.#error === undefined) {
+      this.#ended = true;
+      this.#body.destroy();
+    }
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
+
+export const readSse = (body: Readable): SseReader => new SseReader(body);

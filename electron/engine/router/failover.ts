@@ -256,7 +256,7 @@ async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Att
   const served = { ...opened, target, keyLabel: key.label, attempts: a.attempts } as T & Served;
   const rest = (opened as { rest?: AsyncIterator<unknown> }).rest;
   if (rest && typeof rest.next === 'function') {
-    (served as unknown as { rest: AsyncGenerator<unknown> }).rest = guardStream(rest, {
+    (served as unknown as { rest: AsyncIterableIterator<unknown> }).rest = guardStream(rest, {
       idleMs: a.timeouts.idleMs,
       deadline: a.deadline,
       abort: (reason) => controller.abort(reason),

@@ -29,67 +29,105 @@ export interface StreamGuard {
  * Wraps the rest of an upstream stream: each item must arrive within `idleMs` of the last and before
  * the deadline, or the upstream is aborted and a timeout error is thrown to the consumer. A consumer
  * that stops early (return/throw) also aborts the upstream, so no connection is left reading.
- * One watchdog timer per stream, re-armed lazily when it fires: streams carry hundreds of chunks, and
- * a timer and a promise per chunk would cost more than the chunk itself.
+ * One watchdog timer per stream, re-armed lazily when it fires, and no generator or Promise.race per
+ * item: streams carry hundreds of chunks, and that machinery cost more than the chunk itself.
  */
-export async function* guardStream<T>(rest: AsyncIterator<T>, guard: StreamGuard): AsyncGenerator<T> {
-  let items = 0;
-  let ended = false;
-  // When the guard started waiting on the upstream; null while the consumer holds an item (a slow
-  // client is the port's business, not an idle upstream).
-  let waitingSince: number | null = performance.now();
-  let fired: AttemptError | undefined;
-  let rejectWaiting: ((error: AttemptError) => void) | undefined;
-  const end = (outcome: Parameters<StreamGuard['onEnd']>[0]) => {
-    if (ended) return;
-    ended = true;
-    guard.onEnd(outcome);
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const watch = () => {
+export function guardStream<T>(rest: AsyncIterator<T>, guard: StreamGuard): AsyncIterableIterator<T> {
+  return new GuardedStream(rest, guard);
+}
+
+class GuardedStream<T> implements AsyncIterableIterator<T> {
+  #items = 0;
+  #ended = false;
+  /** When the guard started waiting on the upstream; null while the consumer holds an item (a slow
+   * client is the port's business, not an idle upstream). */
+  #waitingSince: number | null = performance.now();
+  #fired: AttemptError | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  /** The consumer's pending next(), settled by the upstream or by the watchdog, whichever is first. */
+  #resolve: ((result: IteratorResult<T>) => void) | null = null;
+  #reject: ((error: unknown) => void) | null = null;
+  readonly #onItem = (result: IteratorResult<T>) => this.#settleItem(result);
+  readonly #onError = (error: unknown) => this.#settleError(this.#fired ?? error);
+
+  constructor(
+    private readonly rest: AsyncIterator<T>,
+    private readonly guard: StreamGuard,
+  ) {
+    this.#timer = setTimeout(this.#watch, Math.max(0, Math.min(guard.idleMs, guard.deadline - performance.now())));
+  }
+
+  readonly #watch = () => {
     const now = performance.now();
-    const idleLeft = waitingSince === null ? guard.idleMs : waitingSince + guard.idleMs - now;
-    const totalLeft = guard.deadline - now;
+    const idleLeft = this.#waitingSince === null ? this.guard.idleMs : this.#waitingSince + this.guard.idleMs - now;
+    const totalLeft = this.guard.deadline - now;
     if (idleLeft > 0 && totalLeft > 0) {
-      timer = setTimeout(watch, Math.min(idleLeft, totalLeft));
+      this.#timer = setTimeout(this.#watch, Math.min(idleLeft, totalLeft));
       return;
     }
-    fired = totalLeft <= 0
+    this.#fired = totalLeft <= 0
       ? new AttemptError('timeout', 'the request ran past its total timeout')
-      : new AttemptError('timeout', `upstream sent nothing for ${guard.idleMs} ms mid-stream`);
-    guard.abort(fired);
-    rejectWaiting?.(fired);
+      : new AttemptError('timeout', `upstream sent nothing for ${this.guard.idleMs} ms mid-stream`);
+    this.guard.abort(this.#fired);
+    // Whether or not the upstream notices the abort, the consumer stops waiting now.
+    this.#settleError(this.#fired);
   };
-  timer = setTimeout(watch, Math.max(0, Math.min(guard.idleMs, guard.deadline - performance.now())));
-  // Settles only when the watchdog fires, so a stuck upstream cannot keep the consumer waiting.
-  const timedOut = new Promise<never>((_, reject) => (rejectWaiting = reject));
-  timedOut.catch(() => {});
-  try {
-    for (;;) {
-      let next: IteratorResult<T>;
-      waitingSince = performance.now();
-      try {
-        next = await Promise.race([rest.next(), timedOut]);
-      } catch (error) {
-        throw fired ?? error;
-      }
-      if (fired) throw fired;
-      if (next.done) break;
-      items++;
-      waitingSince = null;
-      yield next.value;
+
+  #end(outcome: Parameters<StreamGuard['onEnd']>[0]): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#timer);
+    this.guard.onEnd(outcome);
+  }
+
+  #settleItem(result: IteratorResult<T>): void {
+    const resolve = this.#resolve;
+    if (!resolve) return; // the watchdog already answered this next()
+    this.#resolve = this.#reject = null;
+    if (result.done) this.#end({ ok: true, items: this.#items });
+    else {
+      this.#items++;
+      this.#waitingSince = null;
     }
-    end({ ok: true, items });
-  } catch (error) {
-    end({ ok: false, items, error });
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    if (!ended) {
-      // The consumer stopped early (client gone or done with it): close the upstream now.
-      // Not the upstream's fault, so it is not recorded as a failure.
-      end({ ok: true, items });
-      guard.abort(new Error('stream abandoned by its consumer'));
+    resolve(result);
+  }
+
+  #settleError(error: unknown): void {
+    const reject = this.#reject;
+    this.#end({ ok: false, items: this.#items, error });
+    if (!reject) return;
+    this.#resolve = this.#reject = null;
+    reject(error);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#fired) return Promise.reject(this.#fired);
+    if (this.#ended) return Promise.resolve({ done: true, value: undefined });
+    this.#waitingSince = performance.now();
+    return new Promise<IteratorResult<T>>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      this.rest.next().then(this.#onItem, this.#onError);
+    });
+  }
+
+  /** The consumer stopped early (client gone or done with it): close the upstream now. Not the
+   * upstream's fault, so it is not recorded as a failure. */
+  return(): Promise<IteratorResult<T>> {
+    if (!this.#ended) {
+      this.#end({ ok: true, items: this.#items });
+      this.guard.abort(new Error('stream abandoned by its consumer'));
+      void this.rest.return?.(undefined)?.catch(() => undefined);
     }
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    void this.return();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 }

@@ -1,0 +1,21 @@
+// Heap sizing for the long-running process that hosts the port (serve, the Electron main process).
+// Nearly everything the port allocates is per-request garbage that outlives a young-generation
+// collection or two (a stream lives for seconds) and so is promoted; V8's default then lets the old
+// generation grow to about 4x its live size before a full collection. On the port that meant ~100 MB
+// of dead requests resident under load. Growing by 1.5x instead keeps resident memory near the live
+// set (measured: 256 open streams, peak RSS ~205 -> ~160 MB) at no measurable CPU cost.
+// The young generation is the other half: its size can only be set on node's command line
+// (scripts/serve-flags.mjs, which `npm start` and `npm run serve` pass).
+import { setFlagsFromString } from 'node:v8';
+
+/** Heap growth per full collection, in percent above the live size. */
+export const HEAP_GROWING_PERCENT = 50;
+
+let tuned = false;
+
+/** Once per process, before serving: later full collections size the heap by HEAP_GROWING_PERCENT. */
+export function tuneHeapForGateway(): void {
+  if (tuned) return;
+  tuned = true;
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
