@@ -1,8 +1,8 @@
 // Turns what happened to one client request into its ledger row: timings, usage, cost, attempts.
-import { randomUUID } from 'node:crypto';
 import type { Price } from '../../shared/types';
 import { defaultCatalog } from './catalog/catalog';
 import { costUsd } from './catalog/pricing';
+import { timeOrderedId } from './ids';
 import { emptyUsage, totalInputTokens, type Usage } from './canonical/usage';
 import type { AttemptRecord, Ledger, RequestRecord, RequestSource, RequestStatus } from './ledger/types';
 import type { Target } from './router/resolve';
@@ -23,8 +23,8 @@ export function priceOf(target: Target): Price | undefined {
 
 /** Measures one request from arrival to its last byte and writes its row exactly once. */
 export class RequestMeter {
-  readonly id = randomUUID();
   private readonly startedAt = Date.now();
+  readonly id = timeOrderedId(this.startedAt);
   private readonly t0 = performance.now();
   private ttft: number | null = null;
   private recorded = false;

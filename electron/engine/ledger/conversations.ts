@@ -1,5 +1,5 @@
 // Conversations and their messages (chat and compare), in the ledger database beside the requests.
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../ids';
 import type Database from 'libsql';
 import type { Conversation, ConversationInput, ConversationSummary, StoredMessage } from '../../../shared/types';
 
@@ -70,7 +70,7 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
     const at = now();
     if (touch.run(at, id).changes === 0) throw new Error(`no conversation "${id}"`);
     let seq = Number((nextSeq.get(id) as { seq: number }).seq);
-    for (const m of messages) insertMsg.run(randomUUID(), id, ++seq, m.role, m.content, m.model ?? null, m.requestId ?? null, at);
+    for (const m of messages) insertMsg.run(timeOrderedId(), id, ++seq, m.role, m.content, m.model ?? null, m.requestId ?? null, at);
   });
   const ROLES = new Set(['system', 'user', 'assistant']);
   const put = db.transaction((input: ConversationInput): ConversationSummary => {
@@ -81,21 +81,21 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
     }
     if (input.id !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(input.id)) throw new Error('a conversation id is 1 to 64 letters, digits, "_" or "-"');
     const at = now();
-    const id = input.id ?? randomUUID();
+    const id = input.id ?? timeOrderedId();
     const title = input.title.trim().slice(0, 200);
     const existing = db.prepare('SELECT created_at FROM conversations WHERE id = ?').get(id) as { created_at: number } | undefined;
     if (existing) {
       db.prepare('UPDATE conversations SET title = ?, kind = ?, updated_at = ? WHERE id = ?').run(title, input.kind, at, id);
       db.prepare('DELETE FROM messages WHERE conversation_id = ?').run(id);
     } else insertConv.run(id, input.kind, title, at, at);
-    input.messages.forEach((m, i) => insertMsg.run(randomUUID(), id, i + 1, m.role, m.content, m.model ?? null, m.requestId ?? null, at));
+    input.messages.forEach((m, i) => insertMsg.run(timeOrderedId(), id, i + 1, m.role, m.content, m.model ?? null, m.requestId ?? null, at));
     return { id, kind: input.kind, title, createdAt: existing ? Number(existing.created_at) : at, updatedAt: at, messageCount: input.messages.length };
   });
   return {
     put,
     create(kind, title) {
       const at = now();
-      const conv = { id: randomUUID(), kind, title: title.slice(0, 200), createdAt: at, updatedAt: at };
+      const conv = { id: timeOrderedId(), kind, title: title.slice(0, 200), createdAt: at, updatedAt: at };
       insertConv.run(conv.id, kind, conv.title, at, at);
       return conv;
     },
