@@ -57,6 +57,9 @@ function wildcard(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
+/** Distinct plain model names whose resolution is kept. */
+const MAX_CACHED_RESOLUTIONS = 1000;
+
 export class RouteTable {
   private readonly providers = new Map<string, ProviderConfig>();
   private readonly routes = new Map<string, RouteConfig>();
@@ -65,6 +68,8 @@ export class RouteTable {
   private readonly wildAliases: Array<[RegExp, string]> = [];
   /** Each route's steps and timeouts, built once (resolving then allocates only the plan object). */
   private readonly compiled = new Map<string, { steps: Step[]; timeouts: Timeouts }>();
+  /** Resolutions of plain names (no `models`/`provider` extensions), made once: the table is rebuilt on any config change. */
+  private readonly resolved = new Map<string, Resolution>();
   readonly health: RouterHealth;
 
   constructor(providers: ProviderConfig[], routes: RouteConfig[], readonly aliases: AliasConfig[] = [], health?: RouterHealth) {
@@ -145,6 +150,16 @@ export class RouteTable {
   }
 
   resolve(name: string, ext?: RoutingExtensions | null): Resolution {
+    const plain = !ext?.models?.length && !ext?.provider;
+    const cached = plain ? this.resolved.get(name) : undefined;
+    if (cached) return cached;
+    const resolution = this.build(name, ext);
+    // Bounded: model names are the client's to choose (family matches accept any suffix).
+    if (plain && this.resolved.size < MAX_CACHED_RESOLUTIONS) this.resolved.set(name, resolution);
+    return resolution;
+  }
+
+  private build(name: string, ext?: RoutingExtensions | null): Resolution {
     const found = this.lookup(name);
     if (!found && !ext?.models?.length) {
       throw new RoutingError(404, 'not_found_error', `The model \`${name}\` does not exist: use a route name, provider/model, a model id a provider offers, or an alias (GET /v1/models lists them)`, 'model_not_found');
