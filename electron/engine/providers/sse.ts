@@ -4,6 +4,7 @@
 // that chain cost several promises and a generator step per event; this costs one settled promise.
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { Usage } from '../canonical/usage';
 
 export interface SseEvent {
@@ -21,7 +22,9 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 export class SseReader implements AsyncIterableIterator<SseEvent> {
   readonly #body: Readable;
   readonly #parser: EventSourceParser;
-  readonly #decoder = new TextDecoder();
+  // StringDecoder rather than TextDecoder: the same UTF-8 handling across chunk boundaries, without
+  // setting up an ICU converter for every request.
+  readonly #decoder = new StringDecoder('utf8');
   #queue: SseEvent[] = [];
   #head = 0;
   #ended = false;
@@ -33,11 +36,11 @@ export class SseReader implements AsyncIterableIterator<SseEvent> {
     this.#body = body;
     this.#parser = createParser({ onEvent: (message: EventSourceMessage) => this.#push({ event: message.event, data: message.data }) });
     body.on('data', (chunk: Uint8Array) => {
-      this.#parser.feed(this.#decoder.decode(chunk, { stream: true }));
+      this.#parser.feed(this.#decoder.write(chunk as Buffer));
       if (this.#queue.length - this.#head >= HIGH_WATER_EVENTS) body.pause();
     });
     body.once('end', () => {
-      this.#parser.feed(this.#decoder.decode());
+      this.#parser.feed(this.#decoder.end());
       this.#finish(undefined);
     });
     body.once('error', (error) => this.#finish(error));

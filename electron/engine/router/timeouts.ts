@@ -19,7 +19,10 @@ export interface StreamGuard {
   idleMs: number;
   /** performance.now() by which the whole request must be done. */
   deadline: number;
-  /** Aborts the upstream request (closes its connection). */
+  /**
+   * Aborts the upstream request (closes its connection). The stream being guarded must then reject
+   * its pending next(): the watchdog relies on it rather than racing every item against a timer.
+   */
   abort(reason: Error): void;
   /** Called once: how the stream ended and how many items it yielded. */
   onEnd(outcome: { ok: true; items: number } | { ok: false; items: number; error: unknown }): void;
@@ -44,11 +47,21 @@ class GuardedStream<T> implements AsyncIterableIterator<T> {
   #waitingSince: number | null = performance.now();
   #fired: AttemptError | undefined;
   #timer: NodeJS.Timeout | undefined;
-  /** The consumer's pending next(), settled by the upstream or by the watchdog, whichever is first. */
-  #resolve: ((result: IteratorResult<T>) => void) | null = null;
-  #reject: ((error: unknown) => void) | null = null;
-  readonly #onItem = (result: IteratorResult<T>) => this.#settleItem(result);
-  readonly #onError = (error: unknown) => this.#settleError(this.#fired ?? error);
+  readonly #onItem = (result: IteratorResult<T>): IteratorResult<T> => {
+    // The upstream answered just as the watchdog fired: the timeout stands.
+    if (this.#fired) return this.#onError(this.#fired);
+    if (result.done) this.#end({ ok: true, items: this.#items });
+    else {
+      this.#items++;
+      this.#waitingSince = null;
+    }
+    return result;
+  };
+  readonly #onError = (raw: unknown): never => {
+    const error = this.#fired ?? raw;
+    this.#end({ ok: false, items: this.#items, error });
+    throw error;
+  };
 
   constructor(
     private readonly rest: AsyncIterator<T>,
@@ -68,9 +81,9 @@ class GuardedStream<T> implements AsyncIterableIterator<T> {
     this.#fired = totalLeft <= 0
       ? new AttemptError('timeout', 'the request ran past its total timeout')
       : new AttemptError('timeout', `upstream sent nothing for ${this.guard.idleMs} ms mid-stream`);
+    // Aborting closes the upstream body, which rejects the pending next() with it: every upstream
+    // reader here reads an undici body (see the contract on StreamGuard.abort).
     this.guard.abort(this.#fired);
-    // Whether or not the upstream notices the abort, the consumer stops waiting now.
-    this.#settleError(this.#fired);
   };
 
   #end(outcome: Parameters<StreamGuard['onEnd']>[0]): void {
@@ -80,35 +93,12 @@ class GuardedStream<T> implements AsyncIterableIterator<T> {
     this.guard.onEnd(outcome);
   }
 
-  #settleItem(result: IteratorResult<T>): void {
-    const resolve = this.#resolve;
-    if (!resolve) return; // the watchdog already answered this next()
-    this.#resolve = this.#reject = null;
-    if (result.done) this.#end({ ok: true, items: this.#items });
-    else {
-      this.#items++;
-      this.#waitingSince = null;
-    }
-    resolve(result);
-  }
-
-  #settleError(error: unknown): void {
-    const reject = this.#reject;
-    this.#end({ ok: false, items: this.#items, error });
-    if (!reject) return;
-    this.#resolve = this.#reject = null;
-    reject(error);
-  }
-
   next(): Promise<IteratorResult<T>> {
     if (this.#fired) return Promise.reject(this.#fired);
     if (this.#ended) return Promise.resolve({ done: true, value: undefined });
     this.#waitingSince = performance.now();
-    return new Promise<IteratorResult<T>>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-      this.rest.next().then(this.#onItem, this.#onError);
-    });
+    // One derived promise per item: no wrapper promise, no race against the watchdog.
+    return this.rest.next().then(this.#onItem, this.#onError);
   }
 
   /** The consumer stopped early (client gone or done with it): close the upstream now. Not the
