@@ -118,6 +118,19 @@ describe('budgets', () => {
     const [status] = await h.app.services.budgets.status();
     expect(status).toMatchObject({ name: 'heads-up', state: 'over', mode: 'soft' });
     expect(status!.spentUsd).toBeGreaterThan(0.001);
+    // The tool hears about it too: a header on the (still successful) response, streaming or not.
+    const { response } = await ask(10).withResponse();
+    expect(response.headers.get('x-switchboard-budget-warning')).toMatch(/^soft budget "heads-up" \(global, monthly, \$0\.0010\) reached: \$0\.\d+ spent/);
+    const streamed = await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], max_tokens: 10, stream: true }).withResponse();
+    expect(streamed.response.headers.get('x-switchboard-budget-warning')).toContain('"heads-up"');
+    for await (const _ of streamed.data) { /* drain */ }
+    const anthropic = await fetch(`${h.baseUrl}/v1/messages`, { method: 'POST', headers: { 'x-api-key': h.token, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fast', max_tokens: 10, messages: [{ role: 'user', content: 'hi there' }] }) });
+    expect(anthropic.status).toBe(200);
+    expect(anthropic.headers.get('x-switchboard-budget-warning')).toContain('"heads-up"');
+    // Under budget, no header.
+    await h.app.services.budgets.set([{ name: 'roomy', period: 'monthly', mode: 'soft', usd: 1000 }]);
+    const calm = await ask(10).withResponse();
+    expect(calm.response.headers.get('x-switchboard-budget-warning')).toBeNull();
   });
 
   it('refuses an invalid budget list and keeps the previous one', async () => {

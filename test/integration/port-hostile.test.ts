@@ -131,6 +131,7 @@ describe('the port refuses hostile input before anything reaches an upstream', (
     const ok = await send('/v1/chat/completions', { headers: { ...auth(), origin: 'https://tool.example' }, body: chat });
     expect(ok.status).toBe(200);
     expect(ok.headers['access-control-allow-origin']).toBe('https://tool.example');
+    expect(ok.headers['access-control-expose-headers']).toContain('x-request-id');
     openAIError(await send('/v1/chat/completions', { headers: { ...auth(), origin: 'https://evil.example' }, body: chat }), 403);
     await h.app.services.port.updateSettings({ allowedOrigins: [] });
   });

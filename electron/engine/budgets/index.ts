@@ -20,12 +20,19 @@ export function checkBudgets(budgets: Budgets | undefined, input: BudgetCheckInp
  * at the first target) and throws a 402 RoutingError naming the budget when a hard one would be exceeded.
  * Returns undefined when no budget is set, so requests without budgets pay nothing.
  */
-export function budgetPreflight(budgets: Budgets | undefined, client: string | null, body: Record<string, unknown>, targets: Target[]): (() => void) | undefined {
+export function budgetPreflight(
+  budgets: Budgets | undefined,
+  client: string | null,
+  body: Record<string, unknown>,
+  targets: Target[],
+  onSoft?: (warnings: string[]) => void,
+): (() => void) | undefined {
   if (!budgets?.active) return undefined;
   return () => {
     const first = targets[0];
     const estimate = estimateRequest(body, first ? priceOf(first) : undefined);
     const result = budgets.check({ client, estimateUsd: estimate.usd, estimateTokens: estimate.tokens });
     if (result.hard) throw new RoutingError(402, 'invalid_request_error', result.hard, 'budget_exceeded');
+    if (result.soft.length > 0) onSoft?.(result.soft);
   };
 }

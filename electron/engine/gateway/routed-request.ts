@@ -50,10 +50,19 @@ export function beginRouted(ctx: GatewayContext, req: IncomingMessage, res: Serv
     body: start.body,
     stream: start.stream,
     scope: `${start.client}\0${resolution.route ?? start.model}`,
-    preflight: budgetPreflight(ctx.budgets, start.client, start.body, resolution.targets),
+    preflight: budgetPreflight(ctx.budgets, start.client, start.body, resolution.targets, (warnings) => {
+      // Soft budgets let the request through; the tool (and whoever reads its logs) is told in a header.
+      if (!res.headersSent) res.setHeader(BUDGET_WARNING_HEADER, headerSafe(warnings.join('; ')));
+    }),
   };
   return { resolution, meter, controller, failover };
 }
+
+/** Set on a port response when the request reached a soft budget: the budgets' own messages. */
+export const BUDGET_WARNING_HEADER = 'x-switchboard-budget-warning';
+
+/** Header values are Latin-1 without control characters: anything else (a budget or client name) becomes `?`. */
+const headerSafe = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 1000);
 
 export const asRoutingError = (error: unknown): RoutingError =>
   error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);

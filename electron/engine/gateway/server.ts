@@ -68,6 +68,8 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
       }
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'origin');
+      // Let an allow-listed page read what the port adds to a response.
+      res.setHeader('access-control-expose-headers', 'x-request-id, x-switchboard-budget-warning, retry-after');
       if (req.method === 'OPTIONS') {
         res.writeHead(204, {
           'access-control-allow-methods': 'GET, POST, OPTIONS',
