@@ -31,6 +31,8 @@ let binding: ContractBinding | undefined;
 let starting: Promise<App | undefined> | undefined;
 let quitting = false;
 let tray: ReturnType<typeof createTray> | undefined;
+/** The port's URL while it listens (the tray and the menu's Copy port URL read it). */
+let gatewayUrl: string | undefined;
 let portProblem: string | undefined;
 /** Desktop preferences from settings (start on login, close to tray), applied here. */
 let closeToTray = false;
@@ -93,7 +95,7 @@ async function start(): Promise<void> {
   if (!core || quitting) return;
   binding = bindContract(ipcMain, withDesktopPreferences(core.services), isTrustedSender);
   applyDesktopPreferences(await core.services.settings.preferences().catch(() => undefined));
-  const gatewayUrl = core.gateway?.url;
+  gatewayUrl = core.gateway?.url;
   const copyPortUrl = () => gatewayUrl && clipboard.writeText(`${gatewayUrl}/v1`);
   installAppMenu({ copyPortUrl, dataDir: defaultDataDir() });
   try {
@@ -105,11 +107,25 @@ async function start(): Promise<void> {
   mainWindow = createWindow();
 }
 
-/** The contract as bound to IPC, with preference changes applied to the shell as they are saved. */
+/**
+ * The contract as bound to IPC, with preference changes applied to the shell as they are saved and the
+ * tray and menu following the port when it is switched on or off from the window.
+ */
 function withDesktopPreferences(services: App['services']): App['services'] {
   const settings = services.settings;
+  const port = services.port;
   return {
     ...services,
+    port: {
+      ...port,
+      async setEnabled(enabled) {
+        const info = await port.setEnabled(enabled);
+        gatewayUrl = info.url ?? undefined;
+        portProblem = info.url ? undefined : 'switched off in the app';
+        tray?.update({ gatewayUrl, gatewayProblem: portProblem });
+        return info;
+      },
+    },
     settings: {
       ...settings,
       async setPreferences(patch) {
