@@ -4,7 +4,8 @@
 // the built CLI, `switchboard serve`); the load
 // generator runs here. Prints added latency (p50/p99) and added time to first token over direct (first
 // content delta, as a client sees it), requests/s, CPU per request and peak RSS, with
-// Switchboard/reference ratios. Bounded: ~2 min.
+// Switchboard/reference ratios, and what a bare Node pass-through proxy adds (floor-proxy.ts), the
+// floor under any Node gateway on this machine. Bounded: ~2 min.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,6 +15,7 @@ import { createInterface } from 'node:readline';
 // @ts-expect-error: a plain .mjs script, no type declarations
 import { SERVE_NODE_FLAGS } from '../../scripts/serve-flags.mjs';
 import { startOpenAIFake } from '../fakes/openai-fake';
+import { startFloorProxy } from './floor-proxy';
 import { percentile, runLoad, type LoadResult } from './load';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2500);
@@ -116,7 +118,7 @@ function cpuMs(pid: number): number {
 }
 
 interface Target {
-  name: 'direct' | 'switchboard' | 'reference';
+  name: 'direct' | 'switchboard' | 'reference' | 'floor';
   origin: string;
   path: string;
   pid: number;
@@ -124,7 +126,11 @@ interface Target {
   model: string;
 }
 
-type Mode = 'json' | 'stream' | 'held';
+/** `large`: JSON with a ~190 KB prompt, the size IDE agents send (not one of the issue's cells; no goal). */
+type Mode = 'json' | 'stream' | 'held' | 'large';
+
+/** A long conversation, as coding agents send: 200 turns of ~900 characters. */
+const LARGE_MESSAGES = Array.from({ length: 200 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `${'Here is more of the file we are editing. '.repeat(22)}(turn ${i})` }));
 
 interface Row {
   target: Target['name'];
@@ -141,10 +147,11 @@ interface Row {
 }
 
 async function measure(t: Target, mode: Mode, c: number): Promise<Row> {
-  const stream = mode !== 'json';
+  const stream = mode === 'stream' || mode === 'held';
   let peak = rssMb(t.pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(t.pid))), 25);
-  const body = JSON.stringify({ model: t.model, messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 64, ...(stream ? { stream: true } : {}) });
+  const messages = mode === 'large' ? LARGE_MESSAGES : [{ role: 'user', content: 'Say something short.' }];
+  const body = JSON.stringify({ model: t.model, messages, max_tokens: 64, ...(stream ? { stream: true } : {}) });
   let r: LoadResult;
   const cpu0 = cpuMs(t.pid);
   try {
@@ -163,10 +170,10 @@ const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b !== 0 ? `${
 async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const watchdog = setTimeout(() => {
-    console.error('bench: exceeded 170 s, stopping');
+    console.error('bench: exceeded 240 s, stopping');
     for (const ch of children) ch.kill('SIGKILL');
     process.exit(1);
-  }, 170_000);
+  }, 240_000);
   const self = process.argv[1]!;
   const fake = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'fake' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const paced = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'fake', BENCH_PACE_MS: '20' }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -175,6 +182,9 @@ async function main(): Promise<void> {
   const { url: pacedUpstream } = await firstLine(paced);
   const { child: sb, url: sbUrl, token, dataDir } = await startSwitchboard(upstream, pacedUpstream);
   children.push(sb);
+  const floor = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'floor' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(floor);
+  const { url: floorUrl } = await firstLine(floor);
   const refPort = await freePort();
   const refEntry = join(process.cwd(), 'node_modules/@portkey-ai/gateway/build/start-server.js');
   const ref = spawn(process.execPath, [refEntry, `--port=${refPort}`, '--headless'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -187,13 +197,14 @@ async function main(): Promise<void> {
       { name: 'direct', origin: new URL(upstreamUrl).origin, path: '/v1/chat/completions', pid: (held ? paced : fake).pid!, headers: { authorization: `Bearer ${UPSTREAM_KEY}` }, model: 'm1' },
       { name: 'switchboard', origin: sbUrl, path: '/v1/chat/completions', pid: sb.pid!, headers: { authorization: `Bearer ${token}` }, model: held ? 'held' : 'bench' },
       { name: 'reference', origin: `http://127.0.0.1:${refPort}`, path: '/v1/chat/completions', pid: ref.pid!, headers: { authorization: `Bearer ${UPSTREAM_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstreamUrl }, model: 'm1' },
+      { name: 'floor', origin: floorUrl, path: '/v1/chat/completions', pid: floor.pid!, headers: { authorization: `Bearer ${UPSTREAM_KEY}`, 'x-upstream': new URL(upstreamUrl).origin }, model: 'm1' },
     ];
   };
   const rows: Row[] = [];
   const started = Date.now();
   // Held streams first: their memory is measured before the throughput cells (100k+ requests) have
   // grown every server's heap, for Switchboard and the reference alike.
-  const cells: Array<[Mode, number]> = [['held', 256], ...CONCURRENCY.map((c) => ['json', c] as [Mode, number]), ...CONCURRENCY.map((c) => ['stream', c] as [Mode, number])];
+  const cells: Array<[Mode, number]> = [['held', 256], ...CONCURRENCY.map((c) => ['json', c] as [Mode, number]), ...CONCURRENCY.map((c) => ['stream', c] as [Mode, number]), ['large', 1], ['large', 32]];
   for (const [mode, c] of cells) {
     for (const t of targets(mode === 'held')) {
       const row = await measure(t, mode, c);
@@ -211,25 +222,28 @@ async function main(): Promise<void> {
 function report(rows: Row[], cells: Array<[Mode, number]>, elapsed: number): void {
   const get = (target: Row['target'], mode: Mode, c: number) => rows.find((r) => r.target === target && r.mode === mode && r.c === c)!;
   const lines = [
-    '| mode | c | direct p50 / p99 ms | direct req/s | Switchboard added p50 / p99 ms | reference added p50 / p99 ms | added TTFT p50 ms (SB / ref) | req/s SB / ref (ratio) | CPU µs/req SB / ref (ratio) | peak RSS MB SB / ref (ratio) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| mode | c | direct p50 / p99 ms | direct req/s | Switchboard added p50 / p99 ms | reference added p50 / p99 ms | added TTFT p50 ms (SB / ref) | req/s SB / ref (ratio) | CPU µs/req SB / ref (ratio) | peak RSS MB SB / ref (ratio) | bare Node proxy: added p50 / p99 ms, CPU µs/req |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const verdicts: string[] = [];
   for (const [mode, c] of cells) {
     {
-      const stream = mode !== 'json';
+      const stream = mode === 'stream' || mode === 'held';
       const d = get('direct', mode, c);
       const s = get('switchboard', mode, c);
       const r = get('reference', mode, c);
+      const fl = get('floor', mode, c);
+      const flAdd = [fl.p50 - d.p50, fl.p99 - d.p99];
       const sAdd = [s.p50 - d.p50, s.p99 - d.p99];
       const rAdd = [r.p50 - d.p50, r.p99 - d.p99];
       const ttft = stream ? `${f(s.ttft50 - d.ttft50)} / ${f(r.ttft50 - d.ttft50)}` : '-';
-      lines.push(`| ${mode === 'held' ? 'stream, held open (20 ms/chunk)' : mode} | ${c} | ${f(d.p50)} / ${f(d.p99)} | ${f(d.rps, 0)} | ${f(sAdd[0]!, 3)} / ${f(sAdd[1]!, 3)} (${ratio(sAdd[0]!, rAdd[0]!)} / ${ratio(sAdd[1]!, rAdd[1]!)} of ref) | ${f(rAdd[0]!, 3)} / ${f(rAdd[1]!, 3)} | ${ttft} | ${f(s.rps, 0)} / ${f(r.rps, 0)} (${ratio(s.rps, r.rps)}) | ${f(s.cpuUsPerReq, 0)} / ${f(r.cpuUsPerReq, 0)} (${ratio(s.cpuUsPerReq, r.cpuUsPerReq)}) | ${f(s.rss, 0)} / ${f(r.rss, 0)} (${ratio(s.rss, r.rss)}) |`);
+      lines.push(`| ${mode === 'held' ? 'stream, held open (20 ms/chunk)' : mode === 'large' ? 'json, 190 KB prompt' : mode} | ${c} | ${f(d.p50)} / ${f(d.p99)} | ${f(d.rps, 0)} | ${f(sAdd[0]!, 3)} / ${f(sAdd[1]!, 3)} (${ratio(sAdd[0]!, rAdd[0]!)} / ${ratio(sAdd[1]!, rAdd[1]!)} of ref) | ${f(rAdd[0]!, 3)} / ${f(rAdd[1]!, 3)} | ${ttft} | ${f(s.rps, 0)} / ${f(r.rps, 0)} (${ratio(s.rps, r.rps)}) | ${f(s.cpuUsPerReq, 0)} / ${f(r.cpuUsPerReq, 0)} (${ratio(s.cpuUsPerReq, r.cpuUsPerReq)}) | ${f(s.rss, 0)} / ${f(r.rss, 0)} (${ratio(s.rss, r.rss)}) | ${f(flAdd[0]!, 3)} / ${f(flAdd[1]!, 3)}, ${f(fl.cpuUsPerReq, 0)} |`);
+      if (mode === 'large') continue; // no goal: shown for what IDE agents send
       if (mode === 'held') {
         verdicts.push(`held streams c=256: peak RSS ${f(s.rss, 0)} MB with 256 open streams (goal < 150) ${s.rss < 150 ? 'MET' : 'NOT MET'}`);
         continue;
       }
-      if (c === 32) verdicts.push(`${mode} c=32: added p50 ${f(sAdd[0]!, 3)} ms (goal < 0.25) ${sAdd[0]! < 0.25 ? 'MET' : 'NOT MET'}; added p99 ${f(sAdd[1]!, 3)} ms (goal < 1) ${sAdd[1]! < 1 ? 'MET' : 'NOT MET'}`);
+      if (c === 32) verdicts.push(`${mode} c=32: added p50 ${f(sAdd[0]!, 3)} ms (goal < 0.25) ${sAdd[0]! < 0.25 ? 'MET' : 'NOT MET'}; added p99 ${f(sAdd[1]!, 3)} ms (goal < 1) ${sAdd[1]! < 1 ? 'MET' : 'NOT MET'} (a bare Node proxy adds ${f(flAdd[0]!, 3)} / ${f(flAdd[1]!, 3)})`);
       verdicts.push(`${mode} c=${c}: throughput ${ratio(s.rps, r.rps)} the reference (goal >= 3x) ${s.rps >= 3 * r.rps ? 'MET' : 'NOT MET'}`);
     }
   }
@@ -241,6 +255,7 @@ function report(rows: Row[], cells: Array<[Mode, number]>, elapsed: number): voi
 }
 
 if (role === 'fake') void fakeRole();
+else if (role === 'floor') void startFloorProxy().then((url) => console.log(JSON.stringify({ url })));
 else
   main().catch((error) => {
     console.error(error);
