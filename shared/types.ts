@@ -100,6 +100,11 @@ export interface ChatUsage {
 }
 
 export type ChatStreamEvent =
+  /**
+   * Sent once, before the first text, when the exchange is stored: the conversation it is saved to
+   * (new or continued). A reply the user stops is kept there with the text it had.
+   */
+  | { type: 'conversation'; conversationId: string }
   | { type: 'delta'; text: string }
   /** Thinking text the model streams apart from its answer (reasoning_content / reasoning). */
   | { type: 'reasoning'; text: string }

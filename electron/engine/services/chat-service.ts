@@ -71,7 +71,14 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
       }
       const tap = new OpenAIStreamTap();
       const outcome = { target: served.target, attempts: served.attempts };
+      const usedModel = `${served.target.provider.id}/${served.target.model}`;
       let reply = '';
+      // The user's turns are stored when the reply's first text arrives (a request that fails before
+      // then leaves no trace); the reply is stored when it ends, or as far as it got when it is stopped.
+      let conversationId: string | undefined;
+      let stored = false;
+      let finished = false;
+      let failed = false;
       try {
         for (const source of [served.head, served.rest]) {
           for await (const event of source) {
@@ -82,23 +89,33 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
             }
             if (chunk.text) {
               meter.firstToken();
+              if (!stored && !request.ephemeral) {
+                stored = true;
+                conversationId = saveTurns(deps.ledger, request);
+                if (conversationId) yield { type: 'conversation', conversationId };
+              }
               reply += chunk.text;
               yield { type: 'delta', text: chunk.text };
             }
           }
         }
+        finished = true;
       } catch (error) {
+        failed = true;
         const cancelled = abort.aborted;
         meter.finish({ status: cancelled ? 'cancelled' : 'error', httpStatus: cancelled ? 499 : 502, ...outcome, usage: tap.finalUsage(), errorMessage: (error as Error).message });
         if (!cancelled) yield { type: 'error', message: `${served.target.provider.id} failed mid-stream: ${(error as Error).message}` };
         return;
       } finally {
         // A consumer that stops iterating early (the user pressed Stop) lands here too.
-        if (abort.aborted) meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: usageSoFar(tap.usage, body, tap.chunksWithText) });
+        const stopped = !finished && !failed;
+        if (abort.aborted || stopped) meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: usageSoFar(tap.usage, body, tap.chunksWithText) });
+        if (stopped && conversationId && reply) saveReply(deps.ledger, conversationId, reply, usedModel, meter.id);
       }
       const row = meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
       const usage = tap.finalUsage();
-      const conversationId = request.ephemeral ? undefined : save(deps.ledger, request, reply, `${served.target.provider.id}/${served.target.model}`, meter.id);
+      if (!stored && !request.ephemeral) conversationId = saveTurns(deps.ledger, request);
+      if (conversationId) saveReply(deps.ledger, conversationId, reply, usedModel, meter.id);
       yield {
         type: 'done',
         provider: served.target.provider.id,
@@ -114,8 +131,8 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
   };
 }
 
-/** Saves the exchange in the ledger's conversations; a storage failure never fails the chat itself. */
-function save(ledger: Ledger, request: ChatRequest, reply: string, model: string, requestId: string): string | undefined {
+/** Stores the request's new user turns (creating the conversation if needed); a storage failure never fails the chat. */
+function saveTurns(ledger: Ledger, request: ChatRequest): string | undefined {
   try {
     const store = ledger.conversations;
     let id = request.conversationId;
@@ -126,10 +143,19 @@ function save(ledger: Ledger, request: ChatRequest, reply: string, model: string
       id = store.create('chat', firstUser.slice(0, 80)).id;
       fresh = request.messages;
     }
-    store.append(id, [...fresh.map((m) => ({ role: m.role, content: storedText(m.content) })), { role: 'assistant', content: reply, model, requestId }]);
+    store.append(id, fresh.map((m) => ({ role: m.role, content: storedText(m.content) })));
     return id;
   } catch (error) {
     console.error(`switchboard chat: could not save the conversation: ${(error as Error).message}`);
     return undefined;
+  }
+}
+
+/** Stores the reply (whole, or as far as it got when stopped) after the turns saveTurns stored. */
+function saveReply(ledger: Ledger, conversationId: string, reply: string, model: string, requestId: string): void {
+  try {
+    ledger.conversations.append(conversationId, [{ role: 'assistant', content: reply, model, requestId }]);
+  } catch (error) {
+    console.error(`switchboard chat: could not save the reply: ${(error as Error).message}`);
   }
 }

@@ -1,5 +1,5 @@
 // The chat store against a stand-in AppContract: model defaults, streaming, errors and stop.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AppContract } from '../../../shared/contract';
 import type { ChatRequest, ChatStreamEvent, ModelChoice } from '../../../shared/types';
 import { createEngineConversations, createMemoryConversations } from './chat-repositories';
@@ -215,6 +215,41 @@ describe('chat store: engine-stored conversations, reasoning, images', () => {
     await store.getState().searchConversations('wal');
     expect(calls).toContain('search wal');
     expect(store.getState().conversations).toEqual([]);
+  });
+
+  it('continues the conversation of a stopped first reply, and counts the stopped reply as stored', async () => {
+    const { client, calls, requests } = engineClient();
+    let release: () => void = () => {};
+    (client.chat as { stream: unknown }).stream = async function* (req: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+      requests.push(req);
+      if (requests.length === 1) {
+        yield { type: 'conversation', conversationId: 'conv-9' };
+        yield { type: 'delta', text: 'partial' };
+        await new Promise<void>((resolve) => {
+          release = resolve;
+          signal?.addEventListener('abort', () => resolve());
+        });
+        return;
+      }
+      yield { type: 'conversation', conversationId: 'conv-9' };
+      yield { type: 'delta', text: 'whole' };
+      yield { ...done, conversationId: 'conv-9' } as ChatStreamEvent;
+    };
+    const store = createChatStore(client, createEngineConversations(client));
+    await store.getState().loadModels();
+    store.getState().setDraft('q1');
+    const sending = store.getState().send();
+    await vi.waitFor(() => expect(store.getState().activeId).toBe('conv-9'));
+    store.getState().stop();
+    release();
+    await sending;
+    expect(store.getState().entries[1]).toMatchObject({ text: 'partial', status: 'stopped' });
+    store.getState().setDraft('q2');
+    await store.getState().send();
+    expect(requests[1]).toMatchObject({ conversationId: 'conv-9', messages: [{ role: 'user', content: 'q1' }, { role: 'assistant', content: 'partial' }, { role: 'user', content: 'q2' }] });
+    // A regenerate keeps the stored turns before the last question: q1, the stopped reply and q2 minus q2.
+    await store.getState().regenerate();
+    expect(calls).toContain('truncate conv-9 2');
   });
 
   it('sends attached images as image_url parts beside the text', async () => {

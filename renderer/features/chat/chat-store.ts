@@ -56,8 +56,8 @@ function defaultModel(models: ModelChoice[]): string {
   return (models.find((m) => m.kind === 'route') ?? models[0])?.id ?? '';
 }
 
-/** What the engine stores of a conversation: user turns and finished replies (failed and stopped ones are not kept). */
-const storedCount = (entries: ChatEntry[]) => entries.filter((e) => e.role === 'user' || (e.text.length > 0 && e.status === 'done')).length;
+/** What the engine stores of a conversation: user turns, finished replies and stopped ones with text (failed ones are not kept). */
+const storedCount = (entries: ChatEntry[]) => entries.filter((e) => e.role === 'user' || (e.text.length > 0 && (e.status === 'done' || e.status === 'stopped'))).length;
 
 function contentOf(e: ChatEntry): ChatMessage['content'] {
   if (!e.images?.length) return e.text;
@@ -131,6 +131,9 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
         for await (const event of client.chat.stream(request, ctrl.signal)) {
           if (event.type === 'delta') {
             batcher.add(entry.id, event.text);
+          } else if (event.type === 'conversation') {
+            // Known before the reply ends, so a stopped first reply still continues this conversation.
+            if (repo.engineStores && !get().activeId) set({ activeId: event.conversationId });
           } else if (event.type === 'reasoning') {
             patchEntry(entry.id, (e) => ({ reasoning: (e.reasoning ?? '') + event.text }));
           } else if (event.type === 'done') {

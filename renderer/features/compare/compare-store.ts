@@ -80,8 +80,8 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
             if (deltas === 1) firstTokenAt.set(column.id, performance.now());
             deltaCounts.set(column.id, deltas);
             batcher.add(column.id, event.text);
-          } else if (event.type !== 'reasoning') {
-            // Columns compare answers; thinking text is shown in chat only.
+          } else if (event.type !== 'reasoning' && event.type !== 'conversation') {
+            // Columns compare answers; thinking text is shown in chat only (and compare stores nothing).
             batcher.flush();
             const endedAt = performance.now();
             if (event.type === 'done') {

@@ -1,0 +1,83 @@
+// A chat reply the user stops is kept with the text it had, in a conversation the app learns of before
+// the reply ends (so the next turn continues it); a reply that fails mid-stream is not kept.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatStreamEvent } from '../../shared/types';
+import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
+import { startHarness, type Harness } from '../support/engine-harness';
+
+let fake: OpenAIFake;
+let h: Harness;
+
+beforeAll(async () => {
+  fake = await startOpenAIFake({ reply: 'one two three four five six seven eight', chunks: 8, apiKey: 'k', models: ['m1'] });
+  h = await startHarness({ providers: [{ id: 'acme', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'K' }], models: [{ id: 'm1' }] }] }, { K: 'k' });
+});
+
+afterAll(async () => {
+  await h?.close();
+  await fake?.close();
+});
+
+beforeEach(() => {
+  fake.fault(null);
+});
+
+describe('chat: stopped and failed replies', () => {
+  it('keeps a stopped reply with the text it had, in the conversation announced before the first text', async () => {
+    fake.fault({ chunkDelayMs: 80 });
+    const stop = new AbortController();
+    const events: ChatStreamEvent[] = [];
+    let received = '';
+    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content: 'Count for me' }] }, stop.signal)) {
+      events.push(e);
+      if (e.type === 'delta') received += e.text;
+      if (events.filter((x) => x.type === 'delta').length === 3) {
+        stop.abort();
+        break;
+      }
+    }
+    expect(events[0]).toEqual({ type: 'conversation', conversationId: expect.any(String) });
+    expect(events.some((e) => e.type === 'done')).toBe(false);
+    const id = (events[0] as Extract<ChatStreamEvent, { type: 'conversation' }>).conversationId;
+    const conv = await h.app.services.conversations.get(id);
+    expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([['user', 'Count for me'], ['assistant', received]]);
+    // Three of the eight chunks: a true prefix of the whole reply.
+    expect(received.length).toBeGreaterThan(0);
+    expect('one two three four five six seven eight'.startsWith(received)).toBe(true);
+    expect(received.length).toBeLessThan('one two three four five six seven eight'.length);
+    expect(conv!.messages[1]!.model).toBe('acme/m1');
+
+    // The next turn continues the same conversation with the stopped text as context.
+    fake.fault(null);
+    const next: ChatStreamEvent[] = [];
+    const messages = [{ role: 'user' as const, content: 'Count for me' }, { role: 'assistant' as const, content: received }, { role: 'user' as const, content: 'Go on' }];
+    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages, conversationId: id })) next.push(e);
+    expect(next[0]).toEqual({ type: 'conversation', conversationId: id });
+    expect(next.at(-1)).toMatchObject({ type: 'done', conversationId: id });
+    const after = await h.app.services.conversations.get(id);
+    expect(after!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(after!.messages[3]!.content).toBe('one two three four five six seven eight');
+    // The stopped request is in the ledger as cancelled, with the tokens it produced.
+    const rows = await h.app.services.spend.requests({ source: 'chat', limit: 10 });
+    expect(rows.map((r) => r.status).sort()).toEqual(['cancelled', 'ok']);
+  });
+
+  it('does not keep a reply that failed mid-stream (the question stays, answered by nothing)', async () => {
+    fake.fault({ afterChunks: 2 });
+    const events: ChatStreamEvent[] = [];
+    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content: 'Fail please' }] })) events.push(e);
+    expect(events.at(-1)).toMatchObject({ type: 'error' });
+    const id = (events[0] as Extract<ChatStreamEvent, { type: 'conversation' }>).conversationId;
+    const conv = await h.app.services.conversations.get(id);
+    expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([['user', 'Fail please']]);
+  });
+
+  it('stores nothing for ephemeral requests (compare, route tests)', async () => {
+    const before = (await h.app.services.conversations.list()).length;
+    const events: ChatStreamEvent[] = [];
+    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content: 'Just testing' }], ephemeral: true })) events.push(e);
+    expect(events.some((e) => e.type === 'conversation')).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: 'done' });
+    expect((await h.app.services.conversations.list()).length).toBe(before);
+  });
+});
