@@ -332,6 +332,8 @@ export interface ConversationSummary {
 export interface StoredMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /** Images the message carried (data: or https: URLs), in order. */
+  images?: string[];
   model?: string;
   requestId?: string;
   createdAt: number;
@@ -475,5 +477,5 @@ export interface ConversationInput {
   id?: string;
   kind: 'chat' | 'compare';
   title: string;
-  messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string; model?: string; requestId?: string }>;
+  messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string; images?: string[]; model?: string; requestId?: string }>;
 }

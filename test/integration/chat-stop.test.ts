@@ -72,6 +72,19 @@ describe('chat: stopped and failed replies', () => {
     expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([['user', 'Fail please']]);
   });
 
+  it('keeps the images of a user turn, so the chat reopens with them', async () => {
+    const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const events: ChatStreamEvent[] = [];
+    const content = [{ type: 'text' as const, text: 'What colour is this?' }, { type: 'image_url' as const, image_url: { url: png } }];
+    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content }] })) events.push(e);
+    const id = (events.at(-1) as Extract<ChatStreamEvent, { type: 'done' }>).conversationId!;
+    const conv = await h.app.services.conversations.get(id);
+    expect(conv!.title).toBe('What colour is this?');
+    expect(conv!.messages[0]).toMatchObject({ role: 'user', content: 'What colour is this?', images: [png] });
+    // The upstream saw the image too (the fake records the request as sent).
+    expect(JSON.stringify(fake.requests.at(-1)!.body.messages)).toContain(png);
+  });
+
   it('stores nothing for ephemeral requests (compare, route tests)', async () => {
     const before = (await h.app.services.conversations.list()).length;
     const events: ChatStreamEvent[] = [];

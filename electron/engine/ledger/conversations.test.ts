@@ -33,6 +33,19 @@ describe('conversation store edits', () => {
     expect(() => conversations.rename(c.id, '   ')).toThrow(/non-empty title/);
   });
 
+  it('keeps the images a message carried, in order, and refuses anything but data: or https: images', () => {
+    const { conversations } = open();
+    const c = conversations.create('chat', 'With a picture');
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    conversations.append(c.id, [{ role: 'user', content: 'What is this?', images: [png, 'https://example.com/b.jpg'] }, { role: 'assistant', content: 'A cat.' }]);
+    const got = conversations.get(c.id)!;
+    expect(got.messages[0]).toMatchObject({ role: 'user', content: 'What is this?', images: [png, 'https://example.com/b.jpg'] });
+    expect(got.messages[1]!.images).toBeUndefined();
+    const put = conversations.put({ kind: 'chat', title: 'Put', messages: [{ role: 'user', content: '', images: [png] }] });
+    expect(conversations.get(put.id)!.messages[0]!.images).toEqual([png]);
+    expect(() => conversations.put({ kind: 'chat', title: 'Bad', messages: [{ role: 'user', content: 'x', images: ['file:///etc/passwd'] }] })).toThrow(/images must be data:image/);
+  });
+
   it('truncates to the first messages and appends after them in order', () => {
     const { conversations } = open();
     const c = conversations.create('chat', 'T');

@@ -22,10 +22,23 @@ export interface ConversationStore {
 
 type ConvRow = { id: string; kind: string; title: string; created_at: number; updated_at: number; message_count?: number };
 type MsgRow = {
-  role: string; content: string; model: string | null; request_id: string | null; created_at: number;
+  role: string; content: string; images: string | null; model: string | null; request_id: string | null; created_at: number;
   // From the request that produced the message (LEFT JOIN), when the ledger has it.
   r_provider: string | null; r_model: string | null; r_input: number | null; r_output: number | null; r_cost: number | null; r_ttft: number | null; r_attempts: string | null;
 };
+
+/** What a stored image may be: the same URLs chat accepts. */
+const IMAGE_URL = /^(data:image\/(png|jpeg|gif|webp);base64,|https:\/\/)/;
+
+function parseImages(column: string | null): string[] | undefined {
+  if (column === null) return undefined;
+  try {
+    const images = JSON.parse(column) as unknown;
+    return Array.isArray(images) && images.every((u) => typeof u === 'string') && images.length ? (images as string[]) : undefined;
+  } catch {
+    return undefined; // an unreadable column leaves the text
+  }
+}
 
 const LIST_SQL = 'SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count FROM conversations c';
 
@@ -64,13 +77,14 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
   db.exec('PRAGMA foreign_keys = ON');
   const insertConv = db.prepare('INSERT INTO conversations (id, kind, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
   const nextSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE conversation_id = ?');
-  const insertMsg = db.prepare('INSERT INTO messages (id, conversation_id, seq, role, content, model, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insertMsg = db.prepare('INSERT INTO messages (id, conversation_id, seq, role, content, images, model, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const imagesColumn = (images: string[] | undefined) => (images?.length ? JSON.stringify(images) : null);
   const touch = db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?');
   const append = db.transaction((id: string, messages: Array<Omit<StoredMessage, 'createdAt'>>) => {
     const at = now();
     if (touch.run(at, id).changes === 0) throw new Error(`no conversation "${id}"`);
     let seq = Number((nextSeq.get(id) as { seq: number }).seq);
-    for (const m of messages) insertMsg.run(timeOrderedId(), id, ++seq, m.role, m.content, m.model ?? null, m.requestId ?? null, at);
+    for (const m of messages) insertMsg.run(timeOrderedId(), id, ++seq, m.role, m.content, imagesColumn(m.images), m.model ?? null, m.requestId ?? null, at);
   });
   const ROLES = new Set(['system', 'user', 'assistant']);
   const put = db.transaction((input: ConversationInput): ConversationSummary => {
@@ -78,6 +92,9 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
     if (typeof input.title !== 'string' || !input.title.trim()) throw new Error('a conversation needs a title');
     if (!Array.isArray(input.messages) || input.messages.some((m) => !ROLES.has(m?.role) || typeof m.content !== 'string')) {
       throw new Error('messages must be {role: system|user|assistant, content: text}');
+    }
+    if (input.messages.some((m) => m.images !== undefined && (!Array.isArray(m.images) || m.images.some((u) => typeof u !== 'string' || !IMAGE_URL.test(u))))) {
+      throw new Error('a message\'s images must be data:image/… or https: URLs');
     }
     if (input.id !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(input.id)) throw new Error('a conversation id is 1 to 64 letters, digits, "_" or "-"');
     const at = now();
@@ -88,7 +105,7 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
       db.prepare('UPDATE conversations SET title = ?, kind = ?, updated_at = ? WHERE id = ?').run(title, input.kind, at, id);
       db.prepare('DELETE FROM messages WHERE conversation_id = ?').run(id);
     } else insertConv.run(id, input.kind, title, at, at);
-    input.messages.forEach((m, i) => insertMsg.run(timeOrderedId(), id, i + 1, m.role, m.content, m.model ?? null, m.requestId ?? null, at));
+    input.messages.forEach((m, i) => insertMsg.run(timeOrderedId(), id, i + 1, m.role, m.content, imagesColumn(m.images), m.model ?? null, m.requestId ?? null, at));
     return { id, kind: input.kind, title, createdAt: existing ? Number(existing.created_at) : at, updatedAt: at, messageCount: input.messages.length };
   });
   return {
@@ -117,6 +134,8 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
         .all(id) as MsgRow[];
       const messages = rows.map((m): StoredMessage => {
         const msg: StoredMessage = { role: m.role as StoredMessage['role'], content: m.content, createdAt: Number(m.created_at) };
+        const images = parseImages(m.images);
+        if (images) msg.images = images;
         if (m.model !== null) msg.model = m.model;
         if (m.request_id !== null) msg.requestId = m.request_id;
         const r = report(m);

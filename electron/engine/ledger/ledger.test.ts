@@ -219,7 +219,7 @@ describe('ledger', () => {
     await open(dir).close();
     const db = new Database(path.join(dir, 'ledger.db'));
     expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
-    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(2);
+    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(3);
     db.exec('PRAGMA user_version = 99');
     db.close();
     expect(() => openLedger(dir)).toThrow(/schema version 99, newer than this Switchboard understands/);

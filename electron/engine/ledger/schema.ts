@@ -115,6 +115,8 @@ const MIGRATIONS: string[] = [
      created_at INTEGER NOT NULL
    );
    CREATE INDEX messages_conversation ON messages (conversation_id, seq);`,
+  // v3: the images a message carried (a JSON array of data: or https: URLs), so a chat reopens with them.
+  `ALTER TABLE messages ADD COLUMN images TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

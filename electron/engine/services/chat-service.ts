@@ -26,10 +26,16 @@ function checkContent(content: ChatMessage['content']): void {
   }
 }
 
-/** What the conversation store keeps of a message: its text, with a marker per image (images are not stored). */
+/** A message's text parts, joined. */
 function storedText(content: ChatMessage['content']): string {
   if (typeof content === 'string') return content;
-  return content.map((p) => (p.type === 'text' ? p.text : '[image]')).join('\n');
+  return content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
+}
+
+/** What the conversation store keeps of a message: its text and its images' URLs. */
+function storedMessage(m: ChatMessage): { role: ChatMessage['role']; content: string; images?: string[] } {
+  const images = typeof m.content === 'string' ? [] : m.content.flatMap((p) => (p.type === 'image_url' ? [p.image_url.url] : []));
+  return images.length ? { role: m.role, content: storedText(m.content), images } : { role: m.role, content: storedText(m.content) };
 }
 
 function toOpenAIBody(request: ChatRequest): Record<string, unknown> {
@@ -139,11 +145,11 @@ function saveTurns(ledger: Ledger, request: ChatRequest): string | undefined {
     // A continued conversation already holds the earlier turns: only the newest user turn is new.
     let fresh = id ? request.messages.slice(-1) : request.messages;
     if (!id || !store.get(id)) {
-      const firstUser = storedText(request.messages.find((m) => m.role === 'user')?.content ?? 'Chat');
+      const firstUser = storedText(request.messages.find((m) => m.role === 'user')?.content ?? 'Chat') || 'Chat';
       id = store.create('chat', firstUser.slice(0, 80)).id;
       fresh = request.messages;
     }
-    store.append(id, fresh.map((m) => ({ role: m.role, content: storedText(m.content) })));
+    store.append(id, fresh.map(storedMessage));
     return id;
   } catch (error) {
     console.error(`switchboard chat: could not save the conversation: ${(error as Error).message}`);

@@ -35,6 +35,7 @@ export function createMemoryConversations(): ConversationRepository {
 
 function toEntry(conversationId: string, m: StoredMessage, i: number): ChatEntry {
   const entry: ChatEntry = { id: `${conversationId}:${i}`, role: m.role === 'user' ? 'user' : 'assistant', text: m.content, status: 'done' };
+  if (m.images?.length) entry.images = [...m.images];
   if (m.role === 'assistant') {
     if (m.model) entry.requested = m.model;
     if (m.report) entry.report = m.report;

@@ -252,6 +252,21 @@ describe('chat store: engine-stored conversations, reasoning, images', () => {
     expect(calls).toContain('truncate conv-9 2');
   });
 
+  it('reopens an engine-stored conversation with its images', async () => {
+    const { client } = engineClient();
+    (client.conversations as { get: unknown }).get = async (id: string) => ({
+      id, kind: 'chat', title: 'pic', createdAt: 1, updatedAt: 2, messageCount: 2,
+      messages: [
+        { role: 'user', content: 'what is it', images: ['data:image/png;base64,AAAA'], createdAt: 1 },
+        { role: 'assistant', content: 'a dot', model: 'acme/m1', createdAt: 2 },
+      ],
+    });
+    const store = createChatStore(client, createEngineConversations(client));
+    await store.getState().openConversation('conv-1');
+    expect(store.getState().entries[0]).toMatchObject({ role: 'user', text: 'what is it', images: ['data:image/png;base64,AAAA'] });
+    expect(store.getState().entries[1]!.images).toBeUndefined();
+  });
+
   it('sends attached images as image_url parts beside the text', async () => {
     const { client, requests } = engineClient();
     const store = createChatStore(client, createMemoryConversations());
