@@ -126,7 +126,10 @@ interface Target {
   model: string;
 }
 
-/** `large`: JSON with a ~190 KB prompt, the size IDE agents send (not one of the issue's cells; no goal). */
+/**
+ * `large`: JSON with a ~190 KB prompt, the size IDE agents send (not one of the issue's cells; no goal).
+ * At c=1 only: at higher concurrency the fake upstream parsing 190 KB bodies is the bottleneck.
+ */
 type Mode = 'json' | 'stream' | 'held' | 'large';
 
 /** A long conversation, as coding agents send: 200 turns of ~900 characters. */
@@ -204,7 +207,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   // Held streams first: their memory is measured before the throughput cells (100k+ requests) have
   // grown every server's heap, for Switchboard and the reference alike.
-  const cells: Array<[Mode, number]> = [['held', 256], ...CONCURRENCY.map((c) => ['json', c] as [Mode, number]), ...CONCURRENCY.map((c) => ['stream', c] as [Mode, number]), ['large', 1], ['large', 32]];
+  const cells: Array<[Mode, number]> = [['held', 256], ...CONCURRENCY.map((c) => ['json', c] as [Mode, number]), ...CONCURRENCY.map((c) => ['stream', c] as [Mode, number]), ['large', 1]];
   for (const [mode, c] of cells) {
     for (const t of targets(mode === 'held')) {
       const row = await measure(t, mode, c);
