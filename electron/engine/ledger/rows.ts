@@ -9,7 +9,18 @@ export const COLUMNS = [
 
 // ON CONFLICT DO NOTHING, not OR REPLACE: a replace deletes behind the rollup trigger's back and counts twice;
 // and not OR IGNORE, which would silently skip a row with a NULL in a NOT NULL column.
-export const INSERT_SQL = `INSERT INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`;
+// Positional parameters, bound from rowValues(): cheaper to bind than named ones, and the rows cross to
+// the writer thread as plain arrays (a structured clone of an array costs less than of an object).
+export const INSERT_SQL = `INSERT INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
+
+/** A row's values in COLUMNS order (id first). */
+export const rowValues = (row: RequestRow): unknown[] => COLUMNS.map((c) => row[c]);
+
+export function rowFromValues(values: readonly unknown[]): RequestRow {
+  const row: Record<string, unknown> = {};
+  COLUMNS.forEach((c, i) => (row[c] = values[i]));
+  return row as RequestRow;
+}
 
 export type RequestRow = {
   id: string;

@@ -3,7 +3,7 @@
 // thread waits for it only when asked to flush (spend queries, close), never on the hot path.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { RequestRow } from './rows';
+import { rowFromValues, rowValues, type RequestRow } from './rows';
 
 export interface WriteResult {
   /** Rows that can never be written (bad values), with why. */
@@ -32,7 +32,7 @@ db.exec('PRAGMA journal_mode = WAL');
 db.exec('PRAGMA synchronous = NORMAL');
 db.exec('PRAGMA busy_timeout = ' + workerData.busyMs);
 const insert = db.prepare(workerData.sql);
-const insertAll = db.transaction((rows) => { for (const r of rows) insert.run(r); });
+const insertAll = db.transaction((rows) => { for (const r of rows) insert.run(...r); });
 const done = new Int32Array(workerData.sab);
 const results = workerData.results;
 const isBadRow = (e) => {
@@ -50,7 +50,7 @@ workerData.input.on('message', (msg) => {
       if (isBadRow(error)) {
         failed = [];
         for (const r of msg.rows) {
-          try { insert.run(r); } catch (e) { if (isBadRow(e)) dropped.push({ id: r.id, message: e.message }); else failed.push(r); }
+          try { insert.run(...r); } catch (e) { if (isBadRow(e)) dropped.push({ id: r[0], message: e.message }); else failed.push(r); }
         }
       }
       results.postMessage({ dropped, failed, error: error.message });
@@ -87,14 +87,17 @@ export function startWriter(file: string, insertSql: string, busyMs: number): Ro
 
   const drain = (): WriteResult[] => {
     const out: WriteResult[] = [];
-    for (let m = receiveMessageOnPort(results.port1); m; m = receiveMessageOnPort(results.port1)) out.push(m.message as WriteResult);
+    for (let m = receiveMessageOnPort(results.port1); m; m = receiveMessageOnPort(results.port1)) {
+      const result = m.message as Omit<WriteResult, 'failed'> & { failed: unknown[][] };
+      out.push({ ...result, failed: result.failed.map(rowFromValues) });
+    }
     return out;
   };
 
   return {
     post(rows) {
       if (failure) throw failure;
-      input.port1.postMessage({ type: 'rows', rows, seq: ++posted });
+      input.port1.postMessage({ type: 'rows', rows: rows.map(rowValues), seq: ++posted });
     },
     sync(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
