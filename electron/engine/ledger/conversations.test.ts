@@ -26,6 +26,8 @@ describe('conversation store edits', () => {
     const { conversations } = open();
     const c = conversations.create('chat', 'First');
     conversations.append(c.id, [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }]);
+    expect(conversations.has(c.id)).toBe(true);
+    expect(conversations.has('no-such-conversation')).toBe(false);
     expect(conversations.rename(c.id, '  Better name  ')).toBe(true);
     expect(conversations.get(c.id)).toMatchObject({ title: 'Better name', messageCount: 2 });
     expect(conversations.list()[0]).toMatchObject({ id: c.id, messageCount: 2 });

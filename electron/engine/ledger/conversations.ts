@@ -9,6 +9,8 @@ export interface ConversationStore {
   append(conversationId: string, messages: Array<Omit<StoredMessage, 'createdAt'>>): void;
   list(limit?: number): ConversationSummary[];
   get(id: string): Conversation | undefined;
+  /** Whether the conversation exists (without flushing queued request rows, unlike get). */
+  has(id: string): boolean;
   remove(id: string): boolean;
   /** Renames; false when there is no such conversation. */
   rename(id: string, title: string): boolean;
@@ -80,6 +82,7 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
   const insertMsg = db.prepare('INSERT INTO messages (id, conversation_id, seq, role, content, images, model, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const imagesColumn = (images: string[] | undefined) => (images?.length ? JSON.stringify(images) : null);
   const touch = db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?');
+  const exists = db.prepare('SELECT 1 FROM conversations WHERE id = ?');
   const append = db.transaction((id: string, messages: Array<Omit<StoredMessage, 'createdAt'>>) => {
     const at = now();
     if (touch.run(at, id).changes === 0) throw new Error(`no conversation "${id}"`);
@@ -143,6 +146,9 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
         return msg;
       });
       return { ...summary(row), messages };
+    },
+    has(id) {
+      return exists.get(id) !== undefined;
     },
     remove(id) {
       return db.prepare('DELETE FROM conversations WHERE id = ?').run(id).changes > 0;

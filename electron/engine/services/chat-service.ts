@@ -144,7 +144,8 @@ function saveTurns(ledger: Ledger, request: ChatRequest): string | undefined {
     let id = request.conversationId;
     // A continued conversation already holds the earlier turns: only the newest user turn is new.
     let fresh = id ? request.messages.slice(-1) : request.messages;
-    if (!id || !store.get(id)) {
+    // `has`, not `get`: get would wait for the ledger writer, on the event loop that serves the port.
+    if (!id || !store.has(id)) {
       const firstUser = storedText(request.messages.find((m) => m.role === 'user')?.content ?? 'Chat') || 'Chat';
       id = store.create('chat', firstUser.slice(0, 80)).id;
       fresh = request.messages;
