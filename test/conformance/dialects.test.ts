@@ -185,6 +185,21 @@ describe('Ollama dialect', () => {
     expect(models.map((m) => m.name)).toEqual(expect.arrayContaining(['claude-code', 'local-first', 'an/claude-sonnet-4-5', 'ol/llama3.2']));
   });
 
+  it('answers at the token base URL as an Ollama server does at its root (clients probe it)', async () => {
+    for (const base of [`${h.baseUrl}/t/${h.token}`, `${h.baseUrl}/t/${h.token}/`]) {
+      const ok = await fetch(base);
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toBe('Ollama is running');
+      expect((await fetch(base, { method: 'HEAD' })).status).toBe(200);
+    }
+    const bad = await fetch(`${h.baseUrl}/t/sbt_not-a-token`);
+    expect(bad.status).toBe(401);
+    expect(await bad.json()).toEqual({ error: expect.stringContaining('invalid client token') });
+    // And the same client sees the port's tags through that base URL.
+    const viaPath = new Ollama({ host: `${h.baseUrl}/t/${h.token}` });
+    expect((await viaPath.list()).models.length).toBeGreaterThan(0);
+  });
+
   it('answers /api/version and /api/show as Ollama tools expect', async () => {
     expect((await ollama.version()).version).toMatch(/^\d+\.\d+\.\d+$/);
     const shown = await ollama.show({ model: 'claude-code' });

@@ -104,6 +104,13 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     }
   }
 
+  /** GET or HEAD on a token base URL: what Ollama answers at its root, for a valid token. */
+  function ollamaProbe(req: IncomingMessage, res: ServerResponse, token: string): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 'ollama', 405, 'use GET or HEAD for the base URL', 'method_not_allowed', '/', null);
+    if (ctx.clientFor(token) === undefined) return refuse(res, 'ollama', 401, `invalid client token (it may have been revoked): ${TOKEN_HINT}`, 'invalid_api_key', '/', null);
+    plain(res, 200, 'Ollama is running');
+  }
+
   async function handleApp(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     const origin = req.headers.origin;
     if (origin !== undefined && !guard.originIsSelf(origin)) return plain(res, 403, 'origin not allowed');
@@ -134,8 +141,13 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
         if (slash > 3) {
           pathToken = decodeURIComponent(pathname.slice(3, slash));
           pathname = pathname.slice(slash);
+        } else if (slash === -1 && pathname.length > 3) {
+          pathToken = decodeURIComponent(pathname.slice(3));
+          pathname = '/';
         }
       }
+      // That base URL is an Ollama server's to its clients, and their "test connection" probes it.
+      if (pathToken !== undefined && pathname === '/' && guard.hostAllowed(req)) return ollamaProbe(req, res, pathToken);
       const isApi = pathname.startsWith('/v1/') || pathname.startsWith('/api/');
       if (!guard.hostAllowed(req)) {
         const message = `the Host header ${JSON.stringify(req.headers.host ?? '')} is not allowed (DNS rebinding protection): use 127.0.0.1 or localhost`;
