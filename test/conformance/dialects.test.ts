@@ -148,6 +148,9 @@ describe('Anthropic dialect', () => {
     const ids: string[] = [];
     for await (const m of anthropic.models.list()) ids.push(m.id);
     expect(ids).toEqual(expect.arrayContaining(['claude-code', 'an/claude-sonnet-4-5', 'gm/gemini-2.5-flash']));
+    // One model, by id (a provider/model id's slash included), and a 404 in Anthropic's error shape.
+    expect(await anthropic.models.retrieve('an/claude-sonnet-4-5')).toMatchObject({ type: 'model', id: 'an/claude-sonnet-4-5' });
+    await expect(anthropic.models.retrieve('nope')).rejects.toMatchObject({ status: 404, error: { type: 'error', error: { type: 'not_found_error' } } });
   });
 
   it('counts tokens: exactly from Anthropic, estimated for other kinds', async () => {

@@ -59,6 +59,27 @@ describe('openai SDK: chat with tools, models, embeddings', () => {
     expect(ids).toEqual(expect.arrayContaining(['default', 'embed', 'up/m1', 'up/embed-1']));
   });
 
+  it('retrieves one model, provider/model ids included, and 404s an unknown one in its error shape', async () => {
+    expect(await client.models.retrieve('default')).toMatchObject({ id: 'default', object: 'model', owned_by: 'switchboard' });
+    expect(await client.models.retrieve('up/m1')).toMatchObject({ id: 'up/m1', object: 'model', owned_by: 'up' });
+    const error = await client.models.retrieve('nope').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((error as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
+  });
+
+  it("shows a token with an allow-list only the models it may use, in every dialect's list", async () => {
+    const { token } = await h.app.services.tokens.create({ name: 'only-default', allow: ['default'] });
+    const limited = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: token, maxRetries: 0 });
+    const ids: string[] = [];
+    for await (const m of limited.models.list()) ids.push(m.id);
+    expect(ids).toEqual(['default']);
+    await expect(limited.models.retrieve('up/m1')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    const tags = (await (await fetch(`${h.baseUrl}/api/tags`, { headers: { authorization: `Bearer ${token}` } })).json()) as { models: Array<{ name: string }> };
+    expect(tags.models.map((m) => m.name)).toEqual(['default']);
+    const anthropicList = (await (await fetch(`${h.baseUrl}/v1/models`, { headers: { 'x-api-key': token, 'anthropic-version': '2023-06-01' } })).json()) as { data: Array<{ id: string }> };
+    expect(anthropicList.data.map((m) => m.id)).toEqual(['default']);
+  });
+
   it('creates embeddings through a route (the SDK asks for base64 and decodes it)', async () => {
     const r = await client.embeddings.create({ model: 'embed', input: ['alpha', 'beta gamma'] });
     expect(r.data).toHaveLength(2);

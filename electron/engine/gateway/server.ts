@@ -10,7 +10,7 @@ import { mayUse, requestedModels, type ClientAccess } from './client-access';
 import { DEFAULT_LIMITS, type GatewayContext } from './context';
 import { ERROR_MESSAGE } from './openai/errors';
 import { dialectOf, sendDialectError, type Dialect } from './dialect-errors';
-import { API_ROUTES } from './routes';
+import { apiRoute } from './routes';
 import { RequestLog } from './request-log';
 import { bearerToken, exposureWarning, HostGuard } from './security';
 import { serveStatic } from './static-ui';
@@ -85,8 +85,10 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
       const message = token === undefined ? `missing client token: ${TOKEN_HINT}` : `invalid client token (it may have been revoked): ${TOKEN_HINT}`;
       return refuse(res, dialect, 401, message, 'invalid_api_key', pathname, null);
     }
-    const route = API_ROUTES.get(pathname);
-    if (route === undefined) return refuse(res, dialect, 404, `unknown endpoint ${req.method} ${pathname}`, 'unknown_url', pathname, access.name);
+    const found = apiRoute(pathname);
+    if (found === undefined) return refuse(res, dialect, 404, `unknown endpoint ${req.method} ${pathname}`, 'unknown_url', pathname, access.name);
+    const { route } = found;
+    const call = { access, param: found.param };
     if (!route.methods.includes(req.method ?? '')) return refuse(res, dialect, 405, `use ${route.methods.join(' or ')} for ${pathname}`, 'method_not_allowed', pathname, access.name);
     const body = route.body ? await readJsonBody(req, bodyLimits) : undefined;
     for (const model of requestedModels(body)) {
@@ -95,8 +97,8 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
         return logRefused(pathname, access.name, 403, `the client token may not use \`${model}\``, model);
       }
     }
-    if (log.captureBodies && body !== undefined) await log.capture.run(body, () => route.handle(hctx, req, res, body, access.name));
-    else await route.handle(hctx, req, res, body, access.name);
+    if (log.captureBodies && body !== undefined) await log.capture.run(body, () => route.handle(hctx, req, res, body, access.name, call));
+    else await route.handle(hctx, req, res, body, access.name, call);
     // Requests a handler turned away before routing (bad fields, unknown model) have no ledger row: log them here.
     if (res.statusCode >= 400 && !res.hasHeader('x-request-id')) {
       const message = (res as ServerResponse & { [ERROR_MESSAGE]?: string })[ERROR_MESSAGE];

@@ -3,7 +3,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeOllamaRequest, OllamaLineEncoder, ollamaResponseBody } from '../../canonical/ollama-dialect';
 import { dispatchCanonicalResponse, dispatchCanonicalStream, type CanonicalDispatchInput } from '../../router/dispatch';
+import type { ClientAccess } from '../client-access';
 import type { GatewayContext } from '../context';
+import { modelsFor } from '../visible-models';
 import { beginRouted, failRouted } from '../routed-request';
 import { sendOllamaError } from './errors';
 
@@ -73,8 +75,8 @@ export async function handleOllamaChat(ctx: GatewayContext, req: IncomingMessage
 }
 
 /** GET /api/tags: routes and provider/model ids, in Ollama's model-list shape. */
-export async function handleOllamaTags(ctx: GatewayContext, res: ServerResponse): Promise<void> {
-  const choices = await ctx.services.models.list();
+export async function handleOllamaTags(ctx: GatewayContext, res: ServerResponse, access: ClientAccess): Promise<void> {
+  const choices = await modelsFor(ctx, access);
   const models = choices.map((c) => ({
     name: c.id,
     model: c.id,

@@ -1,13 +1,30 @@
-// GET /v1/models: route names, then every configured `provider/model` id, in OpenAI's list shape.
-import type { ServerResponse } from 'node:http';
+// GET /v1/models: route names, then every configured `provider/model` id the client token may use, in
+// OpenAI's list shape; GET /v1/models/{id}: one of them (in Anthropic's shape for Anthropic clients).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ModelChoice } from '../../../../shared/types';
+import type { ClientAccess } from '../client-access';
 import type { GatewayContext } from '../context';
+import { sendDialectError } from '../dialect-errors';
+import { modelsFor } from '../visible-models';
 
-export async function handleModels(ctx: GatewayContext, res: ServerResponse): Promise<void> {
-  const choices = await ctx.services.models.list();
-  const body = JSON.stringify({
-    object: 'list',
-    data: choices.map((c) => ({ id: c.id, object: 'model', created: 0, owned_by: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0] })),
-  });
+const openAIModel = (c: ModelChoice) => ({ id: c.id, object: 'model', created: 0, owned_by: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0] });
+
+function sendJson(res: ServerResponse, value: unknown): void {
+  const body = JSON.stringify(value);
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+export async function handleModels(ctx: GatewayContext, res: ServerResponse, access: ClientAccess): Promise<void> {
+  sendJson(res, { object: 'list', data: (await modelsFor(ctx, access)).map(openAIModel) });
+}
+
+export async function handleModel(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, access: ClientAccess, id: string): Promise<void> {
+  const anthropic = req.headers['anthropic-version'] !== undefined;
+  const choice = (await modelsFor(ctx, access)).find((c) => c.id === id);
+  if (!choice) {
+    const message = `The model \`${id}\` does not exist or this client token may not use it (GET /v1/models lists the ones it may)`;
+    return sendDialectError(res, anthropic ? 'anthropic' : 'openai', 404, message, 'model_not_found');
+  }
+  sendJson(res, anthropic ? { type: 'model', id: choice.id, display_name: choice.label, created_at: new Date(0).toISOString() } : openAIModel(choice));
 }
