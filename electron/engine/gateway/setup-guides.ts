@@ -7,7 +7,11 @@ export const SETUP_GUIDES: readonly ToolSetupGuide[] = [
     id: 'continue',
     name: 'Continue (VS Code, JetBrains)',
     dialect: 'openai',
-    steps: ['Open ~/.continue/config.yaml (Continue: Open config).', 'Add a model with provider `openai` and `apiBase` set to the port.'],
+    steps: [
+      'Open ~/.continue/config.yaml (Continue: Open config).',
+      'Add a model with provider `openai` and `apiBase` set to the port.',
+      'Tab autocomplete (fill-in-the-middle) calls /v1/completions, which the port does not serve yet: leave the autocomplete role on its own provider.',
+    ],
     snippets: [{ label: '~/.continue/config.yaml', language: 'yaml', text: 'name: My Config\nversion: 0.0.1\nschema: v1\nmodels:\n  - name: Switchboard {{model}}\n    provider: openai\n    model: {{model}}\n    apiBase: {{baseUrl}}/v1\n    apiKey: {{token}}\n    roles: [chat, edit, apply]\n' }],
     docsUrl: 'https://docs.continue.dev/customize/model-providers/top-level/openai',
   },
