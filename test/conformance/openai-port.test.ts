@@ -1,5 +1,6 @@
 // The official `openai` SDK against the port beyond plain chat: tools (JSON and streamed), models,
-// embeddings, and the Responses API (text, streaming, function tools) translated onto chat upstreams.
+// embeddings, legacy completions (fill-in-the-middle), and the Responses API (text, streaming,
+// function tools) translated onto chat upstreams.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeEmbedding } from '../fakes/openai-fake-extras';
@@ -78,6 +79,38 @@ describe('openai SDK: chat with tools, models, embeddings', () => {
     expect(tags.models.map((m) => m.name)).toEqual(['default']);
     const anthropicList = (await (await fetch(`${h.baseUrl}/v1/models`, { headers: { 'x-api-key': token, 'anthropic-version': '2023-06-01' } })).json()) as { data: Array<{ id: string }> };
     expect(anthropicList.data.map((m) => m.id)).toEqual(['default']);
+  });
+
+  it('serves legacy completions with a suffix (editors\' autocomplete), JSON and streamed, usage in the ledger', async () => {
+    const json = await client.completions.create({ model: 'default', prompt: 'function add(a, b) {', suffix: '}', max_tokens: 16 });
+    expect(json.object).toBe('text_completion');
+    expect(json.choices[0]!.text).toBe(REPLY);
+    expect(json.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 4 });
+    const upstream = up.requests.at(-1)!;
+    expect(upstream.path).toBe('/v1/completions');
+    expect(upstream.body).toMatchObject({ model: 'm1', prompt: 'function add(a, b) {', suffix: '}' });
+
+    let text = '';
+    let usage: unknown = null;
+    const stream = await client.completions.create({ model: 'up/m1', prompt: 'def add(a, b):', suffix: '\n', stream: true, stream_options: { include_usage: true } });
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.text ?? '';
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe(REPLY);
+    expect(usage).toMatchObject({ completion_tokens: 4 });
+    expect(up.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true });
+    // Without include_usage the client does not see the usage-only chunk the port asked for.
+    const chunks: Array<{ choices: unknown[] }> = [];
+    for await (const chunk of await client.completions.create({ model: 'default', prompt: 'x', stream: true })) chunks.push(chunk);
+    expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
+    const rows = await h.app.services.spend.requests({ limit: 3 });
+    expect(rows.map((r) => [r.status, r.outputTokens])).toEqual([['ok', 4], ['ok', 4], ['ok', 4]]);
+    expect(rows.every((r) => r.costUsd !== null && r.costUsd > 0)).toBe(true);
+    // Bad input: the error in OpenAI's shape, nothing sent upstream.
+    const sent = up.requests.length;
+    await expect(client.completions.create({ model: 'default', prompt: { not: 'a prompt' } as unknown as string })).rejects.toMatchObject({ status: 400 });
+    expect(up.requests.length).toBe(sent);
   });
 
   it('creates embeddings through a route (the SDK asks for base64 and decodes it)', async () => {

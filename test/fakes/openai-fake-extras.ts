@@ -56,3 +56,37 @@ export function toolCallDeltas(id: string, call: FakeToolCall): unknown[] {
     { tool_calls: [{ index: 0, function: { arguments: call.arguments.slice(half) } }] },
   ];
 }
+
+/**
+ * POST /v1/completions, the legacy text-completions endpoint (fill-in-the-middle with `suffix`):
+ * `text_completion` objects with `choices[].text`, streamed as SSE chunks of the same object, a
+ * final chunk with `finish_reason`, the usage-only chunk (empty `choices`) when
+ * `stream_options.include_usage` is set, then `data: [DONE]`. The reply is `reply` split into
+ * `parts`; `afterChunks` cuts the connection mid-stream, as the chat fake's fault does.
+ */
+export async function writeCompletion(res: import('node:http').ServerResponse, body: any, parts: string[], id: string, afterChunks?: number): Promise<void> {
+  const created = Math.floor(Date.now() / 1000);
+  const prompt = Array.isArray(body.prompt) ? body.prompt.join(' ') : String(body.prompt ?? '');
+  const promptTokens = prompt.split(/\s+/).filter(Boolean).length + String(body.suffix ?? '').split(/\s+/).filter(Boolean).length;
+  const usage = { prompt_tokens: promptTokens, completion_tokens: parts.length, total_tokens: promptTokens + parts.length };
+  const object = (choices: unknown[], extra: Record<string, unknown> = {}) => ({ id, object: 'text_completion', created, model: body.model, system_fingerprint: 'fp_fake', choices, ...extra });
+  if (!body.stream) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(object([{ text: parts.join(''), index: 0, logprobs: null, finish_reason: 'stop' }], { usage })));
+    return;
+  }
+  const includeUsage = body.stream_options?.include_usage === true;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const send = (value: unknown) => res.write(`data: ${JSON.stringify(value)}\n\n`);
+  for (let i = 0; i < parts.length; i++) {
+    if (afterChunks !== undefined && i >= afterChunks) {
+      await new Promise<void>((resolve) => res.write('', () => resolve()));
+      res.socket?.destroy();
+      return;
+    }
+    send(object([{ text: parts[i], index: 0, logprobs: null, finish_reason: null }]));
+  }
+  send(object([{ text: '', index: 0, logprobs: null, finish_reason: 'stop' }]));
+  if (includeUsage) send(object([], { usage }));
+  res.end('data: [DONE]\n\n');
+}

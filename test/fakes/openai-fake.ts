@@ -3,7 +3,7 @@
 // `stream_options.include_usage` is set, OpenAI error bodies, and fault knobs for failover tests.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { embeddingsBody, toolCallDeltas, toolCallMessage, wantsToolCall, type FakeToolCall } from './openai-fake-extras';
+import { embeddingsBody, toolCallDeltas, toolCallMessage, wantsToolCall, writeCompletion, type FakeToolCall } from './openai-fake-extras';
 import { b64Bytes, pieces, replyFor, writeSplit, type SeenRequest } from './scenario';
 
 export interface FakeFault {
@@ -193,6 +193,11 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
       if (!answer) return sendError(res, 400);
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify(answer));
+    }
+    if (req.method === 'POST' && path === '/v1/completions') {
+      if (!models.includes(body?.model)) return sendError(res, 404);
+      if (body.prompt === undefined) return sendError(res, 400);
+      return writeCompletion(res, body, splitReply(reply, chunkCount), `cmpl-fake${requests.length}`, f?.afterChunks);
     }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') return sendError(res, 404);
     if (!models.includes(body?.model)) return sendError(res, 404);

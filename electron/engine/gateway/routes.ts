@@ -9,6 +9,7 @@ import type { GatewayContext } from './context';
 import { handleOllamaChat, handleOllamaTags } from './ollama/chat';
 import { handleOllamaShow, handleOllamaVersion } from './ollama/show';
 import { handleChatCompletions } from './openai/chat-completions';
+import { handleCompletions } from './openai/completions';
 import { handleEmbeddings } from './openai/embeddings';
 import { handleModel, handleModels } from './openai/models';
 import { handleResponses } from './openai/responses';
@@ -32,6 +33,7 @@ export const API_ROUTES = new Map<string, ApiRoute>([
   // Anthropic clients list models on the same path; they say so with `anthropic-version`.
   ['/v1/models', { methods: ['GET'], body: false, handle: (ctx, req, res, _b, _c, call) => (req.headers['anthropic-version'] ? handleAnthropicModels(ctx, res, call.access) : handleModels(ctx, res, call.access)) }],
   ['/v1/responses', { methods: ['POST'], body: true, handle: handleResponses }],
+  ['/v1/completions', { methods: ['POST'], body: true, handle: handleCompletions }],
   ['/v1/embeddings', { methods: ['POST'], body: true, handle: handleEmbeddings }],
   ['/v1/messages', { methods: ['POST'], body: true, handle: handleMessages }],
   ['/v1/messages/count_tokens', { methods: ['POST'], body: true, handle: (ctx, req, res, body) => handleCountTokens(ctx, req, res, body) }],

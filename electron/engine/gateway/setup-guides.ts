@@ -10,7 +10,7 @@ export const SETUP_GUIDES: readonly ToolSetupGuide[] = [
     steps: [
       'Open ~/.continue/config.yaml (Continue: Open config).',
       'Add a model with provider `openai` and `apiBase` set to the port.',
-      'Tab autocomplete (fill-in-the-middle) calls /v1/completions, which the port does not serve yet: leave the autocomplete role on its own provider.',
+      'For tab autocomplete, add a second entry for a fill-in-the-middle model (a Codestral or Qwen-Coder route, say) with `roles: [autocomplete]`: the port serves /v1/completions with `suffix`.',
     ],
     snippets: [{ label: '~/.continue/config.yaml', language: 'yaml', text: 'name: My Config\nversion: 0.0.1\nschema: v1\nmodels:\n  - name: Switchboard {{model}}\n    provider: openai\n    model: {{model}}\n    apiBase: {{baseUrl}}/v1\n    apiKey: {{token}}\n    roles: [chat, edit, apply]\n' }],
     docsUrl: 'https://docs.continue.dev/customize/model-providers/top-level/openai',

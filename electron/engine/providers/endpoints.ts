@@ -31,13 +31,18 @@ function azureEndpoint(provider: ProviderRef, deployment: string, path: string):
 
 /** Chat completions endpoint and auth headers for one OpenAI-protocol target. */
 export function openAIChatEndpoint(provider: ProviderRef, model: string, apiKey: string): Endpoint {
+  return openAIEndpoint(provider, model, apiKey, '/chat/completions');
+}
+
+/** An OpenAI-protocol endpoint (`/chat/completions`, `/completions`) and its auth headers for one target. */
+export function openAIEndpoint(provider: ProviderRef, model: string, apiKey: string, path: string): Endpoint {
   if (provider.kind === 'azure-openai') {
-    return { url: azureEndpoint(provider, model, '/chat/completions'), headers: apiKey ? { 'api-key': apiKey } : {} };
+    return { url: azureEndpoint(provider, model, path), headers: apiKey ? { 'api-key': apiKey } : {} };
   }
   const preset = presetFor(provider);
   const headers: Record<string, string> = { ...preset?.headers };
   if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-  return { url: `${baseUrlOf(provider, OPENAI_DEFAULT_BASE_URL)}/chat/completions`, headers };
+  return { url: `${baseUrlOf(provider, OPENAI_DEFAULT_BASE_URL)}${path}`, headers };
 }
 
 /** Model-list endpoint for OpenAI-protocol providers (key validation uses it too). */

@@ -48,6 +48,8 @@ export class OpenAIStreamTap {
     if (!hasUsage && data.indexOf('"error"') === -1) {
       if (data.indexOf('"content":"') !== -1 && data.indexOf('"content":""') === -1) this.chunksWithText++;
       else if (data.indexOf('"reasoning_content":"') !== -1 || data.indexOf('"tool_calls"') !== -1) this.chunksWithText++;
+      // Legacy completions carry their text in `choices[].text`.
+      else if (data.indexOf('"text":"') !== -1 && data.indexOf('"text":""') === -1) this.chunksWithText++;
       return true;
     }
     return !this.read({ data }).usageOnly;

@@ -6,6 +6,7 @@ import { decodeOpenAIRequest } from '../canonical/openai-request';
 import type { CanonicalRequest, CanonicalResponse } from '../canonical/types';
 import { openAnthropicPassJson, openAnthropicPassStream, openTranslatedAnthropicJson, openTranslatedAnthropicStream, type AnthropicClientHeaders } from '../providers/anthropic-open';
 import { isOpenAIProtocol, openCanonicalResponse, openCanonicalStream, type OpenedEvents } from '../providers/open-canonical';
+import { openCompletionsJson, openCompletionsStream } from '../providers/openai-completions';
 import { openOpenAIJson, openOpenAIStream, type OpenedJson, type OpenedStream } from '../providers/openai-open';
 import { presetFor } from '../providers/presets';
 import { openTranslatedOpenAIJson, openTranslatedOpenAIStream } from '../providers/translate-openai';
@@ -78,6 +79,15 @@ export function dispatchJson(input: DispatchInput): Promise<JsonServed> {
     ensureSupported(attempt);
     return isOpenAIProtocol(attempt.target.provider.kind) ? openOpenAIJson(input.body, attempt) : openTranslatedOpenAIJson(canonical(), attempt);
   });
+}
+
+/** Legacy text completions (`/v1/completions`): OpenAI-protocol targets only, passed through. */
+export function dispatchCompletionsStream(input: DispatchInput): Promise<StreamServed> {
+  return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => openCompletionsStream(input.body, attempt));
+}
+
+export function dispatchCompletionsJson(input: DispatchInput): Promise<JsonServed> {
+  return runWithFailover(keylessAware(input), (attempt) => openCompletionsJson(input.body, attempt));
 }
 
 export function dispatchAnthropicStream(input: AnthropicDispatchInput): Promise<StreamServed> {

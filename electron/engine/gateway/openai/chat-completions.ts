@@ -43,15 +43,18 @@ export async function handleChatCompletions(ctx: GatewayContext, req: IncomingMe
 }
 
 type Input = Parameters<typeof dispatchJson>[0];
+type JsonDispatch = typeof dispatchJson;
+type StreamDispatch = typeof dispatchStream;
 
 function failed(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal): void {
   failRouted(res, meter, error, signal, (e) => sendOpenAIError(res, e.status, e.message, e.type, e.code));
 }
 
-async function relayJson(res: ServerResponse, input: Input, meter: RequestMeter): Promise<void> {
+/** Relays an OpenAI-shaped JSON answer (chat, or legacy completions through their own dispatch). */
+export async function relayJson(res: ServerResponse, input: Input, meter: RequestMeter, dispatch: JsonDispatch = dispatchJson): Promise<void> {
   let served;
   try {
-    served = await dispatchJson(input);
+    served = await dispatch(input);
   } catch (error) {
     return failed(res, meter, error, input.signal);
   }
@@ -61,10 +64,11 @@ async function relayJson(res: ServerResponse, input: Input, meter: RequestMeter)
   meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.usage ?? fromOpenAIUsage(served.json.usage) });
 }
 
-async function relayStream(res: ServerResponse, input: Input, meter: RequestMeter, clientWantsUsage: boolean): Promise<void> {
+/** Relays an OpenAI-shaped SSE stream (chat, or legacy completions through their own dispatch). */
+export async function relayStream(res: ServerResponse, input: Input, meter: RequestMeter, clientWantsUsage: boolean, dispatch: StreamDispatch = dispatchStream): Promise<void> {
   let served;
   try {
-    served = await dispatchStream(input);
+    served = await dispatch(input);
   } catch (error) {
     return failed(res, meter, error, input.signal);
   }
