@@ -1,6 +1,7 @@
 // Chat wave B end to end: conversations are stored by the engine (in the ledger database) and
 // survive a reload; search finds message text; rename and delete go through the engine; reasoning
-// streams in a collapsed block; an attached image travels as an OpenAI image_url part.
+// streams in a collapsed block; an attached image travels as an OpenAI image_url part and comes back
+// with its conversation after a reload.
 import { expect, test } from '@playwright/test';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import { expectAccessible, saveScreens } from './helpers/screens';
@@ -94,4 +95,8 @@ test('conversations persist in the engine: reload, search, rename, delete; reaso
   await page.goto(uiUrl);
   await expect(list.getByRole('button', { name: /^What is in this picture\?/ })).toBeVisible();
   await expect(list.getByRole('button', { name: /^Pelicans/ })).toHaveCount(0);
+  // The image was stored with its message: reopened after a reload, the conversation shows it again.
+  await list.getByRole('button', { name: /^What is in this picture\?/ }).click();
+  await expect(page.getByRole('img', { name: 'Image 1 you sent' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Image 1 you sent' })).toHaveAttribute('src', `data:image/png;base64,${PNG.toString('base64')}`);
 });
