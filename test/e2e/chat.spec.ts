@@ -191,6 +191,15 @@ test('stop cuts a streaming reply short', async ({ page }) => {
   await expect(reply.locator('.message-text')).not.toHaveText(REPLY);
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
   await expect(reply.getByTestId('reply-meta')).toHaveCount(0);
+  const kept = await reply.locator('.message-text').innerText();
+  fake.fault(null);
+
+  // The stopped reply is kept: after a reload the conversation holds it, with the text it had.
+  await page.goto(serve.uiUrl);
+  const list = page.getByRole('complementary', { name: 'Conversations' });
+  await list.getByRole('button', { name: /^Tell me a long story\./ }).click();
+  await expect(page.getByTestId('assistant-message')).toHaveCount(1);
+  await expect(page.getByTestId('assistant-message').locator('.message-text')).toHaveText(kept);
 });
 
 test('an upstream failure shows inline', async ({ page }) => {

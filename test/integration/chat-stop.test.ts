@@ -62,6 +62,23 @@ describe('chat: stopped and failed replies', () => {
     expect(rows.map((r) => r.status).sort()).toEqual(['cancelled', 'ok']);
   });
 
+  it('keeps the reply too when the stop arrives as an abort while the stream is read (as the app bridges do)', async () => {
+    fake.fault({ chunkDelayMs: 80 });
+    const stop = new AbortController();
+    const events: ChatStreamEvent[] = [];
+    let received = '';
+    // Keep reading after the abort: the stream ends by itself, as it does behind IPC and HTTP.
+    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content: 'Abort me' }] }, stop.signal)) {
+      events.push(e);
+      if (e.type === 'delta') received += e.text;
+      if (events.filter((x) => x.type === 'delta').length === 2) stop.abort();
+    }
+    expect(events.some((e) => e.type === 'done' || e.type === 'error')).toBe(false);
+    const id = (events[0] as Extract<ChatStreamEvent, { type: 'conversation' }>).conversationId;
+    const conv = await h.app.services.conversations.get(id);
+    expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([['user', 'Abort me'], ['assistant', received]]);
+  });
+
   it('does not keep a reply that failed mid-stream (the question stays, answered by nothing)', async () => {
     fake.fault({ afterChunks: 2 });
     const events: ChatStreamEvent[] = [];

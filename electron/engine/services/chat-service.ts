@@ -107,8 +107,9 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
         }
         finished = true;
       } catch (error) {
-        failed = true;
         const cancelled = abort.aborted;
+        // Stopped (the signal aborted the stream under us) is not failed: the text so far is kept.
+        failed = !cancelled;
         meter.finish({ status: cancelled ? 'cancelled' : 'error', httpStatus: cancelled ? 499 : 502, ...outcome, usage: tap.finalUsage(), errorMessage: (error as Error).message });
         if (!cancelled) yield { type: 'error', message: `${served.target.provider.id} failed mid-stream: ${(error as Error).message}` };
         return;
