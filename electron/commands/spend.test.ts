@@ -80,9 +80,19 @@ describe('switchboard spend', () => {
     expect(lines[0]).toMatch(/^spend, all time/);
     const table = lines.slice(1);
     expect(table[0]).toMatch(/^CLIENT\s+REQUESTS\s+INPUT\s+OUTPUT\s+COST$/);
-    expect(table.at(-1)).toMatch(/^total\s+4\s+5,000\s+1,100\s+\$5\.0115 \+ \?$/);
+    expect(table.at(-1)).toMatch(/^total\s+4\s+5,000\s+1,100\s+\$5\.011500 \+ \?$/);
     expect(table.some((l) => /^\(none\)\s+1\s+1,000\s+200\s+unknown$/.test(l))).toBe(true);
     expect(new Set(table.map((l) => l.length)).size).toBe(1); // every row as wide as the header
+  });
+
+  it("shows a small model's sub-cent cost, not $0.0000", async () => {
+    const io = captureIO();
+    ios.push(io);
+    const ledger = openLedger(io.dataDir);
+    ledger.record(row({ inputTokens: 7, outputTokens: 12, costUsd: 0.000031 }));
+    await ledger.close();
+    expect(await run(['--by', 'model'], io)).toBe(0);
+    expect(io.stdoutText().split('\n').at(-1)).toMatch(/^total\s+1\s+7\s+12\s+\$0\.000031$/);
   });
 
   it('reports an empty ledger as zeros', async () => {

@@ -116,6 +116,7 @@ function formatTable(s: SpendSummary, by: SpendGroupBy | undefined, since: strin
 }
 
 function formatUsd(usd: number): string {
-  // Four decimals everywhere: sub-cent amounts are common for small models, and one format keeps columns even.
-  return `$${usd.toFixed(4)}`;
+  // Six decimals everywhere, as the app shows small amounts: a request to a small model costs well under
+  // a hundredth of a cent, and four decimals printed it as $0.0000. One format keeps columns even.
+  return `$${usd.toFixed(6)}`;
 }
