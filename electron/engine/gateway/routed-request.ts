@@ -50,10 +50,13 @@ export function beginRouted(ctx: GatewayContext, req: IncomingMessage, res: Serv
     body: start.body,
     stream: start.stream,
     scope: `${start.client}\0${resolution.route ?? start.model}`,
-    preflight: budgetPreflight(ctx.budgets, start.client, start.body, resolution.targets, (warnings) => {
-      // Soft budgets let the request through; the tool (and whoever reads its logs) is told in a header.
-      if (!res.headersSent) res.setHeader(BUDGET_WARNING_HEADER, headerSafe(warnings.join('; ')));
-    }),
+    // No closure per request unless budgets are set (the usual case has none).
+    preflight: ctx.budgets?.active
+      ? budgetPreflight(ctx.budgets, start.client, start.body, resolution.targets, (warnings) => {
+          // Soft budgets let the request through; the tool (and whoever reads its logs) is told in a header.
+          if (!res.headersSent) res.setHeader(BUDGET_WARNING_HEADER, headerSafe(warnings.join('; ')));
+        })
+      : undefined,
   };
   return { resolution, meter, controller, failover };
 }
