@@ -1,10 +1,10 @@
 // Hostile input on the port: each is refused with the right status in the caller's dialect's error shape,
 // and the fake upstream sees nothing. Raw HTTP (node:http, node:net) so Host, Origin and pacing are ours to set.
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import { startHarness, type Harness } from '../support/engine-harness';
+import { sendRaw, type RawReply, type RawRequest } from '../support/raw-http';
 
 let up: OpenAIFake;
 let h: Harness;
@@ -12,33 +12,8 @@ let port: number;
 let seenBefore = 0;
 let limitedToken = '';
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: any;
-  text: string;
-}
-
-function send(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'POST', headers: { 'content-type': 'application/json', ...opts.headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => {
-        let body: any;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = undefined;
-        }
-        resolve({ status: res.statusCode!, headers: res.headers, body, text });
-      });
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
+type Reply = RawReply;
+const send = (path: string, opts: RawRequest = {}): Promise<Reply> => sendRaw(port, path, opts);
 
 const chat = JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] });
 const auth = () => ({ authorization: `Bearer ${h.token}` });

@@ -1,5 +1,7 @@
-// Reads a request body with a size cap and an idle deadline, so one client can neither make the port
-// buffer without limit nor hold a request open by trickling (or stalling) its body.
+// Reads a request body with a size cap, an idle deadline and a total deadline, so one client can
+// neither make the port buffer without limit nor hold a request open by trickling (or stalling) its
+// body; and refuses JSON nested deeper than the engine can walk (json-depth.ts).
+import { assertJsonDepth, JsonDepthError } from './json-depth';
 
 export class BodyError extends Error {
   constructor(readonly status: number, message: string) {
@@ -11,10 +13,31 @@ export interface BodyLimits {
   maxBytes: number;
   /** Longest pause allowed between two body chunks before the request is answered 408. */
   idleMs: number;
+  /** Longest the whole body may take to arrive (a body trickled a byte at a time never pauses long). */
+  totalMs?: number;
+}
+
+/** A UTF-8 byte order mark some Windows tools put before JSON: not an error, just skipped. */
+const BOM = 0xfeff;
+
+function parseJson(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.charCodeAt(0) === BOM ? text.slice(1) : text);
+  } catch (error) {
+    throw new BodyError(400, `the request body is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    assertJsonDepth(value);
+  } catch (error) {
+    if (error instanceof JsonDepthError) throw new BodyError(400, error.message);
+    throw error;
+  }
+  return value;
 }
 
 export function readJsonBody(req: import('node:http').IncomingMessage, limits: BodyLimits | number): Promise<unknown> {
-  const { maxBytes, idleMs } = typeof limits === 'number' ? { maxBytes: limits, idleMs: 30_000 } : limits;
+  const { maxBytes, idleMs, totalMs = 30_000 } = typeof limits === 'number' ? { maxBytes: limits, idleMs: 30_000 } : limits;
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > maxBytes) {
@@ -25,29 +48,32 @@ export function readJsonBody(req: import('node:http').IncomingMessage, limits: B
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
+    const started = performance.now();
+    let lastChunk = started;
     const done = (fn: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       fn();
     };
-    const stalled = () =>
+    const refuse = (error: BodyError) =>
       done(() => {
-        reject(new BodyError(408, `the request body stalled: nothing arrived for ${idleMs} ms`));
+        reject(error);
         req.pause();
       });
-    const timer = setTimeout(stalled, idleMs);
+    // One timer watches both deadlines (most bodies arrive in one chunk, long before either).
+    const check = () => {
+      const now = performance.now();
+      if (now - started >= totalMs) return refuse(new BodyError(408, `the request body took longer than ${totalMs} ms to arrive`));
+      if (now - lastChunk >= idleMs) return refuse(new BodyError(408, `the request body stalled: nothing arrived for ${idleMs} ms`));
+      timer = setTimeout(check, Math.max(1, Math.min(idleMs - (now - lastChunk), totalMs - (now - started))));
+    };
+    let timer = setTimeout(check, Math.min(idleMs, totalMs));
     req.on('data', (chunk: Buffer) => {
       if (settled) return;
       size += chunk.length;
-      if (size > maxBytes) {
-        done(() => {
-          reject(new BodyError(413, `request body is larger than ${maxBytes} bytes`));
-          req.pause();
-        });
-        return;
-      }
-      timer.refresh();
+      if (size > maxBytes) return refuse(new BodyError(413, `request body is larger than ${maxBytes} bytes`));
+      lastChunk = performance.now();
       chunks.push(chunk);
     });
     req.on('error', (error) => done(() => reject(error)));
@@ -55,9 +81,9 @@ export function readJsonBody(req: import('node:http').IncomingMessage, limits: B
       done(() => {
         if (size === 0) return resolve(undefined);
         try {
-          resolve(JSON.parse(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
+          resolve(parseJson(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
         } catch (error) {
-          reject(new BodyError(400, `the request body is not valid JSON: ${(error as Error).message}`));
+          reject(error);
         }
       }),
     );

@@ -14,15 +14,23 @@ export interface PortLimits {
   maxBodyBytes: number;
   /** A body that pauses longer than this between chunks gets 408. */
   bodyIdleMs: number;
+  /** The whole body must arrive within this (a body trickled a byte at a time never pauses long). */
+  bodyTotalMs: number;
   /** Headers must arrive within this (slowloris). */
   headersTimeoutMs: number;
   /** Total header bytes; larger gets 431. */
   maxHeaderBytes: number;
+  /**
+   * Open client connections at most; past it the longest-connected idle one is closed for the newcomer.
+   * Undefined: three quarters of the process's file-descriptor limit (the rest is for upstreams and files), at most 4096.
+   */
+  maxConnections?: number;
 }
 
 export const DEFAULT_LIMITS: PortLimits = {
   maxBodyBytes: 20 * 1024 * 1024,
   bodyIdleMs: 30_000,
+  bodyTotalMs: 30_000,
   headersTimeoutMs: 15_000,
   maxHeaderBytes: 32 * 1024,
 };

@@ -2,6 +2,7 @@
 // (token, Origin, body, allow-list): OpenAI, Anthropic and Ollama clients each parse their own.
 import type { ServerResponse } from 'node:http';
 import { ERROR_MESSAGE } from './openai/errors';
+import { setSecurityHeaders } from './security';
 
 export type Dialect = 'openai' | 'anthropic' | 'ollama';
 
@@ -42,6 +43,7 @@ export function sendDialectError(res: ServerResponse, dialect: Dialect, status: 
   if (dialect === 'anthropic') body = JSON.stringify({ type: 'error', error: { type: ANTHROPIC_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'), message } });
   else if (dialect === 'ollama') body = JSON.stringify({ error: message });
   else body = JSON.stringify({ error: { message, type: OPENAI_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'), param: null, code } });
+  setSecurityHeaders(res);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -6,6 +6,7 @@ import { handleCountTokens } from './anthropic/count-tokens';
 import { handleMessages } from './anthropic/messages';
 import { handleAnthropicModels } from './anthropic/models';
 import type { GatewayContext } from './context';
+import { safeDecode } from './security';
 import { handleOllamaChat, handleOllamaTags } from './ollama/chat';
 import { handleOllamaShow, handleOllamaVersion } from './ollama/show';
 import { handleChatCompletions } from './openai/chat-completions';
@@ -39,7 +40,7 @@ export const API_ROUTES = new Map<string, ApiRoute>([
   ['/v1/messages/count_tokens', { methods: ['POST'], body: true, handle: (ctx, req, res, body) => handleCountTokens(ctx, req, res, body) }],
   ['/api/chat', { methods: ['POST'], body: true, handle: handleOllamaChat }],
   ['/api/tags', { methods: ['GET'], body: false, handle: (ctx, _req, res, _b, _c, call) => handleOllamaTags(ctx, res, call.access) }],
-  ['/api/show', { methods: ['POST'], body: true, handle: (ctx, _req, res, body) => handleOllamaShow(ctx, res, body) }],
+  ['/api/show', { methods: ['POST'], body: true, handle: (ctx, _req, res, body, _c, call) => handleOllamaShow(ctx, res, body, call.access) }],
   ['/api/version', { methods: ['GET'], body: false, handle: (_ctx, _req, res) => handleOllamaVersion(res) }],
 ]);
 
@@ -51,7 +52,9 @@ export function apiRoute(pathname: string): { route: ApiRoute; param?: string } 
   const route = API_ROUTES.get(pathname);
   if (route) return { route };
   if (pathname.startsWith('/v1/models/') && pathname.length > '/v1/models/'.length) {
-    return { route: MODEL_BY_ID, param: decodeURIComponent(pathname.slice('/v1/models/'.length)) };
+    // A malformed escape is left as sent: no model has that id, so the client gets a plain 404.
+    const raw = pathname.slice('/v1/models/'.length);
+    return { route: MODEL_BY_ID, param: safeDecode(raw) ?? raw };
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 // The port's guards: Host checked against DNS rebinding, browser Origins refused unless they are the
 // port's own UI or allow-listed in settings, and credentials read from `Authorization: Bearer` or `x-api-key`.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
@@ -55,4 +55,22 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   if (auth && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') return auth.slice(7).trim();
   const apiKey = req.headers['x-api-key'];
   return typeof apiKey === 'string' && apiKey ? apiKey.trim() : undefined;
+}
+
+/** decodeURIComponent that answers undefined for a malformed escape (`%ZZ`) instead of throwing. */
+export function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text); // safe: a malformed escape is caught below
+  } catch {
+    return undefined;
+  }
+}
+
+/** Headers for answers the port writes itself (errors, refusals): nothing in them may be sniffed, framed or cached. */
+export function setSecurityHeaders(res: ServerResponse): void {
+  if (res.headersSent) return;
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  res.setHeader('cache-control', 'no-store');
 }

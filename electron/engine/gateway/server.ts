@@ -1,7 +1,7 @@
 // The local port: one HTTP server for the OpenAI, Anthropic and Ollama dialects, the app bridge (/app/*)
 // and the UI. Every request passes the Host and Origin guards first; the APIs need a client token, /app the admin token.
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PortSettingsData } from '../settings/types';
 import { handleAppBridge } from './app-bridge';
@@ -12,7 +12,8 @@ import { ERROR_MESSAGE } from './openai/errors';
 import { dialectOf, sendDialectError, type Dialect } from './dialect-errors';
 import { apiRoute } from './routes';
 import { RequestLog } from './request-log';
-import { bearerToken, exposureWarning, HostGuard } from './security';
+import { capConnections, defaultMaxConnections } from './connection-cap';
+import { bearerToken, exposureWarning, HostGuard, safeDecode, setSecurityHeaders } from './security';
 import { serveStatic } from './static-ui';
 
 export interface Gateway {
@@ -33,15 +34,18 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 function plain(res: ServerResponse, status: number, message: string): void {
+  setSecurityHeaders(res);
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
   res.end(message);
 }
+
+const hostMessage = (req: IncomingMessage) => `the Host header ${JSON.stringify(req.headers.host ?? '')} is not allowed (DNS rebinding protection): use 127.0.0.1 or localhost`;
 
 const TOKEN_HINT = 'create one with `switchboard token create NAME` or in the app, then send `Authorization: Bearer <token>` (or `x-api-key`)';
 
 export async function startGateway(ctx: GatewayContext, host: string, port: number): Promise<Gateway> {
   const limits = { ...DEFAULT_LIMITS, ...ctx.limits };
-  const bodyLimits: BodyLimits = { maxBytes: limits.maxBodyBytes, idleMs: limits.bodyIdleMs };
+  const bodyLimits: BodyLimits = { maxBytes: limits.maxBodyBytes, idleMs: limits.bodyIdleMs, totalMs: limits.bodyTotalMs };
   const log = ctx.requestLog ?? new RequestLog();
   // The port's ledger rows reach the request log as they are recorded (synchronously, so a captured body is still in scope).
   const unfollow = log.follow(ctx.ledger);
@@ -123,10 +127,58 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     return handleAppBridge(ctx.services, pathname, req, res, body);
   }
 
+  /** What the port does with a request: guards first (Host, then any parsing), then the handler. */
+  function dispatch(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> | void {
+    const hostOk = guard.hostAllowed(req);
+    // Tools that can set only a base URL (Ollama clients) carry the token in it: `/t/<token>/api/...`.
+    let pathToken: string | undefined;
+    if (pathname.startsWith('/t/')) {
+      const slash = pathname.indexOf('/', 3);
+      const raw = slash > 3 ? pathname.slice(3, slash) : slash === -1 && pathname.length > 3 ? pathname.slice(3) : undefined;
+      if (raw !== undefined) {
+        pathname = slash > 3 ? pathname.slice(slash) : '/';
+        pathToken = safeDecode(raw);
+        if (pathToken === undefined) {
+          if (!hostOk) return plain(res, 421, hostMessage(req));
+          return refuse(res, dialectOf(pathname), 400, 'the client token in the path is not a valid percent-encoded string', 'invalid_request', pathname, null);
+        }
+      }
+    }
+    const isApi = pathname.startsWith('/v1/') || pathname.startsWith('/api/');
+    if (!hostOk) {
+      if (isApi) return refuse(res, dialectOf(pathname), 421, hostMessage(req), 'host_not_allowed', pathname, null);
+      return plain(res, 421, hostMessage(req));
+    }
+    // That base URL is an Ollama server's to its clients, and their "test connection" probes it.
+    if (pathToken !== undefined && pathname === '/') return ollamaProbe(req, res, pathToken);
+    if (isApi) return handleApi(req, res, pathname, pathToken);
+    if (pathname.startsWith('/app/')) return handleApp(req, res, pathname);
+    if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(ctx.rendererDir, pathname, res);
+    return plain(res, 405, 'method not allowed');
+  }
+
+  /** The error boundary: whatever a handler throws is answered (in the dialect's shape) and never ends the process. */
+  function failed(res: ServerResponse, pathname: string, error: unknown): void {
+    try {
+      const known = error instanceof BodyError;
+      const status = known ? error.status : 500;
+      const message = known ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
+      if (!known) console.error(`switchboard: internal error on ${pathname}:`, error);
+      if (res.headersSent) return void res.end();
+      // A refused body is not read to its end: close the connection after the reply.
+      if (known) res.setHeader('connection', 'close');
+      if (pathname.startsWith('/v1/') || pathname.startsWith('/api/')) refuse(res, dialectOf(pathname), status, message, status === 500 ? null : 'invalid_request', pathname, null);
+      else plain(res, status, message);
+    } catch {
+      res.destroy();
+    }
+  }
+
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: 300_000,
+      // A backstop behind the body's own deadlines (body.ts): headers, then the body, then a margin.
+      requestTimeout: limits.headersTimeoutMs + limits.bodyTotalMs + 5_000,
       keepAliveTimeout: 65_000,
       maxHeaderSize: limits.maxHeaderBytes,
       // Node checks the timeouts above on this interval; check often enough that a stalled client is cut near its deadline.
@@ -135,45 +187,22 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     (req, res) => {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
-      let pathname = q === -1 ? url : url.slice(0, q);
-      // Tools that can set only a base URL (Ollama clients) carry the token in it: `/t/<token>/api/...`.
-      let pathToken: string | undefined;
-      if (pathname.startsWith('/t/')) {
-        const slash = pathname.indexOf('/', 3);
-        if (slash > 3) {
-          pathToken = decodeURIComponent(pathname.slice(3, slash));
-          pathname = pathname.slice(slash);
-        } else if (slash === -1 && pathname.length > 3) {
-          pathToken = decodeURIComponent(pathname.slice(3));
-          pathname = '/';
-        }
+      const pathname = q === -1 ? url : url.slice(0, q);
+      try {
+        const work = dispatch(req, res, pathname);
+        if (work) work.catch((error: unknown) => failed(res, pathname, error));
+      } catch (error) {
+        failed(res, pathname, error);
       }
-      // That base URL is an Ollama server's to its clients, and their "test connection" probes it.
-      if (pathToken !== undefined && pathname === '/' && guard.hostAllowed(req)) return ollamaProbe(req, res, pathToken);
-      const isApi = pathname.startsWith('/v1/') || pathname.startsWith('/api/');
-      if (!guard.hostAllowed(req)) {
-        const message = `the Host header ${JSON.stringify(req.headers.host ?? '')} is not allowed (DNS rebinding protection): use 127.0.0.1 or localhost`;
-        if (isApi) return refuse(res, dialectOf(pathname), 421, message, 'host_not_allowed', pathname, null);
-        return plain(res, 421, message);
-      }
-      const work = isApi
-        ? handleApi(req, res, pathname, pathToken)
-        : pathname.startsWith('/app/')
-          ? handleApp(req, res, pathname)
-          : req.method === 'GET' || req.method === 'HEAD'
-            ? serveStatic(ctx.rendererDir, pathname, res)
-            : Promise.resolve(plain(res, 405, 'method not allowed'));
-      work.catch((error: unknown) => {
-        const status = error instanceof BodyError ? error.status : 500;
-        const message = error instanceof BodyError ? error.message : `internal error: ${(error as Error).message}`;
-        // A refused body is not read to its end: close the connection after the reply.
-        if (error instanceof BodyError) res.setHeader('connection', 'close');
-        if (isApi) refuse(res, dialectOf(pathname), status, message, status === 500 ? null : 'invalid_request', pathname, null);
-        else if (!res.headersSent) plain(res, status, message);
-        else res.end();
-      });
     },
   );
+  // A malformed request line or header never reaches the listener: answer it here, never crash on it.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) return void socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  });
+  capConnections(server, limits.maxConnections ?? defaultMaxConnections());
   server.maxHeadersCount = 100;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

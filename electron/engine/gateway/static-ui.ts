@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { safeDecode, setSecurityHeaders } from './security';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,14 +21,16 @@ export const UI_CSP =
 
 export async function serveStatic(rendererDir: string | undefined, pathname: string, res: ServerResponse): Promise<void> {
   if (!rendererDir) {
+    setSecurityHeaders(res);
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('The UI is not built (run `npm run build`).');
     return;
   }
-  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
-  const file = normalize(join(rendererDir, relative));
-  if (!file.startsWith(normalize(rendererDir) + sep)) {
-    res.writeHead(403).end();
+  const relative = pathname === '/' ? 'index.html' : safeDecode(pathname.slice(1));
+  const file = relative === undefined || relative.includes('\0') ? undefined : normalize(join(rendererDir, relative));
+  if (file === undefined || !file.startsWith(normalize(rendererDir) + sep)) {
+    setSecurityHeaders(res);
+    res.writeHead(file === undefined ? 400 : 403).end();
     return;
   }
   try {
@@ -41,6 +44,7 @@ export async function serveStatic(rendererDir: string | undefined, pathname: str
     });
     res.end(content);
   } catch {
+    setSecurityHeaders(res);
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
   }

@@ -17,7 +17,8 @@ export function validateMessages(body: unknown, needsMaxTokens: boolean): string
     if (!m || (m.role !== 'user' && m.role !== 'assistant')) return `messages.${i}.role: Input should be 'user' or 'assistant'`;
     if (typeof m.content !== 'string' && !Array.isArray(m.content)) return `messages.${i}.content: Field required`;
   }
-  if (needsMaxTokens && (typeof b.max_tokens !== 'number' || b.max_tokens < 1)) return 'max_tokens: Field required';
+  if (needsMaxTokens && b.max_tokens === undefined) return 'max_tokens: Field required';
+  if (b.max_tokens !== undefined && !(Number.isInteger(b.max_tokens) && (b.max_tokens as number) >= 1)) return 'max_tokens: Input should be an integer greater than or equal to 1';
   if (b.stream !== undefined && typeof b.stream !== 'boolean') return 'stream: Input should be a valid boolean';
   return null;
 }

@@ -2,6 +2,7 @@
 // chat — the server version (for feature checks) and a model's details, context length included.
 import type { ServerResponse } from 'node:http';
 import { RoutingError } from '../../router/failures';
+import { mayUse, type ClientAccess } from '../client-access';
 import type { GatewayContext } from '../context';
 import { sendOllamaError } from './errors';
 
@@ -18,10 +19,12 @@ export function handleOllamaVersion(res: ServerResponse): void {
   json(res, { version: OLLAMA_COMPAT_VERSION });
 }
 
-export function handleOllamaShow(ctx: GatewayContext, res: ServerResponse, body: unknown): void {
+export function handleOllamaShow(ctx: GatewayContext, res: ServerResponse, body: unknown, access: ClientAccess): void {
   const b = (body ?? {}) as { model?: unknown; name?: unknown };
   const name = typeof b.model === 'string' ? b.model : typeof b.name === 'string' ? b.name : '';
   if (!name) return sendOllamaError(res, 400, 'model is required');
+  // Older clients name the model in `name`, which the port's allow-list check (on `model`) does not see.
+  if (!mayUse(access, name)) return sendOllamaError(res, 403, `the client token "${access.name}" may not use \`${name}\``);
   let targets;
   try {
     targets = ctx.table().resolve(name).targets;
