@@ -1,6 +1,7 @@
 // The headless app bridge: the renderer's HTTP transport to the app-service contract
 // (`POST /app/rpc`, `POST /app/stream` as server-sent events), admin token required.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StreamWriter } from './stream-writer';
 import { isRpcMethod, isStreamMethod, type AppContract, type RpcCall } from '../../../shared/contract';
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -38,13 +39,18 @@ export async function handleAppBridge(services: AppContract, pathname: string, r
     const controller = new AbortController();
     res.on('close', () => controller.abort());
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+    const out = new StreamWriter(res);
     try {
       const events = methodOf(services, call)(...call.params, controller.signal) as AsyncIterable<unknown>;
-      for await (const event of events) res.write(`data: ${JSON.stringify(event)}\n\n`);
+      for await (const event of events) {
+        out.write(`data: ${JSON.stringify(event)}\n\n`);
+        const wait = out.ready();
+        if (wait) await wait;
+      }
     } catch (error) {
-      if (!controller.signal.aborted) res.write(`data: ${JSON.stringify({ type: 'error', message: (error as Error).message })}\n\n`);
+      if (!controller.signal.aborted) out.write(`data: ${JSON.stringify({ type: 'error', message: (error as Error).message })}\n\n`);
     }
-    res.end();
+    out.end();
     return;
   }
   sendJson(res, 404, { error: { message: 'not found' } });
