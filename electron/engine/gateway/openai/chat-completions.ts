@@ -11,7 +11,7 @@ import { usageSoFar } from '../../router/strategy';
 import type { GatewayContext } from '../context';
 import { asRoutingError, beginRouted, failRouted } from '../routed-request';
 import { openAIStreamError, sendOpenAIError } from './errors';
-import { SseWriter } from './stream-writer';
+import { StreamWriter } from '../stream-writer';
 
 function validate(body: unknown): string | null {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
@@ -76,7 +76,7 @@ export async function relayStream(res: ServerResponse, input: Input, meter: Requ
   const outcome = { target: served.target, attempts: served.attempts };
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   meter.firstToken();
-  const out = new SseWriter(res);
+  const out = new StreamWriter(res);
   const forward = (data: string) => {
     if (tap.skim(data) || clientWantsUsage) out.write(`data: ${data}\n\n`);
   };

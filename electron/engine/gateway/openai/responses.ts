@@ -8,7 +8,7 @@ import type { GatewayContext } from '../context';
 import { beginRouted, failRouted } from '../routed-request';
 import { sendOpenAIError } from './errors';
 import { ResponsesStreamWriter } from './responses-stream';
-import { SseWriter } from './stream-writer';
+import { StreamWriter } from '../stream-writer';
 import { chatToResponse, responsesToChat, TranslationError } from './responses-translate';
 
 type Json = Record<string, any>;
@@ -54,7 +54,7 @@ export async function handleResponses(ctx: GatewayContext, req: IncomingMessage,
   const outcome = { target: served.target, attempts: served.attempts };
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   meter.firstToken();
-  const out = new SseWriter(res);
+  const out = new StreamWriter(res);
   const writer = new ResponsesStreamWriter(request, (text) => out.write(text));
   writer.start();
   const read = (data: string) => {
