@@ -6,6 +6,7 @@ import { createApp } from '../engine/app';
 import { tuneHeapForGateway } from '../engine/heap-tuning';
 import { ConfigError } from '../engine/settings/config-schema';
 import type { CommandIO } from './io';
+import { formatRequestLine } from './request-line';
 
 const DEFAULT_PORT = 4848;
 
@@ -18,7 +19,7 @@ function rendererDir(): string | undefined {
 export async function run(args: string[], io: CommandIO): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, log: { type: 'boolean' }, 'log-requests': { type: 'boolean' } },
     strict: true,
   });
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
@@ -49,6 +50,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   io.stdout(`listening on ${url}`);
   io.stdout(`UI: ${url}/?token=${app.adminToken}`);
   io.stdout(`data dir: ${io.dataDir}`);
+  // One line per request, refusals included, so a tool that only gets errors is not met with silence.
+  if (values.log || values['log-requests']) app.requestLog.subscribe((entry) => io.stdout(formatRequestLine(entry)));
 
   // `on`, not `once`: a second Ctrl-C while closing must not kill the process before the ledger is flushed.
   await new Promise<void>((resolve) => {

@@ -28,6 +28,8 @@ export class RequestMeter {
   private readonly t0 = performance.now();
   private ttft: number | null = null;
   private recorded = false;
+  /** The port path the request came in on (for the request log and `serve --log`; not stored in the ledger). */
+  path?: string;
 
   constructor(
     private readonly ledger: Ledger,
@@ -71,6 +73,7 @@ export class RequestMeter {
       ttftMs: this.ttft,
       durationMs: performance.now() - this.t0,
     };
+    if (this.path !== undefined) row.path = this.path;
     this.ledger.record(row);
     return row;
   }

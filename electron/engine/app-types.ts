@@ -1,6 +1,7 @@
 // The composition root's public shape, shared by `serve`, the Electron shell and tests.
 import type { AppContract } from '../../shared/contract';
 import type { PortLimits } from './gateway/context';
+import type { RequestLog } from './gateway/request-log';
 
 export interface AppOptions {
   /** Where settings.json and ledger.db live. */
@@ -24,6 +25,8 @@ export interface App {
   services: AppContract;
   /** Present when a port was requested. */
   gateway?: { url: string; host: string; port: number };
+  /** The port's recent requests (refusals included), for the UI and `serve --log`. */
+  requestLog: RequestLog;
   /** One-time admin token for the UI over HTTP (`/?token=...`); regenerated each start. */
   adminToken: string;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import { tokenBudgets } from './budgets/token-budgets';
 import { defaultCatalog } from './catalog/catalog';
 import { loadRefreshedPrices } from './catalog/refresh';
 import { clientAccessFor, type ClientAccess } from './gateway/client-access';
+import { RequestLog } from './gateway/request-log';
 import { startGateway, type Gateway } from './gateway/server';
 import { openLedger } from './ledger/ledger';
 import { closeTransport, setUpstreamProxy } from './providers/transport';
@@ -86,6 +87,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
 
   const adminToken = randomBytes(24).toString('base64url');
+  const requestLog = new RequestLog();
   const gatewayContext = {
     table: () => table,
     vault,
@@ -98,6 +100,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     services,
     rendererDir: options.rendererDir,
     limits: options.portLimits,
+    // One log for the engine's life: it outlives the port being switched off and on, and `serve --log` follows it.
+    requestLog,
   };
   // Where the port listens; reopening it uses the address it had, so tools' settings keep working.
   let address = options.port === undefined ? undefined : { host: options.host ?? '127.0.0.1', port: options.port };
@@ -134,6 +138,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     services,
     gateway: gateway && { url: gateway.url, host: gateway.host, port: gateway.port },
+    requestLog,
     adminToken,
     async close() {
       unsubscribe();

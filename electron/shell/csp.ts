@@ -2,7 +2,7 @@
 // <meta> tag in the built index.html (a file:// page gets no headers). Build only: Vite's dev server
 // needs inline scripts for hot reload, so the dev page runs without it.
 import type { Plugin } from 'vite';
-import { UI_CSP } from '../engine/gateway/static-ui.ts';
+import { UI_CSP } from '../engine/gateway/ui-csp.ts';
 
 /** frame-ancestors is ignored (with a console warning) in a <meta> policy; the shell denies framing anyway. */
 export const META_CSP = UI_CSP.split(';')

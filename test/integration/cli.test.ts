@@ -71,7 +71,7 @@ describe('switchboard CLI', () => {
     expect(token).toMatch(/^sbt_/);
     expect(readFileSync(join(dataDir, 'settings.json'), 'utf8')).not.toContain(token);
 
-    const serve = await startServeProcess(['--data-dir', dataDir]);
+    const serve = await startServeProcess(['--data-dir', dataDir, '--log']);
     try {
       const client = new OpenAI({ baseURL: `${serve.url}/v1`, apiKey: token, maxRetries: 0 });
       for (let i = 0; i < 3; i++) {
@@ -82,6 +82,14 @@ describe('switchboard CLI', () => {
       }
       await client.chat.completions.create({ model: `${providerId}/m1`, messages: [{ role: 'user', content: 'plain' }] });
       expect(fake.requests.at(-1)?.headers.authorization).toBe(`Bearer ${KEY}`);
+      // `--log`: a line per request, and a refused one says why (no silence for a tool that only gets errors).
+      const refused = await fetch(`${serve.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
+      expect(refused.status).toBe(401);
+      await new Promise((r) => setTimeout(r, 200));
+      const requestLines = serve.lines.filter((l) => /^\d{4}-\d\d-\d\dT/.test(l));
+      expect(requestLines.filter((l) => l.includes('cli-test  openai /v1/chat/completions  ') && l.includes(`-> ${providerId}/m1  200 ok`))).toHaveLength(4);
+      expect(requestLines.some((l) => l.includes('(no token)  openai /v1/chat/completions') && l.includes('401 refused') && l.includes('missing client token'))).toBe(true);
+      expect(serve.lines.join('\n')).not.toContain(KEY);
     } finally {
       await serve.stop();
     }

@@ -33,6 +33,8 @@ export function runCli(args: string[], options: { stdin?: string; env?: Record<s
 export interface ServeProcess {
   url: string;
   uiUrl: string;
+  /** Every stdout line so far (it keeps growing while serve runs). */
+  lines: string[];
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export interface ServeProcess {
 export function startServeProcess(args: string[], env: Record<string, string> = {}, timeoutMs = 15_000): Promise<ServeProcess> {
   const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
+  const lines: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
   const stop = () =>
     new Promise<void>((done) => {
@@ -59,13 +62,14 @@ export function startServeProcess(args: string[], env: Record<string, string> = 
     child.once('exit', (code) => fail(`exited with ${code}`));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       log += `${line}\n`;
+      lines.push(line);
       const listening = /^listening on (http:\/\/\S+)$/.exec(line);
       if (listening) url = listening[1];
       const ui = /(http:\/\/\S+\/\?token=\S+)/.exec(line);
       if (ui && url) {
         clearTimeout(timer);
         child.removeAllListeners('exit');
-        resolvePromise({ url, uiUrl: ui[1]!, child, stop });
+        resolvePromise({ url, uiUrl: ui[1]!, lines, child, stop });
       }
     });
   });

@@ -31,8 +31,19 @@ export class RequestLog {
   /** Set while capture is on: the current request's body, found again when its ledger row is written. */
   readonly capture = new AsyncLocalStorage<unknown>();
   captureBodies = false;
+  private readonly listeners: Array<(entry: PortRequestLogEntry) => void> = [];
+
+  /** Calls `listener` with every entry as it is added (`serve --log`); returns the unsubscribe. */
+  subscribe(listener: (entry: PortRequestLogEntry) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i !== -1) this.listeners.splice(i, 1);
+    };
+  }
 
   add(entry: PortRequestLogEntry): void {
+    for (const listener of this.listeners) listener(entry);
     if (this.entries.length < CAPACITY) this.entries.push(entry);
     else this.entries[this.next] = entry;
     this.next = (this.next + 1) % CAPACITY;
@@ -44,6 +55,7 @@ export class RequestLog {
       startedAt: row.startedAt,
       client: row.client,
       route: row.route,
+      path: row.path,
       provider: row.provider,
       model: row.model,
       status: row.status,

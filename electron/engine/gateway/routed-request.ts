@@ -40,6 +40,9 @@ export function beginRouted(ctx: GatewayContext, req: IncomingMessage, res: Serv
     return undefined;
   }
   const meter = new RequestMeter(ctx.ledger, 'port', start.client, resolution.route);
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  meter.path = q === -1 ? url : url.slice(0, q);
   res.setHeader('x-request-id', meter.id);
   const controller = abortOnClose(req, res);
   const failover: FailoverInput = {

@@ -40,6 +40,8 @@ export interface RequestRecord {
   costUsd: number | null;
   ttftMs: number | null;
   durationMs: number;
+  /** The port path it came in on; in memory only (the request log), never a ledger column. */
+  path?: string;
 }
 
 export interface Ledger {
