@@ -10,6 +10,7 @@ import { tuneHeapForGateway } from './engine/heap-tuning';
 import { bindContract, type ContractBinding } from './ipc/bind-contract';
 import { createSenderCheck } from './ipc/sender-check';
 import { DATA_DIR_ENV, defaultDataDir } from './paths';
+import { keepDownloadsPrivate } from './shell/downloads';
 import { installAppMenu } from './shell/menu';
 import { createTray } from './shell/tray';
 
@@ -86,6 +87,7 @@ async function start(): Promise<void> {
   tuneHeapForGateway();
   await app.whenReady();
   allowOnlyClipboardWrites();
+  keepDownloadsPrivate(session.defaultSession);
   starting = startEngine().catch((error: unknown) => {
     dialog.showErrorBox('Switchboard could not start', messageOf(error));
     app.exit(1);

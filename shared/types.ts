@@ -8,7 +8,10 @@ export interface Price {
   input?: number;
   output?: number;
   cacheRead?: number;
+  /** Cache writes; with Anthropic the 5-minute ones (1.25x input). */
   cacheWrite?: number;
+  /** Anthropic's 1-hour cache writes (2x input); absent: priced at `cacheWrite`. */
+  cacheWrite1h?: number;
   /** Reasoning output tokens, where the model prices them apart from other output. */
   reasoning?: number;
 }
@@ -17,8 +20,11 @@ export interface ModelInfo {
   id: string;
   contextWindow?: number;
   price?: Price;
-  /** Where the price comes from; 'unknown' means no price is known and costs show as unknown. */
-  priceSource?: 'override' | 'config' | 'refreshed' | 'bundled' | 'unknown';
+  /**
+   * Where the price comes from; 'local' is a keyless provider on this machine (Ollama, LM Studio), free;
+   * 'unknown' means no price is known and costs show as unknown.
+   */
+  priceSource?: 'override' | 'config' | 'refreshed' | 'bundled' | 'local' | 'unknown';
 }
 
 /** A key as the renderer may see it: where it lives and a masked form (`sk-…abcd`), never the key. */
@@ -147,10 +153,14 @@ export interface SpendTotals {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
-  /** USD of the requests whose price is known. */
-  costUsd: number;
-  /** Requests whose cost is unknown (no price for the model): not in costUsd, never counted as $0. */
+  /** USD, rounded to 6 decimals; null when any request in it has an unknown cost (a sum with an unknown part is unknown). */
+  costUsd: number | null;
+  /** USD of the requests whose cost is known (equals costUsd when nothing is unknown). */
+  knownCostUsd: number;
+  /** Requests whose cost is unknown (no price for the model): not in knownCostUsd, never counted as $0. */
   unknownCostRequests: number;
+  /** Requests whose token figures (and so cost) are our estimates, the upstream having reported none; absent when none. */
+  estimatedRequests?: number;
 }
 
 export interface SpendGroup extends SpendTotals {
@@ -171,8 +181,13 @@ export interface ClientTokenInfo {
   allow?: string[];
   /** Hard monthly USD budget for this token's client (UTC month), enforced before each request. */
   budgetUsd?: number;
-  /** Spend recorded in the ledger for this client so far. */
-  spendUsd: number;
+  /** Its budget lets requests to models without a known price through (their cost cannot be counted). */
+  budgetAllowUnpriced?: boolean;
+  /** Spend recorded in the ledger for this client so far; null when some of it has an unknown cost. */
+  spendUsd: number | null;
+  /** The known part of spendUsd. */
+  knownSpendUsd: number;
+  unknownCostRequests: number;
   requests: number;
 }
 
@@ -180,6 +195,8 @@ export interface CreateTokenRequest {
   name: string;
   allow?: string[];
   budgetUsd?: number;
+  /** With budgetUsd: let requests to models without a known price through instead of refusing them. */
+  budgetAllowUnpriced?: boolean;
 }
 
 /** What `create` returns: the token itself, shown once and stored nowhere. */
@@ -199,7 +216,7 @@ export interface PortRequestLogEntry {
   model: string | null;
   /** The HTTP path, for requests refused before routing (e.g. a missing token). */
   path?: string;
-  status: 'ok' | 'error' | 'cancelled' | 'refused';
+  status: 'ok' | 'error' | 'cancelled' | 'refused' | 'interrupted';
   httpStatus: number;
   errorMessage?: string;
   attempts: Array<{ provider: string; model: string; status: number | null; errorClass?: string; durationMs: number }>;
@@ -208,8 +225,12 @@ export interface PortRequestLogEntry {
   costUsd: number | null;
   ttftMs: number | null;
   durationMs: number;
+  /** The token figures (and so the cost) are estimates: the upstream reported none. */
+  usageEstimated?: boolean;
   /** The request body with keys and tokens replaced by `[redacted]`; present only while capture is on. */
   requestBody?: string;
+  /** What the client asked for that the target could not serve, dropped rather than refused (e.g. an Anthropic server tool). */
+  notes?: string[];
 }
 
 export interface PortSettings {
@@ -234,7 +255,7 @@ export interface PortInfo {
 export interface ToolSetupGuide {
   id: string;
   name: string;
-  dialect: 'openai' | 'anthropic' | 'ollama';
+  dialect: 'openai' | 'anthropic' | 'ollama' | 'gemini';
   steps: string[];
   snippets: Array<{ label: string; language: string; text: string }>;
   docsUrl?: string;
@@ -269,11 +290,17 @@ export interface TargetHealthInfo {
 export interface KeyHealthInfo {
   provider: string;
   label: string;
+  /** The model a cooldown covers (rate limits are per model); null when it covers the whole key. */
+  model: string | null;
   state: 'cooling-down' | 'retired';
   since: number | null;
   until: number | null;
   status: number | null;
   reason: string;
+  /** A retired key: when one request will try it again (sooner if its secret is replaced). */
+  nextCheckAt: number | null;
+  /** A retired key: how many re-checks it has failed since it was first refused. */
+  failedProbes?: number;
 }
 
 export interface HealthSnapshot {
@@ -304,8 +331,19 @@ export interface BudgetStatus {
   mode: 'soft' | 'hard';
   limitUsd?: number;
   limitTokens?: number;
-  spentUsd: number;
+  /** USD spent in the period; null when some of it has an unknown cost (see knownSpentUsd). */
+  spentUsd: number | null;
+  /** The known part of spentUsd: what a USD limit is measured against. */
+  knownSpentUsd: number;
+  /** Requests in the period whose cost is unknown (let through by allowUnpriced). */
+  unknownCostRequests: number;
+  /** USD and tokens held for requests in flight (their worst case, until each ends). */
+  reservedUsd: number;
+  reservedTokens: number;
   spentTokens: number;
+  /** Whole percent of the limit used (the larger of USD and tokens), not capped at 100. */
+  percent: number;
+  allowUnpriced: boolean;
   /** ok: under 80%; near: 80% or more; over: reached (soft budgets warn, hard budgets refuse). */
   state: 'ok' | 'near' | 'over';
   message?: string;
@@ -354,6 +392,11 @@ export interface BudgetSpec {
   mode: 'soft' | 'hard';
   usd?: number;
   tokens?: number;
+  /**
+   * A hard USD budget refuses a request to a model without a known price (its cost could not be
+   * counted against the limit) unless this is true.
+   */
+  allowUnpriced?: boolean;
 }
 
 export interface KeyTestResult {
@@ -404,14 +447,20 @@ export interface SpendRequest {
   source: SpendSource;
   client: string | null;
   route: string | null;
+  /** The target that served the request, else the last one tried. */
   provider: string | null;
   model: string | null;
-  status: 'ok' | 'error' | 'cancelled';
+  /** The model the client asked for (a route name, a `provider/model` id), when recorded. */
+  requestedModel?: string | null;
+  /** interrupted: Switchboard stopped (a crash) while the request was in flight. */
+  status: 'ok' | 'error' | 'cancelled' | 'interrupted';
   httpStatus: number;
   errorMessage?: string;
   attempts: SpendAttempt[];
   inputTokens: number;
   outputTokens: number;
+  /** The token figures (and so the cost) are estimates: the upstream reported none. */
+  usageEstimated?: boolean;
   costUsd: number | null;
   ttftMs: number | null;
   durationMs: number;

@@ -120,9 +120,10 @@ describe('switchboard spend --csv', () => {
     io.out.length = 0;
     expect(await spend(['--csv', '--by', 'route'], io)).toBe(0);
     expect(io.out).toEqual([
-      'route,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,reasoning_tokens,cost_usd,unknown_cost_requests',
-      'fast,2,200,20,0,0,0,1.5,0',
-      '(none),1,100,10,0,0,0,0,1',
+      'route,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,reasoning_tokens,cost_usd,known_cost_usd,unknown_cost_requests',
+      'fast,2,200,20,0,0,0,1.5,1.5,0',
+      // An unknown cost is an empty cell, never 0; the known part beside it.
+      '(none),1,100,10,0,0,0,,0,1',
     ]);
     expect(await spend(['--csv', '--json'], io)).toBe(2);
   });

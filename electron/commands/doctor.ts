@@ -13,7 +13,7 @@ const DEFAULT_PORT = 4848;
 async function checkDataDir(dataDir: string): Promise<Check[]> {
   const checks: Check[] = [];
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const probe = path.join(dataDir, `.doctor-${process.pid}`);
     fs.writeFileSync(probe, 'ok');
     fs.rmSync(probe);
@@ -41,7 +41,8 @@ async function checkDataDir(dataDir: string): Promise<Check[]> {
     await ledger.close();
     checks.push({ ok: true, name: 'ledger', detail: `${path.join(dataDir, 'ledger.db')}: ${requests} requests recorded` });
     for (const k of retired) {
-      checks.push({ ok: false, name: `key ${k.provider}/${k.label}`, detail: `refused by the provider (${k.status ?? 'auth'}) on ${new Date(k.at).toISOString()}, so the router stopped using it; replace it: switchboard key set ${k.provider} --label ${k.label} (or fix its environment variable)` });
+      const recheck = `it re-checks the key with one request by ${new Date(k.nextCheckAt).toISOString()} (the wait doubles after each refusal, 1 min up to 30 min)`;
+      checks.push({ ok: false, name: `key ${k.provider}/${k.label}`, detail: `refused by the provider (${k.status ?? 'auth'}) on ${new Date(k.at).toISOString()}${k.refusals > 1 ? ` (${k.refusals} times in a row)` : ''}, so the router stopped using it; ${recheck}; replace it: switchboard key set ${k.provider} --label ${k.label} (or fix its environment variable)` });
     }
   } catch (error) {
     checks.push({ ok: false, name: 'ledger', detail: `${path.join(dataDir, 'ledger.db')}: ${(error as Error).message}` });

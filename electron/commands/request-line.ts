@@ -21,5 +21,6 @@ export function formatRequestLine(e: PortRequestLogEntry): string {
   ];
   // Refusals and failures say why; the message is already free of keys and tokens (the port redacts them).
   if (e.status !== 'ok' && e.errorMessage) parts.push(`: ${e.errorMessage.replace(/\s+/g, ' ').slice(0, 300)}`);
+  if (e.notes?.length) parts.push(`(${e.notes.join('; ').slice(0, 300)})`);
   return parts.join('  ');
 }

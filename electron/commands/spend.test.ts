@@ -56,21 +56,29 @@ describe('switchboard spend', () => {
     const io = await seededIO();
     expect(await run(['--since', '7d', '--json'], io)).toBe(0);
     const parsed = JSON.parse(io.stdoutText());
-    expect(Object.keys(parsed)).toEqual(['requests', 'inputTokens', 'outputTokens', 'costUsd', 'groups']);
-    expect(parsed).toEqual({ requests: 3, inputTokens: 4000, outputTokens: 900, costUsd: 0.0115, groups: [] });
+    expect(Object.keys(parsed)).toEqual(['requests', 'inputTokens', 'outputTokens', 'costUsd', 'knownCostUsd', 'unknownCostRequests', 'groups']);
+    // One request has no price: the total is unknown, with the priced part beside it (never $0.0115 as if complete).
+    expect(parsed).toEqual({ requests: 3, inputTokens: 4000, outputTokens: 900, costUsd: null, knownCostUsd: 0.0115, unknownCostRequests: 1, groups: [] });
   });
 
-  it('groups by model in JSON, unknown prices counting as nothing rather than zero-cost rows', async () => {
+  it('groups by model in JSON, a group with an unknown price unknown (null), never $0', async () => {
     const io = await seededIO();
     const next = again(io);
     expect(await run(['--since', '7d', '--by', 'model', '--json', '--data-dir', io.dataDir], next)).toBe(0);
     const parsed = JSON.parse(next.stdoutText());
     expect(parsed.groups).toEqual([
-      { key: 'openai/gpt-4o', requests: 1, inputTokens: 2000, outputTokens: 500, costUsd: 0.01 },
-      { key: 'openai/gpt-4o-mini', requests: 1, inputTokens: 1000, outputTokens: 200, costUsd: 0.0015 },
-      { key: 'local/llama3', requests: 1, inputTokens: 1000, outputTokens: 200, costUsd: 0 },
+      { key: 'openai/gpt-4o', requests: 1, inputTokens: 2000, outputTokens: 500, costUsd: 0.01, knownCostUsd: 0.01, unknownCostRequests: 0 },
+      { key: 'openai/gpt-4o-mini', requests: 1, inputTokens: 1000, outputTokens: 200, costUsd: 0.0015, knownCostUsd: 0.0015, unknownCostRequests: 0 },
+      { key: 'local/llama3', requests: 1, inputTokens: 1000, outputTokens: 200, costUsd: null, knownCostUsd: 0, unknownCostRequests: 1 },
     ]);
-    for (const group of parsed.groups) expect(Object.keys(group)).toEqual(['key', 'requests', 'inputTokens', 'outputTokens', 'costUsd']);
+    for (const group of parsed.groups) expect(Object.keys(group)).toEqual(['key', 'requests', 'inputTokens', 'outputTokens', 'costUsd', 'knownCostUsd', 'unknownCostRequests']);
+    // The grouped CSV says the same: an empty cost cell beside the known part.
+    const csv = again(io);
+    expect(await run(['--since', '7d', '--by', 'model', '--csv', '--data-dir', io.dataDir], csv)).toBe(0);
+    const lines = csv.stdoutText().split('\n');
+    expect(lines[0]).toBe('model,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,reasoning_tokens,cost_usd,known_cost_usd,unknown_cost_requests');
+    expect(lines).toContain('local/llama3,1,1000,200,0,0,0,,0,1');
+    expect(lines).toContain('openai/gpt-4o-mini,1,1000,200,0,0,0,0.0015,0.0015,0');
   });
 
   it('prints an aligned table with a total row', async () => {
@@ -80,7 +88,7 @@ describe('switchboard spend', () => {
     expect(lines[0]).toMatch(/^spend, all time/);
     const table = lines.slice(1);
     expect(table[0]).toMatch(/^CLIENT\s+REQUESTS\s+INPUT\s+OUTPUT\s+COST$/);
-    expect(table.at(-1)).toMatch(/^total\s+4\s+5,000\s+1,100\s+\$5\.011500 \+ \?$/);
+    expect(table.at(-1)).toMatch(/^total\s+4\s+5,000\s+1,100\s+\$5\.01 \+ \?$/);
     expect(table.some((l) => /^\(none\)\s+1\s+1,000\s+200\s+unknown$/.test(l))).toBe(true);
     expect(new Set(table.map((l) => l.length)).size).toBe(1); // every row as wide as the header
   });
@@ -99,7 +107,7 @@ describe('switchboard spend', () => {
     const io = captureIO();
     ios.push(io);
     expect(await run(['--json', '--by', 'day'], io)).toBe(0);
-    expect(JSON.parse(io.stdoutText())).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, groups: [] });
+    expect(JSON.parse(io.stdoutText())).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, knownCostUsd: 0, unknownCostRequests: 0, groups: [] });
   });
 
   it('rejects bad flag values on stderr with exit 2', async () => {

@@ -1,7 +1,9 @@
 // `switchboard spend [--since 7d] [--until D] [--by day|model|provider|client|route] [--client C] [--json|--csv]`:
 // what the ledger says was spent. --json is a stable contract for scripts: totals plus `groups` (empty
-// without --by). --csv prints the groups as CSV with --by, else every request in the range.
+// without --by), where a cost with any unknown part is null beside its known part. --csv prints the
+// groups as CSV with --by, else every request in the range.
 import { parseArgs } from 'node:util';
+import { formatSpend } from '../../shared/format';
 import type { SpendGroupBy, SpendSummary, SpendTotals } from '../../shared/types';
 import { csvLine } from '../engine/ledger/csv';
 import { openLedger } from '../engine/ledger/ledger';
@@ -69,9 +71,10 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   }
 
   if (values.csv) {
-    const cols = ['requests', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_usd', 'unknown_cost_requests'];
+    // cost_usd is empty when a group has any unknown cost; known_cost_usd is the priced part.
+    const cols = ['requests', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_usd', 'known_cost_usd', 'unknown_cost_requests'];
     io.stdout(csvLine([by, ...cols]));
-    for (const g of summary.groups) io.stdout(csvLine([g.key, g.requests, g.inputTokens, g.outputTokens, g.cacheReadTokens, g.cacheWriteTokens, g.reasoningTokens, g.costUsd, g.unknownCostRequests]));
+    for (const g of summary.groups) io.stdout(csvLine([g.key, g.requests, g.inputTokens, g.outputTokens, g.cacheReadTokens, g.cacheWriteTokens, g.reasoningTokens, g.costUsd, g.knownCostUsd, g.unknownCostRequests]));
     return 0;
   }
 
@@ -83,14 +86,17 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   return 0;
 }
 
-/** Builds the JSON explicitly, so its fields and their order are the documented ones and nothing more. */
+/** The cost fields of a total: costUsd is null when any part is unknown, the known part and the unknown count beside it. */
+const costJson = (t: SpendTotals) => ({ costUsd: t.costUsd, knownCostUsd: t.knownCostUsd, unknownCostRequests: t.unknownCostRequests });
+
+/** Builds the JSON explicitly, so its fields and their order are the documented ones (README) and nothing more. */
 function toJson(s: SpendSummary) {
   return {
     requests: s.requests,
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,
-    costUsd: s.costUsd,
-    groups: s.groups.map((g) => ({ key: g.key, requests: g.requests, inputTokens: g.inputTokens, outputTokens: g.outputTokens, costUsd: g.costUsd })),
+    ...costJson(s),
+    groups: s.groups.map((g) => ({ key: g.key, requests: g.requests, inputTokens: g.inputTokens, outputTokens: g.outputTokens, ...costJson(g) })),
   };
 }
 
@@ -100,7 +106,7 @@ function formatTable(s: SpendSummary, by: SpendGroupBy | undefined, since: strin
     t.inputTokens.toLocaleString('en-US'),
     t.outputTokens.toLocaleString('en-US'),
     // An unknown cost is shown as unknown, never as $0: all unknown -> "unknown", some -> "+ ?".
-    t.requests > 0 && t.unknownCostRequests === t.requests ? 'unknown' : `${formatUsd(t.costUsd)}${t.unknownCostRequests > 0 ? ' + ?' : ''}`,
+    formatSpend(t),
   ];
   const rows = [
     [by ? by.toUpperCase() : '', 'REQUESTS', 'INPUT', 'OUTPUT', 'COST'],
@@ -113,10 +119,4 @@ function formatTable(s: SpendSummary, by: SpendGroupBy | undefined, since: strin
   const scope = since ? `since ${since}` : 'all time';
   const unknown = s.unknownCostRequests > 0 ? `; ${s.unknownCostRequests} with an unknown price, shown as "?"` : '';
   return [`spend, ${scope} (cost counts only requests whose price is known${unknown})`, ...lines].join('\n');
-}
-
-function formatUsd(usd: number): string {
-  // Six decimals everywhere, as the app shows small amounts: a request to a small model costs well under
-  // a hundredth of a cent, and four decimals printed it as $0.0000. One format keeps columns even.
-  return `$${usd.toFixed(6)}`;
 }

@@ -50,6 +50,18 @@ describe('switchboard token', () => {
     expect(await run(['list', '--budget', '3'], b)).toBe(2);
   });
 
+  it('create lets a token budget pass models without a known price only when asked, and keeps the name "app" for the app', async () => {
+    const a = io();
+    expect(await run(['create', 'tool', '--budget', '5', '--allow-unpriced'], a)).toBe(0);
+    expect(storedTokens(a.dataDir)[0]).toMatchObject({ name: 'tool', budgetUsd: 5, budgetAllowUnpriced: true });
+    const b = io();
+    expect(await run(['create', 'other', '--allow-unpriced'], b)).toBe(2);
+    expect(b.err.join('\n')).toMatch(/--allow-unpriced goes with --budget/);
+    const c = io();
+    expect(await run(['create', 'app'], c)).toBe(1);
+    expect(c.err.join('\n')).toMatch(/the app's own chat and compare requests are recorded under it/);
+  });
+
   it('refuses a duplicate name (exit 1) and a malformed one (exit 2)', async () => {
     const a = io();
     await run(['create', 'cursor'], a);

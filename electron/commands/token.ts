@@ -5,9 +5,10 @@ import { openSettings } from '../engine/settings/settings-store';
 import { checkTokenName, createClientToken } from '../engine/settings/tokens';
 import type { CommandIO } from './io';
 
-const USAGE = `usage: switchboard token create NAME [--allow ROUTE_OR_MODEL ...] [--budget USD]
+const USAGE = `usage: switchboard token create NAME [--allow ROUTE_OR_MODEL ...] [--budget USD [--allow-unpriced]]
                                        mint a token for a client tool (shown once); --allow limits it to
                                        routes or provider/model ids, --budget caps its spend per month
+                                       (refusing models without a known price unless --allow-unpriced)
        switchboard token list          names, prefixes and dates of existing tokens
        switchboard token revoke NAME   stop accepting a token`;
 
@@ -22,6 +23,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
         help: { type: 'boolean', short: 'h' },
         allow: { type: 'string', multiple: true },
         budget: { type: 'string' },
+        'allow-unpriced': { type: 'boolean' },
       },
       allowPositionals: true,
       strict: true,
@@ -55,14 +57,18 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     io.stderr(`switchboard token: --budget must be a positive number of USD (got "${values.budget}")`);
     return 2;
   }
-  if (action !== 'create' && (values.allow || values.budget !== undefined)) {
-    io.stderr(`switchboard token: --allow and --budget go with create\n${USAGE}`);
+  if (action !== 'create' && (values.allow || values.budget !== undefined || values['allow-unpriced'])) {
+    io.stderr(`switchboard token: --allow, --budget and --allow-unpriced go with create\n${USAGE}`);
+    return 2;
+  }
+  if (values['allow-unpriced'] && budgetUsd === undefined) {
+    io.stderr('switchboard token: --allow-unpriced goes with --budget (it lets that budget pass models without a known price)');
     return 2;
   }
 
   const settings = openSettings(io.dataDir);
   try {
-    if (action === 'create') return create(name!, settings, io, { allow: values.allow, budgetUsd });
+    if (action === 'create') return create(name!, settings, io, { allow: values.allow, budgetUsd, budgetAllowUnpriced: values['allow-unpriced'] === true });
     if (action === 'revoke') return revoke(name!, settings, io);
     return list(settings, io, values.json === true);
   } finally {
@@ -72,17 +78,17 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 
 type Settings = ReturnType<typeof openSettings>;
 
-function create(name: string, settings: Settings, io: CommandIO, limits: { allow?: string[]; budgetUsd?: number }): number {
-  const { token, record } = createClientToken(name, limits);
+function create(name: string, settings: Settings, io: CommandIO, limits: { allow?: string[]; budgetUsd?: number; budgetAllowUnpriced?: boolean }): number {
   try {
+    const { token, record } = createClientToken(name, limits);
     settings.addToken(record);
+    io.stdout(`created token "${name}"; it is shown only this once, so copy it now:`);
+    io.stdout(token);
+    return 0;
   } catch (error) {
     io.stderr(`switchboard token: ${(error as Error).message}`);
     return 1;
   }
-  io.stdout(`created token "${name}"; it is shown only this once, so copy it now:`);
-  io.stdout(token);
-  return 0;
 }
 
 function revoke(name: string, settings: Settings, io: CommandIO): number {

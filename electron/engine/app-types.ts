@@ -2,6 +2,7 @@
 import type { AppContract } from '../../shared/contract';
 import type { PortLimits } from './gateway/context';
 import type { RequestLog } from './gateway/request-log';
+import type { ImageFetchOptions } from './providers/image-fetch';
 
 export interface AppOptions {
   /** Where settings.json and ledger.db live. */
@@ -19,6 +20,11 @@ export interface AppOptions {
   portLimits?: Partial<PortLimits>;
   /** Where catalog refresh reads the public price list (tests point it at a loopback fake). */
   priceListUrl?: string;
+  /**
+   * How inline images are resolved and connected to (tests map names to public addresses and answer
+   * from loopback fakes). The public-address rule applies whatever is set here.
+   */
+  imageFetch?: ImageFetchOptions;
 }
 
 export interface App {

@@ -1,7 +1,7 @@
 // Composition root: builds every engine service from a data dir (and optional seed config), and
 // starts the port when asked. `serve`, the Electron shell and the tests all start here.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AppContract } from '../../shared/contract';
 import type { App, AppOptions } from './app-types';
 import { Budgets } from './budgets/budgets';
@@ -12,7 +12,9 @@ import { clientAccessFor, type ClientAccess } from './gateway/client-access';
 import { RequestLog } from './gateway/request-log';
 import { startGateway, type Gateway } from './gateway/server';
 import { openLedger } from './ledger/ledger';
+import { configureImageFetching } from './providers/inline-images';
 import { closeTransport, setUpstreamProxy } from './providers/transport';
+import { ensurePrivateDir } from './private-files';
 import { RouterHealth } from './router/health';
 import { RouteTable } from './router/resolve';
 import { createChatService } from './services/chat-service';
@@ -43,7 +45,9 @@ export function loadConfigFile(path: string) {
 
 export async function createApp(options: AppOptions): Promise<App> {
   const config = options.configFile ? loadConfigFile(options.configFile) : undefined;
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
+  // Process-wide like the proxy below; always set, so an earlier engine's test injection cannot linger.
+  configureImageFetching(options.imageFetch);
   const settings = openSettings(options.dataDir);
   if (config) settings.seed({ providers: config.providers, routes: config.routes, aliases: config.aliases, health: config.health });
 

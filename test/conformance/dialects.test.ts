@@ -1,12 +1,14 @@
 // The Anthropic and Ollama dialects on the port, beyond the matrix: each dialect's own error shape,
 // unknown fields surviving the pass-through paths, failover across provider kinds, failures after
 // the first token, count_tokens, /api/tags, image URLs, and the chat service with translated providers.
+import { connect } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake';
 import { startGeminiFake, type GeminiFake } from '../fakes/gemini-fake';
+import { PNG, startImageHostFake, type ImageHostFake } from '../fakes/image-host-fake';
 import { startOllamaFake, type OllamaFake } from '../fakes/ollama-fake';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import { startHarness, type Harness } from '../support/engine-harness';
@@ -16,17 +18,19 @@ let an: AnthropicFake;
 let gm: GeminiFake;
 let ol: OllamaFake;
 let oa: OpenAIFake;
+let images: ImageHostFake;
 let h: Harness;
 let anthropic: Anthropic;
 let ollama: Ollama;
 let openai: OpenAI;
 
 beforeAll(async () => {
-  [an, gm, ol, oa] = await Promise.all([
+  [an, gm, ol, oa, images] = await Promise.all([
     startAnthropicFake({ apiKey: 'k-an' }),
     startGeminiFake({ apiKey: 'k-gm' }),
     startOllamaFake(),
     startOpenAIFake({ scenario: true, apiKey: 'k-oa', models: ['gpt-5-mini'], usageExtra: { cost: 0.0042 } }),
+    startImageHostFake(),
   ]);
   h = await startHarness({
     providers: [
@@ -41,7 +45,10 @@ beforeAll(async () => {
       { name: 'bad-key-first', targets: [{ provider: 'gmbad', model: 'gemini-2.5-flash' }, { provider: 'an', model: 'claude-sonnet-4-5' }] },
       { name: 'local-first', targets: [{ provider: 'ol', model: 'llama3.2' }, { provider: 'an', model: 'claude-sonnet-4-5' }] },
     ],
-  }, { K_AN: 'k-an', K_GM: 'k-gm', K_OA: 'k-oa', K_BAD: 'wrong' });
+  }, { K_AN: 'k-an', K_GM: 'k-gm', K_OA: 'k-oa', K_BAD: 'wrong' }, 'test-client', {
+    // Images are fetched only from public addresses: images.example "is" one, answered by a loopback fake.
+    imageFetch: { lookup: async (name) => (name === 'images.example' ? ['93.184.215.14'] : []), openSocket: () => connect(images.port, '127.0.0.1') },
+  });
   anthropic = new Anthropic({ baseURL: h.baseUrl, apiKey: h.token, maxRetries: 0 });
   ollama = new Ollama({ host: h.baseUrl, headers: { Authorization: `Bearer ${h.token}` } });
   openai = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: h.token, maxRetries: 0 });
@@ -53,7 +60,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await h?.close();
-  await Promise.all([an, gm, ol, oa].map((f) => f?.close()));
+  await Promise.all([an, gm, ol, oa, images].map((f) => f?.close()));
 });
 
 async function latestRow() {
@@ -286,27 +293,13 @@ describe('OpenAI-compatible presets and the chat service', () => {
 
 describe('image URLs for providers that take images only inline', () => {
   it('fetches the image once and sends its bytes to Gemini and Ollama; a missing image is a 400', async () => {
-    const { createServer } = await import('node:http');
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-    let fetched = 0;
-    const images = createServer((req, res) => {
-      if (req.url !== '/cat.png') return res.writeHead(404).end();
-      fetched++;
-      res.writeHead(200, { 'content-type': 'image/png' }).end(png);
-    });
-    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(images.address() as { port: number }).port}`;
-    try {
-      for (const model of ['gm/gemini-2.5-flash', 'ol/llama3.2']) {
-        const r = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: [{ type: 'text', text: 'what?' }, { type: 'image_url', image_url: { url: `${base}/cat.png` } }] }] });
-        expect(r.choices[0]!.message.content).toMatch(new RegExp(`^I see a (image/png|base64) image of ${png.length} bytes\\.$`));
-      }
-      expect(fetched).toBe(2);
-      const missing = await openai.chat.completions.create({ model: 'gm/gemini-2.5-flash', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `${base}/gone.png` } }] }] }).catch((e: unknown) => e);
-      expect(missing).toBeInstanceOf(OpenAI.BadRequestError);
-      expect((missing as Error).message).toContain('gone.png');
-    } finally {
-      await new Promise<void>((resolve) => images.close(() => resolve()));
+    for (const model of ['gm/gemini-2.5-flash', 'ol/llama3.2']) {
+      const r = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: [{ type: 'text', text: 'what?' }, { type: 'image_url', image_url: { url: 'http://images.example/x.png' } }] }] });
+      expect(r.choices[0]!.message.content).toMatch(new RegExp(`^I see a (image/png|base64) image of ${PNG.length} bytes\\.$`));
     }
+    expect(images.requests.filter((r) => r.path === '/x.png')).toHaveLength(2);
+    const missing = await openai.chat.completions.create({ model: 'gm/gemini-2.5-flash', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://images.example/gone.png' } }] }] }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((missing as Error).message).toContain('could not be fetched');
   });
 });

@@ -141,3 +141,44 @@ export function ollamaDriver(baseUrl: string, token: string): Driver {
     return out;
   };
 }
+
+/** Gemini's dialect over raw fetch (the `@google/genai` SDK is not installed), framed as Google frames it. */
+export function geminiDriver(baseUrl: string, token: string): Driver {
+  return async (model, turn) => {
+    const first: Array<Record<string, unknown>> = [{ text: turn.user }];
+    if (turn.image) first.push({ inlineData: { mimeType: 'image/png', data: turn.image } });
+    const contents: Array<Record<string, unknown>> = [{ role: 'user', parts: first }];
+    if (turn.toolResult) {
+      const t = turn.toolResult;
+      contents.push({ role: 'model', parts: [{ functionCall: { id: t.id, name: t.name, args: t.args } }] });
+      contents.push({ role: 'user', parts: [{ functionResponse: { id: t.id, name: t.name, response: { output: t.result } } }] });
+    }
+    const body = {
+      contents,
+      // As Gemini CLI declares tools: full JSON Schema in parametersJsonSchema.
+      ...(turn.tools || turn.toolResult ? { tools: [{ functionDeclarations: [{ name: WEATHER.name, description: WEATHER.description, parametersJsonSchema: WEATHER.parameters }] }] } : {}),
+      generationConfig: turn.think ? { thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } } : { temperature: 0.3 },
+    };
+    const method = turn.stream === false ? 'generateContent' : 'streamGenerateContent?alt=sse';
+    const res = await fetch(`${baseUrl}/v1beta/models/${encodeURIComponent(model)}:${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': token }, body: JSON.stringify(body) });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`Gemini dialect answered ${res.status}: ${text}`);
+    const chunks = turn.stream === false ? [JSON.parse(text)] : text.split('\r\n\r\n').filter((f) => f.startsWith('data: ')).map((f) => JSON.parse(f.slice('data: '.length)));
+    const out: Received = { text: '', reasoning: '', toolCalls: [], usage: {}, finish: '' };
+    for (const chunk of chunks) {
+      if (chunk.error) throw new Error(`stream error: ${chunk.error.message}`);
+      const cand = chunk.candidates?.[0];
+      for (const p of cand?.content?.parts ?? []) {
+        if (typeof p.text === 'string') {
+          if (p.thought) out.reasoning += p.text;
+          else out.text += p.text;
+        }
+        if (p.functionCall) out.toolCalls.push({ id: p.functionCall.id ?? '', name: p.functionCall.name, args: p.functionCall.args });
+      }
+      if (cand?.finishReason) out.finish = cand.finishReason;
+      const u = chunk.usageMetadata;
+      if (u) out.usage = { prompt: u.promptTokenCount ?? 0, candidates: u.candidatesTokenCount ?? 0, thoughts: u.thoughtsTokenCount ?? 0, cached: u.cachedContentTokenCount ?? 0 };
+    }
+    return out;
+  };
+}

@@ -1,4 +1,4 @@
-// The translation matrix: 3 client dialects (official SDKs) x 6 upstream protocols (fakes), each with
+// The translation matrix: 4 client dialects (official SDKs; raw fetch for Gemini) x 6 upstream protocols (fakes), each with
 // plain text, a streamed tool call and its result turn, an image, and reasoning where the pair can
 // carry it; usage as each client sees it and the ledger's tokens and cost, with every vendor's traps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { startOllamaFake, type OllamaFake } from '../fakes/ollama-fake';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import { THOUGHT, TOOL_ARGS } from '../fakes/scenario';
 import { startHarness, type Harness } from '../support/engine-harness';
-import { anthropicDriver, ollamaDriver, openaiDriver, type Driver, type Received } from './matrix-drivers';
+import { anthropicDriver, geminiDriver, ollamaDriver, openaiDriver, type Driver, type Received } from './matrix-drivers';
 import { openLedgerReader } from './ledger-reader';
 
 // A 1x1 PNG.
@@ -62,6 +62,7 @@ beforeAll(async () => {
   drivers.openai = openaiDriver(h.baseUrl, h.token);
   drivers.anthropic = anthropicDriver(h.baseUrl, h.token);
   drivers.ollama = ollamaDriver(h.baseUrl, h.token);
+  drivers.gemini = geminiDriver(h.baseUrl, h.token);
 });
 
 afterAll(async () => {
@@ -80,6 +81,7 @@ function expectClientUsage(client: string, got: Received, e: Expect): void {
   if (client === 'openai') expect(got.usage).toMatchObject({ prompt: totalIn, completion: e.output, cached: e.cacheRead, reasoning: e.reasoning });
   if (client === 'anthropic') expect(got.usage).toEqual({ input: e.input, output: e.output, cacheRead: e.cacheRead, cacheWrite: e.cacheWrite });
   if (client === 'ollama') expect(got.usage).toEqual({ prompt: totalIn, eval: e.output });
+  if (client === 'gemini') expect(got.usage).toEqual({ prompt: totalIn, candidates: e.output - e.reasoning, thoughts: e.reasoning, cached: e.cacheRead });
 }
 
 async function expectLedger(e: Expect): Promise<void> {
@@ -105,7 +107,7 @@ function askedToThink(protocol: string): boolean {
   }
 }
 
-const CLIENTS = ['openai', 'anthropic', 'ollama'] as const;
+const CLIENTS = ['openai', 'anthropic', 'ollama', 'gemini'] as const;
 
 describe.each(CLIENTS)('%s client', (client) => {
   describe.each(Object.keys(PROTOCOLS))('-> %s upstream', (protocol) => {
@@ -125,7 +127,7 @@ describe.each(CLIENTS)('%s client', (client) => {
       expect(call.toolCalls).toHaveLength(1);
       expect(call.toolCalls[0]).toMatchObject({ name: 'get_weather', args: TOOL_ARGS });
       if (client !== 'ollama') expect(call.toolCalls[0]!.id).toBeTruthy();
-      expect(call.finish).toBe({ openai: 'tool_calls', anthropic: 'tool_use', ollama: 'stop' }[client]);
+      expect(call.finish).toBe({ openai: 'tool_calls', anthropic: 'tool_use', ollama: 'stop', gemini: 'STOP' }[client]);
       await expectLedger(e);
       const id = call.toolCalls[0]!.id || 'call_0';
       const answer = await drivers[client]!(e.model, { user: 'weather in Paris?', toolResult: { id, name: 'get_weather', args: TOOL_ARGS, result: '22 °C and sunny' } });

@@ -1,12 +1,14 @@
 // A fake Anthropic Messages API speaking its documented wire format: `x-api-key` and
 // `anthropic-version` headers, SSE events (message_start, content_block_start/delta/stop with
 // text_delta, input_json_delta, thinking_delta, signature_delta, ping, message_delta, message_stop),
-// usage with cache_creation/cache_read apart from input_tokens, `{type:'error', error:{...}}` bodies.
+// usage with cache_creation/cache_read apart from input_tokens, `{type:'error', error:{...}}` bodies;
+// `role: "system"` messages inside the conversation only under the `mid-conversation-*` beta.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenFake } from './fake-server';
-import { b64Bytes, pieces, readBody, replyFor, writeSplit, type SeenRequest, type StreamFault } from './scenario';
+import { b64Bytes, pieces, readBody, replyFor, scriptedReply, writeSplit, type ScriptStep, type SeenRequest, type StreamFault } from './scenario';
 
-export interface AnthropicUsage { input: number; output: number; cacheRead: number; cacheWrite: number }
+/** Token counts the fake reports; `cacheWrite1h` of the `cacheWrite` tokens were written with `ttl: "1h"` (the rest for 5 minutes). */
+export interface AnthropicUsage { input: number; output: number; cacheRead: number; cacheWrite: number; cacheWrite1h?: number }
 
 export interface AnthropicFake {
   /** Base URL without /v1 (the SDK convention). */
@@ -28,7 +30,10 @@ const ERRORS: Record<number, [string, string]> = {
 };
 
 /** The checks the real API makes on conversation shape (its 400 messages, verbatim in spirit). */
-function requestError(body: any): string | null {
+function requestError(body: any, beta: string): string | null {
+  // System messages inside `messages` are a beta Claude Code opts into with its anthropic-beta header.
+  const system = (body.messages ?? []).findIndex((m: any) => m.role === 'system');
+  if (system >= 0 && !/\bmid-conversation-/.test(beta)) return `messages.${system}.role: Input should be 'user' or 'assistant'`;
   if (body.thinking?.type === 'enabled') {
     if (!(body.thinking.budget_tokens >= 1024)) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
     if (body.max_tokens <= body.thinking.budget_tokens) return '`max_tokens` must be greater than `thinking.budget_tokens`.';
@@ -37,7 +42,7 @@ function requestError(body: any): string | null {
   for (const m of body.messages ?? []) {
     for (const b of Array.isArray(m.content) ? m.content : []) if (b.type === 'text' && !b.text) return 'messages: text content blocks must be non-empty';
   }
-  return conversationError(body.messages ?? []);
+  return conversationError((body.messages ?? []).filter((m: any) => m.role !== 'system'));
 }
 
 function conversationError(messages: any[]): string | null {
@@ -70,7 +75,15 @@ function seen(body: any): SeenRequest {
   return s;
 }
 
-export async function startAnthropicFake(opts: { apiKey?: string; usage?: AnthropicUsage; models?: string[] } = {}): Promise<AnthropicFake> {
+export interface AnthropicFakeOptions {
+  apiKey?: string;
+  usage?: AnthropicUsage;
+  models?: string[];
+  /** Scripted mode (test/fakes/scenario.ts scriptedReply): tool calls and texts in order, for real clients' tool round trips. */
+  script?: ScriptStep[];
+}
+
+export async function startAnthropicFake(opts: AnthropicFakeOptions = {}): Promise<AnthropicFake> {
   const usage = opts.usage ?? { input: 100, output: 20, cacheRead: 40, cacheWrite: 10 };
   const models = opts.models ?? ['claude-sonnet-4-5'];
   const requests: AnthropicFake['requests'] = [];
@@ -105,19 +118,27 @@ export async function startAnthropicFake(opts: { apiKey?: string; usage?: Anthro
     if (req.method !== 'POST' || path !== '/v1/messages') return error(res, 404);
     if (!models.includes(body?.model)) return error(res, 404);
     if (typeof body.max_tokens !== 'number') return error(res, 400);
-    const shape = requestError(body);
+    const shape = requestError(body, String(req.headers['anthropic-beta'] ?? ''));
     if (shape) {
       res.writeHead(400, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: shape } }));
     }
-    const reply = replyFor(seen(body));
+    const offered = (body.tools ?? []).filter((t: any) => t.input_schema).map((t: any) => t.name);
+    const turns = (body.messages ?? []).filter((m: any) => m.role === 'assistant').length;
+    const reply = opts.script ? scriptedReply(opts.script, turns, offered, 'toolu_script_') : replyFor(seen(body));
     const id = `msg_fake${requests.length}`;
     const stop = reply.toolCall ? 'tool_use' : 'end_turn';
-    const u = { input_tokens: usage.input, cache_creation_input_tokens: usage.cacheWrite, cache_read_input_tokens: usage.cacheRead, output_tokens: usage.output, service_tier: 'standard' };
+    // As Anthropic sends it: cache_creation_input_tokens is the sum, `cache_creation` splits it by lifetime.
+    const oneHour = usage.cacheWrite1h ?? 0;
+    const u = {
+      input_tokens: usage.input, cache_creation_input_tokens: usage.cacheWrite, cache_read_input_tokens: usage.cacheRead,
+      cache_creation: { ephemeral_5m_input_tokens: usage.cacheWrite - oneHour, ephemeral_1h_input_tokens: oneHour },
+      output_tokens: usage.output, service_tier: 'standard',
+    };
     const content: any[] = [];
     if (reply.reasoning) content.push({ type: 'thinking', thinking: reply.reasoning, signature: 'sig_fake_abc' });
     if (reply.text) content.push({ type: 'text', text: reply.text });
-    if (reply.toolCall) content.push({ type: 'tool_use', id: 'toolu_fake_1', name: reply.toolCall.name, input: reply.toolCall.args });
+    if (reply.toolCall) content.push({ type: 'tool_use', id: opts.script ? reply.toolCall.id : 'toolu_fake_1', name: reply.toolCall.name, input: reply.toolCall.args });
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_fake' });
       return res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model: body.model, content, stop_reason: stop, stop_sequence: null, usage: u }));

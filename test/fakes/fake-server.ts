@@ -7,6 +7,8 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface FakeServer {
   port: number;
   openConnections(): number;
+  /** The open sockets themselves (for fakes that attribute them to requests). */
+  sockets(): ReadonlySet<Socket>;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function listenFake(
   return {
     port: (server.address() as AddressInfo).port,
     openConnections: () => sockets.size,
+    sockets: () => sockets,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

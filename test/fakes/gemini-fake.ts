@@ -4,7 +4,7 @@
 // inside promptTokenCount and thoughtsTokenCount apart from candidatesTokenCount, Google error bodies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenFake } from './fake-server';
-import { b64Bytes, pieces, readBody, replyFor, writeSplit, type SeenRequest, type StreamFault } from './scenario';
+import { b64Bytes, pieces, readBody, replyFor, scriptedReply, writeSplit, type ScriptStep, type SeenRequest, type StreamFault } from './scenario';
 
 export interface GeminiUsage { prompt: number; cached: number; candidates: number; thoughts: number }
 
@@ -37,7 +37,15 @@ function seen(body: any): SeenRequest {
   return s;
 }
 
-export async function startGeminiFake(opts: { apiKey?: string; usage?: GeminiUsage; models?: string[] } = {}): Promise<GeminiFake> {
+export interface GeminiFakeOptions {
+  apiKey?: string;
+  usage?: GeminiUsage;
+  models?: string[];
+  /** Scripted mode (test/fakes/scenario.ts scriptedReply): function calls and texts in order, for real clients' tool round trips. */
+  script?: ScriptStep[];
+}
+
+export async function startGeminiFake(opts: GeminiFakeOptions = {}): Promise<GeminiFake> {
   const usage = opts.usage ?? { prompt: 140, cached: 40, candidates: 15, thoughts: 5 };
   const models = opts.models ?? ['gemini-2.5-flash'];
   const requests: GeminiFake['requests'] = [];
@@ -82,7 +90,10 @@ export async function startGeminiFake(opts: { apiKey?: string; usage?: GeminiUsa
     for (const d of (body.tools ?? []).flatMap((t: any) => t.functionDeclarations ?? [])) {
       if (d.parameters && d.parametersJsonSchema) return error(res, 400, `Invalid value at 'tools[0].function_declarations': parameters and parameters_json_schema are mutually exclusive.`);
     }
-    const reply = replyFor(seen(body));
+    const offered = (body.tools ?? []).flatMap((t: any) => (t.functionDeclarations ?? []).map((d: any) => d.name));
+    const turns = contents.filter((c) => c.role === 'model').length;
+    const schema = body.generationConfig?.responseJsonSchema ?? body.generationConfig?.responseSchema;
+    const reply = opts.script ? scriptedReply(opts.script, turns, offered, 'call_script_', schema) : replyFor(seen(body));
     const usageMetadata = { promptTokenCount: usage.prompt, cachedContentTokenCount: usage.cached, candidatesTokenCount: usage.candidates, thoughtsTokenCount: usage.thoughts, totalTokenCount: usage.prompt + usage.candidates + usage.thoughts, promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.prompt }] };
     const chunks: any[][] = [];
     if (reply.reasoning) chunks.push([{ text: reply.reasoning, thought: true }]);

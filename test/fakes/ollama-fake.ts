@@ -3,7 +3,7 @@
 // tool_calls with object arguments, `thinking` when `think` is set, GET /api/tags, `{error}` bodies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenFake } from './fake-server';
-import { b64Bytes, pieces, readBody, replyFor, writeSplit, type SeenRequest, type StreamFault } from './scenario';
+import { b64Bytes, pieces, readBody, replyFor, scriptedReply, writeSplit, type ScriptStep, type SeenRequest, type StreamFault } from './scenario';
 
 export interface OllamaFake {
   url: string;
@@ -25,7 +25,15 @@ function seen(body: any): SeenRequest {
   return s;
 }
 
-export async function startOllamaFake(opts: { models?: string[]; promptEval?: number; evalCount?: number } = {}): Promise<OllamaFake> {
+export interface OllamaFakeOptions {
+  models?: string[];
+  promptEval?: number;
+  evalCount?: number;
+  /** Scripted mode (test/fakes/scenario.ts scriptedReply): tool calls and texts in order, for real clients' tool round trips. */
+  script?: ScriptStep[];
+}
+
+export async function startOllamaFake(opts: OllamaFakeOptions = {}): Promise<OllamaFake> {
   const models = opts.models ?? ['llama3.2'];
   const requests: OllamaFake['requests'] = [];
   let fault: StreamFault | null = null;
@@ -47,7 +55,9 @@ export async function startOllamaFake(opts: { models?: string[]; promptEval?: nu
     }
     if (req.method !== 'POST' || req.url !== '/api/chat') return error(res, 404, '404 page not found');
     if (!models.includes(body?.model)) return error(res, 404, `model "${body?.model}" not found, try pulling it first`);
-    const reply = replyFor(seen(body));
+    const offered = (body.tools ?? []).map((t: any) => t.function?.name);
+    const turns = (body.messages ?? []).filter((m: any) => m.role === 'assistant').length;
+    const reply = opts.script ? scriptedReply(opts.script, turns, offered, 'call_script_', typeof body.format === 'object' ? body.format : undefined) : replyFor(seen(body));
     const base = () => ({ model: body.model, created_at: new Date().toISOString() });
     const lines: any[] = [];
     if (reply.reasoning) for (const p of pieces(reply.reasoning)) lines.push({ ...base(), message: { role: 'assistant', content: '', thinking: p }, done: false });

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { embeddingsBody, toolCallDeltas, toolCallMessage, wantsToolCall, writeCompletion, type FakeToolCall } from './openai-fake-extras';
-import { b64Bytes, pieces, replyFor, writeSplit, type SeenRequest } from './scenario';
+import { b64Bytes, pieces, replyFor, scriptedReply, writeSplit, type ScriptStep, type SeenRequest } from './scenario';
 
 export interface FakeFault {
   /** Answer every request with this HTTP status and an OpenAI error body. */
@@ -31,6 +31,11 @@ export interface FakeFault {
   invalidJson?: boolean;
   /** Answer 400 with OpenAI's `context_length_exceeded` error body. */
   contextLength?: boolean;
+  /** With `status`: the error body's `type` / `code` instead of the status's usual ones (e.g. `insufficient_quota`). */
+  errorType?: string;
+  errorCode?: string | null;
+  /** Stream without any usage chunk even when `stream_options.include_usage` asks for one (some OpenAI-compatible servers do). */
+  omitUsage?: boolean;
 }
 
 export interface FakeRequest {
@@ -74,6 +79,8 @@ export interface FakeOptions {
   usageExtra?: Record<string, unknown>;
   /** Behave like OpenAI's reasoning models: refuse `max_tokens`, and sampling settings with reasoning. */
   reasoningModel?: boolean;
+  /** Scripted mode (test/fakes/scenario.ts scriptedReply) in scenario mode's wire format: tool calls and texts in order. */
+  script?: ScriptStep[];
 }
 
 export interface OpenAIFake {
@@ -83,8 +90,8 @@ export interface OpenAIFake {
   /** Connections currently open to the fake. */
   openConnections(): number;
   fault(f: FakeFault | null): void;
-  /** A fault chosen per request (n counts chat requests from 1); overrides `fault` while set. */
-  faultBy(pick: ((n: number) => FakeFault | null) | null): void;
+  /** A fault chosen per request (n counts chat requests from 1, `body` is the request's); overrides `fault` while set. */
+  faultBy(pick: ((n: number, body: any) => FakeFault | null) | null): void;
   /** Responses still being written (or stalled): should be 0 once every client is done. */
   inFlight(): number;
   close(): Promise<void>;
@@ -104,7 +111,7 @@ const errorTypes: Record<number, { type: string; code: string | null; message: s
 function countPromptTokens(body: any): number {
   const messages: Array<{ content?: unknown }> = Array.isArray(body?.messages) ? body.messages : [];
   let words = 0;
-  for (const m of messages) words += typeof m.content === 'string' ? m.content.split(/\s+/).filter(Boolean).length : 1;
+  for (const m of messages) words += typeof m?.content === 'string' ? m.content.split(/\s+/).filter(Boolean).length : 1;
   return words + 3 * messages.length;
 }
 
@@ -125,13 +132,14 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
   const sockets = new Set<Socket>();
   let fault: FakeFault | null = options.fault ?? null;
   const record = options.record !== false;
-  let pickFault: ((n: number) => FakeFault | null) | null = null;
+  let pickFault: ((n: number, body: any) => FakeFault | null) | null = null;
   let chatRequests = 0;
   let inFlight = 0;
   const accepted = new Set([...(options.apiKeys ?? []), ...(options.apiKey ? [options.apiKey] : [])]);
 
-  const sendError = (res: ServerResponse, status: number, extraHeaders: Record<string, string> = {}) => {
-    const info = errorTypes[status] ?? { type: 'server_error', code: null, message: `Error ${status}` };
+  const sendError = (res: ServerResponse, status: number, extraHeaders: Record<string, string> = {}, f?: FakeFault | null) => {
+    const usual = errorTypes[status] ?? { type: 'server_error', code: null, message: `Error ${status}` };
+    const info = { ...usual, ...(f?.errorType ? { type: f.errorType } : {}), ...(f?.errorCode !== undefined ? { code: f.errorCode } : {}) };
     res.writeHead(status, { 'content-type': 'application/json', ...extraHeaders });
     res.end(JSON.stringify({ error: { message: info.message, type: info.type, param: null, code: info.code } }));
   };
@@ -147,7 +155,7 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
     }
     if (record) requests.push({ path: req.url ?? '', method: req.method ?? '', body, headers: req.headers as Record<string, string> });
     const isChat = req.url === '/v1/chat/completions';
-    const f = (isChat && pickFault ? pickFault(++chatRequests) : fault) ?? null;
+    const f = (isChat && pickFault ? pickFault(++chatRequests, body) : fault) ?? null;
     if (f?.resetBeforeHeaders) {
       res.socket?.destroy();
       return;
@@ -160,7 +168,7 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
       const headers: Record<string, string> = {};
       if (f.retryAfter) headers['retry-after'] = f.retryAfter;
       if (f.retryAfterMs) headers['retry-after-ms'] = f.retryAfterMs;
-      return sendError(res, f.status, headers);
+      return sendError(res, f.status, headers, f);
     }
     const url = new URL(req.url ?? '/', 'http://fake');
     let path = url.pathname;
@@ -201,7 +209,14 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
     }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') return sendError(res, 404);
     if (!models.includes(body?.model)) return sendError(res, 404);
-    if (options.scenario) return scenarioReply(res, body, requests.length, options);
+    // OpenAI refuses a message that is not an object with a 400 (it does not fail on it).
+    const bad = Array.isArray(body.messages) ? body.messages.findIndex((m: unknown) => m === null || typeof m !== 'object' || Array.isArray(m)) : -1;
+    if (bad !== -1) {
+      const got = body.messages[bad] === null ? 'null' : Array.isArray(body.messages[bad]) ? 'an array' : `a ${typeof body.messages[bad]}`;
+      res.writeHead(400, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ error: { message: `Invalid type for 'messages[${bad}]': expected an object, but got ${got} instead.`, type: 'invalid_request_error', param: `messages[${bad}]`, code: 'invalid_type' } }));
+    }
+    if (options.scenario || options.script) return scenarioReply(res, body, requests.length, options);
     const callTool = wantsToolCall(body, options.toolCall);
 
     const id = `chatcmpl-fake${requests.length}`;
@@ -240,7 +255,7 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
       );
     }
 
-    const includeUsage = body.stream_options?.include_usage === true;
+    const includeUsage = body.stream_options?.include_usage === true && !f?.omitUsage;
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_fake', choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -353,7 +368,8 @@ async function scenarioReply(res: ServerResponse, body: any, n: number, options:
       return;
     }
   }
-  const reply = replyFor(seen(body));
+  const offered = (body.tools ?? []).map((t: any) => t.function?.name);
+  const reply = options.script ? scriptedReply(options.script, msgs.filter((m) => m.role === 'assistant').length, offered, 'call_script_', body.response_format?.json_schema?.schema) : replyFor(seen(body));
   const id = `chatcmpl-scn${n}`;
   const created = Math.floor(Date.now() / 1000);
   const usage = {

@@ -38,7 +38,7 @@ describe('catalog refresh', () => {
 
     const catalog = new Catalog();
     catalog.update({ refreshed });
-    expect(catalog.lookup({ id: 'openai', kind: 'openai', models: [] }, 'gpt-4o-mini')).toEqual({ price: { input: 0.15, output: 0.6, cacheRead: 0.075 }, contextWindow: 128_000, source: 'refreshed' });
+    expect(catalog.lookup({ id: 'openai', kind: 'openai', models: [] }, 'gpt-4o-mini')).toEqual({ price: { input: 0.15, output: 0.6, cacheRead: 0.075 }, contextWindow: 128_000, maxOutput: 16_384, source: 'refreshed' });
     // From the OpenRouter model list: USD per token strings become per-million prices; context from context_length.
     expect(catalog.lookup(orProvider, 'anthropic/claude-sonnet-4.5')).toEqual({ price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 }, contextWindow: 1_000_000, source: 'refreshed' });
     // A negative "-1" price (OpenRouter's router pseudo-model) is no price at all.

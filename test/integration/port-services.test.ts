@@ -32,7 +32,8 @@ describe('tokens service', () => {
     expect(info).toMatchObject({ name: 'cline', allow: ['default'], budgetUsd: 5, spendUsd: 0 });
     expect(JSON.stringify(await h.app.services.tokens.list())).not.toContain(token);
 
-    const r = await sdk(token).chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'count me' }] });
+    // A hard budget holds each request's worst case: with no max_tokens that is the model's whole output limit.
+    const r = await sdk(token).chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'count me' }], max_tokens: 16 });
     expect(r.choices[0]!.message.content).toBe('logged reply');
     const listed = (await h.app.services.tokens.list()).find((t) => t.name === 'cline')!;
     expect(listed.requests).toBe(1);
@@ -86,10 +87,10 @@ describe('port service', () => {
   it('offers setup guides for every tool the issue names, with the real config keys', async () => {
     const guides = await h.app.services.port.setupGuides();
     const text = JSON.stringify(guides);
-    for (const id of ['continue', 'cline', 'claude-code', 'codex', 'aider', 'copilot', 'openai-sdk', 'anthropic-sdk', 'langchain', 'ai-sdk']) expect(guides.map((g) => g.id)).toContain(id);
+    for (const id of ['continue', 'cline', 'claude-code', 'codex', 'gemini-cli', 'aider', 'copilot', 'openai-sdk', 'anthropic-sdk', 'langchain', 'ai-sdk']) expect(guides.map((g) => g.id)).toContain(id);
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const g of guides) expect(readme, `README documents ${g.name}`).toContain(`**${g.name}**`);
-    for (const key of ['ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'apiBase', 'wire_api', 'OPENAI_API_BASE', 'COPILOT_PROVIDER_BASE_URL', 'createOpenAICompatible']) expect(text).toContain(key);
+    for (const key of ['ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'apiBase', 'wire_api', 'GOOGLE_GEMINI_BASE_URL', 'GEMINI_API_KEY', 'OPENAI_API_BASE', 'COPILOT_PROVIDER_BASE_URL', 'createOpenAICompatible']) expect(text).toContain(key);
   });
 });
 

@@ -1,19 +1,28 @@
 // Budgets: global and per client, daily and monthly (UTC), soft (warn) and hard (refuse before any
-// upstream call). Running totals live in memory, seeded from the ledger once and fed by every row.
+// upstream call). Running totals live in memory, seeded from the ledger once and fed by every row;
+// requests in flight hold their worst case until they end, so a burst cannot overrun a hard budget.
 import type { BudgetStatus, BudgetWarning } from '../../../shared/types';
+import { formatUsd, percentUsed, roundUsd } from '../../../shared/format';
 import type { Ledger, RequestRecord } from '../ledger/types';
-import type { BudgetCheck, BudgetCheckInput, BudgetConfig } from './types';
+import { describeBudget, overMessage, unpricedMessage } from './messages';
+import type { BudgetCheck, BudgetCheckInput, BudgetConfig, Reservation } from './types';
 
-type Bucket = { period: string; usd: number; tokens: number };
+/** Spend of one client (or '*': everyone) in one period, and what requests in flight hold of it. */
+type Bucket = { period: string; usd: number; unknown: number; tokens: number; reservedUsd: number; reservedTokens: number; holds: number };
+/** A live reservation and the buckets it is counted in (re-found when settings rebuild the buckets). */
+type Hold = { client: string | null; usd: number; tokens: number; expiresAt: number; buckets: Bucket[]; live: boolean };
+
 const MAX_WARNINGS = 100;
+/** Longest a reservation may live when its request never says it ended (a leak guard, not a timeout). */
+export const DEFAULT_HOLD_MS = 16 * 60_000;
 
 const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const monthKey = (ms: number) => new Date(ms).toISOString().slice(0, 7);
-const usd = (v: number) => `$${v.toFixed(v < 1 ? 4 : 2)}`;
 
 export class Budgets {
   #budgets: BudgetConfig[] = [];
   #buckets = new Map<string, Bucket>();
+  #holds = new Set<Hold>();
   #warnings: BudgetWarning[] = [];
   #lastWarned = new Map<string, string>();
   #unsubscribe: () => void;
@@ -32,21 +41,29 @@ export class Budgets {
     return this.#budgets.length > 0;
   }
 
+  /** Requests holding a reservation now. */
+  get inFlight(): number {
+    return this.#holds.size;
+  }
+
   update(budgets: BudgetConfig[]): void {
     this.#budgets = budgets;
     this.#buckets.clear();
-    if (budgets.length === 0) return;
-    // Seed today's and this month's totals per client from the ledger (one query each, at settings changes only).
+    if (budgets.length > 0) this.#seed();
+    // Requests admitted before the change still hold their worst case in the new buckets.
+    for (const h of this.#holds) this.#apply(h);
+  }
+
+  /** Today's and this month's totals per client from the ledger (one query each, at settings changes only). */
+  #seed(): void {
     const t = this.now();
     for (const [period, since] of [[dayKey(t), `${dayKey(t)}T00:00:00Z`], [monthKey(t), `${monthKey(t)}-01T00:00:00Z`]] as const) {
       const summary = this.ledger.spend({ since, by: 'client' });
-      this.#bucket(`*|${period}`, period).usd = summary.costUsd;
-      this.#bucket(`*|${period}`, period).tokens = summary.inputTokens + summary.outputTokens;
+      const all = this.#bucket(`*|${period}`, period);
+      Object.assign(all, { usd: summary.knownCostUsd, unknown: summary.unknownCostRequests, tokens: summary.inputTokens + summary.outputTokens });
       for (const g of summary.groups) {
         if (g.key === '(none)') continue;
-        const b = this.#bucket(`${g.key}|${period}`, period);
-        b.usd = g.costUsd;
-        b.tokens = g.inputTokens + g.outputTokens;
+        Object.assign(this.#bucket(`${g.key}|${period}`, period), { usd: g.knownCostUsd, unknown: g.unknownCostRequests, tokens: g.inputTokens + g.outputTokens });
       }
     }
   }
@@ -54,23 +71,59 @@ export class Budgets {
   #bucket(key: string, period: string): Bucket {
     let b = this.#buckets.get(key);
     if (!b || b.period !== period) {
-      b = { period, usd: 0, tokens: 0 };
+      b = { period, usd: 0, unknown: 0, tokens: 0, reservedUsd: 0, reservedTokens: 0, holds: 0 };
       this.#buckets.set(key, b);
     }
     return b;
   }
 
+  /** The buckets a request of `client` at time `t` counts in: its day and month, for everyone and for the client. */
+  #bucketsFor(client: string | null, t: number): Bucket[] {
+    const out: Bucket[] = [];
+    for (const period of [dayKey(t), monthKey(t)]) {
+      for (const who of client ? ['*', client] : ['*']) out.push(this.#bucket(`${who}|${period}`, period));
+    }
+    return out;
+  }
+
   #add(row: RequestRecord): void {
     if (this.#budgets.length === 0) return;
-    const t = row.startedAt;
     const tokens = row.inputTokens + row.outputTokens;
-    const cost = row.costUsd ?? 0;
-    for (const period of [dayKey(t), monthKey(t)]) {
-      for (const who of row.client ? ['*', row.client] : ['*']) {
-        const b = this.#bucket(`${who}|${period}`, period);
-        b.usd += cost;
-        b.tokens += tokens;
-      }
+    for (const b of this.#bucketsFor(row.client, row.startedAt)) {
+      if (row.costUsd === null) b.unknown++;
+      else b.usd += row.costUsd;
+      b.tokens += tokens;
+    }
+  }
+
+  #apply(h: Hold): void {
+    h.buckets = this.#bucketsFor(h.client, this.now());
+    for (const b of h.buckets) {
+      b.reservedUsd += h.usd;
+      b.reservedTokens += h.tokens;
+      b.holds++;
+    }
+  }
+
+  #release(h: Hold): void {
+    if (!h.live) return;
+    h.live = false;
+    this.#holds.delete(h);
+    for (const b of h.buckets) {
+      b.holds--;
+      // The last hold out leaves exact zeros, not the float residue of many additions and subtractions.
+      b.reservedUsd = b.holds > 0 ? Math.max(0, b.reservedUsd - h.usd) : 0;
+      b.reservedTokens = b.holds > 0 ? Math.max(0, b.reservedTokens - h.tokens) : 0;
+    }
+  }
+
+  /** Drops reservations whose request outlived any route's deadline without ending: a bug elsewhere, said so. */
+  #expire(): void {
+    const t = this.now();
+    for (const h of [...this.#holds]) {
+      if (h.expiresAt > t) continue;
+      this.#release(h);
+      console.error(`switchboard budgets: a request held ${formatUsd(h.usd)} past its deadline without ending; its reservation was released`);
     }
   }
 
@@ -80,32 +133,45 @@ export class Budgets {
     return this.#bucket(`${budget.client ?? '*'}|${period}`, period);
   }
 
-  #describe(b: BudgetConfig): string {
-    const limits = [b.usd !== undefined ? usd(b.usd) : '', b.tokens !== undefined ? `${b.tokens.toLocaleString('en-US')} tokens` : ''].filter(Boolean).join(' / ');
-    return `${b.mode} budget "${b.name}" (${b.client ? `client ${b.client}` : 'global'}, ${b.period}, ${limits})`;
-  }
-
   /** Would this request go over a budget? Hard budgets refuse; soft ones warn (and are remembered for the UI). */
   check(input: BudgetCheckInput): BudgetCheck {
     const result: BudgetCheck = { soft: [] };
     for (const b of this.#budgets) {
       if (b.client !== undefined && b.client !== input.client) continue;
-      const spent = this.#spent(b);
-      const overUsd = b.usd !== undefined && (spent.usd >= b.usd || (input.estimateUsd !== null && spent.usd + input.estimateUsd > b.usd));
-      const overTokens = b.tokens !== undefined && spent.tokens + input.estimateTokens > b.tokens;
+      const s = this.#spent(b);
+      const usedUsd = s.usd + s.reservedUsd;
+      if (b.mode === 'hard' && b.usd !== undefined && input.estimateUsd === null && !b.allowUnpriced) {
+        result.hard ??= unpricedMessage(b, input.unpriced ?? []);
+        result.unpriced ??= true;
+        continue;
+      }
+      // A request that cannot cost anything ($0 worst case) never adds to a USD limit.
+      const overUsd = b.usd !== undefined && input.estimateUsd !== 0 && (input.estimateUsd === null ? usedUsd >= b.usd : usedUsd + input.estimateUsd > b.usd);
+      const overTokens = b.tokens !== undefined && s.tokens + s.reservedTokens + input.estimateTokens > b.tokens;
       if (!overUsd && !overTokens) continue;
-      const what = overUsd
-        ? `${usd(spent.usd)} spent${input.estimateUsd !== null ? ` + about ${usd(input.estimateUsd)} for this request` : ''}`
-        : `${spent.tokens.toLocaleString('en-US')} tokens used + up to ${input.estimateTokens.toLocaleString('en-US')} for this request`;
+      const message = overMessage(b, s, input, overUsd);
       if (b.mode === 'hard') {
-        result.hard ??= `${this.#describe(b)} would be exceeded: ${what}. The request was not sent.`;
+        result.hard ??= message;
       } else {
-        const message = `${this.#describe(b)} reached: ${what}`;
         result.soft.push(message);
-        this.#warn(b, input.client, message, spent.period);
+        this.#warn(b, input.client, message, s.period);
       }
     }
     return result;
+  }
+
+  /**
+   * Checks the request and, when it may go, reserves its worst case against every budget until the
+   * returned reservation is released (exactly once, when the request ends; `holdMs` bounds a leak).
+   */
+  admit(input: BudgetCheckInput, holdMs = DEFAULT_HOLD_MS): { check: BudgetCheck; reservation?: Reservation } {
+    this.#expire();
+    const check = this.check(input);
+    if (check.hard) return { check };
+    const h: Hold = { client: input.client, usd: input.estimateUsd ?? 0, tokens: input.estimateTokens, expiresAt: this.now() + holdMs, buckets: [], live: true };
+    this.#apply(h);
+    this.#holds.add(h);
+    return { check, reservation: { usd: h.usd, tokens: h.tokens, release: () => this.#release(h) } };
   }
 
   #warn(b: BudgetConfig, client: string | null, message: string, period: string): void {
@@ -118,13 +184,20 @@ export class Budgets {
 
   status(): BudgetStatus[] {
     return this.#budgets.map((b) => {
-      const spent = this.#spent(b);
-      const ratio = Math.max(b.usd !== undefined ? spent.usd / b.usd : 0, b.tokens !== undefined ? spent.tokens / b.tokens : 0);
-      const state = ratio >= 1 ? 'over' : ratio >= 0.8 ? 'near' : 'ok';
-      const status: BudgetStatus = { name: b.name, client: b.client ?? null, period: b.period, mode: b.mode, spentUsd: spent.usd, spentTokens: spent.tokens, state };
+      const s = this.#spent(b);
+      // A USD limit is measured against what is known; the unknown part is said, never counted as $0.
+      const percent = Math.max(b.usd !== undefined ? percentUsed(s.usd, b.usd) : 0, b.tokens !== undefined ? percentUsed(s.tokens, b.tokens) : 0);
+      const state = percent >= 100 ? 'over' : percent >= 80 ? 'near' : 'ok';
+      const status: BudgetStatus = {
+        name: b.name, client: b.client ?? null, period: b.period, mode: b.mode,
+        spentUsd: s.unknown > 0 ? null : roundUsd(s.usd), knownSpentUsd: roundUsd(s.usd), unknownCostRequests: s.unknown,
+        reservedUsd: roundUsd(s.reservedUsd), reservedTokens: s.reservedTokens, spentTokens: s.tokens,
+        percent, state, allowUnpriced: b.allowUnpriced === true,
+      };
       if (b.usd !== undefined) status.limitUsd = b.usd;
       if (b.tokens !== undefined) status.limitTokens = b.tokens;
-      if (state !== 'ok') status.message = `${this.#describe(b)}: ${Math.round(ratio * 100)}% used`;
+      const unknown = s.unknown > 0 ? ` (not counting ${s.unknown} request${s.unknown === 1 ? '' : 's'} of unknown cost)` : '';
+      if (state !== 'ok' || unknown) status.message = `${describeBudget(b)}: ${percent}% used${unknown}`;
       return status;
     });
   }
@@ -135,5 +208,6 @@ export class Budgets {
 
   close(): void {
     this.#unsubscribe();
+    for (const h of [...this.#holds]) this.#release(h);
   }
 }

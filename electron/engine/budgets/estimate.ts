@@ -1,34 +1,60 @@
-// Pre-request estimate for budgets: prompt tokens (o200k tokenizer, close enough for every vendor's
-// order of magnitude) plus the requested maximum output, priced with the first target's price.
-import { countTokens } from '../catalog/tokenizer';
+// The worst case of a request, for budget reservations: its prompt (o200k tokenizer, raised to cover
+// other vendors' tokenizers and message framing) plus the most output it may produce, priced at the
+// dearest rate each side may be billed at. A bound, not a guess: a burst reserved this way cannot
+// spend past a hard budget.
 import type { Price } from '../../../shared/types';
+import { UNKNOWN_MAX_OUTPUT } from '../catalog/output-limits';
+import { countTokens } from '../catalog/tokenizer';
 
-/** Used when a request names no output limit; vendors' defaults are in this range or larger. */
-export const DEFAULT_MAX_OUTPUT = 4096;
+/** Vendors' tokenizers count the same text differently (Claude's counts up to about a third more than o200k). */
+export const INPUT_MARGIN = 1.35;
+/** Chat framing per message (role, separators) and the reply's priming, as OpenAI documents it. */
+export const TOKENS_PER_MESSAGE = 4;
+export const TOKENS_PER_REQUEST = 3;
+/** An image part, whatever its size: above what OpenAI, Anthropic and Gemini bill for one image at most detail. */
+export const TOKENS_PER_IMAGE = 3_000;
+/** Anthropic's translation raises max_tokens above a thinking budget (at most 24,576 for "high" effort, plus 1,024). */
+const THINKING_FLOOR = 25_600;
 
-function textOf(content: unknown): string {
+const IMAGE_TYPES = new Set(['image_url', 'image', 'input_image', 'inline_data', 'inlineData']);
+
+/** Text of a content value, and how many images it carries (counted apart: their base64 is not text). */
+function contentOf(content: unknown, images: { n: number }): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part) => (typeof part === 'object' && part && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : JSON.stringify(part))).join('\n');
+  if (Array.isArray(content)) {
+    const texts: string[] = [];
+    for (const part of content) {
+      const p = part as { type?: unknown; text?: unknown } | null;
+      if (p && typeof p === 'object' && typeof p.type === 'string' && IMAGE_TYPES.has(p.type)) images.n++;
+      else if (p && typeof p === 'object' && typeof p.text === 'string') texts.push(p.text);
+      else texts.push(JSON.stringify(part));
+    }
+    return texts.join('\n');
+  }
   return content === undefined || content === null ? '' : JSON.stringify(content);
 }
 
-/** Prompt text of an OpenAI-, Anthropic- or Ollama-shaped body (messages, system, tools). */
-export function promptText(body: Record<string, unknown>): string {
+/** Prompt text of an OpenAI-, Anthropic-, Responses- or Ollama-shaped body, and its image and message counts. */
+export function promptParts(body: Record<string, unknown>): { text: string; images: number; messages: number } {
+  const images = { n: 0 };
   const parts: string[] = [];
-  if (body.system !== undefined) parts.push(textOf(body.system));
-  if (Array.isArray(body.messages)) for (const m of body.messages) parts.push(textOf((m as { content?: unknown }).content));
-  if (typeof body.prompt === 'string') parts.push(body.prompt);
-  if (body.input !== undefined) parts.push(textOf(body.input));
-  if (body.tools !== undefined) parts.push(JSON.stringify(body.tools));
-  return parts.join('\n');
-}
-
-export function maxOutputOf(body: Record<string, unknown>): number {
-  const options = body.options as { num_predict?: unknown } | undefined;
-  for (const v of [body.max_completion_tokens, body.max_tokens, body.max_output_tokens, options?.num_predict]) {
-    if (typeof v === 'number' && Number.isFinite(v) && v > 0) return Math.floor(v);
+  let messages = 0;
+  if (body.system !== undefined) parts.push(contentOf(body.system, images));
+  if (Array.isArray(body.messages)) {
+    for (const m of body.messages as Array<{ content?: unknown; images?: unknown; tool_calls?: unknown }>) {
+      messages++;
+      parts.push(contentOf(m?.content, images));
+      if (m?.tool_calls !== undefined) parts.push(JSON.stringify(m.tool_calls));
+      if (Array.isArray(m?.images)) images.n += m.images.length; // Ollama: base64 images beside the text
+    }
   }
-  return DEFAULT_MAX_OUTPUT;
+  if (typeof body.prompt === 'string') parts.push(body.prompt);
+  if (Array.isArray(body.images)) images.n += body.images.length; // Ollama's /api/generate
+  if (typeof body.suffix === 'string') parts.push(body.suffix);
+  if (body.input !== undefined) parts.push(contentOf(body.input, images));
+  if (body.instructions !== undefined) parts.push(contentOf(body.instructions, images));
+  if (body.tools !== undefined) parts.push(JSON.stringify(body.tools));
+  return { text: parts.join('\n'), images: images.n, messages };
 }
 
 /** Beyond this many characters the prompt is sampled: tokenizing 100k-token prompts would cost the hot path tens of ms. */
@@ -40,9 +66,86 @@ export function promptTokens(text: string): number {
   return Math.ceil((countTokens(text.slice(0, SAMPLE_CHARS)) * text.length) / SAMPLE_CHARS);
 }
 
-export function estimateRequest(body: Record<string, unknown>, price: Price | undefined): { tokens: number; usd: number | null } {
-  const prompt = promptTokens(promptText(body));
-  const output = maxOutputOf(body);
-  const usd = price?.input !== undefined && price.output !== undefined ? (prompt * price.input + output * price.output) / 1e6 : null;
-  return { tokens: prompt + output, usd };
+/** The input tokens a request may be billed for, at most (see INPUT_MARGIN and the framing constants). */
+export function inputBound(body: Record<string, unknown>): number {
+  const p = promptParts(body);
+  return Math.ceil(promptTokens(p.text) * INPUT_MARGIN) + p.messages * TOKENS_PER_MESSAGE + TOKENS_PER_REQUEST + p.images * TOKENS_PER_IMAGE;
+}
+
+/** The output limit the request sets itself, in any dialect's field, if any. */
+export function requestedMaxOutput(body: Record<string, unknown>): number | undefined {
+  const options = body.options as { num_predict?: unknown } | undefined;
+  const generation = body.generationConfig as { maxOutputTokens?: unknown } | undefined;
+  for (const v of [body.max_completion_tokens, body.max_tokens, body.max_output_tokens, options?.num_predict, generation?.maxOutputTokens]) {
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) return Math.floor(v);
+  }
+  return undefined;
+}
+
+/** Whether the request asks for thinking in any dialect (a translation to Anthropic may raise max_tokens then). */
+function asksThinking(body: Record<string, unknown>): boolean {
+  const thinking = body.thinking as { type?: unknown } | undefined;
+  return body.reasoning_effort !== undefined || body.reasoning !== undefined || (thinking !== undefined && thinking?.type !== 'disabled');
+}
+
+/** What the estimate needs to know of one candidate target. */
+export interface TargetLimits {
+  /** `provider/model`, to name it when it has no price. */
+  name: string;
+  kind: string;
+  price: Price | undefined;
+  maxOutput?: number;
+  contextWindow?: number;
+}
+
+/** The most output tokens this target may produce for the request. */
+export function outputBound(body: Record<string, unknown>, t: Pick<TargetLimits, 'kind' | 'maxOutput' | 'contextWindow'>): number {
+  let out = requestedMaxOutput(body) ?? t.maxOutput ?? UNKNOWN_MAX_OUTPUT;
+  if (t.maxOutput !== undefined) out = Math.min(out, t.maxOutput);
+  if (t.kind === 'anthropic' && asksThinking(body)) out = Math.max(out, THINKING_FLOOR);
+  // Nothing answers with more tokens than its whole context window holds.
+  if (t.contextWindow !== undefined && t.contextWindow > 0) out = Math.min(out, t.contextWindow);
+  return out;
+}
+
+/** USD per million input tokens at worst: cache writes bill above input, and a body that asks for them may get them. */
+function inputRate(price: Price, body: string | undefined): number | undefined {
+  if (price.input === undefined) return undefined;
+  if (body === undefined || !body.includes('"cache_control"')) return price.input;
+  return Math.max(price.input, price.cacheWrite ?? price.input, body.includes('"1h"') ? (price.cacheWrite1h ?? price.cacheWrite ?? price.input) : 0);
+}
+
+export interface WorstCase {
+  /** Input plus output tokens at most, over every candidate. */
+  tokens: number;
+  /** USD at most over every candidate; null when a candidate has no price (see `unpriced`). */
+  usd: number | null;
+  /** The candidates without a known price. */
+  unpriced: string[];
+}
+
+/**
+ * The request's worst case over every target it may be sent to (failover included): the dearest
+ * target's cost and the largest token count. Reserving that once at admission covers every attempt.
+ */
+export function worstCase(body: Record<string, unknown>, targets: TargetLimits[], options: { outputless?: boolean } = {}): WorstCase {
+  const input = inputBound(body);
+  const raw = targets.some((t) => t.price?.cacheWrite !== undefined) ? JSON.stringify(body) : undefined;
+  let tokens = input;
+  let usd: number | null = 0;
+  const unpriced: string[] = [];
+  for (const t of targets) {
+    // Embeddings produce no output tokens (and their models often have no output price).
+    const output = options.outputless ? 0 : outputBound(body, t);
+    tokens = Math.max(tokens, input + output);
+    const inRate = t.price ? inputRate(t.price, raw) : undefined;
+    const outRate = options.outputless ? 0 : t.price?.output === undefined ? undefined : Math.max(t.price.output, t.price.reasoning ?? 0);
+    if (inRate === undefined || outRate === undefined) {
+      unpriced.push(t.name);
+      usd = null;
+      continue;
+    }
+    if (usd !== null) usd = Math.max(usd, (input * inRate + output * outRate) / 1e6);
+  }
+  return { tokens, usd, unpriced };
 }

@@ -9,20 +9,35 @@ export const budgetSchema = z.strictObject({
   mode: z.enum(['soft', 'hard']),
   usd: z.number().positive().optional(),
   tokens: z.number().int().positive().optional(),
+  /** A hard USD budget refuses requests to models without a known price unless this is true. */
+  allowUnpriced: z.boolean().optional(),
 }).refine((b) => b.usd !== undefined || b.tokens !== undefined, { message: 'a budget needs a limit: usd or tokens' });
 
 export type BudgetConfig = z.infer<typeof budgetSchema>;
 
 export interface BudgetCheckInput {
   client: string | null;
-  /** Estimated cost of the request in USD, or null when its price is unknown. */
+  /** The request's worst-case cost in USD, or null when a target it may reach has no known price. */
   estimateUsd: number | null;
+  /** The request's worst-case tokens (input plus the most output). */
   estimateTokens: number;
+  /** The candidate targets (`provider/model`) without a known price, named in a refusal. */
+  unpriced?: string[];
 }
 
 export interface BudgetCheck {
   /** Set when a hard budget refuses the request: the message names the budget. */
   hard?: string;
+  /** Set with `hard` when the refusal is for an unknown price rather than the limit. */
+  unpriced?: boolean;
   /** Warnings from soft budgets the request reaches. */
   soft: string[];
+}
+
+/** What a request holds from admission to its end: its worst case, counted against every budget it meets. */
+export interface Reservation {
+  readonly usd: number;
+  readonly tokens: number;
+  /** Gives the hold back; only the first call counts. */
+  release(): void;
 }

@@ -1,8 +1,8 @@
 // Anthropic Messages request <-> canonical request: what Claude Code and the Anthropic SDK send,
 // and the body an Anthropic upstream takes (thinking, cache_control, tool use, images).
 import { effortFor, mergeTurns } from './openai-request';
-import type { CanonicalRequest, Message, Part } from './types';
-import { nameToolResults } from './types';
+import type { CanonicalRequest, Effort, Message, Part } from './types';
+import { nameToolResults, systemAsUserTurns } from './types';
 
 type Json = Record<string, any>;
 
@@ -55,8 +55,31 @@ function decodeBlocks(content: unknown): Part[] {
   return resultImages.length ? [...parts, ...resultImages] : parts;
 }
 
+/** A system message inside `messages` (Claude Code sends them mid-conversation): its text, kept at its position. */
+function decodeMessage(m: Json): Message {
+  if (m.role === 'system') return { role: 'system', parts: decodeBlocks(m.content).filter((p) => p.type === 'text') };
+  return { role: m.role === 'assistant' ? 'assistant' : 'user', parts: decodeBlocks(m.content) };
+}
+
+/** `output_config.effort` (Anthropic's low..max) as the nearest canonical effort. */
+function decodeEffort(effort: unknown): Effort | undefined {
+  if (effort === 'low' || effort === 'medium' || effort === 'high') return effort;
+  if (effort === 'xhigh' || effort === 'max') return 'high';
+  return undefined;
+}
+
+/** Thinking asked for: a budget (`enabled`), the model's choice at an effort (`adaptive`), or effort alone. */
+function decodeReasoning(body: Json): CanonicalRequest['reasoning'] {
+  const effort = decodeEffort(body.output_config?.effort);
+  const thinking = body.thinking as Json | undefined;
+  if (thinking?.type === 'enabled') return { budgetTokens: Number(thinking.budget_tokens) || 1024, ...(effort ? { effort } : {}) };
+  if (thinking?.type === 'adaptive') return { effort: effort ?? 'medium' };
+  if (thinking?.type !== 'disabled' && effort) return { effort };
+  return undefined;
+}
+
 export function decodeAnthropicRequest(body: Json): CanonicalRequest {
-  const messages: Message[] = ((body.messages ?? []) as Json[]).map((m) => ({ role: m.role === 'assistant' ? 'assistant' : 'user', parts: decodeBlocks(m.content) }));
+  const messages: Message[] = ((body.messages ?? []) as Json[]).map(decodeMessage);
   const merged = mergeTurns(messages);
   nameToolResults(merged);
   const req: CanonicalRequest = { model: String(body.model), messages: merged, stream: body.stream === true };
@@ -78,11 +101,35 @@ export function decodeAnthropicRequest(body: Json): CanonicalRequest {
   if (typeof body.top_p === 'number') req.topP = body.top_p;
   if (typeof body.top_k === 'number') req.topK = body.top_k;
   if (Array.isArray(body.stop_sequences)) req.stop = body.stop_sequences.map(String);
-  if (body.thinking?.type === 'enabled') req.reasoning = { budgetTokens: Number(body.thinking.budget_tokens) || 1024 };
-  else if (body.thinking?.type === 'adaptive') req.reasoning = { effort: 'medium' };
-  const format = body.output_format as Json | undefined;
+  const reasoning = decodeReasoning(body);
+  if (reasoning) req.reasoning = reasoning;
+  // Structured outputs: `output_format` (beta) became `output_config.format`.
+  const format = (body.output_config?.format ?? body.output_format) as Json | undefined;
   if (format?.type === 'json_schema' && format.schema) req.responseFormat = { type: 'json_schema', schema: format.schema };
   return req;
+}
+
+const DECODED_BLOCKS = new Set(['text', 'image', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking']);
+
+/**
+ * What a request asks for that only Anthropic's own API serves (context editing, server tools, MCP
+ * servers, containers, document blocks...): translation for another protocol drops it, and these notes
+ * name it in the request log. The rest of the request is still served.
+ */
+export function anthropicOnlyFields(body: Json): string[] {
+  const notes: string[] = [];
+  for (const field of ['context_management', 'mcp_servers', 'container']) {
+    if (body[field] !== undefined && body[field] !== null) notes.push(`${field} dropped: only Anthropic's API serves it`);
+  }
+  for (const t of Array.isArray(body.tools) ? (body.tools as Json[]) : []) {
+    if (t && !t.input_schema) notes.push(`server tool ${String(t.name ?? '?')} (${String(t.type ?? 'no type')}) dropped: only Anthropic's API runs it`);
+  }
+  const blocks = new Set<string>();
+  for (const m of Array.isArray(body.messages) ? (body.messages as Json[]) : []) {
+    for (const b of Array.isArray(m?.content) ? (m.content as Json[]) : []) if (b && !DECODED_BLOCKS.has(b.type)) blocks.add(String(b.type));
+  }
+  for (const type of blocks) notes.push(`content blocks of type ${type} dropped: no counterpart in this provider's protocol`);
+  return notes;
 }
 
 const BUDGET_FOR_EFFORT = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as const;
@@ -132,7 +179,8 @@ function unsignedToolTurn(req: CanonicalRequest): boolean {
 }
 
 export function encodeAnthropicRequest(req: CanonicalRequest, model: string): Json {
-  const messages = req.messages
+  // Translated calls carry no beta header, so system messages inside the conversation go as marked user text.
+  const messages = systemAsUserTurns(req.messages)
     .map((m) => {
       // Tool results must open a user turn (Anthropic checks they follow the tool_use turn directly).
       const parts = m.role === 'user' ? [...m.parts.filter((p) => p.type === 'tool_result'), ...m.parts.filter((p) => p.type !== 'tool_result')] : m.parts;

@@ -1,6 +1,7 @@
 // Anthropic Messages stream events <-> canonical events, and the non-streaming message body.
 // The encoder keeps Anthropic's block discipline: one open content block at a time, each started,
 // delta'd and stopped, then message_delta (stop reason, usage) and message_stop.
+import { UpstreamStreamError } from './errors';
 import type { CanonicalResponse, FinishReason, StreamEvent } from './types';
 import { fromAnthropicUsage, toAnthropicUsage, type Usage } from './usage';
 
@@ -45,7 +46,7 @@ export class AnthropicEventReader {
         return usage ? [{ type: 'usage', usage }] : [];
       }
       case 'error':
-        throw new Error(`upstream stream error: ${e.error?.type ?? 'error'}: ${e.error?.message ?? ''}`);
+        throw new UpstreamStreamError(`${e.error?.type ?? 'error'}: ${e.error?.message ?? ''}`);
       default:
         return []; // ping and future event types
     }

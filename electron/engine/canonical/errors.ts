@@ -1,5 +1,6 @@
 // Upstream errors normalised to classes, whatever the provider's error body looks like; the router
 // acts on its FailureClass, clients and the ledger see the finer ErrorClass and the message.
+import { redactKeys } from '../providers/redact';
 import type { FailureClass } from '../router/failures';
 import { classifyStatus } from '../router/failures';
 
@@ -26,4 +27,15 @@ export function classifyUpstreamError(status: number, message: string): Classifi
   else if (failureClass === 'rate-limited' || failureClass === 'overloaded' || failureClass === 'auth' || failureClass === 'not-found' || failureClass === 'server' || failureClass === 'timeout') errorClass = failureClass;
   else errorClass = 'bad-request';
   return { failureClass, errorClass };
+}
+
+/**
+ * An error event inside an upstream stream. Key-shaped strings are out of its message from the start;
+ * the provider layer, which knows the attempt's own key, takes that out too before the error leaves it.
+ */
+export class UpstreamStreamError extends Error {
+  constructor(detail: string) {
+    super(`upstream stream error: ${redactKeys(detail)}`);
+    this.name = 'UpstreamStreamError';
+  }
 }

@@ -1,5 +1,6 @@
-// Ollama's /api/chat as a client dialect: its request -> canonical, and canonical events -> its
-// NDJSON lines (tool calls are sent whole, as Ollama does, once their arguments are complete).
+// Ollama's /api/chat and /api/generate as a client dialect: its request -> canonical, and canonical
+// events -> its NDJSON lines (tool calls are sent whole, as Ollama does, once their arguments are
+// complete); /api/generate's lines carry `response` where /api/chat's carry `message`.
 import type { CanonicalRequest, CanonicalResponse, Effort, FinishReason, Message, Part, StreamEvent } from './types';
 import { nameToolResults } from './types';
 import { mergeTurns } from './openai-request';
@@ -65,11 +66,16 @@ export function decodeOllamaRequest(body: Json): CanonicalRequest {
 
 const DONE_REASON: Record<FinishReason, string> = { stop: 'stop', length: 'length', tool_calls: 'stop', content_filter: 'stop', error: 'stop' };
 
-function doneFields(finish: FinishReason, usage: Usage | null, started: number): Json {
+/** Which endpoint's answer shape: /api/chat (`message`) or /api/generate (`response`, and a `context`). */
+export type OllamaShape = 'chat' | 'generate';
+
+function doneFields(finish: FinishReason, usage: Usage | null, started: number, shape: OllamaShape): Json {
   const total = Math.round((performance.now() - started) * 1e6);
   return {
     done: true,
     done_reason: DONE_REASON[finish],
+    // No token context is kept behind the port: an empty one, which clients send back harmlessly.
+    ...(shape === 'generate' ? { context: [] } : {}),
     total_duration: total,
     load_duration: 0,
     prompt_eval_count: usage ? totalInputTokens(usage) : 0,
@@ -86,10 +92,13 @@ export class OllamaLineEncoder {
   private finish: FinishReason = 'stop';
   usage: Usage | null = null;
 
-  constructor(private readonly model: string) {}
+  constructor(
+    private readonly model: string,
+    private readonly shape: OllamaShape = 'chat',
+  ) {}
 
   private line(message: Json, extra: Json = { done: false }): string {
-    return JSON.stringify({ model: this.model, created_at: new Date().toISOString(), message: { role: 'assistant', content: '', ...message }, ...extra });
+    return JSON.stringify({ model: this.model, created_at: new Date().toISOString(), ...answerFields(this.shape, message), ...extra });
   }
 
   encode(e: StreamEvent): string[] {
@@ -120,9 +129,15 @@ export class OllamaLineEncoder {
   end(): string[] {
     const out: string[] = [];
     if (this.calls.size) out.push(this.line({ tool_calls: [...this.calls.values()].map(toolCall) }));
-    out.push(this.line({}, doneFields(this.finish, this.usage, this.started)));
+    out.push(this.line({}, doneFields(this.finish, this.usage, this.started, this.shape)));
     return out;
   }
+}
+
+/** A line's answer: `message` for /api/chat; `response` (and `thinking`) for /api/generate, which has no tools. */
+function answerFields(shape: OllamaShape, message: Json): Json {
+  if (shape === 'chat') return { message: { role: 'assistant', content: '', ...message } };
+  return { response: message.content ?? '', ...(message.thinking ? { thinking: message.thinking } : {}) };
 }
 
 function toolCall(c: { name: string; args: string }): Json {
@@ -135,11 +150,11 @@ function toolCall(c: { name: string; args: string }): Json {
   return { function: { name: c.name, arguments: args } };
 }
 
-export function ollamaResponseBody(r: CanonicalResponse, model: string, started: number): Json {
+export function ollamaResponseBody(r: CanonicalResponse, model: string, started: number, shape: OllamaShape = 'chat'): Json {
   const message: Json = { role: 'assistant', content: r.parts.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text).join('') };
   const thinking = r.parts.filter((p) => p.type === 'reasoning').map((p) => (p as { text: string }).text).join('');
   if (thinking) message.thinking = thinking;
   const calls = r.parts.filter((p) => p.type === 'tool_call').map((p) => toolCall({ name: (p as { name: string }).name, args: (p as { arguments: string }).arguments }));
   if (calls.length) message.tool_calls = calls;
-  return { model, created_at: new Date().toISOString(), message, ...doneFields(r.finishReason, r.usage, started) };
+  return { model, created_at: new Date().toISOString(), ...answerFields(shape, message), ...doneFields(r.finishReason, r.usage, started, shape) };
 }

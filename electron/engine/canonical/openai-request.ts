@@ -131,11 +131,26 @@ export interface OpenAIEncodeOptions {
 export function encodeOpenAIRequest(req: CanonicalRequest, model: string, opts: OpenAIEncodeOptions): Json {
   const messages: Json[] = [];
   if (req.system) messages.push({ role: 'system', content: req.system });
+  // A system message inside the conversation stays where the client put it, except between tool calls
+  // and their results (OpenAI wants the results right after the calls): there it waits for the results.
+  let held: Json[] = [];
   for (const m of req.messages) {
     if (m.role === 'user') {
+      const start = messages.length;
       encodeUser(m.parts, messages);
+      let afterResults = start;
+      while (messages[afterResults]?.role === 'tool') afterResults++;
+      messages.splice(afterResults, 0, ...held);
+      held = [];
       continue;
     }
+    if (m.role === 'system') {
+      const text = m.parts.map((p) => (p.type === 'text' ? p.text : '')).filter(Boolean).join('\n');
+      if (text) (messages.at(-1)?.tool_calls ? held : messages).push({ role: 'system', content: text });
+      continue;
+    }
+    messages.push(...held);
+    held = [];
     const text = m.parts.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text).join('');
     const calls = m.parts.filter((p) => p.type === 'tool_call').map((p) => {
       const c = p as Extract<Part, { type: 'tool_call' }>;
@@ -149,6 +164,7 @@ export function encodeOpenAIRequest(req: CanonicalRequest, model: string, opts: 
     }
     messages.push(msg);
   }
+  messages.push(...held);
   const body: Json = { model, messages, stream: true, stream_options: { include_usage: true } };
   if (req.tools?.length) body.tools = req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
   if (req.toolChoice && req.tools?.length) body.tool_choice = toolChoiceOut(req.toolChoice);

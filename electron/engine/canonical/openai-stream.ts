@@ -1,6 +1,7 @@
 // OpenAI chat-completion chunks <-> canonical stream events, and the non-streaming response body.
 // Reading accepts the reasoning fields vendors use (`reasoning_content`: DeepSeek, xAI; `reasoning`:
 // OpenRouter, Groq, vLLM).
+import { UpstreamStreamError } from './errors';
 import type { CanonicalResponse, FinishReason, StreamEvent } from './types';
 import { fromOpenAIUsage, toOpenAIUsage, type Usage } from './usage';
 
@@ -14,7 +15,7 @@ export class OpenAIEventReader {
   private readonly seenCalls = new Set<number>();
 
   read(chunk: Json): StreamEvent[] {
-    if (chunk.error) throw new Error(`upstream stream error: ${chunk.error.message ?? JSON.stringify(chunk.error)}`);
+    if (chunk.error) throw new UpstreamStreamError(chunk.error.message ?? JSON.stringify(chunk.error));
     const events: StreamEvent[] = [];
     if (!this.started) {
       this.started = true;

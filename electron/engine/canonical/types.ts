@@ -2,7 +2,11 @@
 // translates through (DESIGN.md §3): one shape that carries what users actually send, losslessly.
 import type { Usage } from './usage';
 
-export type Role = 'user' | 'assistant';
+/**
+ * `system` is a system message inside the conversation (Anthropic clients such as Claude Code send them
+ * mid-conversation); encoders keep it at its position. The leading system prompt is `CanonicalRequest.system`.
+ */
+export type Role = 'user' | 'assistant' | 'system';
 
 export type Part =
   | { type: 'text'; text: string; cache?: boolean }
@@ -95,6 +99,27 @@ export function parseArgs(text: string): Record<string, unknown> {
 export function parseDataUrl(url: string): { mediaType: string; data: string } | null {
   const m = /^data:([^;,]+)(?:;[^,]*)?;base64,(.*)$/s.exec(url);
   return m ? { mediaType: m[1]!, data: m[2]! } : null;
+}
+
+/** The words a system message is wrapped in where a protocol has no system turn inside the conversation. */
+export const markSystemText = (text: string): string => `<system>\n${text}\n</system>`;
+
+/**
+ * For protocols whose only system prompt is the leading one (Gemini, Anthropic without its beta): each
+ * system message becomes user text marked as system at its position, merged into the user turn it meets
+ * so turns still alternate.
+ */
+export function systemAsUserTurns(messages: Message[]): Message[] {
+  const out: Message[] = [];
+  for (const m of messages) {
+    const text = m.role === 'system' ? m.parts.map((p) => (p.type === 'text' ? p.text : '')).filter(Boolean).join('\n') : '';
+    if (m.role === 'system' && !text) continue;
+    const turn: Message = m.role === 'system' ? { role: 'user', parts: [{ type: 'text', text: markSystemText(text) }] } : m;
+    const prev = out[out.length - 1];
+    if (prev && prev.role === turn.role) out[out.length - 1] = { role: prev.role, parts: [...prev.parts, ...turn.parts] };
+    else out.push(turn);
+  }
+  return out;
 }
 
 /** Fills tool_result names from the assistant calls they answer (Gemini and Ollama need the name). */

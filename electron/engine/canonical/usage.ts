@@ -8,6 +8,8 @@ export interface Usage {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
+  /** The part of cacheWriteTokens written for 1 hour (Anthropic `ttl: "1h"`), priced higher than 5-minute writes. */
+  cacheWrite1hTokens?: number;
   /** USD the upstream itself reported for the request (OpenRouter's usage.cost); preferred over our prices. */
   reportedCostUsd?: number;
 }
@@ -47,13 +49,17 @@ export function fromOpenAIUsage(raw: unknown): Usage | null {
 export function fromAnthropicUsage(raw: unknown): Usage | null {
   if (!raw || typeof raw !== 'object') return null;
   const u = raw as Record<string, any>;
-  return {
+  const usage: Usage = {
     inputTokens: num(u.input_tokens),
     outputTokens: num(u.output_tokens),
     cacheReadTokens: num(u.cache_read_input_tokens),
     cacheWriteTokens: num(u.cache_creation_input_tokens),
     reasoningTokens: 0,
   };
+  // `cache_creation` splits the writes by lifetime; 1-hour writes cost 2x input against 1.25x for 5 minutes.
+  const oneHour = Math.min(usage.cacheWriteTokens, num(u.cache_creation?.ephemeral_1h_input_tokens));
+  if (oneHour > 0) usage.cacheWrite1hTokens = oneHour;
+  return usage;
 }
 
 /**
@@ -103,4 +109,17 @@ export function toOpenAIUsage(u: Usage): Record<string, unknown> {
 /** Canonical usage in Anthropic's shape: cache reads and writes apart from input_tokens. */
 export function toAnthropicUsage(u: Usage): Record<string, number> {
   return { input_tokens: u.inputTokens, cache_creation_input_tokens: u.cacheWriteTokens, cache_read_input_tokens: u.cacheReadTokens, output_tokens: u.outputTokens };
+}
+
+/**
+ * Canonical usage in Gemini's usageMetadata shape: cached tokens inside promptTokenCount, thinking
+ * counted apart from candidatesTokenCount (the inverse of fromGeminiUsage; Gemini has no cache writes).
+ */
+export function toGeminiUsage(u: Usage): Record<string, number> {
+  const prompt = totalInputTokens(u);
+  const thoughts = Math.min(u.reasoningTokens, u.outputTokens);
+  const out: Record<string, number> = { promptTokenCount: prompt, candidatesTokenCount: u.outputTokens - thoughts, totalTokenCount: prompt + u.outputTokens };
+  if (u.cacheReadTokens) out.cachedContentTokenCount = u.cacheReadTokens;
+  if (thoughts) out.thoughtsTokenCount = thoughts;
+  return out;
 }

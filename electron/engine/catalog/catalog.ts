@@ -1,17 +1,25 @@
 // The price and context-window catalog: user overrides > the provider's config > a refreshed price
-// list > the bundled snapshot. A model none of them knows has an unknown price (never $0).
+// list > the bundled snapshot > $0 for a keyless provider on this machine. A model none of them knows
+// has an unknown price (never $0). Also the most output a model can produce, for budget reservations.
 import type { Price } from '../../../shared/types';
 import type { ProviderConfig } from '../settings/config-schema';
 import { BUNDLED_SNAPSHOT, bundledProviders } from './bundled';
+import { isLocalFree, LOCAL_PRICE } from './local-price';
+import { maxOutputOf } from './output-limits';
 import { findPriceModel, findPriceProvider, toPrice, type PriceDataProvider } from './price-data';
 
-export type PriceSource = 'override' | 'config' | 'refreshed' | 'bundled' | 'unknown';
+export type PriceSource = 'override' | 'config' | 'refreshed' | 'bundled' | 'local' | 'unknown';
 
 export interface CatalogEntry {
   price?: Price;
   contextWindow?: number;
+  /** The most output tokens one request can produce, where documented (catalog/output-limits.ts). */
+  maxOutput?: number;
   source: PriceSource;
 }
+
+/** What the catalog reads of a provider's config (keys only to tell a keyless local server). */
+export type CatalogProvider = Pick<ProviderConfig, 'id' | 'kind' | 'baseUrl' | 'models'> & { keys?: readonly unknown[] };
 
 export interface CatalogState {
   /** `provider/model` -> price; set by the user, wins over everything. */
@@ -39,7 +47,7 @@ export class Catalog {
     this.#memo.clear();
   }
 
-  lookup(provider: Pick<ProviderConfig, 'id' | 'kind' | 'baseUrl' | 'models'>, model: string): CatalogEntry {
+  lookup(provider: CatalogProvider, model: string): CatalogEntry {
     const key = `${provider.id}/${model}`;
     let entry = this.#memo.get(key);
     if (!entry) {
@@ -49,7 +57,7 @@ export class Catalog {
     return entry;
   }
 
-  #resolve(provider: Pick<ProviderConfig, 'id' | 'kind' | 'baseUrl' | 'models'>, model: string, key: string): CatalogEntry {
+  #resolve(provider: CatalogProvider, model: string, key: string): CatalogEntry {
     const fromData = (data: readonly PriceDataProvider[] | undefined) => {
       const p = data && findPriceProvider(data, provider.kind, provider.baseUrl);
       const m = p && findPriceModel(p, model);
@@ -59,12 +67,14 @@ export class Catalog {
     const bundled = refreshed?.price ? undefined : fromData(bundledProviders());
     const configured = provider.models.find((m) => m.id === model);
     const contextWindow = configured?.contextWindow ?? refreshed?.contextWindow ?? bundled?.contextWindow;
-    const withWindow = (e: CatalogEntry): CatalogEntry => (contextWindow === undefined ? e : { ...e, contextWindow });
+    const maxOutput = maxOutputOf(model);
+    const withWindow = (e: CatalogEntry): CatalogEntry => ({ ...e, ...(contextWindow === undefined ? {} : { contextWindow }), ...(maxOutput === undefined ? {} : { maxOutput }) });
     const override = this.#state.overrides[key];
     if (override) return withWindow({ price: override, source: 'override' });
     if (configured?.price) return withWindow({ price: configured.price, source: 'config' });
     if (refreshed?.price) return withWindow({ price: refreshed.price, source: 'refreshed' });
     if (bundled?.price) return withWindow({ price: bundled.price, source: 'bundled' });
+    if (isLocalFree(provider)) return withWindow({ price: LOCAL_PRICE, source: 'local' });
     return withWindow({ source: 'unknown' });
   }
 }

@@ -52,6 +52,8 @@ export function toPrice(prices: PriceDataModel['prices'], at = Date.now()): Pric
   put('output', rate(mp.output_mtok));
   put('cacheRead', rate(mp.cache_read_mtok));
   put('cacheWrite', rate(mp.cache_write_mtok));
+  put('cacheWrite1h', rate(mp.cache_write_1h_mtok));
+  put('reasoning', rate(mp.output_reasoning_mtok));
   return price.input === undefined && price.output === undefined ? undefined : price;
 }
 

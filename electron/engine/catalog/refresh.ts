@@ -92,7 +92,7 @@ export async function refreshPrices(options: RefreshOptions): Promise<{ refreshe
   const refreshed: RefreshedPrices = { at: new Date().toISOString(), providers: [...fromProviders, ...list] };
   const file = path.join(options.dataDir, FILE);
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(refreshed));
+  fs.writeFileSync(tmp, JSON.stringify(refreshed), { mode: 0o600 });
   fs.renameSync(tmp, file);
   return { refreshed, notes };
 }

@@ -68,6 +68,8 @@ export class RequestLog {
       ttftMs: row.ttftMs,
       durationMs: row.durationMs,
     };
+    if (row.notes?.length) entry.notes = [...row.notes];
+    if (row.usageEstimated) entry.usageEstimated = true;
     if (this.captureBodies) {
       const body = this.capture.getStore();
       if (body !== undefined) entry.requestBody = redactBody(body);

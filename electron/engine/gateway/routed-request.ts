@@ -43,6 +43,8 @@ export function beginRouted(ctx: GatewayContext, req: IncomingMessage, res: Serv
   const url = req.url ?? '';
   const q = url.indexOf('?');
   meter.path = q === -1 ? url : url.slice(0, q);
+  meter.requestedModel = start.model;
+  meter.body = start.body;
   res.setHeader('x-request-id', meter.id);
   const controller = abortOnClose(req, res);
   const failover: FailoverInput = {
@@ -53,22 +55,44 @@ export function beginRouted(ctx: GatewayContext, req: IncomingMessage, res: Serv
     body: start.body,
     stream: start.stream,
     scope: `${start.client}\0${resolution.route ?? start.model}`,
+    onAttempt: meter.attempted,
     // No closure per request unless budgets are set (the usual case has none).
     preflight: ctx.budgets?.active
-      ? budgetPreflight(ctx.budgets, start.client, start.body, resolution.targets, (warnings) => {
-          // Soft budgets let the request through; the tool (and whoever reads its logs) is told in a header.
-          if (!res.headersSent) res.setHeader(BUDGET_WARNING_HEADER, headerSafe(warnings.join('; ')));
+      ? budgetPreflight({
+          budgets: ctx.budgets,
+          // The meter holds the request's worst case and gives it back when it records the row.
+          meter,
+          client: start.client,
+          body: start.body,
+          targets: resolution.targets,
+          deadlineMs: resolution.plan.timeouts.totalMs,
+          outputless: EMBEDDING_PATH.test(meter.path ?? ''),
+          onSoft: (warnings) => {
+            // Soft budgets let the request through; the tool (and whoever reads its logs) is told in a header.
+            if (!res.headersSent) res.setHeader(BUDGET_WARNING_HEADER, headerSafe(warnings.join('; ')));
+          },
         })
       : undefined,
   };
   return { resolution, meter, controller, failover };
 }
 
+/** Embedding endpoints: a request there produces no output tokens, so its worst case is its input. */
+const EMBEDDING_PATH = /\/(embeddings|embed)$/;
+
 /** Set on a port response when the request reached a soft budget: the budgets' own messages. */
 export const BUDGET_WARNING_HEADER = 'x-switchboard-budget-warning';
 
 /** Header values are Latin-1 without control characters: anything else (a budget or client name) becomes `?`. */
 const headerSafe = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 1000);
+
+/** Set on a port response when tools the client sent were dropped (hosted tools no target runs): their types. */
+export const DROPPED_TOOLS_HEADER = 'x-switchboard-dropped-tools';
+
+/** Names dropped tools in the response header (the request log names them through the meter's notes). */
+export function headerDroppedTools(res: ServerResponse, types: readonly string[]): void {
+  if (types.length && !res.headersSent) res.setHeader(DROPPED_TOOLS_HEADER, headerSafe([...new Set(types)].join(', ')));
+}
 
 export const asRoutingError = (error: unknown): RoutingError =>
   error instanceof RoutingError ? error : new RoutingError(500, 'api_error', `internal error: ${(error as Error).message}`);

@@ -1,5 +1,6 @@
 // The port's guards: Host checked against DNS rebinding, browser Origins refused unless they are the
-// port's own UI or allow-listed in settings, and credentials read from `Authorization: Bearer` or `x-api-key`.
+// port's own UI or allow-listed in settings, and credentials read from `Authorization: Bearer` or `x-api-key`
+// (and for Google's clients `x-goog-api-key` or `?key=`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
@@ -55,6 +56,19 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   if (auth && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') return auth.slice(7).trim();
   const apiKey = req.headers['x-api-key'];
   return typeof apiKey === 'string' && apiKey ? apiKey.trim() : undefined;
+}
+
+/**
+ * Google's clients send their key as `x-goog-api-key`, or as `?key=` in the URL. The server reads it on
+ * /v1beta/ paths only; the query never reaches a log (the port logs paths without it).
+ */
+export function googleApiKey(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-goog-api-key'];
+  if (typeof header === 'string' && header.trim()) return header.trim();
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  const key = q === -1 ? null : new URLSearchParams(url.slice(q + 1)).get('key');
+  return key?.trim() || undefined;
 }
 
 /** decodeURIComponent that answers undefined for a malformed escape (`%ZZ`) instead of throwing. */

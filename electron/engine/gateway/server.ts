@@ -1,4 +1,4 @@
-// The local port: one HTTP server for the OpenAI, Anthropic and Ollama dialects, the app bridge (/app/*)
+// The local port: one HTTP server for the OpenAI, Anthropic, Ollama and Gemini dialects, the app bridge (/app/*)
 // and the UI. Every request passes the Host and Origin guards first; the APIs need a client token, /app the admin token.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,7 +13,7 @@ import { dialectOf, sendDialectError, type Dialect } from './dialect-errors';
 import { apiRoute } from './routes';
 import { RequestLog } from './request-log';
 import { capConnections, defaultMaxConnections } from './connection-cap';
-import { bearerToken, exposureWarning, HostGuard, safeDecode, setSecurityHeaders } from './security';
+import { bearerToken, exposureWarning, googleApiKey, HostGuard, safeDecode, setSecurityHeaders } from './security';
 import { serveStatic } from './static-ui';
 
 export interface Gateway {
@@ -40,6 +40,9 @@ function plain(res: ServerResponse, status: number, message: string): void {
 }
 
 const hostMessage = (req: IncomingMessage) => `the Host header ${JSON.stringify(req.headers.host ?? '')} is not allowed (DNS rebinding protection): use 127.0.0.1 or localhost`;
+
+/** The dialects' API paths (everything else is the app bridge or the UI). */
+const isApiPath = (pathname: string): boolean => pathname.startsWith('/v1/') || pathname.startsWith('/api/') || pathname.startsWith('/v1beta/');
 
 const TOKEN_HINT = 'create one with `switchboard token create NAME` or in the app, then send `Authorization: Bearer <token>` (or `x-api-key`)';
 
@@ -73,17 +76,18 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'origin');
       // Let an allow-listed page read what the port adds to a response.
-      res.setHeader('access-control-expose-headers', 'x-request-id, x-switchboard-budget-warning, retry-after');
+      res.setHeader('access-control-expose-headers', 'x-request-id, x-switchboard-budget-warning, x-switchboard-dropped-tools, retry-after');
       if (req.method === 'OPTIONS') {
         res.writeHead(204, {
           'access-control-allow-methods': 'GET, POST, OPTIONS',
-          'access-control-allow-headers': 'authorization, x-api-key, content-type, anthropic-version, anthropic-beta, openai-organization, openai-project',
+          'access-control-allow-headers': 'authorization, x-api-key, content-type, anthropic-version, anthropic-beta, openai-organization, openai-project, x-goog-api-key, x-goog-api-client',
           'access-control-max-age': '600',
         });
         return void res.end();
       }
     }
-    const token = bearerToken(req) ?? pathToken;
+    // Google's clients send `x-goog-api-key` or `?key=`: read there only, where those clients call.
+    const token = bearerToken(req) ?? (dialect === 'gemini' ? googleApiKey(req) : undefined) ?? pathToken;
     const access: ClientAccess | undefined = token === undefined ? undefined : ctx.clientFor(token);
     if (access === undefined) {
       const message = token === undefined ? `missing client token: ${TOKEN_HINT}` : `invalid client token (it may have been revoked): ${TOKEN_HINT}`;
@@ -95,7 +99,9 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     const call = { access, param: found.param };
     if (!route.methods.includes(req.method ?? '')) return refuse(res, dialect, 405, `use ${route.methods.join(' or ')} for ${pathname}`, 'method_not_allowed', pathname, access.name);
     const body = route.body ? await readJsonBody(req, bodyLimits) : undefined;
-    for (const model of requestedModels(body)) {
+    // Gemini names the model in the path, not the body.
+    const asked = route.pathModel && found.param !== undefined ? [found.param, ...requestedModels(body)] : requestedModels(body);
+    for (const model of asked) {
       if (!mayUse(access, model)) {
         sendDialectError(res, dialect, 403, `the client token "${access.name}" may not use \`${model}\` (its allowed routes and models are set on the token)`, 'model_not_allowed');
         return logRefused(pathname, access.name, 403, `the client token may not use \`${model}\``, model);
@@ -106,7 +112,7 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     // Requests a handler turned away before routing (bad fields, unknown model) have no ledger row: log them here.
     if (res.statusCode >= 400 && !res.hasHeader('x-request-id')) {
       const message = (res as ServerResponse & { [ERROR_MESSAGE]?: string })[ERROR_MESSAGE];
-      logRefused(pathname, access.name, res.statusCode, message ?? `answered ${res.statusCode}`, requestedModels(body)[0] ?? null);
+      logRefused(pathname, access.name, res.statusCode, message ?? `answered ${res.statusCode}`, asked[0] ?? null);
     }
   }
 
@@ -138,19 +144,21 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
       if (raw !== undefined) {
         pathname = slash > 3 ? pathname.slice(slash) : '/';
         pathToken = safeDecode(raw);
-        if (pathToken === undefined) {
-          if (!hostOk) return plain(res, 421, hostMessage(req));
+        // The Host guard still answers first (below); a malformed token is refused after it.
+        if (pathToken === undefined && hostOk) {
           return refuse(res, dialectOf(pathname), 400, 'the client token in the path is not a valid percent-encoded string', 'invalid_request', pathname, null);
         }
       }
     }
-    const isApi = pathname.startsWith('/v1/') || pathname.startsWith('/api/');
+    const isApi = isApiPath(pathname);
     if (!hostOk) {
       if (isApi) return refuse(res, dialectOf(pathname), 421, hostMessage(req), 'host_not_allowed', pathname, null);
       return plain(res, 421, hostMessage(req));
     }
     // That base URL is an Ollama server's to its clients, and their "test connection" probes it.
     if (pathToken !== undefined && pathname === '/') return ollamaProbe(req, res, pathToken);
+    // Claude Code warms its connection with a tokenless `HEAD <base>/api/hello` and ignores the answer: not a refusal to log.
+    if (req.method === 'HEAD' && pathname === '/api/hello') return plain(res, 200, '');
     if (isApi) return handleApi(req, res, pathname, pathToken);
     if (pathname.startsWith('/app/')) return handleApp(req, res, pathname);
     if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(ctx.rendererDir, pathname, res);
@@ -167,7 +175,7 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
       if (res.headersSent) return void res.end();
       // A refused body is not read to its end: close the connection after the reply.
       if (known) res.setHeader('connection', 'close');
-      if (pathname.startsWith('/v1/') || pathname.startsWith('/api/')) refuse(res, dialectOf(pathname), status, message, status === 500 ? null : 'invalid_request', pathname, null);
+      if (isApiPath(pathname)) refuse(res, dialectOf(pathname), status, message, status === 500 ? null : 'invalid_request', pathname, null);
       else plain(res, status, message);
     } catch {
       res.destroy();
@@ -198,9 +206,28 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
   );
   // A malformed request line or header never reaches the listener: answer it here, never crash on it.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) return void socket.destroy();
+    if (!socket.writable) return void socket.destroy();
+    // Garbage pipelined behind a request still being answered (a body sent without a length): answer
+    // that request, then close, rather than drop its answer.
+    const inFlight = (socket as { _httpMessage?: ServerResponse })._httpMessage;
+    if (inFlight) {
+      inFlight.shouldKeepAlive = false;
+      inFlight.once('finish', () => socket.end());
+      inFlight.once('close', () => socket.destroy());
+      return;
+    }
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  });
+  // An `Expect` other than 100-continue: Node would answer a bare 417; answer it in the caller's shape.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q === -1 ? url : url.slice(0, q);
+    const message = `the Expect header ${JSON.stringify(String(req.headers.expect ?? ''))} is not supported (only 100-continue is)`;
+    res.setHeader('connection', 'close');
+    if (isApiPath(pathname)) refuse(res, dialectOf(pathname), 417, message, 'expectation_failed', pathname, null);
+    else plain(res, 417, message);
   });
   capConnections(server, limits.maxConnections ?? defaultMaxConnections());
   server.maxHeadersCount = 100;

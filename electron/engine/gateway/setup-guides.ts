@@ -30,10 +30,14 @@ export const SETUP_GUIDES: readonly ToolSetupGuide[] = [
     id: 'claude-code',
     name: 'Claude Code',
     dialect: 'anthropic',
-    steps: ['Set these in the shell that starts `claude` (or under "env" in ~/.claude/settings.json).', 'ANTHROPIC_BASE_URL has no /v1: Claude Code adds /v1/messages itself.'],
+    steps: [
+      'Set these in the shell that starts `claude` (or under "env" in ~/.claude/settings.json).',
+      'ANTHROPIC_BASE_URL has no /v1: Claude Code adds /v1/messages itself.',
+      'Claude Code also asks for models by its own names (claude-opus-…, claude-haiku-…) when no model is set, for subagents and from /model. An Anthropic provider serves those names as they are; to send them to a route instead, add an alias to the config: `"aliases": [{ "match": "claude-*", "to": "{{model}}" }]`.',
+    ],
     snippets: [
       { label: 'shell', language: 'sh', text: 'export ANTHROPIC_BASE_URL={{baseUrl}}\nexport ANTHROPIC_AUTH_TOKEN={{token}}\nexport ANTHROPIC_MODEL={{model}}\nexport ANTHROPIC_DEFAULT_HAIKU_MODEL={{model}}\nclaude\n' },
-      { label: '~/.claude/settings.json', language: 'json', text: '{\n  "env": {\n    "ANTHROPIC_BASE_URL": "{{baseUrl}}",\n    "ANTHROPIC_AUTH_TOKEN": "{{token}}",\n    "ANTHROPIC_MODEL": "{{model}}"\n  }\n}\n' },
+      { label: '~/.claude/settings.json', language: 'json', text: '{\n  "env": {\n    "ANTHROPIC_BASE_URL": "{{baseUrl}}",\n    "ANTHROPIC_AUTH_TOKEN": "{{token}}",\n    "ANTHROPIC_MODEL": "{{model}}",\n    "ANTHROPIC_DEFAULT_HAIKU_MODEL": "{{model}}"\n  }\n}\n' },
     ],
     docsUrl: 'https://docs.anthropic.com/en/docs/claude-code/settings',
   },
@@ -41,12 +45,60 @@ export const SETUP_GUIDES: readonly ToolSetupGuide[] = [
     id: 'codex',
     name: 'OpenAI Codex CLI',
     dialect: 'openai',
-    steps: ['Add a provider to ~/.codex/config.toml (Codex speaks the Responses API, which the port serves at /v1/responses).', 'Put the token in the environment variable named by env_key.'],
+    steps: [
+      'Add a provider to ~/.codex/config.toml (Codex speaks the Responses API, which the port serves at /v1/responses).',
+      'Put the token in the environment variable named by env_key.',
+      'Codex also offers its hosted `web_search` tool, which only OpenAI\'s own servers run: the port drops it and names it in the `x-switchboard-dropped-tools` header and the request log. To stop Codex offering it, add `web_search = "disabled"` at the top of config.toml. Its grouped (namespace) tools, such as its sub-agent and MCP tools, reach every provider as plain function tools.',
+    ],
     snippets: [
       { label: '~/.codex/config.toml', language: 'toml', text: 'model = "{{model}}"\nmodel_provider = "switchboard"\n\n[model_providers.switchboard]\nname = "Switchboard"\nbase_url = "{{baseUrl}}/v1"\nenv_key = "SWITCHBOARD_TOKEN"\nwire_api = "responses"\n' },
       { label: 'shell', language: 'sh', text: 'export SWITCHBOARD_TOKEN={{token}}\ncodex\n' },
     ],
     docsUrl: 'https://developers.openai.com/codex/config-reference',
+  },
+  {
+    id: 'gemini-cli',
+    name: 'Gemini CLI',
+    dialect: 'gemini',
+    steps: [
+      'Set these in the shell that starts `gemini` (or put the same lines, without `export`, in ~/.gemini/.env), and choose the API key as the CLI\'s sign-in method in ~/.gemini/settings.json (or with `/auth`: "Use Gemini API key").',
+      'GOOGLE_GEMINI_BASE_URL has no /v1beta: the CLI adds /v1beta/models/... itself, and sends GEMINI_API_KEY as `x-goog-api-key`, which the port reads as the client token. With a base URL and no sign-in method chosen, `gemini -p` stops with "Invalid auth method selected"; signed-in (Google) sessions go to Google\'s own servers, not to the base URL.',
+      'GEMINI_MODEL (or `gemini --model`) picks the route or provider/model. Avoid the names the CLI treats as its own aliases (auto, pro, flash, flash-lite). For side tasks (summaries, routing) the CLI also asks for Gemini models by their own names (gemini-…-flash-lite, say): a Gemini provider serves those as they are; to send them to a route instead, add an alias to the config: `"aliases": [{ "match": "gemini-*", "to": "{{model}}" }]`.',
+    ],
+    snippets: [
+      { label: 'shell', language: 'sh', text: 'export GOOGLE_GEMINI_BASE_URL={{baseUrl}}\nexport GEMINI_API_KEY={{token}}\nexport GEMINI_MODEL={{model}}\ngemini\n' },
+      { label: '~/.gemini/.env', language: 'sh', text: 'GOOGLE_GEMINI_BASE_URL={{baseUrl}}\nGEMINI_API_KEY={{token}}\nGEMINI_MODEL={{model}}\n' },
+      { label: '~/.gemini/settings.json', language: 'json', text: '{\n  "security": {\n    "auth": {\n      "selectedType": "gemini-api-key"\n    }\n  }\n}\n' },
+    ],
+    docsUrl: 'https://github.com/google-gemini/gemini-cli/blob/main/docs/reference/configuration.md',
+  },
+  {
+    id: 'opencode',
+    name: 'opencode',
+    dialect: 'openai',
+    steps: [
+      'Add the port as a provider in ~/.config/opencode/opencode.json (or opencode.json in a project): opencode\'s bundled `@ai-sdk/openai-compatible` speaks the port\'s /v1/chat/completions.',
+      'List each route or provider/model you use under "models" and pick one with `opencode -m switchboard/<name>` or the "model" line; "small_model" serves its side tasks (session titles). The token comes from the environment variable named in apiKey.',
+    ],
+    snippets: [
+      { label: '~/.config/opencode/opencode.json', language: 'json', text: '{\n  "$schema": "https://opencode.ai/config.json",\n  "provider": {\n    "switchboard": {\n      "npm": "@ai-sdk/openai-compatible",\n      "name": "Switchboard",\n      "options": {\n        "baseURL": "{{baseUrl}}/v1",\n        "apiKey": "{env:SWITCHBOARD_TOKEN}"\n      },\n      "models": {\n        "{{model}}": { "name": "{{model}}" }\n      }\n    }\n  },\n  "model": "switchboard/{{model}}",\n  "small_model": "switchboard/{{model}}"\n}\n' },
+      { label: 'shell', language: 'sh', text: 'export SWITCHBOARD_TOKEN={{token}}\nopencode\n' },
+    ],
+    docsUrl: 'https://opencode.ai/docs/providers/#custom-provider',
+  },
+  {
+    id: 'qwen-code',
+    name: 'Qwen Code',
+    dialect: 'openai',
+    steps: [
+      'Set these in the shell that starts `qwen` (Qwen Code speaks the OpenAI API, so the port\'s /v1 is its base URL), or describe the port once in ~/.qwen/settings.json as an `openai` model provider whose key comes from the variable named by envKey.',
+      'OPENAI_MODEL (or `qwen --model`, or model.name) picks the route or provider/model.',
+    ],
+    snippets: [
+      { label: 'shell', language: 'sh', text: 'export OPENAI_BASE_URL={{baseUrl}}/v1\nexport OPENAI_API_KEY={{token}}\nexport OPENAI_MODEL={{model}}\nqwen\n' },
+      { label: '~/.qwen/settings.json', language: 'json', text: '{\n  "modelProviders": {\n    "openai": [\n      { "id": "{{model}}", "name": "Switchboard {{model}}", "baseUrl": "{{baseUrl}}/v1", "envKey": "SWITCHBOARD_TOKEN" }\n    ]\n  },\n  "security": { "auth": { "selectedType": "openai" } },\n  "model": { "name": "{{model}}" }\n}\n' },
+    ],
+    docsUrl: 'https://qwenlm.github.io/qwen-code-docs/en/users/configuration/auth/',
   },
   {
     id: 'aider',
@@ -69,6 +121,17 @@ export const SETUP_GUIDES: readonly ToolSetupGuide[] = [
       { label: 'Copilot CLI', language: 'sh', text: 'export COPILOT_PROVIDER_TYPE=openai\nexport COPILOT_PROVIDER_BASE_URL={{baseUrl}}/v1\nexport COPILOT_PROVIDER_API_KEY={{token}}\nexport COPILOT_MODEL={{model}}\ncopilot\n' },
     ],
     docsUrl: 'https://docs.github.com/en/copilot/how-tos/copilot-cli/customize-copilot/use-byok-models',
+  },
+  {
+    id: 'ollama',
+    name: 'Ollama clients (the ollama library, Ollama-only tools)',
+    dialect: 'ollama',
+    steps: [
+      'Point the client\'s Ollama host at the port with the token in the path (`/t/<token>`): Ollama clients send no API key. A client that takes headers may instead send `Authorization: Bearer <token>` to the plain port.',
+      'The model is a route or provider/model. The port serves /api/chat, /api/generate, /api/embed, /api/embeddings, /api/tags, /api/ps, /api/show and /api/version; pulling, pushing and creating models are not served.',
+    ],
+    snippets: [{ label: 'JavaScript', language: 'ts', text: "import { Ollama } from 'ollama';\nconst ollama = new Ollama({ host: '{{baseUrl}}/t/{{token}}' });\nconst r = await ollama.chat({ model: '{{model}}', messages: [{ role: 'user', content: 'Hello' }] });\n" }],
+    docsUrl: 'https://github.com/ollama/ollama-js',
   },
   {
     id: 'openai-sdk',

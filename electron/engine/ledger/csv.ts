@@ -1,12 +1,18 @@
-// CSV export of ledger rows over a range (RFC 4180 quoting), one line per client request.
+// CSV export of ledger rows over a range (RFC 4180 quoting), one line per client request. Money and
+// durations follow the shared rounding rule (6 decimals, whole ms); an unknown cost is an empty cell.
 import type Database from 'libsql';
+import { roundMsOrNull, roundUsdOrNull } from '../../../shared/format';
 import type { SpendQuery } from '../../../shared/types';
+import { clientCondition, clientOf } from './app-client';
 import { queryRange } from './spend-query';
 
 const HEADER = [
   'id', 'started_at', 'source', 'client', 'route', 'provider', 'model', 'status', 'http_status', 'attempts',
   'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens',
   'cost_usd', 'cost_known', 'ttft_ms', 'duration_ms', 'error_message',
+  // Appended (v4), so scripts reading the columns by position keep working: tokens_estimated says the token
+  // figures (and the cost) are estimates, the upstream having reported none.
+  'requested_model', 'tokens_estimated',
 ];
 
 export function csvCell(value: unknown): string {
@@ -19,13 +25,15 @@ export function csvCell(value: unknown): string {
 
 export const csvLine = (cells: unknown[]): string => cells.map(csvCell).join(',');
 
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
 /** Yields the CSV text line by line (header first), so a million rows never sit in memory at once. */
 export function* requestsCsv(db: Database.Database, query: SpendQuery, now = Date.now()): Generator<string> {
   const { from, to } = queryRange(query, now);
   const where = ['started_at >= ?', 'started_at < ?'];
   const params: unknown[] = [Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER, Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER];
   if (query.client !== undefined) {
-    where.push('client = ?');
+    where.push(clientCondition(query.client, false));
     params.push(query.client);
   }
   if (query.source !== undefined) {
@@ -37,10 +45,11 @@ export function* requestsCsv(db: Database.Database, query: SpendQuery, now = Dat
   for (const row of stmt.iterate(...params) as Iterable<Record<string, unknown>>) {
     const attempts = (JSON.parse(String(row.attempts)) as unknown[]).length;
     yield csvLine([
-      row.id, new Date(Number(row.started_at)).toISOString(), row.source, row.client, row.route, row.provider, row.model,
+      row.id, new Date(Number(row.started_at)).toISOString(), row.source, clientOf(row.client as string | null, String(row.source)), row.route, row.provider, row.model,
       row.status, row.http_status, attempts, row.input_tokens, row.output_tokens, row.cache_read_tokens,
-      row.cache_write_tokens, row.reasoning_tokens, row.cost_usd, Number(row.cost_known) ? 'yes' : 'no', row.ttft_ms,
-      row.duration_ms === null ? null : Math.round(Number(row.duration_ms)), row.error_message,
+      row.cache_write_tokens, row.reasoning_tokens, roundUsdOrNull(num(row.cost_usd)), Number(row.cost_known) ? 'yes' : 'no',
+      roundMsOrNull(num(row.ttft_ms)), roundMsOrNull(num(row.duration_ms)), row.error_message,
+      row.requested_model, Number(row.usage_estimated) ? 'yes' : 'no',
     ]);
   }
 }

@@ -55,11 +55,14 @@ describe('spend over ranges', () => {
       const total = ledger.spend(q);
       expect(total.requests).toBe(inRange.length);
       expect(total.inputTokens).toBe(inRange.reduce((s, r) => s + r.inputTokens, 0));
-      expect(total.costUsd).toBeCloseTo(inRange.reduce((s, r) => s + (r.costUsd ?? 0), 0), 9);
+      expect(total.knownCostUsd).toBeCloseTo(inRange.reduce((s, r) => s + (r.costUsd ?? 0), 0), 9);
       expect(total.unknownCostRequests).toBe(inRange.filter((r) => r.costUsd === null).length);
+      expect(total.costUsd).toBe(total.unknownCostRequests > 0 ? null : total.knownCostUsd);
       const byClient = Object.fromEntries(ledger.spend({ ...q, by: 'client' }).groups.map((g) => [g.key, g.requests]));
       const expected: Record<string, number> = {};
-      for (const r of inRange) expected[r.client ?? '(none)'] = (expected[r.client ?? '(none)'] ?? 0) + 1;
+      // A chat row without a client is the app's (the app's own requests are the client `app`).
+      const clientOf = (r: RequestRecord) => r.client ?? (r.source === 'port' ? '(none)' : 'app');
+      for (const r of inRange) expected[clientOf(r)] = (expected[clientOf(r)] ?? 0) + 1;
       expect(byClient).toEqual(expected);
       const byRoute = ledger.spend({ ...q, by: 'route' }).groups;
       expect(byRoute.reduce((s, g) => s + g.requests, 0)).toBe(inRange.length);
@@ -76,10 +79,10 @@ describe('spend over ranges', () => {
     ledger.record(row({ startedAt: d1 + DAY, model: 'a', costUsd: 2 }));
     const series = ledger.series({ by: 'model' });
     expect(series.by).toBe('model');
-    expect(series.points.map((p) => [p.day, p.key, p.requests, p.costUsd, p.unknownCostRequests])).toEqual([
-      ['2025-01-01', 'p/a', 1, 1, 0],
-      ['2025-01-01', 'p/b', 1, 0, 1],
-      ['2025-01-02', 'p/a', 1, 2, 0],
+    expect(series.points.map((p) => [p.day, p.key, p.requests, p.costUsd, p.knownCostUsd, p.unknownCostRequests])).toEqual([
+      ['2025-01-01', 'p/a', 1, 1, 1, 0],
+      ['2025-01-01', 'p/b', 1, null, 0, 1],
+      ['2025-01-02', 'p/a', 1, 2, 2, 0],
     ]);
     expect(ledger.series({}).points.map((p) => [p.day, p.requests])).toEqual([['2025-01-01', 2], ['2025-01-02', 1]]);
     const csv = [...ledger.csv({ until: '2025-01-02' })];
@@ -87,6 +90,28 @@ describe('spend over ranges', () => {
     expect(csv[0]).toMatch(/^id,started_at,source,client,route,provider,model,status/);
     expect(csv[2]).toContain('"has,comma"');
     expect(csv[2]).toMatch(/,,no,/); // unknown cost: empty cost cell, cost_known = no
+  });
+});
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('the app as a client', () => {
+  it('reads chat and compare rows recorded without a client as the client `app`, in groups, filters, drill-down and CSV', () => {
+    const ledger = open();
+    const d1 = Date.UTC(2025, 0, 1, 10);
+    ledger.record(row({ startedAt: d1, source: 'chat', client: null, costUsd: 1 })); // recorded before chat was `app`
+    ledger.record(row({ startedAt: d1 + HOUR, source: 'compare', client: 'app', costUsd: 2 }));
+    ledger.record(row({ startedAt: d1 + DAY, source: 'port', client: null, costUsd: 4 })); // a port request without a token name
+    ledger.record(row({ startedAt: d1 + DAY + HOUR, source: 'port', client: 'cursor', costUsd: 8 }));
+    // Whole days (rollups) and a partial day (raw rows) alike.
+    for (const q of [{}, { since: iso(d1 + 2 * HOUR) }]) {
+      const groups = Object.fromEntries(ledger.spend({ ...q, by: 'client' }).groups.map((g) => [g.key, g.knownCostUsd]));
+      expect(groups).toEqual(Object.keys(q).length ? { '(none)': 4, cursor: 8 } : { app: 3, '(none)': 4, cursor: 8 });
+    }
+    expect(ledger.spend({ client: 'app' }).knownCostUsd).toBe(3);
+    expect(ledger.series({ by: 'client' }).points.filter((p) => p.key === 'app').map((p) => [p.day, p.requests])).toEqual([['2025-01-01', 2]]);
+    expect(ledger.requests({ client: 'app' }).map((r) => r.client)).toEqual(['app', 'app']);
+    expect([...ledger.csv({ client: 'app' })].slice(1).map((l) => l.split(',')[3])).toEqual(['app', 'app']);
   });
 });
 
@@ -103,7 +128,7 @@ describe('ledger schema migration', () => {
       INSERT INTO requests VALUES ('old2', ${Date.UTC(2024, 5, 2)}, 'port', NULL, NULL, 'local', 'llama', 'ok', 200, NULL, '[]', 50, 5, NULL, 5, 9);`);
     db.close();
     const ledger = open(dir);
-    expect(ledger.spend({})).toMatchObject({ requests: 2, inputTokens: 150, costUsd: 0.25, unknownCostRequests: 1, cacheReadTokens: 0 });
+    expect(ledger.spend({})).toMatchObject({ requests: 2, inputTokens: 150, costUsd: null, knownCostUsd: 0.25, unknownCostRequests: 1, cacheReadTokens: 0 });
     expect(ledger.spend({ since: '2024-06-02' }).requests).toBe(1);
     expect(ledger.recent(5).map((r) => r.id)).toEqual(['old2', 'old1']);
     const check = new Database(path.join(dir, 'ledger.db'));

@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger } from './ledger';
+import { SCHEMA_VERSION } from './schema';
 import { parseSince } from './since';
 import type { Ledger, RequestRecord } from './types';
 
@@ -110,34 +111,44 @@ describe('ledger', () => {
     ledger.record(row({ startedAt: day2, client: 'aider', provider: null, model: null, status: 'error', inputTokens: 0, outputTokens: 0, costUsd: null }));
 
     const all = ledger.spend({});
-    expect(all).toEqual({ requests: 4, inputTokens: 157, outputTokens: 18, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0.75, unknownCostRequests: 2, groups: [] });
+    // Two unknown costs: the total is unknown (null), never $0.75 as if they were free; the known part is beside it.
+    expect(all).toEqual({ requests: 4, inputTokens: 157, outputTokens: 18, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: null, knownCostUsd: 0.75, unknownCostRequests: 2, groups: [] });
 
+    // [key, requests, input, output, cost (null when any part is unknown), known part, unknown requests]
     const pick = (by: 'day' | 'model' | 'provider' | 'client') =>
-      ledger.spend({ by }).groups.map((g) => [g.key, g.requests, g.inputTokens, g.outputTokens, g.costUsd]);
+      ledger.spend({ by }).groups.map((g) => [g.key, g.requests, g.inputTokens, g.outputTokens, g.costUsd, g.knownCostUsd, g.unknownCostRequests]);
     expect(pick('day')).toEqual([
-      ['2025-01-31', 1, 100, 10, 0.5],
-      ['2025-02-01', 3, 57, 8, 0.25],
+      ['2025-01-31', 1, 100, 10, 0.5, 0.5, 0],
+      ['2025-02-01', 3, 57, 8, null, 0.25, 2],
     ]);
     expect(pick('model')).toEqual([
-      ['openai/gpt-4o', 2, 150, 15, 0.75],
-      ['(none)', 1, 0, 0, 0],
-      ['groq/llama', 1, 7, 3, 0],
+      ['openai/gpt-4o', 2, 150, 15, 0.75, 0.75, 0],
+      ['(none)', 1, 0, 0, null, 0, 1],
+      ['groq/llama', 1, 7, 3, null, 0, 1],
     ]);
     expect(pick('provider')).toEqual([
-      ['openai', 2, 150, 15, 0.75],
-      ['(none)', 1, 0, 0, 0],
-      ['groq', 1, 7, 3, 0],
+      ['openai', 2, 150, 15, 0.75, 0.75, 0],
+      ['(none)', 1, 0, 0, null, 0, 1],
+      ['groq', 1, 7, 3, null, 0, 1],
     ]);
     expect(pick('client')).toEqual([
-      ['cursor', 1, 100, 10, 0.5],
-      ['(none)', 1, 50, 5, 0.25],
-      ['aider', 2, 7, 3, 0],
+      ['cursor', 1, 100, 10, 0.5, 0.5, 0],
+      ['(none)', 1, 50, 5, 0.25, 0.25, 0],
+      ['aider', 2, 7, 3, null, 0, 2],
     ]);
   });
 
   it('returns zeros, not nulls, when nothing matches', () => {
     const ledger = open();
-    expect(ledger.spend({ since: '1d', by: 'day' })).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, unknownCostRequests: 0, groups: [] });
+    expect(ledger.spend({ since: '1d', by: 'day' })).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, knownCostUsd: 0, unknownCostRequests: 0, groups: [] });
+  });
+
+  it('rounds sums once, to 6 decimals, without float noise', () => {
+    const ledger = open();
+    for (let i = 0; i < 10; i++) ledger.record(row({ costUsd: 0.000014 }));
+    ledger.record(row({ costUsd: 0.1 }));
+    ledger.record(row({ costUsd: 0.2 }));
+    expect(ledger.spend({})).toMatchObject({ costUsd: 0.30014, knownCostUsd: 0.30014 });
   });
 
   it('filters by since as a duration or an ISO date, and rejects anything else', () => {
@@ -219,7 +230,7 @@ describe('ledger', () => {
     await open(dir).close();
     const db = new Database(path.join(dir, 'ledger.db'));
     expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
-    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(3);
+    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(SCHEMA_VERSION);
     db.exec('PRAGMA user_version = 99');
     db.close();
     expect(() => openLedger(dir)).toThrow(/schema version 99, newer than this Switchboard understands/);

@@ -1,7 +1,9 @@
 // Single ledger requests for the spend drill-down: the query's range and filters, newest first, a
 // bounded page at a time (through the started_at index).
 import type Database from 'libsql';
+import { roundMs, roundMsOrNull, roundUsdOrNull } from '../../../shared/format';
 import type { SpendRequest, SpendRequestsQuery } from '../../../shared/types';
+import { clientCondition, clientOf } from './app-client';
 import { fromRow, type RequestRow } from './rows';
 import { queryRange } from './spend-query';
 
@@ -15,7 +17,7 @@ export function queryRequests(db: Database.Database, query: SpendRequestsQuery, 
   for (const [column, value] of [['client', query.client], ['source', query.source], ['provider', query.provider], ['model', query.model], ['route', query.route]] as const) {
     if (value === undefined) continue;
     if (typeof value !== 'string') throw new Error(`${column} must be a string`);
-    where.push(`${column} = ?`);
+    where.push(column === 'client' ? clientCondition(value, false) : `${column} = ?`);
     params.push(value);
   }
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(Number(query.limit ?? 100)) || 100));
@@ -23,11 +25,15 @@ export function queryRequests(db: Database.Database, query: SpendRequestsQuery, 
   return rows.map((row) => {
     const r = fromRow(row);
     const out: SpendRequest = {
-      id: r.id, startedAt: r.startedAt, source: r.source, client: r.client, route: r.route, provider: r.provider, model: r.model,
-      status: r.status, httpStatus: r.httpStatus, attempts: r.attempts, inputTokens: r.inputTokens, outputTokens: r.outputTokens,
-      costUsd: r.costUsd, ttftMs: r.ttftMs, durationMs: r.durationMs,
+      id: r.id, startedAt: r.startedAt, source: r.source, client: clientOf(r.client, r.source), route: r.route, provider: r.provider, model: r.model,
+      status: r.status, httpStatus: r.httpStatus, attempts: r.attempts.map((a) => ({ ...a, durationMs: roundMs(a.durationMs) })),
+      inputTokens: r.inputTokens, outputTokens: r.outputTokens,
+      // The shared rounding rule: what the UI shows and what the CSV says agree to the last digit.
+      costUsd: roundUsdOrNull(r.costUsd), ttftMs: roundMsOrNull(r.ttftMs), durationMs: roundMs(r.durationMs),
     };
     if (r.errorMessage !== undefined) out.errorMessage = r.errorMessage;
+    if (r.requestedModel !== undefined) out.requestedModel = r.requestedModel;
+    if (r.usageEstimated) out.usageEstimated = true;
     return out;
   });
 }

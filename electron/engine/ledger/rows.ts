@@ -4,7 +4,7 @@ import type { AttemptRecord, RequestRecord, RequestSource, RequestStatus } from 
 export const COLUMNS = [
   'id', 'started_at', 'source', 'client', 'route', 'provider', 'model', 'status', 'http_status',
   'error_message', 'attempts', 'input_tokens', 'output_tokens', 'cost_usd', 'ttft_ms', 'duration_ms',
-  'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_known',
+  'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_known', 'requested_model', 'usage_estimated',
 ] as const;
 
 // ON CONFLICT DO NOTHING, not OR REPLACE: a replace deletes behind the rollup trigger's back and counts twice;
@@ -43,6 +43,8 @@ export type RequestRow = {
   cache_write_tokens: number;
   reasoning_tokens: number;
   cost_known: number;
+  requested_model: string | null;
+  usage_estimated: number;
 };
 
 export function toRow(r: RequestRecord): RequestRow {
@@ -69,6 +71,8 @@ export function toRow(r: RequestRecord): RequestRow {
     cache_write_tokens: r.cacheWriteTokens ?? 0,
     reasoning_tokens: r.reasoningTokens ?? 0,
     cost_known: cost === null ? 0 : 1,
+    requested_model: r.requestedModel ?? null,
+    usage_estimated: r.usageEstimated ? 1 : 0,
   };
 }
 
@@ -94,5 +98,7 @@ export function fromRow(row: RequestRow): RequestRecord {
     reasoningTokens: Number(row.reasoning_tokens ?? 0),
   };
   if (row.error_message !== null) record.errorMessage = row.error_message;
+  if (row.requested_model !== null && row.requested_model !== undefined) record.requestedModel = row.requested_model;
+  if (Number(row.usage_estimated ?? 0)) record.usageEstimated = true;
   return record;
 }

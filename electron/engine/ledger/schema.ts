@@ -1,6 +1,20 @@
 // Ledger schema migrations, applied in order; PRAGMA user_version records how many have run.
 import type Database from 'libsql';
 
+// The rollup trigger's parts from v4 on (spend_daily and spend_monthly differ only in their first column).
+const ROLLUP_COLUMNS = `source, client, route, provider, model, requests, input_tokens, output_tokens, cache_read_tokens,
+  cache_write_tokens, reasoning_tokens, cost_usd, unknown_cost, estimated`;
+const ROLLUP_VALUES = `NEW.source, COALESCE(NEW.client, ''), COALESCE(NEW.route, ''), COALESCE(NEW.provider, ''),
+  COALESCE(NEW.model, ''), 1, NEW.input_tokens, NEW.output_tokens, NEW.cache_read_tokens, NEW.cache_write_tokens,
+  NEW.reasoning_tokens, COALESCE(NEW.cost_usd, 0), NEW.cost_usd IS NULL, NEW.usage_estimated <> 0`;
+const ROLLUP_ADD = `requests = requests + 1,
+  input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+  cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+  cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+  reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+  cost_usd = cost_usd + excluded.cost_usd, unknown_cost = unknown_cost + excluded.unknown_cost,
+  estimated = estimated + excluded.estimated`;
+
 /** Each entry moves the schema up one version. Append only: never edit a migration that shipped. */
 const MIGRATIONS: string[] = [
   `CREATE TABLE requests (
@@ -117,6 +131,40 @@ const MIGRATIONS: string[] = [
    CREATE INDEX messages_conversation ON messages (conversation_id, seq);`,
   // v3: the images a message carried (a JSON array of data: or https: URLs), so a chat reopens with them.
   `ALTER TABLE messages ADD COLUMN images TEXT;`,
+  // v4: the model a request asked for (a route, a provider/model), whether its token figures are estimates
+  // (counted per rollup row), and the journal of requests in flight: an entry left by a process that is gone
+  // was cut by a crash and becomes an `interrupted` request (journal.ts). Inserting the finished row closes
+  // its entry in the same transaction. The rollup trigger is rebuilt with column names, as the rollups grow a column.
+  `ALTER TABLE requests ADD COLUMN requested_model TEXT;
+   ALTER TABLE requests ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE spend_daily ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE spend_monthly ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE requests_open (
+     id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     source TEXT NOT NULL,
+     client TEXT,
+     route TEXT,
+     requested_model TEXT,
+     provider TEXT,
+     model TEXT,
+     attempts TEXT NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     cost_usd REAL
+   );
+   CREATE TRIGGER requests_close_open AFTER INSERT ON requests BEGIN
+     DELETE FROM requests_open WHERE id = NEW.id;
+   END;
+   DROP TRIGGER requests_rollup;
+   CREATE TRIGGER requests_rollup AFTER INSERT ON requests BEGIN
+     INSERT INTO spend_daily (day, ${ROLLUP_COLUMNS}) VALUES (
+       strftime('%Y-%m-%d', NEW.started_at / 1000, 'unixepoch'), ${ROLLUP_VALUES})
+     ON CONFLICT DO UPDATE SET ${ROLLUP_ADD};
+     INSERT INTO spend_monthly (month, ${ROLLUP_COLUMNS}) VALUES (
+       strftime('%Y-%m', NEW.started_at / 1000, 'unixepoch'), ${ROLLUP_VALUES})
+     ON CONFLICT DO UPDATE SET ${ROLLUP_ADD};
+   END;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

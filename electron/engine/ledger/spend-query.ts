@@ -1,7 +1,9 @@
 // Answers spend queries over any range: whole UTC days come from the `spend_daily` rollup (kept by a
 // trigger), the partial days at either end from `requests` through its started_at index.
 import type Database from 'libsql';
+import { roundUsd } from '../../../shared/format';
 import type { SpendGroup, SpendGroupBy, SpendPoint, SpendQuery, SpendSeries, SpendSummary, SpendTotals } from '../../../shared/types';
+import { clientCondition, clientOf } from './app-client';
 import { parseSince } from './since';
 
 const DAY_MS = 86_400_000;
@@ -9,12 +11,13 @@ export const GROUPINGS: readonly SpendGroupBy[] = ['day', 'model', 'provider', '
 
 const DAY_OF = `strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')`;
 // Groups key on plain columns (model = provider + model); labels are built in JS. A string expression
-// per row in GROUP BY costs more than the sums themselves over a large rollup.
+// per row in GROUP BY costs more than the sums themselves over a large rollup. Clients key with their
+// source too: a chat or compare row without a client is the app's (app-client.ts).
 const ROLLUP_COLS: Record<SpendGroupBy, string[]> = {
   day: ['day'],
   model: ['provider', 'model'],
   provider: ['provider'],
-  client: ['client'],
+  client: ['client', 'source'],
   route: ['route'],
 };
 // The rollup stores '' for "none"; raw rows have NULL, mapped the same way.
@@ -22,40 +25,67 @@ const RAW_COLS: Record<SpendGroupBy, string[]> = {
   day: [DAY_OF],
   model: [`COALESCE(provider, '')`, `COALESCE(model, '')`],
   provider: [`COALESCE(provider, '')`],
-  client: [`COALESCE(client, '')`],
+  client: [`COALESCE(client, '')`, 'source'],
   route: [`COALESCE(route, '')`],
 };
 
 function label(by: SpendGroupBy, v: unknown[]): string {
   const [a, b] = v.map((x) => (x === null || x === undefined ? '' : String(x)));
   if (by === 'model') return a ? `${a}/${b || '(none)'}` : '(none)';
+  if (by === 'client') return clientOf(a || null, b ?? 'port') ?? '(none)';
   return a || '(none)';
 }
 
-const ROLLUP_VALUES = `requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, unknown_cost`;
+const SUM_KEYS = ['requests', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_usd', 'unknown_cost', 'estimated'] as const;
+
+/** Sum rows that share a label (a client's rows from several sources) merged into one, in first-seen order. */
+function mergeBy<T extends SumRow>(rows: T[], keyOf: (row: T) => string): Array<[string, SumRow]> {
+  const merged = new Map<string, SumRow>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const acc = merged.get(key);
+    if (!acc) merged.set(key, Object.fromEntries(SUM_KEYS.map((k) => [k, Number(row[k] ?? 0)])) as SumRow);
+    else for (const k of SUM_KEYS) acc[k] += Number(row[k] ?? 0);
+  }
+  return [...merged];
+}
+
+const ROLLUP_VALUES = `requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, unknown_cost, estimated`;
 const RAW_VALUES = `1 AS requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,
-  COALESCE(cost_usd, 0) AS cost_usd, cost_usd IS NULL AS unknown_cost`;
+  COALESCE(cost_usd, 0) AS cost_usd, cost_usd IS NULL AS unknown_cost, usage_estimated <> 0 AS estimated`;
 const SUMS = `COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(input_tokens), 0) AS input_tokens,
   COALESCE(SUM(output_tokens), 0) AS output_tokens, COALESCE(SUM(cache_read_tokens), 0) AS cache_read_tokens,
   COALESCE(SUM(cache_write_tokens), 0) AS cache_write_tokens, COALESCE(SUM(reasoning_tokens), 0) AS reasoning_tokens,
-  COALESCE(SUM(cost_usd), 0) AS cost_usd, COALESCE(SUM(unknown_cost), 0) AS unknown_cost`;
+  COALESCE(SUM(cost_usd), 0) AS cost_usd, COALESCE(SUM(unknown_cost), 0) AS unknown_cost, COALESCE(SUM(estimated), 0) AS estimated`;
 
-type SumRow = Record<'requests' | 'input_tokens' | 'output_tokens' | 'cache_read_tokens' | 'cache_write_tokens' | 'reasoning_tokens' | 'cost_usd' | 'unknown_cost', number>;
+type SumRow = Record<(typeof SUM_KEYS)[number], number>;
 
-/** Sums of binary floats carry noise (0.000014000000000000001); 12 significant digits keep every real cent. */
-const usd = (v: number): number => Number(v.toPrecision(12));
+/**
+ * A total's cost is a number only when every request in it is priced: one unknown makes it unknown
+ * (null), with the known part beside it. Money is rounded once, here, by the shared rule.
+ */
+function withCost<T extends Omit<SpendTotals, 'costUsd' | 'knownCostUsd'>>(t: T, knownUsd: number): T & Pick<SpendTotals, 'costUsd' | 'knownCostUsd'> {
+  const knownCostUsd = roundUsd(knownUsd);
+  return { ...t, costUsd: t.unknownCostRequests > 0 ? null : knownCostUsd, knownCostUsd };
+}
 
 function totals(row: SumRow | undefined): SpendTotals {
-  return {
-    requests: Number(row?.requests ?? 0),
-    inputTokens: Number(row?.input_tokens ?? 0),
-    outputTokens: Number(row?.output_tokens ?? 0),
-    cacheReadTokens: Number(row?.cache_read_tokens ?? 0),
-    cacheWriteTokens: Number(row?.cache_write_tokens ?? 0),
-    reasoningTokens: Number(row?.reasoning_tokens ?? 0),
-    costUsd: usd(Number(row?.cost_usd ?? 0)),
-    unknownCostRequests: Number(row?.unknown_cost ?? 0),
-  };
+  const t: SpendTotals = withCost(
+    {
+      requests: Number(row?.requests ?? 0),
+      inputTokens: Number(row?.input_tokens ?? 0),
+      outputTokens: Number(row?.output_tokens ?? 0),
+      cacheReadTokens: Number(row?.cache_read_tokens ?? 0),
+      cacheWriteTokens: Number(row?.cache_write_tokens ?? 0),
+      reasoningTokens: Number(row?.reasoning_tokens ?? 0),
+      unknownCostRequests: Number(row?.unknown_cost ?? 0),
+    },
+    Number(row?.cost_usd ?? 0),
+  );
+  // Requests whose tokens are estimates (the upstream reported none): named only when there are some.
+  const estimated = Number(row?.estimated ?? 0);
+  if (estimated > 0) t.estimatedRequests = estimated;
+  return t;
 }
 
 export interface Range {
@@ -93,20 +123,19 @@ function rangeSelect(range: Range, query: SpendQuery, cols: string[], rawCols: s
   const rawKeys = rawCols.map((c, i) => `${c} AS g${i}, `).join('');
   const firstWhole = Number.isFinite(range.from) ? Math.ceil(range.from / DAY_MS) * DAY_MS : -Infinity;
   const endWhole = Number.isFinite(range.to) ? Math.floor(range.to / DAY_MS) * DAY_MS : Infinity;
-  const filters: string[] = [];
   const filterParams: unknown[] = [];
-  if (query.client !== undefined) {
-    filters.push('client = ?');
-    filterParams.push(query.client);
-  }
-  if (query.source !== undefined) {
-    filters.push('source = ?');
-    filterParams.push(query.source);
-  }
+  const filtersFor = (rollup: boolean): string[] => {
+    const filters: string[] = [];
+    if (query.client !== undefined) filters.push(clientCondition(query.client, rollup));
+    if (query.source !== undefined) filters.push('source = ?');
+    return filters;
+  };
+  if (query.client !== undefined) filterParams.push(query.client);
+  if (query.source !== undefined) filterParams.push(query.source);
   const parts: string[] = [];
   const params: unknown[] = [];
   const raw = (from: number, to: number) => {
-    const where = [...filters];
+    const where = filtersFor(false);
     const p: unknown[] = [...filterParams];
     if (Number.isFinite(from)) {
       where.push('started_at >= ?');
@@ -122,7 +151,7 @@ function rangeSelect(range: Range, query: SpendQuery, cols: string[], rawCols: s
   const rollup = (table: 'spend_daily' | 'spend_monthly', from: number, to: number) => {
     const col = table === 'spend_daily' ? 'day' : 'month';
     const text = (ms: number) => (col === 'day' ? dayString(ms) : dayString(ms).slice(0, 7));
-    const where = [...filters];
+    const where = filtersFor(true);
     const p: unknown[] = [...filterParams];
     if (Number.isFinite(from)) {
       where.push(`${col} >= ?`);
@@ -168,11 +197,12 @@ export function querySpend(db: Database.Database, query: SpendQuery, now = Date.
   const { sql, params } = rangeSelect(range, query, cols, by ? RAW_COLS[by] : [], by !== 'day');
   const g = cols.map((_, i) => `g${i}`).join(', ');
   const rows = db.prepare(`SELECT ${g ? `${g}, ` : ''}${SUMS} FROM (${sql})${g ? ` GROUP BY ${g}` : ''}`).all(...params) as Array<SumRow & Record<string, unknown>>;
-  const groups = rows.map((row): SpendGroup => ({ key: by ? label(by, cols.map((_, i) => row[`g${i}`])) : '', ...totals(row) }));
-  const sum = groups.reduce<SpendTotals>((acc, g) => addTotals(acc, g), totals(undefined));
+  const groups = mergeBy(rows, (row) => (by ? label(by, cols.map((_, i) => row[`g${i}`])) : '')).map(([key, row]): SpendGroup => ({ key, ...totals(row) }));
+  // The total sums the unrounded group sums, so rounding happens once (a total of rounded parts drifts).
+  const sum = sumOf(rows);
   if (!by) return { ...sum, groups: [] };
-  // Days read best in calendar order; everything else by what it cost, then by how much it was used.
-  groups.sort(by === 'day' ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.costUsd - a.costUsd || b.requests - a.requests || a.key.localeCompare(b.key));
+  // Days read best in calendar order; everything else by what it cost (known part), then by how much it was used.
+  groups.sort(by === 'day' ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.knownCostUsd - a.knownCostUsd || b.requests - a.requests || a.key.localeCompare(b.key));
   return { ...sum, groups };
 }
 
@@ -185,20 +215,18 @@ export function querySeries(db: Database.Database, query: SpendQuery, now = Date
   const { sql, params } = rangeSelect(range, query, cols, [DAY_OF, ...(split ? RAW_COLS[split] : [])]);
   const g = cols.map((_, i) => `g${i}`).join(', ');
   const rows = db.prepare(`SELECT ${g}, ${SUMS} FROM (${sql}) GROUP BY ${g}`).all(...params) as Array<SumRow & Record<string, unknown>>;
-  const points = rows.map((row): SpendPoint => ({ day: String(row.g0), key: split ? label(split, cols.slice(1).map((_, i) => row[`g${i + 1}`])) : '', ...totals(row) }));
+  const keyOf = (row: SumRow & Record<string, unknown>) => (split ? label(split, cols.slice(1).map((_, i) => row[`g${i + 1}`])) : '');
+  const points = mergeBy(rows, (row) => `${String(row.g0)}\0${keyOf(row)}`).map(([k, row]): SpendPoint => {
+    const cut = k.indexOf('\0');
+    return { day: k.slice(0, cut), key: k.slice(cut + 1), ...totals(row) };
+  });
   points.sort((a, b) => a.day.localeCompare(b.day) || a.key.localeCompare(b.key));
   return { by: split, points };
 }
 
-function addTotals(a: SpendTotals, b: SpendTotals): SpendTotals {
-  return {
-    requests: a.requests + b.requests,
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
-    costUsd: usd(a.costUsd + b.costUsd),
-    unknownCostRequests: a.unknownCostRequests + b.unknownCostRequests,
-  };
+/** The grand total of grouped sum rows. */
+function sumOf(rows: SumRow[]): SpendTotals {
+  const acc: SumRow = { requests: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_usd: 0, unknown_cost: 0, estimated: 0 };
+  for (const row of rows) for (const k of Object.keys(acc) as Array<keyof SumRow>) acc[k] += Number(row[k] ?? 0);
+  return totals(acc);
 }

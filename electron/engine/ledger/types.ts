@@ -1,9 +1,14 @@
 // What the ledger records and answers: one row per client request, with every attempt it took.
 import type { SpendAttempt, SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
 import type { ConversationStore } from './conversations';
+import type { TextGroup } from './estimator';
 
 export type RequestSource = 'port' | 'chat' | 'compare';
-export type RequestStatus = 'ok' | 'error' | 'cancelled';
+/** `interrupted`: the process ended (a crash) while the request was in flight; recorded at the next start. */
+export type RequestStatus = 'ok' | 'error' | 'cancelled' | 'interrupted';
+
+/** The client the app's own chat and compare requests are recorded (and budgeted) under; no token may take the name. */
+export const APP_CLIENT = 'app';
 
 /** What the UI sees of an attempt (SpendAttempt), plus the router's timing details. */
 export interface AttemptRecord extends SpendAttempt {
@@ -22,9 +27,13 @@ export interface RequestRecord {
   source: RequestSource;
   client: string | null;
   route: string | null;
-  /** The target that served the request (the last attempt's), or null if none answered. */
+  /** The target that served the request, else the last one tried (null when none was tried). */
   provider: string | null;
   model: string | null;
+  /** The model the client asked for: a route name, a `provider/model` id. */
+  requestedModel?: string | null;
+  /** Some token figure (and so the cost) is our estimate: the upstream did not report it. */
+  usageEstimated?: boolean;
   status: RequestStatus;
   httpStatus: number;
   errorMessage?: string;
@@ -42,11 +51,49 @@ export interface RequestRecord {
   durationMs: number;
   /** The port path it came in on; in memory only (the request log), never a ledger column. */
   path?: string;
+  /** What the request asked for that its target could not serve and was dropped; in memory only (the request log). */
+  notes?: string[];
+}
+
+/** Token counts a row still waits for (counted off the event loop), and how they complete it. */
+export interface PendingEstimate {
+  groups: TextGroup[];
+  /** Called once with a count per group, before the row is queued and listeners see it. */
+  apply(counts: number[]): void;
+  /** Called once the row is queued and its listeners ran (or it could not be recorded). */
+  after?(): void;
+}
+
+/** A request in flight, journaled so that a crash leaves a row for it (computed when the journal is written). */
+export interface OpenRequest {
+  readonly id: string;
+  openEntry(): OpenEntry;
+}
+
+export interface OpenEntry {
+  id: string;
+  startedAt: number;
+  source: RequestSource;
+  client: string | null;
+  route: string | null;
+  requestedModel: string | null;
+  provider: string | null;
+  model: string | null;
+  attempts: AttemptRecord[];
+  /** Estimated from the request body (no tokenizer: a journal entry must be cheap). */
+  inputTokens: number;
+  /** What those input tokens cost, null when the price is unknown. */
+  costUsd: number | null;
 }
 
 export interface Ledger {
-  /** Queues a row; never blocks the caller. Rows are written in batches off the hot path. */
-  record(row: RequestRecord): void;
+  /**
+   * Queues a row; never blocks the caller. Rows are written in batches off the hot path. With an
+   * estimate, the row is queued once its tokens are counted (in a worker thread).
+   */
+  record(row: RequestRecord, estimate?: PendingEstimate): void;
+  /** Journals a request whose first attempt is on its way; its recorded row closes the entry. */
+  open(request: OpenRequest): void;
   /** Writes every queued row now. */
   flush(): Promise<void>;
   spend(query: SpendQuery): SpendSummary;

@@ -1,6 +1,7 @@
-// The ledger's writer thread: batches of rows are inserted by a worker with its own SQLite connection,
-// so a commit (and the rollup trigger) never holds up the event loop that serves the port. The main
-// thread waits for it only when asked to flush (spend queries, close), never on the hot path.
+// The ledger's writer thread: batches of rows (and journal entries of requests in flight) are inserted by
+// a worker with its own SQLite connection, so a commit (and the rollup trigger) never holds up the event
+// loop that serves the port. The main thread waits for it only when asked to flush (spend queries,
+// close), never on the hot path.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { rowFromValues, rowValues, type RequestRow } from './rows';
@@ -10,12 +11,14 @@ export interface WriteResult {
   dropped: Array<{ id: string; message: string }>;
   /** Rows that failed for a reason that may pass (busy, disk full), to retry. */
   failed: RequestRow[];
+  /** Journal entries (as values) that failed the same way. */
+  failedOpens: unknown[][];
   error?: string;
 }
 
 export interface RowWriter {
-  /** Hands a batch to the writer thread; returns at once. */
-  post(rows: RequestRow[]): void;
+  /** Hands a batch to the writer thread; returns at once. Journal entries are inserted before the rows. */
+  post(rows: RequestRow[], opens?: unknown[][]): void;
   /** Waits until every posted batch is committed (or failed), then returns their results. */
   sync(timeoutMs?: number): WriteResult[];
   /** Results that arrived without waiting. */
@@ -32,7 +35,11 @@ db.exec('PRAGMA journal_mode = WAL');
 db.exec('PRAGMA synchronous = NORMAL');
 db.exec('PRAGMA busy_timeout = ' + workerData.busyMs);
 const insert = db.prepare(workerData.sql);
-const insertAll = db.transaction((rows) => { for (const r of rows) insert.run(...r); });
+const insertOpen = db.prepare(workerData.openSql);
+const insertAll = db.transaction((opens, rows) => {
+  for (const o of opens) insertOpen.run(...o);
+  for (const r of rows) insert.run(...r);
+});
 const done = new Int32Array(workerData.sab);
 const results = workerData.results;
 const isBadRow = (e) => {
@@ -43,17 +50,22 @@ const isBadRow = (e) => {
 workerData.input.on('message', (msg) => {
   if (msg.type === 'rows') {
     try {
-      insertAll(msg.rows);
+      insertAll(msg.opens, msg.rows);
     } catch (error) {
       const dropped = [];
       let failed = msg.rows;
+      let failedOpens = msg.opens;
       if (isBadRow(error)) {
         failed = [];
+        failedOpens = [];
+        for (const o of msg.opens) {
+          try { insertOpen.run(...o); } catch (e) { if (isBadRow(e)) dropped.push({ id: o[0], message: e.message }); else failedOpens.push(o); }
+        }
         for (const r of msg.rows) {
           try { insert.run(...r); } catch (e) { if (isBadRow(e)) dropped.push({ id: r[0], message: e.message }); else failed.push(r); }
         }
       }
-      results.postMessage({ dropped, failed, error: error.message });
+      results.postMessage({ dropped, failed, failedOpens, error: error.message });
     }
     Atomics.store(done, 0, msg.seq);
     Atomics.notify(done, 0);
@@ -66,7 +78,7 @@ workerData.input.on('message', (msg) => {
 });
 `;
 
-export function startWriter(file: string, insertSql: string, busyMs: number): RowWriter {
+export function startWriter(file: string, insertSql: string, busyMs: number, insertOpenSql: string): RowWriter {
   const sab = new SharedArrayBuffer(8);
   const done = new Int32Array(sab);
   const input = new MessageChannel();
@@ -74,7 +86,7 @@ export function startWriter(file: string, insertSql: string, busyMs: number): Ro
   const libsql = createRequire(import.meta.url).resolve('libsql');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, sql: insertSql, busyMs, sab, libsql, input: input.port2, results: results.port2 },
+    workerData: { file, sql: insertSql, openSql: insertOpenSql, busyMs, sab, libsql, input: input.port2, results: results.port2 },
     transferList: [input.port2, results.port2] as unknown as MessagePort[],
     // The writer holds one batch at a time: a small young generation keeps its isolate's footprint to a
     // few MB (the default grows to tens of MB under load). The old-generation cap is far above need.
@@ -95,9 +107,9 @@ export function startWriter(file: string, insertSql: string, busyMs: number): Ro
   };
 
   return {
-    post(rows) {
+    post(rows, opens = []) {
       if (failure) throw failure;
-      input.port1.postMessage({ type: 'rows', rows: rows.map(rowValues), seq: ++posted });
+      input.port1.postMessage({ type: 'rows', rows: rows.map(rowValues), opens, seq: ++posted });
     },
     sync(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

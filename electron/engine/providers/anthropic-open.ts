@@ -1,15 +1,17 @@
 // Opens a request from an Anthropic client: passed through to Anthropic targets (fast path, events
 // forwarded as they are), translated for every other kind; either way the client gets Anthropic SSE.
 import { anthropicResponseBody, AnthropicFrameEncoder } from '../canonical/anthropic-stream';
+import { UpstreamStreamError } from '../canonical/errors';
+import { tallyAnthropicDelta, TextTally } from '../canonical/text-tally';
 import type { CanonicalRequest, StreamEvent } from '../canonical/types';
 import { fromAnthropicUsage, type Usage } from '../canonical/usage';
 import type { Attempt } from '../router/failover';
-import { AttemptError } from '../router/failures';
 import { anthropicPassCall } from './anthropic';
 import { holdUntilFirstToken } from './first-token';
 import { openCanonicalResponse, openCanonicalStream, upstreamFailure } from './open-canonical';
-import type { OpenedJson, OpenedStream } from './openai-open';
+import { parseAnswer, type OpenedJson, type OpenedStream } from './openai-open';
 import type { SseEvent } from './sse';
+import { ANTHROPIC_STREAM_WATCH } from './stream-watch';
 import { attemptSendOptions, sendUpstream } from './transport';
 
 export interface AnthropicClientHeaders {
@@ -19,27 +21,28 @@ export interface AnthropicClientHeaders {
 
 const FIRST = new Set(['content_block_start', 'content_block_delta', 'message_delta', 'message_stop']);
 
+/** An empty text or thinking block opening shows the client nothing yet: a failure after it can still fail over. */
+const emptyBlockStart = (b: { type?: string; text?: unknown; thinking?: unknown } | undefined): boolean =>
+  (b?.type === 'text' && !b.text) || (b?.type === 'thinking' && !b.thinking);
+
 export async function openAnthropicPassStream(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedStream> {
   const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal, attemptSendOptions(attempt));
-  if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers);
+  if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers, attempt.key.secret);
   return holdUntilFirstToken(res.body, (event) => {
     // Parsing the few events before the first token lets a malformed stream fail over.
-    const e = JSON.parse(event.data) as { error?: { type?: string; message?: string } };
-    if (event.event === 'error') throw new Error(`upstream stream error: ${e.error?.type ?? 'error'}: ${e.error?.message ?? ''}`);
+    const e = JSON.parse(event.data) as { error?: { type?: string; message?: string }; content_block?: { type?: string } };
+    if (event.event === 'error') throw new UpstreamStreamError(`${e.error?.type ?? 'error'}: ${e.error?.message ?? ''}`);
+    if (event.event === 'content_block_start' && emptyBlockStart(e.content_block)) return false;
     return FIRST.has(event.event ?? '');
-  });
+  }, attempt.key.secret, ANTHROPIC_STREAM_WATCH);
 }
 
 export async function openAnthropicPassJson(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedJson> {
   const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal, attemptSendOptions(attempt));
   const text = await res.body.text();
-  if (res.status !== 200) throw upstreamFailure(res.status, text, res.headers);
-  try {
-    const json = JSON.parse(text) as Record<string, unknown>;
-    return { text, json, usage: fromAnthropicUsage(json.usage) };
-  } catch {
-    throw new AttemptError('malformed', 'upstream sent a body that is not JSON', 200);
-  }
+  if (res.status !== 200) throw upstreamFailure(res.status, text, res.headers, attempt.key.secret);
+  const json = parseAnswer(text, 'content', 'an Anthropic message');
+  return { text, json, usage: fromAnthropicUsage(json.usage) };
 }
 
 async function* encodeRest(rest: AsyncGenerator<StreamEvent>, enc: AnthropicFrameEncoder): AsyncGenerator<SseEvent> {
@@ -66,21 +69,31 @@ export class AnthropicStreamTap {
   private raw: Record<string, unknown> = {};
   private exact: Usage | null = null;
   sawContent = false;
+  private sawDelta = false;
   /** Set when the upstream sent an `error` event mid-stream (forwarded as is; the request failed). */
   error: string | null = null;
+  /** The streamed text, counted by the ledger when the output tokens were never reported. */
+  readonly text = new TextTally();
 
   read(event: SseEvent): void {
     if (event.usage) this.exact = event.usage;
     const name = event.event;
     if (name === 'error') this.error = (JSON.parse(event.data) as { error?: { message?: string } }).error?.message ?? 'upstream error event';
-    if (name === 'content_block_delta') this.sawContent = true;
-    else if (name === 'message_start') this.raw = { ...(JSON.parse(event.data) as { message?: { usage?: object } }).message?.usage };
+    if (name === 'content_block_delta') {
+      this.sawContent = true;
+      tallyAnthropicDelta(this.text, event.data);
+    } else if (name === 'message_start') this.raw = { ...(JSON.parse(event.data) as { message?: { usage?: object } }).message?.usage };
     else if (name === 'message_delta') {
+      this.sawDelta = true;
       for (const [k, v] of Object.entries((JSON.parse(event.data) as { usage?: object }).usage ?? {})) if (typeof v === 'number') this.raw[k] = v;
     }
   }
 
+  /** message_start's output_tokens is a placeholder (1): before a message_delta the output is unreported (0). */
   finalUsage(): Usage | null {
-    return this.exact ?? (Object.keys(this.raw).length ? fromAnthropicUsage(this.raw) : null);
+    if (this.exact) return this.exact;
+    const usage = Object.keys(this.raw).length ? fromAnthropicUsage(this.raw) : null;
+    if (usage && !this.sawDelta) usage.outputTokens = 0;
+    return usage;
   }
 }

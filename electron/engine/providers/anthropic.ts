@@ -2,6 +2,7 @@
 // pass-through call for Anthropic clients (body forwarded, only `model` rewritten), and the stream reader.
 import { encodeAnthropicRequest } from '../canonical/anthropic-request';
 import { AnthropicEventReader } from '../canonical/anthropic-stream';
+import { StreamTruncatedError } from '../canonical/stream-errors';
 import type { CanonicalRequest, StreamEvent } from '../canonical/types';
 import type { ProviderConfig } from '../settings/config-schema';
 import type { Target } from '../router/resolve';
@@ -44,7 +45,11 @@ export function anthropicPassCall(body: Record<string, unknown>, target: Target,
 
 export async function* anthropicEvents(body: Readable): AsyncGenerator<StreamEvent> {
   const reader = new AnthropicEventReader();
+  let stopped = false;
   for await (const sse of readSse(body)) {
-    for (const e of reader.read(sse.event, JSON.parse(sse.data) as Record<string, unknown>)) yield e;
+    const data = JSON.parse(sse.data) as Record<string, unknown>;
+    if ((data.type ?? sse.event) === 'message_stop') stopped = true;
+    for (const e of reader.read(sse.event, data)) yield e;
   }
+  if (!stopped) throw new StreamTruncatedError('Anthropic', 'message_stop');
 }

@@ -3,7 +3,8 @@
 import type { Readable } from 'node:stream';
 import { AttemptError } from '../router/failures';
 import { streamFailure } from './open-canonical';
-import { readSse, type SseEvent } from './sse';
+import { sseScrubber } from './redact';
+import { readSse, type SseEvent, type SseWatch } from './sse';
 
 export interface HeldStream {
   /** Events read while waiting for the first token; send these first. */
@@ -12,9 +13,14 @@ export interface HeldStream {
   rest: AsyncIterableIterator<SseEvent>;
 }
 
-/** `isFirst` may throw (a parse error, an upstream error event): that counts as a pre-token failure. */
-export async function holdUntilFirstToken(body: Readable, isFirst: (event: SseEvent) => boolean): Promise<HeldStream> {
-  const rest = readSse(body);
+/**
+ * `isFirst` may throw (a parse error, an upstream error event): that counts as a pre-token failure.
+ * `secret` is the attempt's key: these events go on to the client as they are, so an error event is
+ * redacted of it (and of anything key-shaped) as it is read, and so is every error thrown here.
+ * `watch` checks every event, before and after the first token, and knows the protocol's terminal event.
+ */
+export async function holdUntilFirstToken(body: Readable, isFirst: (event: SseEvent) => boolean, secret: string, watch?: SseWatch): Promise<HeldStream> {
+  const rest = readSse(body, sseScrubber(secret), watch);
   const head: SseEvent[] = [];
   try {
     for (;;) {
@@ -26,6 +32,6 @@ export async function holdUntilFirstToken(body: Readable, isFirst: (event: SseEv
     }
   } catch (error) {
     body.destroy();
-    throw streamFailure(error);
+    throw streamFailure(error, secret);
   }
 }

@@ -1,7 +1,9 @@
 // Adapter for Google Gemini (generateContent / streamGenerateContent?alt=sse): system instruction,
 // function calling, inline images, thinking budget, and usageMetadata.
+import { UpstreamStreamError } from '../canonical/errors';
+import { StreamTruncatedError } from '../canonical/stream-errors';
 import { effortFor } from '../canonical/openai-request';
-import type { CanonicalRequest, FinishReason, Part, StreamEvent } from '../canonical/types';
+import { systemAsUserTurns, type CanonicalRequest, type FinishReason, type Part, type StreamEvent } from '../canonical/types';
 import { fromGeminiUsage, type Usage } from '../canonical/usage';
 import type { Target } from '../router/resolve';
 import { readSse } from './sse';
@@ -63,9 +65,13 @@ function encodePart(p: Part): Json | null {
  */
 const FOREIGN_SIGNATURE = 'skip_thought_signature_validator';
 
+/** Function responses open a user turn (a system message merged into it comes after them). */
+const responsesFirst = (parts: Part[]): Part[] => [...parts.filter((p) => p.type === 'tool_result'), ...parts.filter((p) => p.type !== 'tool_result')];
+
 export function encodeGeminiRequest(req: CanonicalRequest): Json {
-  const contents = req.messages
-    .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: m.parts.map(encodePart).filter((p): p is Json => p !== null) }))
+  // Gemini's one systemInstruction is the leading prompt: later system messages stay in place as marked user text.
+  const contents = systemAsUserTurns(req.messages)
+    .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: (m.role === 'user' ? responsesFirst(m.parts) : m.parts).map(encodePart).filter((p): p is Json => p !== null) }))
     .filter((c) => c.parts.length > 0);
   for (const c of contents) {
     const firstCall = c.role === 'model' ? c.parts.find((p) => p.functionCall) : undefined;
@@ -118,9 +124,10 @@ export async function* geminiEvents(body: Readable): AsyncGenerator<StreamEvent>
   let started = false;
   let calls = 0;
   let usage: Usage | null = null;
+  let finished = false;
   for await (const sse of readSse(body)) {
     const chunk = JSON.parse(sse.data) as Json;
-    if (chunk.error) throw new Error(`upstream stream error: ${chunk.error.status ?? chunk.error.code}: ${chunk.error.message ?? ''}`);
+    if (chunk.error) throw new UpstreamStreamError(`${chunk.error.status ?? chunk.error.code}: ${chunk.error.message ?? ''}`);
     if (!started) {
       started = true;
       yield { type: 'start', id: chunk.responseId, model: chunk.modelVersion };
@@ -135,11 +142,15 @@ export async function* geminiEvents(body: Readable): AsyncGenerator<StreamEvent>
       }
     }
     if (chunk.usageMetadata) usage = fromGeminiUsage(chunk.usageMetadata);
-    if (chunk.promptFeedback?.blockReason) yield { type: 'finish', reason: 'content_filter' };
-    else if (cand?.finishReason) {
+    if (chunk.promptFeedback?.blockReason) {
+      finished = true;
+      yield { type: 'finish', reason: 'content_filter' };
+    } else if (cand?.finishReason) {
+      finished = true;
       const reason = FINISH[cand.finishReason] ?? 'stop';
       yield { type: 'finish', reason: reason === 'stop' && calls > 0 ? 'tool_calls' : reason };
     }
   }
+  if (!finished) throw new StreamTruncatedError('Gemini', 'a finishReason');
   if (usage) yield { type: 'usage', usage };
 }

@@ -1,40 +1,35 @@
-// Gemini and Ollama take images only inline: a request carrying image URLs has them fetched (size-
-// and time-capped, once per request, before the first attempt needs them) and sent as base64.
-import type { CanonicalRequest, Part } from '../canonical/types';
+// Gemini and Ollama take images only inline: a request carrying image URLs has them fetched (once per
+// request, before the first attempt needs them) through the guarded fetcher and sent as base64.
+import type { CanonicalRequest, Message, Part } from '../canonical/types';
 import { AttemptError } from '../router/failures';
-import { sendUpstream } from './transport';
+import { fetchPublicImage, type ImageFetchOptions } from './image-fetch';
 
+/** Caps per request: images are fetched one after another, so memory and sockets stay bounded. */
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
-const FETCH_TIMEOUT_MS = 15_000;
+const MAX_REQUEST_IMAGE_BYTES = 50 * 1024 * 1024;
 
-async function fetchImage(url: string, signal: AbortSignal): Promise<{ data: string; mediaType: string }> {
-  const res = await sendUpstream({ url, method: 'GET', headers: { accept: 'image/*' } }, AbortSignal.any([signal, AbortSignal.timeout(FETCH_TIMEOUT_MS)]));
-  if (res.status !== 200) {
-    await res.body.dump();
-    throw new Error(`fetching image ${url} answered ${res.status}`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_IMAGE_BYTES) {
-      res.body.destroy();
-      throw new Error(`image ${url} is larger than ${MAX_IMAGE_BYTES} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const type = String(res.headers['content-type'] ?? 'image/png').split(';')[0]!.trim();
-  return { data: Buffer.concat(chunks, size).toString('base64'), mediaType: type.startsWith('image/') ? type : 'image/png' };
+/**
+ * All a client learns when any image fails, whatever the reason: no status, errno or address, so the
+ * port cannot be used to probe the user's network (refused addresses are never connected to at all).
+ */
+export const IMAGE_NOT_FETCHED = 'an image in the request could not be fetched (this provider needs images inline; only images on public http(s) addresses are fetched)';
+
+let fetchOptions: ImageFetchOptions = {};
+
+/** Process-wide, like the transport's proxy: the composition root sets it; tests inject a resolver and socket opener. */
+export function configureImageFetching(options: ImageFetchOptions = {}): void {
+  fetchOptions = options;
 }
 
-const hasUrlImage = (req: CanonicalRequest): boolean => req.messages.some((m) => m.parts.some((p) => p.type === 'image' && p.data === undefined && /^https?:/i.test(p.url ?? '')));
+const isUrlImage = (p: Part): p is Extract<Part, { type: 'image' }> & { url: string } => p.type === 'image' && p.data === undefined && /^https?:/i.test(p.url ?? '');
+const hasUrlImage = (req: CanonicalRequest): boolean => req.messages.some((m) => m.parts.some(isUrlImage));
 
 const inlined = new WeakMap<CanonicalRequest, Promise<CanonicalRequest>>();
 
 /**
  * The request with http(s) image URLs replaced by their bytes (the same request when there are
  * none); fetched once per request however many targets need it. A failed fetch is the caller's
- * problem (a 400 naming the URL), not the target's.
+ * problem (a 400), not the target's.
  */
 export function inlineImages(req: CanonicalRequest, signal: AbortSignal): Promise<CanonicalRequest> {
   if (!hasUrlImage(req)) return Promise.resolve(req);
@@ -42,7 +37,7 @@ export function inlineImages(req: CanonicalRequest, signal: AbortSignal): Promis
   if (!pending) {
     pending = fetchAll(req, signal).catch((error: unknown) => {
       if (signal.aborted) throw error;
-      throw new AttemptError('bad-request', `could not fetch an image for a provider that needs it inline: ${(error as Error).message}`, 400);
+      throw new AttemptError('bad-request', IMAGE_NOT_FETCHED, 400);
     });
     inlined.set(req, pending);
   }
@@ -50,9 +45,20 @@ export function inlineImages(req: CanonicalRequest, signal: AbortSignal): Promis
 }
 
 async function fetchAll(req: CanonicalRequest, signal: AbortSignal): Promise<CanonicalRequest> {
-  const messages = await Promise.all(req.messages.map(async (m) => ({
-    role: m.role,
-    parts: await Promise.all(m.parts.map(async (p): Promise<Part> => (p.type === 'image' && p.data === undefined && /^https?:/i.test(p.url ?? '') ? { type: 'image', ...(await fetchImage(p.url!, signal)) } : p))),
-  })));
+  let left = MAX_REQUEST_IMAGE_BYTES;
+  const messages: Message[] = [];
+  for (const m of req.messages) {
+    const parts: Part[] = [];
+    for (const p of m.parts) {
+      if (!isUrlImage(p)) {
+        parts.push(p);
+        continue;
+      }
+      const image = await fetchPublicImage(p.url, signal, { ...fetchOptions, maxBytes: Math.min(fetchOptions.maxBytes ?? MAX_IMAGE_BYTES, left) });
+      left -= image.bytes.length;
+      parts.push({ type: 'image', data: image.bytes.toString('base64'), mediaType: image.mediaType });
+    }
+    messages.push({ ...m, parts });
+  }
   return { ...req, messages };
 }

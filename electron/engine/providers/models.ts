@@ -7,6 +7,7 @@ import { GEMINI_DEFAULT_BASE_URL } from './gemini';
 import { ollamaBase } from './ollama';
 import type { ProviderRef } from './presets';
 import { upstreamFailure } from './open-canonical';
+import { redactError } from './redact';
 import { sendUpstream, type UpstreamCall } from './transport';
 
 type Json = Record<string, any>;
@@ -36,8 +37,14 @@ export function parseModelIds(kind: string, json: Json): string[] {
 export async function listUpstreamModels(provider: ProviderConfig, apiKey: string, signal?: AbortSignal): Promise<string[]> {
   const res = await sendUpstream(modelsCall(provider, apiKey), signal, { providerId: provider.id });
   const text = await res.body.text();
-  if (res.status !== 200) throw upstreamFailure(res.status, text);
-  return parseModelIds(provider.kind, JSON.parse(text) as Json);
+  if (res.status !== 200) throw upstreamFailure(res.status, text, undefined, apiKey);
+  let json: Json;
+  try {
+    json = JSON.parse(text) as Json;
+  } catch (error) {
+    throw redactError(error, [apiKey]); // V8 quotes the start of the text it refused
+  }
+  return parseModelIds(provider.kind, json);
 }
 
 export type KeyCheck = { ok: true; models: number } | { ok: false; reason: 'invalid-key' | 'unreachable' | 'error'; message: string };

@@ -1,5 +1,7 @@
 // Adapter for Ollama's native API: POST /api/chat (NDJSON stream, whole tool calls per chunk,
 // `thinking`, images as bare base64) and GET /api/tags for the model list.
+import { UpstreamStreamError } from '../canonical/errors';
+import { StreamTruncatedError } from '../canonical/stream-errors';
 import type { CanonicalRequest, Part, StreamEvent } from '../canonical/types';
 import { fromOllamaUsage } from '../canonical/usage';
 import type { Target } from '../router/resolve';
@@ -78,8 +80,9 @@ export function ollamaStreamCall(req: CanonicalRequest, target: Target, apiKey: 
 export async function* ollamaEvents(body: Readable): AsyncGenerator<StreamEvent> {
   let started = false;
   let calls = 0;
+  let done = false;
   for await (const chunk of readNdjson(body)) {
-    if (typeof chunk.error === 'string') throw new Error(`upstream stream error: ${chunk.error}`);
+    if (typeof chunk.error === 'string') throw new UpstreamStreamError(chunk.error);
     if (!started) {
       started = true;
       yield { type: 'start', model: chunk.model };
@@ -93,10 +96,12 @@ export async function* ollamaEvents(body: Readable): AsyncGenerator<StreamEvent>
       yield { type: 'tool_call_delta', index, arguments: JSON.stringify(c.function?.arguments ?? {}) };
     }
     if (chunk.done) {
+      done = true;
       const reason = chunk.done_reason === 'length' ? 'length' : calls > 0 ? 'tool_calls' : 'stop';
       yield { type: 'finish', reason };
       const usage = fromOllamaUsage(chunk);
       if (usage) yield { type: 'usage', usage };
     }
   }
+  if (!done) throw new StreamTruncatedError('Ollama', 'a line with done: true');
 }

@@ -1,12 +1,14 @@
 // Opens a translated request upstream, for any protocol: builds the call from the canonical request,
 // classifies a failure before the first token, and holds events back until that first token.
 import { ResponseAccumulator } from '../canonical/accumulate';
-import { classifyUpstreamError, type ErrorClass } from '../canonical/errors';
+import { classifyUpstreamError, UpstreamStreamError, type ErrorClass } from '../canonical/errors';
 import { encodeOpenAIRequest } from '../canonical/openai-request';
 import { OpenAIEventReader } from '../canonical/openai-stream';
+import { StreamTruncatedError } from '../canonical/stream-errors';
 import { isFirstToken, type CanonicalRequest, type CanonicalResponse, type StreamEvent } from '../canonical/types';
 import type { Attempt } from '../router/failover';
 import { AttemptError, isContextLengthError, retryAfterMs } from '../router/failures';
+import { limitScope } from '../router/limit-scope';
 import type { Target } from '../router/resolve';
 import { anthropicEvents, anthropicStreamCall } from './anthropic';
 import { openAIChatEndpoint } from './endpoints';
@@ -15,6 +17,7 @@ import { inlineImages } from './inline-images';
 import { errorMessageFromBody } from './openai-compatible';
 import { ollamaEvents, ollamaStreamCall } from './ollama';
 import { presetFor } from './presets';
+import { redactError, redactKeys, withRedactedErrors } from './redact';
 import { readSse } from './sse';
 import { attemptSendOptions, sendUpstream, type UpstreamCall } from './transport';
 import type { Readable } from 'node:stream';
@@ -40,10 +43,16 @@ function openAICall(req: CanonicalRequest, target: Target, apiKey: string): Upst
 
 async function* openAIEvents(body: Readable): AsyncGenerator<StreamEvent> {
   const reader = new OpenAIEventReader();
+  let finished = false;
   for await (const sse of readSse(body)) {
     if (sse.data === '[DONE]') return;
-    yield* reader.read(JSON.parse(sse.data) as Record<string, unknown>);
+    for (const e of reader.read(JSON.parse(sse.data) as Record<string, unknown>)) {
+      if (e.type === 'finish') finished = true;
+      yield e;
+    }
   }
+  // Some servers end at the finish_reason without [DONE]; a stream with neither was cut short.
+  if (!finished) throw new StreamTruncatedError('OpenAI', 'a finish_reason or data: [DONE]');
 }
 
 const OPENAI: ProtocolAdapter = { call: openAICall, events: openAIEvents };
@@ -65,22 +74,45 @@ export class UpstreamError extends AttemptError {
   }
 }
 
-/** The AttemptError for a non-200 answer, classified from status and the provider's error body. */
-export function upstreamFailure(status: number, text: string, headers?: Record<string, string | string[] | undefined>): UpstreamError {
-  const message = errorMessageFromBody(text) ?? `upstream answered ${status}`;
+/** Redirects are not followed (the key would go where the user did not send it): say where it pointed. */
+function redirected(status: number, headers: Record<string, string | string[] | undefined> | undefined, secret: string): string {
+  const raw = headers?.location;
+  const location = Array.isArray(raw) ? raw[0] : raw;
+  let where = '';
+  try {
+    // Origin and path only: a query string is where a key or token would ride.
+    const url = location ? new URL(location) : null;
+    if (url) where = ` to ${redactKeys(url.origin + url.pathname, [secret])}`;
+  } catch {
+    // a relative or unparsable Location: the status says enough
+  }
+  return `the provider redirected (${status}${where}); upstream redirects are not followed: check the provider's base URL`;
+}
+
+/**
+ * The AttemptError for a non-200 answer, classified from status and the provider's error body. Its
+ * message has `secret` (the key this request sent) and anything key-shaped redacted: providers echo keys.
+ */
+export function upstreamFailure(status: number, text: string, headers?: Record<string, string | string[] | undefined>, secret = ''): UpstreamError {
+  const message = status >= 300 && status < 400 ? redirected(status, headers, secret) : errorMessageFromBody(text, [secret]) ?? `upstream answered ${status}`;
   const c = classifyUpstreamError(status, message);
   // The router acts on context-length (a larger window may help) and on Retry-After (cooldowns).
   const contextLength = c.errorClass === 'context-length' || isContextLengthError(status, text);
-  return new UpstreamError(contextLength ? 'context-length' : c.failureClass, contextLength ? 'context-length' : c.errorClass, contextLength ? `context length exceeded: ${message}` : message, status, headers ? retryAfterMs(headers) : undefined);
+  const error = new UpstreamError(contextLength ? 'context-length' : c.failureClass, contextLength ? 'context-length' : c.errorClass, contextLength ? `context length exceeded: ${message}` : message, status, headers ? retryAfterMs(headers) : undefined);
+  error.scope = limitScope(status, text); // a 429 cools one model on the key, unless the account is out
+  return error;
 }
 
-/** Turns a pre-first-token stream problem into an AttemptError the router can act on. */
-export function streamFailure(error: unknown): unknown {
-  if (error instanceof AttemptError) return error;
-  if (error instanceof SyntaxError) return new AttemptError('malformed', `upstream sent malformed stream data: ${error.message}`, 200);
-  const message = (error as Error).message ?? '';
-  if (message.startsWith('upstream stream error')) return new AttemptError(/overloaded|UNAVAILABLE/i.test(message) ? 'overloaded' : 'server', message, 200);
-  return error;
+/** Turns a pre-first-token stream problem into an AttemptError the router can act on, `secret` redacted. */
+export function streamFailure(error: unknown, secret = ''): unknown {
+  const secrets = [secret];
+  if (error instanceof AttemptError) return redactError(error, secrets);
+  if (error instanceof SyntaxError) return new AttemptError('malformed', `upstream sent malformed stream data: ${redactError(error, secrets).message}`, 200);
+  if (error instanceof UpstreamStreamError) {
+    const message = redactKeys(error.message, secrets);
+    return new AttemptError(/overloaded|UNAVAILABLE/i.test(message) ? 'overloaded' : 'server', message, 200);
+  }
+  return redactError(error, secrets);
 }
 
 export async function openCanonicalStream(req: CanonicalRequest, attempt: Attempt): Promise<OpenedEvents> {
@@ -89,8 +121,9 @@ export async function openCanonicalStream(req: CanonicalRequest, attempt: Attemp
   const kind = attempt.target.provider.kind;
   const ready = kind === 'gemini' || kind === 'ollama' ? await inlineImages(req, attempt.signal) : req;
   const res = await sendUpstream(adapter.call(ready, attempt.target, attempt.key.secret), attempt.signal, attemptSendOptions(attempt));
-  if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers);
-  const rest = adapter.events(res.body);
+  if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers, attempt.key.secret);
+  // Errors after the first token leave through `rest` to the client, the ledger and the UI.
+  const rest = withRedactedErrors(adapter.events(res.body), attempt.key.secret);
   const head: StreamEvent[] = [];
   try {
     for (;;) {
@@ -104,7 +137,7 @@ export async function openCanonicalStream(req: CanonicalRequest, attempt: Attemp
     }
   } catch (error) {
     res.body.destroy();
-    throw streamFailure(error);
+    throw streamFailure(error, attempt.key.secret);
   }
 }
 
@@ -116,7 +149,7 @@ export async function openCanonicalResponse(req: CanonicalRequest, attempt: Atte
     for (const e of opened.head) acc.add(e);
     for await (const e of opened.rest) acc.add(e);
   } catch (error) {
-    throw streamFailure(error);
+    throw streamFailure(error, attempt.key.secret);
   }
   const r = acc.result();
   if (!r.model) r.model = attempt.target.model;

@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { OpenAIStreamTap } from './openai-chunks';
 
 describe('OpenAIStreamTap.skim', () => {
-  it('passes content chunks without parsing and counts them', () => {
+  it('passes content chunks without parsing and keeps their text (no usage reported: none made up)', () => {
     const tap = new OpenAIStreamTap();
-    expect(tap.skim('{"choices":[{"delta":{"content":"Hi"}}],"usage":null}')).toBe(true);
+    expect(tap.skim('{"choices":[{"delta":{"content":"Hi \\"there\\"\\n"}}],"usage":null}')).toBe(true);
     expect(tap.skim('{"choices":[{"delta":{"role":"assistant","content":""}}]}')).toBe(true);
+    expect(tap.skim('{"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\\"a\\":1}"}}]}}]}')).toBe(true);
     expect(tap.skim('[DONE]')).toBe(true);
-    expect(tap.finalUsage()).toMatchObject({ outputTokens: 1 });
+    expect(tap.finalUsage()).toBeNull();
+    expect(tap.text.sample()).toEqual({ texts: ['Hi "there"\n{"a":1}'], extraChars: 0 });
   });
 
   it('hides the usage-only chunk and records its usage, with or without spaces', () => {

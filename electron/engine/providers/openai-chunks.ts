@@ -1,5 +1,7 @@
 // Reads an OpenAI chat-completion stream event by event, tapping usage and text as it passes, so the
 // bytes can go on to the client unchanged while the ledger learns what they cost.
+import { UpstreamStreamError } from '../canonical/errors';
+import { tallyOpenAIChunk, tallyOpenAIDelta, TextTally } from '../canonical/text-tally';
 import { fromOpenAIUsage, type Usage } from '../canonical/usage';
 import type { SseEvent } from './sse';
 
@@ -17,14 +19,14 @@ export interface TappedChunk {
 
 export class OpenAIStreamTap {
   usage: Usage | null = null;
-  /** Content chunks seen, an output-token estimate for streams that end without usage. */
-  chunksWithText = 0;
+  /** The streamed text (content, thinking, tool-call arguments), counted at the end when no usage came. */
+  readonly text = new TextTally();
 
   read(event: SseEvent): TappedChunk {
     if (event.data === '[DONE]') return { data: event.data, done: true, usageOnly: false, text: '' };
     // Parsing every chunk costs microseconds; it is what lets the ledger be exact.
     const chunk = JSON.parse(event.data) as { choices?: Array<{ delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown } }>; usage?: unknown; error?: { message?: string } };
-    if (chunk.error) throw new Error(`upstream stream error: ${chunk.error.message ?? 'unknown'}`);
+    if (chunk.error) throw new UpstreamStreamError(chunk.error.message ?? 'unknown');
     let usageOnly = false;
     if (chunk.usage) {
       this.usage = event.usage ?? fromOpenAIUsage(chunk.usage);
@@ -33,33 +35,30 @@ export class OpenAIStreamTap {
     const delta = chunk.choices?.[0]?.delta;
     const text = typeof delta?.content === 'string' ? delta.content : '';
     const thought = typeof delta?.reasoning_content === 'string' ? delta.reasoning_content : typeof delta?.reasoning === 'string' ? delta.reasoning : '';
-    if (text || thought) this.chunksWithText++;
+    tallyOpenAIDelta(this.text, chunk);
     return thought ? { data: event.data, done: false, usageOnly, text, reasoning: thought } : { data: event.data, done: false, usageOnly, text };
   }
 
   /**
    * The pass-through path: decides whether the event goes on to the client (false only for the
    * usage-only chunk), taps usage and raises upstream errors, parsing JSON only for the few chunks that
-   * carry usage or an error: text chunks pass as bytes.
+   * carry usage or an error: text chunks pass as bytes. `exact` is the canonical usage a translated
+   * stream carries beside its chunk (OpenAI's shape cannot hold everything priced, e.g. 1-hour cache writes).
    */
-  skim(data: string): boolean {
+  skim(data: string, exact?: Usage): boolean {
     if (data === '[DONE]') return true;
     const hasUsage = hasUsageObject(data);
     if (!hasUsage && data.indexOf('"error"') === -1) {
-      if (data.indexOf('"content":"') !== -1 && data.indexOf('"content":""') === -1) this.chunksWithText++;
-      else if (data.indexOf('"reasoning_content":"') !== -1 || data.indexOf('"tool_calls"') !== -1) this.chunksWithText++;
-      // Legacy completions carry their text in `choices[].text`.
-      else if (data.indexOf('"text":"') !== -1 && data.indexOf('"text":""') === -1) this.chunksWithText++;
+      // The text is kept as it sits in the JSON (legacy completions' `choices[].text` too): no parse here.
+      tallyOpenAIChunk(this.text, data);
       return true;
     }
-    return !this.read({ data }).usageOnly;
+    return !this.read(exact ? { data, usage: exact } : { data }).usageOnly;
   }
 
-  /** Usage as reported, or estimated from the chunks seen when the stream was cut short. */
+  /** Usage as reported (null when none came: the ledger then counts `text` and the prompt). */
   finalUsage(): Usage | null {
-    if (this.usage) return this.usage;
-    if (this.chunksWithText === 0) return null;
-    return { inputTokens: 0, outputTokens: this.chunksWithText, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+    return this.usage;
   }
 }
 

@@ -3,6 +3,7 @@
 import type { ProviderConfig } from '../settings/config-schema';
 import { openAIChatEndpoint } from './endpoints';
 import { presetFor } from './presets';
+import { redactKeys } from './redact';
 import type { UpstreamCall } from './transport';
 
 export { OPENAI_DEFAULT_BASE_URL } from './endpoints';
@@ -28,15 +29,19 @@ export function buildChatCall(body: Record<string, unknown>, provider: ProviderC
   };
 }
 
-/** Pulls the human message out of an error body (OpenAI, Anthropic, Gemini and Ollama shapes), if there is one. */
-export function errorMessageFromBody(text: string): string | undefined {
+/**
+ * Pulls the human message out of an error body (OpenAI, Anthropic, Gemini and Ollama shapes), if there
+ * is one, with `secrets` and anything key-shaped redacted (providers echo the key they refused).
+ */
+export function errorMessageFromBody(text: string, secrets: readonly string[] = []): string | undefined {
   try {
     const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    if (typeof parsed.error === 'string') return parsed.error;
-    if (parsed.error && typeof parsed.error.message === 'string') return parsed.error.message;
-    if (typeof parsed.message === 'string') return parsed.message;
+    if (typeof parsed.error === 'string') return redactKeys(parsed.error, secrets);
+    if (parsed.error && typeof parsed.error.message === 'string') return redactKeys(parsed.error.message, secrets);
+    if (typeof parsed.message === 'string') return redactKeys(parsed.message, secrets);
   } catch {
     // not JSON: fall through
   }
-  return text ? text.slice(0, 300) : undefined;
+  // Redacted before the cut, which could otherwise leave half a key that no longer looks like one.
+  return text ? redactKeys(text, secrets).slice(0, 300) : undefined;
 }

@@ -2,14 +2,16 @@
 // fill-in-the-middle that editors' tab autocomplete uses) from OpenAI-protocol providers. The client's
 // body passes through with `model` rewritten (and usage asked for on streams); the answer comes back as
 // the upstream sent it, usage tapped for the ledger. Other protocols have no such endpoint.
+import { UpstreamStreamError } from '../canonical/errors';
 import type { Attempt } from '../router/failover';
 import { AttemptError } from '../router/failures';
 import { openAIEndpoint } from './endpoints';
 import { holdUntilFirstToken, type HeldStream } from './first-token';
 import { upstreamFailure } from './open-canonical';
-import type { OpenedJson } from './openai-open';
+import { parseAnswer, type OpenedJson } from './openai-open';
 import { presetFor } from './presets';
 import type { SseEvent } from './sse';
+import { OPENAI_STREAM_WATCH } from './stream-watch';
 import { attemptSendOptions, sendUpstream, type UpstreamCall } from './transport';
 
 const COMPLETION_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compatible', 'azure-openai']);
@@ -30,7 +32,7 @@ function completionsCall(body: Record<string, unknown>, { target, key }: Attempt
 function isFirstText(event: SseEvent): boolean {
   if (event.data === '[DONE]') return true;
   const chunk = JSON.parse(event.data) as { choices?: Array<{ text?: unknown; finish_reason?: unknown }>; usage?: unknown; error?: { message?: string } };
-  if (chunk.error) throw new Error(`upstream stream error: ${chunk.error.message ?? 'unknown'}`);
+  if (chunk.error) throw new UpstreamStreamError(chunk.error.message ?? 'unknown');
   const choice = chunk.choices?.[0];
   if (!choice) return Boolean(chunk.usage);
   return Boolean(choice.finish_reason) || (typeof choice.text === 'string' && choice.text.length > 0);
@@ -39,16 +41,12 @@ function isFirstText(event: SseEvent): boolean {
 export async function openCompletionsJson(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedJson> {
   const res = await sendUpstream(completionsCall(body, attempt, false), attempt.signal, attemptSendOptions(attempt));
   const text = await res.body.text();
-  if (res.status !== 200) throw upstreamFailure(res.status, text, res.headers);
-  try {
-    return { text, json: JSON.parse(text) as Record<string, unknown> };
-  } catch {
-    throw new AttemptError('malformed', 'upstream sent a completions body that is not JSON', 200);
-  }
+  if (res.status !== 200) throw upstreamFailure(res.status, text, res.headers, attempt.key.secret);
+  return { text, json: parseAnswer(text, 'choices', 'a completion') };
 }
 
 export async function openCompletionsStream(body: Record<string, unknown>, attempt: Attempt): Promise<HeldStream> {
   const res = await sendUpstream(completionsCall(body, attempt, true), attempt.signal, attemptSendOptions(attempt));
-  if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers);
-  return holdUntilFirstToken(res.body, isFirstText);
+  if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers, attempt.key.secret);
+  return holdUntilFirstToken(res.body, isFirstText, attempt.key.secret, OPENAI_STREAM_WATCH);
 }

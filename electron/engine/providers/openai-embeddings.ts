@@ -30,7 +30,7 @@ export async function openOpenAIEmbeddings(body: Record<string, unknown>, attemp
     attemptSendOptions(attempt),
   );
   const text = await res.body.text();
-  if (res.status !== 200) throw new AttemptError(classifyStatus(res.status), errorMessageFromBody(text) ?? `upstream answered ${res.status}`, res.status);
+  if (res.status !== 200) throw new AttemptError(classifyStatus(res.status), errorMessageFromBody(text, [key.secret]) ?? `upstream answered ${res.status}`, res.status);
   let json: { usage?: unknown };
   try {
     json = JSON.parse(text) as { usage?: unknown };

@@ -5,6 +5,7 @@ import { upstreamFailure } from './open-canonical';
 import { buildChatCall } from './openai-compatible';
 import { holdUntilFirstToken, type HeldStream } from './first-token';
 import type { SseEvent } from './sse';
+import { OPENAI_STREAM_WATCH } from './stream-watch';
 import { attemptSendOptions, sendUpstream } from './transport';
 import type { Attempt } from '../router/failover';
 import type { Usage } from '../canonical/usage';
@@ -34,23 +35,34 @@ function callFor(body: Record<string, unknown>, { target, key }: Attempt) {
   return buildChatCall(body, target.provider, target.model, key.secret);
 }
 
-async function failure(status: number, headers: Record<string, string | string[] | undefined>, text: string): Promise<never> {
-  throw upstreamFailure(status, text, headers);
+async function failure(status: number, headers: Record<string, string | string[] | undefined>, text: string, secret: string): Promise<never> {
+  throw upstreamFailure(status, text, headers, secret);
 }
 
 export async function openOpenAIStream(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedStream> {
   const res = await sendUpstream(callFor(body, attempt), attempt.signal, attemptSendOptions(attempt));
-  if (res.status !== 200) return failure(res.status, res.headers, await res.body.text().catch(() => ''));
-  return holdUntilFirstToken(res.body, isFirstToken);
+  if (res.status !== 200) return failure(res.status, res.headers, await res.body.text().catch(() => ''), attempt.key.secret);
+  return holdUntilFirstToken(res.body, isFirstToken, attempt.key.secret, OPENAI_STREAM_WATCH);
 }
 
 export async function openOpenAIJson(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedJson> {
   const res = await sendUpstream(callFor(body, attempt), attempt.signal, attemptSendOptions(attempt));
   const text = await res.body.text();
-  if (res.status !== 200) return failure(res.status, res.headers, text);
+  if (res.status !== 200) return failure(res.status, res.headers, text, attempt.key.secret);
+  return { text, json: parseAnswer(text, 'choices', 'a chat completion') };
+}
+
+/**
+ * A 200 body that must be an answer: JSON with the array field every answer has. `{}`, an HTML page
+ * or an error object sent with 200 is no answer, and the next target may have one.
+ */
+export function parseAnswer(text: string, field: string, what: string): Record<string, unknown> {
+  let json: Record<string, unknown> | null;
   try {
-    return { text, json: JSON.parse(text) as Record<string, unknown> };
+    json = JSON.parse(text) as Record<string, unknown> | null;
   } catch {
     throw new AttemptError('malformed', 'upstream sent a body that is not JSON', 200);
   }
+  if (!json || !Array.isArray(json[field])) throw new AttemptError('malformed', `upstream answered 200 with JSON that is not ${what} (no \`${field}\`)`, 200);
+  return json;
 }

@@ -14,6 +14,19 @@ export interface SseEvent {
   usage?: Usage;
 }
 
+/**
+ * For streams relayed as they are (the pass-through paths): what each event must look like, checked
+ * without parsing it, and which event ends the protocol's stream, so that a clean close before that
+ * event reads as a truncation, never as the end of a complete answer.
+ */
+export interface SseWatch {
+  /** Throws (a typed error) when the event must not reach the client. */
+  check(event: SseEvent): void;
+  isTerminal(event: SseEvent): boolean;
+  /** The error for a stream that closed cleanly before its terminal event. */
+  truncated(): Error;
+}
+
 /** Events parsed ahead of the consumer before the body is paused (TCP then holds the upstream back). */
 const HIGH_WATER_EVENTS = 64;
 
@@ -31,17 +44,24 @@ export class SseReader implements AsyncIterableIterator<SseEvent> {
   #error: unknown = undefined;
   #resolve: ((result: IteratorResult<SseEvent>) => void) | null = null;
   #reject: ((error: unknown) => void) | null = null;
+  readonly #watch: SseWatch | undefined;
+  #terminal = false;
 
-  constructor(body: Readable) {
+  /** `scrub` sees each event before anyone else (the provider layer redacts keys from error events). */
+  constructor(body: Readable, scrub?: (event: SseEvent) => SseEvent, watch?: SseWatch) {
     this.#body = body;
-    this.#parser = createParser({ onEvent: (message: EventSourceMessage) => this.#push({ event: message.event, data: message.data }) });
+    this.#watch = watch;
+    const onEvent = scrub
+      ? (message: EventSourceMessage) => this.#push(scrub({ event: message.event, data: message.data }))
+      : (message: EventSourceMessage) => this.#push({ event: message.event, data: message.data });
+    this.#parser = createParser({ onEvent });
     body.on('data', (chunk: Uint8Array) => {
       this.#parser.feed(this.#decoder.write(chunk as Buffer));
       if (this.#queue.length - this.#head >= HIGH_WATER_EVENTS) body.pause();
     });
     body.once('end', () => {
       this.#parser.feed(this.#decoder.end());
-      this.#finish(undefined);
+      this.#finish(this.#watch && !this.#terminal ? this.#watch.truncated() : undefined);
     });
     body.once('error', (error) => this.#finish(error));
     // Destroyed without an error (our own destroy): ends like a stream that stopped early.
@@ -49,6 +69,18 @@ export class SseReader implements AsyncIterableIterator<SseEvent> {
   }
 
   #push(event: SseEvent): void {
+    if (this.#error !== undefined) return; // nothing after a failure reaches the consumer
+    const watch = this.#watch;
+    if (watch) {
+      try {
+        watch.check(event);
+      } catch (error) {
+        this.#finish(error);
+        this.#body.destroy();
+        return;
+      }
+      if (!this.#terminal) this.#terminal = watch.isTerminal(event);
+    }
     const resolve = this.#resolve;
     if (resolve) {
       this.#resolve = this.#reject = null;
@@ -100,4 +132,4 @@ export class SseReader implements AsyncIterableIterator<SseEvent> {
   }
 }
 
-export const readSse = (body: Readable): SseReader => new SseReader(body);
+export const readSse = (body: Readable, scrub?: (event: SseEvent) => SseEvent, watch?: SseWatch): SseReader => new SseReader(body, scrub, watch);

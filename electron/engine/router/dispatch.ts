@@ -12,12 +12,18 @@ import { presetFor } from '../providers/presets';
 import { openTranslatedOpenAIJson, openTranslatedOpenAIStream } from '../providers/translate-openai';
 import { SUPPORTED_KINDS, type ProviderConfig } from '../settings/config-schema';
 import type { Vault } from '../vault/types';
-import { AttemptError } from './failures';
+import { AttemptError, ClientRequestError } from './failures';
 import { runWithFailover, type Attempt, type FailoverInput, type Served } from './failover';
 
 export interface DispatchInput extends FailoverInput {
   body: Record<string, unknown>;
+  /** Fields only OpenAI's own API takes (`prompt_cache_key`): added for targets of kind `openai` only. */
+  openAIOnly?: Record<string, unknown>;
 }
+
+/** The body one OpenAI-protocol attempt sends: compatible servers may refuse fields only OpenAI knows. */
+const openAIBody = (input: DispatchInput, { target }: Attempt): Record<string, unknown> =>
+  input.openAIOnly && target.provider.kind === 'openai' ? { ...input.body, ...input.openAIOnly } : input.body;
 
 export interface AnthropicDispatchInput extends DispatchInput {
   client: AnthropicClientHeaders;
@@ -59,17 +65,29 @@ function keylessAware(input: FailoverInput): FailoverInput {
   return { ...input, vault };
 }
 
-/** Decodes the client's body once per request, only if some target needs translation. */
+/**
+ * Decodes the client's body once per request, only if some target needs translation. Decoding reads
+ * nothing but the client's body, so whatever it throws is a request we could not process: the client
+ * gets a 400 and no target is blamed.
+ */
 function lazy<T>(make: () => T): () => T {
   let value: T | undefined;
-  return () => (value ??= make());
+  return () => {
+    if (value !== undefined) return value;
+    try {
+      return (value = make());
+    } catch (error) {
+      if (error instanceof ClientRequestError) throw error;
+      throw new ClientRequestError(`the request could not be translated for this provider: ${(error as Error | null)?.message ?? String(error)}`);
+    }
+  };
 }
 
 export function dispatchStream(input: DispatchInput): Promise<StreamServed> {
   const canonical = lazy(() => decodeOpenAIRequest(input.body));
   return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => {
     ensureSupported(attempt);
-    return isOpenAIProtocol(attempt.target.provider.kind) ? openOpenAIStream(input.body, attempt) : openTranslatedOpenAIStream(canonical(), attempt);
+    return isOpenAIProtocol(attempt.target.provider.kind) ? openOpenAIStream(openAIBody(input, attempt), attempt) : openTranslatedOpenAIStream(canonical(), attempt);
   });
 }
 
@@ -77,7 +95,7 @@ export function dispatchJson(input: DispatchInput): Promise<JsonServed> {
   const canonical = lazy(() => decodeOpenAIRequest(input.body));
   return runWithFailover(keylessAware(input), (attempt) => {
     ensureSupported(attempt);
-    return isOpenAIProtocol(attempt.target.provider.kind) ? openOpenAIJson(input.body, attempt) : openTranslatedOpenAIJson(canonical(), attempt);
+    return isOpenAIProtocol(attempt.target.provider.kind) ? openOpenAIJson(openAIBody(input, attempt), attempt) : openTranslatedOpenAIJson(canonical(), attempt);
   });
 }
 

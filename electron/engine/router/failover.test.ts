@@ -104,6 +104,15 @@ describe('retiredKeysFromLedger', () => {
       row(3, [{ keyLabel: 'k1', status: 401, errorClass: 'auth' }, { keyLabel: 'k2', status: 200 }]),
       row(2, [{ keyLabel: 'k2', status: 403, errorClass: 'auth' }]), // older than k2's success
     ];
-    expect(retiredKeysFromLedger(rows)).toEqual([{ provider: 'p', label: 'k1', status: 401, at: 3 }]);
+    // Each entry also says when the router re-checks the key (1 min after a first refusal).
+    expect(retiredKeysFromLedger(rows)).toEqual([{ provider: 'p', label: 'k1', status: 401, at: 3, refusals: 1, nextCheckAt: 3 + 60_000 }]);
+  });
+
+  it('counts refusals in a row back to the last answer: each failed re-check doubles the wait, up to 30 min', async () => {
+    const { retiredKeysFromLedger } = await import('./retired-keys');
+    const row = (at: number, errorClass?: string) => ({ startedAt: at, attempts: [{ provider: 'p', model: 'm', keyLabel: 'k', status: errorClass ? 401 : 200, errorClass, durationMs: 1 }] }) as never;
+    const refusals = (n: number) => Array.from({ length: n }, (_, i) => row(1000 - i, 'auth'));
+    expect(retiredKeysFromLedger([...refusals(3), row(10), row(9, 'auth')])).toEqual([expect.objectContaining({ refusals: 3, at: 1000, nextCheckAt: 1000 + 4 * 60_000 })]);
+    expect(retiredKeysFromLedger(refusals(12))[0]!.nextCheckAt).toBe(1000 + 30 * 60_000);
   });
 });

@@ -1,10 +1,11 @@
 // The failover loop, independent of wire protocol: orders a route's targets by its strategy, skips
-// open breakers and cooling or retired keys, rotates keys on 401/402/403/429, moves on before the
-// first token, applies the route's timeouts, waits (bounded) only when nothing is healthy, and
-// records every attempt for the ledger.
+// open breakers and cooling or retired keys (re-probing a retired one after its backoff), rotates
+// keys on 401/402/403/429, moves on before the first token, applies the route's timeouts, waits
+// (bounded) only when nothing is healthy, and records every attempt for the ledger.
 import { createHash } from 'node:crypto';
 import type { AttemptRecord } from '../ledger/types';
 import type { ResolvedKey, Vault } from '../vault/types';
+import { asAttemptError, notTheUpstream } from './attempt-errors';
 import { AttemptError, finalError, RoutingError, shouldFailover } from './failures';
 import { RouterHealth, targetId } from './health';
 import { planOf, type RoutePlan, type Target } from './resolve';
@@ -41,6 +42,8 @@ export interface FailoverInput {
   scope?: string;
   /** Runs once before the first attempt (budgets); throwing a RoutingError refuses the request unsent. */
   preflight?: () => void;
+  /** Told as each attempt is sent (the ledger journals the request at the first, so a crash leaves a row). */
+  onAttempt?: (target: Target) => void;
 }
 
 /** Waiting rounds when every candidate is cooling down or its breaker is open. */
@@ -61,22 +64,6 @@ function planFor(input: FailoverInput): RoutePlan {
     sticky: false,
     health: fallbackHealth,
   };
-}
-
-function asAttemptError(error: unknown, attemptSignal: AbortSignal, clientSignal: AbortSignal, timeoutMessage: string): AttemptError {
-  if (clientSignal.aborted) return new AttemptError('cancelled', 'the client closed the request');
-  if (error instanceof AttemptError) {
-    // An adapter may mark a context-length 400 only in a finer class of its own; the router acts on it.
-    if (error.failureClass !== 'context-length' && (error as { errorClass?: unknown }).errorClass === 'context-length') {
-      return new AttemptError('context-length', error.message, error.status, error.retryAfterMs);
-    }
-    return error;
-  }
-  if (attemptSignal.aborted) return new AttemptError('timeout', timeoutMessage);
-  if (error instanceof SyntaxError) return new AttemptError('malformed', `upstream sent malformed data: ${error.message}`, 200);
-  const code = (error as { code?: string }).code ?? '';
-  if (code.includes('TIMEOUT')) return new AttemptError('timeout', `upstream timed out (${code})`);
-  return new AttemptError('network', `upstream unreachable: ${(error as Error).message}${code ? ` (${code})` : ''}`);
 }
 
 const fingerprint = (secret: string) => () => createHash('sha256').update(secret).digest('base64url').slice(0, 16);
@@ -140,9 +127,10 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
       let targetVerdict: 'next' | 'stop' | 'cooling' = 'next';
       for (const key of keys) {
         const keyId = `${target.provider.id}/${key.label}`;
-        const blocked = health.keyBlockedUntil(keyId, fingerprint(key.secret));
-        if (blocked) {
-          if (Number.isFinite(blocked)) earliest = Math.min(earliest, blocked);
+        const secretPrint = fingerprint(key.secret);
+        const keyState = health.keys.availability(keyId, target.model, secretPrint);
+        if (!keyState.ok) {
+          if (Number.isFinite(keyState.until)) earliest = Math.min(earliest, keyState.until);
           continue;
         }
         if (performance.now() >= deadline || input.signal.aborted) {
@@ -150,6 +138,8 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
           break;
         }
         triedKey = true;
+        // A retired key past its backoff: this request is its one probe.
+        if (keyState.probe) health.keys.probeStarted(keyId);
         const result = await attemptOnce(input, open, { target, key, id, keyId, probe: availability.probe, timeouts, deadline, health, attempts });
         if ('served' in result) {
           if (stickyKey) health.sticky.set(stickyKey, id);
@@ -157,16 +147,17 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
         }
         last = result.error;
         const c = last.failureClass;
+        if (c === 'auth') {
+          health.retireKey(keyId, last.status, last.message, secretPrint(), keyState.probe);
+          continue; // the next key of the same provider
+        }
+        if (keyState.probe) health.keys.probeEnded(keyId); // it said nothing about the key itself
         if (c === 'cancelled') {
           stop = true;
           break;
         }
-        if (c === 'auth') {
-          health.retireKey(keyId, last.status, last.message, fingerprint(key.secret)());
-          continue; // the next key of the same provider
-        }
         if (c === 'rate-limited') {
-          earliest = Math.min(earliest, Date.now() + health.coolKey(keyId, last.retryAfterMs));
+          earliest = Math.min(earliest, Date.now() + health.coolKey(keyId, target.model, last.retryAfterMs, last.scope));
           targetVerdict = 'cooling';
           continue;
         }
@@ -233,6 +224,7 @@ async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Att
   const timer = setTimeout(() => controller.abort(new AttemptError('timeout', timeoutMessage)), limit);
   const record: AttemptRecord = { provider: target.provider.id, model: target.model, keyLabel: key.label, status: null, durationMs: 0 };
   a.attempts.push(record);
+  input.onAttempt?.(target);
   health.begin(id, a.probe);
   let opened: T;
   try {
@@ -242,8 +234,10 @@ async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Att
     controller.abort(); // whatever the opener left open (a body it did not read) is closed now
     Object.assign(record, { status: error.status, errorClass: error.failureClass, durationMs: performance.now() - t0 });
     if (error.retryAfterMs !== undefined) record.retryAfterMs = error.retryAfterMs;
-    if (error.failureClass === 'cancelled') health.release(id);
-    else health.failure(id, error.failureClass, error.status, key.label, error.retryAfterMs);
+    // Only the upstream's own behaviour moves health: our failures and the client's leaving do not.
+    if (notTheUpstream(error.failureClass)) {
+      if (a.probe) health.release(id);
+    } else health.failure(id, error.failureClass, error.status, key.label, error.retryAfterMs);
     return { error };
   } finally {
     clearTimeout(timer);
@@ -251,6 +245,7 @@ async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Att
   const ttft = performance.now() - t0;
   Object.assign(record, { status: 200, durationMs: ttft, ttftMs: ttft });
   health.success(id, 200, key.label);
+  health.keys.succeeded(a.keyId);
   // A non-streamed answer's time is its whole generation: it would skew the first-token average.
   if (input.stream) health.observeTtft(id, ttft);
   const served = { ...opened, target, keyLabel: key.label, attempts: a.attempts } as T & Served;
@@ -272,11 +267,12 @@ async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Att
           record.errorClass = 'cancelled';
           return;
         }
-        const error = asAttemptError(outcome.error, controller.signal, input.signal, 'the stream timed out');
-        // The attempt opened (200) but broke mid-stream: the ledger says so and the breaker counts it.
+        const error = asAttemptError(outcome.error, controller.signal, input.signal, 'the stream timed out', 'stream');
+        // The attempt opened (200) but broke mid-stream: the ledger says so and the breaker counts it
+        // (unless our own code broke it).
         record.errorClass = error.failureClass;
         record.midStream = true;
-        health.failure(id, error.failureClass, 200, key.label);
+        if (!notTheUpstream(error.failureClass)) health.failure(id, error.failureClass, 200, key.label);
       },
     });
   } else {

@@ -15,7 +15,11 @@ export type FailureClass =
   | 'no-key'
   | 'malformed'
   | 'context-length'
-  | 'cancelled';
+  | 'cancelled'
+  /** Our code could not process the client's request (it never reached the upstream): the caller's fault. */
+  | 'client-request'
+  /** Our own code failed unexpectedly: neither the caller's fault nor the upstream's. */
+  | 'internal';
 
 export function classifyStatus(status: number): FailureClass {
   if (status === 429) return 'rate-limited';
@@ -24,6 +28,9 @@ export function classifyStatus(status: number): FailureClass {
   if (status === 401 || status === 402 || status === 403) return 'auth';
   if (status === 404) return 'not-found';
   if (status === 409 || status >= 500) return 'server';
+  // The transport does not follow redirects (a key must not go where the user did not send it): a
+  // redirected provider is one that failed to answer, whichever URL it points at.
+  if (status >= 300 && status < 400) return 'server';
   return 'bad-request';
 }
 
@@ -34,8 +41,17 @@ const FAILOVER: ReadonlySet<FailureClass> = new Set([
 
 export const shouldFailover = (c: FailureClass): boolean => FAILOVER.has(c);
 
+/**
+ * How far a rate limit reaches: one model on the key (the usual case: providers limit per model), or
+ * the whole key, when the provider says the account itself is out (limit-scope.ts decides).
+ */
+export type LimitScope = 'model' | 'key';
+
 /** A failed attempt at one target, before anything reached the client. */
 export class AttemptError extends Error {
+  /** For 'rate-limited': what the cooldown covers. */
+  scope: LimitScope = 'model';
+
   constructor(
     readonly failureClass: FailureClass,
     message: string,
@@ -45,6 +61,18 @@ export class AttemptError extends Error {
   ) {
     super(message);
     this.name = 'AttemptError';
+  }
+}
+
+/**
+ * Our code could not process the client's request (a shape translation cannot handle, input too big
+ * or too deep to walk): the client gets a 400 and no target is blamed or tried. Translation code
+ * throws it; `path` names the offending field when known (`messages.2.content.0.id`).
+ */
+export class ClientRequestError extends Error {
+  constructor(message: string, readonly path?: string) {
+    super(path ? `${message} (at \`${path}\`)` : message);
+    this.name = 'ClientRequestError';
   }
 }
 
@@ -108,6 +136,8 @@ export function finalError(last: AttemptError | undefined, attempts: number): Ro
   if (last.failureClass === 'context-length') return new RoutingError(400, 'invalid_request_error', last.message, 'context_length_exceeded');
   if (last.failureClass === 'cancelled') return new RoutingError(499, 'api_error', 'the client closed the request', 'cancelled');
   if (last.failureClass === 'timeout') return new RoutingError(504, 'api_error', `${last.message}${tried}`, 'upstream_timeout');
+  if (last.failureClass === 'client-request') return new RoutingError(400, 'invalid_request_error', last.message, 'invalid_request');
+  if (last.failureClass === 'internal') return new RoutingError(500, 'api_error', last.message, 'internal_error');
   if (!shouldFailover(last.failureClass)) {
     const status = last.status ?? 400;
     const type = status === 404 ? 'not_found_error' : 'invalid_request_error';

@@ -79,22 +79,24 @@ describe('RouterHealth breaker', () => {
 });
 
 describe('RouterHealth keys', () => {
+  // Cooldowns are per (key, model) now: the model is an argument (key-health.test.ts covers the rest).
   it('cools a key for Retry-After (capped, default when absent)', () => {
     const c = clock();
     const h = new RouterHealth({ maxCooldownMs: 5000, defaultRateLimitMs: 1000 }, c.now);
-    expect(h.coolKey('p/k1', 60_000)).toBe(5000);
-    expect(h.coolKey('p/k2', undefined)).toBe(1000);
-    expect(h.keyBlockedUntil('p/k1', () => 'f')).toBe(c.now() + 5000);
+    expect(h.coolKey('p/k1', 'm', 60_000)).toBe(5000);
+    expect(h.coolKey('p/k2', 'm', undefined)).toBe(1000);
+    expect(h.keys.availability('p/k1', 'm', () => 'f')).toEqual({ ok: false, until: c.now() + 5000 });
     c.advance(5001);
-    expect(h.keyBlockedUntil('p/k1', () => 'f')).toBe(0);
+    expect(h.keys.availability('p/k1', 'm', () => 'f')).toEqual({ ok: true, probe: false });
   });
 
+  // Retired until its secret changes or (key-health.test.ts) a re-probe after the backoff succeeds.
   it('retires a key until its secret changes, and reports it by label only', () => {
     const h = new RouterHealth();
     h.retireKey('p/main', 401, 'Incorrect API key provided.', 'fp-old');
-    expect(h.keyBlockedUntil('p/main', () => 'fp-old')).toBe(Infinity);
+    expect(h.keys.availability('p/main', 'm', () => 'fp-old')).toEqual({ ok: false, until: Infinity });
     expect(h.snapshot().keys).toEqual([expect.objectContaining({ provider: 'p', label: 'main', state: 'retired', status: 401 })]);
-    expect(h.keyBlockedUntil('p/main', () => 'fp-new')).toBe(0);
+    expect(h.keys.availability('p/main', 'm', () => 'fp-new')).toEqual({ ok: true, probe: false });
     expect(h.snapshot().keys).toEqual([]);
   });
 });

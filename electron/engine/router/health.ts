@@ -1,8 +1,10 @@
 // Health of every target and key, kept in memory for the whole engine: a breaker per target (sliding
-// window, half-open with a single probe), cooldowns and retirement per key, latency averages and a
-// short history for the UI. Everything is O(1) per attempt and does no I/O: it sits on the hot path.
-import type { HealthSnapshot, KeyHealthInfo, TargetHealthInfo } from '../../../shared/types';
-import type { FailureClass } from './failures';
+// window, half-open with a single probe), cooldowns and retirement per key (key-health.ts), latency
+// averages and a short history for the UI. Everything is O(1) per attempt and does no I/O: it sits on
+// the hot path. Bounded: configured targets plus a capped least-recently-used set of ad-hoc ones.
+import type { HealthSnapshot, TargetHealthInfo } from '../../../shared/types';
+import type { FailureClass, LimitScope } from './failures';
+import { KeyHealth, RETIRED_PROBE_MAX_MS, RETIRED_PROBE_MS } from './key-health';
 import { SlidingWindow } from './sliding-window';
 import { StickySessions } from './sticky';
 
@@ -20,6 +22,10 @@ export interface HealthOptions {
   defaultRateLimitMs: number;
   /** Entries of recent history kept per target. */
   historySize: number;
+  /** A retired key's first re-probe comes this long after the refusal, doubling per failed probe... */
+  retiredProbeMs: number;
+  /** ...up to this. */
+  retiredProbeMaxMs: number;
 }
 
 export const DEFAULT_HEALTH: HealthOptions = {
@@ -30,7 +36,15 @@ export const DEFAULT_HEALTH: HealthOptions = {
   maxCooldownMs: 60_000,
   defaultRateLimitMs: 2_000,
   historySize: 20,
+  retiredProbeMs: RETIRED_PROBE_MS,
+  retiredProbeMaxMs: RETIRED_PROBE_MAX_MS,
 };
+
+/**
+ * Ad-hoc targets (`provider/model` names a client made up, not in any route) kept at once; the least
+ * recently used goes first. Configured targets are never evicted.
+ */
+export const MAX_AD_HOC_TARGETS = 256;
 
 /** Failure classes that say something about a target's health (the caller's own faults do not). */
 const BREAKER_CLASSES: ReadonlySet<FailureClass> = new Set(['network', 'timeout', 'server', 'overloaded', 'malformed']);
@@ -60,15 +74,18 @@ class TargetHealth {
   }
 }
 
-interface KeyHealth { cooldownUntil: number; retired?: { at: number; status: number | null; reason: string; fingerprint: string } }
-
 const EWMA = 0.3;
 
 export type Availability = { ok: true; probe: boolean } | { ok: false; until: number; reason: 'breaker-open' | 'cooling-down' | 'probing' };
 
 export class RouterHealth {
   private readonly targets = new Map<string, TargetHealth>();
-  private readonly keys = new Map<string, KeyHealth>();
+  /** Targets some route or provider lists: kept whatever the traffic. */
+  private configured = new Set<string>();
+  /** The other targets' ids, least recently used first (Set order is insertion order). */
+  private readonly adHoc = new Set<string>();
+  /** Cooldowns and retirement per key. */
+  readonly keys: KeyHealth;
   readonly options: HealthOptions;
   /** Conversation -> target that holds its prompt cache. */
   readonly sticky: StickySessions;
@@ -76,6 +93,24 @@ export class RouterHealth {
   constructor(options: Partial<HealthOptions> = {}, private readonly now: () => number = Date.now) {
     this.options = { ...DEFAULT_HEALTH, ...options };
     this.sticky = new StickySessions(now);
+    // The options object itself: settings changes (configure) reach the keys' probe timing too.
+    this.keys = new KeyHealth(now, this.options);
+  }
+
+  /** The targets the configuration names (route targets, provider models): never evicted. */
+  setConfigured(ids: Iterable<string>): void {
+    this.configured = new Set(ids);
+    for (const id of this.configured) this.adHoc.delete(id);
+    for (const id of this.targets.keys()) if (!this.configured.has(id) && !this.adHoc.has(id)) this.adHoc.add(id);
+    this.evictAdHoc();
+  }
+
+  private evictAdHoc(): void {
+    while (this.adHoc.size > MAX_AD_HOC_TARGETS) {
+      const oldest = this.adHoc.values().next().value!;
+      this.adHoc.delete(oldest);
+      this.targets.delete(oldest);
+    }
   }
 
   /** New tuning (settings changed); state is kept. */
@@ -85,9 +120,15 @@ export class RouterHealth {
     if (this.options.windowMs !== windowMs) for (const t of this.targets.values()) t.window = new SlidingWindow(this.options.windowMs);
   }
 
+  /** The target's state, created on first use; an ad-hoc one becomes the most recently used. */
   private target(id: string): TargetHealth {
     let t = this.targets.get(id);
     if (!t) this.targets.set(id, (t = new TargetHealth(this.options.windowMs)));
+    if (!this.configured.has(id)) {
+      this.adHoc.delete(id);
+      this.adHoc.add(id);
+      if (this.adHoc.size > MAX_AD_HOC_TARGETS) this.evictAdHoc();
+    }
     return t;
   }
 
@@ -189,32 +230,22 @@ export class RouterHealth {
     return t ? { ttftMs: t.ttftMs, tokensPerSec: t.tokensPerSec, measuredAt: t.measuredAt } : { ttftMs: null, tokensPerSec: null, measuredAt: 0 };
   }
 
-  // ---- keys: `provider/label`
+  // ---- keys (`provider/label`): availability, probes and snapshots live in `keys`
 
-  /** 0 when the key may be used now, else when it may (Infinity for a retired key still holding the same secret). */
-  keyBlockedUntil(keyId: string, fingerprint: () => string): number {
-    const k = this.keys.get(keyId);
-    if (!k) return 0;
-    if (k.retired) {
-      // The user replaced the secret under the same label: give the new one a chance.
-      if (k.retired.fingerprint !== fingerprint()) k.retired = undefined;
-      else return Infinity;
-    }
-    return k.cooldownUntil > this.now() ? k.cooldownUntil : 0;
-  }
-
-  coolKey(keyId: string, retryAfterMs: number | undefined): number {
-    const ms = this.cap(retryAfterMs ?? this.options.defaultRateLimitMs);
-    const k = this.keys.get(keyId) ?? { cooldownUntil: 0 };
-    k.cooldownUntil = Math.max(k.cooldownUntil, this.now() + ms);
-    this.keys.set(keyId, k);
+  /**
+   * A 429: cools the key for `model` (providers limit per model), or the whole key when the provider
+   * said the account is out. Returns the cooldown applied (ms): Retry-After capped, else a default; an
+   * account-wide limit without Retry-After gets the longest cooldown (seconds will not refill a quota).
+   */
+  coolKey(keyId: string, model: string, retryAfterMs: number | undefined, scope: LimitScope = 'model'): number {
+    const ms = this.cap(retryAfterMs ?? (scope === 'key' ? this.options.maxCooldownMs : this.options.defaultRateLimitMs));
+    this.keys.cool(keyId, model, ms, scope);
     return ms;
   }
 
-  retireKey(keyId: string, status: number | null, reason: string, fingerprint: string): void {
-    const k = this.keys.get(keyId) ?? { cooldownUntil: 0 };
-    k.retired = { at: this.now(), status, reason, fingerprint };
-    this.keys.set(keyId, k);
+  /** A 401/402/403; `wasProbe` when the request was the retired key's re-probe (its backoff doubles). */
+  retireKey(keyId: string, status: number | null, reason: string, fingerprint: string, wasProbe = false): void {
+    this.keys.retire(keyId, status, reason, fingerprint, wasProbe);
   }
 
   /** Plain data for the UI (routes.health): breaker states, cooldowns, retired keys, recent history. */
@@ -239,14 +270,7 @@ export class RouterHealth {
         recent: t.history.map((h) => ({ at: h.at, ok: h.ok, status: h.status, errorClass: h.errorClass, keyLabel: h.key })),
       });
     }
-    const keys = [...this.keys].flatMap(([id, k]): KeyHealthInfo[] => {
-      const slash = id.indexOf('/');
-      const base = { provider: id.slice(0, slash), label: id.slice(slash + 1) };
-      if (k.retired) return [{ ...base, state: 'retired', since: k.retired.at, until: null, status: k.retired.status, reason: k.retired.reason }];
-      if (k.cooldownUntil > now) return [{ ...base, state: 'cooling-down', since: null, until: k.cooldownUntil, status: 429, reason: 'rate limited' }];
-      return [];
-    });
-    return { at: now, targets, keys };
+    return { at: now, targets, keys: this.keys.snapshot() };
   }
 }
 

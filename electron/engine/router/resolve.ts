@@ -5,7 +5,7 @@ import type { Price } from '../../../shared/types';
 import type { AliasConfig, ProviderConfig, RouteConfig } from '../settings/config-schema';
 import type { RoutingExtensions } from './extensions';
 import { RoutingError } from './failures';
-import { RouterHealth } from './health';
+import { RouterHealth, targetId } from './health';
 import { DEFAULT_TIMEOUTS, resolveTimeouts, type Timeouts } from './timeouts';
 
 export interface Target {
@@ -88,6 +88,11 @@ export class RouteTable {
       if (a.match.includes('*')) this.wildAliases.push([wildcard(a.match), a.to]);
       else if (!this.exactAliases.has(a.match)) this.exactAliases.set(a.match, a.to);
     }
+    // Health keeps these whatever the traffic; made-up `provider/model` names share a capped set.
+    const configured = new Set<string>();
+    for (const list of this.byModel.values()) for (const t of list) configured.add(targetId(t.provider.id, t.model));
+    for (const { steps } of this.compiled.values()) for (const s of steps) for (const m of s.members) configured.add(targetId(m.target.provider.id, m.target.model));
+    this.health.setConfigured(configured);
   }
 
   target(providerId: string, model: string): Target | undefined {
@@ -134,7 +139,8 @@ export class RouteTable {
       return { route, steps };
     }
     const slash = name.indexOf('/');
-    if (slash > 0 && this.providers.has(name.slice(0, slash))) return { route: null, steps: [single(this.target(name.slice(0, slash), name.slice(slash + 1))!)] };
+    // `provider/` with no model after it names nothing: it falls through to "does not exist", never upstream.
+    if (slash > 0 && slash < name.length - 1 && this.providers.has(name.slice(0, slash))) return { route: null, steps: [single(this.target(name.slice(0, slash), name.slice(slash + 1))!)] };
     if (!viaAlias) {
       const to = this.exactAliases.get(name) ?? this.wildAliases.find(([re]) => re.test(name))?.[1];
       if (to !== undefined) return this.lookup(to, true);

@@ -1,7 +1,6 @@
 // Orders a route's candidates for one request by its strategy: fallback (as configured), weighted
 // (random by weight, the rest as fallbacks), lowest-latency (decaying averages, with exploration) and
 // lowest-cost (catalog prices for the request's estimated tokens). Groups are ordered inside themselves.
-import { emptyUsage, type Usage } from '../canonical/usage';
 import type { RouterHealth } from './health';
 import { targetId } from './health';
 import type { Member, RoutePlan, Step, Strategy, Target } from './resolve';
@@ -89,13 +88,4 @@ export function orderTargets(plan: RoutePlan, ctx: OrderContext, preferred?: str
     if (i > 0) out.unshift(...out.splice(i, 1));
   }
   return out;
-}
-
-/**
- * Usage for a request cut short (cancelled or failed mid-stream): what the upstream reported, else an
- * estimate: the prompt from the body and one token per content chunk received.
- */
-export function usageSoFar(reported: Usage | null, body: Record<string, unknown> | undefined, chunksWithText: number): Usage {
-  if (reported && (reported.inputTokens || reported.cacheReadTokens || reported.cacheWriteTokens)) return reported;
-  return { ...emptyUsage(), inputTokens: estimateTokens(body).input, outputTokens: reported?.outputTokens ?? chunksWithText };
 }

@@ -5,12 +5,10 @@ import type { ChatMessage, ChatRequest, ChatStreamEvent } from '../../../shared/
 import { RequestMeter } from '../accounting';
 import { budgetPreflight } from '../budgets';
 import type { Budgets } from '../budgets/budgets';
-import { totalInputTokens } from '../canonical/usage';
-import type { Ledger } from '../ledger/types';
+import { APP_CLIENT, type Ledger } from '../ledger/types';
 import { OpenAIStreamTap } from '../providers/openai-chunks';
 import { dispatchStream } from '../router/dispatch';
 import { RoutingError } from '../router/failures';
-import { usageSoFar } from '../router/strategy';
 import type { RouteTable } from '../router/resolve';
 import type { Vault } from '../vault/types';
 
@@ -65,10 +63,14 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
         yield { type: 'error', message: (error as Error).message };
         return;
       }
-      const meter = new RequestMeter(deps.ledger, request.source === 'compare' ? 'compare' : 'chat', null, resolution.route);
+      // The app's own requests are a client like any tool's: named `app` in spend and held to its budgets.
+      const meter = new RequestMeter(deps.ledger, request.source === 'compare' ? 'compare' : 'chat', APP_CLIENT, resolution.route);
+      meter.requestedModel = request.model;
+      meter.body = body;
+      const preflight = budgetPreflight({ budgets: deps.budgets, meter, client: APP_CLIENT, body, targets: resolution.targets, deadlineMs: resolution.plan.timeouts.totalMs });
       let served;
       try {
-        served = await dispatchStream({ body, targets: resolution.targets, vault: deps.vault, signal: abort, plan: resolution.plan, stream: true, scope: `chat\0${resolution.route ?? request.model}`, preflight: budgetPreflight(deps.budgets, null, body, resolution.targets) });
+        served = await dispatchStream({ body, targets: resolution.targets, vault: deps.vault, signal: abort, plan: resolution.plan, stream: true, scope: `chat\0${resolution.route ?? request.model}`, preflight, onAttempt: meter.attempted });
       } catch (error) {
         const e = error as RoutingError;
         meter.finish({ status: abort.aborted ? 'cancelled' : 'error', httpStatus: e.status ?? 500, attempts: e.attempts ?? [], errorMessage: e.message });
@@ -110,24 +112,24 @@ export function createChatService(deps: { table: () => RouteTable; vault: Vault;
         const cancelled = abort.aborted;
         // Stopped (the signal aborted the stream under us) is not failed: the text so far is kept.
         failed = !cancelled;
-        meter.finish({ status: cancelled ? 'cancelled' : 'error', httpStatus: cancelled ? 499 : 502, ...outcome, usage: tap.finalUsage(), errorMessage: (error as Error).message });
+        meter.finish({ status: cancelled ? 'cancelled' : 'error', httpStatus: cancelled ? 499 : 502, ...outcome, usage: tap.finalUsage(), output: tap.text, errorMessage: (error as Error).message });
         if (!cancelled) yield { type: 'error', message: `${served.target.provider.id} failed mid-stream: ${(error as Error).message}` };
         return;
       } finally {
         // A consumer that stops iterating early (the user pressed Stop) lands here too.
         const stopped = !finished && !failed;
-        if (abort.aborted || stopped) meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: usageSoFar(tap.usage, body, tap.chunksWithText) });
+        if (abort.aborted || stopped) meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage(), output: tap.text });
         if (stopped && conversationId && reply) saveReply(deps.ledger, conversationId, reply, usedModel, meter.id);
       }
-      const row = meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
-      const usage = tap.finalUsage();
+      // Without reported usage the row's figures are rough until the tokenizer's count replaces them in the ledger.
+      const row = meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
       if (!stored && !request.ephemeral) conversationId = saveTurns(deps.ledger, request);
       if (conversationId) saveReply(deps.ledger, conversationId, reply, usedModel, meter.id);
       yield {
         type: 'done',
         provider: served.target.provider.id,
         model: served.target.model,
-        usage: { inputTokens: usage ? totalInputTokens(usage) : 0, outputTokens: usage?.outputTokens ?? 0 },
+        usage: { inputTokens: row?.inputTokens ?? 0, outputTokens: row?.outputTokens ?? 0 },
         costUsd: row?.costUsd ?? null,
         ttftMs: meter.ttftMs,
         attempts: served.attempts.length,

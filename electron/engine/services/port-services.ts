@@ -1,7 +1,7 @@
 // The tokens and port services of the app contract: client tokens (created once-shown, listed with spend,
 // revoked), the port's settings, its recent requests and setup help for tools.
 import type { PortService, TokensService } from '../../../shared/contract';
-import type { ClientTokenInfo, CreateTokenRequest, PortSettings } from '../../../shared/types';
+import type { ClientTokenInfo, CreateTokenRequest, PortSettings, SpendGroup } from '../../../shared/types';
 import { SETUP_GUIDES } from '../gateway/setup-guides';
 import { isLoopbackHost } from '../gateway/security';
 import type { RequestLog } from '../gateway/request-log';
@@ -15,26 +15,33 @@ function checkCreate(request: CreateTokenRequest): void {
     throw new Error('`allow` must be a list of route names or provider/model ids (provider/* for all of a provider)');
   }
   if (request.budgetUsd !== undefined && (typeof request.budgetUsd !== 'number' || !(request.budgetUsd >= 0))) throw new Error('`budgetUsd` must be a number >= 0');
+  if (request.budgetAllowUnpriced !== undefined && typeof request.budgetAllowUnpriced !== 'boolean') throw new Error('`budgetAllowUnpriced` must be true or false');
 }
 
+type ClientSpend = Pick<SpendGroup, 'costUsd' | 'knownCostUsd' | 'unknownCostRequests' | 'requests'>;
+
 export function createTokensService(settings: SettingsStore, ledger: Ledger): TokensService {
-  const info = (r: ClientTokenRecord, spend: Map<string, { costUsd: number; requests: number }>): ClientTokenInfo => ({
+  const info = (r: ClientTokenRecord, spend: Map<string, ClientSpend>): ClientTokenInfo => ({
     name: r.name,
     prefix: r.prefix,
     createdAt: r.createdAt,
     ...(r.allow ? { allow: [...r.allow] } : {}),
     ...(r.budgetUsd !== undefined ? { budgetUsd: r.budgetUsd } : {}),
-    spendUsd: spend.get(r.name)?.costUsd ?? 0,
+    ...(r.budgetAllowUnpriced ? { budgetAllowUnpriced: true } : {}),
+    // Some of it unknown: the spend is unknown, with the known part beside it (never counted as $0).
+    spendUsd: spend.has(r.name) ? spend.get(r.name)!.costUsd : 0,
+    knownSpendUsd: spend.get(r.name)?.knownCostUsd ?? 0,
+    unknownCostRequests: spend.get(r.name)?.unknownCostRequests ?? 0,
     requests: spend.get(r.name)?.requests ?? 0,
   });
   const spendByClient = async () => {
     await ledger.flush();
-    return new Map(ledger.spend({ by: 'client' }).groups.map((g) => [g.key, { costUsd: g.costUsd, requests: g.requests }]));
+    return new Map<string, ClientSpend>(ledger.spend({ by: 'client' }).groups.map((g) => [g.key, g]));
   };
   return {
     async create(request) {
       checkCreate(request);
-      const { token, record } = createClientToken(request.name, { allow: request.allow, budgetUsd: request.budgetUsd });
+      const { token, record } = createClientToken(request.name, { allow: request.allow, budgetUsd: request.budgetUsd, budgetAllowUnpriced: request.budgetAllowUnpriced });
       settings.addToken(record);
       return { token, info: info(record, new Map()) };
     },

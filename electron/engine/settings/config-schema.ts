@@ -17,6 +17,8 @@ const priceSchema = z.strictObject({
   output: z.number().nonnegative().optional(),
   cacheRead: z.number().nonnegative().optional(),
   cacheWrite: z.number().nonnegative().optional(),
+  cacheWrite1h: z.number().nonnegative().optional(),
+  reasoning: z.number().nonnegative().optional(),
 });
 
 const modelSchema = z.strictObject({

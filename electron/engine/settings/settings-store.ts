@@ -6,6 +6,7 @@ import Conf from 'conf';
 import { z } from 'zod';
 import type { AppPreferences, Price } from '../../../shared/types';
 import { budgetSchema, type BudgetConfig } from '../budgets/types';
+import { ensurePrivateDir, tightenFile } from '../private-files';
 import { ConfigError, parseConfig, type AliasConfig, type HealthConfig, type ProviderConfig, type RouteConfig } from './config-schema';
 import { backupBrokenFile, migrateSettings } from './migrations';
 import { checkTokenName } from './tokens';
@@ -18,6 +19,7 @@ const tokenRecordSchema = z.object({
   createdAt: z.string(),
   allow: z.array(z.string().min(1)).optional(),
   budgetUsd: z.number().nonnegative().optional(),
+  budgetAllowUnpriced: z.boolean().optional(),
 });
 const portSchema = z.object({
   allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin like https://example.com')).default([]),
@@ -42,6 +44,7 @@ const extrasSchema = z.object({
       output: z.number().nonnegative().optional(),
       cacheRead: z.number().nonnegative().optional(),
       cacheWrite: z.number().nonnegative().optional(),
+      cacheWrite1h: z.number().nonnegative().optional(),
       reasoning: z.number().nonnegative().optional(),
     }))
     .default({}),
@@ -66,6 +69,9 @@ export interface OpenSettings extends SettingsStore {
 }
 
 export function openSettings(dataDir: string): OpenSettings {
+  // conf would create the dir world-readable; the CLI may open settings before anything else does.
+  ensurePrivateDir(dataDir);
+  tightenFile(path.join(dataDir, 'settings.json'));
   refuseNewerFile(path.join(dataDir, 'settings.json'));
   const conf = openConf(dataDir);
   const file = conf.path;

@@ -12,8 +12,10 @@ export interface ClientTokenRecord {
   createdAt: string;
   /** Route names or `provider/model` ids (`provider/*` wildcard) the token may use; absent: all. */
   allow?: string[];
-  /** USD budget (a hook: enforced once budgets land). */
+  /** Hard monthly USD budget for this client (budgets/token-budgets.ts). */
   budgetUsd?: number;
+  /** That budget lets requests to models without a known price through. */
+  budgetAllowUnpriced?: boolean;
 }
 
 /** The port's user settings (see shared PortSettings). */

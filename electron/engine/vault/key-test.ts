@@ -25,8 +25,8 @@ export async function testKey(provider: ProviderConfig, key: ResolvedKey | undef
     const res = await sendUpstream(call, AbortSignal.timeout(timeoutMs));
     const text = await res.body.text();
     if (res.status >= 200 && res.status < 300) return { ...base, ok: true, status: res.status, message: `${provider.id} accepted the key (${res.status} from ${new URL(call.url).origin})` };
-    // The provider's message could in theory echo the key back; scrub it before it goes anywhere.
-    const detail = (errorMessageFromBody(text) ?? '').split(key?.secret ?? '\u0000').join('[key]');
+    // Providers echo the key they refused: the message comes back with it (and anything key-shaped) redacted.
+    const detail = errorMessageFromBody(text, key ? [key.secret] : []) ?? '';
     // Gemini refuses a bad key with 400 API_KEY_INVALID, not 401.
     const why = classifyUpstreamError(res.status, detail).errorClass === 'auth' ? 'the key was refused' : 'the provider answered with an error';
     return { ...base, status: res.status, message: `${why}: ${res.status}${detail ? ` ${detail}` : ''}` };

@@ -5,8 +5,8 @@ import { formatCost, metaParts } from './format';
 describe('formatCost', () => {
   it('shows small amounts to six decimals and never hides an unknown price', () => {
     expect(formatCost(0.000123)).toBe('$0.000123');
-    expect(formatCost(1.5)).toBe('$1.5000');
-    expect(formatCost(0)).toBe('$0');
+    expect(formatCost(1.5)).toBe('$1.50');
+    expect(formatCost(0)).toBe('$0.00');
     expect(formatCost(null)).toBe('cost unknown');
   });
 });

@@ -1,6 +1,7 @@
 // Routes: create and edit them (strategy, ordered or weighted targets, timeouts), see each target's
-// live health from the router (breaker, recent errors, time to first token), and test a route with
-// one click (a tiny chat through it that is not kept as a conversation).
+// live health from the router (breaker, recent errors, time to first token, keys cooling down or
+// retired and when they are next checked), and test a route with one click (a tiny chat through it
+// that is not kept as a conversation).
 import { useState } from 'react';
 import type { HealthSnapshot, ModelChoice, RouteInfo } from '../../../shared/types';
 import { formatCost, formatMs } from '../../lib/format';
@@ -11,6 +12,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { Badge, Card, LoadState, PageHeader } from '../../ui/Page';
 import { BreakerBadge, recentErrors } from '../../ui/Health';
 import { RouteEditor } from './components/RouteEditor';
+import { keysOfTarget, TargetKeys } from './components/TargetKeys';
 
 interface Loaded {
   routes: RouteInfo[];
@@ -100,6 +102,7 @@ export function RoutesScreen({ client, active }: ScreenProps) {
                             <BreakerBadge h={h} />
                             {h?.ttftMs != null && <span className="muted small">first token {formatMs(h.ttftMs)}</span>}
                             {errs && <span className="small">recent errors {errs}</span>}
+                            {health && <TargetKeys keys={keysOfTarget(health.keys, t.provider, t.model)} />}
                           </li>
                         );
                       })}

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { SpendGroupBy, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
-import { formatTokens, formatTotal } from '../../lib/format';
+import { formatSpendTotal, formatTokens, formatTotal } from '../../lib/format';
 import type { ScreenProps } from '../../lib/screen';
 import { themeStore } from '../../lib/theme';
 import { Button } from '../../ui/Button';
@@ -14,7 +14,7 @@ import { StackedBarChart } from '../../ui/StackedBarChart';
 import { BudgetsCard } from './components/BudgetsCard';
 import { RequestsTable } from './components/RequestsTable';
 import { SpendTable } from './components/SpendTable';
-import { calendarSince, RANGES, stackedSeries, type RangeChoice } from './spend-data';
+import { calendarSince, RANGES, stackedSeries, unknownLayers, type RangeChoice } from './spend-data';
 
 type Group = Exclude<SpendGroupBy, 'day'>;
 const GROUPS: Array<{ value: Group; label: string }> = [
@@ -57,7 +57,8 @@ function Tile({ label, s }: { label: string; s: SpendSummary | undefined }) {
     <Card className="tile" label={label}>
       <div className="tile-label">{label}</div>
       <div className="tile-value" data-testid={`total-${label.toLowerCase().replace(/\s+/g, '-')}`}>
-        {s ? formatTotal(s.costUsd) : '—'}
+        {/* Some requests of unknown cost: the known part and "+ ?"; none priced: "unknown". Never $0. */}
+        {s ? formatSpendTotal(s) : '—'}
       </div>
       <div className="tile-sub">
         {s ? `${formatTokens(s.requests)} requests · ${formatTokens(s.inputTokens + s.outputTokens)} tokens` : ' '}
@@ -68,7 +69,7 @@ function Tile({ label, s }: { label: string; s: SpendSummary | undefined }) {
   );
 }
 
-const formatChartValue = (v: number) => (v === 0 ? '$0' : formatTotal(v));
+const formatChartValue = (v: number) => formatTotal(v);
 
 export function SpendScreen({ client, active }: ScreenProps) {
   const [range, setRange] = useState<RangeChoice>('30d');
@@ -100,6 +101,7 @@ export function SpendScreen({ client, active }: ScreenProps) {
   }, [client, active, range, group, tick]);
 
   const chart = useMemo(() => (data ? stackedSeries(data.series, range) : null), [data, range]);
+  const unpricedLayers = useMemo(() => (data ? unknownLayers(data.series) : []), [data]);
   const rangeLabel = RANGES.find((r) => r.value === range)!.label;
   const groupLabel = GROUPS.find((g) => g.value === group)!.label;
   const since = range === 'all' ? undefined : range;
@@ -163,6 +165,11 @@ export function SpendScreen({ client, active }: ScreenProps) {
             format={formatChartValue}
             ariaLabel={`Cost per day by ${groupLabel.toLowerCase()}, ${rangeLabel}: ${chart.stacks.map((s) => s.label).join(', ') || 'no spend'}`}
           />
+        )}
+        {unpricedLayers.length > 0 && (
+          <p className="small muted" data-testid="chart-unknown">
+            Bars show known costs only: {unpricedLayers.join(', ')} {unpricedLayers.length === 1 ? 'has' : 'have'} requests of unknown cost (no price for the model).
+          </p>
         )}
       </Card>
       <Card label="Breakdown" title={`Breakdown by ${groupLabel.toLowerCase()}`} aside={<span className="muted small">Pick a name to see its requests</span>}>

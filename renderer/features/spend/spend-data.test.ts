@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dailySeries, stackedSeries } from './spend-data';
+import { dailySeries, stackedSeries, unknownLayers } from './spend-data';
 
-const g = (key: string, costUsd: number) => ({ key, costUsd, requests: 1, inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, unknownCostRequests: 0 });
+const g = (key: string, costUsd: number) => ({ key, costUsd, knownCostUsd: costUsd, requests: 1, inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, unknownCostRequests: 0 });
 
 describe('dailySeries', () => {
   it('fills the days without requests with zero', () => {
@@ -23,5 +23,17 @@ describe('stackedSeries', () => {
     const many = stackedSeries({ by: 'model', points: Array.from({ length: 9 }, (_, i) => p('2026-03-10', `k${i}`, i + 1)) }, '7d', now);
     expect(many.stacks).toHaveLength(7);
     expect(many.stacks.at(-1)).toEqual({ label: 'Other', values: [0, 0, 0, 0, 0, 0, 1 + 2 + 3] });
+  });
+});
+
+describe('unknown costs', () => {
+  it('charts the known part of a day with unknown costs, and names the layers that have them', () => {
+    const now = Date.parse('2026-03-10T12:00:00Z');
+    // A day with $0.25 known and 3 requests of unknown cost: its cost is null, its bar is the known $0.25.
+    const partial = { ...g('a/x', 0), costUsd: null, knownCostUsd: 0.25, unknownCostRequests: 3, day: '2026-03-10' };
+    const s = stackedSeries({ by: 'model', points: [partial, { ...g('b/y', 1), day: '2026-03-10' }] }, '7d', now);
+    expect(s.stacks.find((l) => l.label === 'a/x')!.values.at(-1)).toBe(0.25);
+    expect(unknownLayers({ by: 'model', points: [partial] })).toEqual(['a/x']);
+    expect(dailySeries([{ ...g('2026-03-10', 0), costUsd: null, knownCostUsd: 0.5, unknownCostRequests: 1 }], '7d', now).y.at(-1)).toBe(0.5);
   });
 });

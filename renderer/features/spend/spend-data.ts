@@ -23,7 +23,8 @@ export function calendarSince(now = new Date()): { today: string; month: string 
  */
 export function dailySeries(groups: SpendGroup[], range: RangeChoice, now = Date.now()): { x: number[]; y: number[] } {
   const DAY = 86_400_000;
-  const byDay = new Map(groups.map((g) => [g.key, g.costUsd]));
+  // Bars show the known part; unknown costs are named beside the chart, never drawn as $0.
+  const byDay = new Map(groups.map((g) => [g.key, g.knownCostUsd]));
   const first = groups[0] ? Date.parse(`${groups[0].key}T00:00:00Z`) : now;
   const span = range === 'all' ? Math.max(1, Math.ceil((now - first) / DAY)) : Number(range.slice(0, -1));
   const end = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T00:00:00Z`);
@@ -60,7 +61,7 @@ export function stackedSeries(series: SpendSeries, range: RangeChoice, now = Dat
     const i = index.get(p.day);
     if (i === undefined) continue;
     const values = layers.get(p.key) ?? new Array<number>(x.length).fill(0);
-    values[i]! += p.costUsd;
+    values[i]! += p.knownCostUsd;
     layers.set(p.key, values);
   }
   const total = (v: number[]) => v.reduce((a, b) => a + b, 0);
@@ -68,4 +69,9 @@ export function stackedSeries(series: SpendSeries, range: RangeChoice, now = Dat
   if (sorted.length <= MAX_LAYERS) return { x, stacks: sorted };
   const other = sorted.slice(MAX_LAYERS - 1).reduce((acc, s) => acc.map((v, i) => v + s.values[i]!), new Array<number>(x.length).fill(0));
   return { x, stacks: [...sorted.slice(0, MAX_LAYERS - 1), { label: 'Other', values: other }] };
+}
+
+/** Layers (by label) with requests of unknown cost in the range: their bars show only the known part. */
+export function unknownLayers(series: SpendSeries): string[] {
+  return [...new Set(series.points.filter((p) => p.unknownCostRequests > 0).map((p) => p.key || 'total'))].sort();
 }

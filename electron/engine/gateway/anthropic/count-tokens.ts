@@ -1,8 +1,8 @@
 // POST /v1/messages/count_tokens: asked of Anthropic when the model routes there (exact and free),
 // estimated locally with a BPE tokenizer for every other kind (which has no such endpoint).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { countTokens } from '../../catalog/tokenizer';
 import { decodeAnthropicRequest } from '../../canonical/anthropic-request';
+import { estimateCanonicalTokens } from '../../canonical/estimate-tokens';
 import { anthropicPassCall } from '../../providers/anthropic';
 import { upstreamFailure } from '../../providers/open-canonical';
 import { attemptSendOptions, sendUpstream } from '../../providers/transport';
@@ -15,19 +15,7 @@ import { sendAnthropicError } from './errors';
 
 /** Rough but stable estimate: text, tool schemas and a few tokens per message and image. */
 export function estimateInputTokens(body: Record<string, unknown>): number {
-  const req = decodeAnthropicRequest(body);
-  let tokens = req.system ? countTokens(req.system) : 0;
-  for (const m of req.messages) {
-    tokens += 4;
-    for (const p of m.parts) {
-      if (p.type === 'text' || p.type === 'reasoning') tokens += countTokens(p.text);
-      else if (p.type === 'tool_result') tokens += countTokens(p.content);
-      else if (p.type === 'tool_call') tokens += countTokens(p.name + p.arguments);
-      else if (p.type === 'image') tokens += 1000; // Anthropic's own rule of thumb for a ~1MP image
-    }
-  }
-  for (const t of req.tools ?? []) tokens += countTokens(`${t.name} ${t.description ?? ''} ${JSON.stringify(t.parameters)}`);
-  return tokens;
+  return estimateCanonicalTokens(decodeAnthropicRequest(body));
 }
 
 export async function handleCountTokens(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
@@ -54,7 +42,7 @@ export async function handleCountTokens(ctx: GatewayContext, req: IncomingMessag
     const served = await runWithFailover({ targets: [first], vault: ctx.vault, signal: controller.signal }, async (attempt) => {
       const r = await sendUpstream(anthropicPassCall(countBody, attempt.target, attempt.key.secret, clientHeaders(req), '/v1/messages/count_tokens'), attempt.signal, attemptSendOptions(attempt));
       const text = await r.body.text();
-      if (r.status !== 200) throw upstreamFailure(r.status, text);
+      if (r.status !== 200) throw upstreamFailure(r.status, text, undefined, attempt.key.secret);
       try {
         return { json: JSON.parse(text) as unknown };
       } catch {

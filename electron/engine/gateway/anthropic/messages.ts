@@ -2,7 +2,9 @@
 // passes through to Anthropic targets and translates for the rest; one ledger row per request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMeter } from '../../accounting';
+import { anthropicOnlyFields } from '../../canonical/anthropic-request';
 import { AnthropicStreamTap, type AnthropicClientHeaders } from '../../providers/anthropic-open';
+import type { Target } from '../../router/resolve';
 import { dispatchAnthropicJson, dispatchAnthropicStream, type AnthropicDispatchInput } from '../../router/dispatch';
 import type { GatewayContext } from '../context';
 import { beginRouted, failRouted } from '../routed-request';
@@ -14,7 +16,8 @@ export function validateMessages(body: unknown, needsMaxTokens: boolean): string
   if (typeof b.model !== 'string' || !b.model) return 'model: Field required';
   if (!Array.isArray(b.messages) || b.messages.length === 0) return 'messages: at least one message is required';
   for (const [i, m] of (b.messages as Array<Record<string, unknown>>).entries()) {
-    if (!m || (m.role !== 'user' && m.role !== 'assistant')) return `messages.${i}.role: Input should be 'user' or 'assistant'`;
+    // `system` inside the conversation: Claude Code sends it mid-conversation (an Anthropic beta).
+    if (!m || (m.role !== 'user' && m.role !== 'assistant' && m.role !== 'system')) return `messages.${i}.role: Input should be 'user', 'assistant' or 'system'`;
     if (typeof m.content !== 'string' && !Array.isArray(m.content)) return `messages.${i}.content: Field required`;
   }
   if (needsMaxTokens && b.max_tokens === undefined) return 'max_tokens: Field required';
@@ -41,6 +44,11 @@ export async function handleMessages(ctx: GatewayContext, req: IncomingMessage, 
   return b.stream === true ? relayStream(res, input, meter) : relayJson(res, input, meter);
 }
 
+/** A target that is not Anthropic had the Anthropic-only parts of the body dropped: the request log names them. */
+function noteDropped(meter: RequestMeter, target: Target, body: Record<string, unknown>): void {
+  if (target.provider.kind !== 'anthropic') meter.notes = anthropicOnlyFields(body);
+}
+
 function failed(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal): void {
   failRouted(res, meter, error, signal, (e) => sendAnthropicError(res, e.status, e.message));
 }
@@ -52,6 +60,7 @@ async function relayJson(res: ServerResponse, input: AnthropicDispatchInput, met
   } catch (error) {
     return failed(res, meter, error, input.signal);
   }
+  noteDropped(meter, served.target, input.body);
   meter.firstToken();
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(served.text) });
   res.end(served.text);
@@ -65,6 +74,7 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
   } catch (error) {
     return failed(res, meter, error, input.signal);
   }
+  noteDropped(meter, served.target, input.body);
   const tap = new AnthropicStreamTap();
   const outcome = { target: served.target, attempts: served.attempts };
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -77,16 +87,16 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
     for (const event of served.head) forward(event);
     for await (const event of served.rest) forward(event);
     res.end();
-    if (tap.error) meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), errorMessage: `upstream ${served.target.provider.id} failed mid-stream: ${tap.error}` });
-    else meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
+    if (tap.error) meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), output: tap.text, errorMessage: `upstream ${served.target.provider.id} failed mid-stream: ${tap.error}` });
+    else meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
   } catch (error) {
     if (input.signal.aborted) {
-      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage() });
+      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage(), output: tap.text });
       return;
     }
     // After the first token a failure must reach the client as an error event, never as a clean end.
     const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
     res.end(anthropicStreamError(message));
-    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), errorMessage: message });
+    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), output: tap.text, errorMessage: message });
   }
 }

@@ -1,12 +1,16 @@
 // POST /api/chat and GET /api/tags (Ollama dialect, for tools that speak only Ollama): every
-// request is translated through the canonical types and streamed back as NDJSON (Ollama's default).
+// request is translated through the canonical types and streamed back as NDJSON (Ollama's default);
+// the relay is shared with /api/generate, which differs only in its request and answer shapes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeOllamaRequest, OllamaLineEncoder, ollamaResponseBody } from '../../canonical/ollama-dialect';
+import { decodeOllamaRequest, OllamaLineEncoder, ollamaResponseBody, type OllamaShape } from '../../canonical/ollama-dialect';
+import { TextTally } from '../../canonical/text-tally';
+import type { CanonicalRequest, StreamEvent } from '../../canonical/types';
 import { dispatchCanonicalResponse, dispatchCanonicalStream, type CanonicalDispatchInput } from '../../router/dispatch';
 import type { ClientAccess } from '../client-access';
 import type { GatewayContext } from '../context';
 import { modelsFor } from '../visible-models';
 import { beginRouted, failRouted } from '../routed-request';
+import { StreamWriter } from '../stream-writer';
 import { sendOllamaError } from './errors';
 
 function validate(body: unknown): string | null {
@@ -15,15 +19,31 @@ function validate(body: unknown): string | null {
   if (typeof b.model !== 'string' || !b.model) return 'model is required';
   if (!Array.isArray(b.messages)) return 'messages must be an array';
   if (b.messages.length === 0) return 'messages must not be empty';
+  for (const [i, m] of (b.messages as unknown[]).entries()) {
+    if (!m || typeof m !== 'object' || Array.isArray(m)) return `messages[${i}] must be an object with a role`;
+    const msg = m as Record<string, unknown>;
+    if (typeof msg.role !== 'string') return `messages[${i}].role must be a string`;
+    if (msg.content !== undefined && typeof msg.content !== 'string') return `messages[${i}].content must be a string`;
+    if (msg.images !== undefined && msg.images !== null && !(Array.isArray(msg.images) && msg.images.every((x) => typeof x === 'string'))) return `messages[${i}].images must be an array of base64 strings`;
+    if (msg.tool_calls !== undefined && msg.tool_calls !== null && !Array.isArray(msg.tool_calls)) return `messages[${i}].tool_calls must be an array`;
+  }
+  if (b.tools !== undefined && b.tools !== null && !Array.isArray(b.tools)) return 'tools must be an array';
   return null;
 }
 
 export async function handleOllamaChat(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
   const invalid = validate(body);
   if (invalid) return sendOllamaError(res, 400, invalid);
-  const request = decodeOllamaRequest(body as Record<string, unknown>);
-  const b = body as Record<string, unknown>;
-  const routed = beginRouted(ctx, req, res, { model: request.model, body: b, client, stream: request.stream, sendError: (e) => sendOllamaError(res, e.status, e.message) });
+  return relayOllama(ctx, req, res, client, decodeOllamaRequest(body as Record<string, unknown>), body as Record<string, unknown>, 'chat');
+}
+
+/**
+ * Routes a decoded Ollama request and answers it in the endpoint's shape: one JSON object, or NDJSON
+ * lines through the shared StreamWriter (so a slow reader holds the relay, not an unbounded buffer).
+ * `routingBody` is what budgets and sticky routing read.
+ */
+export async function relayOllama(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, client: string, request: CanonicalRequest, routingBody: Record<string, unknown>, shape: OllamaShape): Promise<void> {
+  const routed = beginRouted(ctx, req, res, { model: request.model, body: routingBody, client, stream: request.stream, sendError: (e) => sendOllamaError(res, e.status, e.message) });
   if (!routed) return;
   const { meter, controller } = routed;
   const input: CanonicalDispatchInput = { ...routed.failover, request };
@@ -38,7 +58,7 @@ export async function handleOllamaChat(ctx: GatewayContext, req: IncomingMessage
       return failed(error);
     }
     meter.firstToken();
-    const text = JSON.stringify(ollamaResponseBody(served.response, request.model, started));
+    const text = JSON.stringify(ollamaResponseBody(served.response, request.model, started, shape));
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
     res.end(text);
     meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.response.usage });
@@ -53,24 +73,35 @@ export async function handleOllamaChat(ctx: GatewayContext, req: IncomingMessage
   }
   const outcome = { target: served.target, attempts: served.attempts };
   // Ollama clients see the model name they asked for, as Ollama itself answers.
-  const enc = new OllamaLineEncoder(request.model);
+  const enc = new OllamaLineEncoder(request.model, shape);
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   meter.firstToken();
+  const out = new StreamWriter(res);
   const write = (lines: string[]) => {
-    for (const line of lines) res.write(`${line}\n`);
+    for (const line of lines) out.write(`${line}\n`);
+  };
+  // The streamed text, counted by the ledger when no usage came.
+  const output = new TextTally();
+  const relay = (e: StreamEvent) => {
+    output.addEvent(e);
+    write(enc.encode(e));
   };
   try {
-    for (const e of served.head) write(enc.encode(e));
-    for await (const e of served.rest) write(enc.encode(e));
+    for (const e of served.head) relay(e);
+    for await (const e of served.rest) {
+      relay(e);
+      const wait = out.ready();
+      if (wait) await wait;
+    }
     write(enc.end());
-    res.end();
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage });
+    out.end();
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output });
   } catch (error) {
-    if (controller.signal.aborted) return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: enc.usage });
+    if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: enc.usage, output });
     // Ollama reports a failure inside a stream as a line with `error` (its JS client throws on it).
     const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
-    res.end(`${JSON.stringify({ error: message })}\n`);
-    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: enc.usage, errorMessage: message });
+    out.end(`${JSON.stringify({ error: message })}\n`);
+    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: enc.usage, output, errorMessage: message });
   }
 }
 

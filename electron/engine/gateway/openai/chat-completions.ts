@@ -2,12 +2,12 @@
 // fast path: OpenAI-shaped bytes pass through; usage is tapped on the way).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMeter } from '../../accounting';
-import { fromOpenAIUsage } from '../../canonical/usage';
+import { fromOpenAIUsage, type Usage } from '../../canonical/usage';
+import { TextTally } from '../../canonical/text-tally';
 import { OpenAIStreamTap } from '../../providers/openai-chunks';
 import { dispatchJson, dispatchStream } from '../../router/dispatch';
 import { takeRoutingExtensions } from '../../router/extensions';
 import { RoutingError } from '../../router/failures';
-import { usageSoFar } from '../../router/strategy';
 import type { GatewayContext } from '../context';
 import { asRoutingError, beginRouted, failRouted } from '../routed-request';
 import { openAIStreamError, sendOpenAIError } from './errors';
@@ -18,9 +18,17 @@ function validate(body: unknown): string | null {
   const b = body as Record<string, unknown>;
   if (typeof b.model !== 'string' || !b.model) return '`model` must be a non-empty string';
   if (!Array.isArray(b.messages) || b.messages.length === 0) return '`messages` must be a non-empty array';
+  for (const [i, m] of (b.messages as unknown[]).entries()) {
+    if (!m || typeof m !== 'object' || Array.isArray(m)) return `\`messages.${i}\` must be an object with a \`role\``;
+    const { role, content } = m as Record<string, unknown>;
+    if (typeof role !== 'string' || !CHAT_ROLES.has(role)) return `\`messages.${i}.role\` must be one of ${[...CHAT_ROLES].join(', ')}`;
+    if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content)) return `\`messages.${i}.content\` must be a string or an array of parts`;
+  }
   if (b.stream !== undefined && typeof b.stream !== 'boolean') return '`stream` must be a boolean';
   return null;
 }
+
+const CHAT_ROLES: ReadonlySet<string> = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 
 export async function handleChatCompletions(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
   const invalid = validate(body);
@@ -61,7 +69,19 @@ export async function relayJson(res: ServerResponse, input: Input, meter: Reques
   meter.firstToken();
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(served.text) });
   res.end(served.text);
-  meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.usage ?? fromOpenAIUsage(served.json.usage) });
+  const usage = served.usage ?? fromOpenAIUsage(served.json.usage);
+  meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage, output: usage ? null : answerText(served.json) });
+}
+
+/** A JSON answer's text (chat or legacy completions), counted by the ledger when the upstream reported no usage. */
+function answerText(json: { choices?: unknown }): TextTally {
+  const tally = new TextTally();
+  for (const c of Array.isArray(json.choices) ? (json.choices as Array<{ text?: unknown; message?: { content?: unknown; tool_calls?: unknown } }>) : []) {
+    if (typeof c?.text === 'string') tally.add(c.text);
+    if (typeof c?.message?.content === 'string') tally.add(c.message.content);
+    if (Array.isArray(c?.message?.tool_calls)) tally.add(JSON.stringify(c.message.tool_calls));
+  }
+  return tally;
 }
 
 /** Relays an OpenAI-shaped SSE stream (chat, or legacy completions through their own dispatch). */
@@ -77,28 +97,30 @@ export async function relayStream(res: ServerResponse, input: Input, meter: Requ
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   meter.firstToken();
   const out = new StreamWriter(res);
-  const forward = (data: string) => {
-    if (tap.skim(data) || clientWantsUsage) out.write(`data: ${data}\n\n`);
+  // A translated stream's usage event also carries the exact canonical usage: the ledger prices that.
+  const forward = (event: { data: string; usage?: Usage }) => {
+    if (tap.skim(event.data, event.usage) || clientWantsUsage) out.write(`data: ${event.data}\n\n`);
   };
   try {
-    for (const event of served.head) forward(event.data);
+    for (const event of served.head) forward(event);
     for await (const event of served.rest) {
-      forward(event.data);
+      forward(event);
       const wait = out.ready();
       if (wait) await wait;
     }
     out.end();
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage() });
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
   } catch (error) {
-    // Tokens so far: as reported, else estimated (the prompt from the body, a token per chunk seen).
-    const usage = usageSoFar(tap.usage, input.body, tap.chunksWithText);
+    // Tokens so far: as reported, else counted by the ledger (the prompt from the body, the text streamed).
+    const usage = tap.finalUsage();
+    const output = tap.text;
     if (input.signal.aborted || res.destroyed) {
-      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage });
+      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage, output });
       return;
     }
     // After the first token a failure must reach the client as an error, never as a clean end.
     const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
     out.end(openAIStreamError(message));
-    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage, errorMessage: message });
+    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage, output, errorMessage: message });
   }
 }

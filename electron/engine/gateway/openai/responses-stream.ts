@@ -1,5 +1,6 @@
 // Turns a Chat Completions chunk stream into the Responses API's typed SSE events
 // (response.created … output_text.delta … function_call_arguments.delta … response.completed).
+import { toolPlan, type ToolPlan } from './responses-tools';
 import { functionCallItem, messageItem, newId, responseEnvelope, responsesUsage } from './responses-translate';
 
 type Json = Record<string, any>;
@@ -22,8 +23,12 @@ export class ResponsesStreamWriter {
   private readonly calls = new Map<number, OpenItem>();
   private finishReason: string | null = null;
   usage: Json | null = null;
+  /** Maps the chat names of namespaced tools back to the name and namespace the client offered. */
+  private readonly plan: ToolPlan;
 
-  constructor(private readonly request: Json, private readonly write: (text: string) => void) {}
+  constructor(private readonly request: Json, private readonly write: (text: string) => void) {
+    this.plan = toolPlan(request);
+  }
 
   private emit(type: string, payload: Json): void {
     this.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: this.seq++, ...payload })}\n\n`);
@@ -42,7 +47,7 @@ export class ResponsesStreamWriter {
       this.emit('response.output_item.added', { output_index: item.outputIndex, item: messageItem(item.id, '', 'in_progress') });
       this.emit('response.content_part.added', { item_id: item.id, output_index: item.outputIndex, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
     } else {
-      this.emit('response.output_item.added', { output_index: item.outputIndex, item: functionCallItem(item.id, callId, name, '', 'in_progress') });
+      this.emit('response.output_item.added', { output_index: item.outputIndex, item: functionCallItem(item.id, callId, this.plan.refOf(name), '', 'in_progress') });
     }
     return item;
   }
@@ -75,7 +80,7 @@ export class ResponsesStreamWriter {
   }
 
   private finalItem(item: OpenItem): Json {
-    return item.kind === 'message' ? messageItem(item.id, item.text, 'completed') : functionCallItem(item.id, item.callId, item.name, item.text, 'completed');
+    return item.kind === 'message' ? messageItem(item.id, item.text, 'completed') : functionCallItem(item.id, item.callId, this.plan.refOf(item.name), item.text, 'completed');
   }
 
   /** Closes every open item and sends response.completed (or .incomplete when the model hit its limit). */
@@ -85,7 +90,7 @@ export class ResponsesStreamWriter {
         this.emit('response.output_text.done', { item_id: item.id, output_index: item.outputIndex, content_index: 0, text: item.text, logprobs: [] });
         this.emit('response.content_part.done', { item_id: item.id, output_index: item.outputIndex, content_index: 0, part: { type: 'output_text', text: item.text, annotations: [] } });
       } else {
-        this.emit('response.function_call_arguments.done', { item_id: item.id, output_index: item.outputIndex, name: item.name, arguments: item.text });
+        this.emit('response.function_call_arguments.done', { item_id: item.id, output_index: item.outputIndex, name: this.plan.refOf(item.name).name, arguments: item.text });
       }
       this.emit('response.output_item.done', { output_index: item.outputIndex, item: this.finalItem(item) });
     }

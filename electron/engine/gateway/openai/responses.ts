@@ -1,15 +1,19 @@
 // POST /v1/responses: the Responses API on top of the chat dispatch (translated both ways), so it works
-// with every provider the router can reach, streaming or not, with function tools.
+// with every provider the router can reach, streaming or not, with function and namespace tools; hosted
+// tools are dropped and named (x-switchboard-dropped-tools, the request log), never refused.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UpstreamStreamError } from '../../canonical/errors';
+import { tallyOpenAIDelta, TextTally } from '../../canonical/text-tally';
 import { fromOpenAIUsage } from '../../canonical/usage';
 import { dispatchJson, dispatchStream } from '../../router/dispatch';
 import { RoutingError } from '../../router/failures';
 import type { GatewayContext } from '../context';
-import { beginRouted, failRouted } from '../routed-request';
+import { beginRouted, failRouted, headerDroppedTools } from '../routed-request';
 import { sendOpenAIError } from './errors';
 import { ResponsesStreamWriter } from './responses-stream';
 import { StreamWriter } from '../stream-writer';
-import { chatToResponse, responsesToChat, TranslationError } from './responses-translate';
+import { responsesNotes, toolPlan } from './responses-tools';
+import { chatToResponse, openAIOnlyFields, responsesToChat, TranslationError } from './responses-translate';
 
 type Json = Record<string, any>;
 
@@ -27,7 +31,9 @@ export async function handleResponses(ctx: GatewayContext, req: IncomingMessage,
   const routed = beginRouted(ctx, req, res, { model: chat.model, body: chat, client, stream: chat.stream === true, sendError });
   if (!routed) return;
   const { meter, controller } = routed;
-  const input = { ...routed.failover, body: chat };
+  headerDroppedTools(res, toolPlan(request).dropped);
+  meter.notes = responsesNotes(request, toolPlan(request));
+  const input = { ...routed.failover, body: chat, openAIOnly: openAIOnlyFields(request) };
   const failed = (error: unknown) => failRouted(res, meter, error, controller.signal, sendError);
 
   if (chat.stream !== true) {
@@ -57,10 +63,13 @@ export async function handleResponses(ctx: GatewayContext, req: IncomingMessage,
   const out = new StreamWriter(res);
   const writer = new ResponsesStreamWriter(request, (text) => out.write(text));
   writer.start();
+  // The streamed text, counted by the ledger when no usage came.
+  const output = new TextTally();
   const read = (data: string) => {
     if (data === '[DONE]') return;
     const chunk = JSON.parse(data) as Json;
-    if (chunk.error) throw new Error(`upstream stream error: ${chunk.error.message ?? 'unknown'}`);
+    if (chunk.error) throw new UpstreamStreamError(chunk.error.message ?? 'unknown');
+    tallyOpenAIDelta(output, chunk);
     writer.chunk(chunk);
   };
   try {
@@ -72,12 +81,12 @@ export async function handleResponses(ctx: GatewayContext, req: IncomingMessage,
     }
     writer.finish();
     out.end();
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: fromOpenAIUsage(writer.usage) });
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: fromOpenAIUsage(writer.usage), output });
   } catch (error) {
-    if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: fromOpenAIUsage(writer.usage) });
+    if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: fromOpenAIUsage(writer.usage), output });
     const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
     writer.fail(message);
     out.end();
-    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: fromOpenAIUsage(writer.usage), errorMessage: message });
+    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: fromOpenAIUsage(writer.usage), output, errorMessage: message });
   }
 }

@@ -75,6 +75,11 @@ export function RequestLog({ client, active }: { client: AppContract; active: bo
               <td className="mono">
                 {r.provider ? `${r.provider}/${r.model}` : '—'}
                 {r.attempts.length > 1 && <span className="muted small"> after {r.attempts.length} attempts</span>}
+                {r.notes?.map((note) => (
+                  <div key={note} className="muted small">
+                    {note}
+                  </div>
+                ))}
               </td>
               <td>
                 <span className={`badge badge-${r.status === 'ok' ? 'good' : r.status === 'cancelled' ? 'neutral' : 'bad'}`}>
@@ -82,7 +87,7 @@ export function RequestLog({ client, active }: { client: AppContract; active: bo
                 </span>
               </td>
               <td className="num">
-                {formatTokens(r.inputTokens)} / {formatTokens(r.outputTokens)}
+                {r.usageEstimated ? `~${formatTokens(r.inputTokens)} / ~${formatTokens(r.outputTokens)}` : `${formatTokens(r.inputTokens)} / ${formatTokens(r.outputTokens)}`}
               </td>
               <td className="num">{formatCost(r.costUsd)}</td>
             </tr>

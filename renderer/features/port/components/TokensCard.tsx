@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { AppContract } from '../../../../shared/contract';
 import type { ClientTokenInfo } from '../../../../shared/types';
-import { formatTokens, formatTotal } from '../../../lib/format';
+import { formatSpendTotal, formatTokens } from '../../../lib/format';
 import { Button } from '../../../ui/Button';
 import { CopyButton } from '../../../ui/CopyButton';
 import { ErrorNote } from '../../../ui/ErrorNote';
@@ -122,7 +122,7 @@ export function TokensCard({ client, tick, onCreated }: Props) {
               <td className="mono">{t.prefix}…</td>
               <td>{new Date(t.createdAt).toLocaleDateString()}</td>
               <td className="num">{formatTokens(t.requests)}</td>
-              <td className="num">{formatTotal(t.spendUsd)}</td>
+              <td className="num">{formatSpendTotal({ knownCostUsd: t.knownSpendUsd, unknownCostRequests: t.unknownCostRequests, requests: t.requests })}</td>
               <td>
                 <Button variant="ghost" className="btn-sm" aria-label={`Revoke token ${t.name}`} onClick={() => void revoke(t.name)}>
                   Revoke

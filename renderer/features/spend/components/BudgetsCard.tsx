@@ -1,6 +1,8 @@
 // Budgets: where each stands in its period (a progress bar per limit) and a small editor; the
-// whole list is saved at once (budgets.set validates it, and a bad list changes nothing).
+// whole list is saved at once (budgets.set validates it, and a bad list changes nothing). The
+// percentage is the engine's own (shared/format percentUsed), so the bar and the message agree.
 import { useEffect, useState } from 'react';
+import { percentUsed } from '../../../../shared/format';
 import type { AppContract } from '../../../../shared/contract';
 import type { BudgetSpec, BudgetStatus } from '../../../../shared/types';
 import { formatTokens, formatTotal } from '../../../lib/format';
@@ -8,18 +10,29 @@ import { Button } from '../../../ui/Button';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { Card } from '../../../ui/Page';
 
-function Progress({ label, used, limit, format, state }: { label: string; used: number; limit: number; format(v: number): string; state: BudgetStatus['state'] }) {
-  const pct = limit > 0 ? Math.min(100, (used / limit) * 100) : 0;
+function Progress({ label, used, limit, format, state, note }: { label: string; used: number; limit: number; format(v: number): string; state: BudgetStatus['state']; note?: string }) {
+  // The text says the real share (125% when over); only the bar stops at its end.
+  const pct = percentUsed(used, limit);
+  const bar = Math.min(100, pct);
   return (
     <div className="budget-progress">
       <div className="budget-progress-text">
-        {format(used)} of {format(limit)} <span className="muted">({Math.round(pct)}%)</span>
+        {format(used)} of {format(limit)} <span className="muted">({pct}%)</span>
+        {note && <span className="muted small"> {note}</span>}
       </div>
-      <div className={`progress progress-${state}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)}>
-        <span style={{ width: `${pct}%` }} />
+      <div className={`progress progress-${state}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={bar} aria-valuetext={`${pct}% used`}>
+        <span style={{ width: `${bar}%` }} />
       </div>
     </div>
   );
+}
+
+/** What the dollar bar leaves out or holds: requests of unknown cost, and worst cases of requests in flight. */
+function usdNote(s: BudgetStatus): string | undefined {
+  const parts: string[] = [];
+  if (s.unknownCostRequests > 0) parts.push(`+ ${formatTokens(s.unknownCostRequests)} request${s.unknownCostRequests === 1 ? '' : 's'} of unknown cost`);
+  if (s.reservedUsd > 0) parts.push(`${formatTotal(s.reservedUsd)} held by requests in flight`);
+  return parts.length ? `· ${parts.join(' · ')}` : undefined;
 }
 
 const EMPTY: BudgetSpec = { name: '', period: 'monthly', mode: 'soft', usd: 10 };
@@ -64,6 +77,10 @@ function Editor({ initial, onSave, onCancel }: { initial: BudgetSpec; onSave(b: 
       <label>
         Limit in tokens
         <input type="number" min="0" step="1" value={b.tokens ?? ''} onChange={(e) => setB({ ...b, tokens: e.target.value === '' ? undefined : Number(e.target.value) })} />
+      </label>
+      <label className="switch budget-unpriced">
+        <input type="checkbox" checked={b.allowUnpriced === true} onChange={(e) => setB({ ...b, allowUnpriced: e.target.checked || undefined })} />
+        <span>Allow models without a known price (a hard USD budget refuses them otherwise: their cost cannot be counted)</span>
       </label>
       <div className="budget-editor-actions">
         <Button variant="ghost" onClick={onCancel}>
@@ -134,6 +151,7 @@ export function BudgetsCard({ client, tick }: { client: AppContract; tick: numbe
                 <strong>{spec.name}</strong>
                 <span className="muted small">
                   {spec.period} · {spec.mode === 'hard' ? 'refuses when reached' : 'warns when reached'} · {spec.client ? `client ${spec.client}` : 'everyone'}
+                  {spec.mode === 'hard' && spec.usd !== undefined && (spec.allowUnpriced ? ' · lets unpriced models through' : ' · refuses unpriced models')}
                 </span>
                 <span className="toolbar-spacer" />
                 <Button variant="ghost" className="btn-sm" aria-label={`Edit budget ${spec.name}`} onClick={() => setEditing({ index: i, spec })} disabled={editing !== null}>
@@ -143,7 +161,7 @@ export function BudgetsCard({ client, tick }: { client: AppContract; tick: numbe
                   Delete
                 </Button>
               </div>
-              {s && s.limitUsd !== undefined && <Progress label={`${spec.name}: dollars used`} used={s.spentUsd} limit={s.limitUsd} format={formatTotal} state={s.state} />}
+              {s && s.limitUsd !== undefined && <Progress label={`${spec.name}: dollars used`} used={s.knownSpentUsd} limit={s.limitUsd} format={formatTotal} state={s.state} note={usdNote(s)} />}
               {s && s.limitTokens !== undefined && <Progress label={`${spec.name}: tokens used`} used={s.spentTokens} limit={s.limitTokens} format={formatTokens} state={s.state} />}
               {s?.message && <p className="small">{s.message}</p>}
             </li>

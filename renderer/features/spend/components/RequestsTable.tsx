@@ -71,13 +71,19 @@ export function RequestsTable({ client, query, tick }: { client: AppContract; qu
               <tr data-testid="request-row">
                 <td>{time(r.startedAt)}</td>
                 <td>{r.client ? `${r.source} · ${r.client}` : r.source}</td>
-                <td className="mono">{r.route ?? '—'}</td>
-                <td className="mono">{r.provider ? `${r.provider}/${r.model}` : '—'}</td>
-                <td>
-                  <span className={`badge badge-${r.status === 'ok' ? 'good' : r.status === 'error' ? 'bad' : 'neutral'}`}>{r.status === 'ok' ? r.httpStatus : `${r.status} ${r.httpStatus}`}</span>
+                <td className="mono">{r.route ?? r.requestedModel ?? '—'}</td>
+                <td className="mono">
+                  {r.provider ? `${r.provider}/${r.model}` : '—'}
+                  {/* A request that was not answered names the last target it tried. */}
+                  {r.provider && r.status !== 'ok' && <span className="muted small"> (tried)</span>}
                 </td>
-                <td className="num">
-                  {formatTokens(r.inputTokens)} / {formatTokens(r.outputTokens)}
+                <td>
+                  <span className={`badge badge-${r.status === 'ok' ? 'good' : r.status === 'error' || r.status === 'interrupted' ? 'bad' : 'neutral'}`}>
+                    {r.status === 'ok' ? r.httpStatus : r.status === 'interrupted' ? r.status : `${r.status} ${r.httpStatus}`}
+                  </span>
+                </td>
+                <td className="num" title={r.usageEstimated ? 'Estimated: the provider reported no token counts' : undefined}>
+                  {r.usageEstimated ? `~${formatTokens(r.inputTokens)} / ~${formatTokens(r.outputTokens)}` : `${formatTokens(r.inputTokens)} / ${formatTokens(r.outputTokens)}`}
                 </td>
                 <td className="num">{formatCost(r.costUsd)}</td>
                 <td>

@@ -1,16 +1,17 @@
 // Spend grouped by model, provider, client or route, sortable by any column (click or Enter on a
-// header); a group's name opens its single requests.
+// header); a group's name opens its single requests. A group with unknown costs shows its known part
+// and "+ ?" (sorted by the known part), never $0.
 import { useMemo, useState } from 'react';
 import type { SpendGroup } from '../../../../shared/types';
-import { formatTokens, formatTotal } from '../../../lib/format';
+import { formatSpendTotal, formatTokens } from '../../../lib/format';
 
-type SortKey = 'key' | 'requests' | 'inputTokens' | 'outputTokens' | 'costUsd';
+type SortKey = 'key' | 'requests' | 'inputTokens' | 'outputTokens' | 'knownCostUsd';
 const COLUMNS: Array<{ key: SortKey; label: string; numeric: boolean }> = [
   { key: 'key', label: 'Name', numeric: false },
   { key: 'requests', label: 'Requests', numeric: true },
   { key: 'inputTokens', label: 'Input tokens', numeric: true },
   { key: 'outputTokens', label: 'Output tokens', numeric: true },
-  { key: 'costUsd', label: 'Cost', numeric: true },
+  { key: 'knownCostUsd', label: 'Cost', numeric: true },
 ];
 
 interface Props {
@@ -22,7 +23,7 @@ interface Props {
 }
 
 export function SpendTable({ groups, groupLabel, onPick, picked }: Props) {
-  const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'costUsd', dir: 'desc' });
+  const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'knownCostUsd', dir: 'desc' });
   const rows = useMemo(() => {
     const sorted = [...groups].sort((a, b) => {
       const va = a[sort.key];
@@ -32,7 +33,7 @@ export function SpendTable({ groups, groupLabel, onPick, picked }: Props) {
     });
     return sorted;
   }, [groups, sort]);
-  const total = groups.reduce((a, g) => a + g.costUsd, 0);
+  const total = groups.reduce((a, g) => a + g.knownCostUsd, 0);
 
   return (
     <table className="table spend-table" aria-label={`Spend by ${groupLabel}`}>
@@ -82,10 +83,12 @@ export function SpendTable({ groups, groupLabel, onPick, picked }: Props) {
             <td className="num">{formatTokens(g.requests)}</td>
             <td className="num">{formatTokens(g.inputTokens)}</td>
             <td className="num">{formatTokens(g.outputTokens)}</td>
-            <td className="num">{formatTotal(g.costUsd)}</td>
+            <td className="num" title={g.unknownCostRequests > 0 ? `${formatTokens(g.unknownCostRequests)} of these requests have an unknown cost` : undefined}>
+              {formatSpendTotal(g)}
+            </td>
             <td className="share-col">
               <span className="share-bar" aria-hidden="true">
-                <span style={{ width: `${total > 0 ? (g.costUsd / total) * 100 : 0}%` }} />
+                <span style={{ width: `${total > 0 ? (g.knownCostUsd / total) * 100 : 0}%` }} />
               </span>
             </td>
           </tr>

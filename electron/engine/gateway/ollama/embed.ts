@@ -1,0 +1,55 @@
+// POST /api/embed and the older POST /api/embeddings (Ollama dialect): translated to an OpenAI-shaped
+// embeddings request, routed and failed over like /v1/embeddings, and answered in Ollama's shapes.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fromOpenAIUsage } from '../../canonical/usage';
+import { openOpenAIEmbeddings } from '../../providers/openai-embeddings';
+import { runWithFailover } from '../../router/failover';
+import type { GatewayContext } from '../context';
+import { beginRouted, failRouted } from '../routed-request';
+import { sendOllamaError } from './errors';
+
+type Json = Record<string, unknown>;
+
+/** `input` (a string or strings) for /api/embed; `prompt` (one string) for /api/embeddings. */
+function inputsOf(b: Json, legacy: boolean): string[] | string {
+  if (legacy) return typeof b.prompt === 'string' ? [b.prompt] : 'prompt must be a string';
+  if (typeof b.input === 'string') return [b.input];
+  if (Array.isArray(b.input) && b.input.length > 0 && b.input.every((i) => typeof i === 'string')) return b.input as string[];
+  return 'input must be a string or a non-empty array of strings';
+}
+
+function send(res: ServerResponse, payload: Json): void {
+  const text = JSON.stringify(payload);
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function handle(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string, legacy: boolean): Promise<void> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return sendOllamaError(res, 400, 'the request body must be a JSON object');
+  const b = body as Json;
+  if (typeof b.model !== 'string' || !b.model) return sendOllamaError(res, 400, 'model is required');
+  const inputs = inputsOf(b, legacy);
+  if (typeof inputs === 'string') return sendOllamaError(res, 400, inputs);
+  const upstreamBody: Json = { model: b.model, input: inputs, encoding_format: 'float' };
+  if (typeof b.dimensions === 'number') upstreamBody.dimensions = b.dimensions;
+  const sendError = (e: { status: number; message: string }) => sendOllamaError(res, e.status, e.message);
+  const routed = beginRouted(ctx, req, res, { model: b.model, body: upstreamBody, client, stream: false, sendError });
+  if (!routed) return;
+  const { meter, controller } = routed;
+  const started = performance.now();
+  try {
+    const served = await runWithFailover({ ...routed.failover }, (attempt) => openOpenAIEmbeddings(upstreamBody, attempt));
+    const data = (JSON.parse(served.text) as { data?: Array<{ embedding?: unknown; index?: number }> }).data ?? [];
+    const vectors = [...data].sort((x, y) => (x.index ?? 0) - (y.index ?? 0)).map((d) => d.embedding);
+    const usage = fromOpenAIUsage(served.usage);
+    meter.firstToken();
+    if (legacy) send(res, { embedding: vectors[0] ?? [] });
+    else send(res, { model: b.model, embeddings: vectors, total_duration: Math.round((performance.now() - started) * 1e6), load_duration: 0, prompt_eval_count: usage?.inputTokens ?? 0 });
+    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage });
+  } catch (error) {
+    failRouted(res, meter, error, controller.signal, sendError);
+  }
+}
+
+export const handleOllamaEmbed = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string) => handle(ctx, req, res, body, client, false);
+export const handleOllamaEmbeddings = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string) => handle(ctx, req, res, body, client, true);
