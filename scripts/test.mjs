@@ -25,6 +25,13 @@ const shellTypes = existsSync('node_modules/electron/electron.d.ts');
 if (!shellTypes) console.log('\nnote: the electron package is not installed, so the Electron shell is typechecked without it (tsconfig.headless.json).');
 step('typecheck', ['node_modules/typescript/bin/tsc', '-p', shellTypes ? 'tsconfig.json' : 'tsconfig.headless.json', '--noEmit']);
 const built = step('build', ['scripts/build.mjs']);
+// The coding agents test/clients/ runs are a package of their own (large, test-only): install them once.
+if (!existsSync('test/clients/agents/node_modules/.bin/claude')) {
+  console.log('\n== installing the coding agents the client tests run (test/clients/agents, once)');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: 'test/clients/agents', stdio: 'inherit' });
+  if (r.status !== 0) console.log('the agents did not install: their tests will say which program is missing');
+}
 step('unit and integration tests (vitest)', ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']);
 if (built) step('browser tests (playwright)', ['node_modules/@playwright/test/cli.js', 'test']);
 else console.log('\nbrowser tests not run: the build failed');

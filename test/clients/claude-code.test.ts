@@ -9,10 +9,10 @@ import { startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake'
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import type { ScriptStep } from '../fakes/scenario';
 import { startHarness, type Harness } from '../support/engine-harness';
-import { ensurePostinstall, fileAtLeast, GuideMissingError, guideSnippet, guideSteps, ledgerRows, openSandbox, repoRoot, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
+import { ensurePostinstall, fileAtLeast, GuideMissingError, guideSnippet, guideSteps, ledgerRows, openSandbox, agentModules, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
 
 const PACKAGE = '@anthropic-ai/claude-code';
-const BINARY = resolve(repoRoot, 'node_modules', PACKAGE, 'bin/claude.exe');
+const BINARY = resolve(agentModules, PACKAGE, 'bin/claude.exe');
 const TOKEN_NAME = 'claude-code';
 const SECRET = 'the password is swordfish';
 const FINAL = 'The file holds the password.';

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import type { ScriptStep } from '../fakes/scenario';
 import { startHarness, type Harness } from '../support/engine-harness';
-import { binPath, ClientMissingError, fileAtLeast, guideSnippet, ledgerRows, openSandbox, repoRoot, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
+import { binPath, ClientMissingError, fileAtLeast, guideSnippet, ledgerRows, openSandbox, agentModules, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
 
 const PACKAGE = '@openai/codex';
 // The npm package is a launcher; the program is the native binary its platform package ships.
-const NATIVE = resolve(repoRoot, 'node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex');
+const NATIVE = resolve(agentModules, '@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex');
 const TOKEN_NAME = 'codex';
 const ROUTE = 'code';
 const SECRET = 'the password is swordfish';

@@ -9,10 +9,10 @@ import { startGeminiFake, type GeminiFake } from '../fakes/gemini-fake';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import type { ScriptStep } from '../fakes/scenario';
 import { startHarness, type Harness } from '../support/engine-harness';
-import { binPath, GuideMissingError, guideSnippet, guideSteps, ledgerRows, openSandbox, repoRoot, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
+import { binPath, GuideMissingError, guideSnippet, guideSteps, ledgerRows, openSandbox, agentModules, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
 
 const PACKAGE = '@google/gemini-cli';
-const VERSION = (JSON.parse(readFileSync(resolve(repoRoot, 'node_modules', PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(resolve(agentModules, PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
 const TOKEN_NAME = 'gemini-cli';
 const SECRET = 'the password is swordfish';
 const FINAL = 'The file holds the password.';

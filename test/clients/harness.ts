@@ -29,10 +29,16 @@ export class GuideMissingError extends Error {
   }
 }
 
-/** node_modules/.bin/<name>, or a ClientMissingError. */
+/**
+ * Where the agents are installed: a package of their own (test/clients/agents/package.json), apart from
+ * the app's dependencies; `npm test` installs it on first use.
+ */
+export const agentModules = resolve(repoRoot, 'test/clients/agents/node_modules');
+
+/** test/clients/agents/node_modules/.bin/<name>, or a ClientMissingError. */
 export function binPath(name: string): string {
-  const path = resolve(repoRoot, 'node_modules/.bin', name);
-  if (!existsSync(path)) throw new ClientMissingError(`node_modules/.bin/${name} is missing`);
+  const path = resolve(agentModules, '.bin', name);
+  if (!existsSync(path)) throw new ClientMissingError(`test/clients/agents/node_modules/.bin/${name} is missing (npm install --prefix test/clients/agents)`);
   return path;
 }
 
@@ -208,7 +214,7 @@ export const fileAtLeast = (path: string, bytes: number): boolean => existsSync(
  */
 export async function ensurePostinstall(pkg: string, ready: () => boolean, sandbox: ClientSandbox): Promise<void> {
   if (ready()) return;
-  const dir = resolve(repoRoot, 'node_modules', pkg);
+  const dir = resolve(agentModules, pkg);
   if (!existsSync(join(dir, 'package.json'))) throw new ClientMissingError(`${pkg} is not installed`);
   const script = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: { postinstall?: string } }).scripts?.postinstall;
   if (!script) throw new ClientMissingError(`${pkg} is incomplete and has no postinstall script`);

@@ -9,11 +9,11 @@ import { startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake'
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import type { ScriptStep } from '../fakes/scenario';
 import { startHarness, type Harness } from '../support/engine-harness';
-import { ensurePostinstall, fileAtLeast, guideSnippet, ledgerRows, openSandbox, repoRoot, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
+import { ensurePostinstall, fileAtLeast, guideSnippet, ledgerRows, openSandbox, agentModules, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
 
 const PACKAGE = 'opencode-ai';
-const VERSION = (JSON.parse(readFileSync(resolve(repoRoot, 'node_modules', PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
-const BINARY = resolve(repoRoot, 'node_modules', PACKAGE, 'bin/opencode.exe');
+const VERSION = (JSON.parse(readFileSync(resolve(agentModules, PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
+const BINARY = resolve(agentModules, PACKAGE, 'bin/opencode.exe');
 const TOKEN_NAME = 'opencode';
 const SECRET = 'the password is swordfish';
 const FINAL = 'The file holds the password.';
