@@ -8,6 +8,7 @@ import type { Target } from '../../router/resolve';
 import { dispatchAnthropicJson, dispatchAnthropicStream, type AnthropicDispatchInput } from '../../router/dispatch';
 import type { GatewayContext } from '../context';
 import { beginRouted, failRouted } from '../routed-request';
+import { StreamWriter } from '../stream-writer';
 import { anthropicStreamError, sendAnthropicError } from './errors';
 
 export function validateMessages(body: unknown, needsMaxTokens: boolean): string | null {
@@ -79,24 +80,29 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
   const outcome = { target: served.target, attempts: served.attempts };
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   meter.firstToken();
+  const out = new StreamWriter(res);
   const forward = (event: { event?: string; data: string }) => {
     tap.read(event);
-    res.write(`event: ${event.event ?? 'message'}\ndata: ${event.data}\n\n`);
+    out.write(`event: ${event.event ?? 'message'}\ndata: ${event.data}\n\n`);
   };
   try {
     for (const event of served.head) forward(event);
-    for await (const event of served.rest) forward(event);
-    res.end();
+    for await (const event of served.rest) {
+      forward(event);
+      const wait = out.ready();
+      if (wait) await wait;
+    }
+    out.end();
     if (tap.error) meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), output: tap.text, errorMessage: `upstream ${served.target.provider.id} failed mid-stream: ${tap.error}` });
     else meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
   } catch (error) {
-    if (input.signal.aborted) {
+    if (input.signal.aborted || res.destroyed) {
       meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage(), output: tap.text });
       return;
     }
     // After the first token a failure must reach the client as an error event, never as a clean end.
     const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
-    res.end(anthropicStreamError(message));
+    out.end(anthropicStreamError(message));
     meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), output: tap.text, errorMessage: message });
   }
 }
