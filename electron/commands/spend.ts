@@ -96,7 +96,8 @@ function toJson(s: SpendSummary) {
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,
     ...costJson(s),
-    groups: s.groups.map((g) => ({ key: g.key, requests: g.requests, inputTokens: g.inputTokens, outputTokens: g.outputTokens, ...costJson(g) })),
+    estimatedRequests: s.estimatedRequests ?? 0,
+    groups: s.groups.map((g) => ({ key: g.key, requests: g.requests, inputTokens: g.inputTokens, outputTokens: g.outputTokens, ...costJson(g), estimatedRequests: g.estimatedRequests ?? 0 })),
   };
 }
 
@@ -118,5 +119,6 @@ function formatTable(s: SpendSummary, by: SpendGroupBy | undefined, since: strin
   const lines = rows.map((row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  '));
   const scope = since ? `since ${since}` : 'all time';
   const unknown = s.unknownCostRequests > 0 ? `; ${s.unknownCostRequests} with an unknown price, shown as "?"` : '';
-  return [`spend, ${scope} (cost counts only requests whose price is known${unknown})`, ...lines].join('\n');
+  const estimated = s.estimatedRequests ? `; ${s.estimatedRequests} with estimated tokens (no usage from the provider)` : '';
+  return [`spend, ${scope} (cost counts only requests whose price is known${unknown}${estimated})`, ...lines].join('\n');
 }

@@ -101,7 +101,7 @@ describe('switchboard CLI', () => {
     expect(summary.outputTokens).toBe(16);
     expect(summary.inputTokens).toBeGreaterThan(0);
     expect(summary.costUsd).toBeCloseTo((summary.inputTokens * 1 + summary.outputTokens * 2) / 1e6, 12);
-    expect(summary.groups).toEqual([{ key: 'cli-test', requests: 4, inputTokens: summary.inputTokens, outputTokens: 16, costUsd: summary.costUsd, knownCostUsd: summary.costUsd, unknownCostRequests: 0 }]);
+    expect(summary.groups).toEqual([{ key: 'cli-test', requests: 4, inputTokens: summary.inputTokens, outputTokens: 16, costUsd: summary.costUsd, knownCostUsd: summary.costUsd, unknownCostRequests: 0, estimatedRequests: 0 }]);
 
     // The key never reached a file in the data dir.
     for (const file of ['settings.json', 'ledger.db', 'ledger.db-wal']) {
