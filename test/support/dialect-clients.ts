@@ -3,7 +3,7 @@
 // clean stop, an error answer in the dialect's error shape, or a stream that began and then ended in
 // the dialect's error event (and nothing that looks like a clean stop). Anything else is `invalid`.
 
-export const CLIENT_MODES = ['openai-stream', 'openai-json', 'responses-stream', 'responses-json', 'anthropic-stream', 'anthropic-json', 'ollama-stream', 'ollama-json'] as const;
+export const CLIENT_MODES = ['openai-stream', 'openai-json', 'responses-stream', 'responses-json', 'anthropic-stream', 'anthropic-json', 'ollama-stream', 'ollama-json', 'gemini-stream', 'gemini-json'] as const;
 export type ClientMode = (typeof CLIENT_MODES)[number];
 
 export type ClientOutcome =
@@ -41,11 +41,12 @@ function sseEvents(text: string): Array<{ event?: string; data: string }> {
   return out;
 }
 
-/** The dialect's error body: OpenAI `{error:{message,type}}`, Anthropic `{type:'error',error:{type,message}}`, Ollama `{error}`. */
+/** The dialect's error body: OpenAI `{error:{message,type}}`, Anthropic `{type:'error',error:{type,message}}`, Ollama `{error}`, Gemini `{error:{code,message,status}}`. */
 function errorMessage(mode: ClientMode, body: Json | undefined): string | undefined {
   if (!body) return undefined;
   if (mode.startsWith('anthropic')) return body.type === 'error' && typeof body.error?.type === 'string' && typeof body.error?.message === 'string' ? body.error.message : undefined;
   if (mode.startsWith('ollama')) return typeof body.error === 'string' ? body.error : undefined;
+  if (mode.startsWith('gemini')) return typeof body.error?.message === 'string' && typeof body.error?.status === 'string' && typeof body.error?.code === 'number' ? body.error.message : undefined;
   return typeof body.error?.message === 'string' && typeof body.error?.type === 'string' ? body.error.message : undefined;
 }
 
@@ -127,7 +128,33 @@ function readOllamaStream(text: string): ClientOutcome {
   return invalid('the stream ended without done: true and without an error line');
 }
 
+/** Gemini's SSE (`alt=sse`): GenerateContentResponse chunks; the last carries `finishReason`; a failure is an `error` chunk. */
+function readGeminiStream(text: string): ClientOutcome {
+  let out = '';
+  let finished = false;
+  const events = sseEvents(text);
+  for (const [i, e] of events.entries()) {
+    const chunk = parseJson(e.data);
+    if (!chunk) return invalid(`the client got an event that is not JSON: ${e.data.slice(0, 60)}`);
+    const last = i === events.length - 1;
+    if (chunk.error) {
+      const message = errorMessage('gemini-stream', chunk);
+      if (!last || finished || message === undefined) return invalid('the error chunk is not last, came after finishReason, or is not in Google shape');
+      return { kind: 'midstream', text: out, message };
+    }
+    const candidate = chunk.candidates?.[0];
+    for (const part of candidate?.content?.parts ?? []) if (typeof part.text === 'string' && !part.thought) out += part.text;
+    if (candidate?.finishReason) finished = true;
+  }
+  return finished ? { kind: 'answer', text: out } : invalid('the stream ended without a finishReason and without an error chunk');
+}
+
 function readJsonAnswer(mode: ClientMode, body: Json): ClientOutcome {
+  if (mode === 'gemini-json') {
+    const candidate = body.candidates?.[0];
+    const text = (candidate?.content?.parts ?? []).filter((p: Json) => typeof p.text === 'string' && !p.thought).map((p: Json) => p.text).join('');
+    return candidate?.finishReason ? { kind: 'answer', text } : invalid('a 200 that is not a finished GenerateContentResponse');
+  }
   if (mode === 'openai-json') {
     const content = body.choices?.[0]?.message?.content;
     return typeof content === 'string' && body.choices[0].finish_reason ? { kind: 'answer', text: content } : invalid('a 200 that is not a chat completion');
@@ -150,6 +177,10 @@ function request(mode: ClientMode, model: string): { path: string; body: Json } 
   if (mode.startsWith('openai')) return { path: '/v1/chat/completions', body: { model, messages, stream } };
   if (mode.startsWith('responses')) return { path: '/v1/responses', body: { model, input: 'hello', stream } };
   if (mode.startsWith('anthropic')) return { path: '/v1/messages', body: { model, messages, max_tokens: 64, stream } };
+  if (mode.startsWith('gemini')) {
+    const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
+    return { path: `/v1beta/models/${encodeURIComponent(model)}:${method}`, body: { contents: [{ role: 'user', parts: [{ text: 'hello' }] }] } };
+  }
   return { path: '/api/chat', body: { model, messages, stream } };
 }
 
@@ -172,6 +203,7 @@ export async function askInDialect(baseUrl: string, token: string, mode: ClientM
   if (mode === 'responses-stream') return { ...readResponsesStream(text), requestId };
   if (mode === 'anthropic-stream') return { ...readAnthropicStream(text), requestId };
   if (mode === 'ollama-stream') return { ...readOllamaStream(text), requestId };
+  if (mode === 'gemini-stream') return { ...readGeminiStream(text), requestId };
   const json = parseJson(text);
   return { ...(json ? readJsonAnswer(mode, json) : invalid(`a 200 body that is not JSON: ${text.slice(0, 60)}`)), requestId };
 }
