@@ -1,4 +1,4 @@
-// Lint, including the layering of DESIGN.md §1: the engine never imports electron, the renderer
+// Lint, including the layering of docs/architecture.md §1: the engine never imports electron, the renderer
 // imports only renderer/ and shared/, shared/ imports nothing of ours, features stay independent.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

@@ -1,9 +1,12 @@
-// The window's frame: a sidebar to move between screens and the active screen. Features get the
-// typed client from here; they never pick a transport themselves. A screen stays mounted once
-// visited, so a chat or a compare keeps streaming while you look elsewhere.
-import { useEffect, useState, type ComponentType } from 'react';
+// The window's frame: a skip link, a collapsible sidebar to move between screens, and the active
+// screen, whose heading takes focus when the screen changes. Features get the typed client from here;
+// they never pick a transport themselves. A screen stays mounted once visited, so a chat or a compare
+// keeps streaming while you look elsewhere.
+import { useEffect, useRef, useState, type ComponentType } from 'react';
 import type { AppContract } from '../shared/contract';
+import { focusHeading } from './lib/focus';
 import type { ScreenProps } from './lib/screen';
+import { useSidebar } from './lib/use-sidebar';
 import { ChatScreen } from './features/chat/ChatScreen';
 import { CompareScreen } from './features/compare/CompareScreen';
 import { PortScreen } from './features/port/PortScreen';
@@ -11,8 +14,7 @@ import { ProvidersScreen } from './features/providers/ProvidersScreen';
 import { RoutesScreen } from './features/routes/RoutesScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
 import { SpendScreen } from './features/spend/SpendScreen';
-import { ChatIcon, CompareIcon, LogoIcon, PortIcon, ProvidersIcon, RoutesIcon, SettingsIcon, SpendIcon } from './ui/Icons';
-
+import { ChatIcon, CompareIcon, LogoIcon, PanelIcon, PortIcon, ProvidersIcon, RoutesIcon, SettingsIcon, SpendIcon } from './ui/Icons';
 
 interface ScreenDef {
   id: string;
@@ -39,6 +41,8 @@ const screenFromHash = () => {
 export function App({ client }: { client: AppContract }) {
   const [current, setCurrent] = useState(screenFromHash);
   const [visited, setVisited] = useState(() => new Set([current]));
+  const sidebar = useSidebar();
+  const shown = useRef<string | null>(null);
 
   useEffect(() => {
     const onHash = () => setCurrent(screenFromHash());
@@ -63,10 +67,18 @@ export function App({ client }: { client: AppContract }) {
     setVisited((v) => (v.has(current) ? v : new Set([...v, current])));
     const label = SCREENS.find((s) => s.id === current)?.label;
     document.title = label ? `${label} · Switchboard` : 'Switchboard';
+    // A new screen takes focus at its heading (not on first load: the page starts where the browser puts it).
+    const first = shown.current === null;
+    shown.current = current;
+    if (!first) requestAnimationFrame(() => focusHeading(`[data-screen="${current}"]`));
   }, [current]);
 
   return (
-    <div className="app">
+    <div className={`app${sidebar.collapsed ? ' nav-collapsed' : ''}`}>
+      {/* The href is only for "open in new tab"; a click focuses the screen's heading (a hash would change screen). */}
+      <a className="skip-link" href={`#${current}`} onClick={(e) => (e.preventDefault(), focusHeading(`[data-screen="${current}"]`))}>
+        Skip to content
+      </a>
       <nav className="sidebar" aria-label="Sections">
         <div className="brand">
           <LogoIcon />
@@ -75,13 +87,17 @@ export function App({ client }: { client: AppContract }) {
         <ul className="nav-list">
           {SCREENS.map(({ id, label, icon: Icon }, i) => (
             <li key={id}>
-              <a className="nav-item" href={`#${id}`} aria-current={id === current ? 'page' : undefined} aria-keyshortcuts={`Control+${i + 1}`}>
+              <a className="nav-item" href={`#${id}`} title={sidebar.collapsed ? label : undefined} aria-current={id === current ? 'page' : undefined} aria-keyshortcuts={`Control+${i + 1}`}>
                 <Icon />
-                <span>{label}</span>
+                <span className="nav-label">{label}</span>
               </a>
             </li>
           ))}
         </ul>
+        <button type="button" className="nav-toggle" aria-expanded={!sidebar.collapsed} aria-label={sidebar.collapsed ? 'Expand sidebar' : 'Collapse sidebar'} title={sidebar.collapsed ? 'Expand sidebar' : 'Collapse sidebar'} onClick={sidebar.toggle}>
+          <PanelIcon />
+          <span className="nav-label">Collapse</span>
+        </button>
       </nav>
       <main className="app-main">
         {SCREENS.filter((s) => visited.has(s.id) || s.id === current).map(({ id, Screen }) => (

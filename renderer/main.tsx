@@ -6,6 +6,7 @@ import { createDefaultClient } from './bridge/client';
 import { installTheme } from './lib/theme';
 import './styles.css';
 import './editing.css';
+import './layout.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

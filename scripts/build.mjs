@@ -13,9 +13,16 @@ const common = {
   logLevel: 'warning',
 };
 
+// Worker threads run files of their own (CommonJS, beside each bundle that starts them: the engine
+// finds them next to its own bundle, electron/engine/worker-file.ts).
+const workers = { 'ledger-writer.worker': 'electron/engine/ledger/writer.worker.ts', 'ledger-estimator.worker': 'electron/engine/ledger/estimator.worker.ts' };
+const buildWorkers = (outdir) => build({ ...common, entryPoints: workers, outdir, format: 'cjs', outExtension: { '.js': '.cjs' } });
+
 await build({ ...common, entryPoints: ['electron/cli.ts'], outfile: 'dist/cli.js', format: 'esm' });
+await buildWorkers('dist');
 if (existsSync('electron/main.ts')) {
   await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', external: ['electron'] });
+  await buildWorkers('dist/electron');
 }
 if (existsSync('electron/assets')) cpSync('electron/assets', 'dist/electron/assets', { recursive: true });
 if (existsSync('electron/preload.ts')) {

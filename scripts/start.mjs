@@ -88,8 +88,8 @@ function withoutRunAsNode(env) {
 }
 
 function buildIfStale() {
-  const outputs = ['dist/cli.js'];
-  if (existsSync(path.join(root, 'electron/main.ts'))) outputs.push('dist/electron/main.js');
+  const outputs = ['dist/cli.js', 'dist/ledger-writer.worker.cjs', 'dist/ledger-estimator.worker.cjs'];
+  if (existsSync(path.join(root, 'electron/main.ts'))) outputs.push('dist/electron/main.js', 'dist/electron/ledger-writer.worker.cjs');
   if (existsSync(path.join(root, 'electron/preload.ts'))) outputs.push('dist/electron/preload.cjs');
   if (existsSync(path.join(root, 'vite.config.ts'))) outputs.push('dist/renderer/index.html');
   const oldestOutput = Math.min(...outputs.map((file) => mtime(path.join(root, file)) ?? -Infinity));

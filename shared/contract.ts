@@ -3,6 +3,7 @@
 // only calls a transport will forward; anything else is refused.
 import type {
   AliasInfo,
+  ChatDefaults,
   ChatRequest,
   ChatStreamEvent,
   ClientTokenInfo,
@@ -31,12 +32,14 @@ import type {
   KeyInfo,
   AppPreferences,
   ConversationInput,
+  ConversationOptions,
   DataLocation,
   ProviderInput,
   ProviderPreset,
   RouteInput,
   Price,
 } from './types';
+import type { ChangeEvent, ChangesRequest, DiscoveredModel, KeyStorageInfo, ProviderCreated, ProviderDiscovery, ProviderSetup, ProviderSetupModel } from './setup-types';
 
 export interface ModelsService {
   /** Route names first, then every `provider/model` id. */
@@ -55,6 +58,14 @@ export interface ProvidersService {
   remove(id: string): Promise<void>;
   /** The provider's model ids as its API lists them now (with its first key). */
   models(id: string): Promise<string[]>;
+  /** Tests a provider not yet added (its key, or its keyless server) and lists its models with catalog prices; stores nothing. */
+  discover(setup: ProviderSetup): Promise<ProviderDiscovery>;
+  /** Adds a provider with its key and models in one step: every check passes and all of it is written, or nothing is. */
+  create(setup: ProviderSetup): Promise<ProviderCreated>;
+  /** What an added provider's API lists now, with catalog prices and which ones it already offers. */
+  available(id: string): Promise<DiscoveredModel[]>;
+  /** Adds models to a provider (ids it already offers are skipped); prices that only repeat the catalog are not written. */
+  addModels(id: string, models: ProviderSetupModel[]): Promise<ProviderInfo>;
 }
 
 export interface RoutesService {
@@ -71,11 +82,16 @@ export interface RoutesService {
 export interface ChatService {
   /** Streams one reply. Ends after exactly one `done` or `error` event. */
   stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ChatStreamEvent>;
+  /**
+   * Ends the reply streaming under `stopId` (ChatRequest.stopId) early: that stream still closes with a
+   * `done` marked `stopped`, carrying what the reply used. False when no such reply is streaming.
+   */
+  stop(stopId: string): Promise<boolean>;
 }
 
 export interface SpendService {
   summary(query: SpendQuery): Promise<SpendSummary>;
-  /** Per UTC day over the range, split by the query's `by`. */
+  /** Per UTC day over the range (per UTC hour with `bucket: 'hour'`, for ranges up to 31 days), split by the query's `by`. */
   series(query: SpendQuery): Promise<SpendSeries>;
   /** The range's requests as CSV text (one line per request, header first). */
   exportCsv(query: SpendQuery): Promise<string>;
@@ -100,6 +116,8 @@ export interface KeysService {
   set(providerId: string, label: string, secret: string): Promise<KeyInfo>;
   /** Removes a keychain key and its entry in the provider's keys. */
   remove(providerId: string, label: string): Promise<boolean>;
+  /** Where a pasted key would be kept now (the OS keychain, or this session only) and how to get a keychain. */
+  storage(): Promise<KeyStorageInfo>;
 }
 
 export interface CatalogService {
@@ -121,6 +139,8 @@ export interface ConversationsService {
   search(query: string): Promise<ConversationSummary[]>;
   /** Writes a whole conversation (a compare run): creates it, or replaces its title and messages. */
   put(conversation: ConversationInput): Promise<ConversationSummary>;
+  /** Changes a conversation's own model, system prompt or temperature; false when there is no such conversation. */
+  setOptions(id: string, options: ConversationOptions): Promise<boolean>;
 }
 
 export interface SettingsService {
@@ -132,6 +152,12 @@ export interface SettingsService {
   /** Validates and stores a change; the proxy applies to the next upstream request. */
   setPreferences(patch: Partial<AppPreferences>): Promise<AppPreferences>;
   dataLocation(): Promise<DataLocation>;
+  /** Defaults for new chats (model, system prompt, temperature) and the chat's text size. */
+  chatDefaults(): Promise<ChatDefaults>;
+  /** Validates and stores a change (a bad patch changes nothing). */
+  setChatDefaults(patch: Partial<ChatDefaults>): Promise<ChatDefaults>;
+  /** Live: `ready`, then one event per change of providers, routes, keys, prices, tokens and the rest (never ends by itself). */
+  changes(request: ChangesRequest, signal?: AbortSignal): AsyncIterable<ChangeEvent>;
 }
 
 /** Client tokens for tools that call the local port. */
@@ -173,25 +199,55 @@ export interface AppContract {
 
 export type ServiceName = keyof AppContract;
 
+/** A service's request/response methods (they return a promise): what RPC_METHODS may name. */
+export type RpcMethodOf<S extends ServiceName> = {
+  [M in keyof AppContract[S]]: AppContract[S][M] extends (...args: never[]) => Promise<unknown> ? M : never;
+}[keyof AppContract[S]] & string;
+
+/** A service's streaming methods (they return an async iterable): what STREAM_METHODS may name. */
+export type StreamMethodOf<S extends ServiceName> = {
+  [M in keyof AppContract[S]]: AppContract[S][M] extends (...args: never[]) => AsyncIterable<unknown> ? M : never;
+}[keyof AppContract[S]] & string;
+
+/** An allow-list typed against the contract: a misspelled or wrong-kind method does not compile. */
+export type RpcAllowList = { readonly [S in ServiceName]?: readonly RpcMethodOf<S>[] };
+export type StreamAllowList = { readonly [S in ServiceName]?: readonly StreamMethodOf<S>[] };
+
 /** Request/response calls a transport may forward: service -> method names. */
 export const RPC_METHODS = {
   models: ['list'],
-  providers: ['list', 'presets', 'add', 'update', 'remove', 'models'],
+  chat: ['stop'],
+  providers: ['list', 'presets', 'add', 'update', 'remove', 'models', 'discover', 'create', 'available', 'addModels'],
   routes: ['list', 'health', 'aliases', 'save', 'remove'],
   tokens: ['create', 'list', 'revoke'],
   port: ['info', 'updateSettings', 'requests', 'setupGuides', 'setEnabled'],
   spend: ['summary', 'series', 'exportCsv', 'requests'],
   budgets: ['list', 'set', 'status', 'warnings'],
-  keys: ['test', 'set', 'remove'],
+  keys: ['test', 'set', 'remove', 'storage'],
   catalog: ['info', 'refresh', 'setOverride'],
-  conversations: ['list', 'get', 'remove', 'rename', 'truncate', 'search', 'put'],
-  settings: ['exportConfig', 'importConfig', 'preferences', 'setPreferences', 'dataLocation'],
-} as const satisfies Partial<Record<ServiceName, readonly string[]>>;
+  conversations: ['list', 'get', 'remove', 'rename', 'truncate', 'search', 'put', 'setOptions'],
+  settings: ['exportConfig', 'importConfig', 'preferences', 'setPreferences', 'dataLocation', 'chatDefaults', 'setChatDefaults'],
+} as const satisfies RpcAllowList;
 
 /** Streaming calls a transport may forward: service -> method names. */
 export const STREAM_METHODS = {
   chat: ['stream'],
-} as const satisfies Partial<Record<ServiceName, readonly string[]>>;
+  settings: ['changes'],
+} as const satisfies StreamAllowList;
+
+/** The methods of `S` one of the allow-lists names. */
+type Listed<S extends ServiceName> =
+  | (S extends keyof typeof RPC_METHODS ? (typeof RPC_METHODS)[S][number] : never)
+  | (S extends keyof typeof STREAM_METHODS ? (typeof STREAM_METHODS)[S][number] : never);
+
+/** Contract methods neither list names, as `service.method` (never, when the lists are complete). */
+export type UnlistedMethod = { [S in ServiceName]: `${S}.${Exclude<keyof AppContract[S] & string, Listed<S>>}` }[ServiceName];
+
+/**
+ * Every contract method is callable over both transports: a method added to a service but to neither
+ * list fails to compile here, naming it. (The renderer's client is built from the lists, so it is whole.)
+ */
+export const EVERY_METHOD_LISTED: [UnlistedMethod] extends [never] ? true : UnlistedMethod = true;
 
 // Own-property checks: names like `__proto__` or `constructor` must be refused, not looked up.
 export function isRpcMethod(service: string, method: string): boolean {

@@ -30,7 +30,8 @@ export interface ModelInfo {
 /** A key as the renderer may see it: where it lives and a masked form (`sk-…abcd`), never the key. */
 export interface KeyInfo {
   label: string;
-  source: 'env' | 'keychain';
+  /** 'session': kept in memory only (no OS keychain was available); gone when Switchboard stops. */
+  source: 'env' | 'keychain' | 'session';
   envName?: string;
   masked?: string;
   present: boolean;
@@ -98,6 +99,17 @@ export interface ChatRequest {
   source?: 'chat' | 'compare';
   /** Continue this stored conversation (its earlier messages are already saved); absent: start a new one. */
   conversationId?: string;
+  /** Sent upstream first, as a system message; stored as the conversation's own (not as a message). */
+  systemPrompt?: string;
+  /** An id the caller picks so `chat.stop(stopId)` can end this reply early and still get its `done`. */
+  stopId?: string;
+}
+
+/** A tool call a model made in a reply: the tool's name and its arguments (JSON text, as the model sent it). */
+export interface ToolCallInfo {
+  id: string;
+  name: string;
+  arguments: string;
 }
 
 export interface ChatUsage {
@@ -114,6 +126,10 @@ export type ChatStreamEvent =
   | { type: 'delta'; text: string }
   /** Thinking text the model streams apart from its answer (reasoning_content / reasoning). */
   | { type: 'reasoning'; text: string }
+  /** A tool call the model made, once its arguments are complete (the chat runs no tools: it shows them). */
+  | { type: 'tool_call'; call: ToolCallInfo }
+  /** The request passed a soft budget: it went through, and the budget's message says by how much. */
+  | { type: 'warning'; message: string }
   | {
       type: 'done';
       provider: string;
@@ -126,6 +142,8 @@ export type ChatStreamEvent =
       conversationId?: string;
       /** The ledger row of this request (links a stored message to what it cost). */
       requestId?: string;
+      /** `chat.stop` ended the reply early: the text so far is kept; usage and cost are what it used. */
+      stopped?: boolean;
     }
   | { type: 'error'; message: string };
 
@@ -142,6 +160,8 @@ export interface SpendQuery {
   /** Only requests from this client (token name) / this source. */
   client?: string;
   source?: SpendSource;
+  /** Series only: one point per UTC day (default) or per UTC hour (for short ranges; `day` is then `YYYY-MM-DDTHH`). */
+  bucket?: 'day' | 'hour';
 }
 
 export interface SpendTotals {
@@ -214,6 +234,8 @@ export interface PortRequestLogEntry {
   route: string | null;
   provider: string | null;
   model: string | null;
+  /** The model name the client asked for (a route, an alias, a `provider/model` id), when it named one. */
+  requestedModel?: string | null;
   /** The HTTP path, for requests refused before routing (e.g. a missing token). */
   path?: string;
   status: 'ok' | 'error' | 'cancelled' | 'refused' | 'interrupted';
@@ -311,6 +333,7 @@ export interface HealthSnapshot {
 
 /** One day of a series (UTC days), optionally split by `key` (the query's `by`). */
 export interface SpendPoint extends SpendTotals {
+  /** `YYYY-MM-DD`, or `YYYY-MM-DDTHH` in an hourly series. */
   day: string;
   key: string;
 }
@@ -365,6 +388,19 @@ export interface ConversationSummary {
   updatedAt: number;
   /** How many messages it holds (set by list, get and search). */
   messageCount?: number;
+  /** The route or `provider/model` it talks to: what it was started with, or last switched to. */
+  model?: string;
+  /** Its own system prompt, sent first with every request. */
+  systemPrompt?: string;
+  /** Its own temperature; absent: the model's default. */
+  temperature?: number;
+}
+
+/** A change to a conversation's own settings (absent: unchanged; a null temperature: the model's default). */
+export interface ConversationOptions {
+  model?: string;
+  systemPrompt?: string;
+  temperature?: number | null;
 }
 
 export interface StoredMessage {
@@ -376,7 +412,12 @@ export interface StoredMessage {
   requestId?: string;
   createdAt: number;
   /** For a reply: what the request that produced it reported, from the ledger. */
-  report?: Omit<Extract<ChatStreamEvent, { type: 'done' }>, 'type' | 'conversationId' | 'requestId'>;
+  report?: Omit<Extract<ChatStreamEvent, { type: 'done' }>, 'type' | 'conversationId' | 'requestId' | 'stopped'>;
+  /** A reply that did not finish: stopped by the user, or failed (with `error`); absent: complete. */
+  status?: 'stopped' | 'error';
+  error?: string;
+  /** Tool calls the model made in this reply. */
+  toolCalls?: ToolCallInfo[];
 }
 
 export interface Conversation extends ConversationSummary {
@@ -512,6 +553,18 @@ export interface AppPreferences {
   startOnLogin: boolean;
   /** Closing the window keeps Switchboard (and the port) running in the tray (desktop). */
   closeToTray: boolean;
+}
+
+/** App-wide defaults for the chat screen (Settings), kept in the engine's settings. */
+export interface ChatDefaults {
+  /** A new chat starts with this route or `provider/model`; null: the first route. */
+  model: string | null;
+  /** A new chat's system prompt ('' = none). */
+  systemPrompt: string;
+  /** A new chat's temperature (0 to 2); null: the model's default. */
+  temperature: number | null;
+  /** The chat's text size in CSS pixels. */
+  fontSize: number;
 }
 
 /** Where this engine keeps its data. */

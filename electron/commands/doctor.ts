@@ -34,10 +34,10 @@ async function checkDataDir(dataDir: string): Promise<Check[]> {
   const { openLedger } = await import('../engine/ledger/ledger');
   try {
     const ledger = openLedger(dataDir);
-    const { requests } = ledger.spend({});
+    const { requests } = await ledger.spend({});
     // Keys the router retired after 401/402/403 (its last word on each key in recent requests).
     const { retiredKeysFromLedger } = await import('../engine/router/retired-keys');
-    const retired = retiredKeysFromLedger(ledger.recent(2000));
+    const retired = retiredKeysFromLedger(await ledger.recent(2000));
     await ledger.close();
     checks.push({ ok: true, name: 'ledger', detail: `${path.join(dataDir, 'ledger.db')}: ${requests} requests recorded` });
     for (const k of retired) {
@@ -76,7 +76,7 @@ async function checkProviders(io: CommandIO): Promise<Check[]> {
   const { openSettings } = await import('../engine/settings/settings-store');
   const { createVault } = await import('../engine/vault/vault');
   const { testKey } = await import('../engine/vault/key-test');
-  const { closeTransport } = await import('../engine/providers/transport');
+  const { Transport } = await import('../engine/providers/transport');
   let providers;
   try {
     const settings = openSettings(io.dataDir);
@@ -86,6 +86,7 @@ async function checkProviders(io: CommandIO): Promise<Check[]> {
     return []; // already reported by the settings check
   }
   const vault = createVault({ env: io.env });
+  const transport = new Transport();
   const checks: Check[] = [];
   for (const p of providers) {
     let key;
@@ -95,10 +96,10 @@ async function checkProviders(io: CommandIO): Promise<Check[]> {
       checks.push({ ok: false, name: `provider ${p.id}`, detail: (error as Error).message });
       continue;
     }
-    const result = await testKey(p, key, key?.label ?? 'default', 5_000);
+    const result = await testKey(transport, p, key, key?.label ?? 'default', 5_000);
     checks.push({ ok: result.ok, name: `provider ${p.id}`, detail: `${result.masked ? `${result.masked}: ` : ''}${result.message}` });
   }
-  await closeTransport();
+  await transport.close();
   return checks;
 }
 

@@ -136,12 +136,13 @@ async function testProviderKey(io: CommandIO, providerId: string, label: string 
     return 1;
   }
   const { testKey } = await import('../engine/vault/key-test');
-  const { closeTransport } = await import('../engine/providers/transport');
+  const { Transport } = await import('../engine/providers/transport');
+  const transport = new Transport();
   try {
     const vault = createVault({ env: io.env });
     const keys = vault.keysFor(provider.id, provider.keys);
     const wanted = label ?? keys[0]?.label ?? vault.describe(provider.id, provider.keys)[0]?.label ?? DEFAULT_LABEL;
-    const result = await testKey(provider, keys.find((k) => k.label === wanted), wanted);
+    const result = await testKey(transport, provider, keys.find((k) => k.label === wanted), wanted);
     const line = `${provider.id} (${wanted}${result.masked ? ` ${result.masked}` : ''}): ${result.message}`;
     if (result.ok) io.stdout(line);
     else io.stderr(`switchboard key: ${line}`);
@@ -153,6 +154,6 @@ async function testProviderKey(io: CommandIO, providerId: string, label: string 
     }
     throw error;
   } finally {
-    await closeTransport();
+    await transport.close();
   }
 }

@@ -62,10 +62,10 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   let summary: SpendSummary;
   try {
     if (values.csv && !by) {
-      for (const line of ledger.csv(query)) io.stdout(line);
+      for (const line of await ledger.csv(query)) io.stdout(line);
       return 0;
     }
-    summary = ledger.spend(query);
+    summary = await ledger.spend(query);
   } finally {
     await ledger.close();
   }

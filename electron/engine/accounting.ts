@@ -2,7 +2,7 @@
 // estimates (counted off the event loop) for the tokens an upstream did not report; journals the request
 // when its first attempt is sent, so a crash still leaves a row.
 import type { Price } from '../../shared/types';
-import { defaultCatalog } from './catalog/catalog';
+import type { Catalog } from './catalog/catalog';
 import { costUsd } from './catalog/pricing';
 import { timeOrderedId } from './ids';
 import { promptSample, roughTokens } from './canonical/prompt-sample';
@@ -31,8 +31,8 @@ const wasInFlight = (a: AttemptRecord | undefined): boolean =>
 const NO_TEXT: TextGroup = { texts: [], extraChars: 0 };
 
 /** The target's price: the catalog's (override > config > refreshed > bundled), memoised per model. */
-export function priceOf(target: Target): Price | undefined {
-  return defaultCatalog.lookup(target.provider, target.model).price ?? target.price;
+export function priceOf(catalog: Catalog, target: Target): Price | undefined {
+  return catalog.lookup(target.provider, target.model).price ?? target.price;
 }
 
 /** Measures one request from arrival to its last byte and writes its row exactly once. */
@@ -57,6 +57,7 @@ export class RequestMeter implements OpenRequest {
 
   constructor(
     private readonly ledger: Ledger,
+    private readonly catalog: Catalog,
     private readonly source: RequestSource,
     private readonly client: string | null,
     private readonly route: string | null,
@@ -95,7 +96,7 @@ export class RequestMeter implements OpenRequest {
       model: target?.model ?? null,
       attempts,
       inputTokens,
-      costUsd: target ? costUsd({ ...emptyUsage(), inputTokens }, priceOf(target)) : 0,
+      costUsd: target ? costUsd({ ...emptyUsage(), inputTokens }, priceOf(this.catalog, target)) : 0,
     };
   }
 
@@ -162,7 +163,7 @@ export class RequestMeter implements OpenRequest {
       row.cacheWriteTokens = usage.cacheWriteTokens;
       row.reasoningTokens = usage.reasoningTokens;
       // A request no target answered (nor was working on when it ended) cost nothing; else what its price says (or unknown).
-      row.costUsd = priced ? costUsd(usage, priceOf(priced)) : 0;
+      row.costUsd = priced ? costUsd(usage, priceOf(this.catalog, priced)) : 0;
     };
     if (!input && !output) {
       fill();

@@ -3,6 +3,7 @@ import type { AppContract } from '../../shared/contract';
 import type { PortLimits } from './gateway/context';
 import type { RequestLog } from './gateway/request-log';
 import type { ImageFetchOptions } from './providers/image-fetch';
+import type { Keychain } from './vault/keychain';
 
 export interface AppOptions {
   /** Where settings.json and ledger.db live. */
@@ -16,6 +17,8 @@ export interface AppOptions {
   rendererDir?: string;
   /** Environment to read `env` keys from (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The OS keychain to keep keys in (defaults to the real one; tests hand in a fake one, e.g. one that is unavailable). */
+  keychain?: Keychain;
   /** Overrides of the port's body/header limits and slow-client timeouts (tests shorten them). */
   portLimits?: Partial<PortLimits>;
   /** Where catalog refresh reads the public price list (tests point it at a loopback fake). */

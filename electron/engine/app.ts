@@ -1,28 +1,32 @@
 // Composition root: builds every engine service from a data dir (and optional seed config), and
-// starts the port when asked. `serve`, the Electron shell and the tests all start here.
+// starts the port when asked. `serve`, the Electron shell and the tests all start here. Everything
+// with state (transport, catalog, health, ledger) is built here and passed down, so engines in one
+// process (tests run many) never share any.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AppContract } from '../../shared/contract';
 import type { App, AppOptions } from './app-types';
 import { Budgets } from './budgets/budgets';
 import { tokenBudgets } from './budgets/token-budgets';
-import { defaultCatalog } from './catalog/catalog';
+import { Catalog } from './catalog/catalog';
 import { loadRefreshedPrices } from './catalog/refresh';
 import { clientAccessFor, type ClientAccess } from './gateway/client-access';
 import { RequestLog } from './gateway/request-log';
 import { startGateway, type Gateway } from './gateway/server';
 import { openLedger } from './ledger/ledger';
-import { configureImageFetching } from './providers/inline-images';
-import { closeTransport, setUpstreamProxy } from './providers/transport';
+import { Transport } from './providers/transport';
 import { ensurePrivateDir } from './private-files';
 import { RouterHealth } from './router/health';
 import { RouteTable } from './router/resolve';
+import type { RoutingParts } from './routed';
+import { createChangeFeed } from './services/change-feed';
 import { createChatService } from './services/chat-service';
 import { createKeyEdits, createPreferences, createProviderEdits, createRouteEdits } from './services/config-edits';
 import { createModelsService, createProvidersService, createRoutesService } from './services/catalog-services';
 import { createPortService, createTokensService } from './services/port-services';
+import { createProviderSetup } from './services/provider-setup';
 import {
-  createBudgetsService, createCatalogService, createConversationsService, createKeysService, createSettingsService, createSpendService,
+  createBudgetsService, createCatalogService, createChatDefaultsService, createConversationsService, createKeysService, createSettingsService, createSpendService,
 } from './services/state-services';
 import { parseConfigText } from './settings/config-schema';
 import { openSettings } from './settings/settings-store';
@@ -46,46 +50,54 @@ export function loadConfigFile(path: string) {
 export async function createApp(options: AppOptions): Promise<App> {
   const config = options.configFile ? loadConfigFile(options.configFile) : undefined;
   ensurePrivateDir(options.dataDir);
-  // Process-wide like the proxy below; always set, so an earlier engine's test injection cannot linger.
-  configureImageFetching(options.imageFetch);
   const settings = openSettings(options.dataDir);
   if (config) settings.seed({ providers: config.providers, routes: config.routes, aliases: config.aliases, health: config.health });
 
-  const vault = createVault({ env: options.env ?? process.env });
+  // The app keeps a pasted key for this session when no OS keychain is reachable (never on disk).
+  const vault = createVault({ env: options.env ?? process.env, sessionFallback: true, ...(options.keychain ? { keychain: options.keychain } : {}) });
   const ledger = openLedger(options.dataDir);
   const budgets = new Budgets(ledger);
-  defaultCatalog.update({ refreshed: loadRefreshedPrices(options.dataDir) });
+  // Built here and handed down, never imported: each engine has its own (tests run several in one process).
+  const catalog = new Catalog({ overrides: {}, refreshed: loadRefreshedPrices(options.dataDir) });
+  const transport = new Transport({ imageFetch: options.imageFetch });
 
   // Derived lookups are rebuilt once per settings change, never per request.
-  let table!: RouteTable;
+  let currentTable!: RouteTable;
   let clients = new Map<string, ClientAccess>();
   let gateway: Gateway | undefined;
   // Breakers, cooldowns and sticky sessions outlive settings changes: one instance for the app's life.
   const health = new RouterHealth();
+  const table = () => currentTable;
   const rebuild = (data: SettingsData) => {
     health.configure(data.health ?? {});
-    table = new RouteTable(data.providers, data.routes, data.aliases, health);
+    currentTable = new RouteTable(data.providers, data.routes, data.aliases, health);
     clients = new Map(data.tokens.map((t) => [t.hash, clientAccessFor(t)]));
-    defaultCatalog.update({ overrides: data.priceOverrides });
+    catalog.update({ overrides: data.priceOverrides });
     budgets.update([...data.budgets, ...tokenBudgets(data.tokens)]);
     gateway?.applySettings(data.port);
-    // Process-wide (the transport's pools are): one engine per process in the app and under serve.
-    setUpstreamProxy(data.app?.proxy ?? null, data.app?.providerProxies ?? {});
+    transport.setProxies(data.app?.proxy ?? null, data.app?.providerProxies ?? {});
   };
   rebuild(settings.read());
   const unsubscribe = settings.onChange(rebuild);
+  const changes = createChangeFeed(settings, { onKeysChanged: (listener) => vault.onChange(listener) });
 
+  // What every routed request needs, from the port or the app's chat.
+  const routing: RoutingParts = { table, vault, ledger, catalog, transport, budgets };
   const services: AppContract = {
-    models: createModelsService(() => table),
-    providers: { ...createProvidersService(() => table, vault), ...createProviderEdits(settings, vault) },
-    routes: { ...createRoutesService(() => table), ...createRouteEdits(settings) },
-    chat: createChatService({ table: () => table, vault, ledger, budgets }),
+    models: createModelsService(table),
+    providers: {
+      ...createProvidersService(table, vault, catalog),
+      ...createProviderEdits(settings, vault, transport),
+      ...createProviderSetup({ settings, vault, catalog, transport, env: options.env ?? process.env, describe: async (id) => (await services.providers.list()).find((p) => p.id === id) }),
+    },
+    routes: { ...createRoutesService(table), ...createRouteEdits(settings) },
+    chat: createChatService(routing),
     spend: createSpendService(ledger),
     budgets: createBudgetsService(settings, budgets),
-    keys: { ...createKeysService(() => table, vault), ...createKeyEdits(settings, vault) },
-    catalog: createCatalogService(defaultCatalog, settings, { dataDir: options.dataDir, vault, priceListUrl: options.priceListUrl }),
+    keys: { ...createKeysService(table, vault, transport), ...createKeyEdits(settings, vault), storage: async () => vault.storage() },
+    catalog: createCatalogService(catalog, settings, { dataDir: options.dataDir, vault, transport, priceListUrl: options.priceListUrl }),
     conversations: createConversationsService(ledger),
-    settings: { ...createSettingsService(settings), ...createPreferences(settings, options.dataDir) },
+    settings: { ...createSettingsService(settings), ...createPreferences(settings, options.dataDir), ...createChatDefaultsService(settings), changes: (request, signal) => changes.subscribe(request, signal) },
     tokens: createTokensService(settings, ledger),
     port: createPortService(settings, () => gateway, { blockedBecause: () => portBlockedBecause(), setEnabled: (on) => setPortEnabled(on) }),
   };
@@ -93,10 +105,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const adminToken = randomBytes(24).toString('base64url');
   const requestLog = new RequestLog();
   const gatewayContext = {
-    table: () => table,
-    vault,
-    ledger,
-    budgets,
+    ...routing,
+    // Token counting has its own limits upstream: its failures must not move the routes' health.
+    countTokensHealth: new RouterHealth(),
     // Tokens created by another process (`switchboard token create` while serving) arrive through onChange.
     clientFor: (token: string) => clients.get(hashToken(token)),
     portSettings: () => settings.read().port,
@@ -135,6 +146,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       budgets.close();
       settings.close();
       await ledger.close();
+      await transport.close();
       throw error;
     }
   }
@@ -145,12 +157,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     requestLog,
     adminToken,
     async close() {
+      changes.close();
       unsubscribe();
       budgets.close();
       await gateway?.close();
       await ledger.close();
       settings.close();
-      await closeTransport();
+      await transport.close();
     },
   };
 }

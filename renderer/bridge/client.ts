@@ -8,20 +8,29 @@ import type { Transport } from './transport';
 
 type AnyFn = (...args: unknown[]) => unknown;
 
+/** What the allow-lists make callable: an AppContract only when they name every method (else this file fails to compile). */
+type ListedClient = { [S in keyof typeof RPC_METHODS]: Pick<AppContract[S], (typeof RPC_METHODS)[S][number] & keyof AppContract[S]> } & {
+  [S in keyof typeof STREAM_METHODS]: Pick<AppContract[S], (typeof STREAM_METHODS)[S][number] & keyof AppContract[S]>;
+};
+
+/** An allow-list's entries, keyed by service name. */
+const entries = <L extends Partial<Record<keyof AppContract, readonly string[]>>>(list: L) =>
+  Object.entries(list) as Array<[keyof AppContract & keyof L, readonly string[]]>;
+
 /**
  * Builds the client from the contract's allowlists, so a method added to RPC_METHODS or
  * STREAM_METHODS is callable here without touching this file. Streaming methods take an optional
  * trailing AbortSignal, which stays on this side of the wire.
  */
 export function createClient(transport: Transport): AppContract {
-  const services: Record<string, Record<string, AnyFn>> = {};
-  for (const [service, methods] of Object.entries(RPC_METHODS)) {
+  const services: { [S in keyof AppContract]?: Record<string, AnyFn> } = {};
+  for (const [service, methods] of entries(RPC_METHODS)) {
     const target = (services[service] ??= {});
     for (const method of methods) {
       target[method] = (...params: unknown[]) => transport.rpc({ service, method, params });
     }
   }
-  for (const [service, methods] of Object.entries(STREAM_METHODS)) {
+  for (const [service, methods] of entries(STREAM_METHODS)) {
     const target = (services[service] ??= {});
     for (const method of methods) {
       target[method] = (...args: unknown[]) => {
@@ -32,7 +41,9 @@ export function createClient(transport: Transport): AppContract {
       };
     }
   }
-  return services as unknown as AppContract;
+  // Built from names, so its type is declared (ListedClient); that it is a whole AppContract is checked.
+  const client: AppContract = services as unknown as ListedClient;
+  return client;
 }
 
 declare global {

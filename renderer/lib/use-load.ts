@@ -1,9 +1,10 @@
-// Loads read-only data for a screen and reloads it each time the screen is shown again.
+// Loads read-only data for a screen and reloads it each time the screen is shown again, or when
+// `refresh` moves (e.g. useChanges from lib/changes, so an engine-side change shows without a Refresh).
 import { useCallback, useEffect, useState } from 'react';
 
 export type Load<T> = { status: 'loading' } | { status: 'ready'; data: T } | { status: 'error'; error: string };
 
-export function useLoad<T>(load: () => Promise<T>, active: boolean): { state: Load<T>; reload(): void } {
+export function useLoad<T>(load: () => Promise<T>, active: boolean, refresh = 0): { state: Load<T>; reload(): void } {
   const [state, setState] = useState<Load<T>>({ status: 'loading' });
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
@@ -18,6 +19,6 @@ export function useLoad<T>(load: () => Promise<T>, active: boolean): { state: Lo
       live = false;
     };
     // `load` is recreated every render by callers; the screen's activation and reload drive this.
-  }, [active, tick]);
+  }, [active, tick, refresh]);
   return { state, reload };
 }

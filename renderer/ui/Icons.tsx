@@ -150,3 +150,12 @@ export function ImageIcon() {
     </svg>
   );
 }
+
+export function PanelIcon() {
+  return (
+    <svg {...common} {...stroke}>
+      <rect x="3" y="4" width="18" height="16" rx="2" />
+      <path d="M9 4v16M15 10l-2 2 2 2" />
+    </svg>
+  );
+}

@@ -9,7 +9,8 @@ import { splitBlocks } from '../lib/markdown-blocks';
 import { rehypeCode } from '../lib/rehype-code';
 import { CheckIcon, CopyIcon } from './Icons';
 
-function CodeBlock(props: ComponentPropsWithoutRef<'pre'>) {
+function CodeBlock({ node: _node, ...props }: ComponentPropsWithoutRef<'pre'> & { node?: unknown }) {
+  // `node` (react-markdown's syntax-tree node) is not an attribute: it would be written into the DOM.
   const ref = useRef<HTMLPreElement>(null);
   const [copied, setCopied] = useState(false);
   const copy = async () => {
@@ -34,7 +35,8 @@ function CodeBlock(props: ComponentPropsWithoutRef<'pre'>) {
           <span>{copied ? 'Copied' : 'Copy'}</span>
         </button>
       </div>
-      <pre ref={ref} {...props} />
+      {/* Focusable: a long line scrolls sideways, and the keyboard must be able to scroll it too. */}
+      <pre ref={ref} tabIndex={0} {...props} />
     </div>
   );
 }

@@ -10,7 +10,9 @@ import type { SpendQuery } from '../../shared/types';
 import { startGateway } from '../../electron/engine/gateway/server';
 import { openLedger } from '../../electron/engine/ledger/ledger';
 import type { Ledger } from '../../electron/engine/ledger/types';
-import { closeTransport } from '../../electron/engine/providers/transport';
+import { Catalog } from '../../electron/engine/catalog/catalog';
+import { Transport } from '../../electron/engine/providers/transport';
+import { RouterHealth } from '../../electron/engine/router/health';
 import { RouteTable } from '../../electron/engine/router/resolve';
 import { parseConfig } from '../../electron/engine/settings/config-schema';
 import { createVault } from '../../electron/engine/vault/vault';
@@ -58,7 +60,7 @@ async function benchQueries(): Promise<boolean> {
     console.log(`seeded ${ROWS.toLocaleString('en-US')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const ledger = openLedger(dir);
     const mid = new Date(Date.now() - 100 * DAY - 5 * 3_600_000).toISOString();
-    const queries: Array<[string, () => unknown]> = [];
+    const queries: Array<[string, () => Promise<unknown>]> = [];
     const add = (name: string, q: SpendQuery, series = false) => queries.push([name, () => (series ? ledger.series(q) : ledger.spend(q))]);
     add('total, all time', {});
     for (const by of ['day', 'model', 'provider', 'client', 'route'] as const) add(`by ${by}, all time`, { by });
@@ -73,11 +75,11 @@ async function benchQueries(): Promise<boolean> {
     console.log(`${'query'.padEnd(40)} ${'median'.padStart(8)} ${'max'.padStart(8)}  result`);
     let ok = true;
     for (const [name, q] of queries) {
-      q();
+      await q();
       const times: number[] = [];
       for (let i = 0; i < 7; i++) {
         const s = performance.now();
-        q();
+        await q();
         times.push(performance.now() - s);
       }
       const pass = pct(times, 50) < QUERY_BUDGET_MS;
@@ -88,7 +90,7 @@ async function benchQueries(): Promise<boolean> {
     const exact = new Database(join(dir, 'ledger.db'));
     const scan = exact.prepare('SELECT COUNT(*) AS n, SUM(cost_usd) AS c FROM requests').get() as { n: number; c: number };
     exact.close();
-    const fast = ledger.spend({});
+    const fast = await ledger.spend({});
     // SUM(cost_usd) skips unknown costs, as knownCostUsd does.
     console.log(`check: rollup ${fast.requests} rows / $${fast.knownCostUsd.toFixed(4)} vs scan ${scan.n} / $${Number(scan.c).toFixed(4)}`);
     ok &&= fast.requests === Number(scan.n) && Math.abs(fast.knownCostUsd - Number(scan.c)) < 1e-6;
@@ -103,13 +105,14 @@ const noopLedger = (): Ledger => ({
   record() {},
   open() {},
   async flush() {},
-  spend: () => { throw new Error('no-op'); },
-  series: () => { throw new Error('no-op'); },
-  csv: () => [],
+  spend: async () => { throw new Error('no-op'); },
+  series: async () => { throw new Error('no-op'); },
+  csv: async () => [],
+  whenSettled() {},
   onRecord: () => () => {},
   get conversations(): Ledger['conversations'] { throw new Error('no-op'); },
-  recent: () => [],
-  requests: () => [],
+  recent: async () => [],
+  requests: async () => [],
   async close() {},
 });
 
@@ -122,7 +125,9 @@ async function benchPort(): Promise<void> {
   const table = new RouteTable(config.providers, config.routes);
   const vault = createVault({ env: { BENCH_KEY: 'bench-key' } });
   const realLedger = openLedger(dir);
-  const gateway = (ledger: Ledger) => startGateway({ table: () => table, vault, ledger, clientFor: () => ({ name: 'bench', allow: null, allowProviders: null }), adminToken: 'x', services: {} as never }, '127.0.0.1', 0);
+  const transport = new Transport();
+  const parts = { table: () => table, vault, catalog: new Catalog(), transport, countTokensHealth: new RouterHealth() };
+  const gateway = (ledger: Ledger) => startGateway({ ...parts, ledger, clientFor: () => ({ name: 'bench', allow: null, allowProviders: null }), adminToken: 'x', services: {} as never }, '127.0.0.1', 0);
   // A second no-op gateway is the control: the difference between the two no-ops is this machine's noise.
   const gateways = { ledger: await gateway(realLedger), noop: await gateway(noopLedger()), control: await gateway(noopLedger()) };
   const agent = new Agent({ connections: 16 });
@@ -160,11 +165,11 @@ async function benchPort(): Promise<void> {
     console.log(`${label[name].padEnd(22)} ${fmt(pct(s, 50))} ${fmt(pct(s, 90))} ${fmt(pct(s, 99))}`);
   }
   const ratio = (a: Name) => pct(samples[a], 99) / pct(samples.noop, 99);
-  console.log(`p99 ratio ledger / no-op: ${ratio('ledger').toFixed(3)}; control / no-op (noise floor): ${ratio('control').toFixed(3)}  (rows written: ${realLedger.spend({}).requests})`);
+  console.log(`p99 ratio ledger / no-op: ${ratio('ledger').toFixed(3)}; control / no-op (noise floor): ${ratio('control').toFixed(3)}  (rows written: ${(await realLedger.spend({})).requests})`);
   for (const g of Object.values(gateways)) await g.close();
   await realLedger.close();
   await agent.close();
-  await closeTransport();
+  await transport.close();
   await fake.close();
   rmSync(dir, { recursive: true, force: true });
 }

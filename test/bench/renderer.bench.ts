@@ -79,7 +79,10 @@ async function main() {
     // 1. Four columns streaming in parallel.
     await page.goto(`${serve.uiUrl}&dev-seed-conversation=${MESSAGES}#compare`);
     const screen = page.locator('[data-screen="compare"]');
-    for (const id of ['lab/m1', 'lab/m2', 'lab/m3', 'lab/m4']) await screen.getByRole('checkbox', { name: id }).check();
+    for (const id of ['lab/m1', 'lab/m2', 'lab/m3', 'lab/m4']) {
+      await screen.getByRole('combobox', { name: 'Add a model' }).fill(id);
+      await screen.getByRole('combobox', { name: 'Add a model' }).press('Enter');
+    }
     await screen.getByRole('textbox', { name: 'Prompt' }).fill('Stream as fast as you can.');
     // Control: the same page idle for 5 s. Long tasks here come from the machine (other processes
     // on shared cores), not from our rendering, and put the streaming figure in context.

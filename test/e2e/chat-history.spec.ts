@@ -1,9 +1,10 @@
 // Chat wave B end to end: conversations are stored by the engine (in the ledger database) and
-// survive a reload; search finds message text; rename and delete go through the engine; reasoning
-// streams in a collapsed block; an attached image travels as an OpenAI image_url part and comes back
-// with its conversation after a reload.
+// survive a reload; search finds message text; rename and delete go through the engine (a delete can
+// be undone until its toast goes); reasoning streams in a collapsed block; an attached image travels as
+// an OpenAI image_url part and comes back with its conversation after a reload.
 import { expect, test } from '@playwright/test';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
+import { modelsLoaded } from './helpers/model-picker';
 import { expectAccessible, saveScreens } from './helpers/screens';
 import { startServe, type ServeHandle } from './helpers/serve';
 
@@ -33,8 +34,7 @@ test.afterAll(async () => {
 test('conversations persist in the engine: reload, search, rename, delete; reasoning and images', async ({ page }, testInfo) => {
   await page.goto(serve.uiUrl);
   const uiUrl = page.url();
-  const picker = page.getByLabel('Model');
-  await expect(picker.locator('option[value="default"]')).toHaveCount(1);
+  await modelsLoaded(page);
 
   const input = page.getByRole('textbox', { name: 'Message' });
   await input.fill('Where do pelicans nest?');
@@ -42,7 +42,9 @@ test('conversations persist in the engine: reload, search, rename, delete; reaso
   await expect(page.getByTestId('assistant-message').last().locator('.message-text')).toHaveText('Echo: Where do pelicans nest?');
 
   // A second conversation, with reasoning asked for and an image attached.
-  await page.getByRole('button', { name: 'New chat' }).first().click();
+  await page.getByRole('button', { name: 'New chat' }).click();
+  // Reasoning effort sits with the conversation's options.
+  await page.getByRole('button', { name: 'Options' }).click();
   await page.getByLabel('Reasoning effort').selectOption('high');
   await page.getByTestId('image-input').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: PNG });
   await expect(page.getByRole('img', { name: 'Attached image 1' })).toBeVisible();
@@ -80,6 +82,7 @@ test('conversations persist in the engine: reload, search, rename, delete; reaso
   await search.fill('');
 
   // Rename from the keyboard, then reload to see it was stored.
+  await list.getByRole('button', { name: /^Where do pelicans nest\?/ }).hover();
   await list.getByRole('button', { name: 'Rename Where do pelicans nest?' }).click();
   const name = page.getByRole('textbox', { name: 'Conversation name' });
   await name.fill('Pelicans');
@@ -90,8 +93,24 @@ test('conversations persist in the engine: reload, search, rename, delete; reaso
 
   await page.goto(uiUrl);
   await expect(list.getByRole('button', { name: /^Pelicans/ })).toBeVisible();
+  // Delete asks nothing but can be undone: the toast's Undo (focused, for the keyboard) brings it back.
+  // A conversation's tools show on hover (or focus), as a mouse user finds them.
+  await list.getByRole('button', { name: /^Pelicans/ }).hover();
   await list.getByRole('button', { name: 'Delete Pelicans' }).click();
   await expect(list.getByRole('button', { name: /^Pelicans/ })).toHaveCount(0);
+  const toast = page.getByTestId('toast');
+  await expect(toast).toContainText('Deleted “Pelicans”.');
+  await expect(toast.getByRole('button', { name: 'Undo' })).toBeFocused();
+  await saveScreens(page, testInfo, 'chat-delete-undo');
+  await page.keyboard.press('Enter');
+  await expect(toast).toHaveCount(0);
+  await expect(list.getByRole('button', { name: /^Pelicans/ })).toBeVisible();
+  // Deleted again and the toast dismissed: now it is gone for good, reload or not.
+  // A conversation's tools show on hover (or focus), as a mouse user finds them.
+  await list.getByRole('button', { name: /^Pelicans/ }).hover();
+  await list.getByRole('button', { name: 'Delete Pelicans' }).click();
+  await toast.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(toast).toHaveCount(0);
   await page.goto(uiUrl);
   await expect(list.getByRole('button', { name: /^What is in this picture\?/ })).toBeVisible();
   await expect(list.getByRole('button', { name: /^Pelicans/ })).toHaveCount(0);

@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
+import { modelsLoaded, pickModel } from './helpers/model-picker';
 import { expectAccessible, saveScreens } from './helpers/screens';
 import { startServe, type ServeHandle } from './helpers/serve';
 
@@ -58,9 +59,7 @@ test('streams a reply and shows what it cost', async ({ page }, testInfo) => {
   // The token leaves the address bar as soon as the app has read it.
   await expect.poll(() => page.url()).not.toContain('token=');
 
-  const picker = page.getByLabel('Model');
-  await expect(picker.locator('option[value="default"]')).toHaveCount(1);
-  await picker.selectOption('default');
+  await pickModel(page, 'default');
 
   // Record every text the reply shows, to prove it grows delta by delta rather than appearing at once.
   await page.evaluate(() => {
@@ -108,9 +107,7 @@ test('a failover shows in the reply, markdown code can be copied, edit and regen
   fake.fault({ chunkDelayMs: 20 });
   const downBefore = down.requests.length;
   await page.goto(serve.uiUrl);
-  const picker = page.getByLabel('Model');
-  await expect(picker.locator('option[value="failover"]')).toHaveCount(1);
-  await picker.selectOption('failover');
+  await pickModel(page, 'failover');
 
   const input = page.getByRole('textbox', { name: 'Message' });
   await input.fill('Which provider answers?');
@@ -124,7 +121,7 @@ test('a failover shows in the reply, markdown code can be copied, edit and regen
   expect(down.requests.length).toBe(downBefore + 1);
 
   // Markdown with a highlighted code block and its copy button.
-  await picker.selectOption('docs/m1');
+  await pickModel(page, 'docs/m1');
   await input.fill('Show me some code.');
   await input.press('Enter');
   const codeReply = page.getByTestId('assistant-message').last();
@@ -163,7 +160,7 @@ test('a failover shows in the reply, markdown code can be copied, edit and regen
   // The conversation is listed, and a new chat starts empty until it is opened again.
   const list = page.getByRole('complementary', { name: 'Conversations' });
   await expect(list.getByRole('button', { name: /^Which provider answers\?/ })).toBeVisible();
-  await page.getByRole('button', { name: 'New chat' }).first().click();
+  await page.getByRole('button', { name: 'New chat' }).click();
   await expect(page.getByTestId('assistant-message')).toHaveCount(0);
   await list.getByRole('button', { name: /^Which provider answers\?/ }).click();
   await expect(page.getByTestId('assistant-message')).toHaveCount(2);
@@ -178,7 +175,7 @@ test('a failover shows in the reply, markdown code can be copied, edit and regen
 test('stop cuts a streaming reply short', async ({ page }) => {
   fake.fault({ chunkDelayMs: 400 });
   await page.goto(serve.uiUrl);
-  await expect(page.getByLabel('Model').locator('option[value="default"]')).toHaveCount(1);
+  await modelsLoaded(page);
 
   const input = page.getByRole('textbox', { name: 'Message' });
   await input.fill('Tell me a long story.');
@@ -190,22 +187,30 @@ test('stop cuts a streaming reply short', async ({ page }) => {
   await expect(reply).toContainText('Stopped.');
   await expect(reply.locator('.message-text')).not.toHaveText(REPLY);
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
-  await expect(reply.getByTestId('reply-meta')).toHaveCount(0);
+  // A stopped reply still says who answered and what it used so far.
+  const meta = reply.getByTestId('reply-meta');
+  await expect(meta).toContainText('acme/m1');
+  await expect(meta).toContainText(/\d+ in \/ [1-9]\d* out tokens/);
+  await expect(meta).toContainText(/\$\d+\.\d+/);
   const kept = await reply.locator('.message-text').innerText();
   fake.fault(null);
 
-  // The stopped reply is kept: after a reload the conversation holds it, with the text it had.
+  // The stopped reply is kept: after a reload the conversation holds it, with the text it had, its
+  // "Stopped." note and its footer.
   await page.goto(serve.uiUrl);
   const list = page.getByRole('complementary', { name: 'Conversations' });
   await list.getByRole('button', { name: /^Tell me a long story\./ }).click();
   await expect(page.getByTestId('assistant-message')).toHaveCount(1);
-  await expect(page.getByTestId('assistant-message').locator('.message-text')).toHaveText(kept);
+  const again = page.getByTestId('assistant-message');
+  await expect(again.locator('.message-text')).toHaveText(kept);
+  await expect(again).toContainText('Stopped.');
+  await expect(again.getByTestId('reply-meta')).toContainText(/\d+ in \/ [1-9]\d* out tokens/);
 });
 
 test('an upstream failure shows inline', async ({ page }) => {
   fake.fault({ status: 400 });
   await page.goto(serve.uiUrl);
-  await expect(page.getByLabel('Model').locator('option[value="default"]')).toHaveCount(1);
+  await modelsLoaded(page);
 
   const input = page.getByRole('textbox', { name: 'Message' });
   await input.fill('This one');
@@ -224,7 +229,7 @@ test('an upstream failure shows inline', async ({ page }) => {
 test('Escape stops a streaming reply from the keyboard', async ({ page }) => {
   fake.fault({ chunkDelayMs: 400 });
   await page.goto(serve.uiUrl);
-  await expect(page.getByLabel('Model').locator('option[value="default"]')).toHaveCount(1);
+  await modelsLoaded(page);
 
   const input = page.getByRole('textbox', { name: 'Message' });
   await input.fill('Another long one.');

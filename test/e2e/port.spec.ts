@@ -1,7 +1,10 @@
 // The port screen end to end: the address, a client token created (shown once, copied), used by a
-// tool through the port, visible in the live request log and in the token's spend, then revoked
-// (the port refuses it at once); setup snippets carry the port, a model name and the new token.
+// tool through the port, visible in the live request log (what it asked for, a row opened to its
+// attempts) and in the token's spend without a Refresh, refused by a budget (said so), then revoked
+// (the port refuses it at once); setup snippets carry the port, a model name and the new token, and
+// setup steps show code as code.
 import { expect, test } from '@playwright/test';
+import { rpc } from './helpers/app-rpc';
 import { expectAccessible, openScreen, saveScreens } from './helpers/screens';
 import { startOneProvider } from './helpers/one-provider';
 
@@ -9,11 +12,11 @@ let env: Awaited<ReturnType<typeof startOneProvider>>;
 test.beforeAll(async () => void (env = await startOneProvider()));
 test.afterAll(async () => env?.stop());
 
-const ask = (token: string) =>
+const ask = (token: string, model = 'default') =>
   fetch(`${env.serve.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hello' }] }),
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }),
   });
 
 test('creates a token, sees it used in the log and its spend, revokes it; snippets work', async ({ page, context }, testInfo) => {
@@ -39,19 +42,48 @@ test('creates a token, sees it used in the log and its spend, revokes it; snippe
   await screen.getByRole('button', { name: 'Copy token' }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
 
-  // A tool uses it: the live log shows the request, and the token's spend counts it.
+  // A tool uses it: the live log shows the request, and the token's spend counts it, with no Refresh.
   const res = await ask(token);
   expect(res.status).toBe(200);
-  await expect(screen.getByTestId('port-request').first()).toContainText('cursor');
-  await expect(screen.getByTestId('port-request').first()).toContainText('acme/m1');
-  await screen.getByRole('button', { name: 'Refresh' }).click();
+  const log = screen.getByTestId('port-request');
+  await expect(log.first()).toContainText('cursor');
+  await expect(log.first()).toContainText('acme/m1');
   const row = screen.getByRole('table', { name: 'Tokens' }).getByRole('row', { name: /cursor/ });
   await expect(row.getByRole('cell')).toHaveText(['cursor', `${token.slice(0, 8)}…`, /\d/, '1', /^\$0\.0000\d+$/, 'Revoke']);
+
+  // "Asked for" is the model name the tool sent: a route, or a provider/model id.
+  expect((await ask(token, 'acme/m2')).status).toBe(200);
+  await expect(log).toHaveCount(2);
+  await expect(log.nth(0).getByRole('cell').nth(2)).toHaveText('acme/m2');
+  await expect(log.nth(1).getByRole('cell').nth(2)).toHaveText('default');
+  await expect(row.getByRole('cell').nth(3)).toHaveText('2');
+
+  // A row opens to its detail: what was asked, who answered, every attempt.
+  await log.nth(1).getByRole('button', { name: /^Details of the request/ }).click();
+  const detail = screen.getByTestId('request-detail');
+  await expect(detail).toContainText('Asked fordefault');
+  await expect(detail.getByRole('list', { name: /Attempts of request/ }).getByRole('listitem')).toHaveText([/acme\/m1.*HTTP 200/]);
+
+  // A hard budget refuses the next request: the log says a budget refused it (not "402 error"), and why.
+  await rpc(env.serve, 'budgets', 'set', [{ name: 'cursor cap', client: 'cursor', period: 'daily', mode: 'hard', usd: 0.000001 }]);
+  expect((await ask(token)).status).toBe(402);
+  await expect(log).toHaveCount(3);
+  await expect(log.first().getByRole('cell').nth(4)).toHaveText('402 refused by budget');
+  await log.first().getByRole('button', { name: /^Details of the request/ }).click();
+  await expect(detail).toContainText('Refused by a budget: hard budget "cursor cap"');
+  await expect(detail).toContainText('None: the request was not sent upstream.');
+  await rpc(env.serve, 'budgets', 'set', []);
 
   // Snippets: the port's address, a real model name and the token just created.
   await screen.getByRole('tab', { name: 'OpenAI SDK (JavaScript, Python)' }).click();
   await expect(screen.getByTestId('snippet').first()).toContainText(`${env.serve.url}/v1`);
   await expect(screen.getByTestId('snippet').first()).toContainText(token);
+
+  // Setup steps show `code` as code, not as backticks.
+  await screen.getByRole('tab', { name: 'Claude Code' }).click();
+  const steps = screen.locator('.guide-steps');
+  await expect(steps.locator('code').first()).toHaveText('claude');
+  await expect(steps).not.toContainText('`');
 
   await expectAccessible(page, 'port');
   await saveScreens(page, testInfo, 'port');

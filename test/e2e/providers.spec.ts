@@ -1,7 +1,8 @@
 // The providers screen end to end: configured providers with models, prices, masked keys and live
 // health; adding a provider from the presets with a pasted key (into the real OS keychain: run
-// under a Secret Service session like the rest of `npm test`), testing the key, listing the API's
-// models, deleting the key and removing the provider. The key never reaches the page.
+// under a Secret Service session like the rest of `npm test`): tested, its models listed and chosen,
+// then more added from the API's list, one price edited, the key deleted and the provider removed.
+// The key never reaches the page; a wrong key adds nothing.
 import { expect, test } from '@playwright/test';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import { expectAccessible, openScreen, saveScreens } from './helpers/screens';
@@ -42,26 +43,50 @@ test('adds a provider with a pasted key, tests it, lists its models, deletes the
   await openScreen(page, env.serve.uiUrl, 'providers');
   const screen = page.locator('[data-screen="providers"]');
   await screen.getByRole('button', { name: 'Add provider' }).click();
-  const form = screen.getByRole('form', { name: 'Add provider' });
-  await form.getByLabel('Kind or vendor').selectOption({ label: 'Other OpenAI-compatible server' });
-  await form.getByLabel('Provider id').fill('newco');
-  await form.getByLabel(/Base URL/).fill(second.url);
-  await form.getByLabel(/Models/).fill('n1, n2');
-  await form.getByLabel(/API key/).fill(PASTED);
-  await form.getByRole('button', { name: 'Add provider' }).click();
+  const flow = screen.getByRole('region', { name: 'Add a provider' });
+  // The type select and the id field sit side by side without overlapping, whatever the option's length.
+  const type = await flow.getByLabel('Provider type').boundingBox();
+  const idBox = await flow.getByLabel('Provider id').boundingBox();
+  expect(type!.x + type!.width).toBeLessThanOrEqual(idBox!.x);
+  await flow.getByLabel('Provider type').selectOption({ label: 'Other OpenAI-compatible server' });
+  await flow.getByLabel('Provider id').fill('newco');
+  await flow.getByLabel('Base URL').fill(second.url);
+  // A wrong key: the test says so, and nothing is added.
+  await flow.getByLabel('API key').fill('sk-wrong-key-000000000000');
+  await flow.getByRole('button', { name: 'Test and list models' }).click();
+  await expect(flow.getByRole('alert')).toContainText('newco refused the key (401)');
+  await flow.getByLabel('API key').fill(PASTED);
+  await flow.getByRole('button', { name: 'Test and list models' }).click();
+  await flow.getByRole('checkbox', { name: 'Offer n3' }).uncheck();
+  await flow.getByRole('button', { name: 'Add provider with 2 models' }).click();
 
   const card = screen.getByRole('region', { name: 'Provider newco' });
   await expect(card).toContainText('keychain');
   await expect(card).toContainText('sk-…QRST');
-  await expect(card.getByRole('row')).toHaveCount(3);
+  await expect(card.getByRole('table', { name: 'Models of newco' }).getByRole('row')).toHaveCount(3);
   // The key went to the keychain; the page (and its inputs) hold only the masked form.
   expect(await page.content()).not.toContain(PASTED);
 
   await card.getByRole('button', { name: 'Test key default of newco' }).click();
-  await expect(card.getByRole('status')).toContainText('✓');
+  await expect(card.getByRole('status').first()).toContainText('✓');
   await card.getByRole('button', { name: "List models from newco's API" }).click();
-  await expect(card.getByLabel("Models newco's API lists")).toHaveText('n1, n2, n3');
+  const listed = card.getByRole('group', { name: "Models newco's API lists" });
+  await expect(listed).toContainText('3 listed; 1 not offered yet.');
   expect(second.requests.at(-1)?.headers.authorization).toBe(`Bearer ${PASTED}`);
+  await listed.getByRole('checkbox', { name: /n3/ }).check();
+  await listed.getByRole('button', { name: 'Add 1 selected model' }).click();
+  await expect(card.getByRole('table', { name: 'Models of newco' }).getByRole('row')).toHaveCount(4);
+
+  // Its price is unknown until the user gives one.
+  const n3 = card.getByRole('row', { name: /^n3/ });
+  await expect(n3).toContainText('unknown');
+  await n3.getByRole('button', { name: 'Edit price of n3' }).click();
+  const editor = card.getByRole('form', { name: 'Price of newco/n3' });
+  await editor.getByRole('textbox', { name: 'Input', exact: true }).fill('0.5');
+  await editor.getByRole('textbox', { name: 'Output', exact: true }).fill('1.5');
+  await editor.getByRole('button', { name: 'Save price' }).click();
+  await expect(n3).toContainText('$0.5');
+  await expect(n3).toContainText('your price');
 
   await expectAccessible(page, 'providers');
   await saveScreens(page, testInfo, 'providers');
@@ -74,7 +99,7 @@ test('adds a provider with a pasted key, tests it, lists its models, deletes the
   await card.getByLabel('API key').press('Enter');
   await expect(card).toContainText('sk-…0000');
   await card.getByRole('button', { name: 'Test key default of newco' }).click();
-  await expect(card.getByRole('status')).toContainText('✗');
+  await expect(card.getByRole('status').first()).toContainText('✗');
   // A request routed to it gets a 401: the router retires the key, and the card says so.
   const admin = new URL(env.serve.uiUrl).searchParams.get('token')!;
   await fetch(`${env.serve.url}/app/stream`, {

@@ -1,7 +1,9 @@
 // The spend screen end to end: a batch of requests through the real engine (the app bridge's
 // chat.stream, as the chat screen sends them) lands in the ledger; the screen shows the totals,
-// the chart and a sortable breakdown that agree with what was sent.
+// budgets first, the chart (per hour when the spend is all today, with a tooltip) and a sortable
+// breakdown that agree with what was sent.
 import { expect, test } from '@playwright/test';
+import { formatUsd } from '../../shared/format';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import { expectAccessible, openScreen, saveScreens } from './helpers/screens';
 import { startServe, type ServeHandle } from './helpers/serve';
@@ -72,10 +74,26 @@ test('totals, chart and a sortable breakdown after a batch of requests', async (
   await expect(screen.getByTestId('total-last-30-days')).toHaveText(shown);
   await expect(screen.getByRole('region', { name: 'Today' })).toContainText('7 requests');
 
-  // The chart is drawn by uPlot on a canvas, stacked by model, biggest layer first.
+  // The chart is drawn by uPlot on a canvas, stacked by model, biggest layer first. All the spend is
+  // from today, so a 30-day range is charted per hour from today's start, not as one sliver of a month.
   await expect(screen.locator('.chart canvas')).toHaveCount(1);
-  await expect(screen.getByRole('img', { name: 'Cost per day by model, Last 30 days: acme/pricey, acme/cheap' })).toBeVisible();
+  await expect(screen.getByRole('heading', { name: 'Cost per hour by model' })).toBeVisible();
+  await expect(screen.getByRole('img', { name: 'Cost per hour by model, Last 30 days: acme/pricey, acme/cheap' })).toBeVisible();
   await expect(screen.getByRole('list', { name: 'Chart legend' }).getByRole('listitem')).toHaveText([/acme\/pricey\s*\$0\.001800/, /acme\/cheap\s*\$0\.000045/]);
+  // Hovering the current hour's bar shows every layer's cost and the total.
+  const plot = screen.locator('.chart .u-over');
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width - 3, box.y + box.height - 5);
+  const tip = screen.getByRole('tooltip');
+  await expect(tip).toBeVisible();
+  await expect(tip).toContainText(`acme/pricey ${formatUsd(2 * 0.0009)}`);
+  await expect(tip).toContainText(`acme/cheap ${formatUsd(5 * 0.000009)}`);
+  await expect(tip).toContainText(`Total ${shown}`);
+  await page.mouse.move(0, 0);
+  // Budgets sit above the long request list.
+  const budgetsTop = (await screen.getByRole('region', { name: 'Budgets' }).boundingBox())!.y;
+  expect(budgetsTop).toBeLessThan((await screen.getByRole('region', { name: 'Requests', exact: true }).boundingBox())!.y);
+  expect(budgetsTop).toBeLessThan((await screen.getByRole('region', { name: 'Cost over time' }).boundingBox())!.y);
 
   const table = screen.getByRole('table', { name: 'Spend by Model' });
   const firstCells = table.locator('tbody tr td:first-child');
@@ -89,7 +107,7 @@ test('totals, chart and a sortable breakdown after a batch of requests', async (
 
   // Stacked by route: the failover route is its own layer.
   await screen.getByRole('radio', { name: 'Route' }).click();
-  await expect(screen.getByRole('img', { name: /Cost per day by route, Last 30 days: .*failover/ })).toBeVisible();
+  await expect(screen.getByRole('img', { name: /Cost per hour by route, Last 30 days: .*failover/ })).toBeVisible();
   const byRoute = screen.getByRole('table', { name: 'Spend by Route' });
   await byRoute.getByRole('button', { name: 'Show requests for failover' }).click();
   // Down to the single request, and its two attempts: down answered 503, acme served it.
@@ -112,20 +130,39 @@ test('totals, chart and a sortable breakdown after a batch of requests', async (
   expect(lines[0]).toMatch(/^id,started_at,source/);
   expect(lines).toHaveLength(8);
 
-  // A budget: add one below what was spent (it shows as over), then edit it up.
-  await screen.getByRole('button', { name: 'Add budget' }).click();
+  // A budget: a name the engine cannot take is said in words; Escape cancels and focus goes back.
+  const add = screen.getByRole('button', { name: 'Add budget' });
+  await add.click();
   const form = screen.getByRole('form', { name: 'Budget' });
-  await form.getByLabel('Name').fill('monthly-cap');
+  await expect(form.getByLabel('Name')).toBeFocused();
+  await form.getByLabel('Name').fill('-cap');
+  await form.getByRole('button', { name: 'Save budget' }).click();
+  await expect(form.getByRole('alert')).toHaveText(/A budget name starts with a letter or a digit\./);
+  await page.keyboard.press('Escape');
+  await expect(form).toHaveCount(0);
+  await expect(add).toBeFocused();
+  // A name with a space, for this app's own requests (picked from a list, not typed), below what was spent: over.
+  await add.click();
+  await form.getByLabel('Name').fill('Monthly cap');
+  await expect(form.getByLabel('Applies to').locator('option')).toHaveText(['Everyone (all requests)', 'This app (chat and compare)']);
+  await form.getByLabel('Applies to').selectOption('app');
   await form.getByLabel('Limit in USD').fill('0.001');
   await form.getByRole('button', { name: 'Save budget' }).click();
-  const bar = screen.getByRole('progressbar', { name: 'monthly-cap: dollars used' });
+  const bar = screen.getByRole('progressbar', { name: 'Monthly cap: dollars used' });
   await expect(bar).toHaveAttribute('aria-valuenow', '100');
   await expect(bar).toHaveClass(/progress-over/);
-  await screen.getByRole('button', { name: 'Edit budget monthly-cap' }).click();
+  // One percentage, by the shared rule (rounded down, not capped): the badge and the bar's text agree.
+  const budget = screen.getByTestId('budget');
+  await expect(budget).toContainText('this app');
+  await expect(budget.getByTestId('budget-percent')).toHaveText(`${Math.floor((expected / 0.001) * 100)}%`);
+  await expect(bar).toHaveAttribute('aria-valuetext', `${Math.floor((expected / 0.001) * 100)}% used`);
+  await expect(budget.getByText('%')).toHaveCount(1);
+  await screen.getByRole('button', { name: 'Edit budget Monthly cap' }).click();
   await form.getByLabel('Limit in USD').fill('0.01');
   await form.getByRole('button', { name: 'Save budget' }).click();
-  await expect(bar).toHaveAttribute('aria-valuenow', String(Math.round((expected / 0.01) * 100)));
+  await expect(bar).toHaveAttribute('aria-valuenow', String(Math.floor((expected / 0.01) * 100)));
   await expect(bar).toHaveClass(/progress-ok/);
+  await expect(screen.getByRole('button', { name: 'Edit budget Monthly cap' })).toBeFocused();
 
   // Group by client: everything came from the app itself.
   await screen.getByRole('radio', { name: 'Client' }).click();

@@ -31,11 +31,17 @@ export function embeddingsBody(body: any, dims = 8): Record<string, unknown> | n
 export interface FakeToolCall {
   name: string;
   arguments: string;
+  /**
+   * Call it even when the request offers no tools: servers that parse tool syntax out of a model's text
+   * (and models with built-in tools) answer with tool_calls nobody asked for.
+   */
+  unprompted?: boolean;
 }
 
-/** The fake calls a tool when the request offers tools and the conversation does not end with a tool result. */
+/** The fake calls a tool when the request offers tools (or the call is unprompted) and the conversation does not end with a tool result. */
 export function wantsToolCall(body: any, call: FakeToolCall | undefined): boolean {
-  if (!call || !Array.isArray(body?.tools) || body.tools.length === 0 || body.tool_choice === 'none') return false;
+  if (!call || body?.tool_choice === 'none') return false;
+  if (!call.unprompted && (!Array.isArray(body?.tools) || body.tools.length === 0)) return false;
   const last = Array.isArray(body.messages) ? body.messages[body.messages.length - 1] : undefined;
   return last?.role !== 'tool';
 }

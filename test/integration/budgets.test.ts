@@ -56,7 +56,8 @@ describe('budgets', () => {
     // The chat screen's path is guarded by the same check.
     const events = [];
     for await (const event of h.app.services.chat.stream({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], maxTokens: 100 })) events.push(event);
-    expect(events).toEqual([{ type: 'error', message: expect.stringContaining('hard budget "daily-cap"') }]);
+    // The chat keeps a refused first message in its conversation (announced first); nothing else happens.
+    expect(events.filter((e) => e.type !== 'conversation')).toEqual([{ type: 'error', message: expect.stringContaining('hard budget "daily-cap"') }]);
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -169,7 +170,8 @@ describe('budgets', () => {
     // The chat screen's path is refused the same way.
     const events = [];
     for await (const event of h.app.services.chat.stream({ model: 'acme/mystery', messages: [{ role: 'user', content: 'hi' }] })) events.push(event);
-    expect(events).toEqual([{ type: 'error', message: expect.stringContaining('acme/mystery') }]);
+    // The chat keeps a refused first message in its conversation (announced first); nothing else happens.
+    expect(events.filter((e) => e.type !== 'conversation')).toEqual([{ type: 'error', message: expect.stringContaining('acme/mystery') }]);
   });
 
   it('lets a model without a price through a hard budget that allows it, its cost shown as unknown', async () => {

@@ -6,18 +6,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../electron/engine/catalog/catalog';
 import { loadRefreshedPrices, refreshPrices } from '../../electron/engine/catalog/refresh';
-import { closeTransport } from '../../electron/engine/providers/transport';
+import { Transport } from '../../electron/engine/providers/transport';
 import { startPriceListFake, type PriceListFake } from '../fakes/price-list-fake';
 
 let fake: PriceListFake;
 let dataDir: string;
+const transport = new Transport();
 beforeAll(async () => {
   fake = await startPriceListFake();
   dataDir = mkdtempSync(join(tmpdir(), 'sb-refresh-'));
 });
 afterAll(async () => {
   await fake.close();
-  await closeTransport();
+  await transport.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -25,6 +26,7 @@ describe('catalog refresh', () => {
   it('reads the price list and a provider model list, stores them, and prices from them', async () => {
     const orProvider = { id: 'or', kind: 'openai-compatible' as const, baseUrl: fake.openRouterBaseUrl, keys: [], models: [] };
     const { refreshed, notes } = await refreshPrices({
+      transport,
       dataDir,
       providers: [orProvider],
       keyFor: () => ({ label: 'default', secret: 'sk-or-test-0123456789' }),
@@ -51,7 +53,7 @@ describe('catalog refresh', () => {
   it('keeps the previous prices when the price list cannot be fetched', async () => {
     const before = readFileSync(join(dataDir, 'prices.json'), 'utf8');
     fake.fault(503);
-    await expect(refreshPrices({ dataDir, providers: [], keyFor: () => undefined, priceListUrl: fake.priceListUrl })).rejects.toThrow(/answered 503/);
+    await expect(refreshPrices({ transport, dataDir, providers: [], keyFor: () => undefined, priceListUrl: fake.priceListUrl })).rejects.toThrow(/answered 503/);
     fake.fault(null);
     expect(readFileSync(join(dataDir, 'prices.json'), 'utf8')).toBe(before);
   });

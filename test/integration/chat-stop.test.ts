@@ -1,5 +1,6 @@
 // A chat reply the user stops is kept with the text it had, in a conversation the app learns of before
-// the reply ends (so the next turn continues it); a reply that fails mid-stream is not kept.
+// the reply ends (so the next turn continues it); a reply that fails mid-stream is kept too, marked
+// failed with its error and the text that had arrived (the chat shows it with Retry).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatStreamEvent } from '../../shared/types';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
@@ -79,14 +80,20 @@ describe('chat: stopped and failed replies', () => {
     expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([['user', 'Abort me'], ['assistant', received]]);
   });
 
-  it('does not keep a reply that failed mid-stream (the question stays, answered by nothing)', async () => {
+  it('keeps a reply that failed mid-stream, marked failed with its error and the text that arrived', async () => {
     fake.fault({ afterChunks: 2 });
     const events: ChatStreamEvent[] = [];
-    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content: 'Fail please' }] })) events.push(e);
-    expect(events.at(-1)).toMatchObject({ type: 'error' });
+    let received = '';
+    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content: 'Fail please' }] })) {
+      events.push(e);
+      if (e.type === 'delta') received += e.text;
+    }
+    const error = events.at(-1) as Extract<ChatStreamEvent, { type: 'error' }>;
+    expect(error).toMatchObject({ type: 'error', message: expect.stringContaining('failed mid-stream') });
     const id = (events[0] as Extract<ChatStreamEvent, { type: 'conversation' }>).conversationId;
     const conv = await h.app.services.conversations.get(id);
-    expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([['user', 'Fail please']]);
+    expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([['user', 'Fail please'], ['assistant', received]]);
+    expect(conv!.messages[1]).toMatchObject({ status: 'error', error: error.message });
   });
 
   it('keeps the images of a user turn, so the chat reopens with them', async () => {

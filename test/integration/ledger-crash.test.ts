@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../electron/engine/ledger/ledger';
 import { openSettings } from '../../electron/engine/settings/settings-store';
 import { createClientToken } from '../../electron/engine/settings/tokens';
+import { WORKER_SOURCES } from '../../electron/engine/worker-file';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 
 const CLI = join(process.cwd(), 'node_modules', '.cache', 'switchboard-crash-test', 'cli.js');
@@ -28,7 +29,11 @@ let child: ChildProcess | undefined;
 beforeAll(async () => {
   // Build the CLI from the current sources (the test must not depend on a stale dist/).
   mkdirSync(join(CLI, '..'), { recursive: true });
-  await build({ entryPoints: ['electron/cli.ts'], outfile: CLI, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning' });
+  const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' } as const;
+  await build({ ...common, entryPoints: ['electron/cli.ts'], outfile: CLI, format: 'esm' });
+  // Its worker threads' scripts beside it, as scripts/build.mjs puts them beside dist/cli.js.
+  const workers = Object.fromEntries(Object.entries(WORKER_SOURCES).map(([name, source]) => [`${name}.worker`, join('electron/engine', source)]));
+  await build({ ...common, entryPoints: workers, outdir: join(CLI, '..'), format: 'cjs', outExtension: { '.js': '.cjs' } });
   fake = await startOpenAIFake({ reply: 'a streamed reply in five chunks', chunks: 5, apiKey: 'crash-key', models: ['m1'] });
   dataDir = mkdtempSync(join(tmpdir(), 'sb-crash-'));
 }, 60_000);
@@ -127,7 +132,7 @@ describe('ledger crash safety', () => {
 
     // Restart: the ledger reopens and answers from the same rows, plus one `interrupted` row per journaled request.
     const ledger = openLedger(dataDir);
-    expect(ledger.spend({ client: 'loadgen' }).requests).toBe(total + journaled);
+    expect((await ledger.spend({ client: 'loadgen' })).requests).toBe(total + journaled);
     await ledger.close();
   }, 60_000);
 });

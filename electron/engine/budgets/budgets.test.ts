@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RequestMeter } from '../accounting';
+import { Catalog } from '../catalog/catalog';
 import { openLedger } from '../ledger/ledger';
 import type { Ledger, RequestRecord } from '../ledger/types';
 import { Budgets } from './budgets';
@@ -81,7 +82,7 @@ describe('reservations', () => {
   it('replaces the hold with the actual cost when the meter records the row, whatever the ending', async () => {
     const l = ledger();
     const b = new Budgets(l, [{ name: 'cap', period: 'daily', mode: 'hard', usd: 1 }]);
-    const meter = new RequestMeter(l, 'port', 'c', null);
+    const meter = new RequestMeter(l, new Catalog(), 'port', 'c', null);
     const { reservation } = b.admit({ client: 'c', estimateUsd: 0.5, estimateTokens: 10 });
     meter.hold(reservation!.release);
     expect(b.status()[0]).toMatchObject({ reservedUsd: 0.5 });
@@ -92,7 +93,7 @@ describe('reservations', () => {
     // A hold that arrives after the end is given back at once; a second hold gives the first back.
     meter.hold(b.admit({ client: 'c', estimateUsd: 0.5, estimateTokens: 1 }).reservation!.release);
     expect(b.inFlight).toBe(0);
-    const other = new RequestMeter(l, 'port', 'c', null);
+    const other = new RequestMeter(l, new Catalog(), 'port', 'c', null);
     other.hold(b.admit({ client: 'c', estimateUsd: 0.2, estimateTokens: 1 }).reservation!.release);
     other.hold(b.admit({ client: 'c', estimateUsd: 0.3, estimateTokens: 1 }).reservation!.release);
     expect(b.status()[0]!.reservedUsd).toBe(0.3);

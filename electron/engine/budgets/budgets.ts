@@ -1,9 +1,10 @@
 // Budgets: global and per client, daily and monthly (UTC), soft (warn) and hard (refuse before any
-// upstream call). Running totals live in memory, seeded from the ledger once and fed by every row;
-// requests in flight hold their worst case until they end, so a burst cannot overrun a hard budget.
+// upstream call). Running totals live in memory, seeded from the ledger at each settings change and fed
+// by every row; requests in flight hold their worst case until they end, so a burst cannot overrun a
+// hard budget.
 import type { BudgetStatus, BudgetWarning } from '../../../shared/types';
 import { formatUsd, percentUsed, roundUsd } from '../../../shared/format';
-import type { Ledger, RequestRecord } from '../ledger/types';
+import type { Ledger, RequestRecord, SettledView } from '../ledger/types';
 import { describeBudget, overMessage, unpricedMessage } from './messages';
 import type { BudgetCheck, BudgetCheckInput, BudgetConfig, Reservation } from './types';
 
@@ -17,6 +18,16 @@ const MAX_WARNINGS = 100;
 export const DEFAULT_HOLD_MS = 16 * 60_000;
 
 const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The bucket under `key`, started afresh when its period has passed. */
+function bucketIn(buckets: Map<string, Bucket>, key: string, period: string): Bucket {
+  let b = buckets.get(key);
+  if (!b || b.period !== period) {
+    b = { period, usd: 0, unknown: 0, tokens: 0, reservedUsd: 0, reservedTokens: 0, holds: 0 };
+    buckets.set(key, b);
+  }
+  return b;
+}
 const monthKey = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 
 export class Budgets {
@@ -26,6 +37,8 @@ export class Budgets {
   #warnings: BudgetWarning[] = [];
   #lastWarned = new Map<string, string>();
   #unsubscribe: () => void;
+  /** Counts seeds, so a seed that lands after a later settings change is dropped. */
+  #seeds = 0;
 
   constructor(
     private readonly ledger: Ledger,
@@ -47,49 +60,65 @@ export class Budgets {
   }
 
   update(budgets: BudgetConfig[]): void {
+    const starting = this.#budgets.length === 0;
     this.#budgets = budgets;
-    this.#buckets.clear();
-    if (budgets.length > 0) this.#seed();
-    // Requests admitted before the change still hold their worst case in the new buckets.
+    const seed = ++this.#seeds;
+    // Totals stop while no budget is set: starting again, they begin from the requests in flight only
+    // until the seed lands (at once, unless the ledger is writing a batch at this moment).
+    if (starting || budgets.length === 0) this.#rebuild(new Map());
+    if (budgets.length === 0) return;
+    this.ledger.whenSettled((view) => {
+      if (seed === this.#seeds) this.#rebuild(this.#seeded(view));
+    });
+  }
+
+  /** Swaps in new buckets; requests admitted before still hold their worst case in them. */
+  #rebuild(buckets: Map<string, Bucket>): void {
+    this.#buckets = buckets;
     for (const h of this.#holds) this.#apply(h);
   }
 
-  /** Today's and this month's totals per client from the ledger (one query each, at settings changes only). */
-  #seed(): void {
+  /**
+   * Today's and this month's totals per client: the ledger's (one query each, at settings changes only)
+   * plus its rows not yet written. Later rows arrive through onRecord, so each row counts once.
+   */
+  #seeded(view: SettledView): Map<string, Bucket> {
+    const buckets = new Map<string, Bucket>();
     const t = this.now();
     for (const [period, since] of [[dayKey(t), `${dayKey(t)}T00:00:00Z`], [monthKey(t), `${monthKey(t)}-01T00:00:00Z`]] as const) {
-      const summary = this.ledger.spend({ since, by: 'client' });
-      const all = this.#bucket(`*|${period}`, period);
+      const summary = view.spend({ since, by: 'client' });
+      const all = bucketIn(buckets, `*|${period}`, period);
       Object.assign(all, { usd: summary.knownCostUsd, unknown: summary.unknownCostRequests, tokens: summary.inputTokens + summary.outputTokens });
       for (const g of summary.groups) {
         if (g.key === '(none)') continue;
-        Object.assign(this.#bucket(`${g.key}|${period}`, period), { usd: g.knownCostUsd, unknown: g.unknownCostRequests, tokens: g.inputTokens + g.outputTokens });
+        Object.assign(bucketIn(buckets, `${g.key}|${period}`, period), { usd: g.knownCostUsd, unknown: g.unknownCostRequests, tokens: g.inputTokens + g.outputTokens });
       }
     }
+    for (const row of view.unwritten) this.#count(row, buckets);
+    return buckets;
   }
 
   #bucket(key: string, period: string): Bucket {
-    let b = this.#buckets.get(key);
-    if (!b || b.period !== period) {
-      b = { period, usd: 0, unknown: 0, tokens: 0, reservedUsd: 0, reservedTokens: 0, holds: 0 };
-      this.#buckets.set(key, b);
-    }
-    return b;
+    return bucketIn(this.#buckets, key, period);
   }
 
   /** The buckets a request of `client` at time `t` counts in: its day and month, for everyone and for the client. */
-  #bucketsFor(client: string | null, t: number): Bucket[] {
+  #bucketsFor(client: string | null, t: number, buckets = this.#buckets): Bucket[] {
     const out: Bucket[] = [];
     for (const period of [dayKey(t), monthKey(t)]) {
-      for (const who of client ? ['*', client] : ['*']) out.push(this.#bucket(`${who}|${period}`, period));
+      for (const who of client ? ['*', client] : ['*']) out.push(bucketIn(buckets, `${who}|${period}`, period));
     }
     return out;
   }
 
   #add(row: RequestRecord): void {
     if (this.#budgets.length === 0) return;
+    this.#count(row, this.#buckets);
+  }
+
+  #count(row: RequestRecord, buckets: Map<string, Bucket>): void {
     const tokens = row.inputTokens + row.outputTokens;
-    for (const b of this.#bucketsFor(row.client, row.startedAt)) {
+    for (const b of this.#bucketsFor(row.client, row.startedAt, buckets)) {
       if (row.costUsd === null) b.unknown++;
       else b.usd += row.costUsd;
       b.tokens += tokens;

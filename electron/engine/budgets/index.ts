@@ -2,7 +2,7 @@
 // failover loop, so a hard budget refuses before the first upstream byte and every admitted request
 // holds its worst case until its meter records it.
 import { priceOf } from '../accounting';
-import { defaultCatalog } from '../catalog/catalog';
+import type { Catalog } from '../catalog/catalog';
 import { RoutingError } from '../router/failures';
 import type { Target } from '../router/resolve';
 import type { Budgets } from './budgets';
@@ -16,9 +16,9 @@ export { budgetSchema, type BudgetCheck, type BudgetCheckInput, type BudgetConfi
 export const PRICE_UNKNOWN_CODE = 'budget_price_unknown';
 
 /** What a candidate target's worst case needs: its price, output limit and window, from the catalog. */
-export function limitsOf(target: Target): TargetLimits {
-  const entry = defaultCatalog.lookup(target.provider, target.model);
-  const limits: TargetLimits = { name: `${target.provider.id}/${target.model}`, kind: target.provider.kind, price: priceOf(target) };
+export function limitsOf(catalog: Catalog, target: Target): TargetLimits {
+  const entry = catalog.lookup(target.provider, target.model);
+  const limits: TargetLimits = { name: `${target.provider.id}/${target.model}`, kind: target.provider.kind, price: priceOf(catalog, target) };
   if (entry.maxOutput !== undefined) limits.maxOutput = entry.maxOutput;
   const window = target.contextWindow ?? entry.contextWindow;
   if (window !== undefined) limits.contextWindow = window;
@@ -27,6 +27,8 @@ export function limitsOf(target: Target): TargetLimits {
 
 export interface PreflightOptions {
   budgets: Budgets | undefined;
+  /** Prices, output limits and windows of the candidate targets. */
+  catalog: Catalog;
   /** Holds the reservation and releases it exactly once, when the request's row is recorded. */
   meter: { hold(release: () => void): void };
   client: string | null;
@@ -49,7 +51,7 @@ export function budgetPreflight(o: PreflightOptions): (() => void) | undefined {
   const { budgets } = o;
   if (!budgets?.active) return undefined;
   return () => {
-    const worst = worstCase(o.body, o.targets.map(limitsOf), { outputless: o.outputless });
+    const worst = worstCase(o.body, o.targets.map((t) => limitsOf(o.catalog, t)), { outputless: o.outputless });
     const input: BudgetCheckInput = { client: o.client, estimateUsd: worst.usd, estimateTokens: worst.tokens, unpriced: worst.unpriced };
     const { check, reservation } = budgets.admit(input, o.deadlineMs === undefined ? undefined : o.deadlineMs + 60_000);
     if (check.hard) throw new RoutingError(402, 'invalid_request_error', check.hard, check.unpriced ? PRICE_UNKNOWN_CODE : 'budget_exceeded');

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 
 export const budgetSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'),
+  // Spaces are allowed inside a name ("Team monthly"); the name is quoted wherever it is shown.
+  name: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9 ._-]*[A-Za-z0-9._-])?$/, 'a budget name starts with a letter or digit and holds letters, digits, spaces, ".", "_" or "-" (no space at either end)'),
   /** Client token name this budget applies to; absent = every request (global). */
   client: z.string().min(1).optional(),
   period: z.enum(['daily', 'monthly']),

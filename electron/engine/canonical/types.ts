@@ -1,5 +1,6 @@
 // The canonical request, message, stream-event and response types every dialect and provider
-// translates through (DESIGN.md §3): one shape that carries what users actually send, losslessly.
+// translates through (docs/architecture.md §4): one shape that carries what users actually send,
+// losslessly.
 import type { Usage } from './usage';
 
 /**

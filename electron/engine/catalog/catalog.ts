@@ -78,6 +78,3 @@ export class Catalog {
     return withWindow({ source: 'unknown' });
   }
 }
-
-/** The engine's one catalog; the composition root feeds it overrides and refreshed data. */
-export const defaultCatalog = new Catalog();

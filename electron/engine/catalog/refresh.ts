@@ -3,7 +3,7 @@
 // The result is kept in `<dataDir>/prices.json` (no secrets) and read at start.
 import fs from 'node:fs';
 import path from 'node:path';
-import { sendUpstream } from '../providers/transport';
+import type { Transport, UpstreamCall } from '../providers/transport';
 import type { ProviderConfig } from '../settings/config-schema';
 import { modelListCall } from '../vault/key-test';
 import type { ResolvedKey } from '../vault/types';
@@ -37,8 +37,8 @@ function checkPriceList(value: unknown, url: string): PriceDataProvider[] {
   return value as PriceDataProvider[];
 }
 
-async function getJson(call: Parameters<typeof sendUpstream>[0], timeoutMs: number): Promise<unknown> {
-  const res = await sendUpstream(call, AbortSignal.timeout(timeoutMs));
+async function getJson(transport: Transport, call: UpstreamCall, timeoutMs: number): Promise<unknown> {
+  const res = await transport.send(call, AbortSignal.timeout(timeoutMs));
   const text = await res.body.text();
   if (res.status !== 200) throw new Error(`${call.url.split('?')[0]} answered ${res.status}`);
   return JSON.parse(text);
@@ -66,6 +66,7 @@ function modelsWithPrices(provider: ProviderConfig, list: unknown): PriceDataPro
 }
 
 export interface RefreshOptions {
+  transport: Transport;
   dataDir: string;
   providers: ProviderConfig[];
   keyFor: (provider: ProviderConfig) => ResolvedKey | undefined;
@@ -77,13 +78,13 @@ export interface RefreshOptions {
 export async function refreshPrices(options: RefreshOptions): Promise<{ refreshed: RefreshedPrices; notes: string[] }> {
   const url = options.priceListUrl ?? priceListUrl();
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const list = checkPriceList(await getJson({ url, method: 'GET', headers: { accept: 'application/json' } }, timeoutMs), url);
+  const list = checkPriceList(await getJson(options.transport, { url, method: 'GET', headers: { accept: 'application/json' } }, timeoutMs), url);
   const notes: string[] = [];
   const fromProviders: PriceDataProvider[] = [];
   for (const provider of options.providers) {
     if (provider.kind !== 'openai-compatible' || !provider.baseUrl) continue;
     try {
-      const found = modelsWithPrices(provider, await getJson(modelListCall(provider, options.keyFor(provider)?.secret), timeoutMs));
+      const found = modelsWithPrices(provider, await getJson(options.transport, modelListCall(provider, options.keyFor(provider)?.secret), timeoutMs));
       if (found) fromProviders.push(found);
     } catch (error) {
       notes.push(`${provider.id}: model list not read (${(error as Error).message})`);

@@ -1,8 +1,9 @@
 // The headless app bridge: the renderer's HTTP transport to the app-service contract
-// (`POST /app/rpc`, `POST /app/stream` as server-sent events), admin token required.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// (`POST /app/rpc`, `POST /app/stream` as server-sent events), admin token required. What may be
+// called is the contract dispatcher's to say (contract-dispatch.ts); this file only speaks HTTP.
+import type { ServerResponse } from 'node:http';
+import { ContractCallRefused, type ContractDispatcher, type StreamStart } from '../contract-dispatch';
 import { StreamWriter } from './stream-writer';
-import { isRpcMethod, isStreamMethod, type AppContract, type RpcCall } from '../../../shared/contract';
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
@@ -10,48 +11,46 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
-function parseCall(body: unknown): RpcCall | null {
-  if (!body || typeof body !== 'object') return null;
-  const b = body as Record<string, unknown>;
-  if (typeof b.service !== 'string' || typeof b.method !== 'string') return null;
-  return { service: b.service, method: b.method, params: Array.isArray(b.params) ? b.params : [] };
+/** A refused call is the caller's mistake (400) or not a call this port serves (404); a method's own failure is a 400 too. */
+function sendError(res: ServerResponse, error: unknown): void {
+  const status = error instanceof ContractCallRefused && error.reason === 'not-allowed' ? 404 : 400;
+  sendJson(res, status, { error: { message: (error as Error).message } });
 }
 
-type Callable = (...args: unknown[]) => unknown;
-const methodOf = (services: AppContract, call: RpcCall): Callable =>
-  ((services as unknown as Record<string, Record<string, Callable>>)[call.service]![call.method] as Callable).bind(
-    (services as unknown as Record<string, unknown>)[call.service],
-  );
-
-export async function handleAppBridge(services: AppContract, pathname: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-  const call = parseCall(body);
-  if (!call) return sendJson(res, 400, { error: { message: 'expected { service, method, params }' } });
+export async function handleAppBridge(contract: ContractDispatcher, pathname: string, res: ServerResponse, body: unknown): Promise<void> {
   if (pathname === '/app/rpc') {
-    if (!isRpcMethod(call.service, call.method)) return sendJson(res, 404, { error: { message: `no such call: ${call.service}.${call.method}` } });
     try {
-      return sendJson(res, 200, { result: await methodOf(services, call)(...call.params) });
+      return sendJson(res, 200, { result: await contract.call(body) });
     } catch (error) {
-      return sendJson(res, 400, { error: { message: (error as Error).message } });
+      return sendError(res, error);
     }
   }
   if (pathname === '/app/stream') {
-    if (!isStreamMethod(call.service, call.method)) return sendJson(res, 404, { error: { message: `no such stream: ${call.service}.${call.method}` } });
-    const controller = new AbortController();
-    res.on('close', () => controller.abort());
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
-    const out = new StreamWriter(res);
+    let start: StreamStart;
     try {
-      const events = methodOf(services, call)(...call.params, controller.signal) as AsyncIterable<unknown>;
-      for await (const event of events) {
-        out.write(`data: ${JSON.stringify(event)}\n\n`);
-        const wait = out.ready();
-        if (wait) await wait;
-      }
+      start = contract.stream(body);
     } catch (error) {
-      if (!controller.signal.aborted) out.write(`data: ${JSON.stringify({ type: 'error', message: (error as Error).message })}\n\n`);
+      return sendError(res, error);
     }
-    out.end();
-    return;
+    return relayEvents(res, start);
   }
   sendJson(res, 404, { error: { message: 'not found' } });
+}
+
+/** One `data:` line per event; a failure after the start is the stream's last event. */
+async function relayEvents(res: ServerResponse, start: StreamStart): Promise<void> {
+  const controller = new AbortController();
+  res.on('close', () => controller.abort());
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+  const out = new StreamWriter(res);
+  try {
+    for await (const event of start(controller.signal)) {
+      out.write(`data: ${JSON.stringify(event)}\n\n`);
+      const wait = out.ready();
+      if (wait) await wait;
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) out.write(`data: ${JSON.stringify({ type: 'error', message: (error as Error).message })}\n\n`);
+  }
+  out.end();
 }

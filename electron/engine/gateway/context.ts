@@ -1,10 +1,8 @@
 // What the gateway's handlers need from the engine, passed in by the composition root.
 import type { AppContract } from '../../../shared/contract';
-import type { Budgets } from '../budgets/budgets';
-import type { Ledger } from '../ledger/types';
-import type { RouteTable } from '../router/resolve';
+import type { RoutingParts } from '../routed';
+import type { RouterHealth } from '../router/health';
 import type { PortSettingsData } from '../settings/types';
-import type { Vault } from '../vault/types';
 import type { ClientAccess } from './client-access';
 import type { RequestLog } from './request-log';
 
@@ -35,13 +33,8 @@ export const DEFAULT_LIMITS: PortLimits = {
   maxHeaderBytes: 32 * 1024,
 };
 
-export interface GatewayContext {
-  /** The current routing table (rebuilt when settings change). */
-  table(): RouteTable;
-  vault: Vault;
-  ledger: Ledger;
-  /** Budgets checked before each request is sent (see budgets/index.ts budgetPreflight). */
-  budgets?: Budgets;
+/** The engine's routing parts (routed.ts), and what only the port needs. */
+export interface GatewayContext extends RoutingParts {
   /** Client token -> what that client may do, or undefined when the token is unknown or revoked. */
   clientFor(token: string): ClientAccess | undefined;
   /** Allowed browser Origins and body capture (read on change, not per request). */
@@ -51,5 +44,10 @@ export interface GatewayContext {
   rendererDir?: string;
   /** Where the port's recent requests are kept for the UI (the gateway creates one if absent). */
   requestLog?: RequestLog;
+  /**
+   * Health of count_tokens calls, apart from the routes' (Anthropic limits token counting separately
+   * from messages, so its 429 must not cool a key for messages).
+   */
+  countTokensHealth: RouterHealth;
   limits?: Partial<PortLimits>;
 }

@@ -58,6 +58,7 @@ export class RequestLog {
       path: row.path,
       provider: row.provider,
       model: row.model,
+      requestedModel: row.requestedModel ?? null,
       status: row.status,
       httpStatus: row.httpStatus,
       errorMessage: row.errorMessage,

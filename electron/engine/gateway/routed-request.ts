@@ -1,14 +1,13 @@
-// The start and the failure path every routed request on the port shares, whatever its dialect:
-// resolve the model, open the ledger meter, tag the response with its request id, abort the upstream
-// when the client leaves, and check budgets before anything is sent. One place, so a new endpoint
-// cannot forget a step (budgets were once missing from two dialects).
+// The start and the failure path every routed request on the port shares, whatever its dialect: the
+// engine's common start (routed.ts: resolve, meter, budgets), plus what only the port does: tag the
+// response with its request id, abort the upstream when the client leaves, and answer in the dialect.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestMeter } from '../accounting';
-import { budgetPreflight } from '../budgets';
+import type { RequestMeter } from '../accounting';
 import type { RoutingExtensions } from '../router/extensions';
 import type { FailoverInput } from '../router/failover';
 import { RoutingError } from '../router/failures';
 import type { Resolution } from '../router/resolve';
+import { startRouted } from '../routed';
 import { abortOnClose } from './abort';
 import type { GatewayContext } from './context';
 
@@ -32,53 +31,36 @@ export interface RoutedStart {
 }
 
 export function beginRouted(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, start: RoutedStart): RoutedRequest | undefined {
-  let resolution: Resolution;
+  const controller = abortOnClose(req, res);
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  let routed;
   try {
-    resolution = ctx.table().resolve(start.model, start.ext);
+    routed = startRouted(ctx, {
+      source: 'port',
+      client: start.client,
+      model: start.model,
+      body: start.body,
+      stream: start.stream,
+      signal: controller.signal,
+      stickyOwner: start.client,
+      ext: start.ext,
+      path: q === -1 ? url : url.slice(0, q),
+      // Soft budgets let the request through; the tool (and whoever reads its logs) is told in a header.
+      // No closure per request unless budgets are set (the usual case has none).
+      onSoft: ctx.budgets?.active
+        ? (warnings) => {
+            if (!res.headersSent) res.setHeader(BUDGET_WARNING_HEADER, headerSafe(warnings.join('; ')));
+          }
+        : undefined,
+    });
   } catch (error) {
     start.sendError(asRoutingError(error));
     return undefined;
   }
-  const meter = new RequestMeter(ctx.ledger, 'port', start.client, resolution.route);
-  const url = req.url ?? '';
-  const q = url.indexOf('?');
-  meter.path = q === -1 ? url : url.slice(0, q);
-  meter.requestedModel = start.model;
-  meter.body = start.body;
-  res.setHeader('x-request-id', meter.id);
-  const controller = abortOnClose(req, res);
-  const failover: FailoverInput = {
-    targets: resolution.targets,
-    vault: ctx.vault,
-    signal: controller.signal,
-    plan: resolution.plan,
-    body: start.body,
-    stream: start.stream,
-    scope: `${start.client}\0${resolution.route ?? start.model}`,
-    onAttempt: meter.attempted,
-    // No closure per request unless budgets are set (the usual case has none).
-    preflight: ctx.budgets?.active
-      ? budgetPreflight({
-          budgets: ctx.budgets,
-          // The meter holds the request's worst case and gives it back when it records the row.
-          meter,
-          client: start.client,
-          body: start.body,
-          targets: resolution.targets,
-          deadlineMs: resolution.plan.timeouts.totalMs,
-          outputless: EMBEDDING_PATH.test(meter.path ?? ''),
-          onSoft: (warnings) => {
-            // Soft budgets let the request through; the tool (and whoever reads its logs) is told in a header.
-            if (!res.headersSent) res.setHeader(BUDGET_WARNING_HEADER, headerSafe(warnings.join('; ')));
-          },
-        })
-      : undefined,
-  };
-  return { resolution, meter, controller, failover };
+  res.setHeader('x-request-id', routed.meter.id);
+  return { ...routed, controller };
 }
-
-/** Embedding endpoints: a request there produces no output tokens, so its worst case is its input. */
-const EMBEDDING_PATH = /\/(embeddings|embed)$/;
 
 /** Set on a port response when the request reached a soft budget: the budgets' own messages. */
 export const BUDGET_WARNING_HEADER = 'x-switchboard-budget-warning';

@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PortSettingsData } from '../settings/types';
+import { createContractDispatcher } from '../contract-dispatch';
 import { handleAppBridge } from './app-bridge';
 import { BodyError, readJsonBody, type BodyLimits } from './body';
 import { mayUse, requestedModels, type ClientAccess } from './client-access';
@@ -53,6 +54,7 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
   // The port's ledger rows reach the request log as they are recorded (synchronously, so a captured body is still in scope).
   const unfollow = log.follow(ctx.ledger);
   const hctx: GatewayContext = { ...ctx, requestLog: log };
+  const contract = createContractDispatcher(ctx.services);
   let guard = new HostGuard(host, port);
   const applySettings = (s: PortSettingsData) => {
     guard.allowOrigins(s.allowedOrigins);
@@ -130,7 +132,7 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     if (token === undefined || !sameSecret(token, ctx.adminToken)) return plain(res, 401, 'admin token required');
     if (req.method !== 'POST') return plain(res, 405, 'use POST');
     const body = await readJsonBody(req, bodyLimits);
-    return handleAppBridge(ctx.services, pathname, req, res, body);
+    return handleAppBridge(contract, pathname, res, body);
   }
 
   /** What the port does with a request: guards first (Host, then any parsing), then the handler. */

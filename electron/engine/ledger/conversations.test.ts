@@ -22,33 +22,33 @@ afterEach(async () => {
 });
 
 describe('conversation store edits', () => {
-  it('renames, counts messages and refuses an empty title', () => {
+  it('renames, counts messages and refuses an empty title', async () => {
     const { conversations } = open();
     const c = conversations.create('chat', 'First');
     conversations.append(c.id, [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }]);
     expect(conversations.has(c.id)).toBe(true);
     expect(conversations.has('no-such-conversation')).toBe(false);
     expect(conversations.rename(c.id, '  Better name  ')).toBe(true);
-    expect(conversations.get(c.id)).toMatchObject({ title: 'Better name', messageCount: 2 });
+    expect(await conversations.get(c.id)).toMatchObject({ title: 'Better name', messageCount: 2 });
     expect(conversations.list()[0]).toMatchObject({ id: c.id, messageCount: 2 });
     expect(conversations.rename('missing', 'x')).toBe(false);
     expect(() => conversations.rename(c.id, '   ')).toThrow(/non-empty title/);
   });
 
-  it('keeps the images a message carried, in order, and refuses anything but data: or https: images', () => {
+  it('keeps the images a message carried, in order, and refuses anything but data: or https: images', async () => {
     const { conversations } = open();
     const c = conversations.create('chat', 'With a picture');
     const png = 'data:image/png;base64,iVBORw0KGgo=';
     conversations.append(c.id, [{ role: 'user', content: 'What is this?', images: [png, 'https://example.com/b.jpg'] }, { role: 'assistant', content: 'A cat.' }]);
-    const got = conversations.get(c.id)!;
+    const got = (await conversations.get(c.id))!;
     expect(got.messages[0]).toMatchObject({ role: 'user', content: 'What is this?', images: [png, 'https://example.com/b.jpg'] });
     expect(got.messages[1]!.images).toBeUndefined();
     const put = conversations.put({ kind: 'chat', title: 'Put', messages: [{ role: 'user', content: '', images: [png] }] });
-    expect(conversations.get(put.id)!.messages[0]!.images).toEqual([png]);
+    expect((await conversations.get(put.id))!.messages[0]!.images).toEqual([png]);
     expect(() => conversations.put({ kind: 'chat', title: 'Bad', messages: [{ role: 'user', content: 'x', images: ['file:///etc/passwd'] }] })).toThrow(/images must be data:image/);
   });
 
-  it('truncates to the first messages and appends after them in order', () => {
+  it('truncates to the first messages and appends after them in order', async () => {
     const { conversations } = open();
     const c = conversations.create('chat', 'T');
     conversations.append(c.id, [
@@ -59,7 +59,7 @@ describe('conversation store edits', () => {
     ]);
     expect(conversations.truncate(c.id, 2)).toBe(true);
     conversations.append(c.id, [{ role: 'user', content: 'q2 edited' }, { role: 'assistant', content: 'a2 again' }]);
-    expect(conversations.get(c.id)!.messages.map((m) => m.content)).toEqual(['q1', 'a1', 'q2 edited', 'a2 again']);
+    expect((await conversations.get(c.id))!.messages.map((m) => m.content)).toEqual(['q1', 'a1', 'q2 edited', 'a2 again']);
     expect(conversations.truncate('missing', 0)).toBe(false);
     expect(() => conversations.truncate(c.id, -1)).toThrow(/whole number/);
   });
@@ -77,7 +77,7 @@ describe('conversation store edits', () => {
     expect(conversations.search('  ')).toHaveLength(3);
   });
 
-  it("joins each reply's report from its request in the ledger, including queued rows", () => {
+  it("joins each reply's report from its request in the ledger, including queued rows", async () => {
     const ledger = open();
     const c = ledger.conversations.create('chat', 'R');
     ledger.record({
@@ -86,14 +86,14 @@ describe('conversation store edits', () => {
       inputTokens: 12, outputTokens: 7, costUsd: 0.0002, ttftMs: 42, durationMs: 60,
     });
     ledger.conversations.append(c.id, [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', model: 'acme/m1', requestId: 'req-x' }]);
-    const [user, reply] = ledger.conversations.get(c.id)!.messages;
+    const [user, reply] = (await ledger.conversations.get(c.id))!.messages;
     expect(user!.report).toBeUndefined();
     expect(reply!.report).toEqual({ provider: 'acme', model: 'm1', usage: { inputTokens: 12, outputTokens: 7 }, costUsd: 0.0002, ttftMs: 42, attempts: 2 });
   });
 });
 
 describe('spend drill-down requests', () => {
-  it('pages single requests newest first with their attempts, filtered by route and model', () => {
+  it('pages single requests newest first with their attempts, filtered by route and model', async () => {
     const ledger = open();
     const base = Date.now() - 60_000;
     for (let i = 0; i < 5; i++) {
@@ -103,25 +103,25 @@ describe('spend drill-down requests', () => {
         attempts: [{ provider: 'acme', model: 'm1', status: i === 2 ? 503 : 200, durationMs: 10 }], inputTokens: 10 + i, outputTokens: 5, costUsd: i === 3 ? null : 0.001, ttftMs: 20, durationMs: 30,
       });
     }
-    const all = ledger.requests({});
+    const all = await ledger.requests({});
     expect(all.map((r) => r.id)).toEqual(['r4', 'r3', 'r2', 'r1', 'r0']);
     expect(all[2]).toMatchObject({ status: 'error', httpStatus: 502, errorMessage: 'all targets failed', attempts: [{ provider: 'acme', status: 503 }] });
     expect(all[1]!.costUsd).toBeNull();
-    expect(ledger.requests({ route: 'fast' }).map((r) => r.id)).toEqual(['r2', 'r1', 'r0']);
-    expect(ledger.requests({ model: 'm2' }).map((r) => r.id)).toEqual(['r4']);
-    expect(ledger.requests({ client: 'cursor', limit: 1 }).map((r) => r.id)).toEqual(['r4']);
-    expect(ledger.requests({ limit: 2, before: base + 3000 }).map((r) => r.id)).toEqual(['r2', 'r1']);
-    expect(() => ledger.requests({ since: 'yesterday-ish' })).toThrow();
+    expect((await ledger.requests({ route: 'fast' })).map((r) => r.id)).toEqual(['r2', 'r1', 'r0']);
+    expect((await ledger.requests({ model: 'm2' })).map((r) => r.id)).toEqual(['r4']);
+    expect((await ledger.requests({ client: 'cursor', limit: 1 })).map((r) => r.id)).toEqual(['r4']);
+    expect((await ledger.requests({ limit: 2, before: base + 3000 })).map((r) => r.id)).toEqual(['r2', 'r1']);
+    await expect(ledger.requests({ since: 'yesterday-ish' })).rejects.toThrow();
   });
 });
 
 describe('conversation put', () => {
-  it('creates with a given id, then replaces title and messages in place', () => {
+  it('creates with a given id, then replaces title and messages in place', async () => {
     const { conversations } = open();
     const first = conversations.put({ id: 'run-1', kind: 'compare', title: 'P', messages: [{ role: 'user', content: 'p' }, { role: 'assistant', content: 'a', model: 'x/y' }] });
     expect(first).toMatchObject({ id: 'run-1', kind: 'compare', messageCount: 2 });
     conversations.put({ id: 'run-1', kind: 'compare', title: 'P2', messages: [{ role: 'user', content: 'p' }, { role: 'assistant', content: 'b' }, { role: 'system', content: 'facts' }] });
-    const got = conversations.get('run-1')!;
+    const got = (await conversations.get('run-1'))!;
     expect(got).toMatchObject({ title: 'P2', createdAt: first.createdAt, messageCount: 3 });
     expect(got.messages.map((m) => m.content)).toEqual(['p', 'b', 'facts']);
     expect(() => conversations.put({ id: 'bad id!', kind: 'compare', title: 't', messages: [] })).toThrow(/conversation id/);

@@ -1,10 +1,11 @@
 // Conversations and their messages (chat and compare), in the ledger database beside the requests.
 import { timeOrderedId } from '../ids';
 import type Database from 'libsql';
-import type { Conversation, ConversationInput, ConversationSummary, StoredMessage } from '../../../shared/types';
+import type { Conversation, ConversationInput, ConversationOptions, ConversationSummary, StoredMessage, ToolCallInfo } from '../../../shared/types';
 
 export interface ConversationStore {
-  create(kind: 'chat' | 'compare', title: string): ConversationSummary;
+  /** Creates an empty conversation, with its own options (a chat's model, system prompt, temperature). */
+  create(kind: 'chat' | 'compare', title: string, options?: ConversationOptions): ConversationSummary;
   /** Appends messages in order; the conversation's updated_at moves to now. */
   append(conversationId: string, messages: Array<Omit<StoredMessage, 'createdAt'>>): void;
   list(limit?: number): ConversationSummary[];
@@ -20,11 +21,17 @@ export interface ConversationStore {
   search(query: string, limit?: number): ConversationSummary[];
   /** Creates the conversation, or replaces its title and messages when `id` exists (one transaction). */
   put(input: ConversationInput): ConversationSummary;
+  /** Changes the conversation's own options (checked first); false when there is no such conversation. */
+  setOptions(id: string, options: ConversationOptions): boolean;
 }
 
-type ConvRow = { id: string; kind: string; title: string; created_at: number; updated_at: number; message_count?: number };
+type ConvRow = {
+  id: string; kind: string; title: string; created_at: number; updated_at: number; message_count?: number;
+  model: string | null; system_prompt: string | null; temperature: number | null;
+};
 type MsgRow = {
   role: string; content: string; images: string | null; model: string | null; request_id: string | null; created_at: number;
+  status: string | null; error: string | null; tool_calls: string | null;
   // From the request that produced the message (LEFT JOIN), when the ledger has it.
   r_provider: string | null; r_model: string | null; r_input: number | null; r_output: number | null; r_cost: number | null; r_ttft: number | null; r_attempts: string | null;
 };
@@ -40,6 +47,36 @@ function parseImages(column: string | null): string[] | undefined {
   } catch {
     return undefined; // an unreadable column leaves the text
   }
+}
+
+function parseToolCalls(column: string | null): ToolCallInfo[] | undefined {
+  if (column === null) return undefined;
+  try {
+    const calls = JSON.parse(column) as ToolCallInfo[];
+    return Array.isArray(calls) && calls.length ? calls.filter((c) => typeof c?.name === 'string' && typeof c.arguments === 'string') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks a change to a conversation's options and turns it into columns (only those it names). */
+export function optionColumns(options: ConversationOptions): Record<string, string | number | null> {
+  if (!options || typeof options !== 'object') throw new Error('expected { model?, systemPrompt?, temperature? }');
+  const columns: Record<string, string | number | null> = {};
+  if (options.model !== undefined) {
+    if (typeof options.model !== 'string' || !options.model.trim() || options.model.length > 300) throw new Error('a conversation\'s model is a route name or provider/model id');
+    columns.model = options.model;
+  }
+  if (options.systemPrompt !== undefined) {
+    if (typeof options.systemPrompt !== 'string' || options.systemPrompt.length > 100_000) throw new Error('a system prompt is text of at most 100,000 characters');
+    columns.system_prompt = options.systemPrompt || null;
+  }
+  if (options.temperature !== undefined) {
+    const t = options.temperature;
+    if (t !== null && (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > 2)) throw new Error('a temperature is a number from 0 to 2 (or null for the model\'s default)');
+    columns.temperature = t;
+  }
+  return columns;
 }
 
 const LIST_SQL = 'SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count FROM conversations c';
@@ -72,6 +109,9 @@ const summary = (r: ConvRow): ConversationSummary => ({
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
   ...(r.message_count !== undefined ? { messageCount: Number(r.message_count) } : {}),
+  ...(r.model ? { model: r.model } : {}),
+  ...(r.system_prompt ? { systemPrompt: r.system_prompt } : {}),
+  ...(r.temperature !== null && r.temperature !== undefined ? { temperature: Number(r.temperature) } : {}),
 });
 
 /** `flush` writes queued request rows first, so a message's report can join the request that made it. */
@@ -79,16 +119,25 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
   db.exec('PRAGMA foreign_keys = ON');
   const insertConv = db.prepare('INSERT INTO conversations (id, kind, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
   const nextSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE conversation_id = ?');
-  const insertMsg = db.prepare('INSERT INTO messages (id, conversation_id, seq, role, content, images, model, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insertMsg = db.prepare('INSERT INTO messages (id, conversation_id, seq, role, content, images, model, request_id, created_at, status, error, tool_calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const imagesColumn = (images: string[] | undefined) => (images?.length ? JSON.stringify(images) : null);
+  const outcomeColumns = (m: Omit<StoredMessage, 'createdAt'>) => [m.status ?? null, m.status === 'error' ? (m.error ?? null) : null, m.toolCalls?.length ? JSON.stringify(m.toolCalls) : null];
   const touch = db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?');
   const exists = db.prepare('SELECT 1 FROM conversations WHERE id = ?');
   const append = db.transaction((id: string, messages: Array<Omit<StoredMessage, 'createdAt'>>) => {
     const at = now();
     if (touch.run(at, id).changes === 0) throw new Error(`no conversation "${id}"`);
     let seq = Number((nextSeq.get(id) as { seq: number }).seq);
-    for (const m of messages) insertMsg.run(timeOrderedId(), id, ++seq, m.role, m.content, imagesColumn(m.images), m.model ?? null, m.requestId ?? null, at);
+    for (const m of messages) insertMsg.run(timeOrderedId(), id, ++seq, m.role, m.content, imagesColumn(m.images), m.model ?? null, m.requestId ?? null, at, ...outcomeColumns(m));
   });
+  const setOptions = (id: string, options: ConversationOptions): boolean => {
+    const columns = optionColumns(options);
+    const names = Object.keys(columns);
+    if (names.length === 0) return exists.get(id) !== undefined;
+    // The column names come from optionColumns' fixed set, never from the caller.
+    const sql = `UPDATE conversations SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`;
+    return db.prepare(sql).run(...Object.values(columns), id).changes > 0;
+  };
   const ROLES = new Set(['system', 'user', 'assistant']);
   const put = db.transaction((input: ConversationInput): ConversationSummary => {
     if (!input || (input.kind !== 'chat' && input.kind !== 'compare')) throw new Error('a conversation needs kind "chat" or "compare"');
@@ -108,17 +157,20 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
       db.prepare('UPDATE conversations SET title = ?, kind = ?, updated_at = ? WHERE id = ?').run(title, input.kind, at, id);
       db.prepare('DELETE FROM messages WHERE conversation_id = ?').run(id);
     } else insertConv.run(id, input.kind, title, at, at);
-    input.messages.forEach((m, i) => insertMsg.run(timeOrderedId(), id, i + 1, m.role, m.content, imagesColumn(m.images), m.model ?? null, m.requestId ?? null, at));
+    input.messages.forEach((m, i) => insertMsg.run(timeOrderedId(), id, i + 1, m.role, m.content, imagesColumn(m.images), m.model ?? null, m.requestId ?? null, at, null, null, null));
     return { id, kind: input.kind, title, createdAt: existing ? Number(existing.created_at) : at, updatedAt: at, messageCount: input.messages.length };
   });
   return {
     put,
-    create(kind, title) {
+    create(kind, title, options = {}) {
+      optionColumns(options); // checked before anything is written
       const at = now();
       const conv = { id: timeOrderedId(), kind, title: title.slice(0, 200), createdAt: at, updatedAt: at };
       insertConv.run(conv.id, kind, conv.title, at, at);
-      return conv;
+      setOptions(conv.id, options);
+      return { ...conv, ...(options.model ? { model: options.model } : {}) };
     },
+    setOptions,
     append,
     list(limit = 200) {
       return (db.prepare(`${LIST_SQL} ORDER BY c.updated_at DESC LIMIT ?`).all(limit) as ConvRow[]).map(summary);
@@ -143,6 +195,10 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
         if (m.request_id !== null) msg.requestId = m.request_id;
         const r = report(m);
         if (r) msg.report = r;
+        if (m.status === 'stopped' || m.status === 'error') msg.status = m.status;
+        if (m.status === 'error') msg.error = m.error ?? 'The request failed.';
+        const calls = parseToolCalls(m.tool_calls);
+        if (calls?.length) msg.toolCalls = calls;
         return msg;
       });
       return { ...summary(row), messages };

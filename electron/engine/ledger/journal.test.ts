@@ -114,15 +114,15 @@ describe('journal of requests in flight', () => {
     await live.flush();
 
     const other = open(dir); // another process (the CLI) opening the same ledger while a server runs
-    const rows = other.recent(10);
+    const rows = await other.recent(10);
     expect(rows).toEqual([
       expect.objectContaining({ id: crashed.id, status: 'interrupted', httpStatus: 0, errorMessage: INTERRUPTED_MESSAGE, inputTokens: 1200, outputTokens: 0, costUsd: 0.0012, provider: 'acme', model: 'm1', requestedModel: 'fast', route: 'fast', usageEstimated: true }),
       expect.objectContaining({ id: ancient.id, status: 'interrupted' }),
     ]);
     expect(query<{ id: string }>(dir, 'SELECT id FROM requests_open').map((r) => r.id).sort()).toEqual([elsewhere.id, inFlight.id].sort());
-    expect(other.spend({ by: 'model' }).groups).toEqual([expect.objectContaining({ key: 'acme/m1', requests: 2, inputTokens: 2400, estimatedRequests: 2 })]);
-    expect(other.requests({}).map((r) => [r.status, r.requestedModel, r.usageEstimated])).toEqual([['interrupted', 'fast', true], ['interrupted', 'fast', true]]);
-    const csv = [...other.csv({})];
+    expect((await other.spend({ by: 'model' })).groups).toEqual([expect.objectContaining({ key: 'acme/m1', requests: 2, inputTokens: 2400, estimatedRequests: 2 })]);
+    expect((await other.requests({})).map((r) => [r.status, r.requestedModel, r.usageEstimated])).toEqual([['interrupted', 'fast', true], ['interrupted', 'fast', true]]);
+    const csv = [...(await other.csv({}))];
     expect(csv[0]).toMatch(/,requested_model,tokens_estimated$/);
     expect(csv[2]).toMatch(/,interrupted,0,.*,fast,yes$/);
     expect(query(dir, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
@@ -156,7 +156,7 @@ describe('estimated rows', () => {
       },
     });
     expect(seen).toEqual([]); // not before it is counted
-    const spend = ledger.spend({});
+    const spend = await ledger.spend({});
     expect(spend).toMatchObject({ requests: 1, inputTokens: countTokens(prompt) + 4, outputTokens: countTokens(answer), estimatedRequests: 1 });
     expect(seen).toEqual([expect.objectContaining({ id: 'est-1', outputTokens: countTokens(answer), usageEstimated: true })]);
   });
@@ -168,6 +168,6 @@ describe('estimated rows', () => {
     await ledger.flush();
     // A single 1 MB BPE word would take minutes: the first 256 KiB are counted in 128-character pieces, the rest scaled.
     const exact = (256 * 1024) / 128 * countTokens('h'.repeat(128));
-    expect(ledger.recent(1)[0]!.outputTokens).toBe(Math.round((exact * 10_000_000) / (256 * 1024)));
+    expect((await ledger.recent(1))[0]!.outputTokens).toBe(Math.round((exact * 10_000_000) / (256 * 1024)));
   }, 30_000);
 });

@@ -31,7 +31,7 @@ const row = (o: Partial<RequestRecord>): RequestRecord => ({
 });
 
 describe('spend over ranges', () => {
-  it('matches a brute-force sum for ranges that cut days at both ends, by every grouping', () => {
+  it('matches a brute-force sum for ranges that cut days at both ends, by every grouping', async () => {
     const ledger = open();
     const base = Date.UTC(2025, 0, 20);
     const rows: RequestRecord[] = [];
@@ -47,45 +47,45 @@ describe('spend over ranges', () => {
       [base + 5 * HOUR, base + 61 * DAY + 9 * HOUR], // months in the middle, days and partial days at both ends
       [Date.UTC(2025, 1, 1), Date.UTC(2025, 2, 1)], // exactly one month
     ];
-    expect(ledger.spend({}).requests).toBe(rows.length);
-    expect(ledger.spend({ by: 'model' }).groups.reduce((n, g) => n + g.requests, 0)).toBe(rows.length);
+    expect((await ledger.spend({})).requests).toBe(rows.length);
+    expect((await ledger.spend({ by: 'model' })).groups.reduce((n, g) => n + g.requests, 0)).toBe(rows.length);
     for (const [from, to] of cases) {
       const inRange = rows.filter((r) => r.startedAt >= from && r.startedAt < to);
       const q: SpendQuery = { since: iso(from), until: iso(to) };
-      const total = ledger.spend(q);
+      const total = await ledger.spend(q);
       expect(total.requests).toBe(inRange.length);
       expect(total.inputTokens).toBe(inRange.reduce((s, r) => s + r.inputTokens, 0));
       expect(total.knownCostUsd).toBeCloseTo(inRange.reduce((s, r) => s + (r.costUsd ?? 0), 0), 9);
       expect(total.unknownCostRequests).toBe(inRange.filter((r) => r.costUsd === null).length);
       expect(total.costUsd).toBe(total.unknownCostRequests > 0 ? null : total.knownCostUsd);
-      const byClient = Object.fromEntries(ledger.spend({ ...q, by: 'client' }).groups.map((g) => [g.key, g.requests]));
+      const byClient = Object.fromEntries((await ledger.spend({ ...q, by: 'client' })).groups.map((g) => [g.key, g.requests]));
       const expected: Record<string, number> = {};
       // A chat row without a client is the app's (the app's own requests are the client `app`).
       const clientOf = (r: RequestRecord) => r.client ?? (r.source === 'port' ? '(none)' : 'app');
       for (const r of inRange) expected[clientOf(r)] = (expected[clientOf(r)] ?? 0) + 1;
       expect(byClient).toEqual(expected);
-      const byRoute = ledger.spend({ ...q, by: 'route' }).groups;
+      const byRoute = (await ledger.spend({ ...q, by: 'route' })).groups;
       expect(byRoute.reduce((s, g) => s + g.requests, 0)).toBe(inRange.length);
-      expect(ledger.spend({ ...q, source: 'chat' }).requests).toBe(inRange.filter((r) => r.source === 'chat').length);
-      expect(ledger.spend({ ...q, client: 'c1' }).requests).toBe(inRange.filter((r) => r.client === 'c1').length);
+      expect((await ledger.spend({ ...q, source: 'chat' })).requests).toBe(inRange.filter((r) => r.source === 'chat').length);
+      expect((await ledger.spend({ ...q, client: 'c1' })).requests).toBe(inRange.filter((r) => r.client === 'c1').length);
     }
   });
 
-  it('gives day series split by a grouping, and CSV lines per request', () => {
+  it('gives day series split by a grouping, and CSV lines per request', async () => {
     const ledger = open();
     const d1 = Date.UTC(2025, 0, 1, 10);
     ledger.record(row({ startedAt: d1, model: 'a', costUsd: 1 }));
     ledger.record(row({ startedAt: d1 + HOUR, model: 'b', costUsd: null, client: 'has,comma' }));
     ledger.record(row({ startedAt: d1 + DAY, model: 'a', costUsd: 2 }));
-    const series = ledger.series({ by: 'model' });
+    const series = await ledger.series({ by: 'model' });
     expect(series.by).toBe('model');
     expect(series.points.map((p) => [p.day, p.key, p.requests, p.costUsd, p.knownCostUsd, p.unknownCostRequests])).toEqual([
       ['2025-01-01', 'p/a', 1, 1, 1, 0],
       ['2025-01-01', 'p/b', 1, null, 0, 1],
       ['2025-01-02', 'p/a', 1, 2, 2, 0],
     ]);
-    expect(ledger.series({}).points.map((p) => [p.day, p.requests])).toEqual([['2025-01-01', 2], ['2025-01-02', 1]]);
-    const csv = [...ledger.csv({ until: '2025-01-02' })];
+    expect((await ledger.series({})).points.map((p) => [p.day, p.requests])).toEqual([['2025-01-01', 2], ['2025-01-02', 1]]);
+    const csv = [...(await ledger.csv({ until: '2025-01-02' }))];
     expect(csv).toHaveLength(3);
     expect(csv[0]).toMatch(/^id,started_at,source,client,route,provider,model,status/);
     expect(csv[2]).toContain('"has,comma"');
@@ -96,7 +96,7 @@ describe('spend over ranges', () => {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('the app as a client', () => {
-  it('reads chat and compare rows recorded without a client as the client `app`, in groups, filters, drill-down and CSV', () => {
+  it('reads chat and compare rows recorded without a client as the client `app`, in groups, filters, drill-down and CSV', async () => {
     const ledger = open();
     const d1 = Date.UTC(2025, 0, 1, 10);
     ledger.record(row({ startedAt: d1, source: 'chat', client: null, costUsd: 1 })); // recorded before chat was `app`
@@ -105,13 +105,13 @@ describe('the app as a client', () => {
     ledger.record(row({ startedAt: d1 + DAY + HOUR, source: 'port', client: 'cursor', costUsd: 8 }));
     // Whole days (rollups) and a partial day (raw rows) alike.
     for (const q of [{}, { since: iso(d1 + 2 * HOUR) }]) {
-      const groups = Object.fromEntries(ledger.spend({ ...q, by: 'client' }).groups.map((g) => [g.key, g.knownCostUsd]));
+      const groups = Object.fromEntries((await ledger.spend({ ...q, by: 'client' })).groups.map((g) => [g.key, g.knownCostUsd]));
       expect(groups).toEqual(Object.keys(q).length ? { '(none)': 4, cursor: 8 } : { app: 3, '(none)': 4, cursor: 8 });
     }
-    expect(ledger.spend({ client: 'app' }).knownCostUsd).toBe(3);
-    expect(ledger.series({ by: 'client' }).points.filter((p) => p.key === 'app').map((p) => [p.day, p.requests])).toEqual([['2025-01-01', 2]]);
-    expect(ledger.requests({ client: 'app' }).map((r) => r.client)).toEqual(['app', 'app']);
-    expect([...ledger.csv({ client: 'app' })].slice(1).map((l) => l.split(',')[3])).toEqual(['app', 'app']);
+    expect((await ledger.spend({ client: 'app' })).knownCostUsd).toBe(3);
+    expect((await ledger.series({ by: 'client' })).points.filter((p) => p.key === 'app').map((p) => [p.day, p.requests])).toEqual([['2025-01-01', 2]]);
+    expect((await ledger.requests({ client: 'app' })).map((r) => r.client)).toEqual(['app', 'app']);
+    expect([...(await ledger.csv({ client: 'app' }))].slice(1).map((l) => l.split(',')[3])).toEqual(['app', 'app']);
   });
 });
 
@@ -128,9 +128,9 @@ describe('ledger schema migration', () => {
       INSERT INTO requests VALUES ('old2', ${Date.UTC(2024, 5, 2)}, 'port', NULL, NULL, 'local', 'llama', 'ok', 200, NULL, '[]', 50, 5, NULL, 5, 9);`);
     db.close();
     const ledger = open(dir);
-    expect(ledger.spend({})).toMatchObject({ requests: 2, inputTokens: 150, costUsd: null, knownCostUsd: 0.25, unknownCostRequests: 1, cacheReadTokens: 0 });
-    expect(ledger.spend({ since: '2024-06-02' }).requests).toBe(1);
-    expect(ledger.recent(5).map((r) => r.id)).toEqual(['old2', 'old1']);
+    expect(await ledger.spend({})).toMatchObject({ requests: 2, inputTokens: 150, costUsd: null, knownCostUsd: 0.25, unknownCostRequests: 1, cacheReadTokens: 0 });
+    expect((await ledger.spend({ since: '2024-06-02' })).requests).toBe(1);
+    expect((await ledger.recent(5)).map((r) => r.id)).toEqual(['old2', 'old1']);
     const check = new Database(path.join(dir, 'ledger.db'));
     expect((check.prepare('SELECT cost_known FROM requests WHERE id = ?').get('old2') as { cost_known: number }).cost_known).toBe(0);
     check.close();
@@ -138,14 +138,14 @@ describe('ledger schema migration', () => {
 });
 
 describe('conversations', () => {
-  it('stores chat and compare conversations with their messages in order, and deletes them whole', () => {
+  it('stores chat and compare conversations with their messages in order, and deletes them whole', async () => {
     const ledger = open();
     const chat = ledger.conversations.create('chat', 'About SQLite');
     ledger.conversations.append(chat.id, [{ role: 'user', content: 'What is WAL?' }, { role: 'assistant', content: 'Write-ahead logging.', model: 'openai/gpt-4o', requestId: 'req-1' }]);
     ledger.conversations.append(chat.id, [{ role: 'user', content: 'Thanks' }]);
     const compare = ledger.conversations.create('compare', 'Two models');
     expect(ledger.conversations.list().map((c) => c.id).sort()).toEqual([chat.id, compare.id].sort());
-    const got = ledger.conversations.get(chat.id)!;
+    const got = (await ledger.conversations.get(chat.id))!;
     expect(got.kind).toBe('chat');
     expect(got.messages.map((m) => [m.role, m.content, m.model ?? null])).toEqual([
       ['user', 'What is WAL?', null],
@@ -155,7 +155,7 @@ describe('conversations', () => {
     expect(got.messages[1]!.requestId).toBe('req-1');
     expect(() => ledger.conversations.append('nope', [{ role: 'user', content: 'x' }])).toThrow(/no conversation "nope"/);
     expect(ledger.conversations.remove(chat.id)).toBe(true);
-    expect(ledger.conversations.get(chat.id)).toBeUndefined();
+    expect(await ledger.conversations.get(chat.id)).toBeUndefined();
     expect(ledger.conversations.remove(chat.id)).toBe(false);
   });
 });

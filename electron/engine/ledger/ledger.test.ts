@@ -94,14 +94,14 @@ describe('ledger', () => {
     await ledger.close();
 
     const reopened = open(dir);
-    const recent = reopened.recent(10);
+    const recent = await reopened.recent(10);
     expect(recent).toEqual([failed, ok]); // newest first
     expect(recent[0]!.costUsd).toBeNull();
     expect(recent[1]).not.toHaveProperty('errorMessage');
-    expect(reopened.recent(1)).toHaveLength(1);
+    expect(await reopened.recent(1)).toHaveLength(1);
   });
 
-  it('totals and groups spend by day, model, provider and client', () => {
+  it('totals and groups spend by day, model, provider and client', async () => {
     const ledger = open();
     const day1 = Date.UTC(2025, 0, 31, 23, 59);
     const day2 = Date.UTC(2025, 1, 1, 0, 1);
@@ -110,62 +110,62 @@ describe('ledger', () => {
     ledger.record(row({ startedAt: day2, client: 'aider', provider: 'groq', model: 'llama', inputTokens: 7, outputTokens: 3, costUsd: null }));
     ledger.record(row({ startedAt: day2, client: 'aider', provider: null, model: null, status: 'error', inputTokens: 0, outputTokens: 0, costUsd: null }));
 
-    const all = ledger.spend({});
+    const all = await ledger.spend({});
     // Two unknown costs: the total is unknown (null), never $0.75 as if they were free; the known part is beside it.
     expect(all).toEqual({ requests: 4, inputTokens: 157, outputTokens: 18, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: null, knownCostUsd: 0.75, unknownCostRequests: 2, groups: [] });
 
     // [key, requests, input, output, cost (null when any part is unknown), known part, unknown requests]
-    const pick = (by: 'day' | 'model' | 'provider' | 'client') =>
-      ledger.spend({ by }).groups.map((g) => [g.key, g.requests, g.inputTokens, g.outputTokens, g.costUsd, g.knownCostUsd, g.unknownCostRequests]);
-    expect(pick('day')).toEqual([
+    const pick = async (by: 'day' | 'model' | 'provider' | 'client') =>
+      (await ledger.spend({ by })).groups.map((g) => [g.key, g.requests, g.inputTokens, g.outputTokens, g.costUsd, g.knownCostUsd, g.unknownCostRequests]);
+    expect(await pick('day')).toEqual([
       ['2025-01-31', 1, 100, 10, 0.5, 0.5, 0],
       ['2025-02-01', 3, 57, 8, null, 0.25, 2],
     ]);
-    expect(pick('model')).toEqual([
+    expect(await pick('model')).toEqual([
       ['openai/gpt-4o', 2, 150, 15, 0.75, 0.75, 0],
       ['(none)', 1, 0, 0, null, 0, 1],
       ['groq/llama', 1, 7, 3, null, 0, 1],
     ]);
-    expect(pick('provider')).toEqual([
+    expect(await pick('provider')).toEqual([
       ['openai', 2, 150, 15, 0.75, 0.75, 0],
       ['(none)', 1, 0, 0, null, 0, 1],
       ['groq', 1, 7, 3, null, 0, 1],
     ]);
-    expect(pick('client')).toEqual([
+    expect(await pick('client')).toEqual([
       ['cursor', 1, 100, 10, 0.5, 0.5, 0],
       ['(none)', 1, 50, 5, 0.25, 0.25, 0],
       ['aider', 2, 7, 3, null, 0, 2],
     ]);
   });
 
-  it('returns zeros, not nulls, when nothing matches', () => {
+  it('returns zeros, not nulls, when nothing matches', async () => {
     const ledger = open();
-    expect(ledger.spend({ since: '1d', by: 'day' })).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, knownCostUsd: 0, unknownCostRequests: 0, groups: [] });
+    expect(await ledger.spend({ since: '1d', by: 'day' })).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, knownCostUsd: 0, unknownCostRequests: 0, groups: [] });
   });
 
-  it('rounds sums once, to 6 decimals, without float noise', () => {
+  it('rounds sums once, to 6 decimals, without float noise', async () => {
     const ledger = open();
     for (let i = 0; i < 10; i++) ledger.record(row({ costUsd: 0.000014 }));
     ledger.record(row({ costUsd: 0.1 }));
     ledger.record(row({ costUsd: 0.2 }));
-    expect(ledger.spend({})).toMatchObject({ costUsd: 0.30014, knownCostUsd: 0.30014 });
+    expect(await ledger.spend({})).toMatchObject({ costUsd: 0.30014, knownCostUsd: 0.30014 });
   });
 
-  it('filters by since as a duration or an ISO date, and rejects anything else', () => {
+  it('filters by since as a duration or an ISO date, and rejects anything else', async () => {
     const ledger = open();
     const now = Date.now();
     ledger.record(row({ startedAt: now - 10 * DAY, costUsd: 1 }));
     ledger.record(row({ startedAt: now - 2 * DAY, costUsd: 2 }));
     ledger.record(row({ startedAt: now - 10 * 60_000, costUsd: 4 }));
-    expect(ledger.spend({ since: '7d' }).costUsd).toBe(6);
-    expect(ledger.spend({ since: '24h' }).costUsd).toBe(4);
-    expect(ledger.spend({ since: '30m' }).requests).toBe(1);
-    expect(ledger.spend({ since: '5m' }).requests).toBe(0);
+    expect((await ledger.spend({ since: '7d' })).costUsd).toBe(6);
+    expect((await ledger.spend({ since: '24h' })).costUsd).toBe(4);
+    expect((await ledger.spend({ since: '30m' })).requests).toBe(1);
+    expect((await ledger.spend({ since: '5m' })).requests).toBe(0);
     const isoDay = new Date(now - 5 * DAY).toISOString().slice(0, 10);
-    expect(ledger.spend({ since: isoDay }).requests).toBe(2);
-    expect(ledger.spend({ since: new Date(now - 3 * DAY).toISOString() }).requests).toBe(2);
+    expect((await ledger.spend({ since: isoDay })).requests).toBe(2);
+    expect((await ledger.spend({ since: new Date(now - 3 * DAY).toISOString() })).requests).toBe(2);
     for (const bad of ['7', 'week', '7w', '-1d', '2025-13-45', 'yesterday', '']) {
-      expect(() => ledger.spend({ since: bad }), bad).toThrow(/invalid since ".*": use a duration like 7d/);
+      await expect(ledger.spend({ since: bad }), bad).rejects.toThrow(/invalid since ".*": use a duration like 7d/);
     }
   });
 
@@ -206,9 +206,9 @@ describe('ledger', () => {
   it('counts queued rows in spend and recent without waiting for the timer', async () => {
     const ledger = open(tempDir(), { flushDelayMs: 60_000 });
     ledger.record(row({ costUsd: 0.5 }));
-    expect(ledger.spend({}).costUsd).toBe(0.5);
+    expect((await ledger.spend({})).costUsd).toBe(0.5);
     ledger.record(row({ id: 'latest', startedAt: Date.now() + 1_000 }));
-    expect(ledger.recent(1)[0]!.id).toBe('latest');
+    expect((await ledger.recent(1))[0]!.id).toBe('latest');
   });
 
   it('drops a row that can never be written without losing the rest of its batch', async () => {
@@ -222,7 +222,7 @@ describe('ledger', () => {
     expect(rowsOnDisk(dir)).toBe(2);
     expect(errors).toEqual([expect.stringContaining('dropped request row bad')]);
     ledger.record(row({ id: 'good-3' }));
-    expect(ledger.recent(10).map((r) => r.id).sort()).toEqual(['good-1', 'good-2', 'good-3']);
+    expect((await ledger.recent(10)).map((r) => r.id).sort()).toEqual(['good-1', 'good-2', 'good-3']);
   });
 
   it('sets WAL mode and the schema version, and refuses a ledger from a newer version', async () => {

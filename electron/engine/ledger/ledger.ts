@@ -1,6 +1,7 @@
-// The request ledger: one SQLite row per client request, queued on the hot path and written in batches,
-// plus a journal entry per request in flight so a crash leaves an `interrupted` row (journal.ts).
-// Opens `<dataDir>/ledger.db` (WAL, so the CLI can read spend while a server writes).
+// The request ledger: one SQLite row per client request, queued on the hot path and written in batches
+// by a writer thread, plus a journal entry per request in flight so a crash leaves an `interrupted` row
+// (journal.ts). Reads await the writer (never block on it). Opens `<dataDir>/ledger.db` (WAL, so the
+// CLI can read spend while a server writes).
 import path from 'node:path';
 import Database from 'libsql';
 import type { SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
@@ -14,7 +15,7 @@ import { fromRow, INSERT_SQL, toRow, type RequestRow } from './rows';
 import { migrate } from './schema';
 import { startWriter, type RowWriter, type WriteResult } from './writer';
 import { querySeries, querySpend } from './spend-query';
-import type { Ledger, OpenRequest, PendingEstimate, RequestRecord } from './types';
+import type { Ledger, LedgerConversations, OpenRequest, PendingEstimate, RequestRecord, SettledView } from './types';
 
 export interface LedgerOptions {
   /** How long a queued row may wait before a flush (ms). */
@@ -60,7 +61,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   }
 
   const listeners = new Set<(row: RequestRecord) => void>();
-  let conversations: ReturnType<typeof conversationStore> | undefined;
+  let conversations: LedgerConversations | undefined;
   let queue: RequestRow[] = [];
   // Journal entries not yet written: a request that ends before the next flush never writes one.
   const opens = new Map<string, OpenRequest>();
@@ -69,18 +70,21 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   let estimating = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  let closing: Promise<void> | undefined;
   // Started on the first write, so a CLI that only reads never spawns a thread.
   let writer: RowWriter | undefined;
+  /** Readers waiting for a moment when no batch is being written (whenSettled); nothing is posted meanwhile. */
+  let settledReaders: Array<(view: SettledView) => void> = [];
 
-  /** Hands queued rows to the writer thread; with `wait`, returns only once they are committed. */
-  function flushSync(wait = true): void {
+  /** Hands queued rows (and journal entries) to the writer thread; returns at once. `final`: the last, at close. */
+  function post(final = false): void {
     if (timer) {
       clearTimeout(timer);
       timer = undefined;
     }
-    if (closed) return;
-    // A reader expects rows recorded before it asked: those still being counted are counted first (bounded).
-    if (wait && estimating > 0) estimator.sync();
+    if (closed && !final) return;
+    // While a settled reader waits, rows stay queued (it counts them from there); the timer retries.
+    if (settledReaders.length > 0 && !final) return scheduleFlush();
     const openBatch = retryOpens;
     retryOpens = [];
     for (const request of opens.values()) {
@@ -92,12 +96,46 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     }
     opens.clear();
     if (queue.length > 0 || openBatch.length > 0) {
-      writer ??= startWriter(file, INSERT_SQL, BUSY_TIMEOUT_MS, INSERT_OPEN_SQL);
+      writer ??= startWriter({ file, insertSql: INSERT_SQL, insertOpenSql: INSERT_OPEN_SQL, busyMs: BUSY_TIMEOUT_MS, onFailure: handle, onIdle: readSettled });
       const batch = queue;
       queue = [];
       writer.post(batch, openBatch);
     }
-    if (writer) handle(wait ? writer.sync() : writer.drain());
+  }
+
+  /**
+   * Resolves once every row recorded before the call is committed: rows still being counted are
+   * counted first (bounded), then everything queued is written. Awaited, never blocking the loop.
+   */
+  async function flush(): Promise<void> {
+    if (closed) return;
+    if (estimating > 0) await estimator.settled();
+    // A settled reader holds posting while a batch is written: once it has read, the queue goes.
+    while (settledReaders.length > 0 && writer?.busy) await writer.settled();
+    post();
+    await writer?.settled();
+  }
+
+  /** Runs the waiting settled readers, now that no batch is being written. */
+  function readSettled(): void {
+    if (settledReaders.length === 0 || writer?.busy) return;
+    const readers = settledReaders;
+    settledReaders = [];
+    const view: SettledView = { spend: (query) => querySpend(db, query), unwritten: queue.map(fromRow) };
+    for (const read of readers) {
+      try {
+        read(view);
+      } catch (error) {
+        onError(new Error(`a ledger reader failed: ${(error as Error).message}`));
+      }
+    }
+    if (queue.length > 0) scheduleFlush();
+  }
+
+  /** Runs a read of the database once every row recorded before the call is written. */
+  async function afterFlush<T>(read: () => T): Promise<T> {
+    await flush();
+    return read();
   }
 
   /** Queues a finished row (its journal entry, if still unwritten, is dropped) and tells the listeners. */
@@ -108,29 +146,26 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     }
     opens.delete(row.id);
     queue.push(toRow(row));
-    if (queue.length >= batchSize) flushSync(false);
+    if (queue.length >= batchSize) post();
     else scheduleFlush();
     for (const listener of listeners) listener(row);
   }
 
   /** Reports dropped rows and keeps the rest of a failed batch for the next flush (bounded). */
-  function handle(results: WriteResult[]): void {
-    for (const r of results) {
-      // A malformed row would otherwise block every later batch forever: it is dropped, and said so.
-      for (const d of r.dropped) onError(new Error(`dropped request row ${d.id}: ${d.message}`));
-      const failedOpens = r.failedOpens ?? [];
-      if (r.failed.length === 0 && failedOpens.length === 0) continue;
-      // A busy or full disk may recover: keep the rows and entries, bounded so memory cannot run away.
-      queue = r.failed.concat(queue).slice(-MAX_QUEUE);
-      retryOpens = failedOpens.concat(retryOpens).slice(-MAX_QUEUE);
-      onError(new Error(`could not write ${r.failed.length} request rows and ${failedOpens.length} journal entries to ${file} (will retry): ${r.error ?? 'unknown error'}`));
-      scheduleFlush();
-    }
+  function handle(r: WriteResult): void {
+    // A malformed row would otherwise block every later batch forever: it is dropped, and said so.
+    for (const d of r.dropped) onError(new Error(`dropped request row ${d.id}: ${d.message}`));
+    if (r.failed.length === 0 && r.failedOpens.length === 0) return;
+    // A busy or full disk may recover: keep the rows and entries, bounded so memory cannot run away.
+    queue = r.failed.concat(queue).slice(-MAX_QUEUE);
+    retryOpens = r.failedOpens.concat(retryOpens).slice(-MAX_QUEUE);
+    onError(new Error(`could not write ${r.failed.length} request rows and ${r.failedOpens.length} journal entries to ${file} (will retry): ${r.error}`));
+    if (!closed) scheduleFlush();
   }
 
   function scheduleFlush(): void {
     if (timer) return;
-    timer = setTimeout(() => flushSync(false), flushDelayMs);
+    timer = setTimeout(post, flushDelayMs);
     // A pending flush must not keep a CLI or a test process alive; close() flushes what is left.
     timer.unref();
   }
@@ -167,56 +202,51 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
       return () => listeners.delete(listener);
     },
 
-    series(query: SpendQuery): SpendSeries {
-      flushSync();
-      return querySeries(db, query);
+    whenSettled(read: (view: SettledView) => void): void {
+      if (closed) return;
+      settledReaders.push(read);
+      readSettled();
     },
 
-    csv(query: SpendQuery): Iterable<string> {
-      flushSync();
-      return requestsCsv(db, query);
-    },
-
-    requests(query: SpendRequestsQuery): SpendRequest[] {
-      flushSync();
-      return queryRequests(db, query);
-    },
+    // Queued rows count too: a caller that just recorded expects to see them.
+    series: (query: SpendQuery): Promise<SpendSeries> => afterFlush(() => querySeries(db, query)),
+    csv: (query: SpendQuery): Promise<Iterable<string>> => afterFlush(() => requestsCsv(db, query)),
+    requests: (query: SpendRequestsQuery): Promise<SpendRequest[]> => afterFlush(() => queryRequests(db, query)),
+    spend: (query: SpendQuery): Promise<SpendSummary> => afterFlush(() => querySpend(db, query)),
+    flush,
 
     get conversations() {
-      conversations ??= conversationStore(db, Date.now, flushSync);
+      if (!conversations) {
+        const store = conversationStore(db, Date.now);
+        // A message's report joins the request that made it: that request's row is written first.
+        conversations = { ...store, get: (id: string) => afterFlush(() => store.get(id)) };
+      }
       return conversations;
     },
 
-    async flush(): Promise<void> {
-      flushSync();
-    },
+    recent: (limit: number): Promise<RequestRecord[]> =>
+      afterFlush(() => (db.prepare('SELECT * FROM requests ORDER BY started_at DESC, rowid DESC LIMIT ?').all(Math.max(0, Math.floor(limit))) as RequestRow[]).map(fromRow)),
 
-    spend(query: SpendQuery): SpendSummary {
-      flushSync(); // queued rows count too: a caller that just recorded expects to see them
-      return querySpend(db, query);
-    },
-
-    recent(limit: number): RequestRecord[] {
-      flushSync();
-      const rows = db
-        .prepare('SELECT * FROM requests ORDER BY started_at DESC, rowid DESC LIMIT ?')
-        .all(Math.max(0, Math.floor(limit))) as RequestRow[];
-      return rows.map(fromRow);
-    },
-
-    async close(): Promise<void> {
-      if (closed) return;
-      flushSync();
-      closed = true;
-      writer?.close();
-      // Requests still in flight will never be recorded by this process: they are interrupted now.
-      try {
-        recoverInterrupted(db, owner);
-      } catch (error) {
-        onError(new Error(`could not record the requests in flight at close: ${(error as Error).message}`));
-      }
-      releaseOwner(owner);
-      db.close();
+    close(): Promise<void> {
+      closing ??= closeNow();
+      return closing;
     },
   };
+
+  /** Rows still being counted get their figures (bounded) and are queued, then written; from then on rows are refused. */
+  async function closeNow(): Promise<void> {
+    if (estimating > 0) await estimator.settled();
+    closed = true;
+    settledReaders = [];
+    post(true);
+    await writer?.close();
+    // Requests still in flight will never be recorded by this process: they are interrupted now.
+    try {
+      recoverInterrupted(db, owner);
+    } catch (error) {
+      onError(new Error(`could not record the requests in flight at close: ${(error as Error).message}`));
+    }
+    releaseOwner(owner);
+    db.close();
+  }
 }

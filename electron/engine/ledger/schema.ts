@@ -165,6 +165,15 @@ const MIGRATIONS: string[] = [
        strftime('%Y-%m', NEW.started_at / 1000, 'unixepoch'), ${ROLLUP_VALUES})
      ON CONFLICT DO UPDATE SET ${ROLLUP_ADD};
    END;`,
+  // v5: a conversation's own settings (the route or model it talks to, its system prompt and temperature),
+  // so reopening it does not switch to whoever answered last; and replies that did not finish (stopped, or
+  // failed with their error) and the tool calls a reply made, so a reopened chat shows what happened.
+  `ALTER TABLE conversations ADD COLUMN model TEXT;
+   ALTER TABLE conversations ADD COLUMN system_prompt TEXT;
+   ALTER TABLE conversations ADD COLUMN temperature REAL;
+   ALTER TABLE messages ADD COLUMN status TEXT;
+   ALTER TABLE messages ADD COLUMN error TEXT;
+   ALTER TABLE messages ADD COLUMN tool_calls TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

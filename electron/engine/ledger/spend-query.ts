@@ -10,6 +10,9 @@ const DAY_MS = 86_400_000;
 export const GROUPINGS: readonly SpendGroupBy[] = ['day', 'model', 'provider', 'client', 'route'];
 
 const DAY_OF = `strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')`;
+const HOUR_OF = `strftime('%Y-%m-%dT%H', started_at / 1000, 'unixepoch')`;
+/** An hourly series reads single rows (the rollups are per day), so its range is bounded. */
+const MAX_HOURLY_MS = 31 * DAY_MS;
 // Groups key on plain columns (model = provider + model); labels are built in JS. A string expression
 // per row in GROUP BY costs more than the sums themselves over a large rollup. Clients key with their
 // source too: a chat or compare row without a client is the app's (app-client.ts).
@@ -118,7 +121,7 @@ function monthEdge(ms: number, up: boolean): number {
  * The range as a UNION of: whole months from `spend_monthly` (when `months`; not for per-day output),
  * whole days from `spend_daily`, and the partial days at either end from `requests`.
  */
-function rangeSelect(range: Range, query: SpendQuery, cols: string[], rawCols: string[], months = false): { sql: string; params: unknown[] } {
+function rangeSelect(range: Range, query: SpendQuery, cols: string[], rawCols: string[], months = false, rawOnly = false): { sql: string; params: unknown[] } {
   const keys = cols.map((c, i) => `${c} AS g${i}, `).join('');
   const rawKeys = rawCols.map((c, i) => `${c} AS g${i}, `).join('');
   const firstWhole = Number.isFinite(range.from) ? Math.ceil(range.from / DAY_MS) * DAY_MS : -Infinity;
@@ -164,7 +167,9 @@ function rangeSelect(range: Range, query: SpendQuery, cols: string[], rawCols: s
     parts.push(`SELECT ${keys}${ROLLUP_VALUES} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
     params.push(...p);
   };
-  if (firstWhole < endWhole) {
+  if (rawOnly) {
+    if (range.from < range.to) raw(range.from, range.to);
+  } else if (firstWhole < endWhole) {
     const firstMonth = monthEdge(firstWhole, true);
     const endMonth = monthEdge(endWhole, false);
     if (months && firstMonth < endMonth) {
@@ -206,13 +211,16 @@ export function querySpend(db: Database.Database, query: SpendQuery, now = Date.
   return { ...sum, groups };
 }
 
-/** Per UTC day over the range, split by `by` (day alone when `by` is absent or `day`). */
+/** Per UTC day (or hour, with `bucket: 'hour'`) over the range, split by `by` (day alone when `by` is absent or `day`). */
 export function querySeries(db: Database.Database, query: SpendQuery, now = Date.now()): SpendSeries {
   checkBy(query.by);
   const range = queryRange(query, now);
+  const hourly = query.bucket === 'hour';
+  if (query.bucket !== undefined && query.bucket !== 'day' && !hourly) throw new Error(`invalid spend bucket "${String(query.bucket)}": use day or hour`);
+  if (hourly && !(Math.min(range.to, now) - range.from <= MAX_HOURLY_MS)) throw new Error('an hourly spend series covers at most 31 days: give a later `since`');
   const split = query.by && query.by !== 'day' ? query.by : null;
   const cols = ['day', ...(split ? ROLLUP_COLS[split] : [])];
-  const { sql, params } = rangeSelect(range, query, cols, [DAY_OF, ...(split ? RAW_COLS[split] : [])]);
+  const { sql, params } = rangeSelect(range, query, cols, [hourly ? HOUR_OF : DAY_OF, ...(split ? RAW_COLS[split] : [])], false, hourly);
   const g = cols.map((_, i) => `g${i}`).join(', ');
   const rows = db.prepare(`SELECT ${g}, ${SUMS} FROM (${sql}) GROUP BY ${g}`).all(...params) as Array<SumRow & Record<string, unknown>>;
   const keyOf = (row: SumRow & Record<string, unknown>) => (split ? label(split, cols.slice(1).map((_, i) => row[`g${i + 1}`])) : '');

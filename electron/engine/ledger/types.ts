@@ -1,5 +1,5 @@
 // What the ledger records and answers: one row per client request, with every attempt it took.
-import type { SpendAttempt, SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
+import type { Conversation, SpendAttempt, SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
 import type { ConversationStore } from './conversations';
 import type { TextGroup } from './estimator';
 
@@ -86,6 +86,17 @@ export interface OpenEntry {
   costUsd: number | null;
 }
 
+/** The conversation store, with `get` waiting until the requests its messages report on are written. */
+export type LedgerConversations = Omit<ConversationStore, 'get'> & { get(id: string): Promise<Conversation | undefined> };
+
+/** What a settled reader sees (Ledger.whenSettled): the database with no batch being written, and the rows not yet in it. */
+export interface SettledView {
+  /** Spend over the rows in the database (a direct query). */
+  spend(query: SpendQuery): SpendSummary;
+  /** Rows recorded but still queued (not in the database); none is being written while the view is open. */
+  unwritten: readonly RequestRecord[];
+}
+
 export interface Ledger {
   /**
    * Queues a row; never blocks the caller. Rows are written in batches off the hot path. With an
@@ -94,20 +105,25 @@ export interface Ledger {
   record(row: RequestRecord, estimate?: PendingEstimate): void;
   /** Journals a request whose first attempt is on its way; its recorded row closes the entry. */
   open(request: OpenRequest): void;
-  /** Writes every queued row now. */
+  /** Resolves once every row recorded before the call is written. Reads below wait the same way. */
   flush(): Promise<void>;
-  spend(query: SpendQuery): SpendSummary;
+  spend(query: SpendQuery): Promise<SpendSummary>;
   /** Per-day series over the query's range, split by its `by`. */
-  series(query: SpendQuery): SpendSeries;
+  series(query: SpendQuery): Promise<SpendSeries>;
   /** The query's requests as CSV lines (header first), produced lazily. */
-  csv(query: SpendQuery): Iterable<string>;
+  csv(query: SpendQuery): Promise<Iterable<string>>;
   /** Single requests with their attempts, newest first, one bounded page. */
-  requests(query: SpendRequestsQuery): SpendRequest[];
+  requests(query: SpendRequestsQuery): Promise<SpendRequest[]>;
   /** Called synchronously with every recorded row (budgets keep running totals this way). */
   onRecord(listener: (row: RequestRecord) => void): () => void;
+  /**
+   * Calls `read` at a moment when no batch is being written (at once when none is), so a reader that
+   * also follows onRecord (budgets) counts every row exactly once: in the database, unwritten, or later.
+   */
+  whenSettled(read: (view: SettledView) => void): void;
   /** Chat and compare conversations, stored in the same database. */
-  readonly conversations: ConversationStore;
+  readonly conversations: LedgerConversations;
   /** The most recent rows, newest first (for request logs and tests). */
-  recent(limit: number): RequestRecord[];
+  recent(limit: number): Promise<RequestRecord[]>;
   close(): Promise<void>;
 }

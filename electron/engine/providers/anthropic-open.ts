@@ -12,7 +12,7 @@ import { openCanonicalResponse, openCanonicalStream, upstreamFailure } from './o
 import { parseAnswer, type OpenedJson, type OpenedStream } from './openai-open';
 import type { SseEvent } from './sse';
 import { ANTHROPIC_STREAM_WATCH } from './stream-watch';
-import { attemptSendOptions, sendUpstream } from './transport';
+import { sendAttempt } from './transport';
 
 export interface AnthropicClientHeaders {
   version?: string;
@@ -26,7 +26,7 @@ const emptyBlockStart = (b: { type?: string; text?: unknown; thinking?: unknown 
   (b?.type === 'text' && !b.text) || (b?.type === 'thinking' && !b.thinking);
 
 export async function openAnthropicPassStream(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedStream> {
-  const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal, attemptSendOptions(attempt));
+  const res = await sendAttempt(attempt, anthropicPassCall(body, attempt.target, attempt.key.secret, client));
   if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers, attempt.key.secret);
   return holdUntilFirstToken(res.body, (event) => {
     // Parsing the few events before the first token lets a malformed stream fail over.
@@ -38,7 +38,7 @@ export async function openAnthropicPassStream(body: Record<string, unknown>, cli
 }
 
 export async function openAnthropicPassJson(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedJson> {
-  const res = await sendUpstream(anthropicPassCall(body, attempt.target, attempt.key.secret, client), attempt.signal, attemptSendOptions(attempt));
+  const res = await sendAttempt(attempt, anthropicPassCall(body, attempt.target, attempt.key.secret, client));
   const text = await res.body.text();
   if (res.status !== 200) throw upstreamFailure(res.status, text, res.headers, attempt.key.secret);
   const json = parseAnswer(text, 'content', 'an Anthropic message');

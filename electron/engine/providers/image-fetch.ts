@@ -38,7 +38,8 @@ export interface FetchedImage {
   mediaType: string;
 }
 
-const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+/** One image's cap when the options name none. */
+export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -121,7 +122,7 @@ async function getOnce(url: URL, address: string, signal: AbortSignal, options: 
       discard(res.body);
       throw new ImageFetchError('content-type', `content type "${mediaType}" is not an image`);
     }
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
     if (Number(header('content-length')) > maxBytes) {
       discard(res.body);
       throw new ImageFetchError('size', `larger than ${maxBytes} bytes`);

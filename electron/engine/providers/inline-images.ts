@@ -1,11 +1,10 @@
 // Gemini and Ollama take images only inline: a request carrying image URLs has them fetched (once per
-// request, before the first attempt needs them) through the guarded fetcher and sent as base64.
+// request, before the first attempt needs them) through the transport's guarded fetcher and sent as base64.
 import type { CanonicalRequest, Message, Part } from '../canonical/types';
 import { AttemptError } from '../router/failures';
-import { fetchPublicImage, type ImageFetchOptions } from './image-fetch';
+import type { Transport } from './transport';
 
-/** Caps per request: images are fetched one after another, so memory and sockets stay bounded. */
-const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+/** Cap per request (each image has its own too): images are fetched one after another, so memory and sockets stay bounded. */
 const MAX_REQUEST_IMAGE_BYTES = 50 * 1024 * 1024;
 
 /**
@@ -13,13 +12,6 @@ const MAX_REQUEST_IMAGE_BYTES = 50 * 1024 * 1024;
  * port cannot be used to probe the user's network (refused addresses are never connected to at all).
  */
 export const IMAGE_NOT_FETCHED = 'an image in the request could not be fetched (this provider needs images inline; only images on public http(s) addresses are fetched)';
-
-let fetchOptions: ImageFetchOptions = {};
-
-/** Process-wide, like the transport's proxy: the composition root sets it; tests inject a resolver and socket opener. */
-export function configureImageFetching(options: ImageFetchOptions = {}): void {
-  fetchOptions = options;
-}
 
 const isUrlImage = (p: Part): p is Extract<Part, { type: 'image' }> & { url: string } => p.type === 'image' && p.data === undefined && /^https?:/i.test(p.url ?? '');
 const hasUrlImage = (req: CanonicalRequest): boolean => req.messages.some((m) => m.parts.some(isUrlImage));
@@ -31,11 +23,11 @@ const inlined = new WeakMap<CanonicalRequest, Promise<CanonicalRequest>>();
  * none); fetched once per request however many targets need it. A failed fetch is the caller's
  * problem (a 400), not the target's.
  */
-export function inlineImages(req: CanonicalRequest, signal: AbortSignal): Promise<CanonicalRequest> {
+export function inlineImages(req: CanonicalRequest, signal: AbortSignal, transport: Transport): Promise<CanonicalRequest> {
   if (!hasUrlImage(req)) return Promise.resolve(req);
   let pending = inlined.get(req);
   if (!pending) {
-    pending = fetchAll(req, signal).catch((error: unknown) => {
+    pending = fetchAll(req, signal, transport).catch((error: unknown) => {
       if (signal.aborted) throw error;
       throw new AttemptError('bad-request', IMAGE_NOT_FETCHED, 400);
     });
@@ -44,7 +36,7 @@ export function inlineImages(req: CanonicalRequest, signal: AbortSignal): Promis
   return pending;
 }
 
-async function fetchAll(req: CanonicalRequest, signal: AbortSignal): Promise<CanonicalRequest> {
+async function fetchAll(req: CanonicalRequest, signal: AbortSignal, transport: Transport): Promise<CanonicalRequest> {
   let left = MAX_REQUEST_IMAGE_BYTES;
   const messages: Message[] = [];
   for (const m of req.messages) {
@@ -54,7 +46,7 @@ async function fetchAll(req: CanonicalRequest, signal: AbortSignal): Promise<Can
         parts.push(p);
         continue;
       }
-      const image = await fetchPublicImage(p.url, signal, { ...fetchOptions, maxBytes: Math.min(fetchOptions.maxBytes ?? MAX_IMAGE_BYTES, left) });
+      const image = await transport.fetchImage(p.url, signal, left);
       left -= image.bytes.length;
       parts.push({ type: 'image', data: image.bytes.toString('base64'), mediaType: image.mediaType });
     }

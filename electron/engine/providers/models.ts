@@ -8,7 +8,7 @@ import { ollamaBase } from './ollama';
 import type { ProviderRef } from './presets';
 import { upstreamFailure } from './open-canonical';
 import { redactError } from './redact';
-import { sendUpstream, type UpstreamCall } from './transport';
+import type { Transport, UpstreamCall } from './transport';
 
 type Json = Record<string, any>;
 
@@ -34,8 +34,8 @@ export function parseModelIds(kind: string, json: Json): string[] {
 }
 
 /** The provider's model ids, as its API lists them; throws the classified AttemptError on failure. */
-export async function listUpstreamModels(provider: ProviderConfig, apiKey: string, signal?: AbortSignal): Promise<string[]> {
-  const res = await sendUpstream(modelsCall(provider, apiKey), signal, { providerId: provider.id });
+export async function listUpstreamModels(transport: Transport, provider: ProviderConfig, apiKey: string, signal?: AbortSignal): Promise<string[]> {
+  const res = await transport.send(modelsCall(provider, apiKey), signal, { providerId: provider.id });
   const text = await res.body.text();
   if (res.status !== 200) throw upstreamFailure(res.status, text, undefined, apiKey);
   let json: Json;
@@ -50,9 +50,9 @@ export async function listUpstreamModels(provider: ProviderConfig, apiKey: strin
 export type KeyCheck = { ok: true; models: number } | { ok: false; reason: 'invalid-key' | 'unreachable' | 'error'; message: string };
 
 /** Proves a key works with the cheapest call its API has; never includes the key in the answer. */
-export async function validateKey(provider: ProviderConfig, apiKey: string, signal?: AbortSignal): Promise<KeyCheck> {
+export async function validateKey(transport: Transport, provider: ProviderConfig, apiKey: string, signal?: AbortSignal): Promise<KeyCheck> {
   try {
-    const models = await listUpstreamModels(provider, apiKey, signal);
+    const models = await listUpstreamModels(transport, provider, apiKey, signal);
     return { ok: true, models: models.length };
   } catch (error) {
     const e = error as { failureClass?: string; status?: number | null; message: string };

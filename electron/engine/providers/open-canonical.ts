@@ -19,7 +19,7 @@ import { ollamaEvents, ollamaStreamCall } from './ollama';
 import { presetFor } from './presets';
 import { redactError, redactKeys, withRedactedErrors } from './redact';
 import { readSse } from './sse';
-import { attemptSendOptions, sendUpstream, type UpstreamCall } from './transport';
+import { sendAttempt, type UpstreamCall } from './transport';
 import type { Readable } from 'node:stream';
 
 export interface OpenedEvents {
@@ -119,8 +119,8 @@ export async function openCanonicalStream(req: CanonicalRequest, attempt: Attemp
   const adapter = ADAPTERS[attempt.target.provider.kind];
   if (!adapter) throw new AttemptError('unsupported', `provider kind "${attempt.target.provider.kind}" has no adapter`);
   const kind = attempt.target.provider.kind;
-  const ready = kind === 'gemini' || kind === 'ollama' ? await inlineImages(req, attempt.signal) : req;
-  const res = await sendUpstream(adapter.call(ready, attempt.target, attempt.key.secret), attempt.signal, attemptSendOptions(attempt));
+  const ready = kind === 'gemini' || kind === 'ollama' ? await inlineImages(req, attempt.signal, attempt.transport) : req;
+  const res = await sendAttempt(attempt, adapter.call(ready, attempt.target, attempt.key.secret));
   if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers, attempt.key.secret);
   // Errors after the first token leave through `rest` to the client, the ledger and the UI.
   const rest = withRedactedErrors(adapter.events(res.body), attempt.key.secret);

@@ -12,7 +12,7 @@ import { parseAnswer, type OpenedJson } from './openai-open';
 import { presetFor } from './presets';
 import type { SseEvent } from './sse';
 import { OPENAI_STREAM_WATCH } from './stream-watch';
-import { attemptSendOptions, sendUpstream, type UpstreamCall } from './transport';
+import { sendAttempt, type UpstreamCall } from './transport';
 
 const COMPLETION_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compatible', 'azure-openai']);
 
@@ -39,14 +39,14 @@ function isFirstText(event: SseEvent): boolean {
 }
 
 export async function openCompletionsJson(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedJson> {
-  const res = await sendUpstream(completionsCall(body, attempt, false), attempt.signal, attemptSendOptions(attempt));
+  const res = await sendAttempt(attempt, completionsCall(body, attempt, false));
   const text = await res.body.text();
   if (res.status !== 200) throw upstreamFailure(res.status, text, res.headers, attempt.key.secret);
   return { text, json: parseAnswer(text, 'choices', 'a completion') };
 }
 
 export async function openCompletionsStream(body: Record<string, unknown>, attempt: Attempt): Promise<HeldStream> {
-  const res = await sendUpstream(completionsCall(body, attempt, true), attempt.signal, attemptSendOptions(attempt));
+  const res = await sendAttempt(attempt, completionsCall(body, attempt, true));
   if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers, attempt.key.secret);
   return holdUntilFirstToken(res.body, isFirstText, attempt.key.secret, OPENAI_STREAM_WATCH);
 }

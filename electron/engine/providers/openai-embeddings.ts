@@ -3,7 +3,7 @@
 import type { Attempt } from '../router/failover';
 import { AttemptError, classifyStatus } from '../router/failures';
 import { errorMessageFromBody, OPENAI_DEFAULT_BASE_URL } from './openai-compatible';
-import { attemptSendOptions, sendUpstream } from './transport';
+import { sendAttempt } from './transport';
 
 /** Provider kinds that speak OpenAI's /embeddings. */
 const EMBEDDING_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compatible']);
@@ -14,21 +14,17 @@ export interface OpenedEmbeddings {
 }
 
 export async function openOpenAIEmbeddings(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedEmbeddings> {
-  const { target, key, signal } = attempt;
+  const { target, key } = attempt;
   if (!EMBEDDING_KINDS.has(target.provider.kind)) {
     throw new AttemptError('unsupported', `provider kind "${target.provider.kind}" (${target.provider.id}) has no OpenAI-compatible embeddings endpoint`);
   }
   const base = (target.provider.baseUrl ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const res = await sendUpstream(
-    {
-      url: `${base}/embeddings`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key.secret}` },
-      body: JSON.stringify({ ...body, model: target.model }),
-    },
-    signal,
-    attemptSendOptions(attempt),
-  );
+  const res = await sendAttempt(attempt, {
+    url: `${base}/embeddings`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key.secret}` },
+    body: JSON.stringify({ ...body, model: target.model }),
+  });
   const text = await res.body.text();
   if (res.status !== 200) throw new AttemptError(classifyStatus(res.status), errorMessageFromBody(text, [key.secret]) ?? `upstream answered ${res.status}`, res.status);
   let json: { usage?: unknown };

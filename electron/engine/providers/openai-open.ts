@@ -6,7 +6,7 @@ import { buildChatCall } from './openai-compatible';
 import { holdUntilFirstToken, type HeldStream } from './first-token';
 import type { SseEvent } from './sse';
 import { OPENAI_STREAM_WATCH } from './stream-watch';
-import { attemptSendOptions, sendUpstream } from './transport';
+import { sendAttempt } from './transport';
 import type { Attempt } from '../router/failover';
 import type { Usage } from '../canonical/usage';
 
@@ -40,13 +40,13 @@ async function failure(status: number, headers: Record<string, string | string[]
 }
 
 export async function openOpenAIStream(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedStream> {
-  const res = await sendUpstream(callFor(body, attempt), attempt.signal, attemptSendOptions(attempt));
+  const res = await sendAttempt(attempt, callFor(body, attempt));
   if (res.status !== 200) return failure(res.status, res.headers, await res.body.text().catch(() => ''), attempt.key.secret);
   return holdUntilFirstToken(res.body, isFirstToken, attempt.key.secret, OPENAI_STREAM_WATCH);
 }
 
 export async function openOpenAIJson(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedJson> {
-  const res = await sendUpstream(callFor(body, attempt), attempt.signal, attemptSendOptions(attempt));
+  const res = await sendAttempt(attempt, callFor(body, attempt));
   const text = await res.body.text();
   if (res.status !== 200) return failure(res.status, res.headers, text, attempt.key.secret);
   return { text, json: parseAnswer(text, 'choices', 'a chat completion') };

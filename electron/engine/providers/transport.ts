@@ -1,6 +1,9 @@
-// Sends upstream requests over one kept-alive undici pool per origin, with abort and timeouts.
+// The engine's way out to the network: upstream requests over kept-alive undici pools (per connect
+// timeout, or through the user's proxies), and image fetches through the guarded fetcher. One instance
+// per engine, built by the composition root (app.ts) and handed down; nothing here is process-global.
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
+import { DEFAULT_MAX_IMAGE_BYTES, fetchPublicImage, type FetchedImage, type ImageFetchOptions } from './image-fetch';
 
 export interface UpstreamCall {
   url: string;
@@ -15,20 +18,6 @@ export interface UpstreamResponse {
   body: Readable & { text(): Promise<string>; json(): Promise<unknown>; dump(): Promise<void> };
 }
 
-/** One dispatcher for the whole engine: undici pools connections per origin inside it. */
-const newAgent = (connectTimeoutMs = 10_000) => new Agent({
-  keepAliveTimeout: 30_000,
-  keepAliveMaxTimeout: 600_000,
-  connections: 256,
-  connect: { timeout: connectTimeoutMs },
-  // Streams may pause for long stretches while a model thinks; the route's own timeouts apply on top.
-  headersTimeout: 300_000,
-  bodyTimeout: 300_000,
-});
-let agent: Agent | null = null;
-/** Routes with their own connect timeout get their own pool (a handful at most: one per distinct value). */
-const agentsByConnectTimeout = new Map<number, Agent>();
-
 export interface SendOptions {
   /** TCP/TLS connect timeout for this request (the route's `timeouts.connectMs`). */
   connectTimeoutMs?: number;
@@ -36,63 +25,103 @@ export interface SendOptions {
   providerId?: string;
 }
 
-/** Options for a request made in a routing attempt: its route's connect timeout and its provider's proxy. */
-export const attemptSendOptions = (attempt: { target: { provider: { id: string } }; timeouts?: { connectMs: number } }): SendOptions => ({
-  connectTimeoutMs: attempt.timeouts?.connectMs,
-  providerId: attempt.target.provider.id,
+export interface TransportOptions {
+  /**
+   * How inline images are resolved and connected to (tests map names to public addresses and answer
+   * from loopback fakes). The public-address rule applies whatever is set here.
+   */
+  imageFetch?: ImageFetchOptions;
+}
+
+/** What a routing attempt sends with: the engine's transport, its route's connect timeout and its provider's proxy. */
+export interface AttemptRoute {
+  transport: Transport;
+  target: { provider: { id: string } };
+  signal: AbortSignal;
+  timeouts?: { connectMs: number };
+}
+
+const DEFAULT_CONNECT_MS = 10_000;
+// Streams may pause for long stretches while a model thinks; the route's own timeouts apply on top.
+const STREAM_PATIENCE = { headersTimeout: 300_000, bodyTimeout: 300_000 };
+
+const newAgent = (connectTimeoutMs: number) => new Agent({
+  keepAliveTimeout: 30_000,
+  keepAliveMaxTimeout: 600_000,
+  connections: 256,
+  connect: { timeout: connectTimeoutMs },
+  ...STREAM_PATIENCE,
 });
 
-/** The user's proxies (settings): global and per provider, and their tunnelling agents per proxy and connect timeout. */
-let proxyUrl: string | null = null;
-let providerProxies: Record<string, string> = {};
-const proxyAgents = new Map<string, ProxyAgent>();
+export class Transport {
+  /** Pools by connect timeout: the default, plus one per distinct route value (a handful at most). */
+  readonly #agents = new Map<number, Agent>();
+  /** The user's proxies (settings): global and per provider, and their tunnelling agents per proxy and connect timeout. */
+  #proxyUrl: string | null = null;
+  #providerProxies: Record<string, string> = {};
+  readonly #proxyAgents = new Map<string, ProxyAgent>();
+  readonly #imageFetch: ImageFetchOptions;
 
-/**
- * Sends every later upstream request through a proxy (http(s), CONNECT tunnels): a provider's own
- * when it has one, else the global `url`; directly when neither is set.
- */
-export function setUpstreamProxy(url: string | null, perProvider: Record<string, string> = {}): void {
-  if (url === proxyUrl && JSON.stringify(perProvider) === JSON.stringify(providerProxies)) return;
-  proxyUrl = url;
-  providerProxies = { ...perProvider };
-  const old = [...proxyAgents.values()];
-  proxyAgents.clear();
-  // Requests already under way keep their tunnel; close() waits for them.
-  for (const a of old) void a.close().catch(() => {});
-}
-
-function dispatcherFor(options: SendOptions | undefined): Dispatcher {
-  const ms = options?.connectTimeoutMs;
-  const proxy = (options?.providerId !== undefined ? providerProxies[options.providerId] : undefined) ?? proxyUrl;
-  if (proxy) {
-    const timeout = ms ?? 10_000;
-    const key = `${timeout} ${proxy}`;
-    let p = proxyAgents.get(key);
-    if (!p) proxyAgents.set(key, (p = new ProxyAgent({ uri: proxy, connect: { timeout }, headersTimeout: 300_000, bodyTimeout: 300_000 })));
-    return p;
+  constructor(options: TransportOptions = {}) {
+    this.#imageFetch = options.imageFetch ?? {};
   }
-  if (ms === undefined || ms === 10_000) return (agent ??= newAgent());
-  let a = agentsByConnectTimeout.get(ms);
-  if (!a) agentsByConnectTimeout.set(ms, (a = newAgent(ms)));
-  return a;
+
+  /**
+   * Sends every later request through a proxy (http(s), CONNECT tunnels): a provider's own when it has
+   * one, else the global `url`; directly when neither is set.
+   */
+  setProxies(url: string | null, perProvider: Record<string, string> = {}): void {
+    if (url === this.#proxyUrl && JSON.stringify(perProvider) === JSON.stringify(this.#providerProxies)) return;
+    this.#proxyUrl = url;
+    this.#providerProxies = { ...perProvider };
+    const old = [...this.#proxyAgents.values()];
+    this.#proxyAgents.clear();
+    // Requests already under way keep their tunnel; close() waits for them.
+    for (const a of old) void a.close().catch(() => {});
+  }
+
+  async send(call: UpstreamCall, signal?: AbortSignal, options?: SendOptions): Promise<UpstreamResponse> {
+    const res = await request(call.url, {
+      method: call.method,
+      headers: call.headers,
+      body: call.body,
+      signal,
+      dispatcher: this.#dispatcherFor(options),
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body as UpstreamResponse['body'] };
+  }
+
+  /**
+   * The image at a public http(s) URL (image-fetch.ts keeps it off private addresses): at most the
+   * configured size per image, and never more than `withinBytes` (what the request has left).
+   */
+  fetchImage(url: string, signal: AbortSignal, withinBytes: number): Promise<FetchedImage> {
+    return fetchPublicImage(url, signal, { ...this.#imageFetch, maxBytes: Math.min(this.#imageFetch.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES, withinBytes) });
+  }
+
+  /** Closes pooled connections (a later request opens a fresh pool). */
+  async close(): Promise<void> {
+    const closing: Dispatcher[] = [...this.#agents.values(), ...this.#proxyAgents.values()];
+    this.#agents.clear();
+    this.#proxyAgents.clear();
+    await Promise.all(closing.map((a) => a.close()));
+  }
+
+  #dispatcherFor(options: SendOptions | undefined): Dispatcher {
+    const ms = options?.connectTimeoutMs ?? DEFAULT_CONNECT_MS;
+    const proxy = (options?.providerId !== undefined ? this.#providerProxies[options.providerId] : undefined) ?? this.#proxyUrl;
+    if (proxy) {
+      const key = `${ms} ${proxy}`;
+      let p = this.#proxyAgents.get(key);
+      if (!p) this.#proxyAgents.set(key, (p = new ProxyAgent({ uri: proxy, connect: { timeout: ms }, ...STREAM_PATIENCE })));
+      return p;
+    }
+    let a = this.#agents.get(ms);
+    if (!a) this.#agents.set(ms, (a = newAgent(ms)));
+    return a;
+  }
 }
 
-export async function sendUpstream(call: UpstreamCall, signal?: AbortSignal, options?: SendOptions): Promise<UpstreamResponse> {
-  const res = await request(call.url, {
-    method: call.method,
-    headers: call.headers,
-    body: call.body,
-    signal,
-    dispatcher: dispatcherFor(options),
-  });
-  return { status: res.statusCode, headers: res.headers, body: res.body as UpstreamResponse['body'] };
-}
-
-/** Closes pooled connections (a later request opens a fresh pool). */
-export async function closeTransport(): Promise<void> {
-  const closing: Array<Dispatcher | null> = [agent, ...agentsByConnectTimeout.values(), ...proxyAgents.values()];
-  agent = null;
-  agentsByConnectTimeout.clear();
-  proxyAgents.clear();
-  await Promise.all(closing.map((a) => a?.close()));
-}
+/** Sends one routing attempt's request: its signal, its route's connect timeout, its provider's proxy. */
+export const sendAttempt = (attempt: AttemptRoute, call: UpstreamCall): Promise<UpstreamResponse> =>
+  attempt.transport.send(call, attempt.signal, { connectTimeoutMs: attempt.timeouts?.connectMs, providerId: attempt.target.provider.id });

@@ -3,6 +3,7 @@
 // reading of a 429's reach (one model, or the whole account).
 import { describe, expect, it } from 'vitest';
 import { UpstreamStreamError } from '../canonical/errors';
+import { Transport } from '../providers/transport';
 import { parseConfig } from '../settings/config-schema';
 import type { Vault } from '../vault/types';
 import { asAttemptError } from './attempt-errors';
@@ -13,6 +14,8 @@ import { limitScope } from './limit-scope';
 import { RouteTable } from './resolve';
 
 const live = new AbortController().signal;
+// The openers here never send: a real transport that opens no pool.
+const transport = new Transport();
 const classify = (error: unknown, phase: 'open' | 'stream' = 'open') => asAttemptError(error, live, live, 'timed out', phase).failureClass;
 const coded = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
 
@@ -66,10 +69,10 @@ describe('runWithFailover with our own failures', () => {
   ] as const) {
     it(`${thrown.name}: ${status} to the client, no failover, and health never touched (even after 10)`, async () => {
       const health = new RouterHealth({ failureThreshold: 1, openMs: 60_000 });
-      const { targets } = new RouteTable(cfg.providers, cfg.routes, [], health).resolve('r');
+      const { plan } = new RouteTable(cfg.providers, cfg.routes, [], health).resolve('r');
       const seen: string[] = [];
       for (let i = 0; i < 10; i++) {
-        const error = await runWithFailover({ targets, vault, signal: live }, async ({ target }) => {
+        const error = await runWithFailover({ plan, vault, transport, signal: live }, async ({ target }) => {
           seen.push(target.provider.id);
           throw thrown;
         }).catch((e: unknown) => e);
@@ -86,10 +89,10 @@ describe('runWithFailover with our own failures', () => {
   it('a half-open target whose probe request fails in our code lets the next request probe', async () => {
     let t = 1_000_000;
     const health = new RouterHealth({ failureThreshold: 1, openMs: 1000 }, () => t);
-    const { targets } = new RouteTable(cfg.providers, cfg.routes, [], health).resolve('r');
+    const { plan } = new RouteTable(cfg.providers, cfg.routes, [], health).resolve('r');
     health.failure('a/m', 'server', 500);
     t += 1001;
-    await runWithFailover({ targets, vault, signal: live }, async () => {
+    await runWithFailover({ plan, vault, transport, signal: live }, async () => {
       throw new ClientRequestError('nope');
     }).catch(() => undefined);
     expect(health.availability('a/m')).toEqual({ ok: true, probe: true });
@@ -98,18 +101,18 @@ describe('runWithFailover with our own failures', () => {
   it('a retired key past its backoff is probed by one request and returns when it answers', async () => {
     let t = 1_000_000;
     const health = new RouterHealth({}, () => t);
-    const { targets } = new RouteTable(cfg.providers, cfg.routes, [], health).resolve('r');
+    const { plan } = new RouteTable(cfg.providers, cfg.routes, [], health).resolve('r');
     let refuse = true;
     const open = async ({ target }: { target: { provider: { id: string } } }) => {
       if (target.provider.id === 'a' && refuse) throw new AttemptError('auth', 'Incorrect API key provided.', 401);
       return { ok: true };
     };
-    expect((await runWithFailover({ targets, vault, signal: live }, open)).target.provider.id).toBe('b');
+    expect((await runWithFailover({ plan, vault, transport, signal: live }, open)).target.provider.id).toBe('b');
     // Retired: not tried within its backoff.
-    expect((await runWithFailover({ targets, vault, signal: live }, open)).attempts.map((a) => a.provider)).toEqual(['b']);
+    expect((await runWithFailover({ plan, vault, transport, signal: live }, open)).attempts.map((a) => a.provider)).toEqual(['b']);
     t += 60_000;
     refuse = false;
-    const probed = await runWithFailover({ targets, vault, signal: live }, open);
+    const probed = await runWithFailover({ plan, vault, transport, signal: live }, open);
     expect(probed.target.provider.id).toBe('a');
     expect(health.snapshot().keys).toEqual([]);
   });
@@ -117,7 +120,7 @@ describe('runWithFailover with our own failures', () => {
   it('only one request at a time is a retired key\'s probe', async () => {
     let t = 1_000_000;
     const health = new RouterHealth({}, () => t);
-    const { targets } = new RouteTable(cfg.providers, cfg.routes, [], health).resolve('r');
+    const { plan } = new RouteTable(cfg.providers, cfg.routes, [], health).resolve('r');
     const seen: string[] = [];
     const open = async ({ target }: { target: { provider: { id: string } } }) => {
       seen.push(target.provider.id);
@@ -125,10 +128,10 @@ describe('runWithFailover with our own failures', () => {
       if (target.provider.id === 'a') throw new AttemptError('auth', 'refused', 401);
       return { ok: true };
     };
-    await runWithFailover({ targets, vault, signal: live }, open); // retires a's key
+    await runWithFailover({ plan, vault, transport, signal: live }, open); // retires a's key
     t += 60_000;
     seen.length = 0;
-    const served = await Promise.all(Array.from({ length: 5 }, () => runWithFailover({ targets, vault, signal: live }, open)));
+    const served = await Promise.all(Array.from({ length: 5 }, () => runWithFailover({ plan, vault, transport, signal: live }, open)));
     expect(seen.filter((p) => p === 'a')).toHaveLength(1);
     expect(served.every((s) => s.target.provider.id === 'b')).toBe(true);
     expect(health.snapshot().keys).toEqual([expect.objectContaining({ label: 'k1', state: 'retired', failedProbes: 1, nextCheckAt: t + 120_000 })]);

@@ -14,6 +14,7 @@ import { SUPPORTED_KINDS, type ProviderConfig } from '../settings/config-schema'
 import type { Vault } from '../vault/types';
 import { AttemptError, ClientRequestError } from './failures';
 import { runWithFailover, type Attempt, type FailoverInput, type Served } from './failover';
+import type { RoutePlan } from './resolve';
 
 export interface DispatchInput extends FailoverInput {
   body: Record<string, unknown>;
@@ -50,17 +51,22 @@ function keylessProvider(provider: ProviderConfig): boolean {
   return provider.kind === 'ollama' || Boolean(presetFor(provider)?.keyless) || (provider.kind === 'openai-compatible' && LOOPBACK.test(provider.baseUrl ?? ''));
 }
 
+/** The plan's first candidate whose provider passes `test`. */
+function findProvider(plan: RoutePlan, test: (p: ProviderConfig) => boolean): ProviderConfig | undefined {
+  for (const step of plan.steps) for (const m of step.members) if (test(m.target.provider)) return m.target.provider;
+  return undefined;
+}
+
 /** Keyless providers with no key configured get an empty one (no auth header is sent). */
 function keylessAware(input: FailoverInput): FailoverInput {
-  const keyless = input.targets.some((t) => keylessProvider(t.provider));
-  if (!keyless) return input;
+  if (!findProvider(input.plan, keylessProvider)) return input;
   const inner = input.vault;
   const vault: Vault = Object.create(inner) as Vault;
   vault.keysFor = (providerId, keys) => {
-      const found = inner.keysFor(providerId, keys);
-      if (found.length || keys.length) return found;
-      const provider = input.targets.find((t) => t.provider.id === providerId)?.provider;
-      return provider && keylessProvider(provider) ? [{ label: '(keyless)', secret: '' }] : found;
+    const found = inner.keysFor(providerId, keys);
+    if (found.length || keys.length) return found;
+    const provider = findProvider(input.plan, (p) => p.id === providerId);
+    return provider && keylessProvider(provider) ? [{ label: '(keyless)', secret: '' }] : found;
   };
   return { ...input, vault };
 }

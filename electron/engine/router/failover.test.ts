@@ -6,7 +6,8 @@ import type { Vault } from '../vault/types';
 import { runWithFailover } from './failover';
 import { AttemptError, RoutingError } from './failures';
 import { RouterHealth } from './health';
-import { planOf, RouteTable } from './resolve';
+import { RouteTable } from './resolve';
+import { Transport } from '../providers/transport';
 
 const cfg = parseConfig({
   providers: [
@@ -24,25 +25,26 @@ const vault: Vault = {
   describe: () => [],
 };
 const signal = new AbortController().signal;
+// The openers here never send: a real transport that opens no pool.
+const transport = new Transport();
 
 function setup() {
   const health = new RouterHealth({ failureThreshold: 1, openMs: 60_000 });
   const table = new RouteTable(cfg.providers, cfg.routes, [], health);
-  return { health, targets: table.resolve('r').targets };
+  return { health, plan: table.resolve('r').plan };
 }
 
 describe('runWithFailover', () => {
-  it('carries the route plan on the targets array, invisible to spreads and JSON', () => {
-    const { targets } = setup();
-    expect(planOf(targets)?.timeouts.firstTokenMs).toBe(50);
-    expect(planOf([...targets])).toBeUndefined();
-    expect(JSON.stringify(targets)).not.toContain('firstTokenMs');
+  it('takes the route plan as an explicit input: resolve returns it beside the targets, which carry nothing hidden', () => {
+    const resolution = new RouteTable(cfg.providers, cfg.routes, [], new RouterHealth()).resolve('r');
+    expect(resolution.plan.timeouts.firstTokenMs).toBe(50);
+    expect(Object.getOwnPropertySymbols(resolution.targets)).toEqual([]);
   });
 
   it('rotates keys on auth failure and moves on after a server error; the shared health learns both', async () => {
-    const { health, targets } = setup();
+    const { health, plan } = setup();
     const seen: string[] = [];
-    const served = await runWithFailover({ targets, vault, signal }, async ({ target, key }) => {
+    const served = await runWithFailover({ plan, vault, transport, signal }, async ({ target, key }) => {
       seen.push(`${target.provider.id}:${key.label}`);
       if (key.label === 'k1') throw new AttemptError('auth', 'bad key', 401);
       if (target.provider.id === 'a') throw new AttemptError('server', 'boom', 500);
@@ -56,9 +58,9 @@ describe('runWithFailover', () => {
   });
 
   it('applies the first-token timeout to streams, aborting the slow attempt', async () => {
-    const { targets } = setup();
+    const { plan } = setup();
     let abortedA = false;
-    const served = await runWithFailover({ targets, vault, signal, stream: true }, ({ target, signal: s }) => new Promise<{ ok: boolean }>((resolve) => {
+    const served = await runWithFailover({ plan, vault, transport, signal, stream: true }, ({ target, signal: s }) => new Promise<{ ok: boolean }>((resolve) => {
       if (target.provider.id !== 'a') return resolve({ ok: true });
       s.addEventListener('abort', () => { abortedA = true; });
     }));
@@ -67,16 +69,16 @@ describe('runWithFailover', () => {
   });
 
   it('after a context-length error only tries targets with a larger window, else returns the 400', async () => {
-    const { targets } = setup();
+    const { plan } = setup();
     const seen: string[] = [];
-    const served = await runWithFailover({ targets, vault, signal }, async ({ target }) => {
+    const served = await runWithFailover({ plan, vault, transport, signal }, async ({ target }) => {
       seen.push(target.provider.id);
       if (target.provider.id === 'a') throw new AttemptError('context-length', 'too long', 400);
       return { ok: true };
     });
     expect(seen).toEqual(['a', 'c']); // b's window (500) is smaller than a's (1000)
     expect(served.target.provider.id).toBe('c');
-    const error = await runWithFailover({ targets, vault, signal }, async () => {
+    const error = await runWithFailover({ plan, vault, transport, signal }, async () => {
       throw new AttemptError('context-length', 'too long', 400);
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RoutingError);
@@ -84,9 +86,9 @@ describe('runWithFailover', () => {
   });
 
   it('stops at the caller\'s own fault without trying others', async () => {
-    const { targets } = setup();
+    const { plan } = setup();
     let calls = 0;
-    const error = await runWithFailover({ targets, vault, signal }, async () => {
+    const error = await runWithFailover({ plan, vault, transport, signal }, async () => {
       calls++;
       throw new AttemptError('bad-request', 'temperature must be <= 2', 400);
     }).catch((e: unknown) => e);

@@ -4,20 +4,23 @@
 // (bounded) only when nothing is healthy, and records every attempt for the ledger.
 import { createHash } from 'node:crypto';
 import type { AttemptRecord } from '../ledger/types';
+import type { Transport } from '../providers/transport';
 import type { ResolvedKey, Vault } from '../vault/types';
 import { asAttemptError, notTheUpstream } from './attempt-errors';
 import { AttemptError, finalError, RoutingError, shouldFailover } from './failures';
-import { RouterHealth, targetId } from './health';
-import { planOf, type RoutePlan, type Target } from './resolve';
+import { targetId, type RouterHealth } from './health';
+import type { RoutePlan, Target } from './resolve';
 import { conversationKey } from './sticky';
 import { estimateTokens, orderTargets } from './strategy';
 import { sleep, untilAborted } from './abort';
-import { DEFAULT_TIMEOUTS, guardStream, resolveTimeouts, type Timeouts } from './timeouts';
+import { DEFAULT_TIMEOUTS, guardStream, type Timeouts } from './timeouts';
 
 export interface Attempt {
   target: Target;
   key: ResolvedKey;
   signal: AbortSignal;
+  /** The engine's transport: openers send through it (providers/transport.ts sendAttempt). */
+  transport: Transport;
   /** The route's timeouts; an opener passes `connectMs` to the transport. */
   timeouts?: Timeouts;
 }
@@ -29,11 +32,12 @@ export interface Served {
 }
 
 export interface FailoverInput {
-  targets: Target[];
+  /** From RouteTable.resolve (or directPlan): the candidates, their strategy, timeouts and the health they share. */
+  plan: RoutePlan;
   vault: Vault;
+  /** What every attempt is sent through (one per engine, built by the composition root). */
+  transport: Transport;
   signal: AbortSignal;
-  /** From RouteTable.resolve; without it the targets are tried in order with engine-default health. */
-  plan?: RoutePlan;
   /** The request body (for cost estimates and sticky routing). */
   body?: Record<string, unknown>;
   /** Streams get the first-token timeout and a guarded `rest`; other requests the total timeout. */
@@ -51,21 +55,6 @@ const MAX_WAIT_ROUNDS = 2;
 /** Longest single wait for a cooldown to end before the client gets a 503 instead. */
 const MAX_WAIT_MS = 2_000;
 
-const fallbackHealth = new RouterHealth();
-
-function planFor(input: FailoverInput): RoutePlan {
-  const carried = input.plan ?? planOf(input.targets);
-  if (carried) return carried;
-  return {
-    strategy: 'fallback',
-    steps: input.targets.map((target) => ({ strategy: 'fallback', members: [{ target, weight: 1 }], weight: 1 })),
-    timeouts: resolveTimeouts(undefined),
-    contextFallback: true,
-    sticky: false,
-    health: fallbackHealth,
-  };
-}
-
 const fingerprint = (secret: string) => () => createHash('sha256').update(secret).digest('base64url').slice(0, 16);
 
 /**
@@ -75,7 +64,7 @@ const fingerprint = (secret: string) => () => createHash('sha256').update(secret
  */
 export async function runWithFailover<T extends object>(input: FailoverInput, open: (attempt: Attempt) => Promise<T>): Promise<T & Served> {
   input.preflight?.();
-  const plan = planFor(input);
+  const { plan } = input;
   // A caller that did not say: an OpenAI-shaped body tells.
   if (input.stream === undefined && input.body?.stream === true) input = { ...input, stream: true };
   const { health } = plan;
@@ -228,7 +217,7 @@ async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Att
   health.begin(id, a.probe);
   let opened: T;
   try {
-    opened = await untilAborted(open({ target, key, signal, timeouts: a.timeouts }), signal);
+    opened = await untilAborted(open({ target, key, signal, transport: input.transport, timeouts: a.timeouts }), signal);
   } catch (raw) {
     const error = asAttemptError(raw, controller.signal, input.signal, timeoutMessage);
     controller.abort(); // whatever the opener left open (a body it did not read) is closed now

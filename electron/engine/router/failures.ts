@@ -1,5 +1,5 @@
-// Failure classes (DESIGN.md §4): which upstream failures move to the next target and which are the
-// caller's fault and go straight back.
+// Failure classes (docs/architecture.md §4): which upstream failures move to the next target and
+// which are the caller's fault and go straight back.
 import type { AttemptRecord } from '../ledger/types';
 
 export type FailureClass =

@@ -39,12 +39,20 @@ export interface Resolution {
   plan: RoutePlan;
 }
 
-const PLAN = Symbol('route plan');
-
-/** The plan a `resolve()` result's targets array carries, if it is one. */
-export const planOf = (targets: Target[]): RoutePlan | undefined => (targets as Target[] & { [PLAN]?: RoutePlan })[PLAN];
-
 const single = (target: Target): Step => ({ strategy: 'fallback', members: [{ target, weight: 1 }], weight: 1 });
+
+/**
+ * A plan for one target outside any route (count_tokens asks the first target only): default
+ * timeouts, no sticky sessions, and the health the caller keeps for such requests.
+ */
+export const directPlan = (target: Target, health: RouterHealth): RoutePlan => ({
+  strategy: 'fallback',
+  steps: [single(target)],
+  timeouts: DEFAULT_TIMEOUTS,
+  contextFallback: true,
+  sticky: false,
+  health,
+});
 
 /** Model-id families a provider kind serves, for bare ids the user did not list (`claude-sonnet-4-5`). */
 const FAMILY: Array<[RegExp, string[]]> = [
@@ -179,11 +187,7 @@ export class RouteTable {
     }
     if (ext?.provider) applyPreferences(plan, ext.provider);
     if (plan.steps.length === 0) throw new RoutingError(404, 'not_found_error', `no configured provider can serve \`${name}\` with the requested provider preferences`, 'model_not_found');
-    const targets = plan.steps.flatMap((s) => s.members.map((m) => m.target));
-    // Callers that pass only `targets` to the failover loop still get the route's plan (strategy,
-    // timeouts, shared health): it rides along on the array, invisible to spreads and JSON.
-    Object.defineProperty(targets, PLAN, { value: plan, enumerable: false });
-    return { route: found?.route?.name ?? null, targets, plan };
+    return { route: found?.route?.name ?? null, targets: plan.steps.flatMap((s) => s.members.map((m) => m.target)), plan };
   }
 
   routeList(): RouteConfig[] {

@@ -1,7 +1,7 @@
 // Read-only services over the configuration: models, providers (keys masked) and routes.
 import type { ModelsService, ProvidersService, RoutesService } from '../../../shared/contract';
 import type { ModelChoice, ProviderInfo, RouteInfo } from '../../../shared/types';
-import { defaultCatalog } from '../catalog/catalog';
+import type { Catalog } from '../catalog/catalog';
 import type { RouteTable } from '../router/resolve';
 import { SUPPORTED_KINDS } from '../settings/config-schema';
 import type { Vault } from '../vault/types';
@@ -19,7 +19,7 @@ export function createModelsService(table: () => RouteTable): ModelsService {
   };
 }
 
-export function createProvidersService(table: () => RouteTable, vault: Vault): Pick<ProvidersService, 'list'> {
+export function createProvidersService(table: () => RouteTable, vault: Vault, catalog: Catalog): Pick<ProvidersService, 'list'> {
   return {
     async list(): Promise<ProviderInfo[]> {
       return table().providerList().map((p) => ({
@@ -29,7 +29,7 @@ export function createProvidersService(table: () => RouteTable, vault: Vault): P
         supported: SUPPORTED_KINDS.has(p.kind),
         models: p.models.map((m) => {
           // The catalog knows prices the config does not list (bundled snapshot, overrides, refresh).
-          const entry = defaultCatalog.lookup(p, m.id);
+          const entry = catalog.lookup(p, m.id);
           return { id: m.id, contextWindow: entry.contextWindow, price: entry.price, priceSource: entry.source };
         }),
         keys: vault.describe(p.id, p.keys),

@@ -1,16 +1,17 @@
-// The chat screen's service: sends a conversation through the same router and ledger as the port,
-// and turns the upstream stream into the contract's ChatStreamEvents.
+// The chat screen's service: sends a conversation through the same start (routed.ts), router and
+// ledger as the port, and turns the upstream stream into the contract's ChatStreamEvents. What each
+// exchange leaves in the conversation store is chat-record.ts's; chat.stop is chat-stops.ts's.
 import type { ChatService } from '../../../shared/contract';
 import type { ChatMessage, ChatRequest, ChatStreamEvent } from '../../../shared/types';
-import { RequestMeter } from '../accounting';
-import { budgetPreflight } from '../budgets';
-import type { Budgets } from '../budgets/budgets';
-import { APP_CLIENT, type Ledger } from '../ledger/types';
+import type { RequestRecord } from '../ledger/types';
+import { APP_CLIENT } from '../ledger/types';
 import { OpenAIStreamTap } from '../providers/openai-chunks';
+import { startRouted, type RoutingParts } from '../routed';
 import { dispatchStream } from '../router/dispatch';
-import { RoutingError } from '../router/failures';
-import type { RouteTable } from '../router/resolve';
-import type { Vault } from '../vault/types';
+import type { RoutingError } from '../router/failures';
+import { ChatRecord } from './chat-record';
+import { ChatStops } from './chat-stops';
+import { ToolCallCollector } from './chat-tool-calls';
 
 /** Checks image parts: a `data:image/...` URL or an https URL, nothing else reaches an upstream. */
 function checkContent(content: ChatMessage['content']): void {
@@ -24,26 +25,21 @@ function checkContent(content: ChatMessage['content']): void {
   }
 }
 
-/** A message's text parts, joined. */
-function storedText(content: ChatMessage['content']): string {
-  if (typeof content === 'string') return content;
-  return content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
-}
-
-/** What the conversation store keeps of a message: its text and its images' URLs. */
-function storedMessage(m: ChatMessage): { role: ChatMessage['role']; content: string; images?: string[] } {
-  const images = typeof m.content === 'string' ? [] : m.content.flatMap((p) => (p.type === 'image_url' ? [p.image_url.url] : []));
-  return images.length ? { role: m.role, content: storedText(m.content), images } : { role: m.role, content: storedText(m.content) };
-}
-
 function toOpenAIBody(request: ChatRequest): Record<string, unknown> {
   if (!request || typeof request.model !== 'string' || !Array.isArray(request.messages) || request.messages.length === 0) {
     throw new Error('a chat request needs a model and at least one message');
   }
   for (const m of request.messages) checkContent(m?.content);
-  const body: Record<string, unknown> = { model: request.model, messages: request.messages, stream: true };
+  if (request.systemPrompt !== undefined && (typeof request.systemPrompt !== 'string' || request.systemPrompt.length > 100_000)) {
+    throw new Error('a system prompt is text of at most 100,000 characters');
+  }
+  const t = request.temperature;
+  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > 2)) throw new Error('temperature must be a number from 0 to 2');
+  // The conversation's system prompt goes first, every time; it is stored with the conversation, not as a message.
+  const messages = request.systemPrompt?.trim() ? [{ role: 'system', content: request.systemPrompt }, ...request.messages] : request.messages;
+  const body: Record<string, unknown> = { model: request.model, messages, stream: true };
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
-  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (t !== undefined) body.temperature = t;
   if (request.reasoningEffort !== undefined) {
     if (!['low', 'medium', 'high'].includes(request.reasoningEffort)) throw new Error('reasoningEffort must be low, medium or high');
     body.reasoning_effort = request.reasoningEffort;
@@ -51,121 +47,140 @@ function toOpenAIBody(request: ChatRequest): Record<string, unknown> {
   return body;
 }
 
-export function createChatService(deps: { table: () => RouteTable; vault: Vault; ledger: Ledger; budgets?: Budgets }): ChatService {
+export function createChatService(deps: RoutingParts): ChatService {
+  const stops = new ChatStops();
   return {
+    async stop(stopId: string) {
+      return stops.stop(stopId);
+    },
     async *stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
       const body = toOpenAIBody(request);
-      const abort = signal ?? new AbortController().signal;
-      let resolution;
+      const stop = stops.register(request.stopId);
       try {
-        resolution = deps.table().resolve(request.model);
-      } catch (error) {
-        yield { type: 'error', message: (error as Error).message };
-        return;
-      }
-      // The app's own requests are a client like any tool's: named `app` in spend and held to its budgets.
-      const meter = new RequestMeter(deps.ledger, request.source === 'compare' ? 'compare' : 'chat', APP_CLIENT, resolution.route);
-      meter.requestedModel = request.model;
-      meter.body = body;
-      const preflight = budgetPreflight({ budgets: deps.budgets, meter, client: APP_CLIENT, body, targets: resolution.targets, deadlineMs: resolution.plan.timeouts.totalMs });
-      let served;
-      try {
-        served = await dispatchStream({ body, targets: resolution.targets, vault: deps.vault, signal: abort, plan: resolution.plan, stream: true, scope: `chat\0${resolution.route ?? request.model}`, preflight, onAttempt: meter.attempted });
-      } catch (error) {
-        const e = error as RoutingError;
-        meter.finish({ status: abort.aborted ? 'cancelled' : 'error', httpStatus: e.status ?? 500, attempts: e.attempts ?? [], errorMessage: e.message });
-        if (!abort.aborted) yield { type: 'error', message: e.message };
-        return;
-      }
-      const tap = new OpenAIStreamTap();
-      const outcome = { target: served.target, attempts: served.attempts };
-      const usedModel = `${served.target.provider.id}/${served.target.model}`;
-      let reply = '';
-      // The user's turns are stored when the reply's first text arrives (a request that fails before
-      // then leaves no trace); the reply is stored when it ends, or as far as it got when it is stopped.
-      let conversationId: string | undefined;
-      let stored = false;
-      let finished = false;
-      let failed = false;
-      try {
-        for (const source of [served.head, served.rest]) {
-          for await (const event of source) {
-            const chunk = tap.read(event);
-            if (chunk.reasoning) {
-              meter.firstToken();
-              yield { type: 'reasoning', text: chunk.reasoning };
-            }
-            if (chunk.text) {
-              meter.firstToken();
-              if (!stored && !request.ephemeral) {
-                stored = true;
-                conversationId = saveTurns(deps.ledger, request);
-                if (conversationId) yield { type: 'conversation', conversationId };
-              }
-              reply += chunk.text;
-              yield { type: 'delta', text: chunk.text };
-            }
-          }
-        }
-        finished = true;
-      } catch (error) {
-        const cancelled = abort.aborted;
-        // Stopped (the signal aborted the stream under us) is not failed: the text so far is kept.
-        failed = !cancelled;
-        meter.finish({ status: cancelled ? 'cancelled' : 'error', httpStatus: cancelled ? 499 : 502, ...outcome, usage: tap.finalUsage(), output: tap.text, errorMessage: (error as Error).message });
-        if (!cancelled) yield { type: 'error', message: `${served.target.provider.id} failed mid-stream: ${(error as Error).message}` };
-        return;
+        yield* streamReply(deps, request, body, signal ?? new AbortController().signal, stop?.signal);
       } finally {
-        // A consumer that stops iterating early (the user pressed Stop) lands here too.
-        const stopped = !finished && !failed;
-        if (abort.aborted || stopped) meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage(), output: tap.text });
-        if (stopped && conversationId && reply) saveReply(deps.ledger, conversationId, reply, usedModel, meter.id);
+        stop?.release();
       }
-      // Without reported usage the row's figures are rough until the tokenizer's count replaces them in the ledger.
-      const row = meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
-      if (!stored && !request.ephemeral) conversationId = saveTurns(deps.ledger, request);
-      if (conversationId) saveReply(deps.ledger, conversationId, reply, usedModel, meter.id);
-      yield {
-        type: 'done',
-        provider: served.target.provider.id,
-        model: served.target.model,
-        usage: { inputTokens: row?.inputTokens ?? 0, outputTokens: row?.outputTokens ?? 0 },
-        costUsd: row?.costUsd ?? null,
-        ttftMs: meter.ttftMs,
-        attempts: served.attempts.length,
-        requestId: meter.id,
-        ...(conversationId ? { conversationId } : {}),
-      };
     },
   };
 }
 
-/** Stores the request's new user turns (creating the conversation if needed); a storage failure never fails the chat. */
-function saveTurns(ledger: Ledger, request: ChatRequest): string | undefined {
+/**
+ * One reply. `transport` aborts when the caller goes away (nobody hears what follows); `userStop` when
+ * chat.stop asks for an early end (the caller still listens, and gets its `done`). Every exchange of a
+ * stored chat is kept, whatever its ending: finished, stopped, or failed with its error.
+ */
+async function* streamReply(deps: RoutingParts, request: ChatRequest, body: Record<string, unknown>, transport: AbortSignal, userStop?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+  const abort = userStop ? AbortSignal.any([transport, userStop]) : transport;
+  const stoppedByUser = () => userStop?.aborted === true && !transport.aborted;
+  const record = request.ephemeral ? undefined : new ChatRecord(deps.ledger, request);
+  const announce = (): ChatStreamEvent[] => {
+    const conversationId = record?.announce();
+    return conversationId ? [{ type: 'conversation', conversationId }] : [];
+  };
+  // Soft budgets let the request through; the chat shows their message (the port sends it as a header).
+  const warnings: string[] = [];
+  let routed;
   try {
-    const store = ledger.conversations;
-    let id = request.conversationId;
-    // A continued conversation already holds the earlier turns: only the newest user turn is new.
-    let fresh = id ? request.messages.slice(-1) : request.messages;
-    // `has`, not `get`: get would wait for the ledger writer, on the event loop that serves the port.
-    if (!id || !store.has(id)) {
-      const firstUser = storedText(request.messages.find((m) => m.role === 'user')?.content ?? 'Chat') || 'Chat';
-      id = store.create('chat', firstUser.slice(0, 80)).id;
-      fresh = request.messages;
-    }
-    store.append(id, fresh.map(storedMessage));
-    return id;
+    // The app's own requests are a client like any tool's: named `app` in spend and held to its budgets.
+    const source = request.source === 'compare' ? 'compare' : 'chat';
+    routed = startRouted(deps, { source, client: APP_CLIENT, model: request.model, body, stream: true, signal: abort, stickyOwner: 'chat', onSoft: (w) => warnings.push(...w) });
   } catch (error) {
-    console.error(`switchboard chat: could not save the conversation: ${(error as Error).message}`);
-    return undefined;
+    const message = (error as Error).message;
+    record?.reply({ content: '', status: 'error', error: message });
+    yield* announce();
+    yield { type: 'error', message };
+    return;
   }
+  const { meter } = routed;
+  let served;
+  try {
+    served = await dispatchStream({ ...routed.failover, body });
+  } catch (error) {
+    const e = error as RoutingError;
+    const row = meter.finish({ status: abort.aborted ? 'cancelled' : 'error', httpStatus: e.status ?? 500, attempts: e.attempts ?? [], errorMessage: e.message });
+    // The question is kept even when no answer began: stopped, gone or refused (with the reason, for Retry).
+    const stopped = abort.aborted;
+    record?.reply(stopped ? { content: '', status: 'stopped', requestId: meter.id } : { content: '', status: 'error', error: e.message, requestId: meter.id });
+    if (transport.aborted) return;
+    yield* announce();
+    for (const message of warnings) yield { type: 'warning', message };
+    if (stoppedByUser()) yield doneEvent(row, { attempts: e.attempts?.length ?? 0, ttftMs: null, requestId: meter.id, conversationId: record?.turns(), stopped: true });
+    else yield { type: 'error', message: e.message };
+    return;
+  }
+  for (const message of warnings) yield { type: 'warning', message };
+  const tap = new OpenAIStreamTap();
+  const calls = new ToolCallCollector();
+  const outcome = { target: served.target, attempts: served.attempts };
+  let reply = '';
+  let ended: 'ok' | 'failed' | 'stopped' | 'gone' | undefined;
+  let failure: Error | undefined;
+  try {
+    for (const source of [served.head, served.rest]) {
+      for await (const event of source) {
+        const chunk = tap.read(event);
+        if (calls.read(event.data)) meter.firstToken();
+        if (chunk.reasoning) {
+          meter.firstToken();
+          yield { type: 'reasoning', text: chunk.reasoning };
+        }
+        if (chunk.text) {
+          meter.firstToken();
+          // The conversation is stored (and named to the caller) with the first text, so a reply
+          // stopped from here on continues this conversation.
+          yield* announce();
+          reply += chunk.text;
+          yield { type: 'delta', text: chunk.text };
+        }
+      }
+    }
+    // An upstream stream can also end quietly when it is aborted.
+    ended = abort.aborted ? (stoppedByUser() ? 'stopped' : 'gone') : 'ok';
+  } catch (error) {
+    ended = abort.aborted ? (stoppedByUser() ? 'stopped' : 'gone') : 'failed';
+    failure = error as Error;
+  } finally {
+    // The caller went away (its transport aborted, or it stopped iterating): keep the text so far; nobody is listening.
+    if (ended === undefined || ended === 'gone') {
+      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage(), output: tap.text });
+      record?.reply({ content: reply, status: 'stopped', requestId: meter.id, toolCalls: calls.list() });
+    }
+  }
+  if (ended === 'gone') return;
+  const toolCalls = calls.list();
+  for (const call of toolCalls) yield { type: 'tool_call', call };
+  if (ended === 'failed') {
+    const message = `${served.target.provider.id} failed mid-stream: ${failure?.message ?? 'unknown error'}`;
+    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), output: tap.text, errorMessage: failure?.message });
+    record?.reply({ content: reply, status: 'error', error: message, requestId: meter.id, toolCalls });
+    yield* announce();
+    yield { type: 'error', message };
+    return;
+  }
+  const stopped = ended === 'stopped';
+  // Without reported usage the row's figures are rough until the tokenizer's count replaces them in the ledger.
+  const row = meter.finish({ status: stopped ? 'cancelled' : 'ok', httpStatus: stopped ? 499 : 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
+  record?.reply({ content: reply, requestId: meter.id, toolCalls, ...(stopped ? { status: 'stopped' as const } : {}) });
+  yield* announce();
+  yield doneEvent(row, { provider: served.target.provider.id, model: served.target.model, attempts: served.attempts.length, ttftMs: meter.ttftMs, requestId: meter.id, conversationId: record?.turns(), stopped });
 }
 
-/** Stores the reply (whole, or as far as it got when stopped) after the turns saveTurns stored. */
-function saveReply(ledger: Ledger, conversationId: string, reply: string, model: string, requestId: string): void {
-  try {
-    ledger.conversations.append(conversationId, [{ role: 'assistant', content: reply, model, requestId }]);
-  } catch (error) {
-    console.error(`switchboard chat: could not save the reply: ${(error as Error).message}`);
-  }
+/** The closing event: who answered (else the last target tried), and what the request used. */
+function doneEvent(
+  row: RequestRecord | undefined,
+  o: { provider?: string; model?: string; attempts: number; ttftMs: number | null; requestId: string; conversationId?: string; stopped?: boolean },
+): ChatStreamEvent {
+  return {
+    type: 'done',
+    provider: o.provider ?? row?.provider ?? '',
+    model: o.model ?? row?.model ?? '',
+    usage: { inputTokens: row?.inputTokens ?? 0, outputTokens: row?.outputTokens ?? 0 },
+    costUsd: row?.costUsd ?? null,
+    ttftMs: o.ttftMs,
+    attempts: o.attempts,
+    requestId: o.requestId,
+    ...(o.conversationId ? { conversationId: o.conversationId } : {}),
+    ...(o.stopped ? { stopped: true } : {}),
+  };
 }

@@ -5,6 +5,7 @@ import type { KeyInfo, ProviderInput, ProviderPreset, RouteInput } from '../../.
 import path from 'node:path';
 import { listUpstreamModels } from '../providers/models';
 import { PRESETS } from '../providers/presets';
+import type { Transport } from '../providers/transport';
 import { parseConfig, type KeyConfig, type ProviderConfig, type RouteConfig } from '../settings/config-schema';
 import { APP_DEFAULTS } from '../settings/settings-store';
 import type { SettingsStore } from '../settings/types';
@@ -26,7 +27,7 @@ export function providerPresets(): ProviderPreset[] {
 }
 
 /** Applies `change` to the stored providers and routes, validates the result, and writes it at once. */
-function edit(settings: SettingsStore, change: (c: { providers: ProviderConfig[]; routes: RouteConfig[] }) => { providers: ProviderConfig[]; routes: RouteConfig[] }): void {
+export function edit(settings: SettingsStore, change: (c: { providers: ProviderConfig[]; routes: RouteConfig[] }) => { providers: ProviderConfig[]; routes: RouteConfig[] }): void {
   const data = settings.read();
   const next = change({ providers: structuredClone(data.providers), routes: structuredClone(data.routes) });
   const checked = parseConfig({ providers: next.providers, routes: next.routes, ...(data.aliases ? { aliases: data.aliases } : {}), ...(data.health ? { health: data.health } : {}) }, 'the change');
@@ -43,7 +44,7 @@ function providerConfig(input: ProviderInput, keys: KeyConfig[]): ProviderConfig
 const routesUsing = (routes: RouteConfig[], id: string) =>
   routes.filter((r) => r.targets.some((t) => ('group' in t ? t.group.targets.some((x) => x.provider === id) : t.provider === id))).map((r) => r.name);
 
-export function createProviderEdits(settings: SettingsStore, vault: Vault): Omit<ProvidersService, 'list'> {
+export function createProviderEdits(settings: SettingsStore, vault: Vault, transport: Transport): Omit<ProvidersService, 'list' | 'discover' | 'create' | 'available' | 'addModels'> {
   const find = (id: string) => {
     const p = settings.read().providers.find((x) => x.id === id);
     if (!p) throw new Error(`no provider "${id}"`);
@@ -72,7 +73,7 @@ export function createProviderEdits(settings: SettingsStore, vault: Vault): Omit
     async models(id) {
       const p = find(id);
       const key = vault.keysFor(p.id, p.keys)[0];
-      return listUpstreamModels(p, key?.secret ?? '');
+      return listUpstreamModels(transport, p, key?.secret ?? '');
     },
   };
 }

@@ -34,10 +34,7 @@ export function createTokensService(settings: SettingsStore, ledger: Ledger): To
     unknownCostRequests: spend.get(r.name)?.unknownCostRequests ?? 0,
     requests: spend.get(r.name)?.requests ?? 0,
   });
-  const spendByClient = async () => {
-    await ledger.flush();
-    return new Map<string, ClientSpend>(ledger.spend({ by: 'client' }).groups.map((g) => [g.key, g]));
-  };
+  const spendByClient = async () => new Map<string, ClientSpend>((await ledger.spend({ by: 'client' })).groups.map((g) => [g.key, g]));
   return {
     async create(request) {
       checkCreate(request);

@@ -2,6 +2,7 @@
 // Errors name the offending field (e.g. `providers[0].baseUrl`), so a bad file is easy to fix.
 import { z } from 'zod';
 import { PRESETS } from '../providers/presets';
+import { issueLines } from './zod-issues';
 
 export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'anthropic', 'gemini', 'ollama', 'azure-openai'] as const;
 /** Kinds whose adapter exists (every kind the schema accepts). */
@@ -12,7 +13,8 @@ const PRESET_IDS: ReadonlySet<string> = new Set(PRESETS.map((p) => p.id));
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-const priceSchema = z.strictObject({
+/** A model's price in USD per million tokens (config, settings and user overrides alike). */
+export const priceSchema = z.strictObject({
   input: z.number().nonnegative().optional(),
   output: z.number().nonnegative().optional(),
   cacheRead: z.number().nonnegative().optional(),
@@ -124,18 +126,11 @@ export class ConfigError extends Error {
   }
 }
 
-/** Formats a zod path like `providers[0].baseUrl`. */
-function formatPath(path: PropertyKey[]): string {
-  let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
-  return out || '(top level)';
-}
-
 /** Parses an already-decoded JSON value; throws ConfigError whose lines each name a field. */
 export function parseConfig(value: unknown, source = 'config'): Config {
   const result = configSchema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  const issues = issueLines(result.error);
   throw new ConfigError(`${source} is not valid:\n  ${issues.join('\n  ')}`, issues);
 }
 

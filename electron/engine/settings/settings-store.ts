@@ -4,12 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
-import type { AppPreferences, Price } from '../../../shared/types';
+import type { AppPreferences, ChatDefaults, Price } from '../../../shared/types';
 import { budgetSchema, type BudgetConfig } from '../budgets/types';
+import { chatDefaultsSchema, mergeChatDefaults } from './chat-defaults';
 import { ensurePrivateDir, tightenFile } from '../private-files';
-import { ConfigError, parseConfig, type AliasConfig, type HealthConfig, type ProviderConfig, type RouteConfig } from './config-schema';
+import { ConfigError, parseConfig, priceSchema, type AliasConfig, type HealthConfig, type ProviderConfig, type RouteConfig } from './config-schema';
 import { backupBrokenFile, migrateSettings } from './migrations';
 import { checkTokenName } from './tokens';
+import { issueLines, parseOrThrow } from './zod-issues';
 import type { ClientTokenRecord, PortSettingsData, SettingsData, SettingsStore } from './types';
 
 const tokenRecordSchema = z.object({
@@ -38,20 +40,9 @@ const extrasSchema = z.object({
   budgets: z.array(budgetSchema).default([]),
   port: portSchema.default({ allowedOrigins: [], captureBodies: false }),
   app: appSchema.optional(),
-  priceOverrides: z
-    .record(z.string().regex(/^[^/]+\/.+$/, 'a provider/model id'), z.strictObject({
-      input: z.number().nonnegative().optional(),
-      output: z.number().nonnegative().optional(),
-      cacheRead: z.number().nonnegative().optional(),
-      cacheWrite: z.number().nonnegative().optional(),
-      cacheWrite1h: z.number().nonnegative().optional(),
-      reasoning: z.number().nonnegative().optional(),
-    }))
-    .default({}),
+  chat: chatDefaultsSchema.optional(),
+  priceOverrides: z.record(z.string().regex(/^[^/]+\/.+$/, 'a provider/model id'), priceSchema).default({}),
 });
-
-/** Names a zod issue path like `budgets[0].usd`. */
-const issuePath = (prefix: string, p: PropertyKey[]) => `${prefix}${p.map((x) => (typeof x === 'number' ? `[${x}]` : `.${String(x)}`)).join('')}`;
 
 /** A settings error that also says where the unreadable file was copied, so nothing is lost. */
 function broken(file: string, message: string, issues: string[]): ConfigError {
@@ -102,13 +93,14 @@ export function openSettings(dataDir: string): OpenSettings {
     const extras = extrasSchema.safeParse(stored);
     if (!tokens.success || !extras.success) {
       const issues = [
-        ...(tokens.success ? [] : tokens.error.issues.map((i) => `${issuePath('tokens', i.path)}: ${i.message}`)),
-        ...(extras.success ? [] : extras.error.issues.map((i) => `${issuePath('', i.path).slice(1)}: ${i.message}`)),
+        ...(tokens.success ? [] : issueLines(tokens.error, 'tokens')),
+        ...(extras.success ? [] : issueLines(extras.error)),
       ];
       throw broken(file, `${file} is not valid:\n  ${issues.join('\n  ')}`, issues);
     }
     const data: SettingsData = { providers: config.providers, routes: config.routes, tokens: tokens.data, budgets: extras.data.budgets, priceOverrides: extras.data.priceOverrides, port: extras.data.port };
     if (extras.data.app) data.app = extras.data.app;
+    if (extras.data.chat) data.chat = extras.data.chat;
     if (config.aliases) data.aliases = config.aliases;
     if (config.health) data.health = config.health;
     return data;
@@ -196,37 +188,38 @@ export function openSettings(dataDir: string): OpenSettings {
     },
 
     setPort(patch: Partial<PortSettingsData>): PortSettingsData {
-      const merged = { ...read().port, ...patch };
-      const parsed = portSchema.safeParse(merged);
-      if (!parsed.success) throw new Error(`invalid port settings: ${parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`);
-      conf.set('port', parsed.data);
+      const port = parseOrThrow(portSchema, { ...read().port, ...patch }, 'port settings');
+      conf.set('port', port);
       notify();
-      return parsed.data;
+      return port;
     },
 
     setApp(patch: Partial<AppPreferences>): AppPreferences {
-      const parsed = appSchema.safeParse({ ...APP_DEFAULTS, ...read().app, ...patch });
-      if (!parsed.success) throw new Error(`invalid preferences: ${parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`);
-      conf.set('app', parsed.data);
+      const app = parseOrThrow(appSchema, { ...APP_DEFAULTS, ...read().app, ...patch }, 'preferences');
+      conf.set('app', app);
       notify();
-      return parsed.data;
+      return app;
+    },
+
+    setChat(patch: Partial<ChatDefaults>): ChatDefaults {
+      const next = mergeChatDefaults(read().chat, patch);
+      conf.set('chat', next);
+      notify();
+      return next;
     },
 
     setBudgets(budgets: BudgetConfig[]): void {
-      const checked = z.array(budgetSchema).safeParse(budgets);
-      if (!checked.success) throw new Error(`invalid budgets: ${checked.error.issues.map((i) => `${issuePath('', i.path)}: ${i.message}`).join('; ')}`);
+      const checked = parseOrThrow(z.array(budgetSchema), budgets, 'budgets');
       const names = new Set<string>();
-      for (const b of checked.data) {
+      for (const b of checked) {
         if (names.has(b.name)) throw new Error(`invalid budgets: two budgets are named "${b.name}"`);
         names.add(b.name);
       }
-      conf.set('budgets', checked.data);
+      conf.set('budgets', checked);
       notify();
     },
     setPriceOverrides(overrides: Record<string, Price>): void {
-      const checked = extrasSchema.shape.priceOverrides.safeParse(overrides);
-      if (!checked.success) throw new Error(`invalid price overrides: ${checked.error.issues.map((i) => `${issuePath('', i.path)}: ${i.message}`).join('; ')}`);
-      conf.set('priceOverrides', checked.data);
+      conf.set('priceOverrides', parseOrThrow(extrasSchema.shape.priceOverrides, overrides, 'price overrides'));
       notify();
     },
     onChange(listener: (data: SettingsData) => void): () => void {

@@ -1,5 +1,5 @@
 // Shape of the persisted settings (conf, in the data dir). Client tokens are kept only as hashes.
-import type { AppPreferences, Price } from '../../../shared/types';
+import type { AppPreferences, ChatDefaults, Price } from '../../../shared/types';
 import type { BudgetConfig } from '../budgets/types';
 import type { AliasConfig, HealthConfig, ProviderConfig, RouteConfig } from './config-schema';
 
@@ -31,6 +31,8 @@ export interface SettingsData {
   port: PortSettingsData;
   /** Proxy and desktop preferences; absent until first set (then APP_DEFAULTS apply). */
   app?: AppPreferences;
+  /** Defaults for new chats and the chat's text size; absent until first set (then CHAT_DEFAULTS apply). */
+  chat?: ChatDefaults;
   budgets: BudgetConfig[];
   /** `provider/model` -> price the user set; wins over config and catalog prices. */
   priceOverrides: Record<string, Price>;
@@ -50,6 +52,8 @@ export interface SettingsStore {
   setPort(patch: Partial<PortSettingsData>): PortSettingsData;
   /** Updates proxy and desktop preferences (validated; a bad patch changes nothing). */
   setApp(patch: Partial<AppPreferences>): AppPreferences;
+  /** Updates the chat's defaults (validated; a bad patch changes nothing). */
+  setChat(patch: Partial<ChatDefaults>): ChatDefaults;
   setBudgets(budgets: BudgetConfig[]): void;
   setPriceOverrides(overrides: Record<string, Price>): void;
   /** Called with fresh data after every write (including writes by another process, when detectable). */

@@ -5,7 +5,7 @@ import { classifyUpstreamError } from '../canonical/errors';
 import { modelsCall } from '../providers/models';
 import { errorMessageFromBody } from '../providers/openai-compatible';
 import type { ProviderRef } from '../providers/presets';
-import { sendUpstream, type UpstreamCall } from '../providers/transport';
+import type { Transport, UpstreamCall } from '../providers/transport';
 import type { ProviderConfig } from '../settings/config-schema';
 import { mask } from './mask';
 import type { ResolvedKey } from './types';
@@ -16,13 +16,13 @@ export function modelListCall(provider: ProviderRef, key: string | undefined): U
   return { ...call, headers: { accept: 'application/json', ...call.headers } };
 }
 
-export async function testKey(provider: ProviderConfig, key: ResolvedKey | undefined, label: string, timeoutMs = 10_000): Promise<KeyTestResult> {
+export async function testKey(transport: Transport, provider: ProviderConfig, key: ResolvedKey | undefined, label: string, timeoutMs = 10_000): Promise<KeyTestResult> {
   const base: KeyTestResult = { ok: false, provider: provider.id, label, message: '' };
   if (key) base.masked = mask(key.secret);
   else if (provider.kind !== 'ollama') return { ...base, message: `no key "${label}" for provider "${provider.id}"` };
   const call = modelListCall(provider, key?.secret);
   try {
-    const res = await sendUpstream(call, AbortSignal.timeout(timeoutMs));
+    const res = await transport.send(call, AbortSignal.timeout(timeoutMs));
     const text = await res.body.text();
     if (res.status >= 200 && res.status < 300) return { ...base, ok: true, status: res.status, message: `${provider.id} accepted the key (${res.status} from ${new URL(call.url).origin})` };
     // Providers echo the key they refused: the message comes back with it (and anything key-shaped) redacted.

@@ -1,6 +1,7 @@
 // The OS keychain behind one small interface, via @napi-rs/keyring (service `switchboard`).
 // Every failure to reach the keychain becomes a KeychainUnavailableError that says what to do about it.
 import { Entry, type EntryOptions } from '@napi-rs/keyring';
+import { envNameFor } from '../../../shared/setup-types';
 
 export interface Keychain {
   /** The secret stored for this account, or null when there is none. */
@@ -11,13 +12,14 @@ export interface Keychain {
 }
 
 export class KeychainUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(unavailableMessage(cause), { cause });
+  /** `providerId` names the env variable suggested for that provider's key (ACME_API_KEY for acme). */
+  constructor(cause: unknown, providerId?: string) {
+    super(unavailableMessage(cause, providerId), { cause });
     this.name = 'KeychainUnavailableError';
   }
 }
 
-function unavailableMessage(cause: unknown): string {
+function unavailableMessage(cause: unknown, providerId = 'openai'): string {
   const detail = cause instanceof Error ? cause.message : String(cause);
   const fix =
     process.platform === 'linux'
@@ -25,7 +27,7 @@ function unavailableMessage(cause: unknown): string {
       : 'Unlock the system keychain';
   return (
     `The OS keychain is not available (${detail}). ${fix}, ` +
-    'or give the provider an environment-variable key in its config instead: { "env": "OPENAI_API_KEY" }. ' +
+    `or give the provider an environment-variable key in its config instead: { "env": "${envNameFor(providerId)}" }. ` +
     'Switchboard never writes keys to a file.'
   );
 }

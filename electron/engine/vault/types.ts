@@ -1,4 +1,5 @@
 // The vault hands keys to the engine at request time and describes them (masked) to everyone else.
+import type { KeyStorageInfo } from '../../../shared/setup-types';
 import type { KeyInfo } from '../../../shared/types';
 import type { KeyConfig } from '../settings/config-schema';
 
@@ -14,4 +15,16 @@ export interface Vault {
   setKeychainKey(providerId: string, label: string, secret: string): void;
   deleteKeychainKey(providerId: string, label: string): boolean;
   describe(providerId: string, keys: KeyConfig[]): KeyInfo[];
+}
+
+/** The app's vault: it can also keep a key for this session only when no OS keychain is reachable. */
+export interface AppVault extends Vault {
+  /** Stores a key: in the OS keychain, or (with `sessionFallback`, when it is unavailable) in this process's memory only. */
+  storeKey(providerId: string, label: string, secret: string): 'keychain' | 'session';
+  /** The secret stored under a label now (session first, then the keychain), or null; for rolling a failed step back. */
+  storedKey(providerId: string, label: string): string | null;
+  /** Where a pasted key would be kept now, and what to do about it when that is not the keychain. */
+  storage(): KeyStorageInfo;
+  /** Called after every key written or deleted through this vault. */
+  onChange(listener: () => void): () => void;
 }

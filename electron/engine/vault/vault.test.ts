@@ -143,6 +143,36 @@ describe('vault without a keychain', () => {
   });
 });
 
+describe('vault without a keychain, in the app (session-only keys)', () => {
+  it('keeps a stored key in memory for this session, says so in plain words, and never shows the system error', () => {
+    const result = runWithoutKeychain(`
+      import { createVault } from './vault';
+      const vault = createVault({ env: {}, sessionFallback: true, platform: 'linux' });
+      const before = vault.storage();
+      const placed = vault.storeKey('acme', 'default', 'sk-session-0123456789abcd');
+      console.log(JSON.stringify({
+        before, placed,
+        keys: vault.keysFor('acme', [{ keychain: true }]),
+        describe: vault.describe('acme', [{ keychain: true }]),
+        after: vault.storage(),
+        deleted: vault.deleteKeychainKey('acme', 'default'),
+        gone: vault.keysFor('acme', []),
+      }));
+    `);
+    expect(result.stderr).toBe('');
+    const out = JSON.parse(result.stdout);
+    expect(out.before.mode).toBe('session');
+    expect(out.before.help.summary).toMatch(/session only/);
+    expect(JSON.stringify(out.before)).not.toMatch(/DBus error|Failed to connect|No such file|secure storage/i);
+    expect(out.placed).toBe('session');
+    expect(out.keys).toEqual([{ label: 'default', secret: 'sk-session-0123456789abcd' }]);
+    expect(out.describe).toEqual([{ label: 'default', source: 'session', present: true, masked: 'sk-…abcd' }]);
+    expect(out.after).toMatchObject({ mode: 'session', sessionKeys: 1 });
+    expect(out.deleted).toBe(true);
+    expect(out.gone).toEqual([]);
+  });
+});
+
 // To run these locally with a throwaway keyring:
 //   export HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d)
 //   dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; npx vitest run electron/engine/vault'

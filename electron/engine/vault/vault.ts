@@ -1,16 +1,25 @@
-// The vault: resolves a provider's keys at request time (env vars, OS keychain) and describes them masked.
-// Keychain reads are cached in memory because each one is a D-Bus round trip; env vars are read live.
+// The vault: resolves a provider's keys at request time (env vars, OS keychain, session-only keys)
+// and describes them masked. Keychain reads are cached in memory because each one is a D-Bus round
+// trip; env vars are read live. Session-only keys (no keychain reachable) live in this process only.
 import type { KeyInfo } from '../../../shared/types';
 import type { KeyConfig } from '../settings/config-schema';
 import { KeychainUnavailableError, openKeychain, type Keychain } from './keychain';
 import { mask } from './mask';
-import type { ResolvedKey, Vault } from './types';
+import { createSessionKeys } from './session-keys';
+import type { AppVault, ResolvedKey } from './types';
 
 export interface VaultOptions {
   keychain?: Keychain;
   env?: NodeJS.ProcessEnv;
   /** Clock for cache expiry (tests). */
   now?: () => number;
+  /**
+   * The app's engine: when the keychain is unavailable, keep a stored key in memory for this session
+   * instead of refusing it. The CLI leaves this off: a key kept by a process that exits at once is lost.
+   */
+  sessionFallback?: boolean;
+  /** For the keychain help text (tests). */
+  platform?: NodeJS.Platform;
 }
 
 export const DEFAULT_LABEL = 'default';
@@ -29,11 +38,12 @@ export function keychainAccount(providerId: string, label: string = DEFAULT_LABE
   return `${providerId}/${label}`;
 }
 
-export function createVault(options: VaultOptions = {}): Vault {
+export function createVault(options: VaultOptions = {}): AppVault {
   const keychain = options.keychain ?? openKeychain();
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
   const cache = new Map<string, CacheEntry>();
+  const session = createSessionKeys(keychain, { now, platform: options.platform });
 
   /** Cached keychain read; throws KeychainUnavailableError (also cached briefly, so a dead D-Bus is not retried per request). */
   function readKeychain(account: string): string | null {
@@ -75,12 +85,32 @@ export function createVault(options: VaultOptions = {}): Vault {
     if (label.length === 0) throw new Error('a key label may not be empty');
   }
 
+  function storeKey(providerId: string, label: string, secret: string): 'keychain' | 'session' {
+    checkIds(providerId, label);
+    if (secret.trim().length === 0) throw new Error('refusing to store an empty key');
+    const account = keychainAccount(providerId, label);
+    try {
+      keychain.set(account, secret);
+    } catch (error) {
+      if (!(options.sessionFallback && error instanceof KeychainUnavailableError)) throw error;
+      session.hold(account, secret);
+      return 'session';
+    }
+    // The keychain works (again): the key lives there now, not in this process's memory.
+    session.delete(account);
+    session.markAvailable();
+    cache.set(account, { at: now(), secret });
+    session.changed();
+    return 'keychain';
+  }
+
   return {
     keysFor(providerId: string, keys: KeyConfig[]): ResolvedKey[] {
       // A provider that lists no keys may still have one stored by `switchboard key set`; keyless
       // providers (a local Ollama) must keep working without a keychain, hence the lenient read.
       if (keys.length === 0) {
-        const secret = tryReadKeychain(keychainAccount(providerId));
+        const account = keychainAccount(providerId);
+        const secret = session.get(account) ?? tryReadKeychain(account);
         return secret ? [{ label: DEFAULT_LABEL, secret }] : [];
       }
       const resolved: ResolvedKey[] = [];
@@ -92,6 +122,11 @@ export function createVault(options: VaultOptions = {}): Vault {
           continue;
         }
         const label = key.label ?? DEFAULT_LABEL;
+        const held = session.get(keychainAccount(providerId, label));
+        if (held) {
+          resolved.push({ label, secret: held });
+          continue;
+        }
         try {
           const secret = readKeychain(keychainAccount(providerId, label));
           if (secret) resolved.push({ label, secret });
@@ -102,28 +137,47 @@ export function createVault(options: VaultOptions = {}): Vault {
       }
       // With the keychain down, serve with whatever env keys remain; only when none are left does the
       // caller need the keychain's explanation.
-      if (resolved.length === 0 && unavailable) throw unavailable;
+      // Named for this provider, so the env variable it suggests is this provider's.
+      if (resolved.length === 0 && unavailable) throw new KeychainUnavailableError(unavailable.cause, providerId);
       return resolved;
     },
 
     setKeychainKey(providerId: string, label: string, secret: string): void {
-      checkIds(providerId, label);
-      if (secret.trim().length === 0) throw new Error('refusing to store an empty key');
+      storeKey(providerId, label, secret);
+    },
+
+    storeKey,
+
+    storedKey(providerId: string, label: string): string | null {
       const account = keychainAccount(providerId, label);
-      keychain.set(account, secret);
-      cache.set(account, { at: now(), secret });
+      return session.get(account) ?? tryReadKeychain(account);
     },
 
     deleteKeychainKey(providerId: string, label: string): boolean {
       checkIds(providerId, label);
       const account = keychainAccount(providerId, label);
-      const deleted = keychain.delete(account);
+      const held = session.delete(account);
+      let deleted: boolean;
+      try {
+        deleted = keychain.delete(account);
+      } catch (error) {
+        // Without a keychain there is nothing of ours in it: the session copy was all there was.
+        if (!(options.sessionFallback && error instanceof KeychainUnavailableError)) throw error;
+        session.markUnavailable();
+        deleted = false;
+      }
       cache.set(account, { at: now(), secret: null });
-      return deleted;
+      session.changed();
+      return deleted || held;
     },
+
+    storage: () => session.storage(),
+    onChange: (listener) => session.onChange(listener),
 
     describe(providerId: string, keys: KeyConfig[]): KeyInfo[] {
       if (keys.length === 0) {
+        const held = session.get(keychainAccount(providerId));
+        if (held) return [{ label: DEFAULT_LABEL, source: 'session', present: true, masked: mask(held) }];
         const secret = tryReadKeychain(keychainAccount(providerId));
         return secret ? [{ label: DEFAULT_LABEL, source: 'keychain', present: true, masked: mask(secret) }] : [];
       }
@@ -135,6 +189,8 @@ export function createVault(options: VaultOptions = {}): Vault {
           return info;
         }
         const label = key.label ?? DEFAULT_LABEL;
+        const held = session.get(keychainAccount(providerId, label));
+        if (held) return { label, source: 'session', present: true, masked: mask(held) };
         const secret = tryReadKeychain(keychainAccount(providerId, label));
         const info: KeyInfo = { label, source: 'keychain', present: secret !== null };
         if (secret) info.masked = mask(secret);

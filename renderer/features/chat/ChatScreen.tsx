@@ -1,20 +1,26 @@
 // The chat screen: conversations on the left; pick a model, talk to it, watch the reply stream in
 // with who answered and what it cost. A container: it owns the feature's store and hands plain
 // props to the components.
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type CSSProperties } from 'react';
 import { useStore } from 'zustand';
 import type { AppContract } from '../../../shared/contract';
+import { useChanges } from '../../lib/changes';
+import { chatDefaultsStore, FALLBACK_CHAT_DEFAULTS, loadChatDefaults } from '../../lib/chat-defaults';
 import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { ModelPicker } from '../../ui/ModelPicker';
+import { NextStep } from '../../ui/NextStep';
+import { Toast } from '../../ui/Toast';
 import { createChatStore } from './chat-store';
 import { createEngineConversations, createMemoryConversations } from './chat-repositories';
 import type { ConversationRepository } from './chat-types';
+import { ChatOptions } from './components/ChatOptions';
 import { Composer } from './components/Composer';
 import { ConversationList } from './components/ConversationList';
 import { MessageList } from './components/MessageList';
-import { ModelPicker } from './components/ModelPicker';
 import { seedFromUrl } from './dev-seed';
+import './chat.css';
 
 interface Props {
   client: AppContract;
@@ -30,6 +36,8 @@ export function ChatScreen({ client, repository }: Props) {
   const [repo] = useState(() => repository ?? (seeded ? createMemoryConversations() : createEngineConversations(client)));
   const [store] = useState(() => createChatStore(client, repo));
   const state = useStore(store);
+  const defaults = useStore(chatDefaultsStore, (s) => s.defaults);
+  const [optionsOpen, setOptionsOpen] = useState(false);
 
   useEffect(() => {
     const s = store.getState();
@@ -39,9 +47,27 @@ export function ChatScreen({ client, repository }: Props) {
       if (seeded) await seedFromUrl(repo, window.location.href);
       await s.loadConversations();
     })();
-  }, [store, repo, seeded]);
+    // Settings may change the defaults later: the store follows (a chat not yet started takes them).
+    loadChatDefaults(client).catch(() => {});
+    // A delete or clear still waiting for its undo toast is done when the page goes.
+    const onHide = () => void store.getState().commitPending();
+    window.addEventListener('pagehide', onHide);
+    return () => window.removeEventListener('pagehide', onHide);
+  }, [store, repo, seeded, client]);
+
+  useEffect(() => {
+    if (defaults) store.getState().applyDefaults(defaults);
+  }, [store, defaults]);
+
+  // Providers and routes added anywhere reach the model picker at once, without a reload.
+  const modelsChanged = useChanges(client, ['providers', 'routes']);
+  useEffect(() => {
+    if (modelsChanged > 0) void store.getState().loadModels();
+  }, [store, modelsChanged]);
 
   const canSend = (state.draft.trim().length > 0 || state.attachments.length > 0) && state.model !== '';
+  const fontSize = (defaults ?? FALLBACK_CHAT_DEFAULTS).fontSize;
+  const pending = state.pending;
 
   return (
     <div className="chat-layout">
@@ -56,24 +82,32 @@ export function ChatScreen({ client, repository }: Props) {
         onRename={(id, title) => void state.renameConversation(id, title)}
         onDelete={(id) => void state.deleteConversation(id)}
       />
-      <section className="chat" aria-label="Chat">
-        <header className="toolbar">
+      <section className="chat" aria-label="Chat" style={{ '--chat-font-size': `${fontSize}px` } as CSSProperties}>
+        <header className="toolbar chat-toolbar">
           <h1 className="toolbar-title">Chat</h1>
           <ModelPicker models={state.models} value={state.model} disabled={state.streaming} onChange={state.selectModel} />
-          <label className="field-inline">
-            <span>Reasoning</span>
-            <select aria-label="Reasoning effort" value={state.reasoningEffort} disabled={state.streaming} onChange={(e) => state.setReasoningEffort(e.target.value as typeof state.reasoningEffort)}>
-              <option value="">Not asked</option>
-              <option value="low">Low</option>
-              <option value="medium">Medium</option>
-              <option value="high">High</option>
-            </select>
-          </label>
           <div className="toolbar-spacer" />
-          <Button variant="ghost" onClick={state.clear} disabled={state.streaming || state.entries.length === 0} aria-label="New chat">
+          <Button variant="ghost" aria-expanded={optionsOpen} aria-controls="chat-options" onClick={() => setOptionsOpen((o) => !o)}>
+            Options
+          </Button>
+          <Button variant="ghost" onClick={() => void state.clear()} disabled={state.streaming || state.entries.length === 0} title="Remove every message of this conversation (undoable)">
             Clear
           </Button>
         </header>
+
+        {optionsOpen && (
+          <ChatOptions
+            id="chat-options"
+            conversationKey={state.activeId ?? 'new'}
+            systemPrompt={state.systemPrompt}
+            temperature={state.temperature}
+            reasoningEffort={state.reasoningEffort}
+            disabled={state.streaming}
+            onChange={state.setOptions}
+            onSave={() => void state.saveOptions()}
+            onEffort={state.setReasoningEffort}
+          />
+        )}
 
         {state.modelsStatus === 'error' && (
           <div className="chat-banner">
@@ -89,13 +123,32 @@ export function ChatScreen({ client, repository }: Props) {
           </div>
         )}
 
+        {state.budgetWarning && (
+          <div className="chat-banner">
+            <div className="warn-note" role="status" data-testid="budget-warning">
+              <span className="warn-note-icon" aria-hidden="true">
+                !
+              </span>
+              <span className="warn-note-text">Over a soft budget: {state.budgetWarning}</span>
+              <button type="button" className="icon-btn" aria-label="Dismiss budget warning" title="Dismiss" onClick={state.dismissWarning}>
+                ×
+              </button>
+            </div>
+          </div>
+        )}
+
         {state.entries.length === 0 ? (
           <div className="chat-empty">
-            <EmptyState title="Start a conversation">
-              {state.modelsStatus === 'ready' && state.models.length === 0
-                ? 'No providers or routes are configured yet.'
-                : 'Messages go through your own provider keys. Every reply shows who answered, the tokens it used and what it cost.'}
-            </EmptyState>
+            {state.modelsStatus === 'ready' && state.models.length === 0 ? (
+              <EmptyState title="Add a provider to start chatting">
+                Switchboard sends your messages with your own provider keys. Add a provider (a key and a minute) and its models appear here.
+                <NextStep href="#providers">Add a provider</NextStep>
+              </EmptyState>
+            ) : (
+              <EmptyState title="Start a conversation">
+                Messages go through your own provider keys. Every reply shows who answered, the tokens it used and what it cost.
+              </EmptyState>
+            )}
           </div>
         ) : (
           <MessageList
@@ -120,6 +173,16 @@ export function ChatScreen({ client, repository }: Props) {
             onStop={state.stop}
           />
         </div>
+
+        {pending && (
+          <Toast
+            message={pending.kind === 'delete' ? `Deleted “${pending.title}”.` : `Cleared “${pending.title}”.`}
+            actionLabel="Undo"
+            onAction={state.undo}
+            onDismiss={() => void state.commitPending()}
+            focusAction={pending.kind === 'delete'}
+          />
+        )}
       </section>
     </div>
   );

@@ -30,15 +30,22 @@ export function createMemoryConversations(): ConversationRepository {
       const c = items.get(id);
       if (c) items.set(id, { ...c, entries: c.entries.slice(0, keep) });
     },
+    async setOptions(id, options) {
+      const c = items.get(id);
+      if (c) items.set(id, { ...c, ...options, model: options.model ?? c.model });
+    },
   };
 }
 
 function toEntry(conversationId: string, m: StoredMessage, i: number): ChatEntry {
-  const entry: ChatEntry = { id: `${conversationId}:${i}`, role: m.role === 'user' ? 'user' : 'assistant', text: m.content, status: 'done' };
+  // A reply that did not finish comes back as it ended: stopped, or failed with its error (and Retry).
+  const entry: ChatEntry = { id: `${conversationId}:${i}`, role: m.role === 'user' ? 'user' : 'assistant', text: m.content, status: m.status ?? 'done' };
   if (m.images?.length) entry.images = [...m.images];
   if (m.role === 'assistant') {
     if (m.model) entry.requested = m.model;
     if (m.report) entry.report = m.report;
+    if (m.status === 'error') entry.error = m.error ?? 'The request failed.';
+    if (m.toolCalls?.length) entry.toolCalls = m.toolCalls;
   }
   return entry;
 }
@@ -50,15 +57,25 @@ export function createEngineConversations(client: AppContract): ConversationRepo
       const rows = query?.trim() ? await client.conversations.search(query.trim()) : await client.conversations.list();
       return rows
         .filter((c) => c.kind === 'chat')
-        .map((c) => ({ id: c.id, title: c.title, model: '', updatedAt: c.updatedAt, messageCount: c.messageCount ?? 0 }));
+        .map((c) => ({ id: c.id, title: c.title, model: c.model ?? '', updatedAt: c.updatedAt, messageCount: c.messageCount ?? 0 }));
     },
     async get(id) {
       const c = await client.conversations.get(id);
       if (!c) return null;
       const messages = c.messages.filter((m) => m.role !== 'system');
-      // The choice last used: the last reply's requested model, as the engine saved it.
-      const model = [...messages].reverse().find((m) => m.role === 'assistant' && m.model)?.model ?? '';
-      return { id: c.id, title: c.title, model, createdAt: c.createdAt, updatedAt: c.updatedAt, entries: messages.map((m, i) => toEntry(c.id, m, i)) };
+      // The conversation's own route or model; a conversation stored before it had one falls back to
+      // its last reply's model (then often who answered, not what was asked for).
+      const model = c.model ?? [...messages].reverse().find((m) => m.role === 'assistant' && m.model)?.model ?? '';
+      return {
+        id: c.id,
+        title: c.title,
+        model,
+        systemPrompt: c.systemPrompt ?? '',
+        temperature: c.temperature ?? null,
+        createdAt: c.createdAt,
+        updatedAt: c.updatedAt,
+        entries: messages.map((m, i) => toEntry(c.id, m, i)),
+      };
     },
     async put() {
       // The engine saved the exchange while it streamed the reply.
@@ -71,6 +88,9 @@ export function createEngineConversations(client: AppContract): ConversationRepo
     },
     async truncate(id, keep) {
       await client.conversations.truncate(id, keep);
+    },
+    async setOptions(id, options) {
+      await client.conversations.setOptions(id, options);
     },
   };
 }

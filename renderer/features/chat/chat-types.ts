@@ -1,5 +1,5 @@
 // What the chat screen keeps per message and per conversation, and the persistence seam for them.
-import type { ChatStreamEvent } from '../../../shared/types';
+import type { ChatStreamEvent, ConversationOptions, ToolCallInfo } from '../../../shared/types';
 
 export type ReplyReport = Omit<Extract<ChatStreamEvent, { type: 'done' }>, 'type'>;
 
@@ -18,13 +18,20 @@ export interface ChatEntry {
   reasoning?: string;
   /** Images attached to a user message, as data: URLs (sent on; not kept in storage). */
   images?: string[];
+  /** Tool calls the model made in this reply (shown; the chat runs no tools). */
+  toolCalls?: ToolCallInfo[];
+  /** The engine did not store this turn: the request was refused before it started. */
+  unsaved?: boolean;
 }
 
 export interface Conversation {
   id: string;
   title: string;
-  /** The model choice last used, restored when the conversation is opened. */
+  /** The route or model it talks to (what it was started with, or last switched to), restored when opened. */
   model: string;
+  /** Its own system prompt ('' = none) and temperature (null = the model's default). */
+  systemPrompt?: string;
+  temperature?: number | null;
   createdAt: number;
   updatedAt: number;
   entries: ChatEntry[];
@@ -54,6 +61,8 @@ export interface ConversationRepository {
   remove(id: string): Promise<void>;
   /** Keeps the first `keep` stored messages (before a regenerate or an edited turn replaces the rest). */
   truncate(id: string, keep: number): Promise<void>;
+  /** Changes the conversation's own model, system prompt or temperature. */
+  setOptions(id: string, options: ConversationOptions): Promise<void>;
 }
 
 export const summarise = (c: Conversation): ConversationSummary => ({

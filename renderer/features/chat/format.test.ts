@@ -26,4 +26,8 @@ describe('metaParts', () => {
       'after 3 attempts',
     ]);
   });
+
+  it('names no model for a reply stopped before any target answered', () => {
+    expect(metaParts({ ...report, provider: '', model: '', usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, ttftMs: null })[0]).toBe('stopped before an answer');
+  });
 });

@@ -7,7 +7,8 @@ export { formatCost } from '../../lib/format';
 /** The parts of the meta line, in display order. */
 export function metaParts(report: ReplyReport): string[] {
   const parts = [
-    `${report.provider}/${report.model}`,
+    // A reply stopped before any target answered names none.
+    report.provider ? `${report.provider}/${report.model}` : 'stopped before an answer',
     `${formatTokens(report.usage.inputTokens)} in / ${formatTokens(report.usage.outputTokens)} out tokens`,
     formatCost(report.costUsd),
   ];

@@ -1,5 +1,6 @@
 // The compare screen: pick 2–6 models or routes, send one prompt to all, watch the answers stream
-// side by side with their speed and cost, vote (blind if you like), and find past runs.
+// side by side with their speed and cost (columns fill the window's height), stop or retry a column,
+// vote (blind if you like), and find past runs.
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
@@ -8,16 +9,23 @@ import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { EmptyState } from '../../ui/EmptyState';
 import { SendIcon, StopIcon } from '../../ui/Icons';
+import { NextStep } from '../../ui/NextStep';
 import { PageHeader } from '../../ui/Page';
+import { useChanges } from '../../lib/changes';
+import { useModelChoices } from '../../lib/use-model-choices';
 import { createEngineCompareRuns } from './compare-repositories';
 import { createCompareStore, MAX_COLUMNS, MIN_COLUMNS, type CompareStore } from './compare-store';
 import { ColumnsGrid } from './components/ColumnsGrid';
+import { ModelChooser } from './components/ModelChooser';
 import { PromoteWinner } from './components/PromoteWinner';
 import { RunList } from './components/RunList';
 
 /** The run's part of the screen: the only part that re-renders while columns stream. */
 function RunArea({ store, client }: { store: CompareStore; client: ScreenProps['client'] }) {
-  const { run, running, vote } = useStore(store, useShallow((st) => ({ run: st.run, running: st.running, vote: st.vote })));
+  const { run, running, vote, stopColumn, retryColumn } = useStore(
+    store,
+    useShallow((st) => ({ run: st.run, running: st.running, vote: st.vote, stopColumn: st.stopColumn, retryColumn: st.retryColumn })),
+  );
   if (!run)
     return (
       <div className="compare-empty">
@@ -26,7 +34,7 @@ function RunArea({ store, client }: { store: CompareStore; client: ScreenProps['
     );
   const winner = run.columns.find((c) => c.id === run.winner);
   return (
-    <>
+    <div className="compare-run">
       {winner && (
         <div className="winner-bar" role="status">
           <span>
@@ -36,8 +44,8 @@ function RunArea({ store, client }: { store: CompareStore; client: ScreenProps['
           <PromoteWinner key={run.id} client={client} winner={winner} />
         </div>
       )}
-      <ColumnsGrid run={run} running={running} onVote={(id) => void vote(id)} />
-    </>
+      <ColumnsGrid run={run} running={running} onVote={(id) => void vote(id)} onStop={stopColumn} onRetry={(id) => void retryColumn(id)} />
+    </div>
   );
 }
 
@@ -48,29 +56,29 @@ export function CompareScreen({ client, active }: ScreenProps) {
     store,
     useShallow(({ run: _run, ...rest }) => ({ ...rest, runId: _run?.id ?? null })),
   );
+  // Providers and routes added anywhere show up here at once.
+  const modelsChanged = useChanges(client, ['providers', 'routes']);
+  const choices = useModelChoices(client, active);
   useEffect(() => {
     if (active) void store.getState().loadModels();
-  }, [active, store]);
+  }, [active, store, modelsChanged]);
 
   const ready = !s.running && s.prompt.trim() !== '' && s.selected.length >= MIN_COLUMNS;
   return (
     <div className="page compare-page">
       <PageHeader title="Compare" subtitle={`One prompt, ${MIN_COLUMNS} to ${MAX_COLUMNS} models side by side.`} />
       <div className="compare-setup">
-        <fieldset className="model-chooser">
-          <legend className="section-label">
-            Models ({s.selected.length}/{MAX_COLUMNS})
-          </legend>
-          {s.models.map((m) => {
-            const on = s.selected.includes(m.id);
-            return (
-              <label key={m.id} className={`chip chip-toggle${on ? ' is-on' : ''}`}>
-                <input type="checkbox" checked={on} disabled={s.running || (!on && s.selected.length >= MAX_COLUMNS)} onChange={() => s.toggleModel(m.id)} />
-                <span className="mono">{m.id}</span>
-              </label>
-            );
-          })}
-        </fieldset>
+        <ModelChooser models={s.models} selected={s.selected} max={MAX_COLUMNS} disabled={s.running} onToggle={s.toggleModel} />
+        {choices !== null && choices.length < MIN_COLUMNS && (
+          <div className="empty-panel">
+            <EmptyState title={choices.length === 0 ? 'Nothing to compare yet' : 'Compare needs a second model'}>
+              {choices.length === 0
+                ? 'Compare sends one prompt to several models side by side. Add a provider first; its models appear here.'
+                : `Compare needs at least ${MIN_COLUMNS} models or routes: offer more models of a provider, or add another one.`}
+              <NextStep href="#providers">{choices.length === 0 ? 'Add a provider' : 'Add models'}</NextStep>
+            </EmptyState>
+          </div>
+        )}
         {s.modelsError && <ErrorNote>Could not load models: {s.modelsError}</ErrorNote>}
         <form
           className="compare-prompt"

@@ -62,3 +62,66 @@ describe('compare store', () => {
     expect(store.getState().run).toBeNull();
   });
 });
+
+describe('one column at a time', () => {
+  /** Streams that wait for the test to release them, and end early when aborted. */
+  function gated() {
+    const releases = new Map<string, () => void>();
+    const calls: string[] = [];
+    const c = {
+      models: { list: async () => ['a/1', 'b/2'].map((id) => ({ id, kind: 'model', label: id })) },
+      chat: {
+        async *stream(req: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+          calls.push(req.model);
+          yield { type: 'delta', text: `start ${req.model} ` };
+          await new Promise<void>((resolve) => {
+            releases.set(req.model, resolve);
+            signal?.addEventListener('abort', () => resolve());
+          });
+          if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
+          yield { type: 'delta', text: 'end' };
+          yield { type: 'done', provider: req.model.split('/')[0]!, model: req.model.split('/')[1]!, usage: { inputTokens: 1, outputTokens: 2 }, costUsd: 0, ttftMs: 1, attempts: 1 };
+        },
+      },
+    } as unknown as AppContract;
+    return { client: c, calls, release: (model: string) => releases.get(model)?.() };
+  }
+  const tick = () => new Promise((r) => setTimeout(r, 150));
+
+  it('stops one column while the other goes on, then retries it alone before the vote', async () => {
+    const { client: c, calls, release } = gated();
+    const store = createCompareStore(c);
+    await store.getState().loadModels();
+    store.getState().toggleModel('a/1');
+    store.getState().toggleModel('b/2');
+    store.getState().setPrompt('hi');
+    const started = store.getState().start();
+    await tick();
+    const [a, b] = store.getState().run!.columns;
+    store.getState().stopColumn(a!.id);
+    await tick();
+    expect(store.getState().run!.columns.map((col) => col.status)).toEqual(['stopped', 'streaming']);
+    expect(store.getState().running).toBe(true);
+    release('b/2');
+    await started;
+    expect(store.getState().run!.columns.map((col) => col.status)).toEqual(['stopped', 'done']);
+    expect(store.getState().running).toBe(false);
+
+    const retried = store.getState().retryColumn(a!.id);
+    await tick();
+    expect(store.getState().running).toBe(true);
+    const again = store.getState().run!.columns[0]!;
+    expect(again).toMatchObject({ model: 'a/1', alias: a!.alias, status: 'streaming', text: 'start a/1 ' });
+    expect(again.id).not.toBe(a!.id);
+    release('a/1');
+    await retried;
+    expect(store.getState().run!.columns.map((col) => [col.status, col.text])).toEqual([['done', 'start a/1 end'], ['done', `start b/2 end`]]);
+    expect(calls).toEqual(['a/1', 'b/2', 'a/1']);
+    expect(store.getState().runs[0]!.columns[0]!.text).toBe('start a/1 end');
+
+    // After the vote, a column is what it is.
+    await store.getState().vote(b!.id);
+    await store.getState().retryColumn(store.getState().run!.columns[0]!.id);
+    expect(calls).toHaveLength(3);
+  });
+});

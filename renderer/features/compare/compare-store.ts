@@ -1,9 +1,10 @@
 // The compare screen's state: which models take part, one prompt sent to all of them in parallel
-// (one chat.stream per column), votes, and the runs kept so far.
+// (one chat.stream per column, each stoppable and retryable on its own), votes, and the runs kept so far.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppContract } from '../../../shared/contract';
-import type { ModelChoice } from '../../../shared/types';
+import type { ChatStreamEvent, ModelChoice } from '../../../shared/types';
 import { createFrameBatcher } from '../../lib/frame-batcher';
+import { readReply } from '../../lib/reply-stream';
 import { createMemoryRepository } from '../../lib/repository';
 import type { CompareColumn, CompareRun, CompareRunRepository } from './compare-types';
 
@@ -25,7 +26,12 @@ export interface CompareState {
   setPrompt(text: string): void;
   setBlind(on: boolean): void;
   start(): Promise<void>;
+  /** Stops every column still streaming. */
   stop(): void;
+  /** Stops one column; the others go on. */
+  stopColumn(columnId: string): void;
+  /** Asks a finished column's model again (before the vote); resolves when that column ends. */
+  retryColumn(columnId: string): Promise<void>;
   vote(columnId: string): Promise<void>;
   openRun(id: string): Promise<void>;
 }
@@ -42,7 +48,8 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 export function createCompareStore(client: AppContract, repo: CompareRunRepository = createMemoryRepository((r) => r)): CompareStore {
-  let controllers: AbortController[] = [];
+  /** Column id -> its stream's controller, while the column streams. */
+  const active = new Map<string, AbortController>();
   let seq = 0;
 
   return createStore<CompareState>()((set, get) => {
@@ -73,30 +80,41 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
 
     const streamColumn = async (column: CompareColumn, prompt: string, ctrl: AbortController) => {
       let deltas = 0;
-      try {
-        for await (const event of client.chat.stream({ model: column.model, messages: [{ role: 'user', content: prompt }], ephemeral: true, source: 'compare' }, ctrl.signal)) {
-          if (event.type === 'delta') {
-            deltas++;
-            if (deltas === 1) firstTokenAt.set(column.id, performance.now());
-            deltaCounts.set(column.id, deltas);
-            batcher.add(column.id, event.text);
-          } else if (event.type !== 'reasoning' && event.type !== 'conversation') {
-            // Columns compare answers; thinking text is shown in chat only (and compare stores nothing).
-            batcher.flush();
-            const endedAt = performance.now();
-            if (event.type === 'done') {
-              const { type: _type, ...report } = event;
-              patch(column.id, () => ({ status: 'done', report, endedAt, deltas }));
-            } else patch(column.id, () => ({ status: 'error', error: event.message, endedAt, deltas }));
-          }
+      const onEvent = (event: ChatStreamEvent) => {
+        if (event.type === 'delta') {
+          deltas++;
+          if (deltas === 1) firstTokenAt.set(column.id, performance.now());
+          deltaCounts.set(column.id, deltas);
+          batcher.add(column.id, event.text);
+        } else if (event.type === 'done' || event.type === 'error') {
+          // Columns compare answers; thinking, tool calls and budget warnings are shown in chat only (and compare stores nothing).
+          batcher.flush();
+          const endedAt = performance.now();
+          if (event.type === 'done') {
+            const { type: _type, ...report } = event;
+            patch(column.id, () => ({ status: 'done', report, endedAt, deltas }));
+          } else patch(column.id, () => ({ status: 'error', error: event.message, endedAt, deltas }));
         }
-        batcher.flush();
-        patch(column.id, (c) =>
-          c.status === 'done' || c.status === 'error' ? {} : ctrl.signal.aborted ? { status: 'stopped', endedAt: performance.now() } : { status: 'error', error: 'The reply ended before it was complete.' },
-        );
-      } catch (error) {
-        batcher.flush();
-        patch(column.id, () => (ctrl.signal.aborted ? { status: 'stopped', endedAt: performance.now() } : { status: 'error', error: (error as Error).message }));
+      };
+      const request = { model: column.model, messages: [{ role: 'user' as const, content: prompt }], ephemeral: true, source: 'compare' as const };
+      const ending = await readReply(client.chat.stream(request, ctrl.signal), onEvent, () => ctrl.signal.aborted);
+      batcher.flush();
+      if (ending.kind === 'stopped') patch(column.id, () => ({ status: 'stopped', endedAt: performance.now() }));
+      else if (ending.kind === 'broken') patch(column.id, () => ({ status: 'error', error: ending.message }));
+    };
+
+    /** Streams one column; when the last active column ends, the run is kept. */
+    const runColumn = async (column: CompareColumn, prompt: string) => {
+      const ctrl = new AbortController();
+      active.set(column.id, ctrl);
+      await streamColumn(column, prompt, ctrl);
+      active.delete(column.id);
+      if (active.size > 0) return;
+      set({ running: false });
+      const done = get().run;
+      if (done) {
+        await repo.put({ ...done, updatedAt: Date.now() });
+        set({ runs: await repo.list() });
       }
     };
 
@@ -152,20 +170,26 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
           deltas: 0,
         }));
         const run: CompareRun = { id: `run${Date.now().toString(36)}${++seq}`, updatedAt: Date.now(), prompt: text, blind, columns, winner: null };
-        controllers = columns.map(() => new AbortController());
         set({ run, running: true });
-        await Promise.all(columns.map((c, i) => streamColumn(c, text, controllers[i]!)));
-        controllers = [];
-        set({ running: false });
-        const done = get().run;
-        if (done) {
-          await repo.put({ ...done, updatedAt: Date.now() });
-          set({ runs: await repo.list() });
-        }
+        await Promise.all(columns.map((c) => runColumn(c, text)));
       },
 
       stop() {
-        for (const c of controllers) c.abort();
+        for (const c of active.values()) c.abort();
+      },
+
+      stopColumn(columnId) {
+        active.get(columnId)?.abort();
+      },
+
+      async retryColumn(columnId) {
+        const { run } = get();
+        const old = run?.columns.find((c) => c.id === columnId);
+        if (!run || !old || run.winner || active.has(columnId) || old.status === 'waiting' || old.status === 'streaming') return;
+        // A new id, so nothing still pending for the old stream can land in the new one.
+        const fresh: CompareColumn = { id: `col${++seq}`, model: old.model, alias: old.alias, text: '', status: 'waiting', startedAt: performance.now(), deltas: 0 };
+        set({ running: true, run: { ...run, columns: run.columns.map((c) => (c.id === columnId ? fresh : c)) } });
+        await runColumn(fresh, run.prompt);
       },
 
       async vote(columnId) {

@@ -3,7 +3,10 @@
 // copy-ready setup for each tool.
 import { useState } from 'react';
 import type { ScreenProps } from '../../lib/screen';
+import { useChanges } from '../../lib/changes';
 import { useLoad } from '../../lib/use-load';
+import { EmptyState } from '../../ui/EmptyState';
+import { NextStep } from '../../ui/NextStep';
 import { Button } from '../../ui/Button';
 import { CopyButton } from '../../ui/CopyButton';
 import { Badge, Card, ComingButton, LoadState, PageHeader } from '../../ui/Page';
@@ -12,12 +15,15 @@ import { SetupGuides } from './components/SetupGuides';
 import { TokensCard } from './components/TokensCard';
 
 export function PortScreen({ client, active }: ScreenProps) {
+  // Model names, tokens and the port's settings update live, wherever they are changed.
+  const changed = useChanges(client, ['providers', 'routes', 'tokens', 'port']);
   const { state, reload } = useLoad(async () => {
     const [info, models] = await Promise.all([client.port.info(), client.models.list()]);
     return { info, models };
-  }, active);
+  }, active, changed);
   const [token, setToken] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
+  const [manualTick, setTick] = useState(0);
+  const tick = manualTick + changed;
   const [switchError, setSwitchError] = useState<string | null>(null);
   const setEnabled = (on: boolean) =>
     void client.port.setEnabled(on).then(
@@ -34,6 +40,14 @@ export function PortScreen({ client, active }: ScreenProps) {
       <LoadState state={state} onRetry={reload}>
         {({ info, models }) => (
           <>
+            {models.length === 0 && (
+              <div className="empty-panel">
+                <EmptyState title="No models for your tools yet">
+                  Tools pointed at this port ask for a model by name. Add a provider first; its models and your routes become the names they can use.
+                  <NextStep href="#providers">Add a provider</NextStep>
+                </EmptyState>
+              </div>
+            )}
             <div className="stat-row">
               <Card label="Address" title="Address" aside={info.url ? <Badge tone="good">listening</Badge> : <Badge tone="warn">off</Badge>}>
                 <p className="big mono" data-testid="port-address">
@@ -67,7 +81,8 @@ export function PortScreen({ client, active }: ScreenProps) {
               </Card>
             </div>
             <TokensCard client={client} tick={tick} onCreated={setToken} />
-            <RequestLog client={client} active={active} />
+            {/* A new request changes its token's requests and spend: the tokens table follows. */}
+            <RequestLog client={client} active={active} onNewRequests={() => setTick((t) => t + 1)} />
             <SetupGuides client={client} baseUrl={info.url ?? 'http://127.0.0.1:4141'} model={models[0]?.id ?? 'default'} token={token} />
           </>
         )}

@@ -4,15 +4,18 @@
 // that is not kept as a conversation).
 import { useState } from 'react';
 import type { HealthSnapshot, ModelChoice, RouteInfo } from '../../../shared/types';
-import { formatCost, formatMs } from '../../lib/format';
+import { attr, focusHeading, focusSoon } from '../../lib/focus';
+import { excerpt, formatCost, formatMs } from '../../lib/format';
 import type { ScreenProps } from '../../lib/screen';
+import { useChanges } from '../../lib/changes';
 import { useLoad } from '../../lib/use-load';
+import { NextStep } from '../../ui/NextStep';
 import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
-import { Badge, Card, LoadState, PageHeader } from '../../ui/Page';
-import { BreakerBadge, recentErrors } from '../../ui/Health';
+import { LoadState, PageHeader } from '../../ui/Page';
 import { RouteEditor } from './components/RouteEditor';
-import { keysOfTarget, TargetKeys } from './components/TargetKeys';
+import { RouteCard, type TestState } from './components/RouteCard';
+import './routes.css';
 
 interface Loaded {
   routes: RouteInfo[];
@@ -20,13 +23,14 @@ interface Loaded {
   models: ModelChoice[];
 }
 
-type TestState = { running: true } | { running: false; ok: boolean; text: string };
 
 export function RoutesScreen({ client, active }: ScreenProps) {
+  // Routes and the providers behind them update live, wherever they are changed.
+  const changed = useChanges(client, ['routes', 'providers', 'keys']);
   const { state, reload } = useLoad(async (): Promise<Loaded> => {
     const [routes, health, models] = await Promise.all([client.routes.list(), client.routes.health().catch(() => null), client.models.list()]);
     return { routes, health, models };
-  }, active);
+  }, active, changed);
   const [editing, setEditing] = useState<string | null>(null);
   const [tests, setTests] = useState<Record<string, TestState>>({});
   const [error, setError] = useState<string | null>(null);
@@ -39,7 +43,7 @@ export function RoutesScreen({ client, active }: ScreenProps) {
       for await (const e of client.chat.stream({ model: name, messages: [{ role: 'user', content: 'Reply with the single word OK.' }], maxTokens: 16, ephemeral: true })) {
         if (e.type === 'delta') text += e.text;
         else if (e.type === 'done')
-          result = { running: false, ok: true, text: `${e.provider}/${e.model} answered “${text.trim().slice(0, 40)}” · first token ${e.ttftMs === null ? '—' : formatMs(e.ttftMs)} · ${e.attempts > 1 ? `after ${e.attempts} attempts` : '1 attempt'} · ${formatCost(e.costUsd)}` };
+          result = { running: false, ok: true, text: `${e.provider}/${e.model} answered “${excerpt(text, 60)}” · first token ${e.ttftMs === null ? '—' : formatMs(e.ttftMs)} · ${e.attempts > 1 ? `after ${e.attempts} attempts` : '1 attempt'} · ${formatCost(e.costUsd)}` };
         else if (e.type === 'error') result = { running: false, ok: false, text: e.message };
       }
     } catch (e) {
@@ -49,11 +53,19 @@ export function RoutesScreen({ client, active }: ScreenProps) {
     reload();
   };
 
+  /** Closes the editor; focus goes back to the route's Edit button (or New route), never to <body>. */
+  const closeEditor = (name?: string) => {
+    setEditing(null);
+    focusSoon(name ? `[aria-label=${attr(`Edit route ${name}`)}]` : '[data-route-new]');
+  };
+
   const remove = async (name: string) => {
     try {
       await client.routes.remove(name);
       setError(null);
       reload();
+      // The card is gone: the screen's heading takes focus rather than <body>.
+      focusHeading('[data-screen="routes"]');
     } catch (e) {
       setError((e as Error).message);
     }
@@ -61,11 +73,11 @@ export function RoutesScreen({ client, active }: ScreenProps) {
 
   return (
     <div className="page">
-      <PageHeader title="Routes" subtitle="A route is a model name your tools can use; it tries its targets in order and fails over on errors.">
+      <PageHeader title="Routes" subtitle="A route is a model name your tools can use, with models behind it (tried in order, shared by weight, or picked by cost or speed) that fail over on errors.">
         <Button variant="ghost" onClick={reload}>
           Refresh
         </Button>
-        <Button variant="primary" onClick={() => setEditing('')} disabled={editing !== null}>
+        <Button variant="primary" data-route-new onClick={() => setEditing('')} disabled={editing !== null}>
           New route
         </Button>
       </PageHeader>
@@ -73,62 +85,38 @@ export function RoutesScreen({ client, active }: ScreenProps) {
       <LoadState state={state} onRetry={reload}>
         {({ routes, health, models }) => (
           <>
-            {editing === '' && <RouteEditor client={client} models={models} onCancel={() => setEditing(null)} onSaved={() => (setEditing(null), reload())} />}
-            {routes.length === 0 && editing === null && <EmptyState title="No routes yet">Create one: a name your tools can ask for, and the models behind it.</EmptyState>}
+            {editing === '' && <RouteEditor client={client} models={models} onCancel={() => closeEditor()} onSaved={(name) => (closeEditor(name), reload())} />}
+            {routes.length === 0 && editing === null &&
+              (models.length === 0 ? (
+                <EmptyState title="Routes need a provider first">
+                  A route is a name your tools ask for, with models behind it that fail over. Add a provider, then its models can go into routes.
+                  <NextStep href="#providers">Add a provider</NextStep>
+                </EmptyState>
+              ) : (
+                <EmptyState title="No routes yet">
+                  Create one: a name your tools can ask for (like <span className="mono">default</span>), and the models behind it, tried in order.
+                  <div className="next-step">
+                    <Button variant="primary" onClick={() => setEditing('')}>
+                      Create a route
+                    </Button>
+                  </div>
+                </EmptyState>
+              ))}
             <div className="card-grid">
               {routes.map((r) =>
                 editing === r.name ? (
-                  <RouteEditor key={r.name} client={client} models={models} route={r} onCancel={() => setEditing(null)} onSaved={() => (setEditing(null), reload())} />
+                  <RouteEditor key={r.name} client={client} models={models} route={r} onCancel={() => closeEditor(r.name)} onSaved={(name) => (closeEditor(name), reload())} />
                 ) : (
-                  <Card
+                  <RouteCard
                     key={r.name}
-                    label={`Route ${r.name}`}
-                    title={<span className="mono">{r.name}</span>}
-                    aside={<Badge tone="accent">{r.strategy}</Badge>}
-                  >
-                    <ol className="target-list">
-                      {r.targets.map((t, i) => {
-                        const h = health?.targets.find((x) => x.provider === t.provider && x.model === t.model);
-                        const errs = recentErrors(h);
-                        return (
-                          <li key={`${t.provider}/${t.model}/${i}`} className="target-row">
-                            <span className="target-rank" aria-hidden="true">
-                              {i + 1}
-                            </span>
-                            <span className="mono">
-                              {t.provider}/{t.model}
-                            </span>
-                            {r.strategy === 'weighted' ? <span className="muted small">weight {t.weight ?? 1}</span> : i === 0 ? <Badge tone="good">first</Badge> : <span className="muted small">fallback</span>}
-                            <BreakerBadge h={h} />
-                            {h?.ttftMs != null && <span className="muted small">first token {formatMs(h.ttftMs)}</span>}
-                            {errs && <span className="small">recent errors {errs}</span>}
-                            {health && <TargetKeys keys={keysOfTarget(health.keys, t.provider, t.model)} />}
-                          </li>
-                        );
-                      })}
-                    </ol>
-                    {r.timeouts && (
-                      <p className="muted small">
-                        Timeouts: connect {formatMs(r.timeouts.connectMs)} · first token {formatMs(r.timeouts.firstTokenMs)} · idle {formatMs(r.timeouts.idleMs)} · total {formatMs(r.timeouts.totalMs)}
-                      </p>
-                    )}
-                    <div className="card-actions">
-                      <Button variant="secondary" className="btn-sm" aria-label={`Test route ${r.name}`} disabled={tests[r.name]?.running === true} onClick={() => void test(r.name)}>
-                        Test
-                      </Button>
-                      <Button variant="ghost" className="btn-sm" aria-label={`Edit route ${r.name}`} disabled={editing !== null} onClick={() => setEditing(r.name)}>
-                        Edit
-                      </Button>
-                      <Button variant="ghost" className="btn-sm" aria-label={`Delete route ${r.name}`} onClick={() => void remove(r.name)}>
-                        Delete
-                      </Button>
-                    </div>
-                    {tests[r.name] && (
-                      <p role="status" className={`small route-test ${tests[r.name]!.running ? '' : (tests[r.name] as { ok: boolean }).ok ? 'good' : 'bad'}`}>
-                        {tests[r.name]!.running ? 'Testing…' : `${(tests[r.name] as { ok: boolean }).ok ? '✓' : '✗'} ${(tests[r.name] as { text: string }).text}`}
-                      </p>
-                    )}
-                  </Card>
+                    route={r}
+                    health={health}
+                    test={tests[r.name]}
+                    editingOther={editing !== null}
+                    onTest={() => void test(r.name)}
+                    onEdit={() => setEditing(r.name)}
+                    onDelete={() => remove(r.name)}
+                  />
                 ),
               )}
             </div>

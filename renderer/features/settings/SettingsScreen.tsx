@@ -1,9 +1,10 @@
 // Settings: the colour theme (kept in this window's storage), and the engine-kept preferences:
-// proxies, the data folder, start on login and tray behaviour.
+// chat defaults, proxies, the data folder, start on login and tray behaviour.
 import { useStore } from 'zustand';
 import { themeStore, type ThemeChoice } from '../../lib/theme';
 import type { ScreenProps } from '../../lib/screen';
 import { Card, PageHeader } from '../../ui/Page';
+import { ChatDefaultsCard } from './components/ChatDefaultsCard';
 import { PreferencesCards } from './components/PreferencesCards';
 
 const CHOICES: Array<{ value: ThemeChoice; label: string; hint: string }> = [
@@ -29,6 +30,7 @@ export function SettingsScreen({ client, active }: ScreenProps) {
           ))}
         </fieldset>
       </Card>
+      <ChatDefaultsCard client={client} active={active} />
       <PreferencesCards client={client} active={active} />
     </div>
   );

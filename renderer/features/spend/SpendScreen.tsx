@@ -1,6 +1,7 @@
-// What you spent: today, this month and a chosen range (spend.summary), cost per day stacked by
-// model, provider, client or route (spend.series), a sortable breakdown that opens single requests
-// with their attempts (spend.requests), CSV export (spend.exportCsv) and budgets.
+// What you spent: today, this month and a chosen range (spend.summary), budgets and where they stand,
+// cost per hour or per day stacked by model, provider, client or route (spend.series), a sortable
+// breakdown that opens single requests with their attempts (spend.requests), and CSV export.
+// Budgets come first: they are what needs attention; the long request list comes last.
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { SpendGroupBy, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
@@ -9,12 +10,16 @@ import type { ScreenProps } from '../../lib/screen';
 import { themeStore } from '../../lib/theme';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { EmptyState } from '../../ui/EmptyState';
+import { NextStep } from '../../ui/NextStep';
 import { Card, PageHeader } from '../../ui/Page';
+import { useModelChoices } from '../../lib/use-model-choices';
 import { StackedBarChart } from '../../ui/StackedBarChart';
+import { TableScroll } from '../../ui/TableScroll';
 import { BudgetsCard } from './components/BudgetsCard';
 import { RequestsTable } from './components/RequestsTable';
 import { SpendTable } from './components/SpendTable';
-import { calendarSince, RANGES, stackedSeries, unknownLayers, type RangeChoice } from './spend-data';
+import { calendarSince, chartPlan, RANGES, stackedSeries, unknownLayers, type ChartPlan, type RangeChoice } from './spend-data';
 
 type Group = Exclude<SpendGroupBy, 'day'>;
 const GROUPS: Array<{ value: Group; label: string }> = [
@@ -49,7 +54,9 @@ interface Loaded {
   today: SpendSummary;
   month: SpendSummary;
   range: SpendSummary;
+  /** The chart's series, per hour or per day as `plan` says (null plan: no spend in the range). */
   series: SpendSeries;
+  plan: ChartPlan | null;
 }
 
 function Tile({ label, s }: { label: string; s: SpendSummary | undefined }) {
@@ -80,6 +87,7 @@ export function SpendScreen({ client, active }: ScreenProps) {
   const [picked, setPicked] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const theme = useStore(themeStore, (t) => t.resolved);
+  const choices = useModelChoices(client, active);
 
   useEffect(() => {
     if (!active) return;
@@ -91,16 +99,24 @@ export function SpendScreen({ client, active }: ScreenProps) {
       client.spend.summary({ since: month }),
       client.spend.summary({ since, by: group }),
       client.spend.series({ since, by: group }),
-    ]).then(
-      ([t, m, r, d]) => live && (setData({ today: t, month: m, range: r, series: d }), setError(null)),
-      (e: Error) => live && setError(e.message),
-    );
+    ])
+      .then(async ([t, m, r, daily]) => {
+        // The daily series says where spend starts; a short span is fetched again per hour.
+        const plan = chartPlan(daily, range);
+        const series = plan?.bucket === 'hour' ? await client.spend.series({ since: new Date(plan.from).toISOString(), by: group, bucket: 'hour' }) : daily;
+        return { today: t, month: m, range: r, series, plan };
+      })
+      .then(
+        (loaded) => live && (setData(loaded), setError(null)),
+        (e: Error) => live && setError(e.message),
+      );
     return () => {
       live = false;
     };
   }, [client, active, range, group, tick]);
 
-  const chart = useMemo(() => (data ? stackedSeries(data.series, range) : null), [data, range]);
+  const chart = useMemo(() => (data?.plan ? { ...stackedSeries(data.series, data.plan), bucket: data.plan.bucket } : null), [data]);
+  const per = chart?.bucket === 'hour' ? 'hour' : 'day';
   const unpricedLayers = useMemo(() => (data ? unknownLayers(data.series) : []), [data]);
   const rangeLabel = RANGES.find((r) => r.value === range)!.label;
   const groupLabel = GROUPS.find((g) => g.value === group)!.label;
@@ -139,14 +155,36 @@ export function SpendScreen({ client, active }: ScreenProps) {
         </Button>
       </PageHeader>
       {error && <ErrorNote>Could not load spend: {error}</ErrorNote>}
+      {data && data.range.requests === 0 && data.month.requests === 0 && choices !== null && (
+        <div className="empty-panel">
+          <EmptyState title="No requests yet">
+            {choices.length === 0
+              ? 'Spend counts every request you make, from this window and from tools on the port. Add a provider to make the first one.'
+              : 'Spend counts every request you make, from this window and from tools on the port. Send a chat, or point a tool at the port.'}
+            <div className="next-steps">
+              {choices.length === 0 ? (
+                <NextStep href="#providers">Add a provider</NextStep>
+              ) : (
+                <>
+                  <NextStep href="#chat">Send a chat</NextStep>
+                  <NextStep href="#port" secondary>
+                    Connect a tool
+                  </NextStep>
+                </>
+              )}
+            </div>
+          </EmptyState>
+        </div>
+      )}
       <div className="tile-row">
         <Tile label="Today" s={data?.today} />
         <Tile label="This month" s={data?.month} />
         <Tile label={rangeLabel} s={data?.range} />
       </div>
+      <BudgetsCard client={client} tick={tick} />
       <Card
-        label="Cost per day"
-        title={`Cost per day by ${groupLabel.toLowerCase()}`}
+        label="Cost over time"
+        title={`Cost per ${per} by ${groupLabel.toLowerCase()}`}
         aside={
           <div className="segmented-inline" role="radiogroup" aria-label="Group by">
             {GROUPS.map((g) => (
@@ -157,14 +195,17 @@ export function SpendScreen({ client, active }: ScreenProps) {
           </div>
         }
       >
-        {chart && (
+        {chart ? (
           <StackedBarChart
             x={chart.x}
+            bucket={chart.bucket}
             stacks={chart.stacks}
             theme={theme}
             format={formatChartValue}
-            ariaLabel={`Cost per day by ${groupLabel.toLowerCase()}, ${rangeLabel}: ${chart.stacks.map((s) => s.label).join(', ') || 'no spend'}`}
+            ariaLabel={`Cost per ${per} by ${groupLabel.toLowerCase()}, ${rangeLabel}: ${chart.stacks.map((s) => s.label).join(', ') || 'no spend'}`}
           />
+        ) : (
+          data && <p className="muted">No spend in this range.</p>
         )}
         {unpricedLayers.length > 0 && (
           <p className="small muted" data-testid="chart-unknown">
@@ -173,12 +214,15 @@ export function SpendScreen({ client, active }: ScreenProps) {
         )}
       </Card>
       <Card label="Breakdown" title={`Breakdown by ${groupLabel.toLowerCase()}`} aside={<span className="muted small">Pick a name to see its requests</span>}>
-        {data && <SpendTable groups={data.range.groups} groupLabel={groupLabel} onPick={(k) => setPicked(picked === k ? null : k)} picked={picked} />}
+        {data && (
+          <TableScroll label={`Spend by ${groupLabel}`}>
+            <SpendTable groups={data.range.groups} groupLabel={groupLabel} onPick={(k) => setPicked(picked === k ? null : k)} picked={picked} />
+          </TableScroll>
+        )}
       </Card>
       <Card label="Requests" title={picked ? `Requests: ${picked}` : 'Requests'} aside={picked && <Button variant="ghost" onClick={() => setPicked(null)}>Show all</Button>}>
         <RequestsTable client={client} query={drill} tick={tick} />
       </Card>
-      <BudgetsCard client={client} tick={tick} />
     </div>
   );
 }

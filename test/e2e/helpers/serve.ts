@@ -18,7 +18,8 @@ export interface ServeHandle {
 }
 
 export interface ServeOptions {
-  config: unknown;
+  /** Seed config; omit for a first run on an empty data dir. */
+  config?: unknown;
   env?: Record<string, string>;
   timeoutMs?: number;
   /** The repository root to run `bin/switchboard.js` from; bundled callers (benches) pass process.cwd(). */
@@ -30,9 +31,10 @@ const repoRoot = resolve(import.meta.dirname, '../../..');
 export async function startServe({ config, env = {}, timeoutMs = 20_000, root = repoRoot }: ServeOptions): Promise<ServeHandle> {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
   const configFile = join(dataDir, 'config.json');
-  await writeFile(configFile, JSON.stringify(config, null, 2));
+  if (config !== undefined) await writeFile(configFile, JSON.stringify(config, null, 2));
+  const seed = config === undefined ? [] : ['--config', configFile];
 
-  const child = spawn(process.execPath, ['bin/switchboard.js', 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
+  const child = spawn(process.execPath, ['bin/switchboard.js', 'serve', '--port', '0', '--data-dir', dataDir, ...seed], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

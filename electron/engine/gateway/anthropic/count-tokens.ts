@@ -5,9 +5,10 @@ import { decodeAnthropicRequest } from '../../canonical/anthropic-request';
 import { estimateCanonicalTokens } from '../../canonical/estimate-tokens';
 import { anthropicPassCall } from '../../providers/anthropic';
 import { upstreamFailure } from '../../providers/open-canonical';
-import { attemptSendOptions, sendUpstream } from '../../providers/transport';
+import { sendAttempt } from '../../providers/transport';
 import { runWithFailover } from '../../router/failover';
 import { AttemptError, RoutingError } from '../../router/failures';
+import { directPlan } from '../../router/resolve';
 import { abortOnClose } from '../abort';
 import type { GatewayContext } from '../context';
 import { clientHeaders, validateMessages } from './messages';
@@ -39,8 +40,10 @@ export async function handleCountTokens(ctx: GatewayContext, req: IncomingMessag
   const controller = abortOnClose(req, res);
   const { stream: _stream, max_tokens: _max, ...countBody } = b;
   try {
-    const served = await runWithFailover({ targets: [first], vault: ctx.vault, signal: controller.signal }, async (attempt) => {
-      const r = await sendUpstream(anthropicPassCall(countBody, attempt.target, attempt.key.secret, clientHeaders(req), '/v1/messages/count_tokens'), attempt.signal, attemptSendOptions(attempt));
+    // Only the first target, with the port's own count_tokens health (no route strategy applies).
+    const plan = directPlan(first, ctx.countTokensHealth);
+    const served = await runWithFailover({ plan, vault: ctx.vault, transport: ctx.transport, signal: controller.signal }, async (attempt) => {
+      const r = await sendAttempt(attempt, anthropicPassCall(countBody, attempt.target, attempt.key.secret, clientHeaders(req), '/v1/messages/count_tokens'));
       const text = await r.body.text();
       if (r.status !== 200) throw upstreamFailure(r.status, text, undefined, attempt.key.secret);
       try {

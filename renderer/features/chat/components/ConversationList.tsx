@@ -1,6 +1,8 @@
-// The conversations column: new chat, search by title, open, rename and delete. Kept by the
+// The conversations column: new chat, search by title, open, rename and delete (undoable). Kept by the
 // conversation repository (the engine's storage; search covers titles and message text).
-import { useState } from 'react';
+import { useState, type KeyboardEvent } from 'react';
+import { attr, focusSoon } from '../../../lib/focus';
+import { countOf } from '../../../lib/format';
 import { EditIcon, PlusIcon, TrashIcon } from '../../../ui/Icons';
 import type { ConversationSummary } from '../chat-types';
 
@@ -28,6 +30,19 @@ function when(ms: number): string {
 export function ConversationList({ conversations, activeId, disabled, query, onSearch, onNew, onOpen, onRename, onDelete }: Props) {
   const [renaming, setRenaming] = useState<string | null>(null);
   const q = query.trim();
+  // One Tab stop per conversation: its tools are reached with the arrow keys (or F2 and Delete).
+  const arrows = (e: KeyboardEvent<HTMLElement>) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const items = [...(e.currentTarget.closest('li')?.querySelectorAll<HTMLButtonElement>('button:not(:disabled)') ?? [])];
+    const next = items[items.indexOf(e.currentTarget as HTMLButtonElement) + (e.key === 'ArrowRight' ? 1 : -1)];
+    if (!next) return;
+    e.preventDefault();
+    next.focus();
+  };
+  const stopRenaming = (id: string) => {
+    setRenaming(null);
+    focusSoon(`[data-conversation=${attr(id)}] .conversation-open`);
+  };
   const shown = conversations;
 
   return (
@@ -39,7 +54,7 @@ export function ConversationList({ conversations, activeId, disabled, query, onS
       <input className="search-input" type="search" aria-label="Search conversations" placeholder="Search" value={query} onChange={(e) => onSearch(e.target.value)} />
       <ul className="conversation-items">
         {shown.map((c) => (
-          <li key={c.id} className={`conversation-item${c.id === activeId ? ' is-active' : ''}`}>
+          <li key={c.id} className={`conversation-item${c.id === activeId ? ' is-active' : ''}`} data-conversation={c.id}>
             {renaming === c.id ? (
               <input
                 className="conversation-rename"
@@ -50,23 +65,39 @@ export function ConversationList({ conversations, activeId, disabled, query, onS
                 onKeyDown={(e) => {
                   if (e.key === 'Enter') {
                     onRename(c.id, e.currentTarget.value);
-                    setRenaming(null);
-                  } else if (e.key === 'Escape') setRenaming(null);
+                    stopRenaming(c.id);
+                  } else if (e.key === 'Escape') stopRenaming(c.id);
                 }}
               />
             ) : (
-              <button type="button" className="conversation-open" aria-current={c.id === activeId ? 'true' : undefined} disabled={disabled} onClick={() => onOpen(c.id)}>
+              <button
+                type="button"
+                className="conversation-open"
+                aria-current={c.id === activeId ? 'true' : undefined}
+                aria-keyshortcuts="F2 Delete"
+                disabled={disabled}
+                onClick={() => onOpen(c.id)}
+                onKeyDown={(e) => {
+                  if (e.key === 'F2') {
+                    e.preventDefault();
+                    setRenaming(c.id);
+                  } else if (e.key === 'Delete' && !(disabled && c.id === activeId)) {
+                    e.preventDefault();
+                    onDelete(c.id);
+                  } else arrows(e);
+                }}
+              >
                 <span className="conversation-title">{c.title}</span>
                 <span className="conversation-sub">
-                  {c.messageCount} messages · {when(c.updatedAt)}
+                  {countOf(c.messageCount, 'message')} · {when(c.updatedAt)}
                 </span>
               </button>
             )}
             <span className="conversation-tools">
-              <button type="button" className="icon-btn" aria-label={`Rename ${c.title}`} title="Rename" onClick={() => setRenaming(c.id)}>
+              <button type="button" className="icon-btn" tabIndex={-1} aria-label={`Rename ${c.title}`} title="Rename (F2)" onClick={() => setRenaming(c.id)} onKeyDown={arrows}>
                 <EditIcon />
               </button>
-              <button type="button" className="icon-btn" aria-label={`Delete ${c.title}`} title="Delete" disabled={disabled && c.id === activeId} onClick={() => onDelete(c.id)}>
+              <button type="button" className="icon-btn" tabIndex={-1} aria-label={`Delete ${c.title}`} title="Delete (Delete key)" disabled={disabled && c.id === activeId} onClick={() => onDelete(c.id)} onKeyDown={arrows}>
                 <TrashIcon />
               </button>
             </span>

@@ -1,12 +1,15 @@
-// One message. Replies render as markdown with a caret while streaming, an inline error if they
-// failed, a "stopped" note if cut short, and the meta line when done. Hover or focus shows the
-// message's actions: copy, regenerate (last reply), edit and resend (your messages).
+// One message. Replies render as markdown with a caret while streaming, the tool calls they made,
+// an inline error with Retry if they failed, a "stopped" note if cut short, and the meta line (tokens,
+// cost) when done or stopped. Hover or focus shows the message's actions: copy, regenerate (last
+// reply), edit and resend (your messages).
 import { memo, useState } from 'react';
+import { Button } from '../../../ui/Button';
 import { CopyIcon, EditIcon, RefreshIcon } from '../../../ui/Icons';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { Markdown } from '../../../ui/Markdown';
 import type { ChatEntry } from '../chat-types';
 import { ReplyMeta } from './ReplyMeta';
+import { ToolCalls } from './ToolCalls';
 
 export interface MessageActions {
   onRegenerate(): void;
@@ -109,9 +112,23 @@ export const MessageItem = memo(function MessageItem({ entry, canRegenerate, can
               </div>
             )
           )}
-          {entry.status === 'error' && <ErrorNote>{entry.error ?? 'The request failed.'}</ErrorNote>}
+          {entry.toolCalls && entry.toolCalls.length > 0 && <ToolCalls calls={entry.toolCalls} />}
+          {entry.status === 'done' && !entry.text && !entry.toolCalls?.length && <p className="reply-note">The model sent an empty reply.</p>}
+          {entry.status === 'error' && (
+            <ErrorNote
+              action={
+                canRegenerate && (
+                  <Button variant="ghost" className="btn-sm" onClick={onRegenerate}>
+                    Retry
+                  </Button>
+                )
+              }
+            >
+              {entry.error ?? 'The request failed.'}
+            </ErrorNote>
+          )}
           {entry.status === 'stopped' && <p className="reply-note">Stopped.</p>}
-          {entry.status === 'done' && entry.report && <ReplyMeta report={entry.report} />}
+          {(entry.status === 'done' || entry.status === 'stopped') && entry.report && <ReplyMeta report={entry.report} />}
         </div>
       )}
       {!editing && entry.status !== 'streaming' && (

@@ -1,4 +1,4 @@
-// The line under a finished reply: who answered, tokens, cost, time to first token, retries.
+// The line under a finished or stopped reply: who answered, tokens, cost, time to first token, retries.
 import type { ReplyReport } from '../chat-types';
 import { metaParts } from '../format';
 

@@ -1,18 +1,33 @@
-// The port's live request log: the latest requests (newest first), refreshed every two seconds
-// while the screen is shown.
-import { useEffect, useState } from 'react';
+// The port's live request log: the latest requests (newest first), refreshed every two seconds while
+// the screen is shown. A row opens to its detail (attempts, notes, error); a new request tells the
+// screen, so figures that depend on it (each token's requests and spend) refresh too.
+import { Fragment, useEffect, useRef, useState } from 'react';
 import type { AppContract } from '../../../../shared/contract';
 import type { PortRequestLogEntry } from '../../../../shared/types';
 import { formatCost, formatTokens } from '../../../lib/format';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { Card } from '../../../ui/Page';
+import { TableScroll } from '../../../ui/TableScroll';
+import { askedFor, RequestDetail, statusOf } from './RequestDetail';
+import '../port.css';
 
 const POLL_MS = 2000;
 const ROWS = 50;
 
-export function RequestLog({ client, active }: { client: AppContract; active: boolean }) {
+interface Props {
+  client: AppContract;
+  active: boolean;
+  /** Called when requests arrive that were not in the log before. */
+  onNewRequests?(): void;
+}
+
+export function RequestLog({ client, active, onNewRequests }: Props) {
   const [rows, setRows] = useState<PortRequestLogEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const newest = useRef<string | null | undefined>(undefined);
+  const notify = useRef(onNewRequests);
+  notify.current = onNewRequests;
 
   useEffect(() => {
     if (!active) return;
@@ -25,6 +40,10 @@ export function RequestLog({ client, active }: { client: AppContract; active: bo
           if (!live) return;
           setRows(list);
           setError(null);
+          const top = list[0]?.id ?? null;
+          // The first answer only sets the mark; later ones report what is new.
+          if (newest.current !== undefined && top !== newest.current) notify.current?.();
+          newest.current = top;
           timer = setTimeout(poll, POLL_MS);
         },
         (e: Error) => {
@@ -41,59 +60,72 @@ export function RequestLog({ client, active }: { client: AppContract; active: bo
   }, [client, active]);
 
   return (
-    <Card label="Request log" title="Live request log" aside={<span className="muted small">Latest {ROWS}, refreshed every 2 s</span>}>
+    <Card label="Request log" title="Live request log" aside={<span className="muted small">Latest {ROWS}, refreshed every 2 s · open a row for its detail</span>}>
       {error && <ErrorNote>{error}</ErrorNote>}
-      <table className="table compact" aria-label="Port requests">
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Client</th>
-            <th scope="col">Asked for</th>
-            <th scope="col">Answered by</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">
-              Tokens
-            </th>
-            <th scope="col" className="num">
-              Cost
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 && (
+      <TableScroll label="Port requests">
+        <table className="table compact" aria-label="Port requests">
+          <thead>
             <tr>
-              <td colSpan={7} className="muted">
-                No requests on the port yet.
-              </td>
+              <th scope="col">Time</th>
+              <th scope="col">Client</th>
+              <th scope="col">Asked for</th>
+              <th scope="col">Answered by</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Tokens
+              </th>
+              <th scope="col" className="num">
+                Cost
+              </th>
             </tr>
-          )}
-          {rows.map((r) => (
-            <tr key={r.id} data-testid="port-request">
-              <td>{new Date(r.startedAt).toLocaleTimeString()}</td>
-              <td className="mono">{r.client ?? '—'}</td>
-              <td className="mono">{r.route ?? r.path ?? '—'}</td>
-              <td className="mono">
-                {r.provider ? `${r.provider}/${r.model}` : '—'}
-                {r.attempts.length > 1 && <span className="muted small"> after {r.attempts.length} attempts</span>}
-                {r.notes?.map((note) => (
-                  <div key={note} className="muted small">
-                    {note}
-                  </div>
-                ))}
-              </td>
-              <td>
-                <span className={`badge badge-${r.status === 'ok' ? 'good' : r.status === 'cancelled' ? 'neutral' : 'bad'}`}>
-                  {r.httpStatus} {r.status}
-                </span>
-              </td>
-              <td className="num">
-                {r.usageEstimated ? `~${formatTokens(r.inputTokens)} / ~${formatTokens(r.outputTokens)}` : `${formatTokens(r.inputTokens)} / ${formatTokens(r.outputTokens)}`}
-              </td>
-              <td className="num">{formatCost(r.costUsd)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={7} className="muted">
+                  No requests on the port yet.
+                </td>
+              </tr>
+            )}
+            {rows.map((r) => {
+              const status = statusOf(r);
+              const isOpen = open === r.id;
+              return (
+                <Fragment key={r.id}>
+                  <tr data-testid="port-request" className={isOpen ? 'is-open' : undefined}>
+                    <td className="nowrap">
+                      <button type="button" className="link-btn" aria-expanded={isOpen} aria-label={`Details of the request at ${new Date(r.startedAt).toLocaleTimeString()}`} onClick={() => setOpen(isOpen ? null : r.id)}>
+                        {new Date(r.startedAt).toLocaleTimeString()}
+                      </button>
+                    </td>
+                    <td className="mono">{r.client ?? '—'}</td>
+                    <td className="mono">{askedFor(r)}</td>
+                    <td className="mono">
+                      {r.provider ? `${r.provider}/${r.model}` : '—'}
+                      {r.attempts.length > 1 && <span className="muted small"> after {r.attempts.length} attempts</span>}
+                      {r.notes?.length ? <span className="muted small"> · {r.notes.length === 1 ? '1 note' : `${r.notes.length} notes`}</span> : null}
+                    </td>
+                    <td className="nowrap">
+                      <span className={`badge badge-${status.tone}`}>{status.text}</span>
+                    </td>
+                    <td className="num">
+                      {r.usageEstimated ? `~${formatTokens(r.inputTokens)} / ~${formatTokens(r.outputTokens)}` : `${formatTokens(r.inputTokens)} / ${formatTokens(r.outputTokens)}`}
+                    </td>
+                    <td className="num">{formatCost(r.costUsd)}</td>
+                  </tr>
+                  {isOpen && (
+                    <tr className="attempts-row">
+                      <td colSpan={7}>
+                        <RequestDetail r={r} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableScroll>
     </Card>
   );
 }

@@ -1,6 +1,6 @@
 // Copy-ready setup for each tool, from the engine's guides, with this port's address, a model name
-// and (if one was just created) the new token filled in.
-import { useEffect, useState } from 'react';
+// and (if one was just created) the new token filled in. Steps mark code with backticks, shown as code.
+import { useEffect, useState, type ReactNode } from 'react';
 import type { AppContract } from '../../../../shared/contract';
 import type { ToolSetupGuide } from '../../../../shared/types';
 import { CopyButton } from '../../../ui/CopyButton';
@@ -8,6 +8,11 @@ import { ErrorNote } from '../../../ui/ErrorNote';
 import { Card } from '../../../ui/Page';
 
 const fill = (text: string, values: Record<string, string>) => text.replace(/\{\{(\w+)\}\}/g, (m, k: string) => values[k] ?? m);
+
+/** A step's text with `backticked` spans as inline code (an unpaired backtick stays as it is). */
+export function inlineCode(text: string): ReactNode[] {
+  return text.split(/(`[^`]+`)/g).map((part, i) => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? <code key={i}>{part.slice(1, -1)}</code> : part));
+}
 
 export function SetupGuides({ client, baseUrl, model, token }: { client: AppContract; baseUrl: string; model: string; token: string | null }) {
   const [guides, setGuides] = useState<ToolSetupGuide[]>([]);
@@ -35,7 +40,7 @@ export function SetupGuides({ client, baseUrl, model, token }: { client: AppCont
         <div role="tabpanel" aria-label={guide.name}>
           <ol className="guide-steps">
             {guide.steps.map((s, i) => (
-              <li key={i}>{fill(s, values)}</li>
+              <li key={i}>{inlineCode(fill(s, values))}</li>
             ))}
           </ol>
           {guide.snippets.map((s) => {

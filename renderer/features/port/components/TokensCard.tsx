@@ -8,6 +8,7 @@ import { Button } from '../../../ui/Button';
 import { CopyButton } from '../../../ui/CopyButton';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { Card } from '../../../ui/Page';
+import { TableScroll } from '../../../ui/TableScroll';
 
 interface Props {
   client: AppContract;
@@ -91,47 +92,49 @@ export function TokensCard({ client, tick, onCreated }: Props) {
           </div>
         </div>
       )}
-      <table className="table compact" aria-label="Tokens">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Token</th>
-            <th scope="col">Created</th>
-            <th scope="col" className="num">
-              Requests
-            </th>
-            <th scope="col" className="num">
-              Spend
-            </th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.length === 0 && (
+      <TableScroll label="Tokens">
+        <table className="table compact" aria-label="Tokens">
+          <thead>
             <tr>
-              <td colSpan={6} className="muted">
-                No tokens yet. Create one per tool.
-              </td>
+              <th scope="col">Name</th>
+              <th scope="col">Token</th>
+              <th scope="col">Created</th>
+              <th scope="col" className="num">
+                Requests
+              </th>
+              <th scope="col" className="num">
+                Spend
+              </th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
-          )}
-          {tokens.map((t) => (
-            <tr key={t.name}>
-              <td className="mono">{t.name}</td>
-              <td className="mono">{t.prefix}…</td>
-              <td>{new Date(t.createdAt).toLocaleDateString()}</td>
-              <td className="num">{formatTokens(t.requests)}</td>
-              <td className="num">{formatSpendTotal({ knownCostUsd: t.knownSpendUsd, unknownCostRequests: t.unknownCostRequests, requests: t.requests })}</td>
-              <td>
-                <Button variant="ghost" className="btn-sm" aria-label={`Revoke token ${t.name}`} onClick={() => void revoke(t.name)}>
-                  Revoke
-                </Button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {tokens.length === 0 && (
+              <tr>
+                <td colSpan={6} className="muted">
+                  No tokens yet. Create one per tool.
+                </td>
+              </tr>
+            )}
+            {tokens.map((t) => (
+              <tr key={t.name}>
+                <td className="mono">{t.name}</td>
+                <td className="mono">{t.prefix}…</td>
+                <td>{new Date(t.createdAt).toLocaleDateString()}</td>
+                <td className="num">{formatTokens(t.requests)}</td>
+                <td className="num">{formatSpendTotal({ knownCostUsd: t.knownSpendUsd, unknownCostRequests: t.unknownCostRequests, requests: t.requests })}</td>
+                <td>
+                  <Button variant="ghost" className="btn-sm" aria-label={`Revoke token ${t.name}`} onClick={() => void revoke(t.name)}>
+                    Revoke
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </Card>
   );
 }

@@ -1,14 +1,20 @@
-// One provider: its keys (masked; paste, test, delete), its configured models with prices and the
-// router's live health per model (breaker, recent errors, time to first token), and the models its
-// API lists right now.
-import { useState } from 'react';
+// One provider: its keys (masked; paste, test, delete; a session-only key says so), its models with
+// context, price and where that price comes from (each editable), the router's live health per
+// model, and the models its API lists now, ready to add.
+import { Fragment, useState } from 'react';
 import type { AppContract } from '../../../../shared/contract';
-import type { KeyTestResult, ProviderInfo, TargetHealthInfo, KeyHealthInfo } from '../../../../shared/types';
+import type { KeyHealthInfo, KeyTestResult, ProviderInfo, TargetHealthInfo } from '../../../../shared/types';
+import { attr, focusSoon } from '../../../lib/focus';
 import { formatMs, formatTokens } from '../../../lib/format';
 import { Button } from '../../../ui/Button';
+import { TableScroll } from '../../../ui/TableScroll';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { BreakerBadge, recentErrors } from '../../../ui/Health';
 import { Badge, Card } from '../../../ui/Page';
+import { priceSourceLabel } from '../provider-form';
+import { KeyForm } from './KeyForm';
+import { PriceEditor } from './PriceEditor';
+import { UpstreamModels } from './UpstreamModels';
 
 const price = (v: number | undefined) => (v === undefined ? 'unknown' : `$${v}`);
 
@@ -18,23 +24,25 @@ interface Props {
   health: TargetHealthInfo[];
   /** Keys the router is not using now (retired after 401/402/403, or cooling down after a 429). */
   keyHealth: KeyHealthInfo[];
+  /** No OS keychain: a pasted key is kept for this session only. */
+  sessionOnly: boolean;
   onChanged(): void;
 }
 
-export function ProviderCard({ client, p, health, keyHealth, onChanged }: Props) {
-  const [secret, setSecret] = useState('');
-  const [label, setLabel] = useState('default');
+export function ProviderCard({ client, p, health, keyHealth, sessionOnly, onChanged }: Props) {
   const [tests, setTests] = useState<Record<string, KeyTestResult>>({});
-  const [upstream, setUpstream] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const [pricing, setPricing] = useState<string | null>(null);
 
-  const run = async (what: () => Promise<unknown>) => {
+  const run = async (what: () => Promise<unknown>): Promise<boolean> => {
     setError(null);
     try {
       await what();
+      return true;
     } catch (e) {
       setError((e as Error).message);
+      return false;
     }
   };
 
@@ -65,8 +73,8 @@ export function ProviderCard({ client, p, health, keyHealth, onChanged }: Props)
             <li key={k.label} className="key-row">
               <span className="mono">{k.label}</span>
               <span className="mono key-masked">{k.masked ?? '—'}</span>
-              <span className="muted small">{k.source === 'env' ? `env ${k.envName ?? ''}` : 'keychain'}</span>
-              {k.present ? <Badge tone="good">present</Badge> : <Badge tone="bad">missing</Badge>}
+              <span className="muted small">{k.source === 'env' ? `env ${k.envName ?? ''}` : k.source === 'session' ? 'this session only' : 'keychain'}</span>
+              {k.present ? <Badge tone={k.source === 'session' ? 'warn' : 'good'}>{k.source === 'session' ? 'not kept after restart' : 'present'}</Badge> : <Badge tone="bad">missing</Badge>}
               {kh && (
                 <span className="small" title={kh.reason}>
                   <Badge tone={kh.state === 'retired' ? 'bad' : 'warn'}>{kh.state === 'retired' ? `retired${kh.status ? ` (${kh.status})` : ''}` : 'cooling down'}</Badge> {kh.reason}
@@ -75,7 +83,7 @@ export function ProviderCard({ client, p, health, keyHealth, onChanged }: Props)
               <Button variant="ghost" className="btn-sm" aria-label={`Test key ${k.label} of ${p.id}`} onClick={() => void run(async () => setTests({ ...tests, [k.label]: await client.keys.test(p.id, k.label) }))}>
                 Test
               </Button>
-              {k.source === 'keychain' && (
+              {k.source !== 'env' && (
                 <Button variant="ghost" className="btn-sm" aria-label={`Delete key ${k.label} of ${p.id}`} onClick={() => void run(async () => (await client.keys.remove(p.id, k.label), onChanged()))}>
                   Delete
                 </Button>
@@ -91,74 +99,76 @@ export function ProviderCard({ client, p, health, keyHealth, onChanged }: Props)
         })}
       </ul>
       {adding ? (
-        <form
-          className="key-add"
-          aria-label={`Add key to ${p.id}`}
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run(async () => {
-              await client.keys.set(p.id, label, secret);
-              setSecret('');
-              setAdding(false);
-              onChanged();
-            });
-          }}
-        >
-          <input aria-label="Key label" value={label} onChange={(e) => setLabel(e.target.value)} />
-          <input aria-label="API key" type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} />
-          <Button variant="primary" type="submit" className="btn-sm" disabled={!secret.trim()}>
-            Save key
-          </Button>
-          <Button variant="ghost" className="btn-sm" onClick={() => (setSecret(''), setAdding(false))}>
-            Cancel
-          </Button>
-        </form>
+        <KeyForm
+          providerId={p.id}
+          sessionOnly={sessionOnly}
+          onCancel={() => (setAdding(false), focusSoon(`[aria-label=${attr(`Paste a key for ${p.id}`)}]`))}
+          onSave={(label, secret) => run(async () => (await client.keys.set(p.id, label, secret), setAdding(false), onChanged(), focusSoon(`[aria-label=${attr(`Paste a key for ${p.id}`)}]`)))}
+        />
       ) : (
         <Button variant="secondary" className="btn-sm" aria-label={`Paste a key for ${p.id}`} onClick={() => setAdding(true)}>
           Paste a key
         </Button>
       )}
       <h3 className="section-label">Models</h3>
-      <table className="table compact" aria-label={`Models of ${p.id}`}>
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">Context</th>
-            <th scope="col">Input / 1M</th>
-            <th scope="col">Output / 1M</th>
-            <th scope="col">Health</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.models.map((m) => {
-            const h = health.find((x) => x.provider === p.id && x.model === m.id);
-            const errs = recentErrors(h);
-            return (
-              <tr key={m.id}>
-                <td className="mono">{m.id}</td>
-                <td>{m.contextWindow ? formatTokens(m.contextWindow) : '—'}</td>
-                <td>{price(m.price?.input)}</td>
-                <td>{price(m.price?.output)}</td>
-                <td>
-                  <BreakerBadge h={h} />
-                  {h?.ttftMs != null && <span className="muted small"> · first token {formatMs(h.ttftMs)}</span>}
-                  {errs && <span className="small"> · recent errors {errs}</span>}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <div className="upstream-models">
-        <Button variant="ghost" className="btn-sm" aria-label={`List models from ${p.id}'s API`} onClick={() => void run(async () => setUpstream(await client.providers.models(p.id)))}>
-          List models from the API
-        </Button>
-        {upstream && (
-          <p className="small mono" aria-label={`Models ${p.id}'s API lists`}>
-            {upstream.length ? upstream.join(', ') : 'The API lists no models.'}
-          </p>
-        )}
-      </div>
+      <TableScroll label={`Models of ${p.id}`}>
+        <table className="table compact" aria-label={`Models of ${p.id}`}>
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">Context</th>
+              <th scope="col">Input / 1M</th>
+              <th scope="col">Output / 1M</th>
+              <th scope="col">Price from</th>
+              <th scope="col">Health</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.models.map((m) => {
+              const h = health.find((x) => x.provider === p.id && x.model === m.id);
+              const errs = recentErrors(h);
+              return (
+                <Fragment key={m.id}>
+                  <tr>
+                    <td className="mono">{m.id}</td>
+                    <td>{m.contextWindow ? formatTokens(m.contextWindow) : '—'}</td>
+                    <td>{price(m.price?.input)}</td>
+                    <td>{price(m.price?.output)}</td>
+                    <td className="small price-source">
+                      {priceSourceLabel(m.priceSource)}{' '}
+                      <Button variant="ghost" className="btn-xs" aria-label={`Edit price of ${m.id}`} aria-expanded={pricing === m.id} onClick={() => setPricing(pricing === m.id ? null : m.id)}>
+                        Edit
+                      </Button>
+                    </td>
+                    <td>
+                      <BreakerBadge h={h} />
+                      {h?.ttftMs != null && <span className="muted small"> · first token {formatMs(h.ttftMs)}</span>}
+                      {errs && <span className="small"> · recent errors {errs}</span>}
+                    </td>
+                  </tr>
+                  {pricing === m.id && (
+                    <tr className="price-editor-row">
+                      <td colSpan={6}>
+                        <PriceEditor
+                          client={client}
+                          providerId={p.id}
+                          model={m}
+                          onClose={() => {
+                            setPricing(null);
+                            // Back to the Edit button that opened it, so the keyboard keeps its place.
+                            focusSoon(`section[aria-label=${attr(`Provider ${p.id}`)}] [aria-label=${attr(`Edit price of ${m.id}`)}]`);
+                          }}
+                        />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableScroll>
+      <UpstreamModels client={client} providerId={p.id} />
     </Card>
   );
 }

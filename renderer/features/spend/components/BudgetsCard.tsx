@@ -1,23 +1,25 @@
-// Budgets: where each stands in its period (a progress bar per limit) and a small editor; the
-// whole list is saved at once (budgets.set validates it, and a bad list changes nothing). The
-// percentage is the engine's own (shared/format percentUsed), so the bar and the message agree.
+// Budgets: where each stands in its period (one percentage per budget, the engine's own, rounded by
+// shared/format percentUsed, so the badge, the bars and the engine's messages agree), and an editor;
+// the whole list is saved at once (budgets.set validates it, and a bad list changes nothing).
 import { useEffect, useState } from 'react';
 import { percentUsed } from '../../../../shared/format';
 import type { AppContract } from '../../../../shared/contract';
-import type { BudgetSpec, BudgetStatus } from '../../../../shared/types';
+import type { BudgetSpec, BudgetStatus, ClientTokenInfo } from '../../../../shared/types';
+import { attr, focusSoon } from '../../../lib/focus';
 import { formatTokens, formatTotal } from '../../../lib/format';
 import { Button } from '../../../ui/Button';
 import { ErrorNote } from '../../../ui/ErrorNote';
-import { Card } from '../../../ui/Page';
+import { Badge, Card } from '../../../ui/Page';
+import { BudgetEditor } from './BudgetEditor';
 
 function Progress({ label, used, limit, format, state, note }: { label: string; used: number; limit: number; format(v: number): string; state: BudgetStatus['state']; note?: string }) {
-  // The text says the real share (125% when over); only the bar stops at its end.
+  // The bar stops at its end; the percentage beside the budget's name says the real share (125% when over).
   const pct = percentUsed(used, limit);
   const bar = Math.min(100, pct);
   return (
     <div className="budget-progress">
       <div className="budget-progress-text">
-        {format(used)} of {format(limit)} <span className="muted">({pct}%)</span>
+        {format(used)} of {format(limit)}
         {note && <span className="muted small"> {note}</span>}
       </div>
       <div className={`progress progress-${state}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={bar} aria-valuetext={`${pct}% used`}>
@@ -35,76 +37,27 @@ function usdNote(s: BudgetStatus): string | undefined {
   return parts.length ? `· ${parts.join(' · ')}` : undefined;
 }
 
-const EMPTY: BudgetSpec = { name: '', period: 'monthly', mode: 'soft', usd: 10 };
+const STATE_WORDS: Record<BudgetStatus['state'], { tone: 'good' | 'warn' | 'bad'; hard: string; soft: string }> = {
+  ok: { tone: 'good', hard: 'used', soft: 'used' },
+  near: { tone: 'warn', hard: 'used, near the limit', soft: 'used, near the limit' },
+  over: { tone: 'bad', hard: 'used, refusing requests', soft: 'used, warning' },
+};
 
-function Editor({ initial, onSave, onCancel }: { initial: BudgetSpec; onSave(b: BudgetSpec): void; onCancel(): void }) {
-  const [b, setB] = useState(initial);
-  return (
-    <form
-      className="budget-editor"
-      aria-label="Budget"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSave(b);
-      }}
-    >
-      <label>
-        Name
-        <input value={b.name} required onChange={(e) => setB({ ...b, name: e.target.value })} />
-      </label>
-      <label>
-        Client token (empty: everyone)
-        <input value={b.client ?? ''} onChange={(e) => setB({ ...b, client: e.target.value || undefined })} />
-      </label>
-      <label>
-        Period
-        <select value={b.period} onChange={(e) => setB({ ...b, period: e.target.value as BudgetSpec['period'] })}>
-          <option value="daily">Daily</option>
-          <option value="monthly">Monthly</option>
-        </select>
-      </label>
-      <label>
-        When reached
-        <select value={b.mode} onChange={(e) => setB({ ...b, mode: e.target.value as BudgetSpec['mode'] })}>
-          <option value="soft">Warn (soft)</option>
-          <option value="hard">Refuse requests (hard)</option>
-        </select>
-      </label>
-      <label>
-        Limit in USD
-        <input type="number" min="0" step="any" value={b.usd ?? ''} onChange={(e) => setB({ ...b, usd: e.target.value === '' ? undefined : Number(e.target.value) })} />
-      </label>
-      <label>
-        Limit in tokens
-        <input type="number" min="0" step="1" value={b.tokens ?? ''} onChange={(e) => setB({ ...b, tokens: e.target.value === '' ? undefined : Number(e.target.value) })} />
-      </label>
-      <label className="switch budget-unpriced">
-        <input type="checkbox" checked={b.allowUnpriced === true} onChange={(e) => setB({ ...b, allowUnpriced: e.target.checked || undefined })} />
-        <span>Allow models without a known price (a hard USD budget refuses them otherwise: their cost cannot be counted)</span>
-      </label>
-      <div className="budget-editor-actions">
-        <Button variant="ghost" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button variant="primary" type="submit">
-          Save budget
-        </Button>
-      </div>
-    </form>
-  );
-}
+const whom = (client: string | undefined) => (client === undefined ? 'everyone' : client === 'app' ? 'this app' : `token ${client}`);
+const EMPTY: BudgetSpec = { name: '', period: 'monthly', mode: 'soft', usd: 10 };
 
 export function BudgetsCard({ client, tick }: { client: AppContract; tick: number }) {
   const [specs, setSpecs] = useState<BudgetSpec[]>([]);
   const [status, setStatus] = useState<BudgetStatus[]>([]);
+  const [tokens, setTokens] = useState<ClientTokenInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ index: number; spec: BudgetSpec } | null>(null);
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
     let live = true;
-    Promise.all([client.budgets.list(), client.budgets.status()]).then(
-      ([l, s]) => live && (setSpecs(l), setStatus(s)),
+    Promise.all([client.budgets.list(), client.budgets.status(), client.tokens.list()]).then(
+      ([l, s, t]) => live && (setSpecs(l), setStatus(s), setTokens(t)),
       (e: Error) => live && setError(e.message),
     );
     return () => {
@@ -112,12 +65,18 @@ export function BudgetsCard({ client, tick }: { client: AppContract; tick: numbe
     };
   }, [client, tick, reload]);
 
-  const save = async (next: BudgetSpec[]) => {
+  /** Closes the editor and gives focus back to what opened it (its Edit button, or Add budget). */
+  const close = (name?: string) => {
+    setEditing(null);
+    focusSoon(name ? `[aria-label=${attr(`Edit budget ${name}`)}]` : '[data-budget-add]');
+  };
+
+  const save = async (next: BudgetSpec[], focusName?: string) => {
     try {
       await client.budgets.set(next);
-      setEditing(null);
       setError(null);
       setReload((r) => r + 1);
+      close(focusName);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -128,29 +87,39 @@ export function BudgetsCard({ client, tick }: { client: AppContract; tick: numbe
       label="Budgets"
       title="Budgets"
       aside={
-        <Button variant="secondary" onClick={() => setEditing({ index: -1, spec: EMPTY })} disabled={editing !== null}>
+        <Button variant="secondary" data-budget-add onClick={() => setEditing({ index: -1, spec: EMPTY })} disabled={editing !== null}>
           Add budget
         </Button>
       }
     >
       {error && <ErrorNote>{error}</ErrorNote>}
       {editing && (
-        <Editor
+        <BudgetEditor
           initial={editing.spec}
-          onCancel={() => setEditing(null)}
-          onSave={(b) => void save(editing.index < 0 ? [...specs, b] : specs.map((s, i) => (i === editing.index ? b : s)))}
+          taken={specs.filter((_, i) => i !== editing.index).map((s) => s.name)}
+          tokens={tokens}
+          onCancel={() => close(editing.index < 0 ? undefined : editing.spec.name)}
+          onSave={(b) => void save(editing.index < 0 ? [...specs, b] : specs.map((s, i) => (i === editing.index ? b : s)), b.name)}
         />
       )}
       {specs.length === 0 && !editing && <p className="muted">No budgets yet. A soft budget warns when it is reached; a hard one refuses requests.</p>}
       <ul className="budget-list">
         {specs.map((spec, i) => {
           const s = status.find((x) => x.name === spec.name);
+          const words = s ? STATE_WORDS[s.state] : null;
           return (
             <li key={spec.name} className="budget-item" data-testid="budget">
               <div className="budget-head">
                 <strong>{spec.name}</strong>
+                {s && words && (
+                  <Badge tone={words.tone}>
+                    {/* A no-break space: a plain one between the two would collapse inside the badge's flex box. */}
+                    <span data-testid="budget-percent">{s.percent}%</span>
+                    {`\u00a0${spec.mode === 'hard' ? words.hard : words.soft}`}
+                  </Badge>
+                )}
                 <span className="muted small">
-                  {spec.period} · {spec.mode === 'hard' ? 'refuses when reached' : 'warns when reached'} · {spec.client ? `client ${spec.client}` : 'everyone'}
+                  {spec.period} · {spec.mode === 'hard' ? 'refuses when reached' : 'warns when reached'} · {whom(spec.client)}
                   {spec.mode === 'hard' && spec.usd !== undefined && (spec.allowUnpriced ? ' · lets unpriced models through' : ' · refuses unpriced models')}
                 </span>
                 <span className="toolbar-spacer" />
@@ -163,7 +132,6 @@ export function BudgetsCard({ client, tick }: { client: AppContract; tick: numbe
               </div>
               {s && s.limitUsd !== undefined && <Progress label={`${spec.name}: dollars used`} used={s.knownSpentUsd} limit={s.limitUsd} format={formatTotal} state={s.state} note={usdNote(s)} />}
               {s && s.limitTokens !== undefined && <Progress label={`${spec.name}: tokens used`} used={s.spentTokens} limit={s.limitTokens} format={formatTokens} state={s.state} />}
-              {s?.message && <p className="small">{s.message}</p>}
             </li>
           );
         })}
