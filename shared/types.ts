@@ -1,5 +1,9 @@
 // Data types that cross the boundary between the engine (main process / serve) and the renderer.
-// Plain data only: nothing here may hold a key or a token in the clear.
+// Plain data only: nothing here may hold a key or a token in the clear. Chat and spend types live in
+// chat-types.ts and spend-types.ts, re-exported here so every import of shared/types keeps working.
+
+export * from './chat-types';
+export * from './spend-types';
 
 export type ProviderKind = 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'ollama' | 'azure-openai';
 
@@ -76,119 +80,6 @@ export interface ModelChoice {
   id: string;
   kind: 'route' | 'model';
   label: string;
-}
-
-/** A part of a message: text, or an image (a `data:` URL or an https URL), sent on as OpenAI's image_url part. */
-export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string | ChatContentPart[];
-}
-
-export interface ChatRequest {
-  model: string;
-  messages: ChatMessage[];
-  maxTokens?: number;
-  temperature?: number;
-  /** Ask a reasoning model to think first (OpenAI's `reasoning_effort`; adapters translate it). */
-  reasoningEffort?: 'low' | 'medium' | 'high';
-  /** Do not store this exchange as a conversation (a route test, a compare column). */
-  ephemeral?: boolean;
-  /** What the ledger records as the request's source (default 'chat'). */
-  source?: 'chat' | 'compare';
-  /** Continue this stored conversation (its earlier messages are already saved); absent: start a new one. */
-  conversationId?: string;
-  /** Sent upstream first, as a system message; stored as the conversation's own (not as a message). */
-  systemPrompt?: string;
-  /** An id the caller picks so `chat.stop(stopId)` can end this reply early and still get its `done`. */
-  stopId?: string;
-}
-
-/** A tool call a model made in a reply: the tool's name and its arguments (JSON text, as the model sent it). */
-export interface ToolCallInfo {
-  id: string;
-  name: string;
-  arguments: string;
-}
-
-export interface ChatUsage {
-  inputTokens: number;
-  outputTokens: number;
-}
-
-export type ChatStreamEvent =
-  /**
-   * Sent once, before the first text, when the exchange is stored: the conversation it is saved to
-   * (new or continued). A reply the user stops is kept there with the text it had.
-   */
-  | { type: 'conversation'; conversationId: string }
-  | { type: 'delta'; text: string }
-  /** Thinking text the model streams apart from its answer (reasoning_content / reasoning). */
-  | { type: 'reasoning'; text: string }
-  /** A tool call the model made, once its arguments are complete (the chat runs no tools: it shows them). */
-  | { type: 'tool_call'; call: ToolCallInfo }
-  /** The request passed a soft budget: it went through, and the budget's message says by how much. */
-  | { type: 'warning'; message: string }
-  | {
-      type: 'done';
-      provider: string;
-      model: string;
-      usage: ChatUsage;
-      costUsd: number | null;
-      ttftMs: number | null;
-      attempts: number;
-      /** The stored conversation this exchange was saved to. */
-      conversationId?: string;
-      /** The ledger row of this request (links a stored message to what it cost). */
-      requestId?: string;
-      /** `chat.stop` ended the reply early: the text so far is kept; usage and cost are what it used. */
-      stopped?: boolean;
-    }
-  | { type: 'error'; message: string };
-
-export type SpendGroupBy = 'day' | 'model' | 'provider' | 'client' | 'route';
-
-export type SpendSource = 'port' | 'chat' | 'compare';
-
-export interface SpendQuery {
-  /** Start (inclusive): a duration back from now (`7d`, `24h`, `30m`) or an ISO date. Absent: everything. */
-  since?: string;
-  /** End (exclusive), same forms as `since`. Absent: now. */
-  until?: string;
-  by?: SpendGroupBy;
-  /** Only requests from this client (token name) / this source. */
-  client?: string;
-  source?: SpendSource;
-  /** Series only: one point per UTC day (default) or per UTC hour (for short ranges; `day` is then `YYYY-MM-DDTHH`). */
-  bucket?: 'day' | 'hour';
-}
-
-export interface SpendTotals {
-  requests: number;
-  /** Every input token, cached or not; cache reads and writes are parts of it. */
-  inputTokens: number;
-  /** Every output token; reasoning tokens are part of it. */
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  /** USD, rounded to 6 decimals; null when any request in it has an unknown cost (a sum with an unknown part is unknown). */
-  costUsd: number | null;
-  /** USD of the requests whose cost is known (equals costUsd when nothing is unknown). */
-  knownCostUsd: number;
-  /** Requests whose cost is unknown (no price for the model): not in knownCostUsd, never counted as $0. */
-  unknownCostRequests: number;
-  /** Requests whose token figures (and so cost) are our estimates, the upstream having reported none; absent when none. */
-  estimatedRequests?: number;
-}
-
-export interface SpendGroup extends SpendTotals {
-  key: string;
-}
-
-export interface SpendSummary extends SpendTotals {
-  groups: SpendGroup[];
 }
 
 /** A client token as the UI sees it: never the token, only its first characters. */
@@ -331,115 +222,6 @@ export interface HealthSnapshot {
   keys: KeyHealthInfo[];
 }
 
-/** One day of a series (UTC days), optionally split by `key` (the query's `by`). */
-export interface SpendPoint extends SpendTotals {
-  /** `YYYY-MM-DD`, or `YYYY-MM-DDTHH` in an hourly series. */
-  day: string;
-  key: string;
-}
-
-export interface SpendSeries {
-  by: SpendGroupBy | null;
-  points: SpendPoint[];
-}
-
-export type BudgetPeriod = 'daily' | 'monthly';
-
-/** A budget and where it stands now (UTC days and months). */
-export interface BudgetStatus {
-  name: string;
-  /** Client token name, or null for the global budget. */
-  client: string | null;
-  period: BudgetPeriod;
-  mode: 'soft' | 'hard';
-  limitUsd?: number;
-  limitTokens?: number;
-  /** USD spent in the period; null when some of it has an unknown cost (see knownSpentUsd). */
-  spentUsd: number | null;
-  /** The known part of spentUsd: what a USD limit is measured against. */
-  knownSpentUsd: number;
-  /** Requests in the period whose cost is unknown (let through by allowUnpriced). */
-  unknownCostRequests: number;
-  /** USD and tokens held for requests in flight (their worst case, until each ends). */
-  reservedUsd: number;
-  reservedTokens: number;
-  spentTokens: number;
-  /** Whole percent of the limit used (the larger of USD and tokens), not capped at 100. */
-  percent: number;
-  allowUnpriced: boolean;
-  /** ok: under 80%; near: 80% or more; over: reached (soft budgets warn, hard budgets refuse). */
-  state: 'ok' | 'near' | 'over';
-  message?: string;
-}
-
-/** A warning raised by a soft budget, most recent first. */
-export interface BudgetWarning {
-  at: number;
-  budget: string;
-  client: string | null;
-  message: string;
-}
-
-export interface ConversationSummary {
-  id: string;
-  kind: 'chat' | 'compare';
-  title: string;
-  createdAt: number;
-  updatedAt: number;
-  /** How many messages it holds (set by list, get and search). */
-  messageCount?: number;
-  /** The route or `provider/model` it talks to: what it was started with, or last switched to. */
-  model?: string;
-  /** Its own system prompt, sent first with every request. */
-  systemPrompt?: string;
-  /** Its own temperature; absent: the model's default. */
-  temperature?: number;
-}
-
-/** A change to a conversation's own settings (absent: unchanged; a null temperature: the model's default). */
-export interface ConversationOptions {
-  model?: string;
-  systemPrompt?: string;
-  temperature?: number | null;
-}
-
-export interface StoredMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-  /** Images the message carried (data: or https: URLs), in order. */
-  images?: string[];
-  model?: string;
-  requestId?: string;
-  createdAt: number;
-  /** For a reply: what the request that produced it reported, from the ledger. */
-  report?: Omit<Extract<ChatStreamEvent, { type: 'done' }>, 'type' | 'conversationId' | 'requestId' | 'stopped'>;
-  /** A reply that did not finish: stopped by the user, or failed (with `error`); absent: complete. */
-  status?: 'stopped' | 'error';
-  error?: string;
-  /** Tool calls the model made in this reply. */
-  toolCalls?: ToolCallInfo[];
-}
-
-export interface Conversation extends ConversationSummary {
-  messages: StoredMessage[];
-}
-
-/** A budget as configured (see BudgetStatus for where it stands). */
-export interface BudgetSpec {
-  name: string;
-  /** Client token name; absent = global. */
-  client?: string;
-  period: BudgetPeriod;
-  mode: 'soft' | 'hard';
-  usd?: number;
-  tokens?: number;
-  /**
-   * A hard USD budget refuses a request to a model without a known price (its cost could not be
-   * counted against the limit) unless this is true.
-   */
-  allowUnpriced?: boolean;
-}
-
 export interface KeyTestResult {
   ok: boolean;
   provider: string;
@@ -457,54 +239,6 @@ export interface CatalogInfo {
   /** When prices were last refreshed from the public list, or null. */
   refreshedAt: string | null;
   overrides: Record<string, Price>;
-}
-
-/** A spend drill-down: the query's range and filters, down to single requests (newest first). */
-export interface SpendRequestsQuery extends SpendQuery {
-  provider?: string;
-  /** The model id as the provider names it (without `provider/`). */
-  model?: string;
-  route?: string;
-  /** At most this many (default 100, at most 500). */
-  limit?: number;
-  /** Only requests that started before this epoch-ms time (the next page). */
-  before?: number;
-}
-
-export interface SpendAttempt {
-  provider: string;
-  model: string;
-  keyLabel?: string;
-  /** Upstream HTTP status, or null when no response arrived. */
-  status: number | null;
-  errorClass?: string;
-  durationMs: number;
-}
-
-/** One client request as the ledger recorded it, with every attempt it took. */
-export interface SpendRequest {
-  id: string;
-  startedAt: number;
-  source: SpendSource;
-  client: string | null;
-  route: string | null;
-  /** The target that served the request, else the last one tried. */
-  provider: string | null;
-  model: string | null;
-  /** The model the client asked for (a route name, a `provider/model` id), when recorded. */
-  requestedModel?: string | null;
-  /** interrupted: Switchboard stopped (a crash) while the request was in flight. */
-  status: 'ok' | 'error' | 'cancelled' | 'interrupted';
-  httpStatus: number;
-  errorMessage?: string;
-  attempts: SpendAttempt[];
-  inputTokens: number;
-  outputTokens: number;
-  /** The token figures (and so the cost) are estimates: the upstream reported none. */
-  usageEstimated?: boolean;
-  costUsd: number | null;
-  ttftMs: number | null;
-  durationMs: number;
 }
 
 /** A kind of provider the user can add, or an OpenAI-compatible vendor with a known base URL. */
@@ -555,29 +289,9 @@ export interface AppPreferences {
   closeToTray: boolean;
 }
 
-/** App-wide defaults for the chat screen (Settings), kept in the engine's settings. */
-export interface ChatDefaults {
-  /** A new chat starts with this route or `provider/model`; null: the first route. */
-  model: string | null;
-  /** A new chat's system prompt ('' = none). */
-  systemPrompt: string;
-  /** A new chat's temperature (0 to 2); null: the model's default. */
-  temperature: number | null;
-  /** The chat's text size in CSS pixels. */
-  fontSize: number;
-}
-
 /** Where this engine keeps its data. */
 export interface DataLocation {
   dataDir: string;
   settingsFile: string;
   ledgerFile: string;
-}
-
-/** A whole conversation written at once (a compare run): created, or replaced when `id` exists. */
-export interface ConversationInput {
-  id?: string;
-  kind: 'chat' | 'compare';
-  title: string;
-  messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string; images?: string[]; model?: string; requestId?: string }>;
 }
