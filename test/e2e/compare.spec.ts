@@ -13,13 +13,13 @@ const REPLY = Array.from({ length: 40 }, (_, i) => `Line ${i + 1} of a long answ
 const LONG_REPLY = Array.from({ length: 60 }, (_, i) => `Paragraph ${i + 1} of a slow answer.`).join('\n\n');
 
 let fake: OpenAIFake;
-/** A slow upstream (a chunk every 120 ms for 7 s): time to watch a column follow its stream, and to stop one. */
+/** A slow upstream (a chunk every 250 ms for 15 s): time to watch a column follow its stream, and to stop one, even on a loaded machine. */
 let slow: OpenAIFake;
 let serve: ServeHandle;
 
 test.beforeAll(async () => {
   fake = await startOpenAIFake({ reply: REPLY, chunks: 30, models: ['m1', 'm2', 'm3'], apiKey: 'sk-cmp' });
-  slow = await startOpenAIFake({ reply: LONG_REPLY, chunks: 60, models: ['s1', 's2', 's3'], apiKey: 'sk-cmp', fault: { chunkDelayMs: 120 } });
+  slow = await startOpenAIFake({ reply: LONG_REPLY, chunks: 60, models: ['s1', 's2', 's3'], apiKey: 'sk-cmp', fault: { chunkDelayMs: 250 } });
   serve = await startServe({
     env: { LAB_KEY: 'sk-cmp' },
     config: {
@@ -159,6 +159,7 @@ test('a blind 3-way compare streams in parallel and a vote reveals the winner', 
 });
 
 test('columns fill a tall window and follow their stream; one column stops and retries alone', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
   await openScreen(page, serve.uiUrl, 'compare');
   const screen = page.locator('[data-screen="compare"]');
@@ -192,7 +193,7 @@ test('columns fill a tall window and follow their stream; one column stops and r
   await screen.getByRole('button', { name: 'Stop slow/s2' }).click();
   await expect(columns.nth(1)).toHaveAttribute('data-status', 'stopped');
   await expect(columns.nth(1)).toContainText('Stopped.');
-  await expect(screen.locator('[data-testid="compare-column"][data-status="done"]')).toHaveCount(2, { timeout: 20_000 });
+  await expect(screen.locator('[data-testid="compare-column"][data-status="done"]')).toHaveCount(2, { timeout: 45_000 });
   await saveScreens(page, testInfo, 'compare-tall');
 
   // Retry it alone: one more upstream request, for s2 only, and the column completes.

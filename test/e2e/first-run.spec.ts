@@ -199,6 +199,8 @@ async function useIt(page: Page, testInfo: TestInfo, label: string): Promise<voi
 }
 
 test('first run with the OS keychain: add a provider by keyboard, chat, compare, port log, spend', async ({ page }, testInfo) => {
+  // A whole first session (add a provider, chat, compare, a tool, spend): longer than one step's default budget on a loaded machine.
+  test.setTimeout(120_000);
   serve = await startServe({});
   await emptyScreensLead(page, testInfo);
   await addProviderByKeyboard(page, testInfo, false);
@@ -208,6 +210,8 @@ test('first run with the OS keychain: add a provider by keyboard, chat, compare,
 });
 
 test('first run without a keychain: the key is kept for the session, and the page says how to get a keychain', async ({ page }, testInfo) => {
+  // A whole first session (add a provider, chat, compare, a tool, spend): longer than one step's default budget on a loaded machine.
+  test.setTimeout(120_000);
   // A session bus address that cannot exist: the keyring library finds no Secret Service, as on a bare server.
   serve = await startServe({ env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/switchboard-e2e-bus' } });
   await page.goto(serve.uiUrl);
