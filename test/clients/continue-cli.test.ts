@@ -5,11 +5,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnthropicFake } from '../fakes/anthropic-fake';
-import type { OpenAIFake } from '../fakes/openai-fake';
+import { startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake';
+import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import type { ScriptStep } from '../fakes/scenario';
-import type { Harness } from '../support/engine-harness';
-import { startFailoverLab } from './failover-lab';
+import { startHarness, type Harness } from '../support/engine-harness';
 import { binPath, guideSnippet, nodeFetchViaProxy, ledgerRows, openSandbox, agentModules, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
 
 const PACKAGE = '@continuedev/cli';
@@ -37,7 +36,23 @@ beforeAll(async () => {
   file = join(sb.work, 'notes.txt');
   writeFileSync(file, `${SECRET}\n`);
   const script: ScriptStep[] = [{ toolCall: { name: 'Read', args: { filepath: file } } }, { text: FINAL }];
-  ({ down, oa, an, h } = await startFailoverLab(script, TOKEN_NAME));
+  [down, oa, an] = await Promise.all([
+    startOpenAIFake({ models: ['m-down'], fault: { status: 503 } }),
+    startOpenAIFake({ apiKey: 'k-oa', models: ['gpt-5-mini'], script }),
+    startAnthropicFake({ apiKey: 'k-an', models: ['claude-sonnet-4-5'], script }),
+  ]);
+  h = await startHarness({
+    providers: [
+      { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
+      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }] },
+      { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5', price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } }] },
+    ],
+    routes: [
+      { name: 'code-openai', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'oa', model: 'gpt-5-mini' }] },
+      { name: 'code-anthropic', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'an', model: 'claude-sonnet-4-5' }] },
+    ],
+    health: { failureThreshold: 1000 },
+  }, { K_DOWN: 'k-down', K_OA: 'k-oa', K_AN: 'k-an' }, TOKEN_NAME);
 }, 120_000);
 
 afterAll(async () => {
