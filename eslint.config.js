@@ -3,6 +3,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
+import prettierOff from 'eslint-config-prettier';
 import { readdirSync, existsSync } from 'node:fs';
 
 const features = existsSync('renderer/features')
@@ -31,6 +33,9 @@ export default tseslint.config(
   {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    // The two classic hook rules: hooks called unconditionally, effect dependencies complete.
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['electron/engine/**'],
@@ -71,4 +76,6 @@ export default tseslint.config(
       ]),
     },
   })),
+  // Formatting is Prettier's (npm run format); lint checks it with prettier --check and turns off style rules.
+  prettierOff,
 );

@@ -45,11 +45,10 @@ export function ModelPicker({ models, value, onChange, label = 'Model', hideLabe
   const shown = value === '' ? (noneLabel ?? '') : selected ? displayName(selected) : value;
   const empty = models.length === 0;
 
-  // Keep the highlighted option in view as the arrows move through a long list (optionId depends
-  // only on the component's own stable id, so the state is the one dependency).
+  // Keep the highlighted option in view as the arrows move through a long list.
   useEffect(() => {
-    if (state.open && state.active >= 0) document.getElementById(optionId(state.active))?.scrollIntoView({ block: 'nearest' });
-  }, [state]);
+    if (state.open && state.active >= 0) document.getElementById(`${base}-o${state.active}`)?.scrollIntoView({ block: 'nearest' });
+  }, [state, base]);
 
   const close = () => {
     setState(CLOSED);

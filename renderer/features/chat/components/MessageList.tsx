@@ -37,6 +37,7 @@ export function MessageList({ entries, conversationKey, streaming, ...actions }:
     pinned.current = true;
     toEnd();
     // Only when the conversation changes; streaming growth is handled below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- toEnd changes with every new entry; this runs on a new conversation only
   }, [conversationKey]);
 
   useEffect(() => {

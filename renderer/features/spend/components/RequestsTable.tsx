@@ -29,6 +29,7 @@ export function RequestsTable({ client, query, tick }: { client: AppContract; qu
       live = false;
     };
     // `key` stands for the query's content; a new object with the same filters is the same query.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `query` is read through `key`
   }, [client, key, tick]);
 
   const loadMore = async () => {
