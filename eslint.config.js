@@ -8,7 +8,9 @@ import prettierOff from 'eslint-config-prettier';
 import { readdirSync, existsSync } from 'node:fs';
 
 const features = existsSync('renderer/features')
-  ? readdirSync('renderer/features', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+  ? readdirSync('renderer/features', { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
   : [];
 
 // ESLint rejects empty lists here, so drop them (e.g. the sibling-feature rule while there is one feature).
@@ -41,8 +43,10 @@ export default tseslint.config(
     files: ['electron/engine/**'],
     rules: {
       'no-restricted-imports': restrict(
-        [{ group: ['electron', 'electron/*'], message: 'electron/engine is plain Node: it may not import electron.' },
-         { group: ['**/renderer/**'], message: 'the engine may not import the renderer.' }],
+        [
+          { group: ['electron', 'electron/*'], message: 'electron/engine is plain Node: it may not import electron.' },
+          { group: ['**/renderer/**'], message: 'the engine may not import the renderer.' },
+        ],
         [{ name: 'electron', message: 'electron/engine is plain Node: it may not import electron.' }],
       ),
     },
@@ -51,7 +55,10 @@ export default tseslint.config(
     files: ['shared/**'],
     rules: {
       'no-restricted-imports': restrict([
-        { group: ['../*', '!./*', '**/electron/**', '**/renderer/**', 'electron'], message: 'shared/ imports nothing of ours (only its own files).' },
+        {
+          group: ['../*', '!./*', '**/electron/**', '**/renderer/**', 'electron'],
+          message: 'shared/ imports nothing of ours (only its own files).',
+        },
       ]),
     },
   },

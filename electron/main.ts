@@ -101,7 +101,11 @@ async function start(): Promise<void> {
   const copyPortUrl = () => gatewayUrl && clipboard.writeText(`${gatewayUrl}/v1`);
   installAppMenu({ copyPortUrl, dataDir: defaultDataDir() });
   try {
-    tray = createTray(path.join(here, 'assets'), { gatewayUrl, gatewayProblem: portProblem }, { show: showMainWindow, quit: () => app.quit() });
+    tray = createTray(
+      path.join(here, 'assets'),
+      { gatewayUrl, gatewayProblem: portProblem },
+      { show: showMainWindow, quit: () => app.quit() },
+    );
   } catch (error) {
     // Some Linux desktops have no tray; the app is fully usable without it.
     console.error(`Switchboard: no tray icon (${messageOf(error)})`);

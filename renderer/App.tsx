@@ -87,14 +87,27 @@ export function App({ client }: { client: AppContract }) {
         <ul className="nav-list">
           {SCREENS.map(({ id, label, icon: Icon }, i) => (
             <li key={id}>
-              <a className="nav-item" href={`#${id}`} title={sidebar.collapsed ? label : undefined} aria-current={id === current ? 'page' : undefined} aria-keyshortcuts={`Control+${i + 1}`}>
+              <a
+                className="nav-item"
+                href={`#${id}`}
+                title={sidebar.collapsed ? label : undefined}
+                aria-current={id === current ? 'page' : undefined}
+                aria-keyshortcuts={`Control+${i + 1}`}
+              >
                 <Icon />
                 <span className="nav-label">{label}</span>
               </a>
             </li>
           ))}
         </ul>
-        <button type="button" className="nav-toggle" aria-expanded={!sidebar.collapsed} aria-label={sidebar.collapsed ? 'Expand sidebar' : 'Collapse sidebar'} title={sidebar.collapsed ? 'Expand sidebar' : 'Collapse sidebar'} onClick={sidebar.toggle}>
+        <button
+          type="button"
+          className="nav-toggle"
+          aria-expanded={!sidebar.collapsed}
+          aria-label={sidebar.collapsed ? 'Expand sidebar' : 'Collapse sidebar'}
+          title={sidebar.collapsed ? 'Expand sidebar' : 'Collapse sidebar'}
+          onClick={sidebar.toggle}
+        >
           <PanelIcon />
           <span className="nav-label">Collapse</span>
         </button>

@@ -6,7 +6,9 @@ import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 
 const only = process.argv[2];
-const benches = readdirSync('test/bench').filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only))).sort();
+const benches = readdirSync('test/bench')
+  .filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only)))
+  .sort();
 if (benches.length === 0) {
   console.error(`no benches found in test/bench${only ? ` matching "${only}"` : ''}`);
   process.exit(1);
@@ -16,7 +18,17 @@ let failed = 0;
 for (const file of benches) {
   const outfile = join('.tmp', `${basename(file, '.ts')}.mjs`);
   // Dependencies stay external: node resolves them from node_modules (native modules included).
-  await build({ entryPoints: [join('test/bench', file)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'inline', logLevel: 'warning' });
+  await build({
+    entryPoints: [join('test/bench', file)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
   console.log(`\n== ${file}`);
   const result = spawnSync(process.execPath, [outfile], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (result.status !== 0) {

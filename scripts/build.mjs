@@ -15,7 +15,10 @@ const common = {
 
 // Worker threads run files of their own (CommonJS, beside each bundle that starts them: the engine
 // finds them next to its own bundle, electron/engine/worker-file.ts).
-const workers = { 'ledger-writer.worker': 'electron/engine/ledger/writer.worker.ts', 'ledger-estimator.worker': 'electron/engine/ledger/estimator.worker.ts' };
+const workers = {
+  'ledger-writer.worker': 'electron/engine/ledger/writer.worker.ts',
+  'ledger-estimator.worker': 'electron/engine/ledger/estimator.worker.ts',
+};
 const buildWorkers = (outdir) => build({ ...common, entryPoints: workers, outdir, format: 'cjs', outExtension: { '.js': '.cjs' } });
 
 await build({ ...common, entryPoints: ['electron/cli.ts'], outfile: 'dist/cli.js', format: 'esm' });
@@ -27,7 +30,13 @@ if (existsSync('electron/main.ts')) {
 if (existsSync('electron/assets')) cpSync('electron/assets', 'dist/electron/assets', { recursive: true });
 if (existsSync('electron/preload.ts')) {
   // A sandboxed preload must be CommonJS.
-  await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] });
+  await build({
+    ...common,
+    entryPoints: ['electron/preload.ts'],
+    outfile: 'dist/electron/preload.cjs',
+    format: 'cjs',
+    external: ['electron'],
+  });
 }
 if (existsSync('vite.config.ts') && !process.argv.includes('--no-renderer')) {
   execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });

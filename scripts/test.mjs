@@ -22,7 +22,8 @@ for (const f of ['test-results/unit.json', 'test-results/e2e.json']) rmSync(f, {
 
 step('lint', ['node_modules/eslint/bin/eslint.js', '.']);
 const shellTypes = existsSync('node_modules/electron/electron.d.ts');
-if (!shellTypes) console.log('\nnote: the electron package is not installed, so the Electron shell is typechecked without it (tsconfig.headless.json).');
+if (!shellTypes)
+  console.log('\nnote: the electron package is not installed, so the Electron shell is typechecked without it (tsconfig.headless.json).');
 step('typecheck', ['node_modules/typescript/bin/tsc', '-p', shellTypes ? 'tsconfig.json' : 'tsconfig.headless.json', '--noEmit']);
 const built = step('build', ['scripts/build.mjs']);
 // The coding agents test/clients/ runs are a package of their own (large, test-only): install them once.
@@ -32,18 +33,30 @@ if (!existsSync('test/clients/agents/node_modules/.bin/claude')) {
   const r = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: 'test/clients/agents', stdio: 'inherit' });
   if (r.status !== 0) console.log('the agents did not install: their tests will say which program is missing');
 }
-step('unit and integration tests (vitest)', ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']);
+step('unit and integration tests (vitest)', [
+  'node_modules/vitest/vitest.mjs',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  '--outputFile.json=test-results/unit.json',
+]);
 if (built) step('browser tests (playwright)', ['node_modules/@playwright/test/cli.js', 'test']);
 else console.log('\nbrowser tests not run: the build failed');
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 if (existsSync('test-results/unit.json')) {
   const r = JSON.parse(readFileSync('test-results/unit.json', 'utf8'));
-  passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
 }
 if (existsSync('test-results/e2e.json')) {
   const s = JSON.parse(readFileSync('test-results/e2e.json', 'utf8')).stats;
-  passed += s.expected + s.flaky; failed += s.unexpected; skipped += s.skipped;
+  passed += s.expected + s.flaky;
+  failed += s.unexpected;
+  skipped += s.skipped;
 }
 console.log(`\n== summary\n${steps.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -39,7 +39,16 @@ import type {
   RouteInput,
   Price,
 } from './types';
-import type { ChangeEvent, ChangesRequest, DiscoveredModel, KeyStorageInfo, ProviderCreated, ProviderDiscovery, ProviderSetup, ProviderSetupModel } from './setup-types';
+import type {
+  ChangeEvent,
+  ChangesRequest,
+  DiscoveredModel,
+  KeyStorageInfo,
+  ProviderCreated,
+  ProviderDiscovery,
+  ProviderSetup,
+  ProviderSetupModel,
+} from './setup-types';
 
 export interface ModelsService {
   /** Route names first, then every `provider/model` id. */
@@ -202,12 +211,14 @@ export type ServiceName = keyof AppContract;
 /** A service's request/response methods (they return a promise): what RPC_METHODS may name. */
 export type RpcMethodOf<S extends ServiceName> = {
   [M in keyof AppContract[S]]: AppContract[S][M] extends (...args: never[]) => Promise<unknown> ? M : never;
-}[keyof AppContract[S]] & string;
+}[keyof AppContract[S]] &
+  string;
 
 /** A service's streaming methods (they return an async iterable): what STREAM_METHODS may name. */
 export type StreamMethodOf<S extends ServiceName> = {
   [M in keyof AppContract[S]]: AppContract[S][M] extends (...args: never[]) => AsyncIterable<unknown> ? M : never;
-}[keyof AppContract[S]] & string;
+}[keyof AppContract[S]] &
+  string;
 
 /** An allow-list typed against the contract: a misspelled or wrong-kind method does not compile. */
 export type RpcAllowList = { readonly [S in ServiceName]?: readonly RpcMethodOf<S>[] };

@@ -89,7 +89,10 @@ export interface ChangesRequest {
 
 /** `ACME_API_KEY` for `acme`: the environment variable name suggested for a provider's key. */
 export function envNameFor(providerId: string): string {
-  const stem = providerId.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const stem = providerId
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   const name = `${stem || 'PROVIDER'}_API_KEY`;
   return /^[0-9]/.test(name) ? `P_${name}` : name;
 }

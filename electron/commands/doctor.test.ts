@@ -28,23 +28,26 @@ function seeded(env: NodeJS.ProcessEnv): CapturedIO {
   const io = captureIO({ env });
   ios.push(io);
   const settings = openSettings(io.dataDir);
-  settings.seed(parseConfig({
-    providers: [
-      { id: 'good', kind: 'openai-compatible', baseUrl: good.url, keys: [{ env: 'GOOD_KEY' }] },
-      { id: 'wrong', kind: 'openai-compatible', baseUrl: good.url, keys: [{ env: 'WRONG_KEY' }] },
-      { id: 'down', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', keys: [{ env: 'GOOD_KEY' }] },
-    ],
-  }));
+  settings.seed(
+    parseConfig({
+      providers: [
+        { id: 'good', kind: 'openai-compatible', baseUrl: good.url, keys: [{ env: 'GOOD_KEY' }] },
+        { id: 'wrong', kind: 'openai-compatible', baseUrl: good.url, keys: [{ env: 'WRONG_KEY' }] },
+        { id: 'down', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', keys: [{ env: 'GOOD_KEY' }] },
+      ],
+    }),
+  );
   settings.close();
   return io;
 }
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
   });
-});
 
 describe('switchboard doctor', () => {
   it('checks data dir, settings, ledger, port and each provider, naming what is wrong', async () => {
@@ -84,7 +87,9 @@ describe('switchboard doctor', () => {
     `);
     const { code, out } = JSON.parse(result.stdout) as { code: number; out: string[] };
     expect(code).toBe(1);
-    expect(out.join('\n')).toMatch(/^FAIL {2}keychain: The OS keychain is not available .*gnome-keyring or KWallet.*\{ "env": "OPENAI_API_KEY" \}/m);
+    expect(out.join('\n')).toMatch(
+      /^FAIL {2}keychain: The OS keychain is not available .*gnome-keyring or KWallet.*\{ "env": "OPENAI_API_KEY" \}/m,
+    );
   });
 });
 
@@ -108,7 +113,20 @@ describe('switchboard spend --csv', () => {
     const io = captureIO();
     ios.push(io);
     const ledger = openLedger(io.dataDir);
-    const base = { source: 'port' as const, client: 'cursor', route: 'fast', provider: 'openai', model: 'gpt-4o', status: 'ok' as const, httpStatus: 200, attempts: [], inputTokens: 100, outputTokens: 10, ttftMs: 1, durationMs: 2 };
+    const base = {
+      source: 'port' as const,
+      client: 'cursor',
+      route: 'fast',
+      provider: 'openai',
+      model: 'gpt-4o',
+      status: 'ok' as const,
+      httpStatus: 200,
+      attempts: [],
+      inputTokens: 100,
+      outputTokens: 10,
+      ttftMs: 1,
+      durationMs: 2,
+    };
     ledger.record({ ...base, id: 'a', startedAt: Date.UTC(2025, 0, 1, 12), costUsd: 0.5 });
     ledger.record({ ...base, id: 'b', startedAt: Date.UTC(2025, 0, 2, 12), costUsd: null, route: null });
     ledger.record({ ...base, id: 'c', startedAt: Date.UTC(2025, 0, 3, 12), costUsd: 1 });

@@ -19,7 +19,11 @@ async function checkDataDir(dataDir: string): Promise<Check[]> {
     fs.rmSync(probe);
     checks.push({ ok: true, name: 'data dir', detail: `${dataDir} is writable` });
   } catch (error) {
-    checks.push({ ok: false, name: 'data dir', detail: `${dataDir} is not writable: ${(error as Error).message}; choose another with --data-dir or SWITCHBOARD_DATA_DIR` });
+    checks.push({
+      ok: false,
+      name: 'data dir',
+      detail: `${dataDir} is not writable: ${(error as Error).message}; choose another with --data-dir or SWITCHBOARD_DATA_DIR`,
+    });
     return checks;
   }
   const { openSettings } = await import('../engine/settings/settings-store');
@@ -27,7 +31,11 @@ async function checkDataDir(dataDir: string): Promise<Check[]> {
     const settings = openSettings(dataDir);
     const data = settings.read();
     settings.close();
-    checks.push({ ok: true, name: 'settings', detail: `${settings.path}: ${data.providers.length} providers, ${data.routes.length} routes, ${data.tokens.length} client tokens` });
+    checks.push({
+      ok: true,
+      name: 'settings',
+      detail: `${settings.path}: ${data.providers.length} providers, ${data.routes.length} routes, ${data.tokens.length} client tokens`,
+    });
   } catch (error) {
     checks.push({ ok: false, name: 'settings', detail: (error as Error).message });
   }
@@ -42,7 +50,11 @@ async function checkDataDir(dataDir: string): Promise<Check[]> {
     checks.push({ ok: true, name: 'ledger', detail: `${path.join(dataDir, 'ledger.db')}: ${requests} requests recorded` });
     for (const k of retired) {
       const recheck = `it re-checks the key with one request by ${new Date(k.nextCheckAt).toISOString()} (the wait doubles after each refusal, 1 min up to 30 min)`;
-      checks.push({ ok: false, name: `key ${k.provider}/${k.label}`, detail: `refused by the provider (${k.status ?? 'auth'}) on ${new Date(k.at).toISOString()}${k.refusals > 1 ? ` (${k.refusals} times in a row)` : ''}, so the router stopped using it; ${recheck}; replace it: switchboard key set ${k.provider} --label ${k.label} (or fix its environment variable)` });
+      checks.push({
+        ok: false,
+        name: `key ${k.provider}/${k.label}`,
+        detail: `refused by the provider (${k.status ?? 'auth'}) on ${new Date(k.at).toISOString()}${k.refusals > 1 ? ` (${k.refusals} times in a row)` : ''}, so the router stopped using it; ${recheck}; replace it: switchboard key set ${k.provider} --label ${k.label} (or fix its environment variable)`,
+      });
     }
   } catch (error) {
     checks.push({ ok: false, name: 'ledger', detail: `${path.join(dataDir, 'ledger.db')}: ${(error as Error).message}` });
@@ -62,9 +74,10 @@ function checkPort(port: number, host = '127.0.0.1'): Promise<Check> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) => {
-      const detail = error.code === 'EADDRINUSE'
-        ? `${host}:${port} is in use (a running \`switchboard serve\`, or another program; pick one with --port)`
-        : `${host}:${port} cannot be bound: ${error.message}`;
+      const detail =
+        error.code === 'EADDRINUSE'
+          ? `${host}:${port} is in use (a running \`switchboard serve\`, or another program; pick one with --port)`
+          : `${host}:${port} cannot be bound: ${error.message}`;
       resolve({ ok: false, name: 'port', detail });
     });
     server.listen(port, host, () => server.close(() => resolve({ ok: true, name: 'port', detail: `${host}:${port} is free` })));

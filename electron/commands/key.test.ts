@@ -70,7 +70,15 @@ describe('switchboard key', () => {
     expect(await run(['set', provider], empty)).toBe(2);
     expect(empty.err.join('\n')).toMatch(/no key on stdin/);
     expect(keychain.get(keychainAccount(provider))).toBeNull();
-    for (const args of [[], ['set'], ['get', provider], ['set', 'bad/id'], ['set', provider, 'extra'], ['set', provider, '--label', ''], ['set', provider, '--nope']]) {
+    for (const args of [
+      [],
+      ['set'],
+      ['get', provider],
+      ['set', 'bad/id'],
+      ['set', provider, 'extra'],
+      ['set', provider, '--label', ''],
+      ['set', provider, '--nope'],
+    ]) {
       const a = io({ stdin: secret });
       expect(await run(args, a), args.join(' ')).toBe(2);
       expect(a.err.length).toBeGreaterThan(0);

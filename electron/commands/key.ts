@@ -142,7 +142,12 @@ async function testProviderKey(io: CommandIO, providerId: string, label: string 
     const vault = createVault({ env: io.env });
     const keys = vault.keysFor(provider.id, provider.keys);
     const wanted = label ?? keys[0]?.label ?? vault.describe(provider.id, provider.keys)[0]?.label ?? DEFAULT_LABEL;
-    const result = await testKey(transport, provider, keys.find((k) => k.label === wanted), wanted);
+    const result = await testKey(
+      transport,
+      provider,
+      keys.find((k) => k.label === wanted),
+      wanted,
+    );
     const line = `${provider.id} (${wanted}${result.masked ? ` ${result.masked}` : ''}): ${result.message}`;
     if (result.ok) io.stdout(line);
     else io.stderr(`switchboard key: ${line}`);

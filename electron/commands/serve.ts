@@ -19,7 +19,13 @@ function rendererDir(): string | undefined {
 export async function run(args: string[], io: CommandIO): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, log: { type: 'boolean' }, 'log-requests': { type: 'boolean' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      config: { type: 'string' },
+      log: { type: 'boolean' },
+      'log-requests': { type: 'boolean' },
+    },
     strict: true,
   });
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);

@@ -56,9 +56,27 @@ describe('switchboard spend', () => {
     const io = await seededIO();
     expect(await run(['--since', '7d', '--json'], io)).toBe(0);
     const parsed = JSON.parse(io.stdoutText());
-    expect(Object.keys(parsed)).toEqual(['requests', 'inputTokens', 'outputTokens', 'costUsd', 'knownCostUsd', 'unknownCostRequests', 'estimatedRequests', 'groups']);
+    expect(Object.keys(parsed)).toEqual([
+      'requests',
+      'inputTokens',
+      'outputTokens',
+      'costUsd',
+      'knownCostUsd',
+      'unknownCostRequests',
+      'estimatedRequests',
+      'groups',
+    ]);
     // One request has no price: the total is unknown, with the priced part beside it (never $0.0115 as if complete).
-    expect(parsed).toEqual({ requests: 3, inputTokens: 4000, outputTokens: 900, costUsd: null, knownCostUsd: 0.0115, unknownCostRequests: 1, estimatedRequests: 0, groups: [] });
+    expect(parsed).toEqual({
+      requests: 3,
+      inputTokens: 4000,
+      outputTokens: 900,
+      costUsd: null,
+      knownCostUsd: 0.0115,
+      unknownCostRequests: 1,
+      estimatedRequests: 0,
+      groups: [],
+    });
   });
 
   it('groups by model in JSON, a group with an unknown price unknown (null), never $0', async () => {
@@ -67,16 +85,55 @@ describe('switchboard spend', () => {
     expect(await run(['--since', '7d', '--by', 'model', '--json', '--data-dir', io.dataDir], next)).toBe(0);
     const parsed = JSON.parse(next.stdoutText());
     expect(parsed.groups).toEqual([
-      { key: 'openai/gpt-4o', requests: 1, inputTokens: 2000, outputTokens: 500, costUsd: 0.01, knownCostUsd: 0.01, unknownCostRequests: 0, estimatedRequests: 0 },
-      { key: 'openai/gpt-4o-mini', requests: 1, inputTokens: 1000, outputTokens: 200, costUsd: 0.0015, knownCostUsd: 0.0015, unknownCostRequests: 0, estimatedRequests: 0 },
-      { key: 'local/llama3', requests: 1, inputTokens: 1000, outputTokens: 200, costUsd: null, knownCostUsd: 0, unknownCostRequests: 1, estimatedRequests: 0 },
+      {
+        key: 'openai/gpt-4o',
+        requests: 1,
+        inputTokens: 2000,
+        outputTokens: 500,
+        costUsd: 0.01,
+        knownCostUsd: 0.01,
+        unknownCostRequests: 0,
+        estimatedRequests: 0,
+      },
+      {
+        key: 'openai/gpt-4o-mini',
+        requests: 1,
+        inputTokens: 1000,
+        outputTokens: 200,
+        costUsd: 0.0015,
+        knownCostUsd: 0.0015,
+        unknownCostRequests: 0,
+        estimatedRequests: 0,
+      },
+      {
+        key: 'local/llama3',
+        requests: 1,
+        inputTokens: 1000,
+        outputTokens: 200,
+        costUsd: null,
+        knownCostUsd: 0,
+        unknownCostRequests: 1,
+        estimatedRequests: 0,
+      },
     ]);
-    for (const group of parsed.groups) expect(Object.keys(group)).toEqual(['key', 'requests', 'inputTokens', 'outputTokens', 'costUsd', 'knownCostUsd', 'unknownCostRequests', 'estimatedRequests']);
+    for (const group of parsed.groups)
+      expect(Object.keys(group)).toEqual([
+        'key',
+        'requests',
+        'inputTokens',
+        'outputTokens',
+        'costUsd',
+        'knownCostUsd',
+        'unknownCostRequests',
+        'estimatedRequests',
+      ]);
     // The grouped CSV says the same: an empty cost cell beside the known part.
     const csv = again(io);
     expect(await run(['--since', '7d', '--by', 'model', '--csv', '--data-dir', io.dataDir], csv)).toBe(0);
     const lines = csv.stdoutText().split('\n');
-    expect(lines[0]).toBe('model,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,reasoning_tokens,cost_usd,known_cost_usd,unknown_cost_requests');
+    expect(lines[0]).toBe(
+      'model,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,reasoning_tokens,cost_usd,known_cost_usd,unknown_cost_requests',
+    );
     expect(lines).toContain('local/llama3,1,1000,200,0,0,0,,0,1');
     expect(lines).toContain('openai/gpt-4o-mini,1,1000,200,0,0,0,0.0015,0.0015,0');
   });
@@ -107,7 +164,16 @@ describe('switchboard spend', () => {
     const io = captureIO();
     ios.push(io);
     expect(await run(['--json', '--by', 'day'], io)).toBe(0);
-    expect(JSON.parse(io.stdoutText())).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, knownCostUsd: 0, unknownCostRequests: 0, estimatedRequests: 0, groups: [] });
+    expect(JSON.parse(io.stdoutText())).toEqual({
+      requests: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+      knownCostUsd: 0,
+      unknownCostRequests: 0,
+      estimatedRequests: 0,
+      groups: [],
+    });
   });
 
   it('rejects bad flag values on stderr with exit 2', async () => {

@@ -11,7 +11,8 @@ import { parseSince } from '../engine/ledger/since';
 import type { CommandIO } from './io';
 
 const GROUPINGS: readonly SpendGroupBy[] = ['day', 'model', 'provider', 'client', 'route'];
-const USAGE = 'usage: switchboard spend [--since 7d|24h|30m|YYYY-MM-DD] [--until (same forms)] [--by day|model|provider|client|route] [--client NAME] [--json|--csv]';
+const USAGE =
+  'usage: switchboard spend [--since 7d|24h|30m|YYYY-MM-DD] [--until (same forms)] [--by day|model|provider|client|route] [--client NAME] [--json|--csv]';
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
   let values;
@@ -72,9 +73,33 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 
   if (values.csv) {
     // cost_usd is empty when a group has any unknown cost; known_cost_usd is the priced part.
-    const cols = ['requests', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_usd', 'known_cost_usd', 'unknown_cost_requests'];
+    const cols = [
+      'requests',
+      'input_tokens',
+      'output_tokens',
+      'cache_read_tokens',
+      'cache_write_tokens',
+      'reasoning_tokens',
+      'cost_usd',
+      'known_cost_usd',
+      'unknown_cost_requests',
+    ];
     io.stdout(csvLine([by, ...cols]));
-    for (const g of summary.groups) io.stdout(csvLine([g.key, g.requests, g.inputTokens, g.outputTokens, g.cacheReadTokens, g.cacheWriteTokens, g.reasoningTokens, g.costUsd, g.knownCostUsd, g.unknownCostRequests]));
+    for (const g of summary.groups)
+      io.stdout(
+        csvLine([
+          g.key,
+          g.requests,
+          g.inputTokens,
+          g.outputTokens,
+          g.cacheReadTokens,
+          g.cacheWriteTokens,
+          g.reasoningTokens,
+          g.costUsd,
+          g.knownCostUsd,
+          g.unknownCostRequests,
+        ]),
+      );
     return 0;
   }
 
@@ -97,7 +122,14 @@ function toJson(s: SpendSummary) {
     outputTokens: s.outputTokens,
     ...costJson(s),
     estimatedRequests: s.estimatedRequests ?? 0,
-    groups: s.groups.map((g) => ({ key: g.key, requests: g.requests, inputTokens: g.inputTokens, outputTokens: g.outputTokens, ...costJson(g), estimatedRequests: g.estimatedRequests ?? 0 })),
+    groups: s.groups.map((g) => ({
+      key: g.key,
+      requests: g.requests,
+      inputTokens: g.inputTokens,
+      outputTokens: g.outputTokens,
+      ...costJson(g),
+      estimatedRequests: g.estimatedRequests ?? 0,
+    })),
   };
 }
 

@@ -68,7 +68,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 
   const settings = openSettings(io.dataDir);
   try {
-    if (action === 'create') return create(name!, settings, io, { allow: values.allow, budgetUsd, budgetAllowUnpriced: values['allow-unpriced'] === true });
+    if (action === 'create')
+      return create(name!, settings, io, { allow: values.allow, budgetUsd, budgetAllowUnpriced: values['allow-unpriced'] === true });
     if (action === 'revoke') return revoke(name!, settings, io);
     return list(settings, io, values.json === true);
   } finally {
@@ -78,7 +79,12 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 
 type Settings = ReturnType<typeof openSettings>;
 
-function create(name: string, settings: Settings, io: CommandIO, limits: { allow?: string[]; budgetUsd?: number; budgetAllowUnpriced?: boolean }): number {
+function create(
+  name: string,
+  settings: Settings,
+  io: CommandIO,
+  limits: { allow?: string[]; budgetUsd?: number; budgetAllowUnpriced?: boolean },
+): number {
   try {
     const { token, record } = createClientToken(name, limits);
     settings.addToken(record);
@@ -112,6 +118,12 @@ function list(settings: Settings, io: CommandIO, json: boolean): number {
   }
   const rows = [['NAME', 'PREFIX', 'CREATED'], ...tokens.map((t) => [t.name, `${t.prefix}…`, t.createdAt])];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
-  for (const row of rows) io.stdout(row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
+  for (const row of rows)
+    io.stdout(
+      row
+        .map((cell, col) => cell.padEnd(widths[col]!))
+        .join('  ')
+        .trimEnd(),
+    );
   return 0;
 }

@@ -84,7 +84,9 @@ export class RequestMeter implements OpenRequest {
   openEntry(): OpenEntry {
     const target = this.lastTarget;
     const inputTokens = this.body === undefined ? 0 : roughTokens(promptSample(this.body));
-    const attempts: AttemptRecord[] = target ? [{ provider: target.provider.id, model: target.model, status: null, errorClass: 'interrupted', durationMs: 0 }] : [];
+    const attempts: AttemptRecord[] = target
+      ? [{ provider: target.provider.id, model: target.model, status: null, errorClass: 'interrupted', durationMs: 0 }]
+      : [];
     return {
       id: this.id,
       startedAt: this.startedAt,

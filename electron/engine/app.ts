@@ -26,7 +26,13 @@ import { createModelsService, createProvidersService, createRoutesService } from
 import { createPortService, createTokensService } from './services/port-services';
 import { createProviderSetup } from './services/provider-setup';
 import {
-  createBudgetsService, createCatalogService, createChatDefaultsService, createConversationsService, createKeysService, createSettingsService, createSpendService,
+  createBudgetsService,
+  createCatalogService,
+  createChatDefaultsService,
+  createConversationsService,
+  createKeysService,
+  createSettingsService,
+  createSpendService,
 } from './services/state-services';
 import { parseConfigText } from './settings/config-schema';
 import { openSettings } from './settings/settings-store';
@@ -54,7 +60,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (config) settings.seed({ providers: config.providers, routes: config.routes, aliases: config.aliases, health: config.health });
 
   // The app keeps a pasted key for this session when no OS keychain is reachable (never on disk).
-  const vault = createVault({ env: options.env ?? process.env, sessionFallback: true, ...(options.keychain ? { keychain: options.keychain } : {}) });
+  const vault = createVault({
+    env: options.env ?? process.env,
+    sessionFallback: true,
+    ...(options.keychain ? { keychain: options.keychain } : {}),
+  });
   const ledger = openLedger(options.dataDir);
   const budgets = new Budgets(ledger);
   // Built here and handed down, never imported: each engine has its own (tests run several in one process).
@@ -88,7 +98,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     providers: {
       ...createProvidersService(table, vault, catalog),
       ...createProviderEdits(settings, vault, transport),
-      ...createProviderSetup({ settings, vault, catalog, transport, env: options.env ?? process.env, describe: async (id) => (await services.providers.list()).find((p) => p.id === id) }),
+      ...createProviderSetup({
+        settings,
+        vault,
+        catalog,
+        transport,
+        env: options.env ?? process.env,
+        describe: async (id) => (await services.providers.list()).find((p) => p.id === id),
+      }),
     },
     routes: { ...createRoutesService(table), ...createRouteEdits(settings) },
     chat: createChatService(routing),
@@ -97,9 +114,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     keys: { ...createKeysService(table, vault, transport), ...createKeyEdits(settings, vault), storage: async () => vault.storage() },
     catalog: createCatalogService(catalog, settings, { dataDir: options.dataDir, vault, transport, priceListUrl: options.priceListUrl }),
     conversations: createConversationsService(ledger),
-    settings: { ...createSettingsService(settings), ...createPreferences(settings, options.dataDir), ...createChatDefaultsService(settings), changes: (request, signal) => changes.subscribe(request, signal) },
+    settings: {
+      ...createSettingsService(settings),
+      ...createPreferences(settings, options.dataDir),
+      ...createChatDefaultsService(settings),
+      changes: (request, signal) => changes.subscribe(request, signal),
+    },
     tokens: createTokensService(settings, ledger),
-    port: createPortService(settings, () => gateway, { blockedBecause: () => portBlockedBecause(), setEnabled: (on) => setPortEnabled(on) }),
+    port: createPortService(settings, () => gateway, {
+      blockedBecause: () => portBlockedBecause(),
+      setEnabled: (on) => setPortEnabled(on),
+    }),
   };
 
   const adminToken = randomBytes(24).toString('base64url');

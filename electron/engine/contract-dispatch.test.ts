@@ -24,7 +24,8 @@ describe('contract dispatcher', () => {
     const contract = createContractDispatcher(svc);
     expect(await contract.call({ service: 'models', method: 'list' })).toBe(true);
     const events = [];
-    for await (const e of contract.stream({ service: 'chat', method: 'stream', params: [{ model: 'm' }] })(new AbortController().signal)) events.push(e);
+    for await (const e of contract.stream({ service: 'chat', method: 'stream', params: [{ model: 'm' }] })(new AbortController().signal))
+      events.push(e);
     expect(events).toEqual([{ request: { model: 'm' }, aborted: false }]);
     expect(stream.mock.calls[0]).toHaveLength(2);
   });
@@ -58,8 +59,16 @@ describe('contract dispatcher', () => {
   });
 
   it("passes a method's own failure through as it is", async () => {
-    const svc = { spend: { summary: async () => { throw new Error('ledger unavailable'); } } } as unknown as AppContract;
-    const error = await createContractDispatcher(svc).call({ service: 'spend', method: 'summary', params: [{}] }).catch((e: unknown) => e);
+    const svc = {
+      spend: {
+        summary: async () => {
+          throw new Error('ledger unavailable');
+        },
+      },
+    } as unknown as AppContract;
+    const error = await createContractDispatcher(svc)
+      .call({ service: 'spend', method: 'summary', params: [{}] })
+      .catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(ContractCallRefused);
     expect(error).toMatchObject({ message: 'ledger unavailable' });
   });

@@ -13,7 +13,10 @@ const MAX_NAME_LENGTH = 64;
 
 /** A call refused before it ran: not a call at all (`malformed`, the caller's bug) or not in the contract. */
 export class ContractCallRefused extends Error {
-  constructor(readonly reason: 'malformed' | 'not-allowed', message: string) {
+  constructor(
+    readonly reason: 'malformed' | 'not-allowed',
+    message: string,
+  ) {
     super(message);
     this.name = 'ContractCallRefused';
   }
@@ -41,7 +44,8 @@ export function createContractDispatcher(services: AppContract): ContractDispatc
     stream(raw) {
       const call = parseCall(raw);
       if (!allowed(isStreamMethod, call)) throw new ContractCallRefused('not-allowed', `unknown stream ${call.service}.${call.method}`);
-      if (call.params.length !== STREAM_PARAM_COUNT) throw new ContractCallRefused('malformed', `${call.service}.${call.method} takes ${STREAM_PARAM_COUNT} param`);
+      if (call.params.length !== STREAM_PARAM_COUNT)
+        throw new ContractCallRefused('malformed', `${call.service}.${call.method} takes ${STREAM_PARAM_COUNT} param`);
       return (signal) => {
         const events = methodOf(services, call)(...call.params, signal);
         if (!isAsyncIterable(events)) throw new Error(`${call.service}.${call.method} did not return an async iterable`);

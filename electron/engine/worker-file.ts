@@ -47,7 +47,16 @@ function compiledFromSource(name: WorkerName): URL {
   } catch (error) {
     throw new WorkerScriptMissingError(name, error);
   }
-  const out = esbuild.buildSync({ entryPoints: [source], bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', write: false, logLevel: 'silent' });
+  const out = esbuild.buildSync({
+    entryPoints: [source],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    write: false,
+    logLevel: 'silent',
+  });
   const code = out.outputFiles[0]!.contents;
   const nodeModules = path.dirname(path.dirname(require.resolve('esbuild/package.json')));
   const dir = path.join(nodeModules, '.cache', 'switchboard-workers');

@@ -53,7 +53,11 @@ function services(stream: AppContract['chat']['stream']) {
     providers: { list: vi.fn(async () => []) },
     routes: { list: vi.fn(async () => []) },
     chat: { stream },
-    spend: { summary: vi.fn(async () => { throw new Error('ledger unavailable'); }) },
+    spend: {
+      summary: vi.fn(async () => {
+        throw new Error('ledger unavailable');
+      }),
+    },
   } as unknown as AppContract;
   return { svc, modelsList };
 }
@@ -81,9 +85,7 @@ describe('bindContract', () => {
   it('handles only the contract channels; anything else has no handler', async () => {
     const ipc = new FakeIpcMain();
     bindContract(ipc, services(twoDeltas).svc, trusted);
-    expect([...ipc.handlers.keys()].sort()).toEqual(
-      [IPC_CHANNELS.rpc, IPC_CHANNELS.stream, IPC_CHANNELS.streamCancel].sort(),
-    );
+    expect([...ipc.handlers.keys()].sort()).toEqual([IPC_CHANNELS.rpc, IPC_CHANNELS.stream, IPC_CHANNELS.streamCancel].sort());
     await expect(ipc.invoke('app:eval', fakeRenderer().event, 'x')).rejects.toThrow(/No handler/);
   });
 
@@ -128,7 +130,12 @@ describe('bindContract', () => {
     bindContract(ipc, svc, (event) => event.senderFrame?.url === 'file:///app/index.html');
     const evil = fakeRenderer(1, 'https://evil.example/');
     const rpc = await ipc.invoke(IPC_CHANNELS.rpc, evil.event, { service: 'models', method: 'list', params: [] });
-    const started = await ipc.invoke(IPC_CHANNELS.stream, evil.event, { service: 'chat', method: 'stream', params: [request], streamId: 's1' });
+    const started = await ipc.invoke(IPC_CHANNELS.stream, evil.event, {
+      service: 'chat',
+      method: 'stream',
+      params: [request],
+      streamId: 's1',
+    });
     expect(rpc).toEqual({ error: { message: 'untrusted sender' } });
     expect(started).toEqual({ error: { message: 'untrusted sender' } });
     expect(modelsList).not.toHaveBeenCalled();
@@ -140,7 +147,12 @@ describe('bindContract', () => {
     const ipc = new FakeIpcMain();
     bindContract(ipc, services(twoDeltas).svc, trusted);
     const renderer = fakeRenderer();
-    const started = await ipc.invoke(IPC_CHANNELS.stream, renderer.event, { service: 'chat', method: 'stream', params: [request], streamId: 's1' });
+    const started = await ipc.invoke(IPC_CHANNELS.stream, renderer.event, {
+      service: 'chat',
+      method: 'stream',
+      params: [request],
+      streamId: 's1',
+    });
     expect(started).toEqual({ result: null });
     await renderer.ended;
     expect(renderer.messages).toEqual([
@@ -168,7 +180,12 @@ describe('bindContract', () => {
     const { stream, seen } = waitsForAbort();
     bindContract(ipc, services(stream).svc, trusted);
     const renderer = fakeRenderer();
-    const extra = await ipc.invoke(IPC_CHANNELS.stream, renderer.event, { service: 'chat', method: 'stream', params: [request, { aborted: false }], streamId: 's0' });
+    const extra = await ipc.invoke(IPC_CHANNELS.stream, renderer.event, {
+      service: 'chat',
+      method: 'stream',
+      params: [request, { aborted: false }],
+      streamId: 's0',
+    });
     expect(extra).toMatchObject({ error: {} });
     await ipc.invoke(IPC_CHANNELS.stream, renderer.event, { service: 'chat', method: 'stream', params: [request], streamId: 's1' });
     expect(seen.params?.[0]).toEqual(request);

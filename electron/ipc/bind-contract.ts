@@ -6,9 +6,7 @@ import { createContractDispatcher, type StreamStart } from '../engine/contract-d
 import type { IpcInvokeEvent, IpcMainLike, IpcSender, SenderCheck } from './types';
 
 /** What a stream sends on IPC_CHANNELS.streamEvent. */
-export type StreamMessage =
-  | { streamId: string; event: unknown }
-  | { streamId: string; end: true; error?: string };
+export type StreamMessage = { streamId: string; event: unknown } | { streamId: string; end: true; error?: string };
 
 export interface ContractBinding {
   /** Aborts the running streams (of one sender, or all); e.g. when the page reloads. */
@@ -95,9 +93,7 @@ async function pump(sender: IpcSender, streamId: string, controller: AbortContro
 function streamIdOf(raw: unknown): string | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const { streamId } = raw as Record<string, unknown>;
-  return typeof streamId === 'string' && streamId.length > 0 && streamId.length <= MAX_STREAM_ID_LENGTH
-    ? streamId
-    : undefined;
+  return typeof streamId === 'string' && streamId.length > 0 && streamId.length <= MAX_STREAM_ID_LENGTH ? streamId : undefined;
 }
 
 function streamKey(senderId: number, streamId: string): string {

@@ -105,7 +105,11 @@ describe('preload bridge', () => {
   it('cancel aborts in main and no callback runs afterwards', async () => {
     const onEnd = vi.fn();
     const events: unknown[] = [];
-    const cancel = bridge.stream({ service: 'chat', method: 'stream', params: [{ model: 'slow', messages: [] }] }, (e) => events.push(e), onEnd);
+    const cancel = bridge.stream(
+      { service: 'chat', method: 'stream', params: [{ model: 'slow', messages: [] }] },
+      (e) => events.push(e),
+      onEnd,
+    );
     await vi.waitFor(() => expect(events).toHaveLength(1));
     cancel();
     await vi.waitFor(() => expect(lastSignal?.aborted).toBe(true));

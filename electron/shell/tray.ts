@@ -23,12 +23,18 @@ export function createTray(assetsDir: string, state: TrayState, actions: TrayAct
   tray.on('click', actions.show);
 
   const update = (next: TrayState) => {
-    const status = next.gatewayUrl ? `Port: on at ${next.gatewayUrl}` : `Port: off${next.gatewayProblem ? ` (${next.gatewayProblem})` : ''}`;
+    const status = next.gatewayUrl
+      ? `Port: on at ${next.gatewayUrl}`
+      : `Port: off${next.gatewayProblem ? ` (${next.gatewayProblem})` : ''}`;
     tray.setToolTip(`Switchboard — ${status}`);
     tray.setContextMenu(
       Menu.buildFromTemplate([
         { label: status, enabled: false },
-        { label: 'Copy port URL', enabled: Boolean(next.gatewayUrl), click: () => next.gatewayUrl && clipboard.writeText(`${next.gatewayUrl}/v1`) },
+        {
+          label: 'Copy port URL',
+          enabled: Boolean(next.gatewayUrl),
+          click: () => next.gatewayUrl && clipboard.writeText(`${next.gatewayUrl}/v1`),
+        },
         { type: 'separator' },
         { label: 'Open Switchboard', click: actions.show },
         { label: 'Quit Switchboard', click: actions.quit },

@@ -15,17 +15,47 @@ const error: ChatStreamEvent = { type: 'error', message: 'upstream said no' };
 describe('readReply', () => {
   it('hands every event on and says closed after a closing event', async () => {
     const seen: ChatStreamEvent[] = [];
-    expect(await readReply(events([delta, error]), (e) => seen.push(e), () => false)).toEqual({ kind: 'closed' });
+    expect(
+      await readReply(
+        events([delta, error]),
+        (e) => seen.push(e),
+        () => false,
+      ),
+    ).toEqual({ kind: 'closed' });
     expect(seen).toEqual([delta, error]);
   });
 
   it('without a closing event: stopped when the user stopped it, else broken', async () => {
-    expect(await readReply(events([delta]), () => {}, () => true)).toEqual({ kind: 'stopped' });
-    expect(await readReply(events([delta]), () => {}, () => false)).toEqual({ kind: 'broken', message: INCOMPLETE_REPLY });
+    expect(
+      await readReply(
+        events([delta]),
+        () => {},
+        () => true,
+      ),
+    ).toEqual({ kind: 'stopped' });
+    expect(
+      await readReply(
+        events([delta]),
+        () => {},
+        () => false,
+      ),
+    ).toEqual({ kind: 'broken', message: INCOMPLETE_REPLY });
   });
 
   it('a failure is stopped or broken with its message, even after a closing event', async () => {
-    expect(await readReply(events([error], new Error('link lost')), () => {}, () => false)).toEqual({ kind: 'broken', message: 'link lost' });
-    expect(await readReply(events([delta], new Error('aborted')), () => {}, () => true)).toEqual({ kind: 'stopped' });
+    expect(
+      await readReply(
+        events([error], new Error('link lost')),
+        () => {},
+        () => false,
+      ),
+    ).toEqual({ kind: 'broken', message: 'link lost' });
+    expect(
+      await readReply(
+        events([delta], new Error('aborted')),
+        () => {},
+        () => true,
+      ),
+    ).toEqual({ kind: 'stopped' });
   });
 });

@@ -14,7 +14,11 @@ export type ReplyEnding =
 export const INCOMPLETE_REPLY = 'The reply ended before it was complete.';
 
 /** Never throws: a failure (of the stream, or of `onEvent`) is a `stopped` or `broken` ending. */
-export async function readReply(events: AsyncIterable<ChatStreamEvent>, onEvent: (event: ChatStreamEvent) => void, stopped: () => boolean): Promise<ReplyEnding> {
+export async function readReply(
+  events: AsyncIterable<ChatStreamEvent>,
+  onEvent: (event: ChatStreamEvent) => void,
+  stopped: () => boolean,
+): Promise<ReplyEnding> {
   let closed = false;
   try {
     for await (const event of events) {

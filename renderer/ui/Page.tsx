@@ -17,7 +17,19 @@ export function PageHeader({ title, subtitle, children }: { title: string; subti
   );
 }
 
-export function Card({ title, aside, children, className, label }: { title?: ReactNode; aside?: ReactNode; children: ReactNode; className?: string; label?: string }) {
+export function Card({
+  title,
+  aside,
+  children,
+  className,
+  label,
+}: {
+  title?: ReactNode;
+  aside?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  label?: string;
+}) {
   return (
     <section className={['card', className].filter(Boolean).join(' ')} aria-label={label}>
       {(title || aside) && (
@@ -50,7 +62,12 @@ export function ComingButton({ children, reason, id }: { children: ReactNode; re
 }
 
 export function LoadState<T>({ state, onRetry, children }: { state: Load<T>; onRetry(): void; children: (data: T) => ReactNode }) {
-  if (state.status === 'loading') return <p className="muted" role="status">Loading…</p>;
+  if (state.status === 'loading')
+    return (
+      <p className="muted" role="status">
+        Loading…
+      </p>
+    );
   if (state.status === 'error')
     return (
       <ErrorNote

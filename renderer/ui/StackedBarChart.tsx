@@ -112,19 +112,40 @@ export function StackedBarChart({ x, bucket, stacks, format, ariaLabel, theme }:
       const d = new Date(t * 1000);
       if (bucket === 'day') return d.toLocaleDateString([], { month: 'short', day: 'numeric' });
       // Hours: the time, with the date at midnight so a two-day chart says which day is which.
-      return d.getHours() === 0 ? d.toLocaleDateString([], { month: 'short', day: 'numeric' }) : d.toLocaleTimeString([], { hour: 'numeric' });
+      return d.getHours() === 0
+        ? d.toLocaleDateString([], { month: 'short', day: 'numeric' })
+        : d.toLocaleTimeString([], { hour: 'numeric' });
     };
     const opts: uPlot.Options = {
       width: el.clientWidth || 600,
       height: HEIGHT,
       legend: { show: false },
       cursor: { y: false, points: { show: false }, drag: { x: false, y: false } },
-      scales: { x: { time: true, range: (_u, min, max) => [min - step / 2, max + step / 2] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
+      scales: {
+        x: { time: true, range: (_u, min, max) => [min - step / 2, max + step / 2] },
+        y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
+      },
       axes: [
-        { ...axis, space: 64, incrs: bucket === 'hour' ? [3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400] : [86_400, 2 * 86_400, 7 * 86_400, 30 * 86_400], values: (_u, ticks) => ticks.map(timeLabel) },
+        {
+          ...axis,
+          space: 64,
+          incrs:
+            bucket === 'hour' ? [3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400] : [86_400, 2 * 86_400, 7 * 86_400, 30 * 86_400],
+          values: (_u, ticks) => ticks.map(timeLabel),
+        },
         { ...axis, size: 86, values: (_u, ticks) => ticks.map((t) => format(t)) },
       ],
-      series: [{}, ...order.map((i) => ({ label: stacks[i]!.label, stroke: surface, fill: colourOf(stacks, i, theme), width: 1, paths: bars, points: { show: false } }))],
+      series: [
+        {},
+        ...order.map((i) => ({
+          label: stacks[i]!.label,
+          stroke: surface,
+          fill: colourOf(stacks, i, theme),
+          width: 1,
+          paths: bars,
+          points: { show: false },
+        })),
+      ],
       plugins: [tooltip(stacks, x, bucket, format, theme)],
     };
     // An empty bucket draws nothing (a zero-height bar would still show its outline).

@@ -63,7 +63,11 @@ describe('model picker: keys', () => {
     expect(state.active).toBe(4);
     expect(onKey({ open: true, active: 0 }, 'PageDown', options, '').state.active).toBe(4);
     expect(onKey({ open: true, active: 3 }, 'PageUp', options, '').state.active).toBe(0);
-    expect(onKey({ open: true, active: 1 }, 'Enter', options, 'default')).toEqual({ state: { open: false, active: -1 }, pick: 'fast', handled: true });
+    expect(onKey({ open: true, active: 1 }, 'Enter', options, 'default')).toEqual({
+      state: { open: false, active: -1 },
+      pick: 'fast',
+      handled: true,
+    });
   });
 
   it('closes without a change on Escape, and on Tab lets focus move on', () => {

@@ -13,7 +13,12 @@ export function startFloorProxy(): Promise<string> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const headers = { 'content-type': req.headers['content-type'] ?? 'application/json', authorization: req.headers.authorization ?? '' };
-      request(`${req.headers['x-upstream'] as string}${req.url}`, { method: 'POST', headers, body: Buffer.concat(chunks), dispatcher: agent })
+      request(`${req.headers['x-upstream'] as string}${req.url}`, {
+        method: 'POST',
+        headers,
+        body: Buffer.concat(chunks),
+        dispatcher: agent,
+      })
         .then(async (up) => {
           res.writeHead(up.statusCode, { 'content-type': String(up.headers['content-type'] ?? 'application/json') });
           for await (const c of up.body) res.write(c);
@@ -22,5 +27,7 @@ export function startFloorProxy(): Promise<string> {
         .catch(() => res.destroy());
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }

@@ -105,12 +105,18 @@ const noopLedger = (): Ledger => ({
   record() {},
   open() {},
   async flush() {},
-  spend: async () => { throw new Error('no-op'); },
-  series: async () => { throw new Error('no-op'); },
+  spend: async () => {
+    throw new Error('no-op');
+  },
+  series: async () => {
+    throw new Error('no-op');
+  },
   csv: async () => [],
   whenSettled() {},
   onRecord: () => () => {},
-  get conversations(): Ledger['conversations'] { throw new Error('no-op'); },
+  get conversations(): Ledger['conversations'] {
+    throw new Error('no-op');
+  },
   recent: async () => [],
   requests: async () => [],
   async close() {},
@@ -120,21 +126,39 @@ async function benchPort(): Promise<void> {
   const fake = await startOpenAIFake({ models: ['m1'], apiKey: 'bench-key', chunks: 5 });
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-port-'));
   const config = parseConfig({
-    providers: [{ id: 'acme', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'BENCH_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] }],
+    providers: [
+      {
+        id: 'acme',
+        kind: 'openai-compatible',
+        baseUrl: fake.url,
+        keys: [{ env: 'BENCH_KEY' }],
+        models: [{ id: 'm1', price: { input: 1, output: 2 } }],
+      },
+    ],
   });
   const table = new RouteTable(config.providers, config.routes);
   const vault = createVault({ env: { BENCH_KEY: 'bench-key' } });
   const realLedger = openLedger(dir);
   const transport = new Transport();
   const parts = { table: () => table, vault, catalog: new Catalog(), transport, countTokensHealth: new RouterHealth() };
-  const gateway = (ledger: Ledger) => startGateway({ ...parts, ledger, clientFor: () => ({ name: 'bench', allow: null, allowProviders: null }), adminToken: 'x', services: {} as never }, '127.0.0.1', 0);
+  const gateway = (ledger: Ledger) =>
+    startGateway(
+      { ...parts, ledger, clientFor: () => ({ name: 'bench', allow: null, allowProviders: null }), adminToken: 'x', services: {} as never },
+      '127.0.0.1',
+      0,
+    );
   // A second no-op gateway is the control: the difference between the two no-ops is this machine's noise.
   const gateways = { ledger: await gateway(realLedger), noop: await gateway(noopLedger()), control: await gateway(noopLedger()) };
   const agent = new Agent({ connections: 16 });
   const body = JSON.stringify({ model: 'acme/m1', stream: true, messages: [{ role: 'user', content: 'benchmark me' }] });
   const one = async (url: string) => {
     const s = performance.now();
-    const res = await request(`${url}/v1/chat/completions`, { method: 'POST', body, dispatcher: agent, headers: { authorization: 'Bearer t', 'content-type': 'application/json' } });
+    const res = await request(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      body,
+      dispatcher: agent,
+      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+    });
     await res.body.text();
     if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
     return performance.now() - s;
@@ -147,9 +171,11 @@ async function benchPort(): Promise<void> {
   const samples: Record<Name, number[]> = { ledger: [], noop: [], control: [] };
   const round = async (name: Name) => {
     let left = PER_ROUND;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (left-- > 0) samples[name].push(await one(gateways[name].url));
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (left-- > 0) samples[name].push(await one(gateways[name].url));
+      }),
+    );
   };
   for (const name of names) await round(name); // warm-up, discarded
   for (const name of names) samples[name] = [];
@@ -157,7 +183,9 @@ async function benchPort(): Promise<void> {
   for (let i = 0; i < ROUNDS; i++) {
     for (let j = 0; j < names.length; j++) await round(names[(i + j) % names.length]!);
   }
-  console.log(`\nport latency, streaming chat via a fake upstream: ${ROUNDS} interleaved rounds × ${PER_ROUND} requests, concurrency ${CONCURRENCY}`);
+  console.log(
+    `\nport latency, streaming chat via a fake upstream: ${ROUNDS} interleaved rounds × ${PER_ROUND} requests, concurrency ${CONCURRENCY}`,
+  );
   console.log(`${'ledger'.padEnd(22)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
   const label: Record<Name, string> = { noop: 'no-op ledger', control: 'no-op (control)', ledger: 'batched SQLite ledger' };
   for (const name of ['noop', 'control', 'ledger'] as const) {
@@ -165,7 +193,9 @@ async function benchPort(): Promise<void> {
     console.log(`${label[name].padEnd(22)} ${fmt(pct(s, 50))} ${fmt(pct(s, 90))} ${fmt(pct(s, 99))}`);
   }
   const ratio = (a: Name) => pct(samples[a], 99) / pct(samples.noop, 99);
-  console.log(`p99 ratio ledger / no-op: ${ratio('ledger').toFixed(3)}; control / no-op (noise floor): ${ratio('control').toFixed(3)}  (rows written: ${(await realLedger.spend({})).requests})`);
+  console.log(
+    `p99 ratio ledger / no-op: ${ratio('ledger').toFixed(3)}; control / no-op (noise floor): ${ratio('control').toFixed(3)}  (rows written: ${(await realLedger.spend({})).requests})`,
+  );
   for (const g of Object.values(gateways)) await g.close();
   await realLedger.close();
   await agent.close();

@@ -47,7 +47,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     try {
       const res = await pool.request({ path: spec.path, method: 'POST', headers: spec.headers, body: spec.body });
       for await (const chunk of res.body) {
-        if (first === 0 && (marker === undefined ? (chunk as Buffer).length > 0 : (chunk as Buffer).includes(marker))) first = performance.now();
+        if (first === 0 && (marker === undefined ? (chunk as Buffer).length > 0 : (chunk as Buffer).includes(marker)))
+          first = performance.now();
       }
       if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
     } catch {
@@ -75,8 +76,17 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   issued = 0;
   const started = performance.now();
   deadline = started + spec.durationMs;
-  await Promise.all(Array.from({ length: spec.concurrency }, () => worker(() => issued < spec.maxRequests && performance.now() < deadline)));
+  await Promise.all(
+    Array.from({ length: spec.concurrency }, () => worker(() => issued < spec.maxRequests && performance.now() < deadline)),
+  );
   const elapsedMs = performance.now() - started;
   await pool.close();
-  return { latencies: latencies.subarray(0, count), ttfts: ttfts.subarray(0, count), count, errors, elapsedMs, rps: (count / elapsedMs) * 1000 };
+  return {
+    latencies: latencies.subarray(0, count),
+    ttfts: ttfts.subarray(0, count),
+    count,
+    errors,
+    elapsedMs,
+    rps: (count / elapsedMs) * 1000,
+  };
 }

@@ -34,7 +34,9 @@ interface TraceEvent {
 
 /** Main-thread tasks of the renderer from a devtools.timeline trace: wall (dur) and CPU (tdur) in ms. */
 function longRunTasks(events: TraceEvent[]): { maxWall: number; maxCpu: number; overCpu: number } {
-  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const mains = new Set(
+    events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
+  );
   const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`));
   let maxWall = 0;
   let maxCpu = 0;
@@ -56,13 +58,29 @@ async function main() {
     root: process.cwd(),
     env: { BENCH_KEY: 'sk-bench' },
     config: {
-      providers: [{ id: 'lab', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'BENCH_KEY' }], models: ['m1', 'm2', 'm3', 'm4'].map((id) => ({ id, price: { input: 1, output: 2 } })) }],
+      providers: [
+        {
+          id: 'lab',
+          kind: 'openai-compatible',
+          baseUrl: fake.url,
+          keys: [{ env: 'BENCH_KEY' }],
+          models: ['m1', 'm2', 'm3', 'm4'].map((id) => ({ id, price: { input: 1, output: 2 } })),
+        },
+      ],
       routes: [],
     },
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   const rows: Array<[string, string, string]> = [];
   let failed = false;
@@ -92,29 +110,54 @@ async function main() {
       (from) => (window as unknown as { longTasks: Array<{ start: number; duration: number }> }).longTasks.filter((t) => t.start >= from),
       idleFrom,
     );
-    rows.push(['control: idle page 5 s, long tasks', String(idleTasks.length), idleTasks.map((t) => `${t.duration.toFixed(0)} ms`).join(', ')]);
+    rows.push([
+      'control: idle page 5 s, long tasks',
+      String(idleTasks.length),
+      idleTasks.map((t) => `${t.duration.toFixed(0)} ms`).join(', '),
+    ]);
     // A trace of the run tells wall time from the main thread's own CPU time per task: on shared
     // cores a task can be long only because the OS ran something else in the middle of it.
-    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', '__metadata'] });
+    await browser.startTracing(page, {
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', '__metadata'],
+    });
     const startAt = await page.evaluate(() => performance.now());
     await screen.getByRole('button', { name: 'Run compare' }).click();
-    await screen.locator('[data-testid="compare-column"][data-status="done"]').nth(COLUMNS - 1).waitFor({ timeout: (SECONDS + 40) * 1000 });
+    await screen
+      .locator('[data-testid="compare-column"][data-status="done"]')
+      .nth(COLUMNS - 1)
+      .waitFor({ timeout: (SECONDS + 40) * 1000 });
     const endAt = await page.evaluate(() => performance.now());
     const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
     const cpu = longRunTasks(trace.traceEvents);
     const tasks = await page.evaluate(
-      ([from, to]) => (window as unknown as { longTasks: Array<{ start: number; duration: number }> }).longTasks.filter((t) => t.start >= from! && t.start <= to!),
+      ([from, to]) =>
+        (window as unknown as { longTasks: Array<{ start: number; duration: number }> }).longTasks.filter(
+          (t) => t.start >= from! && t.start <= to!,
+        ),
       [startAt, endAt],
     );
     const tokens = await screen.getByTestId('stat-tokens').allTextContents();
     const rates = await screen.getByTestId('stat-rate').allTextContents();
     const maxTask = tasks.reduce((m, t) => Math.max(m, t.duration), 0);
     const over = tasks.filter((t) => t.duration > 50).length;
-    rows.push(['compare: columns x tokens', `${COLUMNS} x ${tokens.join('/')}`, `${((endAt - startAt) / 1000).toFixed(1)} s, ${rates.join(', ')}`]);
-    rows.push(['compare: long tasks > 50 ms', String(over), over === 0 ? 'ok' : `FAIL (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`]);
+    rows.push([
+      'compare: columns x tokens',
+      `${COLUMNS} x ${tokens.join('/')}`,
+      `${((endAt - startAt) / 1000).toFixed(1)} s, ${rates.join(', ')}`,
+    ]);
+    rows.push([
+      'compare: long tasks > 50 ms',
+      String(over),
+      over === 0 ? 'ok' : `FAIL (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+    ]);
     rows.push(['compare: longest main-thread task', `${maxTask.toFixed(0)} ms`, `${tasks.length} tasks >= 50 ms reported`]);
-    rows.push(['compare: tasks > 50 ms of main-thread CPU', String(cpu.overCpu), `longest task ${cpu.maxWall.toFixed(0)} ms wall, ${cpu.maxCpu.toFixed(0)} ms CPU (trace)`]);
-    if (process.env.BENCH_VERBOSE) console.log(tasks.map((t) => `+${(t.start - startAt).toFixed(0)} ms: ${t.duration.toFixed(0)} ms`).join('\n'));
+    rows.push([
+      'compare: tasks > 50 ms of main-thread CPU',
+      String(cpu.overCpu),
+      `longest task ${cpu.maxWall.toFixed(0)} ms wall, ${cpu.maxCpu.toFixed(0)} ms CPU (trace)`,
+    ]);
+    if (process.env.BENCH_VERBOSE)
+      console.log(tasks.map((t) => `+${(t.start - startAt).toFixed(0)} ms: ${t.duration.toFixed(0)} ms`).join('\n'));
     if (over > 0) failed = true;
 
     // 2. Open the seeded 2,000-message conversation (three times, from a fresh chat each time).
@@ -127,13 +170,17 @@ async function main() {
       await page.waitForTimeout(300);
       opens.push(
         await page.evaluate(async (n) => {
-          const button = [...document.querySelectorAll<HTMLButtonElement>('.conversation-open')].find((b) => b.textContent?.startsWith('Seeded conversation'))!;
+          const button = [...document.querySelectorAll<HTMLButtonElement>('.conversation-open')].find((b) =>
+            b.textContent?.startsWith('Seeded conversation'),
+          )!;
           const t0 = performance.now();
           button.click();
           // Done when the list holds all messages and the last one is rendered and painted.
           await new Promise<void>((resolve) => {
             const check = () =>
-              document.querySelector(`[role="log"][data-count="${n}"] [data-index="${n - 1}"]`) ? requestAnimationFrame(() => resolve()) : requestAnimationFrame(check);
+              document.querySelector(`[role="log"][data-count="${n}"] [data-index="${n - 1}"]`)
+                ? requestAnimationFrame(() => resolve())
+                : requestAnimationFrame(check);
             check();
           });
           return performance.now() - t0;

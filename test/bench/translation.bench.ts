@@ -20,18 +20,25 @@ const [oa, an, gm, ol] = await Promise.all([
   startGeminiFake({ models: ['g'] }),
   startOllamaFake({ models: ['o'] }),
 ]);
-const h = await startHarness({
-  providers: [
-    { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K' }], models: [{ id: 'm' }] },
-    { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K' }], models: [{ id: 'c' }] },
-    { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K' }], models: [{ id: 'g' }] },
-    { id: 'ol', kind: 'ollama', baseUrl: ol.url, models: [{ id: 'o' }] },
-  ],
-  routes: [],
-}, { K: 'k' });
+const h = await startHarness(
+  {
+    providers: [
+      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K' }], models: [{ id: 'm' }] },
+      { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K' }], models: [{ id: 'c' }] },
+      { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K' }], models: [{ id: 'g' }] },
+      { id: 'ol', kind: 'ollama', baseUrl: ol.url, models: [{ id: 'o' }] },
+    ],
+    routes: [],
+  },
+  { K: 'k' },
+);
 
 async function once(path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${h.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(body) });
+  const res = await fetch(`${h.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify(body),
+  });
   if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
   await res.arrayBuffer();
 }
@@ -42,8 +49,16 @@ const cases: Array<[string, string, unknown]> = [
   ['openai -> anthropic', '/v1/chat/completions', openaiBody('an/c')],
   ['openai -> gemini', '/v1/chat/completions', openaiBody('gm/g')],
   ['openai -> ollama', '/v1/chat/completions', openaiBody('ol/o')],
-  ['anthropic -> anthropic (pass-through)', '/v1/messages', { model: 'an/c', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'hello bench' }] }],
-  ['anthropic -> openai', '/v1/messages', { model: 'oa/m', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'hello bench' }] }],
+  [
+    'anthropic -> anthropic (pass-through)',
+    '/v1/messages',
+    { model: 'an/c', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'hello bench' }] },
+  ],
+  [
+    'anthropic -> openai',
+    '/v1/messages',
+    { model: 'oa/m', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'hello bench' }] },
+  ],
   ['ollama -> openai', '/api/chat', { model: 'oa/m', messages: [{ role: 'user', content: 'hello bench' }] }],
 ];
 
@@ -61,11 +76,16 @@ for (const [name, path, body] of cases) {
   const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(2);
   rows.push(`${name.padEnd(40)} ${String(times.length).padStart(5)} ${q(0.5).padStart(8)} ${q(0.95).padStart(8)}`);
 }
-console.log(`${'pair (streamed, fakes split frames every 7-13 bytes)'.padEnd(40)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}`);
+console.log(
+  `${'pair (streamed, fakes split frames every 7-13 bytes)'.padEnd(40)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}`,
+);
 for (const r of rows) console.log(r);
 // CPU cost of translation alone (no I/O): a 40-message conversation with tools, and stream chunks.
-const convo = { model: 'm', tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } } }],
-  messages: Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `message ${i} `.repeat(40) })) };
+const convo = {
+  model: 'm',
+  tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } } }],
+  messages: Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `message ${i} `.repeat(40) })),
+};
 let t0 = performance.now();
 const REQS = 2000;
 for (let i = 0; i < REQS; i++) encodeAnthropicRequest(decodeOpenAIRequest(convo), 'c');

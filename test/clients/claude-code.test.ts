@@ -9,7 +9,21 @@ import { startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake'
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import type { ScriptStep } from '../fakes/scenario';
 import { startHarness, type Harness } from '../support/engine-harness';
-import { ensurePostinstall, fileAtLeast, GuideMissingError, guideSnippet, guideSteps, ledgerRows, openSandbox, agentModules, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
+import {
+  ensurePostinstall,
+  fileAtLeast,
+  GuideMissingError,
+  guideSnippet,
+  guideSteps,
+  ledgerRows,
+  openSandbox,
+  agentModules,
+  shellExports,
+  spendByClient,
+  type ClientRun,
+  type ClientSandbox,
+  type LedgerRow,
+} from './harness';
 
 const PACKAGE = '@anthropic-ai/claude-code';
 const BINARY = resolve(agentModules, PACKAGE, 'bin/claude.exe');
@@ -46,21 +60,49 @@ beforeAll(async () => {
     startAnthropicFake({ apiKey: 'k-an', models: ['claude-sonnet-4-5'], script }),
     startOpenAIFake({ apiKey: 'k-oa', models: ['gpt-5-mini'], script }),
   ]);
-  h = await startHarness({
-    providers: [
-      { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
-      { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5', price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } }] },
-      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }] },
-    ],
-    routes: [
-      { name: 'code-anthropic', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'an', model: 'claude-sonnet-4-5' }] },
-      { name: 'code-openai', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'oa', model: 'gpt-5-mini' }] },
-    ],
-    // The alias the guide tells users to add, so Claude Code's own model names (claude-opus-…) reach a route.
-    aliases: guideAliases('code-openai'),
-    // The 503 target's breaker stays closed, so every conversation's first turn shows the failover.
-    health: { failureThreshold: 1000 },
-  }, { K_DOWN: 'k-down', K_AN: 'k-an', K_OA: 'k-oa' }, TOKEN_NAME);
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
+        {
+          id: 'an',
+          kind: 'anthropic',
+          baseUrl: an.url,
+          keys: [{ env: 'K_AN' }],
+          models: [{ id: 'claude-sonnet-4-5', price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } }],
+        },
+        {
+          id: 'oa',
+          kind: 'openai-compatible',
+          baseUrl: oa.url,
+          keys: [{ env: 'K_OA' }],
+          models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }],
+        },
+      ],
+      routes: [
+        {
+          name: 'code-anthropic',
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'an', model: 'claude-sonnet-4-5' },
+          ],
+        },
+        {
+          name: 'code-openai',
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'oa', model: 'gpt-5-mini' },
+          ],
+        },
+      ],
+      // The alias the guide tells users to add, so Claude Code's own model names (claude-opus-…) reach a route.
+      aliases: guideAliases('code-openai'),
+      // The 503 target's breaker stays closed, so every conversation's first turn shows the failover.
+      health: { failureThreshold: 1000 },
+    },
+    { K_DOWN: 'k-down', K_AN: 'k-an', K_OA: 'k-oa' },
+    TOKEN_NAME,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -78,8 +120,15 @@ function guideAliases(route: string): unknown {
   return JSON.parse(json);
 }
 
-async function claude(env: Record<string, string | undefined>, extraArgs: string[] = []): Promise<{ run: ClientRun; result: Record<string, any> }> {
-  const run = await sb.run(BINARY, ['-p', 'What does notes.txt say?', '--output-format', 'json', '--allowedTools', 'Read', '--max-turns', '4', ...extraArgs], { env: { ...OFFLINE, ...env }, timeoutMs: 45_000 });
+async function claude(
+  env: Record<string, string | undefined>,
+  extraArgs: string[] = [],
+): Promise<{ run: ClientRun; result: Record<string, any> }> {
+  const run = await sb.run(
+    BINARY,
+    ['-p', 'What does notes.txt say?', '--output-format', 'json', '--allowedTools', 'Read', '--max-turns', '4', ...extraArgs],
+    { env: { ...OFFLINE, ...env }, timeoutMs: 45_000 },
+  );
   const diagnosis = `exit ${run.code}${run.timedOut ? ' (timed out)' : ''} after ${run.durationMs} ms\nstdout: ${run.stdout.slice(0, 2000)}\nstderr: ${run.stderr.slice(0, 2000)}`;
   expect(run.timedOut, diagnosis).toBe(false);
   expect(run.code, diagnosis).toBe(0);
@@ -92,7 +141,8 @@ async function claude(env: Record<string, string | undefined>, extraArgs: string
 /** The request of a fake's conversation that carried the Read result back (its second turn). */
 const withToolResult = (bodies: any[]) => bodies.filter((b) => JSON.stringify(b?.messages ?? []).includes(SECRET));
 
-const attempts = (row: LedgerRow) => (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
+const attempts = (row: LedgerRow) =>
+  (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
 
 async function rowsSince(count: number) {
   await h.app.services.spend.summary({}); // flushes the ledger
@@ -100,7 +150,7 @@ async function rowsSince(count: number) {
 }
 
 describe(`Claude Code (${PACKAGE}) against the port`, () => {
-  it('with the guide\'s shell variables: a Read round trip through a failover route to an Anthropic target', async () => {
+  it("with the guide's shell variables: a Read round trip through a failover route to an Anthropic target", async () => {
     const before = ledgerRows(h.dataDir).length;
     await claude(shellExports(guideSnippet('claude-code', guide('code-anthropic'), 'shell')));
     const second = withToolResult(an.requests.map((r) => r.body));
@@ -116,10 +166,13 @@ describe(`Claude Code (${PACKAGE}) against the port`, () => {
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) expect(row).toMatchObject({ client: TOKEN_NAME, route: 'code-anthropic', provider: 'an', status: 'ok' });
     // The conversation's first turn failed over; its later turns stick to the target that served it.
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['an', 200]]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['an', 200],
+    ]);
   }, 90_000);
 
-  it('with the guide\'s ~/.claude/settings.json: the same round trip translated for an OpenAI-compatible target', async () => {
+  it("with the guide's ~/.claude/settings.json: the same round trip translated for an OpenAI-compatible target", async () => {
     const before = ledgerRows(h.dataDir).length;
     mkdirSync(join(sb.home, '.claude'), { recursive: true });
     writeFileSync(join(sb.home, '.claude/settings.json'), guideSnippet('claude-code', guide('code-openai'), '~/.claude/settings.json'));
@@ -143,12 +196,15 @@ describe(`Claude Code (${PACKAGE}) against the port`, () => {
     const rows = await rowsSince(before);
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) expect(row).toMatchObject({ client: TOKEN_NAME, route: 'code-openai', provider: 'oa', status: 'ok' });
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['oa', 200]]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['oa', 200],
+    ]);
     const log = (await h.app.services.port.requests(10)).filter((e) => e.route === 'code-openai');
     expect(log[0]!.notes?.some((n) => n.startsWith('context_management dropped'))).toBe(true);
   }, 90_000);
 
-  it('with no model set, Claude Code\'s own model name reaches a route through the guide\'s claude-* alias', async () => {
+  it("with no model set, Claude Code's own model name reaches a route through the guide's claude-* alias", async () => {
     const before = ledgerRows(h.dataDir).length;
     const env: Record<string, string | undefined> = shellExports(guideSnippet('claude-code', guide('unused'), 'shell'));
     for (const name of Object.keys(env)) if (name.endsWith('_MODEL')) env[name] = undefined;

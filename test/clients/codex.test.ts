@@ -8,7 +8,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import type { ScriptStep } from '../fakes/scenario';
 import { startHarness, type Harness } from '../support/engine-harness';
-import { binPath, ClientMissingError, fileAtLeast, guideSnippet, ledgerRows, openSandbox, agentModules, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
+import {
+  binPath,
+  ClientMissingError,
+  fileAtLeast,
+  guideSnippet,
+  ledgerRows,
+  openSandbox,
+  agentModules,
+  shellExports,
+  spendByClient,
+  type ClientRun,
+  type ClientSandbox,
+  type LedgerRow,
+} from './harness';
 
 const PACKAGE = '@openai/codex';
 // The npm package is a launcher; the program is the native binary its platform package ships.
@@ -24,7 +37,8 @@ const NS_TOOL = 'multi_agent_v1__close_agent';
 // would otherwise send beyond the port turned off: update checks, analytics, feedback uploads,
 // telemetry, and the curated-plugin sync it runs at every start (git and HTTPS to GitHub, then ChatGPT).
 const OFFLINE_ROOT = 'check_for_update_on_startup = false\n';
-const OFFLINE_TABLES = '\n[analytics]\nenabled = false\n\n[feedback]\nenabled = false\n\n[otel]\nexporter = "none"\n\n[features]\nplugins = false\nremote_plugin = false\n';
+const OFFLINE_TABLES =
+  '\n[analytics]\nenabled = false\n\n[feedback]\nenabled = false\n\n[otel]\nexporter = "none"\n\n[features]\nplugins = false\nremote_plugin = false\n';
 
 let sb: ClientSandbox;
 let down: OpenAIFake;
@@ -38,7 +52,8 @@ let env: Record<string, string> = {};
 beforeAll(async () => {
   sb = await openSandbox('codex');
   codex = binPath('codex');
-  if (process.platform === 'linux' && process.arch === 'x64' && !fileAtLeast(NATIVE, 1_000_000)) throw new ClientMissingError(`${PACKAGE}'s native binary (its optional dependency @openai/codex-linux-x64) is missing`);
+  if (process.platform === 'linux' && process.arch === 'x64' && !fileAtLeast(NATIVE, 1_000_000))
+    throw new ClientMissingError(`${PACKAGE}'s native binary (its optional dependency @openai/codex-linux-x64) is missing`);
   writeFileSync(join(sb.work, 'notes.txt'), `${SECRET}\n`);
   // Each conversation: call Codex's own shell tool on the file, then answer once its output is back.
   const script: ScriptStep[] = [{ toolCall: { name: 'exec_command', args: { cmd: 'cat notes.txt' } } }, { text: FINAL }];
@@ -49,19 +64,41 @@ beforeAll(async () => {
     startOpenAIFake({ apiKey: 'k-oa', models: ['gpt-5-mini'], script }),
     startOpenAIFake({ apiKey: 'k-ns', models: ['gpt-5-mini'], script: nsScript }),
   ]);
-  h = await startHarness({
-    providers: [
-      { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
-      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }] },
-      { id: 'ns', kind: 'openai-compatible', baseUrl: ns.url, keys: [{ env: 'K_NS' }], models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }] },
-    ],
-    routes: [
-      { name: ROUTE, targets: [{ provider: 'down', model: 'm-down' }, { provider: 'oa', model: 'gpt-5-mini' }] },
-      { name: NS_ROUTE, targets: [{ provider: 'ns', model: 'gpt-5-mini' }] },
-    ],
-    // The 503 target's breaker stays closed, so every turn's first attempt shows the failover.
-    health: { failureThreshold: 1000 },
-  }, { K_DOWN: 'k-down', K_OA: 'k-oa', K_NS: 'k-ns' }, TOKEN_NAME);
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
+        {
+          id: 'oa',
+          kind: 'openai-compatible',
+          baseUrl: oa.url,
+          keys: [{ env: 'K_OA' }],
+          models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }],
+        },
+        {
+          id: 'ns',
+          kind: 'openai-compatible',
+          baseUrl: ns.url,
+          keys: [{ env: 'K_NS' }],
+          models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }],
+        },
+      ],
+      routes: [
+        {
+          name: ROUTE,
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'oa', model: 'gpt-5-mini' },
+          ],
+        },
+        { name: NS_ROUTE, targets: [{ provider: 'ns', model: 'gpt-5-mini' }] },
+      ],
+      // The 503 target's breaker stays closed, so every turn's first attempt shows the failover.
+      health: { failureThreshold: 1000 },
+    },
+    { K_DOWN: 'k-down', K_OA: 'k-oa', K_NS: 'k-ns' },
+    TOKEN_NAME,
+  );
   const guide = { baseUrl: h.baseUrl, token: h.token, model: ROUTE };
   mkdirSync(join(sb.home, '.codex'), { recursive: true });
   writeFileSync(join(sb.home, '.codex/config.toml'), OFFLINE_ROOT + guideSnippet('codex', guide, '~/.codex/config.toml') + OFFLINE_TABLES);
@@ -76,7 +113,11 @@ afterAll(async () => {
 
 async function codexExec(prompt: string, args: string[] = []): Promise<{ run: ClientRun; last: string }> {
   const lastFile = join(sb.home, 'tmp', 'last-message.txt');
-  const run = await sb.run(codex, ['exec', '--skip-git-repo-check', '--ephemeral', '--color', 'never', '--output-last-message', lastFile, ...args, prompt], { env, timeoutMs: 40_000 });
+  const run = await sb.run(
+    codex,
+    ['exec', '--skip-git-repo-check', '--ephemeral', '--color', 'never', '--output-last-message', lastFile, ...args, prompt],
+    { env, timeoutMs: 40_000 },
+  );
   const diagnosis = `exit ${run.code}${run.timedOut ? ' (timed out)' : ''} after ${run.durationMs} ms\nstdout: ${run.stdout.slice(-3000)}\nstderr: ${run.stderr.slice(-3000)}`;
   expect(run.timedOut, diagnosis).toBe(false);
   expect(run.code, diagnosis).toBe(0);
@@ -85,10 +126,11 @@ async function codexExec(prompt: string, args: string[] = []): Promise<{ run: Cl
   return { run, last };
 }
 
-const attempts = (row: LedgerRow) => (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
+const attempts = (row: LedgerRow) =>
+  (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
 
 describe(`Codex CLI (${PACKAGE}) against the port`, () => {
-  it('with the guide\'s config.toml: an exec_command round trip through a failover route, web_search dropped and named', async () => {
+  it("with the guide's config.toml: an exec_command round trip through a failover route, web_search dropped and named", async () => {
     await codexExec('What does notes.txt say?');
     // The request that carried the shell tool's output back (the conversation's second turn).
     const second = oa.requests.map((r) => r.body).filter((b) => (b?.messages ?? []).some((m: any) => m.role === 'tool'));
@@ -112,10 +154,16 @@ describe(`Codex CLI (${PACKAGE}) against the port`, () => {
     const rows = ledgerRows(h.dataDir);
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) expect(row).toMatchObject({ client: TOKEN_NAME, route: ROUTE, provider: 'oa', status: 'ok' });
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['oa', 200]]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['oa', 200],
+    ]);
     const log = (await h.app.services.port.requests(50)).filter((e) => e.path === '/v1/responses');
     expect(log.length).toBe(rows.length);
-    for (const entry of log) expect(entry.notes).toContain('hosted tool web_search dropped: /v1/responses is served through Chat Completions, which runs no hosted tools');
+    for (const entry of log)
+      expect(entry.notes).toContain(
+        'hosted tool web_search dropped: /v1/responses is served through Chat Completions, which runs no hosted tools',
+      );
   }, 60_000);
 
   it('dispatches a call of a namespaced tool: Codex gets the name and namespace apart, runs its own tool and sends the result back', async () => {

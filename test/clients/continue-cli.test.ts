@@ -9,7 +9,18 @@ import { startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake'
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import type { ScriptStep } from '../fakes/scenario';
 import { startHarness, type Harness } from '../support/engine-harness';
-import { binPath, guideSnippet, nodeFetchViaProxy, ledgerRows, openSandbox, agentModules, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
+import {
+  binPath,
+  guideSnippet,
+  nodeFetchViaProxy,
+  ledgerRows,
+  openSandbox,
+  agentModules,
+  spendByClient,
+  type ClientRun,
+  type ClientSandbox,
+  type LedgerRow,
+} from './harness';
 
 const PACKAGE = '@continuedev/cli';
 const VERSION = (JSON.parse(readFileSync(resolve(agentModules, PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
@@ -41,18 +52,46 @@ beforeAll(async () => {
     startOpenAIFake({ apiKey: 'k-oa', models: ['gpt-5-mini'], script }),
     startAnthropicFake({ apiKey: 'k-an', models: ['claude-sonnet-4-5'], script }),
   ]);
-  h = await startHarness({
-    providers: [
-      { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
-      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }] },
-      { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5', price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } }] },
-    ],
-    routes: [
-      { name: 'code-openai', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'oa', model: 'gpt-5-mini' }] },
-      { name: 'code-anthropic', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'an', model: 'claude-sonnet-4-5' }] },
-    ],
-    health: { failureThreshold: 1000 },
-  }, { K_DOWN: 'k-down', K_OA: 'k-oa', K_AN: 'k-an' }, TOKEN_NAME);
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
+        {
+          id: 'oa',
+          kind: 'openai-compatible',
+          baseUrl: oa.url,
+          keys: [{ env: 'K_OA' }],
+          models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }],
+        },
+        {
+          id: 'an',
+          kind: 'anthropic',
+          baseUrl: an.url,
+          keys: [{ env: 'K_AN' }],
+          models: [{ id: 'claude-sonnet-4-5', price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } }],
+        },
+      ],
+      routes: [
+        {
+          name: 'code-openai',
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'oa', model: 'gpt-5-mini' },
+          ],
+        },
+        {
+          name: 'code-anthropic',
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'an', model: 'claude-sonnet-4-5' },
+          ],
+        },
+      ],
+      health: { failureThreshold: 1000 },
+    },
+    { K_DOWN: 'k-down', K_OA: 'k-oa', K_AN: 'k-an' },
+    TOKEN_NAME,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -66,7 +105,10 @@ const guide = (model: string) => ({ baseUrl: h.baseUrl, token: h.token, model })
 async function cn(route: string): Promise<ClientRun> {
   mkdirSync(join(sb.home, '.continue'), { recursive: true });
   writeFileSync(join(sb.home, '.continue/config.yaml'), guideSnippet('continue', guide(route), '~/.continue/config.yaml'));
-  const run = await sb.run(binPath('cn'), ['-p', 'What does notes.txt say?'], { env: { ...OFFLINE, ...nodeFetchViaProxy() }, timeoutMs: 50_000 });
+  const run = await sb.run(binPath('cn'), ['-p', 'What does notes.txt say?'], {
+    env: { ...OFFLINE, ...nodeFetchViaProxy() },
+    timeoutMs: 50_000,
+  });
   const diagnosis = `exit ${run.code}${run.timedOut ? ' (timed out)' : ''} after ${run.durationMs} ms\nstdout: ${run.stdout.slice(-3000)}\nstderr: ${run.stderr.slice(0, 3000)}`;
   expect(run.timedOut, diagnosis).toBe(false);
   expect(run.code, diagnosis).toBe(0);
@@ -74,7 +116,8 @@ async function cn(route: string): Promise<ClientRun> {
   return run;
 }
 
-const attempts = (row: LedgerRow) => (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
+const attempts = (row: LedgerRow) =>
+  (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
 
 async function rowsSince(count: number) {
   await h.app.services.spend.summary({}); // flushes the ledger
@@ -82,7 +125,7 @@ async function rowsSince(count: number) {
 }
 
 describe(`Continue CLI (${PACKAGE} ${VERSION}) against the port`, () => {
-  it('with the guide\'s ~/.continue/config.yaml: a Read round trip through a failover route to an OpenAI-compatible target', async () => {
+  it("with the guide's ~/.continue/config.yaml: a Read round trip through a failover route to an OpenAI-compatible target", async () => {
     const before = ledgerRows(h.dataDir).length;
     await cn('code-openai');
     const second = oa.requests.map((r) => r.body).find((b) => JSON.stringify(b.messages).includes(SECRET));
@@ -98,7 +141,10 @@ describe(`Continue CLI (${PACKAGE} ${VERSION}) against the port`, () => {
     const rows = await rowsSince(before);
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) expect(row).toMatchObject({ client: TOKEN_NAME, route: 'code-openai', provider: 'oa', status: 'ok' });
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['oa', 200]]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['oa', 200],
+    ]);
   }, 60_000);
 
   it('the same round trip translated for an Anthropic target', async () => {
@@ -114,7 +160,10 @@ describe(`Continue CLI (${PACKAGE} ${VERSION}) against the port`, () => {
     const rows = await rowsSince(before);
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) expect(row).toMatchObject({ client: TOKEN_NAME, route: 'code-anthropic', provider: 'an', status: 'ok' });
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['an', 200]]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['an', 200],
+    ]);
   }, 60_000);
 
   it('is attributed to its own token in `switchboard spend --by client --json`, and reached nothing beyond loopback but its version check, refused by the trap', async () => {

@@ -9,7 +9,20 @@ import { startGeminiFake, type GeminiFake } from '../fakes/gemini-fake';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import type { ScriptStep } from '../fakes/scenario';
 import { startHarness, type Harness } from '../support/engine-harness';
-import { binPath, GuideMissingError, guideSnippet, guideSteps, ledgerRows, openSandbox, agentModules, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
+import {
+  binPath,
+  GuideMissingError,
+  guideSnippet,
+  guideSteps,
+  ledgerRows,
+  openSandbox,
+  agentModules,
+  shellExports,
+  spendByClient,
+  type ClientRun,
+  type ClientSandbox,
+  type LedgerRow,
+} from './harness';
 
 const PACKAGE = '@google/gemini-cli';
 const VERSION = (JSON.parse(readFileSync(resolve(agentModules, PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
@@ -48,20 +61,48 @@ beforeAll(async () => {
     startGeminiFake({ apiKey: 'k-gm', models: ['gemini-2.5-pro'], script }),
     startOpenAIFake({ apiKey: 'k-oa', models: ['gpt-5-mini'], script }),
   ]);
-  h = await startHarness({
-    providers: [
-      { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
-      { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: [{ id: 'gemini-2.5-pro', price: { input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: 1.25 } }] },
-      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }] },
-    ],
-    routes: [
-      { name: 'code-gemini', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'gm', model: 'gemini-2.5-pro' }] },
-      { name: 'code-openai', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'oa', model: 'gpt-5-mini' }] },
-    ],
-    // The alias the guide tells users to add, so the CLI's own side-task model names reach a route.
-    aliases: guideAliases('code-openai'),
-    health: { failureThreshold: 1000 },
-  }, { K_DOWN: 'k-down', K_GM: 'k-gm', K_OA: 'k-oa' }, TOKEN_NAME);
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
+        {
+          id: 'gm',
+          kind: 'gemini',
+          baseUrl: gm.url,
+          keys: [{ env: 'K_GM' }],
+          models: [{ id: 'gemini-2.5-pro', price: { input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: 1.25 } }],
+        },
+        {
+          id: 'oa',
+          kind: 'openai-compatible',
+          baseUrl: oa.url,
+          keys: [{ env: 'K_OA' }],
+          models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }],
+        },
+      ],
+      routes: [
+        {
+          name: 'code-gemini',
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'gm', model: 'gemini-2.5-pro' },
+          ],
+        },
+        {
+          name: 'code-openai',
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'oa', model: 'gpt-5-mini' },
+          ],
+        },
+      ],
+      // The alias the guide tells users to add, so the CLI's own side-task model names reach a route.
+      aliases: guideAliases('code-openai'),
+      health: { failureThreshold: 1000 },
+    },
+    { K_DOWN: 'k-down', K_GM: 'k-gm', K_OA: 'k-oa' },
+    TOKEN_NAME,
+  );
   // The guide's settings.json (the sign-in method) with the offline switches added.
   const guided = JSON.parse(guideSnippet('gemini-cli', guide('unused'), '~/.gemini/settings.json')) as Record<string, unknown>;
   writeFileSync(join(sb.home, '.gemini/settings.json'), JSON.stringify({ ...guided, ...OFFLINE_SETTINGS }, null, 2));
@@ -83,7 +124,10 @@ function guideAliases(route: string): unknown {
 }
 
 async function gemini(env: Record<string, string | undefined>): Promise<ClientRun> {
-  const run = await sb.run(binPath('gemini'), ['-p', 'What does notes.txt say?', '--output-format', 'json'], { env: { ...OFFLINE, ...env }, timeoutMs: 45_000 });
+  const run = await sb.run(binPath('gemini'), ['-p', 'What does notes.txt say?', '--output-format', 'json'], {
+    env: { ...OFFLINE, ...env },
+    timeoutMs: 45_000,
+  });
   const diagnosis = `exit ${run.code}${run.timedOut ? ' (timed out)' : ''} after ${run.durationMs} ms\nstdout: ${run.stdout.slice(0, 3000)}\nstderr: ${run.stderr.slice(0, 3000)}`;
   expect(run.timedOut, diagnosis).toBe(false);
   expect(run.code, diagnosis).toBe(0);
@@ -92,7 +136,8 @@ async function gemini(env: Record<string, string | undefined>): Promise<ClientRu
   return run;
 }
 
-const attempts = (row: LedgerRow) => (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
+const attempts = (row: LedgerRow) =>
+  (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
 
 async function rowsSince(count: number) {
   await h.app.services.spend.summary({}); // flushes the ledger
@@ -100,7 +145,7 @@ async function rowsSince(count: number) {
 }
 
 describe(`Gemini CLI (${PACKAGE} ${VERSION}) against the port`, () => {
-  it('with the guide\'s shell variables and settings.json: a read_file round trip through a failover route to a Gemini target', async () => {
+  it("with the guide's shell variables and settings.json: a read_file round trip through a failover route to a Gemini target", async () => {
     const before = ledgerRows(h.dataDir).length;
     await gemini(shellExports(guideSnippet('gemini-cli', guide('code-gemini'), 'shell')));
     // The request that carried the read_file result back: the call, then its response, as Gemini pairs them.
@@ -117,10 +162,13 @@ describe(`Gemini CLI (${PACKAGE} ${VERSION}) against the port`, () => {
     const rows = await rowsSince(before);
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) expect(row).toMatchObject({ client: TOKEN_NAME, route: 'code-gemini', provider: 'gm', status: 'ok' });
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['gm', 200]]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['gm', 200],
+    ]);
   }, 60_000);
 
-  it('with the guide\'s ~/.gemini/.env: the same round trip translated for an OpenAI-compatible target', async () => {
+  it("with the guide's ~/.gemini/.env: the same round trip translated for an OpenAI-compatible target", async () => {
     const before = ledgerRows(h.dataDir).length;
     const seen = oa.requests.length;
     writeFileSync(join(sb.home, '.gemini/.env'), guideSnippet('gemini-cli', guide('code-openai'), '~/.gemini/.env'));
@@ -129,7 +177,10 @@ describe(`Gemini CLI (${PACKAGE} ${VERSION}) against the port`, () => {
     } finally {
       rmSync(join(sb.home, '.gemini/.env'));
     }
-    const second = oa.requests.slice(seen).map((r) => r.body).find((b) => JSON.stringify(b.messages).includes(SECRET));
+    const second = oa.requests
+      .slice(seen)
+      .map((r) => r.body)
+      .find((b) => JSON.stringify(b.messages).includes(SECRET));
     expect(second).toBeDefined();
     const messages = second.messages as any[];
     const call = messages.find((m) => m.role === 'assistant' && m.tool_calls)?.tool_calls[0];
@@ -141,18 +192,27 @@ describe(`Gemini CLI (${PACKAGE} ${VERSION}) against the port`, () => {
     const rows = await rowsSince(before);
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) expect(row).toMatchObject({ client: TOKEN_NAME, route: 'code-openai', provider: 'oa', status: 'ok' });
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['oa', 200]]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['oa', 200],
+    ]);
   }, 60_000);
 
-  it('with no model set, its routing classifier and its turns reach a route through the guide\'s gemini-* alias', async () => {
+  it("with no model set, its routing classifier and its turns reach a route through the guide's gemini-* alias", async () => {
     const before = ledgerRows(h.dataDir).length;
     const seen = oa.requests.length;
     const env: Record<string, string | undefined> = shellExports(guideSnippet('gemini-cli', guide('unused'), 'shell'));
     env.GEMINI_MODEL = undefined;
     await gemini(env);
     // Its classifier asks for JSON by a schema written with Google's type names: the upstream gets JSON Schema.
-    const classifier = oa.requests.slice(seen).map((r) => r.body).find((b) => b.response_format?.type === 'json_schema');
-    expect(classifier?.response_format.json_schema.schema).toMatchObject({ type: 'object', properties: { complexity_score: { type: 'integer' } } });
+    const classifier = oa.requests
+      .slice(seen)
+      .map((r) => r.body)
+      .find((b) => b.response_format?.type === 'json_schema');
+    expect(classifier?.response_format.json_schema.schema).toMatchObject({
+      type: 'object',
+      properties: { complexity_score: { type: 'integer' } },
+    });
     const rows = await rowsSince(before);
     expect(rows.length).toBeGreaterThanOrEqual(3);
     for (const row of rows) expect(row).toMatchObject({ client: TOKEN_NAME, route: 'code-openai', provider: 'oa', status: 'ok' });

@@ -38,7 +38,8 @@ export const agentModules = resolve(repoRoot, 'test/clients/agents/node_modules'
 /** test/clients/agents/node_modules/.bin/<name>, or a ClientMissingError. */
 export function binPath(name: string): string {
   const path = resolve(agentModules, '.bin', name);
-  if (!existsSync(path)) throw new ClientMissingError(`test/clients/agents/node_modules/.bin/${name} is missing (npm install --prefix test/clients/agents)`);
+  if (!existsSync(path))
+    throw new ClientMissingError(`test/clients/agents/node_modules/.bin/${name} is missing (npm install --prefix test/clients/agents)`);
   return path;
 }
 
@@ -80,7 +81,14 @@ const LOOPBACK = '127.0.0.1,localhost,::1';
 /** A fresh HOME and an environment that keeps the program offline and away from the developer's own config and keys. */
 export async function openSandbox(name: string): Promise<ClientSandbox> {
   const home = mkdtempSync(join(tmpdir(), `switchboard-${name}-`));
-  const dirs = { config: join(home, '.config'), data: join(home, '.local/share'), cache: join(home, '.cache'), state: join(home, '.local/state'), tmp: join(home, 'tmp'), work: join(home, 'project') };
+  const dirs = {
+    config: join(home, '.config'),
+    data: join(home, '.local/share'),
+    cache: join(home, '.cache'),
+    state: join(home, '.local/state'),
+    tmp: join(home, 'tmp'),
+    work: join(home, 'project'),
+  };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const trap = await startEgressTrap();
   const env: Record<string, string> = {
@@ -111,7 +119,8 @@ export async function openSandbox(name: string): Promise<ClientSandbox> {
     work: dirs.work,
     env,
     trap,
-    run: (command, args, options = {}) => runClient(command, args, { ...options, cwd: options.cwd ?? dirs.work, env: { ...env, ...options.env } }),
+    run: (command, args, options = {}) =>
+      runClient(command, args, { ...options, cwd: options.cwd ?? dirs.work, env: { ...env, ...options.env } }),
     async close() {
       await trap.close();
       rmSync(home, { recursive: true, force: true });
@@ -133,11 +142,20 @@ function killGroup(pid: number | undefined): void {
  * group is killed. The group is killed after the program exits too, so nothing it started (a shell
  * from a tool call, a helper server) outlives the test or holds its output open.
  */
-export function runClient(command: string, args: string[], options: RunOptions & { env: Record<string, string | undefined> }): Promise<ClientRun> {
+export function runClient(
+  command: string,
+  args: string[],
+  options: RunOptions & { env: Record<string, string | undefined> },
+): Promise<ClientRun> {
   const env = Object.fromEntries(Object.entries(options.env).filter((e): e is [string, string] => e[1] !== undefined));
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env, detached: true, stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env,
+      detached: true,
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -164,7 +182,9 @@ export function runClient(command: string, args: string[], options: RunOptions &
  * The environment that makes a Node program's built-in fetch honour the sandbox's proxy variables
  * (Node 20's ignores them): for programs that fetch beyond loopback on their own and have no switch for it.
  */
-export const nodeFetchViaProxy = (): Record<string, string> => ({ NODE_OPTIONS: `--import ${pathToFileURL(resolve(repoRoot, 'test/clients/fetch-via-proxy.mjs')).href}` });
+export const nodeFetchViaProxy = (): Record<string, string> => ({
+  NODE_OPTIONS: `--import ${pathToFileURL(resolve(repoRoot, 'test/clients/fetch-via-proxy.mjs')).href}`,
+});
 
 /** What a test fills a guide's placeholders with. */
 export interface GuideValues {
@@ -173,7 +193,8 @@ export interface GuideValues {
   model: string;
 }
 
-const fill = (text: string, v: GuideValues): string => text.replaceAll('{{baseUrl}}', v.baseUrl).replaceAll('{{token}}', v.token).replaceAll('{{model}}', v.model);
+const fill = (text: string, v: GuideValues): string =>
+  text.replaceAll('{{baseUrl}}', v.baseUrl).replaceAll('{{token}}', v.token).replaceAll('{{model}}', v.model);
 
 function guideFor(guideId: string) {
   const guide = SETUP_GUIDES.find((g) => g.id === guideId);
@@ -216,10 +237,12 @@ export async function ensurePostinstall(pkg: string, ready: () => boolean, sandb
   if (ready()) return;
   const dir = resolve(agentModules, pkg);
   if (!existsSync(join(dir, 'package.json'))) throw new ClientMissingError(`${pkg} is not installed`);
-  const script = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: { postinstall?: string } }).scripts?.postinstall;
+  const script = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: { postinstall?: string } }).scripts
+    ?.postinstall;
   if (!script) throw new ClientMissingError(`${pkg} is incomplete and has no postinstall script`);
   const r = await sandbox.run('sh', ['-c', script], { cwd: dir, timeoutMs: 120_000 });
-  if (r.code !== 0 || !ready()) throw new ClientMissingError(`${pkg}'s postinstall (${script}) did not complete (exit ${r.code}): ${r.stderr || r.stdout}`);
+  if (r.code !== 0 || !ready())
+    throw new ClientMissingError(`${pkg}'s postinstall (${script}) did not complete (exit ${r.code}): ${r.stderr || r.stdout}`);
 }
 
 export interface SpendGroup {

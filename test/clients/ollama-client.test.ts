@@ -14,12 +14,21 @@ import { startHarness, type Harness } from '../support/engine-harness';
 import { GuideMissingError, guideSnippet, ledgerRows, repoRoot, spendByClient, type LedgerRow } from './harness';
 
 const PACKAGE = 'ollama';
-const VERSION = (JSON.parse(readFileSync(resolve(repoRoot, 'node_modules', PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(resolve(repoRoot, 'node_modules', PACKAGE, 'package.json'), 'utf8')) as { version: string })
+  .version;
 const TOKEN_NAME = 'ollama-js';
 
 const WEATHER: Tool = {
   type: 'function',
-  function: { name: 'get_weather', description: 'Current weather in a city', parameters: { type: 'object', required: ['city'], properties: { city: { type: 'string', description: 'The city' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } } } },
+  function: {
+    name: 'get_weather',
+    description: 'Current weather in a city',
+    parameters: {
+      type: 'object',
+      required: ['city'],
+      properties: { city: { type: 'string', description: 'The city' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+    },
+  },
 };
 
 let down: OpenAIFake;
@@ -34,20 +43,56 @@ beforeAll(async () => {
     startOllamaFake({ models: ['qwen3:8b'] }),
     startOpenAIFake({ scenario: true, apiKey: 'k-oa', models: ['gpt-5-mini', 'text-embedding-3-small'] }),
   ]);
-  h = await startHarness({
-    providers: [
-      { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
-      { id: 'ol', kind: 'ollama', baseUrl: ol.url, models: [{ id: 'qwen3:8b', contextWindow: 40_960, price: { input: 0.1, output: 0.2, cacheRead: 0.01, cacheWrite: 0.1 } }] },
-      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } }, { id: 'text-embedding-3-small', price: { input: 0.02, output: 0, cacheRead: 0, cacheWrite: 0 } }] },
-    ],
-    routes: [
-      { name: 'local', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'ol', model: 'qwen3:8b' }] },
-      { name: 'cloud', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'oa', model: 'gpt-5-mini' }] },
-      { name: 'vectors', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'oa', model: 'text-embedding-3-small' }] },
-    ],
-    // The 503 target's breaker stays closed, so every first request shows the failover.
-    health: { failureThreshold: 1000 },
-  }, { K_DOWN: 'k-down', K_OA: 'k-oa' }, TOKEN_NAME);
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
+        {
+          id: 'ol',
+          kind: 'ollama',
+          baseUrl: ol.url,
+          models: [{ id: 'qwen3:8b', contextWindow: 40_960, price: { input: 0.1, output: 0.2, cacheRead: 0.01, cacheWrite: 0.1 } }],
+        },
+        {
+          id: 'oa',
+          kind: 'openai-compatible',
+          baseUrl: oa.url,
+          keys: [{ env: 'K_OA' }],
+          models: [
+            { id: 'gpt-5-mini', price: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 } },
+            { id: 'text-embedding-3-small', price: { input: 0.02, output: 0, cacheRead: 0, cacheWrite: 0 } },
+          ],
+        },
+      ],
+      routes: [
+        {
+          name: 'local',
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'ol', model: 'qwen3:8b' },
+          ],
+        },
+        {
+          name: 'cloud',
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'oa', model: 'gpt-5-mini' },
+          ],
+        },
+        {
+          name: 'vectors',
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'oa', model: 'text-embedding-3-small' },
+          ],
+        },
+      ],
+      // The 503 target's breaker stays closed, so every first request shows the failover.
+      health: { failureThreshold: 1000 },
+    },
+    { K_DOWN: 'k-down', K_OA: 'k-oa' },
+    TOKEN_NAME,
+  );
   // The guide's own line: the host with the token in its path.
   const snippet = guideSnippet('ollama', { baseUrl: h.baseUrl, token: h.token, model: 'local' }, 'JavaScript');
   const host = /host: '([^']+)'/.exec(snippet)?.[1];
@@ -60,7 +105,8 @@ afterAll(async () => {
   await Promise.all([down, ol, oa].map((f) => f?.close()));
 });
 
-const attempts = (row: LedgerRow) => (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
+const attempts = (row: LedgerRow) =>
+  (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
 
 /** The ledger's rows (flushed first): the count before a test, and what it added after. */
 async function rowCount(): Promise<number> {
@@ -83,7 +129,15 @@ async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
 function expectDoneFields(done: ChatResponse | GenerateResponse): void {
   expect(done.done).toBe(true);
   expect(done.done_reason).toBe('stop');
-  for (const field of ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'] as const) expect(typeof done[field], field).toBe('number');
+  for (const field of [
+    'total_duration',
+    'load_duration',
+    'prompt_eval_count',
+    'prompt_eval_duration',
+    'eval_count',
+    'eval_duration',
+  ] as const)
+    expect(typeof done[field], field).toBe('number');
   expect(done.prompt_eval_count).toBeGreaterThan(0);
   expect(done.eval_count).toBeGreaterThan(0);
 }
@@ -115,19 +169,31 @@ describe(`the ollama client (${PACKAGE} ${VERSION}) against the port`, () => {
     expect(sent.find((m) => m.role === 'assistant').tool_calls[0].function).toEqual({ name: 'get_weather', arguments: TOOL_ARGS });
     expect(sent.at(-1)).toMatchObject({ role: 'tool', content: '18 degrees and sunny', tool_name: 'get_weather' });
     const rows = await rowsSince(before);
-    expect(rows.map((r) => [r.route, r.provider, r.status])).toEqual([['local', 'ol', 'ok'], ['local', 'ol', 'ok']]);
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['ol', 200]]);
+    expect(rows.map((r) => [r.route, r.provider, r.status])).toEqual([
+      ['local', 'ol', 'ok'],
+      ['local', 'ol', 'ok'],
+    ]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['ol', 200],
+    ]);
   });
 
   it('chat, streamed: a tool call and its result translated for an OpenAI-compatible target', async () => {
     const before = await rowCount();
-    const messages: Message[] = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Weather in Paris?' }];
+    const messages: Message[] = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Weather in Paris?' },
+    ];
     const parts = await collect(await ollama.chat({ model: 'cloud', messages, tools: [WEATHER], stream: true }));
     const calls = parts.flatMap((p) => p.message.tool_calls ?? []);
     expect(calls).toEqual([{ function: { name: 'get_weather', arguments: TOOL_ARGS } }]);
     expect(parts.slice(0, -1).every((p) => !p.done)).toBe(true);
     expectDoneFields(parts.at(-1)!);
-    messages.push({ role: 'assistant', content: '', tool_calls: calls }, { role: 'tool', content: '18 degrees and sunny', tool_name: 'get_weather' });
+    messages.push(
+      { role: 'assistant', content: '', tool_calls: calls },
+      { role: 'tool', content: '18 degrees and sunny', tool_name: 'get_weather' },
+    );
     const answer = await collect(await ollama.chat({ model: 'cloud', messages, tools: [WEATHER], stream: true }));
     expect(answer.map((p) => p.message.content).join('')).toBe('Tool said: 18 degrees and sunny');
     // OpenAI pairs a result with its call by id: the port made one up and used it on both sides.
@@ -138,23 +204,40 @@ describe(`the ollama client (${PACKAGE} ${VERSION}) against the port`, () => {
     expect(sent.at(-1)).toEqual({ role: 'tool', tool_call_id: call.id, content: '18 degrees and sunny' });
     expect(sent[0]).toEqual({ role: 'system', content: 'Be brief.' });
     const rows = await rowsSince(before);
-    expect(rows.map((r) => [r.route, r.provider, r.status])).toEqual([['cloud', 'oa', 'ok'], ['cloud', 'oa', 'ok']]);
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['oa', 200]]);
+    expect(rows.map((r) => [r.route, r.provider, r.status])).toEqual([
+      ['cloud', 'oa', 'ok'],
+      ['cloud', 'oa', 'ok'],
+    ]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['oa', 200],
+    ]);
   });
 
-  it('generate, not streamed: a system prompt and the prompt as one turn, answered in generate\'s shape', async () => {
+  it("generate, not streamed: a system prompt and the prompt as one turn, answered in generate's shape", async () => {
     const before = await rowCount();
-    const r = await ollama.generate({ model: 'local', prompt: 'Why is the sky blue?', system: 'Answer in one line.', options: { temperature: 0.2, num_predict: 64 } });
+    const r = await ollama.generate({
+      model: 'local',
+      prompt: 'Why is the sky blue?',
+      system: 'Answer in one line.',
+      options: { temperature: 0.2, num_predict: 64 },
+    });
     expect(r.model).toBe('local');
     expect(r.response).toBe('Echo: Why is the sky blue?');
     expect(r.context).toEqual([]);
     expectDoneFields(r);
     const sent = ol.requests.at(-1)!.body;
-    expect(sent.messages).toEqual([{ role: 'system', content: 'Answer in one line.' }, { role: 'user', content: 'Why is the sky blue?' }]);
+    expect(sent.messages).toEqual([
+      { role: 'system', content: 'Answer in one line.' },
+      { role: 'user', content: 'Why is the sky blue?' },
+    ]);
     expect(sent.options).toMatchObject({ temperature: 0.2, num_predict: 64 });
     const rows = await rowsSince(before);
     expect(rows.map((r) => [r.route, r.provider, r.status])).toEqual([['local', 'ol', 'ok']]);
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['ol', 200]]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['ol', 200],
+    ]);
   });
 
   it('generate, streamed, with thinking: response and thinking lines, then a done line with its context and counters', async () => {
@@ -181,12 +264,21 @@ describe(`the ollama client (${PACKAGE} ${VERSION}) against the port`, () => {
     const legacy = await ollama.embeddings({ model: 'vectors', prompt: 'first text' });
     expect(legacy.embedding).toEqual(many.embeddings[0]);
     const rows = await rowsSince(before);
-    expect(rows.map((r) => [r.route, r.provider, r.status])).toEqual([['vectors', 'oa', 'ok'], ['vectors', 'oa', 'ok'], ['vectors', 'oa', 'ok']]);
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['oa', 200]]);
+    expect(rows.map((r) => [r.route, r.provider, r.status])).toEqual([
+      ['vectors', 'oa', 'ok'],
+      ['vectors', 'oa', 'ok'],
+      ['vectors', 'oa', 'ok'],
+    ]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['oa', 200],
+    ]);
   });
 
-  it('reports an unknown model and a refused field in Ollama\'s error shape (the client throws with the message)', async () => {
-    await expect(ollama.chat({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status_code: 404 });
+  it("reports an unknown model and a refused field in Ollama's error shape (the client throws with the message)", async () => {
+    await expect(ollama.chat({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
+      status_code: 404,
+    });
     await expect(ollama.generate({ model: 'local', prompt: 'def f(', suffix: '    return x' })).rejects.toThrow(/does not support insert/);
   });
 

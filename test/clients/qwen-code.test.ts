@@ -9,7 +9,18 @@ import { startGeminiFake, type GeminiFake } from '../fakes/gemini-fake';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
 import type { ScriptStep } from '../fakes/scenario';
 import { startHarness, type Harness } from '../support/engine-harness';
-import { binPath, guideSnippet, ledgerRows, openSandbox, agentModules, shellExports, spendByClient, type ClientRun, type ClientSandbox, type LedgerRow } from './harness';
+import {
+  binPath,
+  guideSnippet,
+  ledgerRows,
+  openSandbox,
+  agentModules,
+  shellExports,
+  spendByClient,
+  type ClientRun,
+  type ClientSandbox,
+  type LedgerRow,
+} from './harness';
 
 const PACKAGE = '@qwen-code/qwen-code';
 const VERSION = (JSON.parse(readFileSync(resolve(agentModules, PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
@@ -47,18 +58,46 @@ beforeAll(async () => {
     startOpenAIFake({ apiKey: 'k-oa', models: ['qwen3-coder-plus'], script }),
     startGeminiFake({ apiKey: 'k-gm', models: ['gemini-2.5-pro'], script }),
   ]);
-  h = await startHarness({
-    providers: [
-      { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
-      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'qwen3-coder-plus', price: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1 } }] },
-      { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: [{ id: 'gemini-2.5-pro', price: { input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: 1.25 } }] },
-    ],
-    routes: [
-      { name: 'code-openai', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'oa', model: 'qwen3-coder-plus' }] },
-      { name: 'code-gemini', targets: [{ provider: 'down', model: 'm-down' }, { provider: 'gm', model: 'gemini-2.5-pro' }] },
-    ],
-    health: { failureThreshold: 1000 },
-  }, { K_DOWN: 'k-down', K_OA: 'k-oa', K_GM: 'k-gm' }, TOKEN_NAME);
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'm-down' }] },
+        {
+          id: 'oa',
+          kind: 'openai-compatible',
+          baseUrl: oa.url,
+          keys: [{ env: 'K_OA' }],
+          models: [{ id: 'qwen3-coder-plus', price: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1 } }],
+        },
+        {
+          id: 'gm',
+          kind: 'gemini',
+          baseUrl: gm.url,
+          keys: [{ env: 'K_GM' }],
+          models: [{ id: 'gemini-2.5-pro', price: { input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: 1.25 } }],
+        },
+      ],
+      routes: [
+        {
+          name: 'code-openai',
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'oa', model: 'qwen3-coder-plus' },
+          ],
+        },
+        {
+          name: 'code-gemini',
+          targets: [
+            { provider: 'down', model: 'm-down' },
+            { provider: 'gm', model: 'gemini-2.5-pro' },
+          ],
+        },
+      ],
+      health: { failureThreshold: 1000 },
+    },
+    { K_DOWN: 'k-down', K_OA: 'k-oa', K_GM: 'k-gm' },
+    TOKEN_NAME,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -74,7 +113,10 @@ function writeSettings(extra: Record<string, unknown> = {}): void {
 }
 
 async function qwen(env: Record<string, string | undefined>): Promise<ClientRun> {
-  const run = await sb.run(binPath('qwen'), ['-p', 'What does notes.txt say?', '--output-format', 'json'], { env: { ...OFFLINE, ...env }, timeoutMs: 50_000 });
+  const run = await sb.run(binPath('qwen'), ['-p', 'What does notes.txt say?', '--output-format', 'json'], {
+    env: { ...OFFLINE, ...env },
+    timeoutMs: 50_000,
+  });
   const diagnosis = `exit ${run.code}${run.timedOut ? ' (timed out)' : ''} after ${run.durationMs} ms\nstdout: ${run.stdout.slice(-3000)}\nstderr: ${run.stderr.slice(0, 3000)}`;
   expect(run.timedOut, diagnosis).toBe(false);
   expect(run.code, diagnosis).toBe(0);
@@ -84,7 +126,8 @@ async function qwen(env: Record<string, string | undefined>): Promise<ClientRun>
   return run;
 }
 
-const attempts = (row: LedgerRow) => (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
+const attempts = (row: LedgerRow) =>
+  (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
 
 async function rowsSince(count: number) {
   await h.app.services.spend.summary({}); // flushes the ledger
@@ -92,7 +135,7 @@ async function rowsSince(count: number) {
 }
 
 describe(`Qwen Code (${PACKAGE} ${VERSION}) against the port`, () => {
-  it('with the guide\'s shell variables: a read_file round trip through a failover route to an OpenAI-compatible target', async () => {
+  it("with the guide's shell variables: a read_file round trip through a failover route to an OpenAI-compatible target", async () => {
     const before = ledgerRows(h.dataDir).length;
     writeSettings();
     await qwen(shellExports(guideSnippet('qwen-code', guide('code-openai'), 'shell')));
@@ -109,10 +152,13 @@ describe(`Qwen Code (${PACKAGE} ${VERSION}) against the port`, () => {
     const rows = await rowsSince(before);
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) expect(row).toMatchObject({ client: TOKEN_NAME, route: 'code-openai', provider: 'oa', status: 'ok' });
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['oa', 200]]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['oa', 200],
+    ]);
   }, 60_000);
 
-  it('with the guide\'s ~/.qwen/settings.json: the same round trip translated for a Gemini target', async () => {
+  it("with the guide's ~/.qwen/settings.json: the same round trip translated for a Gemini target", async () => {
     const before = ledgerRows(h.dataDir).length;
     writeSettings(JSON.parse(guideSnippet('qwen-code', guide('code-gemini'), '~/.qwen/settings.json')) as Record<string, unknown>);
     try {
@@ -131,7 +177,10 @@ describe(`Qwen Code (${PACKAGE} ${VERSION}) against the port`, () => {
     const rows = await rowsSince(before);
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) expect(row).toMatchObject({ client: TOKEN_NAME, route: 'code-gemini', provider: 'gm', status: 'ok' });
-    expect(attempts(rows[0]!)).toEqual([['down', 503], ['gm', 200]]);
+    expect(attempts(rows[0]!)).toEqual([
+      ['down', 503],
+      ['gm', 200],
+    ]);
   }, 60_000);
 
   it('is attributed to its own token in `switchboard spend --by client --json`, and reached nothing beyond loopback', async () => {

@@ -12,9 +12,20 @@ let h: Harness;
 let provider: ReturnType<typeof createOpenAICompatible>;
 
 beforeAll(async () => {
-  up = await startOpenAIFake({ reply: REPLY, chunks: 3, apiKey: 'k', models: ['m1', 'e1'], toolCall: { name: 'lookup', arguments: '{"q":"port"}' } });
+  up = await startOpenAIFake({
+    reply: REPLY,
+    chunks: 3,
+    apiKey: 'k',
+    models: ['m1', 'e1'],
+    toolCall: { name: 'lookup', arguments: '{"q":"port"}' },
+  });
   h = await startHarness(
-    { providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1' }, { id: 'e1' }] }], routes: [{ name: 'fast', targets: [{ provider: 'up', model: 'm1' }] }] },
+    {
+      providers: [
+        { id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1' }, { id: 'e1' }] },
+      ],
+      routes: [{ name: 'fast', targets: [{ provider: 'up', model: 'm1' }] }],
+    },
     { UP_KEY: 'k' },
     'ai-sdk',
   );
@@ -47,7 +58,13 @@ describe('ai + @ai-sdk/openai-compatible through the port', () => {
       model: provider('fast'),
       prompt: 'look it up',
       maxRetries: 0,
-      tools: { lookup: tool({ description: 'Look something up', inputSchema: jsonSchema<{ q: string }>({ type: 'object', properties: { q: { type: 'string' } }, required: ['q'] }), execute: async (input) => ((seen = input), 'found') }) },
+      tools: {
+        lookup: tool({
+          description: 'Look something up',
+          inputSchema: jsonSchema<{ q: string }>({ type: 'object', properties: { q: { type: 'string' } }, required: ['q'] }),
+          execute: async (input) => ((seen = input), 'found'),
+        }),
+      },
       stopWhen: ({ steps }) => steps.length >= 2,
     });
     expect(seen).toEqual({ q: 'port' });

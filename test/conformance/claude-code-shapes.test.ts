@@ -15,7 +15,8 @@ let gm: GeminiFake;
 let ol: OllamaFake;
 let h: Harness;
 
-const BETA = 'claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27,mid-conversation-system-2026-04-07,effort-2025-11-24';
+const BETA =
+  'claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27,mid-conversation-system-2026-04-07,effort-2025-11-24';
 const MID_SYSTEM = '# Environment\nPrimary working directory: /tmp/project';
 
 /** What Claude Code 2.1.x sends (trimmed): system blocks, a system turn after the first user turn, 2.1's thinking and effort fields. */
@@ -24,13 +25,32 @@ function claudeCodeBody(model: string, extra: Record<string, unknown> = {}) {
     model,
     max_tokens: 32000,
     stream: true,
-    system: [{ type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.332;' }, { type: 'text', text: 'You are a Claude agent.', cache_control: { type: 'ephemeral' } }],
+    system: [
+      { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.332;' },
+      { type: 'text', text: 'You are a Claude agent.', cache_control: { type: 'ephemeral' } },
+    ],
     messages: [
-      { role: 'user', content: [{ type: 'text', text: '<system-reminder>\nAttribution rules\n</system-reminder>\n' }, { type: 'text', text: 'Say hi' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: '<system-reminder>\nAttribution rules\n</system-reminder>\n' },
+          { type: 'text', text: 'Say hi' },
+        ],
+      },
       { role: 'system', content: [{ type: 'text', text: MID_SYSTEM, cache_control: { type: 'ephemeral' } }] },
     ],
     tools: [
-      { name: 'Read', description: 'Reads a file', input_schema: { type: 'object', properties: { file_path: { type: 'string' } }, required: ['file_path'], additionalProperties: false, $schema: 'https://json-schema.org/draft/2020-12/schema' } },
+      {
+        name: 'Read',
+        description: 'Reads a file',
+        input_schema: {
+          type: 'object',
+          properties: { file_path: { type: 'string' } },
+          required: ['file_path'],
+          additionalProperties: false,
+          $schema: 'https://json-schema.org/draft/2020-12/schema',
+        },
+      },
       { name: 'DeferredToolPlaceholder', description: 'later', input_schema: { type: 'object', properties: {} }, defer_loading: true },
       { type: 'web_search_20250305', name: 'web_search', max_uses: 5 },
     ],
@@ -49,17 +69,21 @@ beforeAll(async () => {
     startGeminiFake({ apiKey: 'k-gm' }),
     startOllamaFake(),
   ]);
-  h = await startHarness({
-    providers: [
-      { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5' }] },
-      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini' }] },
-      { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: [{ id: 'gemini-2.5-flash' }] },
-      { id: 'ol', kind: 'ollama', baseUrl: ol.url, models: [{ id: 'llama3.2' }] },
-    ],
-    routes: [{ name: 'coding', targets: [{ provider: 'oa', model: 'gpt-5-mini' }] }],
-    // What the Claude Code guide tells users: its own model names reach a route.
-    aliases: [{ match: 'claude-*', to: 'coding' }],
-  }, { K_AN: 'k-an', K_OA: 'k-oa', K_GM: 'k-gm' }, 'claude-code');
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5' }] },
+        { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini' }] },
+        { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: [{ id: 'gemini-2.5-flash' }] },
+        { id: 'ol', kind: 'ollama', baseUrl: ol.url, models: [{ id: 'llama3.2' }] },
+      ],
+      routes: [{ name: 'coding', targets: [{ provider: 'oa', model: 'gpt-5-mini' }] }],
+      // What the Claude Code guide tells users: its own model names reach a route.
+      aliases: [{ match: 'claude-*', to: 'coding' }],
+    },
+    { K_AN: 'k-an', K_OA: 'k-oa', K_GM: 'k-gm' },
+    'claude-code',
+  );
 });
 
 afterAll(async () => {
@@ -70,7 +94,13 @@ afterAll(async () => {
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${h.baseUrl}/v1/messages?beta=true`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${h.token}`, 'anthropic-version': '2023-06-01', 'anthropic-beta': BETA, ...headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${h.token}`,
+      'anthropic-version': '2023-06-01',
+      'anthropic-beta': BETA,
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
 
@@ -91,7 +121,10 @@ describe('Claude Code 2.1 request shapes', () => {
     await served(claudeCodeBody('an/claude-sonnet-4-5'));
     const got = an.requests.at(-1)!;
     expect(got.headers['anthropic-beta']).toBe(BETA);
-    expect(got.body.messages[1]).toEqual({ role: 'system', content: [{ type: 'text', text: MID_SYSTEM, cache_control: { type: 'ephemeral' } }] });
+    expect(got.body.messages[1]).toEqual({
+      role: 'system',
+      content: [{ type: 'text', text: MID_SYSTEM, cache_control: { type: 'ephemeral' } }],
+    });
     expect(got.body.thinking).toEqual({ type: 'adaptive', display: 'omitted' });
     expect(got.body.output_config).toEqual({ effort: 'high' });
     expect(got.body.context_management).toEqual({ edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] });
@@ -124,7 +157,11 @@ describe('Claude Code 2.1 request shapes', () => {
     expect(body.systemInstruction.parts[0].text).not.toContain(MID_SYSTEM);
     expect(body.contents).toHaveLength(1);
     expect(body.contents[0].role).toBe('user');
-    expect(body.contents[0].parts.map((p: any) => p.text)).toEqual(['<system-reminder>\nAttribution rules\n</system-reminder>\n', 'Say hi', `<system>\n${MID_SYSTEM}\n</system>`]);
+    expect(body.contents[0].parts.map((p: any) => p.text)).toEqual([
+      '<system-reminder>\nAttribution rules\n</system-reminder>\n',
+      'Say hi',
+      `<system>\n${MID_SYSTEM}\n</system>`,
+    ]);
     expect(body.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 24576, includeThoughts: true });
     expect((await logEntry('gm/gemini-2.5-flash')).notes).toHaveLength(2);
   });
@@ -145,7 +182,8 @@ describe('Claude Code 2.1 request shapes', () => {
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'hello' }] },
     ];
     const noThinking = { thinking: undefined, output_config: undefined };
-    for (const model of ['an/claude-sonnet-4-5', 'oa/gpt-5-mini', 'gm/gemini-2.5-flash', 'ol/llama3.2']) await served(claudeCodeBody(model, { messages, ...noThinking }));
+    for (const model of ['an/claude-sonnet-4-5', 'oa/gpt-5-mini', 'gm/gemini-2.5-flash', 'ol/llama3.2'])
+      await served(claudeCodeBody(model, { messages, ...noThinking }));
     const openai = oa.requests.at(-1)!.body.messages;
     expect(openai.slice(-3).map((m: any) => m.role)).toEqual(['assistant', 'tool', 'system']);
     const gemini = gm.requests.at(-1)!.body.contents.at(-1);

@@ -18,7 +18,12 @@ const BASE = 'You are a coding agent running in the Codex CLI.';
 const PERMISSIONS = '<permissions instructions>sandbox: read-only</permissions instructions>';
 const FINAL = 'Closed it.';
 
-const params = (props: Record<string, unknown>, required: string[]) => ({ type: 'object', properties: props, required, additionalProperties: false });
+const params = (props: Record<string, unknown>, required: string[]) => ({
+  type: 'object',
+  properties: props,
+  required,
+  additionalProperties: false,
+});
 
 /** What Codex 0.171 sends (trimmed): its tools, its instructions as developer inputs, its request options. */
 function codexBody(model: string, input: unknown[] = [], extra: Record<string, unknown> = {}) {
@@ -28,16 +33,43 @@ function codexBody(model: string, input: unknown[] = [], extra: Record<string, u
     input: [
       { type: 'message', role: 'developer', content: [{ type: 'input_text', text: BASE }] },
       { type: 'message', role: 'developer', content: [{ type: 'input_text', text: PERMISSIONS }] },
-      { type: 'message', role: 'user', content: [{ type: 'input_text', text: '<environment_context>\n  <cwd>/tmp/p</cwd>\n</environment_context>' }] },
+      {
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: '<environment_context>\n  <cwd>/tmp/p</cwd>\n</environment_context>' }],
+      },
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Close agent a1.' }] },
       ...input,
     ],
     tools: [
-      { type: 'function', name: 'exec_command', description: 'Runs a command in a PTY.', strict: false, parameters: params({ cmd: { type: 'string' } }, ['cmd']) },
-      { type: 'namespace', name: NS, description: 'Tools for spawning and managing sub-agents.', tools: [
-        { type: 'function', name: 'close_agent', description: 'Close an agent.', strict: false, parameters: params({ target: { type: 'string' } }, ['target']) },
-        { type: 'function', name: 'wait_agent', description: 'Wait for agents.', strict: false, parameters: params({ targets: { type: 'array', items: { type: 'string' } } }, []) },
-      ] },
+      {
+        type: 'function',
+        name: 'exec_command',
+        description: 'Runs a command in a PTY.',
+        strict: false,
+        parameters: params({ cmd: { type: 'string' } }, ['cmd']),
+      },
+      {
+        type: 'namespace',
+        name: NS,
+        description: 'Tools for spawning and managing sub-agents.',
+        tools: [
+          {
+            type: 'function',
+            name: 'close_agent',
+            description: 'Close an agent.',
+            strict: false,
+            parameters: params({ target: { type: 'string' } }, ['target']),
+          },
+          {
+            type: 'function',
+            name: 'wait_agent',
+            description: 'Wait for agents.',
+            strict: false,
+            parameters: params({ targets: { type: 'array', items: { type: 'string' } } }, []),
+          },
+        ],
+      },
       { type: 'web_search', external_web_access: false },
     ],
     tool_choice: 'auto',
@@ -65,14 +97,18 @@ beforeAll(async () => {
     startOpenAIFake({ apiKey: 'k-official', models: ['gpt-5.1'], scenario: true }),
     startAnthropicFake({ apiKey: 'k-an', models: ['claude-sonnet-4-5'], script }),
   ]);
-  h = await startHarness({
-    providers: [
-      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini' }] },
-      { id: 'openai', kind: 'openai', baseUrl: official.url, keys: [{ env: 'K_OFFICIAL' }], models: [{ id: 'gpt-5.1' }] },
-      { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5' }] },
-    ],
-    routes: [{ name: 'code', targets: [{ provider: 'oa', model: 'gpt-5-mini' }] }],
-  }, { K_OA: 'k-oa', K_OFFICIAL: 'k-official', K_AN: 'k-an' }, 'codex');
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini' }] },
+        { id: 'openai', kind: 'openai', baseUrl: official.url, keys: [{ env: 'K_OFFICIAL' }], models: [{ id: 'gpt-5.1' }] },
+        { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5' }] },
+      ],
+      routes: [{ name: 'code', targets: [{ provider: 'oa', model: 'gpt-5-mini' }] }],
+    },
+    { K_OA: 'k-oa', K_OFFICIAL: 'k-official', K_AN: 'k-an' },
+    'codex',
+  );
 });
 
 afterAll(async () => {
@@ -83,7 +119,12 @@ afterAll(async () => {
 const post = (body: unknown) =>
   fetch(`${h.baseUrl}/v1/responses`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${h.token}`, accept: 'text/event-stream', originator: 'codex_exec' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${h.token}`,
+      accept: 'text/event-stream',
+      originator: 'codex_exec',
+    },
     body: JSON.stringify(body),
   });
 
@@ -92,7 +133,12 @@ async function events(body: unknown): Promise<{ res: Response; events: any[] }> 
   const res = await post(body);
   const text = await res.text();
   expect(res.status, text).toBe(200);
-  const parsed = text.split('\n\n').flatMap((frame) => frame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6))));
+  const parsed = text.split('\n\n').flatMap((frame) =>
+    frame
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6))),
+  );
   expect(parsed.at(-1)?.type, text).toBe('response.completed');
   return { res, events: parsed };
 }
@@ -113,7 +159,8 @@ describe('Codex CLI request shapes on /v1/responses', () => {
     expect(sent.messages.map((m: any) => m.role)).toEqual(['system', 'system', 'user', 'user']);
     expect(sent.messages[1].content).toBe(PERMISSIONS);
     expect(sent).toMatchObject({ tool_choice: 'auto', parallel_tool_calls: true, stream: true });
-    for (const field of ['store', 'include', 'client_metadata', 'prompt_cache_key', 'reasoning', 'input']) expect(sent).not.toHaveProperty(field);
+    for (const field of ['store', 'include', 'client_metadata', 'prompt_cache_key', 'reasoning', 'input'])
+      expect(sent).not.toHaveProperty(field);
     // The model called the flattened name; Codex gets the tool's own name and its namespace, which it dispatches on.
     const call = doneItems(evs).find((i) => i.type === 'function_call');
     expect(call).toMatchObject({ name: 'close_agent', namespace: NS, arguments: '{"target":"a1"}', status: 'completed' });
@@ -130,7 +177,11 @@ describe('Codex CLI request shapes on /v1/responses', () => {
     const { events: evs } = await events(codexBody('code', callHistory('call_script_1')));
     const messages = oa.requests.at(-1)!.body.messages as any[];
     expect(messages.slice(-2)).toEqual([
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_script_1', type: 'function', function: { name: FLAT, arguments: '{"target":"a1"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_script_1', type: 'function', function: { name: FLAT, arguments: '{"target":"a1"}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_script_1', content: 'agent a1 closed' },
     ]);
     expect(doneItems(evs).find((i) => i.type === 'message')?.content[0].text).toBe(FINAL);

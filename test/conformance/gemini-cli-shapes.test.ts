@@ -12,14 +12,21 @@ let oa: OpenAIFake;
 let h: Harness;
 
 beforeAll(async () => {
-  [an, oa] = await Promise.all([startAnthropicFake({ apiKey: 'k-an' }), startOpenAIFake({ scenario: true, apiKey: 'k-oa', models: ['gpt-5-mini'] })]);
-  h = await startHarness({
-    providers: [
-      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini' }] },
-      { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5' }] },
-    ],
-    routes: [],
-  }, { K_OA: 'k-oa', K_AN: 'k-an' }, 'gemini-cli');
+  [an, oa] = await Promise.all([
+    startAnthropicFake({ apiKey: 'k-an' }),
+    startOpenAIFake({ scenario: true, apiKey: 'k-oa', models: ['gpt-5-mini'] }),
+  ]);
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini' }] },
+        { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5' }] },
+      ],
+      routes: [],
+    },
+    { K_OA: 'k-oa', K_AN: 'k-an' },
+    'gemini-cli',
+  );
 });
 
 afterAll(async () => {
@@ -51,11 +58,15 @@ const LOWERED = {
 };
 
 async function generate(model: string, body: unknown): Promise<void> {
-  const res = await fetch(`${h.baseUrl}/v1beta/models/${encodeURIComponent(model)}:generateContent`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': h.token }, body: JSON.stringify(body) });
+  const res = await fetch(`${h.baseUrl}/v1beta/models/${encodeURIComponent(model)}:generateContent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-goog-api-key': h.token },
+    body: JSON.stringify(body),
+  });
   expect(res.status, await res.text()).toBe(200);
 }
 
-describe('JSON Schemas with Google\'s upper-case type names', () => {
+describe("JSON Schemas with Google's upper-case type names", () => {
   it('reach an OpenAI-compatible upstream as JSON Schema (response_format and tool parameters)', async () => {
     await generate('oa/gpt-5-mini', {
       contents: [{ role: 'user', parts: [{ text: 'Rate this task' }] }],

@@ -24,20 +24,36 @@ beforeAll(async () => {
     startOpenAIFake({ scenario: true, apiKey: 'k-oa', models: ['gpt-5-mini'] }),
     startOpenAIFake({ models: ['gpt-5-mini'], fault: { status: 503 } }),
   ]);
-  h = await startHarness({
-    providers: [
-      { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini' }] },
-      { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5' }] },
-      { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: [{ id: 'gemini-2.5-flash' }] },
-      // One 503ing upstream under two names, so each route's failures count against its own target.
-      { id: 'down-oa', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'gpt-5-mini' }] },
-      { id: 'down-an', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'gpt-5-mini' }] },
-    ],
-    routes: [
-      { name: 'gem-openai', targets: [{ provider: 'down-oa', model: 'gpt-5-mini' }, { provider: 'oa', model: 'gpt-5-mini' }] },
-      { name: 'gem-anthropic', targets: [{ provider: 'down-an', model: 'gpt-5-mini' }, { provider: 'an', model: 'claude-sonnet-4-5' }] },
-    ],
-  }, { K_OA: 'k-oa', K_AN: 'k-an', K_GM: 'k-gm', K_DOWN: 'k-down' }, 'gemini-cli');
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'oa', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: [{ id: 'gpt-5-mini' }] },
+        { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: [{ id: 'claude-sonnet-4-5' }] },
+        { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: [{ id: 'gemini-2.5-flash' }] },
+        // One 503ing upstream under two names, so each route's failures count against its own target.
+        { id: 'down-oa', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'gpt-5-mini' }] },
+        { id: 'down-an', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K_DOWN' }], models: [{ id: 'gpt-5-mini' }] },
+      ],
+      routes: [
+        {
+          name: 'gem-openai',
+          targets: [
+            { provider: 'down-oa', model: 'gpt-5-mini' },
+            { provider: 'oa', model: 'gpt-5-mini' },
+          ],
+        },
+        {
+          name: 'gem-anthropic',
+          targets: [
+            { provider: 'down-an', model: 'gpt-5-mini' },
+            { provider: 'an', model: 'claude-sonnet-4-5' },
+          ],
+        },
+      ],
+    },
+    { K_OA: 'k-oa', K_AN: 'k-an', K_GM: 'k-gm', K_DOWN: 'k-down' },
+    'gemini-cli',
+  );
 });
 
 afterEach(() => gm.fault(null));
@@ -52,29 +68,49 @@ async function latestRow() {
   return openLedgerReader(h.dataDir).latest();
 }
 
-const attemptsOf = (row: { attempts: string }) => (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
+const attemptsOf = (row: { attempts: string }) =>
+  (JSON.parse(row.attempts) as Array<{ provider: string; status: number }>).map((a) => [a.provider, a.status]);
 
 /** A call as Google's SDKs make it: the token in x-goog-api-key unless `headers` say otherwise. */
 function gemini(path: string, body?: unknown, headers: Record<string, string> = { 'x-goog-api-key': h.token }): Promise<Response> {
-  return fetch(`${h.baseUrl}${path}`, body === undefined ? { headers } : { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(
+    `${h.baseUrl}${path}`,
+    body === undefined
+      ? { headers }
+      : { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) },
+  );
 }
 
 const userText = (text: string) => ({ contents: [{ role: 'user', parts: [{ text }] }] });
 
 /** The events of an `alt=sse` answer, as Google frames them (`data: {...}\r\n\r\n`). */
 function sseEvents(text: string): any[] {
-  return text.split('\r\n\r\n').filter((f) => f.startsWith('data: ')).map((f) => JSON.parse(f.slice('data: '.length)));
+  return text
+    .split('\r\n\r\n')
+    .filter((f) => f.startsWith('data: '))
+    .map((f) => JSON.parse(f.slice('data: '.length)));
 }
 
-const textOf = (chunks: any[]) => chunks.flatMap((c) => c.candidates?.[0]?.content?.parts ?? []).filter((p: any) => typeof p.text === 'string' && !p.thought).map((p: any) => p.text).join('');
+const textOf = (chunks: any[]) =>
+  chunks
+    .flatMap((c) => c.candidates?.[0]?.content?.parts ?? [])
+    .filter((p: any) => typeof p.text === 'string' && !p.thought)
+    .map((p: any) => p.text)
+    .join('');
 
 const WEATHER_TOOL = {
-  functionDeclarations: [{
-    name: 'get_weather',
-    description: 'Weather for a city',
-    // Google's OpenAPI-subset schema (upper-case types, nullable), as older clients declare tools.
-    parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' }, unit: { type: 'STRING', nullable: true } }, required: ['city'] },
-  }],
+  functionDeclarations: [
+    {
+      name: 'get_weather',
+      description: 'Weather for a city',
+      // Google's OpenAPI-subset schema (upper-case types, nullable), as older clients declare tools.
+      parameters: {
+        type: 'OBJECT',
+        properties: { city: { type: 'STRING' }, unit: { type: 'STRING', nullable: true } },
+        required: ['city'],
+      },
+    },
+  ],
 };
 
 describe('generateContent and streamGenerateContent', () => {
@@ -86,19 +122,36 @@ describe('generateContent and streamGenerateContent', () => {
     });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.candidates[0]).toMatchObject({ content: { role: 'model', parts: [{ text: 'Echo: hello' }] }, finishReason: 'STOP', index: 0 });
+    expect(body.candidates[0]).toMatchObject({
+      content: { role: 'model', parts: [{ text: 'Echo: hello' }] },
+      finishReason: 'STOP',
+      index: 0,
+    });
     // The scenario upstream's usage: 140 prompt tokens (40 cached), 20 completion tokens (5 reasoning).
-    expect(body.usageMetadata).toEqual({ promptTokenCount: 140, cachedContentTokenCount: 40, candidatesTokenCount: 15, thoughtsTokenCount: 5, totalTokenCount: 160 });
+    expect(body.usageMetadata).toEqual({
+      promptTokenCount: 140,
+      cachedContentTokenCount: 40,
+      candidatesTokenCount: 15,
+      thoughtsTokenCount: 5,
+      totalTokenCount: 160,
+    });
     const sent = oa.requests.at(-1)!.body;
     expect(sent.messages[0]).toEqual({ role: 'system', content: 'Be terse.' });
     expect(sent).toMatchObject({ model: 'gpt-5-mini', temperature: 0.2, max_tokens: 300, stop: ['END'] });
     const row = await latestRow();
     expect(row).toMatchObject({ client: 'gemini-cli', route: 'gem-openai', provider: 'oa', status: 'ok', input_tokens: 140 });
-    expect(attemptsOf(row)).toEqual([['down-oa', 503], ['oa', 200]]);
+    expect(attemptsOf(row)).toEqual([
+      ['down-oa', 503],
+      ['oa', 200],
+    ]);
   });
 
   it('streams SSE (alt=sse) through a failover route to Anthropic, with the token in ?key=, and logs the path without it', async () => {
-    const res = await gemini(`/v1beta/models/gem-anthropic:streamGenerateContent?alt=sse&key=${encodeURIComponent(h.token)}`, userText('stream me'), {});
+    const res = await gemini(
+      `/v1beta/models/gem-anthropic:streamGenerateContent?alt=sse&key=${encodeURIComponent(h.token)}`,
+      userText('stream me'),
+      {},
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = sseEvents(await res.text());
@@ -107,10 +160,18 @@ describe('generateContent and streamGenerateContent', () => {
     expect(last.candidates[0].finishReason).toBe('STOP');
     expect(events.slice(0, -1).every((e) => e.candidates[0].finishReason === undefined)).toBe(true);
     // Anthropic's usage (input 100, cache read 40, cache write 10, output 20) in Gemini's counting.
-    expect(last.usageMetadata).toEqual({ promptTokenCount: 150, cachedContentTokenCount: 40, candidatesTokenCount: 20, totalTokenCount: 170 });
+    expect(last.usageMetadata).toEqual({
+      promptTokenCount: 150,
+      cachedContentTokenCount: 40,
+      candidatesTokenCount: 20,
+      totalTokenCount: 170,
+    });
     const row = await latestRow();
     expect(row).toMatchObject({ client: 'gemini-cli', route: 'gem-anthropic', provider: 'an', status: 'ok' });
-    expect(attemptsOf(row)).toEqual([['down-an', 503], ['an', 200]]);
+    expect(attemptsOf(row)).toEqual([
+      ['down-an', 503],
+      ['an', 200],
+    ]);
     const log = await h.app.services.port.requests(20);
     expect(log[0]!.path).toBe('/v1beta/models/gem-anthropic:streamGenerateContent');
     expect(JSON.stringify(log)).not.toContain(h.token);
@@ -126,7 +187,11 @@ describe('generateContent and streamGenerateContent', () => {
   });
 
   it('takes the model as models/x, provider/model with a raw or encoded slash, or a bare model id', async () => {
-    for (const path of ['/v1beta/models/models%2Fgem-openai:generateContent', '/v1beta/models/oa/gpt-5-mini:generateContent', '/v1beta/models/gemini-2.5-flash:generateContent']) {
+    for (const path of [
+      '/v1beta/models/models%2Fgem-openai:generateContent',
+      '/v1beta/models/oa/gpt-5-mini:generateContent',
+      '/v1beta/models/gemini-2.5-flash:generateContent',
+    ]) {
       const res = await gemini(path, userText('which'));
       expect(res.status, path).toBe(200);
       expect(textOf([await res.json()])).toBe('Echo: which');
@@ -142,7 +207,12 @@ describe('generateContent and streamGenerateContent', () => {
     expect(events.flatMap((e) => e.candidates[0].content.parts).some((p: any) => p.thought === true && p.text.length > 0)).toBe(true);
     expect(textOf(events)).toBe('Echo: think');
     expect(gm.requests.at(-1)!.body.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 2048, includeThoughts: true });
-    expect(events.at(-1).usageMetadata).toMatchObject({ promptTokenCount: 140, cachedContentTokenCount: 40, candidatesTokenCount: 15, thoughtsTokenCount: 5 });
+    expect(events.at(-1).usageMetadata).toMatchObject({
+      promptTokenCount: 140,
+      cachedContentTokenCount: 40,
+      candidatesTokenCount: 15,
+      thoughtsTokenCount: 5,
+    });
   });
 
   it('reports a failure after the first token as an error event in Google shape, and records an error row', async () => {
@@ -164,28 +234,45 @@ describe('generateContent and streamGenerateContent', () => {
 
 describe('function calling', () => {
   it('round-trips a function call with an OpenAI-compatible upstream: functionCall out, functionResponse back in', async () => {
-    const first = await gemini('/v1beta/models/oa%2Fgpt-5-mini:streamGenerateContent?alt=sse', { ...userText('weather in Paris?'), tools: [WEATHER_TOOL], toolConfig: { functionCallingConfig: { mode: 'AUTO' } } });
+    const first = await gemini('/v1beta/models/oa%2Fgpt-5-mini:streamGenerateContent?alt=sse', {
+      ...userText('weather in Paris?'),
+      tools: [WEATHER_TOOL],
+      toolConfig: { functionCallingConfig: { mode: 'AUTO' } },
+    });
     const events = sseEvents(await first.text());
     const calls = events.flatMap((e) => e.candidates[0].content.parts).filter((p: any) => p.functionCall);
     expect(calls).toEqual([{ functionCall: { id: 'call_fake_1', name: 'get_weather', args: TOOL_ARGS } }]);
     expect(events.at(-1).candidates[0].finishReason).toBe('STOP');
     const tools = oa.requests.at(-1)!.body.tools;
-    expect(tools[0].function.parameters).toEqual({ type: 'object', properties: { city: { type: 'string' }, unit: { type: ['string', 'null'] } }, required: ['city'] });
+    expect(tools[0].function.parameters).toEqual({
+      type: 'object',
+      properties: { city: { type: 'string' }, unit: { type: ['string', 'null'] } },
+      required: ['city'],
+    });
     expect(oa.requests.at(-1)!.body.tool_choice).toBe('auto');
 
     // Gemini CLI sends the call back with its own `<name>__<id>` id, and the answer with the same.
     const second = await gemini('/v1beta/models/oa%2Fgpt-5-mini:generateContent', {
       contents: [
         { role: 'user', parts: [{ text: 'weather in Paris?' }] },
-        { role: 'model', parts: [{ functionCall: { id: 'get_weather__call_fake_1', name: 'get_weather', args: TOOL_ARGS }, thoughtSignature: 'c2ln' }] },
-        { role: 'user', parts: [{ functionResponse: { id: 'get_weather__call_fake_1', name: 'get_weather', response: { output: '22 degrees' } } }] },
+        {
+          role: 'model',
+          parts: [{ functionCall: { id: 'get_weather__call_fake_1', name: 'get_weather', args: TOOL_ARGS }, thoughtSignature: 'c2ln' }],
+        },
+        {
+          role: 'user',
+          parts: [{ functionResponse: { id: 'get_weather__call_fake_1', name: 'get_weather', response: { output: '22 degrees' } } }],
+        },
       ],
       tools: [WEATHER_TOOL],
     });
     expect(second.status).toBe(200);
     expect(textOf([await second.json()])).toBe('Tool said: 22 degrees');
     const messages = oa.requests.at(-1)!.body.messages;
-    expect(messages.at(-2).tool_calls[0]).toMatchObject({ id: 'call_fake_1', function: { name: 'get_weather', arguments: JSON.stringify(TOOL_ARGS) } });
+    expect(messages.at(-2).tool_calls[0]).toMatchObject({
+      id: 'call_fake_1',
+      function: { name: 'get_weather', arguments: JSON.stringify(TOOL_ARGS) },
+    });
     expect(messages.at(-1)).toEqual({ role: 'tool', tool_call_id: 'call_fake_1', content: '22 degrees' });
   });
 
@@ -196,7 +283,13 @@ describe('function calling', () => {
         { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Oslo' } } }] },
         { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temperature: -3 } } }] },
       ],
-      tools: [{ functionDeclarations: [{ name: 'get_weather', parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' } } } }] }],
+      tools: [
+        {
+          functionDeclarations: [
+            { name: 'get_weather', parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' } } } },
+          ],
+        },
+      ],
     });
     expect(res.status).toBe(200);
     expect(textOf([await res.json()])).toBe('Tool said: {"temperature":-3}');
@@ -211,7 +304,15 @@ describe('countTokens and models', () => {
     const small = await (await gemini('/v1beta/models/gem-openai:countTokens', userText('count me please, all of these words'))).json();
     expect(small.totalTokens).toBeGreaterThan(8);
     expect(small.totalTokens).toBeLessThan(40);
-    const wrapped = await (await gemini('/v1beta/models/gem-openai:countTokens', { generateContentRequest: { model: 'models/gem-openai', ...userText('count me please, all of these words'), systemInstruction: { parts: [{ text: 'You are terse.' }] } } })).json();
+    const wrapped = await (
+      await gemini('/v1beta/models/gem-openai:countTokens', {
+        generateContentRequest: {
+          model: 'models/gem-openai',
+          ...userText('count me please, all of these words'),
+          systemInstruction: { parts: [{ text: 'You are terse.' }] },
+        },
+      })
+    ).json();
     expect(wrapped.totalTokens).toBeGreaterThan(small.totalTokens);
     const missing = await gemini('/v1beta/models/nope:countTokens', userText('x'));
     expect(missing.status).toBe(404);
@@ -238,7 +339,9 @@ describe('client token and refusals in Google shape', () => {
     for (const headers of [{ 'x-goog-api-key': 'sbt_wrong' }, {}] as Array<Record<string, string>>) {
       const res = await gemini('/v1beta/models/gem-openai:generateContent', userText('x'), headers);
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: { code: 401, message: expect.stringContaining('client token'), status: 'UNAUTHENTICATED' } });
+      expect(await res.json()).toEqual({
+        error: { code: 401, message: expect.stringContaining('client token'), status: 'UNAUTHENTICATED' },
+      });
     }
     const wrongQuery = await gemini('/v1beta/models?key=sbt_wrong', undefined, {});
     expect(wrongQuery.status).toBe(401);
@@ -251,12 +354,20 @@ describe('client token and refusals in Google shape', () => {
   });
 
   it('refuses bad bodies, methods, Hosts, Origins and unknown models in Google shape', async () => {
-    const notJson = await fetch(`${h.baseUrl}/v1beta/models/gem-openai:generateContent`, { method: 'POST', headers: { 'x-goog-api-key': h.token }, body: '{"contents":' });
+    const notJson = await fetch(`${h.baseUrl}/v1beta/models/gem-openai:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': h.token },
+      body: '{"contents":',
+    });
     expect(notJson.status).toBe(400);
     expect((await notJson.json()).error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
     const noContents = await gemini('/v1beta/models/gem-openai:generateContent', { contents: [] });
     expect(noContents.status).toBe(400);
-    expect((await noContents.json()).error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('contents') });
+    expect((await noContents.json()).error).toMatchObject({
+      code: 400,
+      status: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('contents'),
+    });
     const wrongMethod = await gemini('/v1beta/models/gem-openai:generateContent');
     expect(wrongMethod.status).toBe(405);
     expect((await wrongMethod.json()).error).toMatchObject({ code: 405 });
@@ -267,10 +378,16 @@ describe('client token and refusals in Google shape', () => {
     expect(unserved.status).toBe(404);
     expect((await unserved.json()).error.status).toBe('NOT_FOUND');
     const port = Number(new URL(h.baseUrl).port);
-    const host = await sendRaw(port, '/v1beta/models/gem-openai:generateContent', { headers: { host: 'evil.example', 'x-goog-api-key': h.token }, body: JSON.stringify(userText('x')) });
+    const host = await sendRaw(port, '/v1beta/models/gem-openai:generateContent', {
+      headers: { host: 'evil.example', 'x-goog-api-key': h.token },
+      body: JSON.stringify(userText('x')),
+    });
     expect(host.status).toBe(421);
     expect(host.body.error).toMatchObject({ code: 421, message: expect.stringContaining('Host') });
-    const origin = await sendRaw(port, '/v1beta/models/gem-openai:generateContent', { headers: { origin: 'https://evil.example', 'x-goog-api-key': h.token }, body: JSON.stringify(userText('x')) });
+    const origin = await sendRaw(port, '/v1beta/models/gem-openai:generateContent', {
+      headers: { origin: 'https://evil.example', 'x-goog-api-key': h.token },
+      body: JSON.stringify(userText('x')),
+    });
     expect(origin.status).toBe(403);
     expect(origin.body.error).toMatchObject({ code: 403, status: 'PERMISSION_DENIED' });
   });
@@ -278,7 +395,11 @@ describe('client token and refusals in Google shape', () => {
   it("enforces a token's allow-list on the model in the path (403 PERMISSION_DENIED), and lists only what it may use", async () => {
     const limited = (await h.app.services.tokens.create({ name: 'gemini-limited', allow: ['gem-openai'] })).token;
     const headers = { 'x-goog-api-key': limited };
-    for (const path of ['/v1beta/models/oa%2Fgpt-5-mini:generateContent', '/v1beta/models/an/claude-sonnet-4-5:streamGenerateContent?alt=sse', '/v1beta/models/gm%2Fgemini-2.5-flash:countTokens']) {
+    for (const path of [
+      '/v1beta/models/oa%2Fgpt-5-mini:generateContent',
+      '/v1beta/models/an/claude-sonnet-4-5:streamGenerateContent?alt=sse',
+      '/v1beta/models/gm%2Fgemini-2.5-flash:countTokens',
+    ]) {
       const res = await gemini(path, userText('x'), headers);
       expect(res.status, path).toBe(403);
       expect((await res.json()).error).toMatchObject({ code: 403, status: 'PERMISSION_DENIED' });

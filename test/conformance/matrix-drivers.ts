@@ -25,7 +25,15 @@ export interface Received {
   finish: string;
 }
 
-const WEATHER = { name: 'get_weather', description: 'Current weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['city'] } };
+const WEATHER = {
+  name: 'get_weather',
+  description: 'Current weather in a city',
+  parameters: {
+    type: 'object',
+    properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+    required: ['city'],
+  },
+};
 
 export type Driver = (model: string, turn: Turn) => Promise<Received>;
 
@@ -37,12 +45,18 @@ export function openaiDriver(baseUrl: string, token: string): Driver {
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: turn.image ? content : turn.user }];
     if (turn.toolResult) {
       const t = turn.toolResult;
-      messages.push({ role: 'assistant', content: null, tool_calls: [{ id: t.id, type: 'function', function: { name: t.name, arguments: JSON.stringify(t.args) } }] });
+      messages.push({
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: t.id, type: 'function', function: { name: t.name, arguments: JSON.stringify(t.args) } }],
+      });
       messages.push({ role: 'tool', tool_call_id: t.id, content: t.result });
     }
     const params = {
       // A temperature, as most tools send one (but not with reasoning, which OpenAI's models refuse).
-      model, messages, ...(turn.think ? {} : { temperature: 0.3 }),
+      model,
+      messages,
+      ...(turn.think ? {} : { temperature: 0.3 }),
       ...(turn.tools || turn.toolResult ? { tools: [{ type: 'function' as const, function: WEATHER }] } : {}),
       ...(turn.think ? { reasoning_effort: 'high' as const } : {}),
     };
@@ -52,7 +66,11 @@ export function openaiDriver(baseUrl: string, token: string): Driver {
       const m = r.choices[0]!.message as OpenAI.ChatCompletionMessage & { reasoning_content?: string };
       out.text = m.content ?? '';
       out.reasoning = m.reasoning_content ?? '';
-      out.toolCalls = (m.tool_calls ?? []).map((c) => ({ id: c.id, name: (c as { function: { name: string } }).function.name, args: JSON.parse((c as { function: { arguments: string } }).function.arguments) }));
+      out.toolCalls = (m.tool_calls ?? []).map((c) => ({
+        id: c.id,
+        name: (c as { function: { name: string } }).function.name,
+        args: JSON.parse((c as { function: { arguments: string } }).function.arguments),
+      }));
       out.finish = r.choices[0]!.finish_reason;
       out.usage = flatUsage(r.usage);
       return out;
@@ -81,7 +99,12 @@ export function openaiDriver(baseUrl: string, token: string): Driver {
 
 function flatUsage(u: OpenAI.CompletionUsage | undefined): Record<string, number> {
   if (!u) return {};
-  return { prompt: u.prompt_tokens, completion: u.completion_tokens, cached: u.prompt_tokens_details?.cached_tokens ?? 0, reasoning: u.completion_tokens_details?.reasoning_tokens ?? 0 };
+  return {
+    prompt: u.prompt_tokens,
+    completion: u.completion_tokens,
+    cached: u.prompt_tokens_details?.cached_tokens ?? 0,
+    reasoning: u.completion_tokens_details?.reasoning_tokens ?? 0,
+  };
 }
 
 export function anthropicDriver(baseUrl: string, token: string): Driver {
@@ -96,8 +119,16 @@ export function anthropicDriver(baseUrl: string, token: string): Driver {
       messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: t.id, content: t.result }] });
     }
     const params: Anthropic.MessageCreateParamsNonStreaming = {
-      model, messages, max_tokens: 4096,
-      ...(turn.tools || turn.toolResult ? { tools: [{ name: WEATHER.name, description: WEATHER.description, input_schema: WEATHER.parameters as Anthropic.Tool.InputSchema }] } : {}),
+      model,
+      messages,
+      max_tokens: 4096,
+      ...(turn.tools || turn.toolResult
+        ? {
+            tools: [
+              { name: WEATHER.name, description: WEATHER.description, input_schema: WEATHER.parameters as Anthropic.Tool.InputSchema },
+            ],
+          }
+        : {}),
       ...(turn.think ? { thinking: { type: 'enabled' as const, budget_tokens: 2048 } } : {}),
     };
     const msg = turn.stream === false ? await client.messages.create(params) : await client.messages.stream(params).finalMessage();
@@ -108,7 +139,12 @@ export function anthropicDriver(baseUrl: string, token: string): Driver {
       else if (b.type === 'tool_use') out.toolCalls.push({ id: b.id, name: b.name, args: b.input as Record<string, unknown> });
     }
     const u = msg.usage;
-    out.usage = { input: u.input_tokens, output: u.output_tokens, cacheRead: u.cache_read_input_tokens ?? 0, cacheWrite: u.cache_creation_input_tokens ?? 0 };
+    out.usage = {
+      input: u.input_tokens,
+      output: u.output_tokens,
+      cacheRead: u.cache_read_input_tokens ?? 0,
+      cacheWrite: u.cache_creation_input_tokens ?? 0,
+    };
     return out;
   };
 }
@@ -116,23 +152,29 @@ export function anthropicDriver(baseUrl: string, token: string): Driver {
 export function ollamaDriver(baseUrl: string, token: string): Driver {
   const client = new Ollama({ host: baseUrl, headers: { Authorization: `Bearer ${token}` } });
   return async (model, turn) => {
-    const messages: Array<Record<string, unknown>> = [{ role: 'user', content: turn.user, ...(turn.image ? { images: [turn.image] } : {}) }];
+    const messages: Array<Record<string, unknown>> = [
+      { role: 'user', content: turn.user, ...(turn.image ? { images: [turn.image] } : {}) },
+    ];
     if (turn.toolResult) {
       const t = turn.toolResult;
       messages.push({ role: 'assistant', content: '', tool_calls: [{ function: { name: t.name, arguments: t.args } }] });
       messages.push({ role: 'tool', content: t.result, tool_name: t.name });
     }
     const params = {
-      model, messages: messages as never, options: { temperature: 0.3 },
+      model,
+      messages: messages as never,
+      options: { temperature: 0.3 },
       ...(turn.tools || turn.toolResult ? { tools: [{ type: 'function', function: WEATHER }] as never } : {}),
       ...(turn.think ? { think: true } : {}),
     };
     const out: Received = { text: '', reasoning: '', toolCalls: [], usage: {}, finish: '' };
-    const parts = turn.stream === false ? [await client.chat({ ...params, stream: false })] : await client.chat({ ...params, stream: true });
+    const parts =
+      turn.stream === false ? [await client.chat({ ...params, stream: false })] : await client.chat({ ...params, stream: true });
     for await (const part of parts) {
       out.text += part.message.content ?? '';
       out.reasoning += part.message.thinking ?? '';
-      for (const c of part.message.tool_calls ?? []) out.toolCalls.push({ id: '', name: c.function.name, args: c.function.arguments as Record<string, unknown> });
+      for (const c of part.message.tool_calls ?? [])
+        out.toolCalls.push({ id: '', name: c.function.name, args: c.function.arguments as Record<string, unknown> });
       if (part.done) {
         out.usage = { prompt: part.prompt_eval_count, eval: part.eval_count };
         out.finish = part.done_reason;
@@ -156,14 +198,32 @@ export function geminiDriver(baseUrl: string, token: string): Driver {
     const body = {
       contents,
       // As Gemini CLI declares tools: full JSON Schema in parametersJsonSchema.
-      ...(turn.tools || turn.toolResult ? { tools: [{ functionDeclarations: [{ name: WEATHER.name, description: WEATHER.description, parametersJsonSchema: WEATHER.parameters }] }] } : {}),
+      ...(turn.tools || turn.toolResult
+        ? {
+            tools: [
+              {
+                functionDeclarations: [{ name: WEATHER.name, description: WEATHER.description, parametersJsonSchema: WEATHER.parameters }],
+              },
+            ],
+          }
+        : {}),
       generationConfig: turn.think ? { thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } } : { temperature: 0.3 },
     };
     const method = turn.stream === false ? 'generateContent' : 'streamGenerateContent?alt=sse';
-    const res = await fetch(`${baseUrl}/v1beta/models/${encodeURIComponent(model)}:${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': token }, body: JSON.stringify(body) });
+    const res = await fetch(`${baseUrl}/v1beta/models/${encodeURIComponent(model)}:${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': token },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`Gemini dialect answered ${res.status}: ${text}`);
-    const chunks = turn.stream === false ? [JSON.parse(text)] : text.split('\r\n\r\n').filter((f) => f.startsWith('data: ')).map((f) => JSON.parse(f.slice('data: '.length)));
+    const chunks =
+      turn.stream === false
+        ? [JSON.parse(text)]
+        : text
+            .split('\r\n\r\n')
+            .filter((f) => f.startsWith('data: '))
+            .map((f) => JSON.parse(f.slice('data: '.length)));
     const out: Received = { text: '', reasoning: '', toolCalls: [], usage: {}, finish: '' };
     for (const chunk of chunks) {
       if (chunk.error) throw new Error(`stream error: ${chunk.error.message}`);
@@ -177,7 +237,13 @@ export function geminiDriver(baseUrl: string, token: string): Driver {
       }
       if (cand?.finishReason) out.finish = cand.finishReason;
       const u = chunk.usageMetadata;
-      if (u) out.usage = { prompt: u.promptTokenCount ?? 0, candidates: u.candidatesTokenCount ?? 0, thoughts: u.thoughtsTokenCount ?? 0, cached: u.cachedContentTokenCount ?? 0 };
+      if (u)
+        out.usage = {
+          prompt: u.promptTokenCount ?? 0,
+          candidates: u.candidatesTokenCount ?? 0,
+          thoughts: u.thoughtsTokenCount ?? 0,
+          cached: u.cachedContentTokenCount ?? 0,
+        };
     }
     return out;
   };

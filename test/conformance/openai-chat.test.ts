@@ -15,17 +15,50 @@ beforeAll(async () => {
   beta = await startOpenAIFake({ reply: 'Beta answers.', chunks: 3, apiKey: 'beta-secret', models: ['m2'] });
   const config = {
     providers: [
-      { id: 'acme', kind: 'openai-compatible', baseUrl: acme.url, keys: [{ env: 'ACME_KEY' }], models: [{ id: 'm1', contextWindow: 128000, price: { input: 1.0, output: 2.0 } }] },
-      { id: 'beta', kind: 'openai-compatible', baseUrl: beta.url, keys: [{ env: 'BETA_KEY' }], models: [{ id: 'm2', price: { input: 3.0, output: 6.0 } }] },
+      {
+        id: 'acme',
+        kind: 'openai-compatible',
+        baseUrl: acme.url,
+        keys: [{ env: 'ACME_KEY' }],
+        models: [{ id: 'm1', contextWindow: 128000, price: { input: 1.0, output: 2.0 } }],
+      },
+      {
+        id: 'beta',
+        kind: 'openai-compatible',
+        baseUrl: beta.url,
+        keys: [{ env: 'BETA_KEY' }],
+        models: [{ id: 'm2', price: { input: 3.0, output: 6.0 } }],
+      },
       // Nothing listens on port 9 (discard) on loopback here: a refused connection.
       { id: 'dead', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', keys: [{ env: 'ACME_KEY' }], models: [{ id: 'm0' }] },
       // An Anthropic provider nobody answers for (port 9 on loopback): translated, then skipped.
       { id: 'claude', kind: 'anthropic', baseUrl: 'http://127.0.0.1:9', keys: [{ env: 'ACME_KEY' }], models: [{ id: 'c1' }] },
     ],
     routes: [
-      { name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }, { provider: 'beta', model: 'm2' }] },
-      { name: 'refused-first', strategy: 'fallback', targets: [{ provider: 'dead', model: 'm0' }, { provider: 'beta', model: 'm2' }] },
-      { name: 'claude-first', strategy: 'fallback', targets: [{ provider: 'claude', model: 'c1' }, { provider: 'acme', model: 'm1' }] },
+      {
+        name: 'default',
+        strategy: 'fallback',
+        targets: [
+          { provider: 'acme', model: 'm1' },
+          { provider: 'beta', model: 'm2' },
+        ],
+      },
+      {
+        name: 'refused-first',
+        strategy: 'fallback',
+        targets: [
+          { provider: 'dead', model: 'm0' },
+          { provider: 'beta', model: 'm2' },
+        ],
+      },
+      {
+        name: 'claude-first',
+        strategy: 'fallback',
+        targets: [
+          { provider: 'claude', model: 'c1' },
+          { provider: 'acme', model: 'm1' },
+        ],
+      },
     ],
   };
   h = await startHarness(config, { ACME_KEY: 'acme-secret', BETA_KEY: 'beta-secret' });
@@ -51,7 +84,11 @@ async function latestRow() {
 
 describe('openai SDK through the port', () => {
   it('streams a completion from a route, without the usage chunk it did not ask for', async () => {
-    const stream = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'Say the pangram' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'default',
+      messages: [{ role: 'user', content: 'Say the pangram' }],
+      stream: true,
+    });
     let text = '';
     let chunks = 0;
     for await (const chunk of stream) {
@@ -67,7 +104,12 @@ describe('openai SDK through the port', () => {
   });
 
   it('passes the usage chunk through when the client asks for it', async () => {
-    const stream = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'default',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let usage: OpenAI.CompletionUsage | undefined | null;
     for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
     expect(usage?.completion_tokens).toBe(6);
@@ -83,7 +125,11 @@ describe('openai SDK through the port', () => {
   it('skips a target that answers 503 and records both attempts and the cost', async () => {
     acme.fault({ status: 503 });
     const before = beta.requests.length;
-    const stream = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'fail over please' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'default',
+      messages: [{ role: 'user', content: 'fail over please' }],
+      stream: true,
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('Beta answers.');
@@ -95,7 +141,10 @@ describe('openai SDK through the port', () => {
     expect(row.route).toBe('default');
     expect(row.status).toBe('ok');
     const attempts = JSON.parse(row.attempts);
-    expect(attempts.map((a: { provider: string; status: number }) => [a.provider, a.status])).toEqual([['acme', 503], ['beta', 200]]);
+    expect(attempts.map((a: { provider: string; status: number }) => [a.provider, a.status])).toEqual([
+      ['acme', 503],
+      ['beta', 200],
+    ]);
     // beta: input 3 $/M, output 6 $/M; the fake reports 3 completion tokens.
     const expected = (row.input_tokens * 3 + 3 * 6) / 1e6;
     expect(row.output_tokens).toBe(3);
@@ -123,7 +172,9 @@ describe('openai SDK through the port', () => {
   it('returns a 502 in OpenAI shape when every target fails', async () => {
     acme.fault({ status: 500 });
     beta.fault({ status: 503 });
-    const error = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: 'default', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
     expect((error as InstanceType<typeof OpenAI.APIError>).message).toContain('after 2 attempts');
@@ -139,7 +190,9 @@ describe('openai SDK through the port', () => {
 
   it('refuses a request without a valid token with a 401 in OpenAI shape', async () => {
     const anon = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: 'sbt_not-a-real-token', maxRetries: 0 });
-    const error = await anon.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const error = await anon.chat.completions
+      .create({ model: 'default', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key' });
     const res = await fetch(`${h.baseUrl}/v1/models`);
@@ -149,7 +202,9 @@ describe('openai SDK through the port', () => {
 
   it('answers an unknown model with a 404 and nothing reaches an upstream', async () => {
     const before = acme.requests.length + beta.requests.length;
-    const error = await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     expect(acme.requests.length + beta.requests.length).toBe(before);
   });

@@ -9,7 +9,14 @@ import { startHarness, type Harness } from '../support/engine-harness';
 
 const REPLY = 'Port says hello in parts.';
 const WEATHER = { name: 'get_weather', arguments: '{"city":"Paris","unit":"c"}' };
-const weatherTool = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string' } }, required: ['city'] } } };
+const weatherTool = {
+  type: 'function' as const,
+  function: {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string' } }, required: ['city'] },
+  },
+};
 let up: OpenAIFake;
 let h: Harness;
 let client: OpenAI;
@@ -18,8 +25,22 @@ beforeAll(async () => {
   up = await startOpenAIFake({ reply: REPLY, chunks: 4, apiKey: 'up-secret', models: ['m1', 'embed-1'], toolCall: WEATHER });
   h = await startHarness(
     {
-      providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }, { id: 'embed-1', price: { input: 0.1 } }] }],
-      routes: [{ name: 'default', targets: [{ provider: 'up', model: 'm1' }] }, { name: 'embed', targets: [{ provider: 'up', model: 'embed-1' }] }],
+      providers: [
+        {
+          id: 'up',
+          kind: 'openai-compatible',
+          baseUrl: up.url,
+          keys: [{ env: 'UP_KEY' }],
+          models: [
+            { id: 'm1', price: { input: 1, output: 2 } },
+            { id: 'embed-1', price: { input: 0.1 } },
+          ],
+        },
+      ],
+      routes: [
+        { name: 'default', targets: [{ provider: 'up', model: 'm1' }] },
+        { name: 'embed', targets: [{ provider: 'up', model: 'embed-1' }] },
+      ],
     },
     { UP_KEY: 'up-secret' },
   );
@@ -33,7 +54,11 @@ afterAll(async () => {
 
 describe('openai SDK: chat with tools, models, embeddings', () => {
   it('returns a tool call and then answers the tool result', async () => {
-    const first = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [weatherTool] });
+    const first = await client.chat.completions.create({
+      model: 'default',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [weatherTool],
+    });
     const call = first.choices[0]!.message.tool_calls![0]!;
     expect(first.choices[0]!.finish_reason).toBe('tool_calls');
     expect(call.type === 'function' && call.function.name).toBe('get_weather');
@@ -41,14 +66,22 @@ describe('openai SDK: chat with tools, models, embeddings', () => {
     expect(up.requests.at(-1)!.body.tools[0].function.name).toBe('get_weather');
     const second = await client.chat.completions.create({
       model: 'default',
-      messages: [{ role: 'user', content: 'Weather in Paris?' }, first.choices[0]!.message, { role: 'tool', tool_call_id: call.id, content: '21C' }],
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        first.choices[0]!.message,
+        { role: 'tool', tool_call_id: call.id, content: '21C' },
+      ],
       tools: [weatherTool],
     });
     expect(second.choices[0]!.message.content).toBe(REPLY);
   });
 
   it('streams a tool call whose arguments arrive in pieces', async () => {
-    const stream = client.chat.completions.stream({ model: 'default', messages: [{ role: 'user', content: 'Weather?' }], tools: [weatherTool] });
+    const stream = client.chat.completions.stream({
+      model: 'default',
+      messages: [{ role: 'user', content: 'Weather?' }],
+      tools: [weatherTool],
+    });
     const final = await stream.finalChatCompletion();
     const call = final.choices[0]!.message.tool_calls![0]!;
     expect(call.type === 'function' && call.function.arguments).toBe(WEATHER.arguments);
@@ -75,13 +108,17 @@ describe('openai SDK: chat with tools, models, embeddings', () => {
     for await (const m of limited.models.list()) ids.push(m.id);
     expect(ids).toEqual(['default']);
     await expect(limited.models.retrieve('up/m1')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-    const tags = (await (await fetch(`${h.baseUrl}/api/tags`, { headers: { authorization: `Bearer ${token}` } })).json()) as { models: Array<{ name: string }> };
+    const tags = (await (await fetch(`${h.baseUrl}/api/tags`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      models: Array<{ name: string }>;
+    };
     expect(tags.models.map((m) => m.name)).toEqual(['default']);
-    const anthropicList = (await (await fetch(`${h.baseUrl}/v1/models`, { headers: { 'x-api-key': token, 'anthropic-version': '2023-06-01' } })).json()) as { data: Array<{ id: string }> };
+    const anthropicList = (await (
+      await fetch(`${h.baseUrl}/v1/models`, { headers: { 'x-api-key': token, 'anthropic-version': '2023-06-01' } })
+    ).json()) as { data: Array<{ id: string }> };
     expect(anthropicList.data.map((m) => m.id)).toEqual(['default']);
   });
 
-  it('serves legacy completions with a suffix (editors\' autocomplete), JSON and streamed, usage in the ledger', async () => {
+  it("serves legacy completions with a suffix (editors' autocomplete), JSON and streamed, usage in the ledger", async () => {
     const json = await client.completions.create({ model: 'default', prompt: 'function add(a, b) {', suffix: '}', max_tokens: 16 });
     expect(json.object).toBe('text_completion');
     expect(json.choices[0]!.text).toBe(REPLY);
@@ -92,7 +129,13 @@ describe('openai SDK: chat with tools, models, embeddings', () => {
 
     let text = '';
     let usage: unknown = null;
-    const stream = await client.completions.create({ model: 'up/m1', prompt: 'def add(a, b):', suffix: '\n', stream: true, stream_options: { include_usage: true } });
+    const stream = await client.completions.create({
+      model: 'up/m1',
+      prompt: 'def add(a, b):',
+      suffix: '\n',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     for await (const chunk of stream) {
       text += chunk.choices[0]?.text ?? '';
       if (chunk.usage) usage = chunk.usage;
@@ -105,11 +148,17 @@ describe('openai SDK: chat with tools, models, embeddings', () => {
     for await (const chunk of await client.completions.create({ model: 'default', prompt: 'x', stream: true })) chunks.push(chunk);
     expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
     const rows = await h.app.services.spend.requests({ limit: 3 });
-    expect(rows.map((r) => [r.status, r.outputTokens])).toEqual([['ok', 4], ['ok', 4], ['ok', 4]]);
+    expect(rows.map((r) => [r.status, r.outputTokens])).toEqual([
+      ['ok', 4],
+      ['ok', 4],
+      ['ok', 4],
+    ]);
     expect(rows.every((r) => r.costUsd !== null && r.costUsd > 0)).toBe(true);
     // Bad input: the error in OpenAI's shape, nothing sent upstream.
     const sent = up.requests.length;
-    await expect(client.completions.create({ model: 'default', prompt: { not: 'a prompt' } as unknown as string })).rejects.toMatchObject({ status: 400 });
+    await expect(client.completions.create({ model: 'default', prompt: { not: 'a prompt' } as unknown as string })).rejects.toMatchObject({
+      status: 400,
+    });
     expect(up.requests.length).toBe(sent);
   });
 
@@ -138,12 +187,19 @@ describe('openai SDK: Responses API', () => {
     expect(r.output_text).toBe(REPLY);
     expect(r.usage!.output_tokens).toBeGreaterThan(0);
     const sent = up.requests.at(-1)!.body;
-    expect(sent.messages).toEqual([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }]);
+    expect(sent.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Say hello' },
+    ]);
     expect(sent.model).toBe('m1');
   });
 
   it('streams typed events ending in response.completed', async () => {
-    const stream = await client.responses.create({ model: 'default', input: [{ role: 'user', content: [{ type: 'input_text', text: 'Stream please' }] }], stream: true });
+    const stream = await client.responses.create({
+      model: 'default',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Stream please' }] }],
+      stream: true,
+    });
     const types: string[] = [];
     let text = '';
     let completed: OpenAI.Responses.Response | undefined;
@@ -156,12 +212,25 @@ describe('openai SDK: Responses API', () => {
     expect(types[0]).toBe('response.created');
     expect(types).toContain('response.output_item.added');
     expect(types.at(-1)).toBe('response.completed');
-    expect(completed!.output_text ?? completed!.output.map((o) => (o.type === 'message' ? o.content.map((c) => (c.type === 'output_text' ? c.text : '')).join('') : '')).join('')).toBe(REPLY);
+    expect(
+      completed!.output_text ??
+        completed!.output
+          .map((o) => (o.type === 'message' ? o.content.map((c) => (c.type === 'output_text' ? c.text : '')).join('') : ''))
+          .join(''),
+    ).toBe(REPLY);
     expect(completed!.usage!.input_tokens).toBeGreaterThan(0);
   });
 
   it('calls function tools and takes their output back, streaming and not', async () => {
-    const tools = [{ type: 'function' as const, name: 'get_weather', description: 'Weather', parameters: weatherTool.function.parameters, strict: false }];
+    const tools = [
+      {
+        type: 'function' as const,
+        name: 'get_weather',
+        description: 'Weather',
+        parameters: weatherTool.function.parameters,
+        strict: false,
+      },
+    ];
     const r = await client.responses.create({ model: 'default', input: 'Weather in Paris?', tools });
     const call = r.output.find((o) => o.type === 'function_call');
     expect(call).toMatchObject({ type: 'function_call', name: 'get_weather', arguments: WEATHER.arguments });
@@ -208,6 +277,9 @@ describe('openai SDK: Responses API', () => {
   });
 
   it('refuses server-side state with a clear 400', async () => {
-    await expect(client.responses.create({ model: 'default', input: 'x', previous_response_id: 'resp_123' })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('previous_response_id') });
+    await expect(client.responses.create({ model: 'default', input: 'x', previous_response_id: 'resp_123' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('previous_response_id'),
+    });
   });
 });

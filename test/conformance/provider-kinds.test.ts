@@ -10,13 +10,22 @@ import { startHarness } from '../support/engine-harness';
 describe('Azure OpenAI, both URL forms', () => {
   it('serves the deployments form and the v1 form, from OpenAI and Anthropic clients', async () => {
     const az = await startAzureFake({ apiKey: 'k-az', deployments: ['dep-1'] });
-    const hz = await startHarness({
-      providers: [
-        { id: 'azd', kind: 'azure-openai', baseUrl: `${az.endpoint}?api-version=2025-01-01-preview`, keys: [{ env: 'K' }], models: [{ id: 'dep-1' }] },
-        { id: 'az1', kind: 'azure-openai', baseUrl: `${az.endpoint}/openai/v1`, keys: [{ env: 'K' }], models: [{ id: 'dep-1' }] },
-      ],
-      routes: [],
-    }, { K: 'k-az' });
+    const hz = await startHarness(
+      {
+        providers: [
+          {
+            id: 'azd',
+            kind: 'azure-openai',
+            baseUrl: `${az.endpoint}?api-version=2025-01-01-preview`,
+            keys: [{ env: 'K' }],
+            models: [{ id: 'dep-1' }],
+          },
+          { id: 'az1', kind: 'azure-openai', baseUrl: `${az.endpoint}/openai/v1`, keys: [{ env: 'K' }], models: [{ id: 'dep-1' }] },
+        ],
+        routes: [],
+      },
+      { K: 'k-az' },
+    );
     try {
       const oa = new OpenAI({ baseURL: `${hz.baseUrl}/v1`, apiKey: hz.token, maxRetries: 0 });
       const a = await oa.chat.completions.create({ model: 'azd/dep-1', messages: [{ role: 'user', content: 'deployments' }] });
@@ -38,7 +47,10 @@ describe('Azure OpenAI, both URL forms', () => {
 describe('keyless local servers', () => {
   it('serves an OpenAI-compatible server on loopback with no key configured, sending no auth header', async () => {
     const local = await startOpenAIFake({ scenario: true, models: ['qwen'] });
-    const hl = await startHarness({ providers: [{ id: 'local', kind: 'openai-compatible', baseUrl: local.url, models: [{ id: 'qwen' }] }], routes: [] }, {});
+    const hl = await startHarness(
+      { providers: [{ id: 'local', kind: 'openai-compatible', baseUrl: local.url, models: [{ id: 'qwen' }] }], routes: [] },
+      {},
+    );
     try {
       const an = new Anthropic({ baseURL: hl.baseUrl, apiKey: hl.token, maxRetries: 0 });
       const msg = await an.messages.create({ model: 'local/qwen', max_tokens: 20, messages: [{ role: 'user', content: 'offline' }] });

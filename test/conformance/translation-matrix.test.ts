@@ -18,14 +18,50 @@ const PNG_BYTES = Buffer.from(PNG, 'base64').length;
 const PRICE = { input: 1, output: 2, cacheRead: 0.5, cacheWrite: 1.25 };
 
 /** What each upstream reports, normalised: uncached input, cache reads/writes, output, reasoning. */
-interface Expect { model: string; input: number; cacheRead: number; cacheWrite: number; output: number; reasoning: number; showsThinking: boolean; imageType: string }
+interface Expect {
+  model: string;
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+  reasoning: number;
+  showsThinking: boolean;
+  imageType: string;
+}
 const openaiLike = { input: 100, cacheRead: 40, cacheWrite: 0, output: 20, reasoning: 5, imageType: 'image/png' };
 const PROTOCOLS: Record<string, Expect> = {
   openai: { model: 'oa/gpt-5-mini', ...openaiLike, showsThinking: false },
   'openai-compatible': { model: 'deepseek/deepseek-reasoner', ...openaiLike, showsThinking: true },
-  anthropic: { model: 'an/claude-sonnet-4-5', input: 100, cacheRead: 40, cacheWrite: 10, output: 20, reasoning: 0, showsThinking: true, imageType: 'image/png' },
-  gemini: { model: 'gm/gemini-3-flash-preview', input: 100, cacheRead: 40, cacheWrite: 0, output: 20, reasoning: 5, showsThinking: true, imageType: 'image/png' },
-  ollama: { model: 'ol/llama3.2', input: 100, cacheRead: 0, cacheWrite: 0, output: 20, reasoning: 0, showsThinking: true, imageType: 'base64' },
+  anthropic: {
+    model: 'an/claude-sonnet-4-5',
+    input: 100,
+    cacheRead: 40,
+    cacheWrite: 10,
+    output: 20,
+    reasoning: 0,
+    showsThinking: true,
+    imageType: 'image/png',
+  },
+  gemini: {
+    model: 'gm/gemini-3-flash-preview',
+    input: 100,
+    cacheRead: 40,
+    cacheWrite: 0,
+    output: 20,
+    reasoning: 5,
+    showsThinking: true,
+    imageType: 'image/png',
+  },
+  ollama: {
+    model: 'ol/llama3.2',
+    input: 100,
+    cacheRead: 0,
+    cacheWrite: 0,
+    output: 20,
+    reasoning: 0,
+    showsThinking: true,
+    imageType: 'base64',
+  },
   'azure-openai': { model: 'az/gpt-4o-deploy', ...openaiLike, showsThinking: false },
 };
 
@@ -48,17 +84,26 @@ beforeAll(async () => {
     startAzureFake({ apiKey: 'k-az', deployments: ['gpt-4o-deploy'], reasoningModel: true }),
   ]);
   const model = (id: string) => [{ id, price: PRICE }];
-  h = await startHarness({
-    providers: [
-      { id: 'oa', kind: 'openai', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: model('gpt-5-mini') },
-      { id: 'deepseek', kind: 'openai-compatible', baseUrl: ds.url, keys: [{ env: 'K_DS' }], models: model('deepseek-reasoner') },
-      { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: model('claude-sonnet-4-5') },
-      { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: model('gemini-3-flash-preview') },
-      { id: 'ol', kind: 'ollama', baseUrl: ol.url, models: model('llama3.2') },
-      { id: 'az', kind: 'azure-openai', baseUrl: `${az.endpoint}?api-version=2024-10-21`, keys: [{ env: 'K_AZ' }], models: model('gpt-4o-deploy') },
-    ],
-    routes: [],
-  }, { K_OA: 'k-oa', K_DS: 'k-ds', K_AN: 'k-an', K_GM: 'k-gm', K_AZ: 'k-az' });
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'oa', kind: 'openai', baseUrl: oa.url, keys: [{ env: 'K_OA' }], models: model('gpt-5-mini') },
+        { id: 'deepseek', kind: 'openai-compatible', baseUrl: ds.url, keys: [{ env: 'K_DS' }], models: model('deepseek-reasoner') },
+        { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'K_AN' }], models: model('claude-sonnet-4-5') },
+        { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: model('gemini-3-flash-preview') },
+        { id: 'ol', kind: 'ollama', baseUrl: ol.url, models: model('llama3.2') },
+        {
+          id: 'az',
+          kind: 'azure-openai',
+          baseUrl: `${az.endpoint}?api-version=2024-10-21`,
+          keys: [{ env: 'K_AZ' }],
+          models: model('gpt-4o-deploy'),
+        },
+      ],
+      routes: [],
+    },
+    { K_OA: 'k-oa', K_DS: 'k-ds', K_AN: 'k-an', K_GM: 'k-gm', K_AZ: 'k-az' },
+  );
   drivers.openai = openaiDriver(h.baseUrl, h.token);
   drivers.anthropic = anthropicDriver(h.baseUrl, h.token);
   drivers.ollama = ollamaDriver(h.baseUrl, h.token);
@@ -78,10 +123,13 @@ async function latestRow() {
 /** Usage as the client dialect must show it, derived from the upstream's normalised numbers. */
 function expectClientUsage(client: string, got: Received, e: Expect): void {
   const totalIn = e.input + e.cacheRead + e.cacheWrite;
-  if (client === 'openai') expect(got.usage).toMatchObject({ prompt: totalIn, completion: e.output, cached: e.cacheRead, reasoning: e.reasoning });
-  if (client === 'anthropic') expect(got.usage).toEqual({ input: e.input, output: e.output, cacheRead: e.cacheRead, cacheWrite: e.cacheWrite });
+  if (client === 'openai')
+    expect(got.usage).toMatchObject({ prompt: totalIn, completion: e.output, cached: e.cacheRead, reasoning: e.reasoning });
+  if (client === 'anthropic')
+    expect(got.usage).toEqual({ input: e.input, output: e.output, cacheRead: e.cacheRead, cacheWrite: e.cacheWrite });
   if (client === 'ollama') expect(got.usage).toEqual({ prompt: totalIn, eval: e.output });
-  if (client === 'gemini') expect(got.usage).toEqual({ prompt: totalIn, candidates: e.output - e.reasoning, thoughts: e.reasoning, cached: e.cacheRead });
+  if (client === 'gemini')
+    expect(got.usage).toEqual({ prompt: totalIn, candidates: e.output - e.reasoning, thoughts: e.reasoning, cached: e.cacheRead });
 }
 
 async function expectLedger(e: Expect): Promise<void> {
@@ -98,12 +146,18 @@ async function expectLedger(e: Expect): Promise<void> {
 function askedToThink(protocol: string): boolean {
   const last = (f: { requests: Array<{ body: any }> }) => f.requests.at(-1)!.body;
   switch (protocol) {
-    case 'openai': return ['low', 'medium', 'high'].includes(last(oa).reasoning_effort);
-    case 'openai-compatible': return ['low', 'medium', 'high'].includes(last(ds).reasoning_effort);
-    case 'azure-openai': return ['low', 'medium', 'high'].includes(last(az).reasoning_effort);
-    case 'anthropic': return last(an).thinking?.type === 'enabled' && last(an).thinking.budget_tokens >= 1024;
-    case 'gemini': return last(gm).generationConfig?.thinkingConfig?.thinkingBudget > 0;
-    default: return last(ol).think !== undefined && last(ol).think !== false;
+    case 'openai':
+      return ['low', 'medium', 'high'].includes(last(oa).reasoning_effort);
+    case 'openai-compatible':
+      return ['low', 'medium', 'high'].includes(last(ds).reasoning_effort);
+    case 'azure-openai':
+      return ['low', 'medium', 'high'].includes(last(az).reasoning_effort);
+    case 'anthropic':
+      return last(an).thinking?.type === 'enabled' && last(an).thinking.budget_tokens >= 1024;
+    case 'gemini':
+      return last(gm).generationConfig?.thinkingConfig?.thinkingBudget > 0;
+    default:
+      return last(ol).think !== undefined && last(ol).think !== false;
   }
 }
 
@@ -130,7 +184,10 @@ describe.each(CLIENTS)('%s client', (client) => {
       expect(call.finish).toBe({ openai: 'tool_calls', anthropic: 'tool_use', ollama: 'stop', gemini: 'STOP' }[client]);
       await expectLedger(e);
       const id = call.toolCalls[0]!.id || 'call_0';
-      const answer = await drivers[client]!(e.model, { user: 'weather in Paris?', toolResult: { id, name: 'get_weather', args: TOOL_ARGS, result: '22 °C and sunny' } });
+      const answer = await drivers[client]!(e.model, {
+        user: 'weather in Paris?',
+        toolResult: { id, name: 'get_weather', args: TOOL_ARGS, result: '22 °C and sunny' },
+      });
       expect(answer.text).toBe('Tool said: 22 °C and sunny');
       expect(answer.toolCalls).toEqual([]);
       await expectLedger(e);

@@ -26,7 +26,11 @@ test.beforeAll(async () => {
           kind: 'openai-compatible',
           baseUrl: fake.url,
           keys: [{ env: 'CONTROLS_KEY' }],
-          models: [{ id: 'm1', price: { input: 1, output: 2 } }, { id: 'm2', price: { input: 1, output: 2 } }, { id: LONG_ID, price: { input: 1, output: 2 } }],
+          models: [
+            { id: 'm1', price: { input: 1, output: 2 } },
+            { id: 'm2', price: { input: 1, output: 2 } },
+            { id: LONG_ID, price: { input: 1, output: 2 } },
+          ],
         },
       ],
       routes: [{ name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }] }],
@@ -174,7 +178,11 @@ test('Settings sets what a new chat starts with; a conversation keeps its own pr
   expect(sent.model).toBe('m2');
   expect(sent.messages[0]).toEqual({ role: 'system', content: 'Answer in one line.' });
   expect(sent.temperature).toBe(0.3);
-  const fontSize = await page.getByTestId('assistant-message').last().locator('.message-body').evaluate((el) => getComputedStyle(el).fontSize);
+  const fontSize = await page
+    .getByTestId('assistant-message')
+    .last()
+    .locator('.message-body')
+    .evaluate((el) => getComputedStyle(el).fontSize);
   expect(fontSize).toBe('18px');
 
   // This conversation's own prompt and temperature.
@@ -194,7 +202,9 @@ test('Settings sets what a new chat starts with; a conversation keeps its own pr
   await expect(options.getByLabel('System prompt')).toHaveValue('Answer in one line.');
   await expect(options.getByLabel('Temperature')).toHaveValue('0.3');
   await page.reload();
-  await list(page).getByRole('button', { name: /^Hello with defaults\./ }).click();
+  await list(page)
+    .getByRole('button', { name: /^Hello with defaults\./ })
+    .click();
   await page.getByRole('button', { name: 'Options' }).click();
   await expect(options.getByLabel('System prompt')).toHaveValue('Answer in two lines.');
   await expect(options.getByLabel('Temperature')).toHaveValue('1.2');

@@ -20,7 +20,15 @@ test.beforeAll(async () => {
   serve = await startServe({
     env: { THINK_KEY: 'sk-e2e-hist' },
     config: {
-      providers: [{ id: 'think', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'THINK_KEY' }], models: [{ id: 'r1', price: { input: 1, output: 2 } }] }],
+      providers: [
+        {
+          id: 'think',
+          kind: 'openai-compatible',
+          baseUrl: fake.url,
+          keys: [{ env: 'THINK_KEY' }],
+          models: [{ id: 'r1', price: { input: 1, output: 2 } }],
+        },
+      ],
       routes: [{ name: 'default', strategy: 'fallback', targets: [{ provider: 'think', model: 'r1' }] }],
     },
   });
@@ -117,5 +125,8 @@ test('conversations persist in the engine: reload, search, rename, delete; reaso
   // The image was stored with its message: reopened after a reload, the conversation shows it again.
   await list.getByRole('button', { name: /^What is in this picture\?/ }).click();
   await expect(page.getByRole('img', { name: 'Image 1 you sent' })).toBeVisible();
-  await expect(page.getByRole('img', { name: 'Image 1 you sent' })).toHaveAttribute('src', `data:image/png;base64,${PNG.toString('base64')}`);
+  await expect(page.getByRole('img', { name: 'Image 1 you sent' })).toHaveAttribute(
+    'src',
+    `data:image/png;base64,${PNG.toString('base64')}`,
+  );
 });

@@ -22,15 +22,31 @@ test.beforeAll(async () => {
   down = await startOpenAIFake({ apiKey: KEY });
   down.fault({ status: 503 });
   // Calls a tool although the chat offers none, as servers that parse tool syntax from a model's text do.
-  tools = await startOpenAIFake({ apiKey: KEY, toolCall: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}', unprompted: true } });
-  const provider = (id: string, fake: OpenAIFake) => ({ id, kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'KEEPS_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] });
+  tools = await startOpenAIFake({
+    apiKey: KEY,
+    toolCall: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}', unprompted: true },
+  });
+  const provider = (id: string, fake: OpenAIFake) => ({
+    id,
+    kind: 'openai-compatible',
+    baseUrl: fake.url,
+    keys: [{ env: 'KEEPS_KEY' }],
+    models: [{ id: 'm1', price: { input: 1, output: 2 } }],
+  });
   serve = await startServe({
     env: { KEEPS_KEY: KEY },
     config: {
       providers: [provider('acme', acme), provider('down', down), provider('tools', tools)],
       routes: [
         { name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }] },
-        { name: 'failover', strategy: 'fallback', targets: [{ provider: 'down', model: 'm1' }, { provider: 'acme', model: 'm1' }] },
+        {
+          name: 'failover',
+          strategy: 'fallback',
+          targets: [
+            { provider: 'down', model: 'm1' },
+            { provider: 'acme', model: 'm1' },
+          ],
+        },
       ],
     },
   });
@@ -63,7 +79,9 @@ test('a first message that fails keeps its conversation, with the error and Retr
 
   // After a reload the conversation is there, failure and all, and Retry asks again.
   await page.reload();
-  await conversations(page).getByRole('button', { name: /^Will this first one work\?/ }).click();
+  await conversations(page)
+    .getByRole('button', { name: /^Will this first one work\?/ })
+    .click();
   await expect(page.getByTestId('user-message').locator('.message-text')).toHaveText('Will this first one work?');
   const reopened = page.getByTestId('assistant-message');
   await expect(reopened.getByRole('alert')).toContainText('Invalid request');
@@ -78,7 +96,9 @@ test('a first message that fails keeps its conversation, with the error and Retr
 
   // The retried exchange replaced the failed one in storage too.
   await page.reload();
-  await conversations(page).getByRole('button', { name: /^Will this first one work\?/ }).click();
+  await conversations(page)
+    .getByRole('button', { name: /^Will this first one work\?/ })
+    .click();
   await expect(page.getByTestId('assistant-message').locator('.message-text')).toHaveText(REPLY);
   await expect(page.getByTestId('assistant-message').getByRole('alert')).toHaveCount(0);
 });
@@ -95,7 +115,9 @@ test('a reply cut mid-stream comes back with its marker and Retry when reopened'
   expect(REPLY.startsWith(partial)).toBe(true);
 
   await page.reload();
-  await conversations(page).getByRole('button', { name: /^Cut me off halfway\./ }).click();
+  await conversations(page)
+    .getByRole('button', { name: /^Cut me off halfway\./ })
+    .click();
   const reopened = page.getByTestId('assistant-message');
   await expect(reopened.locator('.message-text')).toHaveText(partial);
   await expect(reopened.getByRole('alert')).toContainText('failed mid-stream');
@@ -114,10 +136,14 @@ test('a reopened conversation keeps its route, so a follow-up still fails over',
   // Another chat on another model, then back: the conversation still talks to its route, not to whoever answered.
   await page.getByRole('button', { name: 'New chat' }).click();
   await pickModel(page, 'default');
-  await conversations(page).getByRole('button', { name: /^First through the failover route\./ }).click();
+  await conversations(page)
+    .getByRole('button', { name: /^First through the failover route\./ })
+    .click();
   await expect(modelBox(page)).toHaveValue('failover');
   await page.reload();
-  await conversations(page).getByRole('button', { name: /^First through the failover route\./ }).click();
+  await conversations(page)
+    .getByRole('button', { name: /^First through the failover route\./ })
+    .click();
   await expect(modelBox(page)).toHaveValue('failover');
 
   await send(page, 'And a follow-up.');
@@ -125,7 +151,10 @@ test('a reopened conversation keeps its route, so a follow-up still fails over',
   await expect(followUp.locator('.message-text')).toHaveText(REPLY);
   await expect(followUp.locator('.message-author')).toHaveText('failover');
   // The follow-up went through the route (whose health now skips the failing target), not straight to acme/m1.
-  const [last] = await rpc<Array<{ route: string | null; requestedModel?: string | null }>>(serve, 'spend', 'requests', { source: 'chat', limit: 1 });
+  const [last] = await rpc<Array<{ route: string | null; requestedModel?: string | null }>>(serve, 'spend', 'requests', {
+    source: 'chat',
+    limit: 1,
+  });
   expect(last).toMatchObject({ route: 'failover', requestedModel: 'failover' });
 });
 
@@ -146,6 +175,8 @@ test('tool calls show with their name and arguments, collapsed, also when reopen
   await saveScreens(page, testInfo, 'chat-tool-call');
 
   await page.reload();
-  await conversations(page).getByRole('button', { name: /^What is the weather in Paris\?/ }).click();
+  await conversations(page)
+    .getByRole('button', { name: /^What is the weather in Paris\?/ })
+    .click();
   await expect(page.getByTestId('tool-call').locator('summary')).toContainText('get_weather');
 });

@@ -33,12 +33,31 @@ test.beforeAll(async () => {
           keys: [{ env: 'ACME_KEY' }],
           models: [{ id: 'm1', contextWindow: 128000, price: { input: 1.0, output: 2.0 } }],
         },
-        { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'ACME_KEY' }], models: [{ id: 'm1', price: { input: 1.0, output: 2.0 } }] },
-        { id: 'docs', kind: 'openai-compatible', baseUrl: docs.url, keys: [{ env: 'ACME_KEY' }], models: [{ id: 'm1', price: { input: 1.0, output: 2.0 } }] },
+        {
+          id: 'down',
+          kind: 'openai-compatible',
+          baseUrl: down.url,
+          keys: [{ env: 'ACME_KEY' }],
+          models: [{ id: 'm1', price: { input: 1.0, output: 2.0 } }],
+        },
+        {
+          id: 'docs',
+          kind: 'openai-compatible',
+          baseUrl: docs.url,
+          keys: [{ env: 'ACME_KEY' }],
+          models: [{ id: 'm1', price: { input: 1.0, output: 2.0 } }],
+        },
       ],
       routes: [
         { name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }] },
-        { name: 'failover', strategy: 'fallback', targets: [{ provider: 'down', model: 'm1' }, { provider: 'acme', model: 'm1' }] },
+        {
+          name: 'failover',
+          strategy: 'fallback',
+          targets: [
+            { provider: 'down', model: 'm1' },
+            { provider: 'acme', model: 'm1' },
+          ],
+        },
       ],
     },
   });

@@ -19,7 +19,13 @@ let serve: ServeHandle;
 
 test.beforeAll(async () => {
   fake = await startOpenAIFake({ reply: REPLY, chunks: 30, models: ['m1', 'm2', 'm3'], apiKey: 'sk-cmp' });
-  slow = await startOpenAIFake({ reply: LONG_REPLY, chunks: 60, models: ['s1', 's2', 's3'], apiKey: 'sk-cmp', fault: { chunkDelayMs: 250 } });
+  slow = await startOpenAIFake({
+    reply: LONG_REPLY,
+    chunks: 60,
+    models: ['s1', 's2', 's3'],
+    apiKey: 'sk-cmp',
+    fault: { chunkDelayMs: 250 },
+  });
   serve = await startServe({
     env: { LAB_KEY: 'sk-cmp' },
     config: {
@@ -35,12 +41,32 @@ test.beforeAll(async () => {
             { id: 'm3', price: { input: 0.5, output: 1 } },
           ],
         },
-        { id: 'slow', kind: 'openai-compatible', baseUrl: slow.url, keys: [{ env: 'LAB_KEY' }], models: [{ id: 's1' }, { id: 's2' }, { id: 's3' }] },
+        {
+          id: 'slow',
+          kind: 'openai-compatible',
+          baseUrl: slow.url,
+          keys: [{ env: 'LAB_KEY' }],
+          models: [{ id: 's1' }, { id: 's2' }, { id: 's3' }],
+        },
       ],
       routes: [
         { name: 'default', strategy: 'fallback', targets: [{ provider: 'lab', model: 'm1' }] },
-        { name: 'balanced', strategy: 'weighted', targets: [{ provider: 'lab', model: 'm1', weight: 2 }, { provider: 'lab', model: 'm3', weight: 1 }] },
-        { name: 'cheapest', strategy: 'lowest-cost', targets: [{ provider: 'lab', model: 'm2' }, { provider: 'lab', model: 'm3' }] },
+        {
+          name: 'balanced',
+          strategy: 'weighted',
+          targets: [
+            { provider: 'lab', model: 'm1', weight: 2 },
+            { provider: 'lab', model: 'm3', weight: 1 },
+          ],
+        },
+        {
+          name: 'cheapest',
+          strategy: 'lowest-cost',
+          targets: [
+            { provider: 'lab', model: 'm2' },
+            { provider: 'lab', model: 'm3' },
+          ],
+        },
       ],
     },
   });
@@ -116,13 +142,17 @@ test('a blind 3-way compare streams in parallel and a vote reveals the winner', 
   if (winnerName === 'lab/m1') await expect(screen.getByText('It already has the largest weight there.')).toBeVisible();
   else {
     await screen.getByRole('button', { name: winnerName === 'lab/m2' ? 'Add it with the largest weight' : 'Raise its weight' }).click();
-    await expect(screen.getByRole('status').filter({ hasText: 'now has weight' }).last()).toHaveText(new RegExp(`^${winnerName.replace('/', '\\/')} now has weight 4 in balanced \\(about \\d+% of requests\\)\\.$`));
+    await expect(screen.getByRole('status').filter({ hasText: 'now has weight' }).last()).toHaveText(
+      new RegExp(`^${winnerName.replace('/', '\\/')} now has weight 4 in balanced \\(about \\d+% of requests\\)\\.$`),
+    );
   }
   await routePick.selectOption('default');
   if (winnerName === 'lab/m1') await expect(screen.getByText('It is already the first target there.')).toBeVisible();
   else {
     await screen.getByRole('button', { name: 'Make it the first target' }).click();
-    await expect(screen.getByRole('status').filter({ hasText: 'is now the first target' }).last()).toHaveText(`${winnerName} is now the first target of default.`);
+    await expect(screen.getByRole('status').filter({ hasText: 'is now the first target' }).last()).toHaveText(
+      `${winnerName} is now the first target of default.`,
+    );
   }
   await expect(screen.getByRole('button', { name: 'Vote for Model A' })).toHaveCount(0);
 
@@ -152,9 +182,13 @@ test('a blind 3-way compare streams in parallel and a vote reveals the winner', 
   const route = page.locator('[data-screen="routes"]').getByRole('region', { name: 'Route default' });
   const expectedTargets = winnerName === 'lab/m1' ? [/lab\/m1/] : [new RegExp(winnerName.replace('/', '\\/')), /lab\/m1/];
   await expect(route.getByRole('listitem')).toHaveText(expectedTargets);
-  await expect(page.locator('[data-screen="routes"]').getByRole('region', { name: 'Route balanced' }).getByRole('listitem').filter({ hasText: winnerName })).toContainText(
-    winnerName === 'lab/m1' ? 'weight 2' : 'weight 4',
-  );
+  await expect(
+    page
+      .locator('[data-screen="routes"]')
+      .getByRole('region', { name: 'Route balanced' })
+      .getByRole('listitem')
+      .filter({ hasText: winnerName }),
+  ).toContainText(winnerName === 'lab/m1' ? 'weight 2' : 'weight 4');
   fake.fault(null);
 });
 
@@ -176,7 +210,8 @@ test('columns fill a tall window and follow their stream; one column stops and r
 
   // Following: while text streams past the pane's height, the pane stays at its end.
   const body = columns.nth(0).locator('.compare-column-body');
-  const gap = () => body.evaluate((el) => ({ overflow: el.scrollHeight - el.clientHeight, fromEnd: el.scrollHeight - el.clientHeight - el.scrollTop }));
+  const gap = () =>
+    body.evaluate((el) => ({ overflow: el.scrollHeight - el.clientHeight, fromEnd: el.scrollHeight - el.clientHeight - el.scrollTop }));
   await expect.poll(async () => (await gap()).overflow, { timeout: 10_000, intervals: [50] }).toBeGreaterThan(100);
   await expect(columns.nth(0)).toHaveAttribute('data-status', 'streaming');
   expect((await gap()).fromEnd).toBeLessThan(30);

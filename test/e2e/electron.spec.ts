@@ -78,11 +78,26 @@ test.describe('Electron shell', () => {
       expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
       // No Node in the page; the bridge is the only thing the preload adds.
       expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-      expect(await win.evaluate(() => Object.keys((window as unknown as { switchboard: object }).switchboard).sort())).toEqual(['rpc', 'stream']);
+      expect(await win.evaluate(() => Object.keys((window as unknown as { switchboard: object }).switchboard).sort())).toEqual([
+        'rpc',
+        'stream',
+      ]);
       // A contract call answers; a call outside the allowlist is refused.
-      const ok = await win.evaluate(() => (window as unknown as { switchboard: { rpc(c: unknown): Promise<unknown> } }).switchboard.rpc({ service: 'routes', method: 'list', params: [] }));
+      const ok = await win.evaluate(() =>
+        (window as unknown as { switchboard: { rpc(c: unknown): Promise<unknown> } }).switchboard.rpc({
+          service: 'routes',
+          method: 'list',
+          params: [],
+        }),
+      );
       expect(ok).toEqual({ result: [] });
-      const refused = await win.evaluate(() => (window as unknown as { switchboard: { rpc(c: unknown): Promise<unknown> } }).switchboard.rpc({ service: 'settings', method: 'constructor', params: [] }));
+      const refused = await win.evaluate(() =>
+        (window as unknown as { switchboard: { rpc(c: unknown): Promise<unknown> } }).switchboard.rpc({
+          service: 'settings',
+          method: 'constructor',
+          params: [],
+        }),
+      );
       expect(refused).toMatchObject({ error: { message: expect.any(String) } });
       // The CSP meta is in the page the window loaded.
       expect(await win.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).not.toContain('unsafe-eval');

@@ -52,13 +52,19 @@ async function emptyScreensLead(page: Page, testInfo: TestInfo): Promise<void> {
     ['port', /No models for your tools yet/],
   ];
   for (const [screen, title] of expectations) {
-    await page.locator('nav').getByRole('link', { name: new RegExp(`^${screen}$`, 'i') }).click();
+    await page
+      .locator('nav')
+      .getByRole('link', { name: new RegExp(`^${screen}$`, 'i') })
+      .click();
     const shown = page.locator(`[data-screen="${screen}"]`);
     await expect(shown.getByRole('heading', { name: title })).toBeVisible();
     await expect(shown.getByRole('link', { name: 'Add a provider' })).toHaveAttribute('href', '#providers');
   }
   await saveScreens(page, testInfo, 'first-run-port');
-  await page.locator('nav').getByRole('link', { name: /^chat$/i }).click();
+  await page
+    .locator('nav')
+    .getByRole('link', { name: /^chat$/i })
+    .click();
 }
 
 /** The add-provider flow, keyboard only, from Chat's empty state. */
@@ -162,7 +168,10 @@ async function useIt(page: Page, testInfo: TestInfo, label: string): Promise<voi
   await expect(answer).toContainText('$');
 
   // Compare: both models side by side.
-  await page.locator('nav').getByRole('link', { name: /^compare$/i }).click();
+  await page
+    .locator('nav')
+    .getByRole('link', { name: /^compare$/i })
+    .click();
   const compare = page.locator('[data-screen="compare"]');
   await expect(compare.getByRole('heading', { name: /Nothing to compare yet/ })).toHaveCount(0);
   for (const id of ['acme/gpt-4o-mini', 'acme/house-model']) {
@@ -177,7 +186,10 @@ async function useIt(page: Page, testInfo: TestInfo, label: string): Promise<voi
   await expect(compare.getByText(REPLY)).toHaveCount(2);
 
   // A tool on the port, with a token made on the Port screen: the live log shows its request.
-  await page.locator('nav').getByRole('link', { name: /^port$/i }).click();
+  await page
+    .locator('nav')
+    .getByRole('link', { name: /^port$/i })
+    .click();
   const port = page.locator('[data-screen="port"]');
   await expect(port.getByRole('heading', { name: /No models for your tools yet/ })).toHaveCount(0);
   await port.getByRole('textbox', { name: 'Token name', exact: true }).fill('editor');
@@ -188,7 +200,10 @@ async function useIt(page: Page, testInfo: TestInfo, label: string): Promise<voi
   await expect(port.getByTestId('port-request').first()).toContainText('acme/gpt-4o-mini');
 
   // Spend: every request so far (chat, two compare columns, the tool's), priced.
-  await page.locator('nav').getByRole('link', { name: /^spend$/i }).click();
+  await page
+    .locator('nav')
+    .getByRole('link', { name: /^spend$/i })
+    .click();
   const spend = page.locator('[data-screen="spend"]');
   await expect(spend.getByRole('heading', { name: 'No requests yet' })).toHaveCount(0);
   await expect(spend.getByRole('region', { name: 'Today' })).toContainText('4 requests');
@@ -209,7 +224,9 @@ test('first run with the OS keychain: add a provider by keyboard, chat, compare,
   await useIt(page, testInfo, 'first-run-spend');
 });
 
-test('first run without a keychain: the key is kept for the session, and the page says how to get a keychain', async ({ page }, testInfo) => {
+test('first run without a keychain: the key is kept for the session, and the page says how to get a keychain', async ({
+  page,
+}, testInfo) => {
   // A whole first session (add a provider, chat, compare, a tool, spend): longer than one step's default budget on a loaded machine.
   test.setTimeout(120_000);
   // A session bus address that cannot exist: the keyring library finds no Secret Service, as on a bare server.
@@ -224,7 +241,18 @@ test('first run without a keychain: the key is kept for the session, and the pag
 test('screens follow changes made elsewhere (another window, the CLI) without a reload or Refresh', async ({ page }) => {
   serve = await startServe({
     env: { ACME_KEY: KEY },
-    config: { providers: [{ id: 'acme', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'ACME_KEY' }], models: [{ id: 'house-model', price: { input: 1, output: 3 } }] }], routes: [] },
+    config: {
+      providers: [
+        {
+          id: 'acme',
+          kind: 'openai-compatible',
+          baseUrl: fake.url,
+          keys: [{ env: 'ACME_KEY' }],
+          models: [{ id: 'house-model', price: { input: 1, output: 3 } }],
+        },
+      ],
+      routes: [],
+    },
   });
   await page.goto(serve.uiUrl);
   await pickModel(page, 'acme/house-model');
@@ -232,19 +260,28 @@ test('screens follow changes made elsewhere (another window, the CLI) without a 
   await rpc(serve, 'providers', 'addModels', 'acme', [{ id: 'gpt-4o-mini' }]);
   await pickModel(page, 'acme/gpt-4o-mini');
 
-  await page.locator('nav').getByRole('link', { name: /^routes$/i }).click();
+  await page
+    .locator('nav')
+    .getByRole('link', { name: /^routes$/i })
+    .click();
   const routes = page.locator('[data-screen="routes"]');
   await expect(routes.getByRole('heading', { name: 'No routes yet' })).toBeVisible();
   await rpc(serve, 'routes', 'save', { name: 'fast', strategy: 'fallback', targets: [{ provider: 'acme', model: 'house-model' }] });
   await expect(routes.getByRole('region', { name: 'Route fast' })).toBeVisible();
 
-  await page.locator('nav').getByRole('link', { name: /^port$/i }).click();
+  await page
+    .locator('nav')
+    .getByRole('link', { name: /^port$/i })
+    .click();
   const port = page.locator('[data-screen="port"]');
   await expect(port.getByRole('table', { name: 'Tokens' })).toBeVisible();
   await rpc(serve, 'tokens', 'create', { name: 'cli-tool' });
   await expect(port.getByRole('table', { name: 'Tokens' }).getByRole('row', { name: /cli-tool/ })).toBeVisible();
 
-  await page.locator('nav').getByRole('link', { name: /^providers$/i }).click();
+  await page
+    .locator('nav')
+    .getByRole('link', { name: /^providers$/i })
+    .click();
   const row = page.locator('[data-screen="providers"]').getByRole('row', { name: /^house-model/ });
   await expect(row).toContainText('$1');
   await rpc(serve, 'catalog', 'setOverride', 'acme/house-model', { input: 5, output: 6 });

@@ -53,14 +53,36 @@ test.beforeAll(async () => {
         { id: 'backup', kind: 'anthropic', models: [{ id: 'claude-x', price: { input: 3, output: 15 } }] },
       ],
       routes: [
-        { name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }, { provider: 'acme', model: 'm2' }] },
-        { name: 'balanced', strategy: 'weighted', targets: [{ provider: 'acme', model: 'm1', weight: 3 }, { provider: 'acme', model: 'm3', weight: 1 }] },
-        { name: 'cheapest', strategy: 'lowest-cost', targets: [{ provider: 'acme', model: 'm2' }, { provider: 'acme', model: 'm3' }] },
+        {
+          name: 'default',
+          strategy: 'fallback',
+          targets: [
+            { provider: 'acme', model: 'm1' },
+            { provider: 'acme', model: 'm2' },
+          ],
+        },
+        {
+          name: 'balanced',
+          strategy: 'weighted',
+          targets: [
+            { provider: 'acme', model: 'm1', weight: 3 },
+            { provider: 'acme', model: 'm3', weight: 1 },
+          ],
+        },
+        {
+          name: 'cheapest',
+          strategy: 'lowest-cost',
+          targets: [
+            { provider: 'acme', model: 'm2' },
+            { provider: 'acme', model: 'm3' },
+          ],
+        },
       ],
     },
   });
   // Data on every screen: chat requests (a conversation), port requests with a client token, a budget.
-  for (const model of ['acme/m1', 'acme/m2', 'default', 'acme/m3']) await appChat(serve, model, 'Compare the routing strategies, with an example config');
+  for (const model of ['acme/m1', 'acme/m2', 'default', 'acme/m3'])
+    await appChat(serve, model, 'Compare the routing strategies, with an example config');
   const { token } = await rpc<{ token: string }>(serve, 'tokens', 'create', { name: 'cursor-on-the-laptop' });
   for (const model of ['default', 'acme/m2', 'balanced']) await portChat(serve, token, model);
   await rpc(serve, 'budgets', 'set', [{ name: 'team-monthly', period: 'monthly', mode: 'soft', usd: 5 }]);
@@ -103,7 +125,11 @@ test('every screen fits 900x600 to 1600x1000 in both themes, accessible, with sc
   await page.setViewportSize(SIZES[0]!);
   await page.goto(`${serve.uiUrl}#chat`);
   // A conversation open in chat, and a four-way compare that has finished.
-  await page.locator('[data-screen="chat"]').getByRole('button', { name: /Compare the routing strategies/ }).first().click();
+  await page
+    .locator('[data-screen="chat"]')
+    .getByRole('button', { name: /Compare the routing strategies/ })
+    .first()
+    .click();
   await expect(page.locator('[data-screen="chat"] .message-assistant').first()).toBeVisible();
   await page.getByRole('link', { name: 'Compare' }).click();
   const compare = page.locator('[data-screen="compare"]');
@@ -131,7 +157,10 @@ test('every screen fits 900x600 to 1600x1000 in both themes, accessible, with sc
         await expect(root.getByText('Loading…')).toHaveCount(0);
         await noSidewaysScroll(page, screen, label);
         for (const v of await seriousViolations(page, screen)) problems.push(`${label}: ${v}`);
-        const shot = await page.screenshot({ path: `test-results/screens/layout/${screen}-${size.width}x${size.height}-${theme}.png`, animations: 'disabled' });
+        const shot = await page.screenshot({
+          path: `test-results/screens/layout/${screen}-${size.width}x${size.height}-${theme}.png`,
+          animations: 'disabled',
+        });
         if (size.width === 900) await testInfo.attach(`${screen}-900-${theme}`, { body: shot, contentType: 'image/png' });
       }
     }
@@ -190,7 +219,12 @@ test('keyboard: a skip link, focus on each new screen, a collapsible sidebar, on
   await page.keyboard.press('Tab');
   await expect(rows.nth(1)).toBeFocused();
   await page.keyboard.press('ArrowRight');
-  await expect(list.locator('li').nth(1).getByRole('button', { name: /^Rename / })).toBeFocused();
+  await expect(
+    list
+      .locator('li')
+      .nth(1)
+      .getByRole('button', { name: /^Rename / }),
+  ).toBeFocused();
   await page.keyboard.press('ArrowLeft');
   await expect(rows.nth(1)).toBeFocused();
   await page.keyboard.press('F2');

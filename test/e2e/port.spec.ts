@@ -59,7 +59,10 @@ test('creates a token, sees it used in the log and its spend, revokes it; snippe
   await expect(row.getByRole('cell').nth(3)).toHaveText('2');
 
   // A row opens to its detail: what was asked, who answered, every attempt.
-  await log.nth(1).getByRole('button', { name: /^Details of the request/ }).click();
+  await log
+    .nth(1)
+    .getByRole('button', { name: /^Details of the request/ })
+    .click();
   const detail = screen.getByTestId('request-detail');
   await expect(detail).toContainText('Asked fordefault');
   await expect(detail.getByRole('list', { name: /Attempts of request/ }).getByRole('listitem')).toHaveText([/acme\/m1.*HTTP 200/]);
@@ -69,7 +72,10 @@ test('creates a token, sees it used in the log and its spend, revokes it; snippe
   expect((await ask(token)).status).toBe(402);
   await expect(log).toHaveCount(3);
   await expect(log.first().getByRole('cell').nth(4)).toHaveText('402 refused by budget');
-  await log.first().getByRole('button', { name: /^Details of the request/ }).click();
+  await log
+    .first()
+    .getByRole('button', { name: /^Details of the request/ })
+    .click();
   await expect(detail).toContainText('Refused by a budget: hard budget "cursor cap"');
   await expect(detail).toContainText('None: the request was not sent upstream.');
   await rpc(env.serve, 'budgets', 'set', []);

@@ -105,7 +105,11 @@ test('adds a provider with a pasted key, tests it, lists its models, deletes the
   await fetch(`${env.serve.url}/app/stream`, {
     method: 'POST',
     headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ service: 'chat', method: 'stream', params: [{ model: 'newco/n1', messages: [{ role: 'user', content: 'hi' }], ephemeral: true }] }),
+    body: JSON.stringify({
+      service: 'chat',
+      method: 'stream',
+      params: [{ model: 'newco/n1', messages: [{ role: 'user', content: 'hi' }], ephemeral: true }],
+    }),
   }).then((r) => r.text());
   await openScreen(page, env.serve.uiUrl, 'providers');
   const reloaded = page.locator('[data-screen="providers"]').getByRole('region', { name: 'Provider newco' });

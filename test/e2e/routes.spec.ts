@@ -105,9 +105,23 @@ test('creates, edits, tests and deletes a route', async ({ page }, testInfo) => 
   await expect(page.getByLabel('Model').locator('option[value="coding"]')).toHaveCount(0);
 });
 
-test('targets read in their strategy\'s terms, and a failing target is not called healthy', async ({ page }) => {
-  await rpc(env.serve, 'routes', 'save', { name: 'split', strategy: 'weighted', targets: [{ provider: 'acme', model: 'm1', weight: 3 }, { provider: 'acme', model: 'm2', weight: 1 }] });
-  await rpc(env.serve, 'routes', 'save', { name: 'cheap', strategy: 'lowest-cost', targets: [{ provider: 'acme', model: 'm1' }, { provider: 'acme', model: 'm2' }] });
+test("targets read in their strategy's terms, and a failing target is not called healthy", async ({ page }) => {
+  await rpc(env.serve, 'routes', 'save', {
+    name: 'split',
+    strategy: 'weighted',
+    targets: [
+      { provider: 'acme', model: 'm1', weight: 3 },
+      { provider: 'acme', model: 'm2', weight: 1 },
+    ],
+  });
+  await rpc(env.serve, 'routes', 'save', {
+    name: 'cheap',
+    strategy: 'lowest-cost',
+    targets: [
+      { provider: 'acme', model: 'm1' },
+      { provider: 'acme', model: 'm2' },
+    ],
+  });
   await openScreen(page, env.serve.uiUrl, 'routes');
   const screen = page.locator('[data-screen="routes"]');
   const split = screen.getByRole('region', { name: 'Route split' });

@@ -31,11 +31,24 @@ test.beforeAll(async () => {
             { id: 'pricey', price: { input: 100, output: 200 } },
           ],
         },
-        { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'SP_KEY' }], models: [{ id: 'cheap', price: { input: 1, output: 2 } }] },
+        {
+          id: 'down',
+          kind: 'openai-compatible',
+          baseUrl: down.url,
+          keys: [{ env: 'SP_KEY' }],
+          models: [{ id: 'cheap', price: { input: 1, output: 2 } }],
+        },
       ],
       routes: [
         { name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'cheap' }] },
-        { name: 'failover', strategy: 'fallback', targets: [{ provider: 'down', model: 'cheap' }, { provider: 'acme', model: 'cheap' }] },
+        {
+          name: 'failover',
+          strategy: 'fallback',
+          targets: [
+            { provider: 'down', model: 'cheap' },
+            { provider: 'acme', model: 'cheap' },
+          ],
+        },
       ],
     },
   });
@@ -79,7 +92,10 @@ test('totals, chart and a sortable breakdown after a batch of requests', async (
   await expect(screen.locator('.chart canvas')).toHaveCount(1);
   await expect(screen.getByRole('heading', { name: 'Cost per hour by model' })).toBeVisible();
   await expect(screen.getByRole('img', { name: 'Cost per hour by model, Last 30 days: acme/pricey, acme/cheap' })).toBeVisible();
-  await expect(screen.getByRole('list', { name: 'Chart legend' }).getByRole('listitem')).toHaveText([/acme\/pricey\s*\$0\.001800/, /acme\/cheap\s*\$0\.000045/]);
+  await expect(screen.getByRole('list', { name: 'Chart legend' }).getByRole('listitem')).toHaveText([
+    /acme\/pricey\s*\$0\.001800/,
+    /acme\/cheap\s*\$0\.000045/,
+  ]);
   // Hovering the current hour's bar shows every layer's cost and the total.
   const plot = screen.locator('.chart .u-over');
   const box = (await plot.boundingBox())!;

@@ -5,10 +5,26 @@
 // `role: "system"` messages inside the conversation only under the `mid-conversation-*` beta.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenFake } from './fake-server';
-import { b64Bytes, pieces, readBody, replyFor, scriptedReply, writeSplit, type ScriptStep, type SeenRequest, type StreamFault } from './scenario';
+import {
+  b64Bytes,
+  pieces,
+  readBody,
+  replyFor,
+  scriptedReply,
+  writeSplit,
+  type ScriptStep,
+  type SeenRequest,
+  type StreamFault,
+} from './scenario';
 
 /** Token counts the fake reports; `cacheWrite1h` of the `cacheWrite` tokens were written with `ttl: "1h"` (the rest for 5 minutes). */
-export interface AnthropicUsage { input: number; output: number; cacheRead: number; cacheWrite: number; cacheWrite1h?: number }
+export interface AnthropicUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  cacheWrite1h?: number;
+}
 
 export interface AnthropicFake {
   /** Base URL without /v1 (the SDK convention). */
@@ -40,7 +56,8 @@ function requestError(body: any, beta: string): string | null {
     if (body.temperature !== undefined && body.temperature !== 1) return '`temperature` may only be set to 1 when thinking is enabled.';
   }
   for (const m of body.messages ?? []) {
-    for (const b of Array.isArray(m.content) ? m.content : []) if (b.type === 'text' && !b.text) return 'messages: text content blocks must be non-empty';
+    for (const b of Array.isArray(m.content) ? m.content : [])
+      if (b.type === 'text' && !b.text) return 'messages: text content blocks must be non-empty';
   }
   return conversationError((body.messages ?? []).filter((m: any) => m.role !== 'system'));
 }
@@ -48,7 +65,8 @@ function requestError(body: any, beta: string): string | null {
 function conversationError(messages: any[]): string | null {
   if (messages[0]?.role !== 'user') return 'messages: first message must use the "user" role';
   for (let i = 1; i < messages.length; i++) {
-    if (messages[i].role === messages[i - 1].role) return `messages: roles must alternate between "user" and "assistant", but found multiple "${messages[i].role}" roles in a row`;
+    if (messages[i].role === messages[i - 1].role)
+      return `messages: roles must alternate between "user" and "assistant", but found multiple "${messages[i].role}" roles in a row`;
   }
   for (let i = 0; i < messages.length; i++) {
     const blocks = Array.isArray(messages[i].content) ? messages[i].content : [];
@@ -63,7 +81,11 @@ function conversationError(messages: any[]): string | null {
 }
 
 function seen(body: any): SeenRequest {
-  const s: SeenRequest = { lastUserText: '', toolNames: (body.tools ?? []).filter((t: any) => t.input_schema).map((t: any) => t.name), thinking: body.thinking?.type === 'enabled' };
+  const s: SeenRequest = {
+    lastUserText: '',
+    toolNames: (body.tools ?? []).filter((t: any) => t.input_schema).map((t: any) => t.name),
+    thinking: body.thinking?.type === 'enabled',
+  };
   const last = (body.messages ?? []).filter((m: any) => m.role === 'user').at(-1);
   const blocks = typeof last?.content === 'string' ? [{ type: 'text', text: last.content }] : (last?.content ?? []);
   for (const b of blocks) {
@@ -103,13 +125,22 @@ export async function startAnthropicFake(opts: AnthropicFakeOptions = {}): Promi
     if (opts.apiKey && req.headers['x-api-key'] !== opts.apiKey) return error(res, 401);
     if (!req.headers['anthropic-version']) {
       res.writeHead(400, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'anthropic-version: header is required' } }));
+      return res.end(
+        JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'anthropic-version: header is required' } }),
+      );
     }
     const f = fault;
     if (f?.status) return error(res, f.status, f.retryAfter ? { 'retry-after': f.retryAfter } : {});
     if (req.method === 'GET' && path.startsWith('/v1/models')) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ data: models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' })), has_more: false, first_id: models[0], last_id: models.at(-1) }));
+      return res.end(
+        JSON.stringify({
+          data: models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' })),
+          has_more: false,
+          first_id: models[0],
+          last_id: models.at(-1),
+        }),
+      );
     }
     if (path === '/v1/messages/count_tokens') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -131,23 +162,56 @@ export async function startAnthropicFake(opts: AnthropicFakeOptions = {}): Promi
     // As Anthropic sends it: cache_creation_input_tokens is the sum, `cache_creation` splits it by lifetime.
     const oneHour = usage.cacheWrite1h ?? 0;
     const u = {
-      input_tokens: usage.input, cache_creation_input_tokens: usage.cacheWrite, cache_read_input_tokens: usage.cacheRead,
+      input_tokens: usage.input,
+      cache_creation_input_tokens: usage.cacheWrite,
+      cache_read_input_tokens: usage.cacheRead,
       cache_creation: { ephemeral_5m_input_tokens: usage.cacheWrite - oneHour, ephemeral_1h_input_tokens: oneHour },
-      output_tokens: usage.output, service_tier: 'standard',
+      output_tokens: usage.output,
+      service_tier: 'standard',
     };
     const content: any[] = [];
     if (reply.reasoning) content.push({ type: 'thinking', thinking: reply.reasoning, signature: 'sig_fake_abc' });
     if (reply.text) content.push({ type: 'text', text: reply.text });
-    if (reply.toolCall) content.push({ type: 'tool_use', id: opts.script ? reply.toolCall.id : 'toolu_fake_1', name: reply.toolCall.name, input: reply.toolCall.args });
+    if (reply.toolCall)
+      content.push({
+        type: 'tool_use',
+        id: opts.script ? reply.toolCall.id : 'toolu_fake_1',
+        name: reply.toolCall.name,
+        input: reply.toolCall.args,
+      });
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_fake' });
-      return res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model: body.model, content, stop_reason: stop, stop_sequence: null, usage: u }));
+      return res.end(
+        JSON.stringify({
+          id,
+          type: 'message',
+          role: 'assistant',
+          model: body.model,
+          content,
+          stop_reason: stop,
+          stop_sequence: null,
+          usage: u,
+        }),
+      );
     }
     const frames: string[] = [];
     const ev = (data: any) => frames.push(`event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`);
     if (f?.malformed) frames.push('event: message_start\ndata: {"type": "message_start", "message": {\n\n');
     // `x_fake_field` is a field no client knows: the pass-through path must deliver it untouched.
-    ev({ type: 'message_start', message: { id, type: 'message', role: 'assistant', model: body.model, content: [], stop_reason: null, stop_sequence: null, x_fake_field: 'kept', usage: { ...u, output_tokens: 1 } } });
+    ev({
+      type: 'message_start',
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: body.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        x_fake_field: 'kept',
+        usage: { ...u, output_tokens: 1 },
+      },
+    });
     ev({ type: 'ping' });
     content.forEach((block, index) => {
       if (block.type === 'thinking') {
@@ -160,7 +224,8 @@ export async function startAnthropicFake(opts: AnthropicFakeOptions = {}): Promi
       } else {
         ev({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
         ev({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: '' } });
-        for (const p of pieces(JSON.stringify(block.input), 4)) ev({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: p } });
+        for (const p of pieces(JSON.stringify(block.input), 4))
+          ev({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: p } });
       }
       ev({ type: 'content_block_stop', index });
     });

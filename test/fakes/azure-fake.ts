@@ -9,6 +9,11 @@ export interface AzureFake extends OpenAIFake {
 }
 
 export async function startAzureFake(options: Omit<FakeOptions, 'azure'> & { deployments?: string[] } = {}): Promise<AzureFake> {
-  const fake = await startOpenAIFake({ ...options, models: options.deployments ?? options.models ?? ['gpt-4o-deploy'], azure: true, scenario: options.scenario ?? true });
+  const fake = await startOpenAIFake({
+    ...options,
+    models: options.deployments ?? options.models ?? ['gpt-4o-deploy'],
+    azure: true,
+    scenario: options.scenario ?? true,
+  });
   return { ...fake, endpoint: fake.url.replace(/\/v1$/, '') };
 }

@@ -4,9 +4,24 @@
 // inside promptTokenCount and thoughtsTokenCount apart from candidatesTokenCount, Google error bodies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenFake } from './fake-server';
-import { b64Bytes, pieces, readBody, replyFor, scriptedReply, writeSplit, type ScriptStep, type SeenRequest, type StreamFault } from './scenario';
+import {
+  b64Bytes,
+  pieces,
+  readBody,
+  replyFor,
+  scriptedReply,
+  writeSplit,
+  type ScriptStep,
+  type SeenRequest,
+  type StreamFault,
+} from './scenario';
 
-export interface GeminiUsage { prompt: number; cached: number; candidates: number; thoughts: number }
+export interface GeminiUsage {
+  prompt: number;
+  cached: number;
+  candidates: number;
+  thoughts: number;
+}
 
 export interface GeminiFake {
   /** Base URL including /v1beta. */
@@ -19,7 +34,14 @@ export interface GeminiFake {
 /** The signature this fake issues on function calls (Gemini's are opaque base64). */
 const SIGNATURE = 'c2lnX2Zha2U=';
 
-const STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+const STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+};
 
 function seen(body: any): SeenRequest {
   const s: SeenRequest = {
@@ -67,7 +89,11 @@ export async function startGeminiFake(opts: GeminiFakeOptions = {}): Promise<Gem
     if (f?.status) return error(res, f.status, `fake error ${f.status}`, f.retryAfter ? { 'retry-after': f.retryAfter } : {});
     if (req.method === 'GET' && url.pathname === '/v1beta/models') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ models: models.map((m) => ({ name: `models/${m}`, displayName: m, supportedGenerationMethods: ['generateContent'] })) }));
+      return res.end(
+        JSON.stringify({
+          models: models.map((m) => ({ name: `models/${m}`, displayName: m, supportedGenerationMethods: ['generateContent'] })),
+        }),
+      );
     }
     const m = /^\/v1beta\/models\/([^:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
     if (req.method !== 'POST' || !m) return error(res, 404, 'not found');
@@ -78,27 +104,53 @@ export async function startGeminiFake(opts: GeminiFakeOptions = {}): Promise<Gem
       if (!responses.length) continue;
       const calls = (contents[i - 1]?.parts ?? []).filter((p: any) => p.functionCall).map((p: any) => p.functionCall.name);
       if (contents[i - 1]?.role !== 'model' || calls.join() !== responses.join()) {
-        return error(res, 400, 'Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.');
+        return error(
+          res,
+          400,
+          'Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.',
+        );
       }
       // Gemini 3 models refuse a replayed function call turn whose first call lacks its thought signature.
       const first = (contents[i - 1].parts ?? []).find((p: any) => p.functionCall);
       if (m[1]!.startsWith('gemini-3') && !first.thoughtSignature) {
-        return error(res, 400, `Function call \`${first.functionCall.name}\` in the ${i - 1}. content block is missing a \`thought_signature\`.`);
+        return error(
+          res,
+          400,
+          `Function call \`${first.functionCall.name}\` in the ${i - 1}. content block is missing a \`thought_signature\`.`,
+        );
       }
-      if (m[1]!.startsWith('gemini-3') && first.thoughtSignature !== SIGNATURE && first.thoughtSignature !== 'skip_thought_signature_validator') return error(res, 400, 'Corrupted thought signature.');
+      if (
+        m[1]!.startsWith('gemini-3') &&
+        first.thoughtSignature !== SIGNATURE &&
+        first.thoughtSignature !== 'skip_thought_signature_validator'
+      )
+        return error(res, 400, 'Corrupted thought signature.');
     }
     for (const d of (body.tools ?? []).flatMap((t: any) => t.functionDeclarations ?? [])) {
-      if (d.parameters && d.parametersJsonSchema) return error(res, 400, `Invalid value at 'tools[0].function_declarations': parameters and parameters_json_schema are mutually exclusive.`);
+      if (d.parameters && d.parametersJsonSchema)
+        return error(
+          res,
+          400,
+          `Invalid value at 'tools[0].function_declarations': parameters and parameters_json_schema are mutually exclusive.`,
+        );
     }
     const offered = (body.tools ?? []).flatMap((t: any) => (t.functionDeclarations ?? []).map((d: any) => d.name));
     const turns = contents.filter((c) => c.role === 'model').length;
     const schema = body.generationConfig?.responseJsonSchema ?? body.generationConfig?.responseSchema;
     const reply = opts.script ? scriptedReply(opts.script, turns, offered, 'call_script_', schema) : replyFor(seen(body));
-    const usageMetadata = { promptTokenCount: usage.prompt, cachedContentTokenCount: usage.cached, candidatesTokenCount: usage.candidates, thoughtsTokenCount: usage.thoughts, totalTokenCount: usage.prompt + usage.candidates + usage.thoughts, promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.prompt }] };
+    const usageMetadata = {
+      promptTokenCount: usage.prompt,
+      cachedContentTokenCount: usage.cached,
+      candidatesTokenCount: usage.candidates,
+      thoughtsTokenCount: usage.thoughts,
+      totalTokenCount: usage.prompt + usage.candidates + usage.thoughts,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.prompt }],
+    };
     const chunks: any[][] = [];
     if (reply.reasoning) chunks.push([{ text: reply.reasoning, thought: true }]);
     if (reply.text) for (const p of pieces(reply.text)) chunks.push([{ text: p }]);
-    if (reply.toolCall) chunks.push([{ functionCall: { name: reply.toolCall.name, args: reply.toolCall.args }, thoughtSignature: SIGNATURE }]);
+    if (reply.toolCall)
+      chunks.push([{ functionCall: { name: reply.toolCall.name, args: reply.toolCall.args }, thoughtSignature: SIGNATURE }]);
     const wrap = (parts: any[], last: boolean) => ({
       candidates: [{ content: { parts, role: 'model' }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) }],
       usageMetadata: last ? usageMetadata : { promptTokenCount: usage.prompt, totalTokenCount: usage.prompt },

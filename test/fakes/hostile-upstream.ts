@@ -118,7 +118,8 @@ function sendBody(res: ServerResponse, status: number, type: string, body: strin
 
 /** Faults that look the same whether the request asked for a stream or not. */
 function answerPlain(res: ServerResponse, fault: HostileFault, wire: Wire, key: string, moved: string): boolean {
-  const json = (status: number, body: unknown, headers?: Record<string, string>) => sendBody(res, status, 'application/json', JSON.stringify(body), headers);
+  const json = (status: number, body: unknown, headers?: Record<string, string>) =>
+    sendBody(res, status, 'application/json', JSON.stringify(body), headers);
   switch (fault) {
     case 'html-200':
       sendBody(res, 200, 'text/html', HTML);
@@ -218,7 +219,9 @@ async function answerJson(res: ServerResponse, fault: HostileFault, wire: Wire, 
       res.end(half);
       return;
     case 'key-echo-event':
-      return sendBody(res, 200, 'application/json', JSON.stringify(wire.errorBody(500, `request failed for key ${key}`)), { 'x-upstream-key-echo': key });
+      return sendBody(res, 200, 'application/json', JSON.stringify(wire.errorBody(500, `request failed for key ${key}`)), {
+        'x-upstream-key-echo': key,
+      });
     default:
       return sendBody(res, 200, 'application/json', whole);
   }

@@ -27,7 +27,8 @@ const named = (data: { type: string; [field: string]: unknown }) => `event: ${da
 
 function openai(model: string): Wire {
   const id = 'chatcmpl-hostile';
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => sse({ id, object: 'chat.completion.chunk', created: 1700000000, model, choices, ...extra });
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    sse({ id, object: 'chat.completion.chunk', created: 1700000000, model, choices, ...extra });
   const delta = (d: unknown, finish: string | null = null) => chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
   return {
     streamType: 'text/event-stream',
@@ -37,11 +38,16 @@ function openai(model: string): Wire {
     errorEvent: (message) => sse({ error: { message, type: 'server_error', param: null, code: null } }),
     garbage: `data: {"id":"${id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"gar\n\n`,
     json: (text) => ({
-      id, object: 'chat.completion', created: 1700000000, model,
+      id,
+      object: 'chat.completion',
+      created: 1700000000,
+      model,
       choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
       usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
     }),
-    errorBody: (status, message) => ({ error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } }),
+    errorBody: (status, message) => ({
+      error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null },
+    }),
   };
 }
 
@@ -51,7 +57,19 @@ function anthropic(model: string): Wire {
   return {
     streamType: 'text/event-stream; charset=utf-8',
     opening: [
-      named({ type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }),
+      named({
+        type: 'message_start',
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...usage, output_tokens: 1 },
+        },
+      }),
       named({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
     ],
     token: (text) => named({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }),
@@ -62,7 +80,16 @@ function anthropic(model: string): Wire {
     ],
     errorEvent: (message) => named({ type: 'error', error: { type: 'api_error', message } }),
     garbage: 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"gar\n\n',
-    json: (text) => ({ id, type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null, usage }),
+    json: (text) => ({
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [{ type: 'text', text }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage,
+    }),
     errorBody: (status, message) => ({ type: 'error', error: { type: status >= 500 ? 'api_error' : 'invalid_request_error', message } }),
   };
 }
@@ -87,7 +114,11 @@ const GOOGLE_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 404: 'N
 
 function gemini(model: string): Wire {
   const frame = (data: unknown) => `data: ${JSON.stringify(data)}\r\n\r\n`;
-  const candidate = (text: string, finish?: string) => ({ content: { parts: [{ text }], role: 'model' }, index: 0, ...(finish ? { finishReason: finish } : {}) });
+  const candidate = (text: string, finish?: string) => ({
+    content: { parts: [{ text }], role: 'model' },
+    index: 0,
+    ...(finish ? { finishReason: finish } : {}),
+  });
   const usageMetadata = { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 };
   return {
     streamType: 'text/event-stream',

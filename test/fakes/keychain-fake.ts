@@ -10,7 +10,8 @@ export interface FakeKeychain extends Keychain {
 }
 
 /** The text the real library gives when there is no session bus: it must never reach the user. */
-export const RAW_DBUS_ERROR = 'Platform secure storage failure: DBus error: Failed to connect to socket /run/user/0/bus: No such file or directory';
+export const RAW_DBUS_ERROR =
+  'Platform secure storage failure: DBus error: Failed to connect to socket /run/user/0/bus: No such file or directory';
 
 export function fakeKeychain(options: { unavailable?: boolean } = {}): FakeKeychain {
   const entries = new Map<string, string>();

@@ -3,7 +3,17 @@
 // tool_calls with object arguments, `thinking` when `think` is set, GET /api/tags, `{error}` bodies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenFake } from './fake-server';
-import { b64Bytes, pieces, readBody, replyFor, scriptedReply, writeSplit, type ScriptStep, type SeenRequest, type StreamFault } from './scenario';
+import {
+  b64Bytes,
+  pieces,
+  readBody,
+  replyFor,
+  scriptedReply,
+  writeSplit,
+  type ScriptStep,
+  type SeenRequest,
+  type StreamFault,
+} from './scenario';
 
 export interface OllamaFake {
   url: string;
@@ -13,7 +23,11 @@ export interface OllamaFake {
 }
 
 function seen(body: any): SeenRequest {
-  const s: SeenRequest = { lastUserText: '', toolNames: (body.tools ?? []).map((t: any) => t.function?.name), thinking: body.think !== undefined && body.think !== false };
+  const s: SeenRequest = {
+    lastUserText: '',
+    toolNames: (body.tools ?? []).map((t: any) => t.function?.name),
+    thinking: body.think !== undefined && body.think !== false,
+  };
   const msgs = body.messages ?? [];
   const last = msgs.at(-1);
   if (last?.role === 'tool') s.toolResult = last.content;
@@ -48,22 +62,62 @@ export async function startOllamaFake(opts: OllamaFakeOptions = {}): Promise<Oll
     const body = raw ? JSON.parse(raw) : null;
     requests.push({ path: req.url ?? '', body, headers: req.headers as Record<string, string> });
     const f = fault;
-    if (f?.status) return error(res, f.status, f.status === 503 ? 'server busy, please try again. maximum pending requests exceeded' : `fake error ${f.status}`);
+    if (f?.status)
+      return error(
+        res,
+        f.status,
+        f.status === 503 ? 'server busy, please try again. maximum pending requests exceeded' : `fake error ${f.status}`,
+      );
     if (req.method === 'GET' && req.url === '/api/tags') {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      return res.end(JSON.stringify({ models: models.map((name) => ({ name, model: name, modified_at: '2025-01-01T00:00:00Z', size: 2019393189, digest: 'a80c4f17acd5', details: { format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' } })) }));
+      return res.end(
+        JSON.stringify({
+          models: models.map((name) => ({
+            name,
+            model: name,
+            modified_at: '2025-01-01T00:00:00Z',
+            size: 2019393189,
+            digest: 'a80c4f17acd5',
+            details: { format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+          })),
+        }),
+      );
     }
     if (req.method !== 'POST' || req.url !== '/api/chat') return error(res, 404, '404 page not found');
     if (!models.includes(body?.model)) return error(res, 404, `model "${body?.model}" not found, try pulling it first`);
     const offered = (body.tools ?? []).map((t: any) => t.function?.name);
     const turns = (body.messages ?? []).filter((m: any) => m.role === 'assistant').length;
-    const reply = opts.script ? scriptedReply(opts.script, turns, offered, 'call_script_', typeof body.format === 'object' ? body.format : undefined) : replyFor(seen(body));
+    const reply = opts.script
+      ? scriptedReply(opts.script, turns, offered, 'call_script_', typeof body.format === 'object' ? body.format : undefined)
+      : replyFor(seen(body));
     const base = () => ({ model: body.model, created_at: new Date().toISOString() });
     const lines: any[] = [];
-    if (reply.reasoning) for (const p of pieces(reply.reasoning)) lines.push({ ...base(), message: { role: 'assistant', content: '', thinking: p }, done: false });
+    if (reply.reasoning)
+      for (const p of pieces(reply.reasoning))
+        lines.push({ ...base(), message: { role: 'assistant', content: '', thinking: p }, done: false });
     if (reply.text) for (const p of pieces(reply.text)) lines.push({ ...base(), message: { role: 'assistant', content: p }, done: false });
-    if (reply.toolCall) lines.push({ ...base(), message: { role: 'assistant', content: '', tool_calls: [{ function: { name: reply.toolCall.name, arguments: reply.toolCall.args } }] }, done: false });
-    const final = { ...base(), message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', total_duration: 5191566416, load_duration: 2154458, prompt_eval_count: opts.promptEval ?? 100, prompt_eval_duration: 383809000, eval_count: opts.evalCount ?? 20, eval_duration: 4799921000 };
+    if (reply.toolCall)
+      lines.push({
+        ...base(),
+        message: {
+          role: 'assistant',
+          content: '',
+          tool_calls: [{ function: { name: reply.toolCall.name, arguments: reply.toolCall.args } }],
+        },
+        done: false,
+      });
+    const final = {
+      ...base(),
+      message: { role: 'assistant', content: '' },
+      done: true,
+      done_reason: 'stop',
+      total_duration: 5191566416,
+      load_duration: 2154458,
+      prompt_eval_count: opts.promptEval ?? 100,
+      prompt_eval_duration: 383809000,
+      eval_count: opts.evalCount ?? 20,
+      eval_duration: 4799921000,
+    };
     if (body.stream === false) {
       const message: any = { role: 'assistant', content: reply.text ?? '' };
       if (reply.reasoning) message.thinking = reply.reasoning;

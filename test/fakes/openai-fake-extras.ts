@@ -70,12 +70,30 @@ export function toolCallDeltas(id: string, call: FakeToolCall): unknown[] {
  * `stream_options.include_usage` is set, then `data: [DONE]`. The reply is `reply` split into
  * `parts`; `afterChunks` cuts the connection mid-stream, as the chat fake's fault does.
  */
-export async function writeCompletion(res: import('node:http').ServerResponse, body: any, parts: string[], id: string, afterChunks?: number): Promise<void> {
+export async function writeCompletion(
+  res: import('node:http').ServerResponse,
+  body: any,
+  parts: string[],
+  id: string,
+  afterChunks?: number,
+): Promise<void> {
   const created = Math.floor(Date.now() / 1000);
   const prompt = Array.isArray(body.prompt) ? body.prompt.join(' ') : String(body.prompt ?? '');
-  const promptTokens = prompt.split(/\s+/).filter(Boolean).length + String(body.suffix ?? '').split(/\s+/).filter(Boolean).length;
+  const promptTokens =
+    prompt.split(/\s+/).filter(Boolean).length +
+    String(body.suffix ?? '')
+      .split(/\s+/)
+      .filter(Boolean).length;
   const usage = { prompt_tokens: promptTokens, completion_tokens: parts.length, total_tokens: promptTokens + parts.length };
-  const object = (choices: unknown[], extra: Record<string, unknown> = {}) => ({ id, object: 'text_completion', created, model: body.model, system_fingerprint: 'fp_fake', choices, ...extra });
+  const object = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
+    id,
+    object: 'text_completion',
+    created,
+    model: body.model,
+    system_fingerprint: 'fp_fake',
+    choices,
+    ...extra,
+  });
   if (!body.stream) {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(object([{ text: parts.join(''), index: 0, logprobs: null, finish_reason: 'stop' }], { usage })));

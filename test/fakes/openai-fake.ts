@@ -182,18 +182,29 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
       else if (path === '/openai/models' || path === '/openai/v1/models') path = '/v1/models';
     }
 
-    if (path === '/v1/chat/completions' && (f?.contextLength || (options.contextWindow !== undefined && countPromptTokens(body) > options.contextWindow))) {
+    if (
+      path === '/v1/chat/completions' &&
+      (f?.contextLength || (options.contextWindow !== undefined && countPromptTokens(body) > options.contextWindow))
+    ) {
       const limit = options.contextWindow ?? 8192;
       res.writeHead(400, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ error: {
-        message: `This model's maximum context length is ${limit} tokens. However, your messages resulted in ${Math.max(limit + 1, countPromptTokens(body))} tokens. Please reduce the length of the messages.`,
-        type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded',
-      } }));
+      return res.end(
+        JSON.stringify({
+          error: {
+            message: `This model's maximum context length is ${limit} tokens. However, your messages resulted in ${Math.max(limit + 1, countPromptTokens(body))} tokens. Please reduce the length of the messages.`,
+            type: 'invalid_request_error',
+            param: 'messages',
+            code: 'context_length_exceeded',
+          },
+        }),
+      );
     }
 
     if (req.method === 'GET' && path === '/v1/models') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }));
+      return res.end(
+        JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }),
+      );
     }
     if (req.method === 'POST' && path === '/v1/embeddings') {
       if (!models.includes(body?.model)) return sendError(res, 404);
@@ -210,11 +221,22 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
     if (req.method !== 'POST' || path !== '/v1/chat/completions') return sendError(res, 404);
     if (!models.includes(body?.model)) return sendError(res, 404);
     // OpenAI refuses a message that is not an object with a 400 (it does not fail on it).
-    const bad = Array.isArray(body.messages) ? body.messages.findIndex((m: unknown) => m === null || typeof m !== 'object' || Array.isArray(m)) : -1;
+    const bad = Array.isArray(body.messages)
+      ? body.messages.findIndex((m: unknown) => m === null || typeof m !== 'object' || Array.isArray(m))
+      : -1;
     if (bad !== -1) {
       const got = body.messages[bad] === null ? 'null' : Array.isArray(body.messages[bad]) ? 'an array' : `a ${typeof body.messages[bad]}`;
       res.writeHead(400, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ error: { message: `Invalid type for 'messages[${bad}]': expected an object, but got ${got} instead.`, type: 'invalid_request_error', param: `messages[${bad}]`, code: 'invalid_type' } }));
+      return res.end(
+        JSON.stringify({
+          error: {
+            message: `Invalid type for 'messages[${bad}]': expected an object, but got ${got} instead.`,
+            type: 'invalid_request_error',
+            param: `messages[${bad}]`,
+            code: 'invalid_type',
+          },
+        }),
+      );
     }
     if (options.scenario || options.script) return scenarioReply(res, body, requests.length, options);
     const callTool = wantsToolCall(body, options.toolCall);
@@ -246,7 +268,12 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
           system_fingerprint: 'fp_fake',
           choices: [
             callTool
-              ? { index: 0, message: toolCallMessage(`call_fake${requests.length}`, options.toolCall!), logprobs: null, finish_reason: 'tool_calls' }
+              ? {
+                  index: 0,
+                  message: toolCallMessage(`call_fake${requests.length}`, options.toolCall!),
+                  logprobs: null,
+                  finish_reason: 'tool_calls',
+                }
               : { index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' },
           ],
           usage,
@@ -260,7 +287,8 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_fake', choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     if (callTool) {
-      for (const delta of toolCallDeltas(`call_fake${requests.length}`, options.toolCall!)) res.write(chunk([{ index: 0, delta, logprobs: null, finish_reason: null }]));
+      for (const delta of toolCallDeltas(`call_fake${requests.length}`, options.toolCall!))
+        res.write(chunk([{ index: 0, delta, logprobs: null, finish_reason: null }]));
       res.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' }]));
       if (includeUsage) res.write(chunk([], { usage }));
       return res.end('data: [DONE]\n\n');
@@ -332,7 +360,11 @@ export async function startOpenAIFake(options: FakeOptions = {}): Promise<OpenAI
 
 function seen(body: any): SeenRequest {
   const msgs: any[] = body.messages ?? [];
-  const s: SeenRequest = { lastUserText: '', toolNames: (body.tools ?? []).map((t: any) => t.function?.name), thinking: body.reasoning_effort !== undefined };
+  const s: SeenRequest = {
+    lastUserText: '',
+    toolNames: (body.tools ?? []).map((t: any) => t.function?.name),
+    thinking: body.reasoning_effort !== undefined,
+  };
   const last = msgs.at(-1);
   if (last?.role === 'tool') s.toolResult = typeof last.content === 'string' ? last.content : last.content.map((c: any) => c.text).join('');
   const user = msgs.filter((m) => m.role === 'user').at(-1);
@@ -353,9 +385,16 @@ async function scenarioReply(res: ServerResponse, body: any, n: number, options:
     res.writeHead(400, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', param, code: 'unsupported_parameter' } }));
   };
-  if (options.reasoningModel && body.max_tokens !== undefined) return refuse("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens');
+  if (options.reasoningModel && body.max_tokens !== undefined)
+    return refuse(
+      "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+      'max_tokens',
+    );
   if (options.reasoningModel && body.reasoning_effort !== undefined && body.temperature !== undefined && body.temperature !== 1) {
-    return refuse(`Unsupported value: 'temperature' does not support ${body.temperature} with this model. Only the default (1) value is supported.`, 'temperature');
+    return refuse(
+      `Unsupported value: 'temperature' does not support ${body.temperature} with this model. Only the default (1) value is supported.`,
+      'temperature',
+    );
   }
   const msgs: any[] = body.messages ?? [];
   for (let i = 0; i < msgs.length; i++) {
@@ -364,33 +403,65 @@ async function scenarioReply(res: ServerResponse, body: any, n: number, options:
     while (j >= 0 && msgs[j].role === 'tool') j--;
     if (!(msgs[j]?.tool_calls ?? []).some((c: any) => c.id === msgs[i].tool_call_id)) {
       res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", type: 'invalid_request_error', param: `messages.[${i}].role`, code: null } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            message: "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+            type: 'invalid_request_error',
+            param: `messages.[${i}].role`,
+            code: null,
+          },
+        }),
+      );
       return;
     }
   }
   const offered = (body.tools ?? []).map((t: any) => t.function?.name);
-  const reply = options.script ? scriptedReply(options.script, msgs.filter((m) => m.role === 'assistant').length, offered, 'call_script_', body.response_format?.json_schema?.schema) : replyFor(seen(body));
+  const reply = options.script
+    ? scriptedReply(
+        options.script,
+        msgs.filter((m) => m.role === 'assistant').length,
+        offered,
+        'call_script_',
+        body.response_format?.json_schema?.schema,
+      )
+    : replyFor(seen(body));
   const id = `chatcmpl-scn${n}`;
   const created = Math.floor(Date.now() / 1000);
   const usage = {
-    prompt_tokens: 140, completion_tokens: 20, total_tokens: 160,
+    prompt_tokens: 140,
+    completion_tokens: 20,
+    total_tokens: 160,
     prompt_tokens_details: { cached_tokens: 40, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 5, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
     ...options.usageExtra,
   };
   const finish = reply.toolCall ? 'tool_calls' : 'stop';
-  const call = reply.toolCall ? { id: reply.toolCall.id, type: 'function', function: { name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.args) } } : null;
+  const call = reply.toolCall
+    ? { id: reply.toolCall.id, type: 'function', function: { name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.args) } }
+    : null;
   const showReasoning = options.reasoningField && reply.reasoning;
   if (!body.stream) {
     const message: any = { role: 'assistant', content: reply.text ?? null, refusal: null };
     if (call) message.tool_calls = [call];
     if (showReasoning) message[options.reasoningField!] = reply.reasoning;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id, object: 'chat.completion', created, model: body.model, choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage, x_fake_field: 'kept' }));
+    res.end(
+      JSON.stringify({
+        id,
+        object: 'chat.completion',
+        created,
+        model: body.model,
+        choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
+        usage,
+        x_fake_field: 'kept',
+      }),
+    );
     return;
   }
   const include = body.stream_options?.include_usage === true;
-  const frame = (choices: unknown[], extra: Record<string, unknown> = {}) => `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_fake', choices, ...(include ? { usage: null } : {}), ...extra })}\n\n`;
+  const frame = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_fake', choices, ...(include ? { usage: null } : {}), ...extra })}\n\n`;
   const d = (delta: unknown, finish_reason: string | null = null) => frame([{ index: 0, delta, logprobs: null, finish_reason }]);
   const frames = [d({ role: 'assistant', content: '', refusal: null })];
   if (showReasoning) for (const p of pieces(reply.reasoning!)) frames.push(d({ [options.reasoningField!]: p }));

@@ -37,13 +37,20 @@ export type ScriptStep = { text: string } | { toolCall: { name: string; args: Re
  * step 0, the one carrying step 0's tool result step 1), so a client's side requests cannot shift the
  * script. A tool call is made only when the request offers that tool; past the script's end, text.
  */
-export function scriptedReply(script: readonly ScriptStep[], assistantTurns: number, offered: readonly string[], idPrefix: string, jsonSchema?: unknown): Reply {
+export function scriptedReply(
+  script: readonly ScriptStep[],
+  assistantTurns: number,
+  offered: readonly string[],
+  idPrefix: string,
+  jsonSchema?: unknown,
+): Reply {
   // A side request that wants JSON by a schema (a client's routing classifier, say) gets what a model would send.
   if (jsonSchema !== undefined && jsonSchema !== null) return { text: JSON.stringify(schemaInstance(jsonSchema)) };
   const step = script[assistantTurns];
-  if (!step) return { text: '(the fake upstream\'s script has ended)' };
+  if (!step) return { text: "(the fake upstream's script has ended)" };
   if ('text' in step) return { text: step.text };
-  if (!offered.includes(step.toolCall.name)) return { text: `(the fake upstream's script calls ${step.toolCall.name}, which this request does not offer)` };
+  if (!offered.includes(step.toolCall.name))
+    return { text: `(the fake upstream's script calls ${step.toolCall.name}, which this request does not offer)` };
   return { toolCall: { id: `${idPrefix}${assistantTurns + 1}`, name: step.toolCall.name, args: step.toolCall.args } };
 }
 
@@ -52,7 +59,7 @@ export function schemaInstance(schema: unknown, depth = 0): unknown {
   const s = (schema ?? {}) as Record<string, any>;
   if (depth > 16) return null;
   if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
-  const type = String(Array.isArray(s.type) ? s.type[0] : s.type ?? 'object').toLowerCase();
+  const type = String(Array.isArray(s.type) ? s.type[0] : (s.type ?? 'object')).toLowerCase();
   if (type === 'string') return '';
   if (type === 'integer' || type === 'number') return typeof s.minimum === 'number' ? s.minimum : 1;
   if (type === 'boolean') return false;

@@ -15,17 +15,50 @@ const BUDGET = 0.001;
 
 beforeAll(async () => {
   // Headers after 300 ms: every request of a burst is in flight at once.
-  fake = await startOpenAIFake({ reply: 'one two three four five', chunks: 5, apiKey: 'k', models: ['m1', 'dear'], fault: { delayMs: 300 } });
+  fake = await startOpenAIFake({
+    reply: 'one two three four five',
+    chunks: 5,
+    apiKey: 'k',
+    models: ['m1', 'dear'],
+    fault: { delayMs: 300 },
+  });
   down = await startOpenAIFake({ apiKey: 'k', models: ['m1'], fault: { status: 503 } });
-  h = await startHarness({
-    providers: [
-      // $10 per million tokens: the fake bills 5 prompt + 5 output tokens = $0.0001 per request.
-      { id: 'acme', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'K' }], models: [{ id: 'm1', price: { input: 10, output: 10 } }, { id: 'dear', price: { input: 40, output: 40 } }] },
-      { id: 'down', kind: 'openai-compatible', baseUrl: down.url, keys: [{ env: 'K' }], models: [{ id: 'm1', price: { input: 1, output: 1 } }] },
-    ],
-    // Cheap first, but it always fails over to the dearer one.
-    routes: [{ name: 'failover', targets: [{ provider: 'down', model: 'm1' }, { provider: 'acme', model: 'dear' }] }],
-  }, { K: 'k' }, 'burst');
+  h = await startHarness(
+    {
+      providers: [
+        // $10 per million tokens: the fake bills 5 prompt + 5 output tokens = $0.0001 per request.
+        {
+          id: 'acme',
+          kind: 'openai-compatible',
+          baseUrl: fake.url,
+          keys: [{ env: 'K' }],
+          models: [
+            { id: 'm1', price: { input: 10, output: 10 } },
+            { id: 'dear', price: { input: 40, output: 40 } },
+          ],
+        },
+        {
+          id: 'down',
+          kind: 'openai-compatible',
+          baseUrl: down.url,
+          keys: [{ env: 'K' }],
+          models: [{ id: 'm1', price: { input: 1, output: 1 } }],
+        },
+      ],
+      // Cheap first, but it always fails over to the dearer one.
+      routes: [
+        {
+          name: 'failover',
+          targets: [
+            { provider: 'down', model: 'm1' },
+            { provider: 'acme', model: 'dear' },
+          ],
+        },
+      ],
+    },
+    { K: 'k' },
+    'burst',
+  );
   sdk = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: h.token, maxRetries: 0 });
 });
 
@@ -42,8 +75,16 @@ beforeEach(async () => {
 /** One request, read to its end: 'ok', or the refusal's HTTP status. */
 async function one(model: string, stream: boolean): Promise<'ok' | number> {
   try {
-    const reply = await sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi there' }], max_tokens: 10, stream: stream as false });
-    if (stream) for await (const _ of reply as unknown as AsyncIterable<unknown>) { /* read to the end */ }
+    const reply = await sdk.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'hi there' }],
+      max_tokens: 10,
+      stream: stream as false,
+    });
+    if (stream)
+      for await (const _ of reply as unknown as AsyncIterable<unknown>) {
+        /* read to the end */
+      }
     return 'ok';
   } catch (error) {
     expect(error).toMatchObject({ code: 'budget_exceeded' });
@@ -97,7 +138,9 @@ describe('a burst of parallel requests on a tiny hard budget', () => {
     fake.fault({ delayMs: 2_000 });
     try {
       const abort = new AbortController();
-      const pending = sdk.chat.completions.create({ model: 'acme/m1', messages: [{ role: 'user', content: 'hi there' }], max_tokens: 10 }, { signal: abort.signal }).catch((e: unknown) => e);
+      const pending = sdk.chat.completions
+        .create({ model: 'acme/m1', messages: [{ role: 'user', content: 'hi there' }], max_tokens: 10 }, { signal: abort.signal })
+        .catch((e: unknown) => e);
       // Bounded wait for the request to be admitted (its worst case held), then leave.
       for (let i = 0; i < 100 && (await spentBy('cancel-cap')).reservedUsd === 0; i++) await new Promise((r) => setTimeout(r, 10));
       expect((await spentBy('cancel-cap')).reservedUsd).toBeGreaterThan(0);

@@ -16,11 +16,25 @@ beforeAll(async () => {
   const config = {
     // An expensive model so a few tokens make round numbers: $1000 per million tokens = $0.001 per token.
     // `mystery` has no price anywhere (a keyed provider, not a local server).
-    providers: [{ id: 'acme', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'ACME_KEY' }], models: [{ id: 'm1', price: { input: 1000, output: 1000 } }, { id: 'mystery' }] }],
+    providers: [
+      {
+        id: 'acme',
+        kind: 'openai-compatible',
+        baseUrl: fake.url,
+        keys: [{ env: 'ACME_KEY' }],
+        models: [{ id: 'm1', price: { input: 1000, output: 1000 } }, { id: 'mystery' }],
+      },
+    ],
     routes: [
       { name: 'fast', targets: [{ provider: 'acme', model: 'm1' }] },
       // A priced target with an unpriced fallback: any attempt may land on the unpriced one.
-      { name: 'mixed', targets: [{ provider: 'acme', model: 'm1' }, { provider: 'acme', model: 'mystery' }] },
+      {
+        name: 'mixed',
+        targets: [
+          { provider: 'acme', model: 'm1' },
+          { provider: 'acme', model: 'mystery' },
+        ],
+      },
     ],
   };
   h = await startHarness(config, { ACME_KEY: 'fake-key' }, 'cursor');
@@ -38,7 +52,12 @@ beforeEach(async () => {
 });
 
 const ask = (maxTokens: number, stream = false) =>
-  client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], max_tokens: maxTokens, stream: stream as false });
+  client.chat.completions.create({
+    model: 'fast',
+    messages: [{ role: 'user', content: 'hi there' }],
+    max_tokens: maxTokens,
+    stream: stream as false,
+  });
 
 describe('budgets', () => {
   it('refuses over a hard budget before anything is sent, in the OpenAI error shape, naming the budget', async () => {
@@ -55,16 +74,27 @@ describe('budgets', () => {
     await expect(ask(100, true)).rejects.toMatchObject({ status: 402 });
     // The chat screen's path is guarded by the same check.
     const events = [];
-    for await (const event of h.app.services.chat.stream({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], maxTokens: 100 })) events.push(event);
+    for await (const event of h.app.services.chat.stream({
+      model: 'fast',
+      messages: [{ role: 'user', content: 'hi there' }],
+      maxTokens: 100,
+    }))
+      events.push(event);
     // The chat keeps a refused first message in its conversation (announced first); nothing else happens.
-    expect(events.filter((e) => e.type !== 'conversation')).toEqual([{ type: 'error', message: expect.stringContaining('hard budget "daily-cap"') }]);
+    expect(events.filter((e) => e.type !== 'conversation')).toEqual([
+      { type: 'error', message: expect.stringContaining('hard budget "daily-cap"') },
+    ]);
     expect(fake.requests).toHaveLength(0);
   });
 
   it('refuses over a hard budget on every dialect of the port, each in its own error shape', async () => {
     await h.app.services.budgets.set([{ name: 'daily-cap', period: 'daily', mode: 'hard', usd: 0.05 }]);
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${h.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      fetch(`${h.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
     const messages = [{ role: 'user', content: 'hi there' }];
     const anthropic = await post('/v1/messages', { model: 'fast', max_tokens: 100, messages }, { 'anthropic-version': '2023-06-01' });
     expect(anthropic.status).toBe(402);
@@ -81,7 +111,9 @@ describe('budgets', () => {
   it("enforces a client token's own budget as a hard monthly budget for that client", async () => {
     const { token } = await h.app.services.tokens.create({ name: 'capped-tool', budgetUsd: 0.05 });
     const capped = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: token, maxRetries: 0 });
-    const error = await capped.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], max_tokens: 100 }).catch((e: unknown) => e);
+    const error = await capped.chat.completions
+      .create({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], max_tokens: 100 })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 402, code: 'budget_exceeded' });
     expect((error as Error).message).toContain('token-capped-tool');
     expect(fake.requests).toHaveLength(0);
@@ -124,17 +156,31 @@ describe('budgets', () => {
     expect(reply.choices[0]?.message.content).toBe('one two three four five');
     expect(fake.requests).toHaveLength(1);
     const warnings = await h.app.services.budgets.warnings();
-    expect(warnings[0]).toMatchObject({ budget: 'heads-up', client: 'cursor', message: expect.stringContaining('soft budget "heads-up" (global, monthly, $0.001000) reached') });
+    expect(warnings[0]).toMatchObject({
+      budget: 'heads-up',
+      client: 'cursor',
+      message: expect.stringContaining('soft budget "heads-up" (global, monthly, $0.001000) reached'),
+    });
     const [status] = await h.app.services.budgets.status();
     expect(status).toMatchObject({ name: 'heads-up', state: 'over', mode: 'soft' });
     expect(status!.knownSpentUsd).toBeGreaterThan(0.001);
     // The tool hears about it too: a header on the (still successful) response, streaming or not.
     const { response } = await ask(10).withResponse();
-    expect(response.headers.get('x-switchboard-budget-warning')).toMatch(/^soft budget "heads-up" \(global, monthly, \$0\.001000\) reached: \$0\.\d+ spent/);
-    const streamed = await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], max_tokens: 10, stream: true }).withResponse();
+    expect(response.headers.get('x-switchboard-budget-warning')).toMatch(
+      /^soft budget "heads-up" \(global, monthly, \$0\.001000\) reached: \$0\.\d+ spent/,
+    );
+    const streamed = await client.chat.completions
+      .create({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], max_tokens: 10, stream: true })
+      .withResponse();
     expect(streamed.response.headers.get('x-switchboard-budget-warning')).toContain('"heads-up"');
-    for await (const _ of streamed.data) { /* drain */ }
-    const anthropic = await fetch(`${h.baseUrl}/v1/messages`, { method: 'POST', headers: { 'x-api-key': h.token, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fast', max_tokens: 10, messages: [{ role: 'user', content: 'hi there' }] }) });
+    for await (const _ of streamed.data) {
+      /* drain */
+    }
+    const anthropic = await fetch(`${h.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': h.token, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'fast', max_tokens: 10, messages: [{ role: 'user', content: 'hi there' }] }),
+    });
     expect(anthropic.status).toBe(200);
     expect(anthropic.headers.get('x-switchboard-budget-warning')).toContain('"heads-up"');
     // Under budget, no header.
@@ -145,7 +191,9 @@ describe('budgets', () => {
 
   it('refuses a model without a price under a hard USD budget, in each dialect, naming it and how to price it', async () => {
     await h.app.services.budgets.set([{ name: 'usd-cap', period: 'daily', mode: 'hard', usd: 100 }]);
-    const error = await client.chat.completions.create({ model: 'acme/mystery', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: 'acme/mystery', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error).toMatchObject({ status: 402, code: 'budget_price_unknown' });
     const message = (error as Error).message;
@@ -153,23 +201,45 @@ describe('budgets', () => {
     expect(message).toMatch(/"price": \{ "input": 1, "output": 2 \}/);
     expect(message).toContain('"allowUnpriced": true');
     // A route that may fail over to it is refused too: the worst case covers every candidate.
-    await expect(ask(5).then(() => client.chat.completions.create({ model: 'mixed', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }))).rejects.toMatchObject({ status: 402, code: 'budget_price_unknown' });
+    await expect(
+      ask(5).then(() => client.chat.completions.create({ model: 'mixed', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 })),
+    ).rejects.toMatchObject({ status: 402, code: 'budget_price_unknown' });
     const post = (path: string, body: unknown, headers: Record<string, string>) =>
-      fetch(`${h.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    const anthropic = await post('/v1/messages', { model: 'acme/mystery', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }, { 'x-api-key': h.token, 'anthropic-version': '2023-06-01' });
+      fetch(`${h.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const anthropic = await post(
+      '/v1/messages',
+      { model: 'acme/mystery', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] },
+      { 'x-api-key': h.token, 'anthropic-version': '2023-06-01' },
+    );
     expect(anthropic.status).toBe(402);
-    expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: expect.any(String), message: expect.stringContaining('acme/mystery') } });
-    const ollama = await post('/api/chat', { model: 'acme/mystery', messages: [{ role: 'user', content: 'hi' }], stream: false }, { authorization: `Bearer ${h.token}` });
+    expect(await anthropic.json()).toMatchObject({
+      type: 'error',
+      error: { type: expect.any(String), message: expect.stringContaining('acme/mystery') },
+    });
+    const ollama = await post(
+      '/api/chat',
+      { model: 'acme/mystery', messages: [{ role: 'user', content: 'hi' }], stream: false },
+      { authorization: `Bearer ${h.token}` },
+    );
     expect(ollama.status).toBe(402);
     expect(await ollama.json()).toMatchObject({ error: expect.stringContaining('acme/mystery') });
-    const gemini = await post('/v1beta/models/acme%2Fmystery:generateContent', { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }, { 'x-goog-api-key': h.token });
+    const gemini = await post(
+      '/v1beta/models/acme%2Fmystery:generateContent',
+      { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
+      { 'x-goog-api-key': h.token },
+    );
     expect(gemini.status).toBe(402);
     expect(await gemini.json()).toMatchObject({ error: { code: 402, message: expect.stringContaining('acme/mystery') } });
     // Only the priced `ask` reached the fake.
     expect(fake.requests).toHaveLength(1);
     // The chat screen's path is refused the same way.
     const events = [];
-    for await (const event of h.app.services.chat.stream({ model: 'acme/mystery', messages: [{ role: 'user', content: 'hi' }] })) events.push(event);
+    for await (const event of h.app.services.chat.stream({ model: 'acme/mystery', messages: [{ role: 'user', content: 'hi' }] }))
+      events.push(event);
     // The chat keeps a refused first message in its conversation (announced first); nothing else happens.
     expect(events.filter((e) => e.type !== 'conversation')).toEqual([{ type: 'error', message: expect.stringContaining('acme/mystery') }]);
   });
@@ -180,19 +250,34 @@ describe('budgets', () => {
       // A token-only budget can count an unpriced request's tokens: it never refuses it for its price.
       { name: 'token-cap', period: 'daily', mode: 'hard', tokens: 10_000_000 },
     ]);
-    const reply = await client.chat.completions.create({ model: 'acme/mystery', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 });
+    const reply = await client.chat.completions.create({
+      model: 'acme/mystery',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 5,
+    });
     expect(reply.choices[0]?.message.content).toBe('one two three four five');
     expect(fake.requests).toHaveLength(1);
     const [usd] = await h.app.services.budgets.status();
-    expect(usd).toMatchObject({ name: 'usd-cap', allowUnpriced: true, spentUsd: null, unknownCostRequests: expect.any(Number), reservedUsd: 0 });
+    expect(usd).toMatchObject({
+      name: 'usd-cap',
+      allowUnpriced: true,
+      spentUsd: null,
+      unknownCostRequests: expect.any(Number),
+      reservedUsd: 0,
+    });
     expect(usd!.unknownCostRequests).toBeGreaterThan(0);
     expect(usd!.message).toMatch(/of unknown cost/);
-    expect(await h.app.services.budgets.list()).toEqual([expect.objectContaining({ name: 'usd-cap', allowUnpriced: true }), expect.objectContaining({ name: 'token-cap' })]);
+    expect(await h.app.services.budgets.list()).toEqual([
+      expect.objectContaining({ name: 'usd-cap', allowUnpriced: true }),
+      expect.objectContaining({ name: 'token-cap' }),
+    ]);
   });
 
   it('refuses an invalid budget list and keeps the previous one', async () => {
     await h.app.services.budgets.set([{ name: 'ok', period: 'daily', mode: 'soft', usd: 1 }]);
-    await expect(h.app.services.budgets.set([{ name: 'no-limit', period: 'daily', mode: 'hard' }])).rejects.toThrow(/a budget needs a limit/);
+    await expect(h.app.services.budgets.set([{ name: 'no-limit', period: 'daily', mode: 'hard' }])).rejects.toThrow(
+      /a budget needs a limit/,
+    );
     await expect(h.app.services.budgets.list()).resolves.toEqual([{ name: 'ok', period: 'daily', mode: 'soft', usd: 1 }]);
   });
 });

@@ -40,9 +40,18 @@ describe('catalog refresh', () => {
 
     const catalog = new Catalog();
     catalog.update({ refreshed });
-    expect(catalog.lookup({ id: 'openai', kind: 'openai', models: [] }, 'gpt-4o-mini')).toEqual({ price: { input: 0.15, output: 0.6, cacheRead: 0.075 }, contextWindow: 128_000, maxOutput: 16_384, source: 'refreshed' });
+    expect(catalog.lookup({ id: 'openai', kind: 'openai', models: [] }, 'gpt-4o-mini')).toEqual({
+      price: { input: 0.15, output: 0.6, cacheRead: 0.075 },
+      contextWindow: 128_000,
+      maxOutput: 16_384,
+      source: 'refreshed',
+    });
     // From the OpenRouter model list: USD per token strings become per-million prices; context from context_length.
-    expect(catalog.lookup(orProvider, 'anthropic/claude-sonnet-4.5')).toEqual({ price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 }, contextWindow: 1_000_000, source: 'refreshed' });
+    expect(catalog.lookup(orProvider, 'anthropic/claude-sonnet-4.5')).toEqual({
+      price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+      contextWindow: 1_000_000,
+      source: 'refreshed',
+    });
     // A negative "-1" price (OpenRouter's router pseudo-model) is no price at all.
     expect(catalog.lookup(orProvider, 'openrouter/auto').source).toBe('unknown');
     // Models the refreshed list does not carry still come from the bundled snapshot.
@@ -53,7 +62,9 @@ describe('catalog refresh', () => {
   it('keeps the previous prices when the price list cannot be fetched', async () => {
     const before = readFileSync(join(dataDir, 'prices.json'), 'utf8');
     fake.fault(503);
-    await expect(refreshPrices({ transport, dataDir, providers: [], keyFor: () => undefined, priceListUrl: fake.priceListUrl })).rejects.toThrow(/answered 503/);
+    await expect(
+      refreshPrices({ transport, dataDir, providers: [], keyFor: () => undefined, priceListUrl: fake.priceListUrl }),
+    ).rejects.toThrow(/answered 503/);
     fake.fault(null);
     expect(readFileSync(join(dataDir, 'prices.json'), 'utf8')).toBe(before);
   });

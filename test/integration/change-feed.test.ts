@@ -28,7 +28,10 @@ afterAll(async () => {
 function reader(events: AsyncIterable<ChangeEvent>) {
   const it = events[Symbol.asyncIterator]();
   return async (): Promise<ChangeEvent | 'end'> => {
-    const next = await Promise.race([it.next(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no event within 3 s')), 3000))]);
+    const next = await Promise.race([
+      it.next(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no event within 3 s')), 3000)),
+    ]);
     return next.done ? 'end' : next.value;
   };
 }
@@ -88,7 +91,10 @@ describe('settings.changes', () => {
 describe('settings.changes over IPC', () => {
   it('streams to the renderer that asked, and stops when it cancels', async () => {
     const handlers = new Map<string, IpcInvokeListener>();
-    const ipc = { handle: (c: string, l: IpcInvokeListener) => void handlers.set(c, l), removeHandler: (c: string) => void handlers.delete(c) };
+    const ipc = {
+      handle: (c: string, l: IpcInvokeListener) => void handlers.set(c, l),
+      removeHandler: (c: string) => void handlers.delete(c),
+    };
     const binding = bindContract(ipc, h.app.services, () => true);
     const messages: StreamMessage[] = [];
     let arrived = () => {};

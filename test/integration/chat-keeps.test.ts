@@ -13,10 +13,23 @@ let h: Harness;
 
 beforeAll(async () => {
   fake = await startOpenAIFake({ reply: 'one two three four five six seven eight', chunks: 8, apiKey: 'k', models: ['m1'] });
-  tools = await startOpenAIFake({ apiKey: 'k', models: ['m1'], toolCall: { name: 'get_weather', arguments: '{"city":"Paris"}', unprompted: true } });
-  const provider = (id: string, f: OpenAIFake) => ({ id, kind: 'openai-compatible', baseUrl: f.url, keys: [{ env: 'K' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] });
+  tools = await startOpenAIFake({
+    apiKey: 'k',
+    models: ['m1'],
+    toolCall: { name: 'get_weather', arguments: '{"city":"Paris"}', unprompted: true },
+  });
+  const provider = (id: string, f: OpenAIFake) => ({
+    id,
+    kind: 'openai-compatible',
+    baseUrl: f.url,
+    keys: [{ env: 'K' }],
+    models: [{ id: 'm1', price: { input: 1, output: 2 } }],
+  });
   h = await startHarness(
-    { providers: [provider('acme', fake), provider('tools', tools)], routes: [{ name: 'main', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }] }] },
+    {
+      providers: [provider('acme', fake), provider('tools', tools)],
+      routes: [{ name: 'main', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }] }],
+    },
     { K: 'k' },
   );
 });
@@ -38,7 +51,8 @@ async function run(request: ChatRequest, onEvent?: (e: ChatStreamEvent, all: Cha
   return events;
 }
 
-const conversationOf = (events: ChatStreamEvent[]) => (events.find((e) => e.type === 'conversation') as Extract<ChatStreamEvent, { type: 'conversation' }>).conversationId;
+const conversationOf = (events: ChatStreamEvent[]) =>
+  (events.find((e) => e.type === 'conversation') as Extract<ChatStreamEvent, { type: 'conversation' }>).conversationId;
 
 describe('chat: what a conversation keeps', () => {
   it('keeps the conversation of a first request that fails before any text, with the error', async () => {
@@ -55,9 +69,17 @@ describe('chat: what a conversation keeps', () => {
   });
 
   it('keeps the route a conversation talks to, its system prompt (sent first) and temperature', async () => {
-    const events = await run({ model: 'main', messages: [{ role: 'user', content: 'Hello' }], systemPrompt: 'Be brief.', temperature: 0.4 });
+    const events = await run({
+      model: 'main',
+      messages: [{ role: 'user', content: 'Hello' }],
+      systemPrompt: 'Be brief.',
+      temperature: 0.4,
+    });
     const sent = fake.requests.at(-1)!.body;
-    expect(sent.messages).toEqual([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello' }]);
+    expect(sent.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hello' },
+    ]);
     expect(sent.temperature).toBe(0.4);
     const id = conversationOf(events);
     const conv = await h.app.services.conversations.get(id);
@@ -68,7 +90,15 @@ describe('chat: what a conversation keeps', () => {
     expect(conv!.messages[1]!.report).toMatchObject({ provider: 'acme', model: 'm1' });
 
     // The next request carries the conversation's settings as they are now; without a prompt, none is kept.
-    await run({ model: 'acme/m1', conversationId: id, messages: [{ role: 'user', content: 'Hello' }, { role: 'assistant', content: 'x' }, { role: 'user', content: 'Again' }] });
+    await run({
+      model: 'acme/m1',
+      conversationId: id,
+      messages: [
+        { role: 'user', content: 'Hello' },
+        { role: 'assistant', content: 'x' },
+        { role: 'user', content: 'Again' },
+      ],
+    });
     expect(await h.app.services.conversations.get(id)).toMatchObject({ model: 'acme/m1' });
     expect((await h.app.services.conversations.get(id))!.systemPrompt).toBeUndefined();
     expect(await h.app.services.conversations.setOptions(id, { model: 'main', systemPrompt: 'Be kind.', temperature: null })).toBe(true);
@@ -100,11 +130,17 @@ describe('chat: what a conversation keeps', () => {
 
   it('sends the tool calls a model made, whole, and keeps them with the reply', async () => {
     const events = await run({ model: 'tools/m1', messages: [{ role: 'user', content: 'Weather?' }] });
-    expect(events.filter((e) => e.type === 'tool_call')).toEqual([{ type: 'tool_call', call: { id: expect.any(String), name: 'get_weather', arguments: '{"city":"Paris"}' } }]);
+    expect(events.filter((e) => e.type === 'tool_call')).toEqual([
+      { type: 'tool_call', call: { id: expect.any(String), name: 'get_weather', arguments: '{"city":"Paris"}' } },
+    ]);
     const done = events.at(-1) as Extract<ChatStreamEvent, { type: 'done' }>;
     expect(done.type).toBe('done');
     const conv = await h.app.services.conversations.get(done.conversationId!);
-    expect(conv!.messages[1]).toMatchObject({ role: 'assistant', content: '', toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] });
+    expect(conv!.messages[1]).toMatchObject({
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }],
+    });
     expect(conv!.messages[1]!.status).toBeUndefined();
   });
 

@@ -36,7 +36,14 @@ afterAll(async () => {
 
 async function collect(model: string): Promise<ChatStreamEvent[]> {
   const events: ChatStreamEvent[] = [];
-  for await (const e of h.app.services.chat.stream({ model, messages: [{ role: 'user', content: 'why is the sky blue' }], maxTokens: 4096, reasoningEffort: 'low', ephemeral: true })) events.push(e);
+  for await (const e of h.app.services.chat.stream({
+    model,
+    messages: [{ role: 'user', content: 'why is the sky blue' }],
+    maxTokens: 4096,
+    reasoningEffort: 'low',
+    ephemeral: true,
+  }))
+    events.push(e);
   return events;
 }
 
@@ -44,8 +51,14 @@ describe('chat reasoning through translated providers', () => {
   for (const model of ['an/claude-sonnet-4-5', 'gm/gemini-2.5-flash']) {
     it(`shows ${model}'s thinking before its reply`, async () => {
       const events = await collect(model);
-      const reasoning = events.filter((e) => e.type === 'reasoning').map((e) => (e as { text: string }).text).join('');
-      const reply = events.filter((e) => e.type === 'delta').map((e) => (e as { text: string }).text).join('');
+      const reasoning = events
+        .filter((e) => e.type === 'reasoning')
+        .map((e) => (e as { text: string }).text)
+        .join('');
+      const reply = events
+        .filter((e) => e.type === 'delta')
+        .map((e) => (e as { text: string }).text)
+        .join('');
       expect(reasoning).toBe(THOUGHT);
       expect(reply).toBe('Echo: why is the sky blue');
       expect(events.findIndex((e) => e.type === 'reasoning')).toBeLessThan(events.findIndex((e) => e.type === 'delta'));

@@ -11,7 +11,10 @@ let h: Harness;
 
 beforeAll(async () => {
   fake = await startOpenAIFake({ reply: 'one two three four five six seven eight', chunks: 8, apiKey: 'k', models: ['m1'] });
-  h = await startHarness({ providers: [{ id: 'acme', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'K' }], models: [{ id: 'm1' }] }] }, { K: 'k' });
+  h = await startHarness(
+    { providers: [{ id: 'acme', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'K' }], models: [{ id: 'm1' }] }] },
+    { K: 'k' },
+  );
 });
 
 afterAll(async () => {
@@ -29,7 +32,10 @@ describe('chat: stopped and failed replies', () => {
     const stop = new AbortController();
     const events: ChatStreamEvent[] = [];
     let received = '';
-    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content: 'Count for me' }] }, stop.signal)) {
+    for await (const e of h.app.services.chat.stream(
+      { model: 'acme/m1', messages: [{ role: 'user', content: 'Count for me' }] },
+      stop.signal,
+    )) {
       events.push(e);
       if (e.type === 'delta') received += e.text;
       if (events.filter((x) => x.type === 'delta').length === 3) {
@@ -41,7 +47,10 @@ describe('chat: stopped and failed replies', () => {
     expect(events.some((e) => e.type === 'done')).toBe(false);
     const id = (events[0] as Extract<ChatStreamEvent, { type: 'conversation' }>).conversationId;
     const conv = await h.app.services.conversations.get(id);
-    expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([['user', 'Count for me'], ['assistant', received]]);
+    expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'Count for me'],
+      ['assistant', received],
+    ]);
     // Three of the eight chunks: a true prefix of the whole reply.
     expect(received.length).toBeGreaterThan(0);
     expect('one two three four five six seven eight'.startsWith(received)).toBe(true);
@@ -51,7 +60,11 @@ describe('chat: stopped and failed replies', () => {
     // The next turn continues the same conversation with the stopped text as context.
     fake.fault(null);
     const next: ChatStreamEvent[] = [];
-    const messages = [{ role: 'user' as const, content: 'Count for me' }, { role: 'assistant' as const, content: received }, { role: 'user' as const, content: 'Go on' }];
+    const messages = [
+      { role: 'user' as const, content: 'Count for me' },
+      { role: 'assistant' as const, content: received },
+      { role: 'user' as const, content: 'Go on' },
+    ];
     for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages, conversationId: id })) next.push(e);
     expect(next[0]).toEqual({ type: 'conversation', conversationId: id });
     expect(next.at(-1)).toMatchObject({ type: 'done', conversationId: id });
@@ -69,7 +82,10 @@ describe('chat: stopped and failed replies', () => {
     const events: ChatStreamEvent[] = [];
     let received = '';
     // Keep reading after the abort: the stream ends by itself, as it does behind IPC and HTTP.
-    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content: 'Abort me' }] }, stop.signal)) {
+    for await (const e of h.app.services.chat.stream(
+      { model: 'acme/m1', messages: [{ role: 'user', content: 'Abort me' }] },
+      stop.signal,
+    )) {
       events.push(e);
       if (e.type === 'delta') received += e.text;
       if (events.filter((x) => x.type === 'delta').length === 2) stop.abort();
@@ -77,7 +93,10 @@ describe('chat: stopped and failed replies', () => {
     expect(events.some((e) => e.type === 'done' || e.type === 'error')).toBe(false);
     const id = (events[0] as Extract<ChatStreamEvent, { type: 'conversation' }>).conversationId;
     const conv = await h.app.services.conversations.get(id);
-    expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([['user', 'Abort me'], ['assistant', received]]);
+    expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'Abort me'],
+      ['assistant', received],
+    ]);
   });
 
   it('keeps a reply that failed mid-stream, marked failed with its error and the text that arrived', async () => {
@@ -92,14 +111,20 @@ describe('chat: stopped and failed replies', () => {
     expect(error).toMatchObject({ type: 'error', message: expect.stringContaining('failed mid-stream') });
     const id = (events[0] as Extract<ChatStreamEvent, { type: 'conversation' }>).conversationId;
     const conv = await h.app.services.conversations.get(id);
-    expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([['user', 'Fail please'], ['assistant', received]]);
+    expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'Fail please'],
+      ['assistant', received],
+    ]);
     expect(conv!.messages[1]).toMatchObject({ status: 'error', error: error.message });
   });
 
   it('keeps the images of a user turn, so the chat reopens with them', async () => {
     const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
     const events: ChatStreamEvent[] = [];
-    const content = [{ type: 'text' as const, text: 'What colour is this?' }, { type: 'image_url' as const, image_url: { url: png } }];
+    const content = [
+      { type: 'text' as const, text: 'What colour is this?' },
+      { type: 'image_url' as const, image_url: { url: png } },
+    ];
     for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content }] })) events.push(e);
     const id = (events.at(-1) as Extract<ChatStreamEvent, { type: 'done' }>).conversationId!;
     const conv = await h.app.services.conversations.get(id);
@@ -112,7 +137,12 @@ describe('chat: stopped and failed replies', () => {
   it('stores nothing for ephemeral requests (compare, route tests)', async () => {
     const before = (await h.app.services.conversations.list()).length;
     const events: ChatStreamEvent[] = [];
-    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content: 'Just testing' }], ephemeral: true })) events.push(e);
+    for await (const e of h.app.services.chat.stream({
+      model: 'acme/m1',
+      messages: [{ role: 'user', content: 'Just testing' }],
+      ephemeral: true,
+    }))
+      events.push(e);
     expect(events.some((e) => e.type === 'conversation')).toBe(false);
     expect(events.at(-1)).toMatchObject({ type: 'done' });
     expect((await h.app.services.conversations.list()).length).toBe(before);

@@ -75,7 +75,11 @@ describe('switchboard CLI', () => {
     try {
       const client = new OpenAI({ baseURL: `${serve.url}/v1`, apiKey: token, maxRetries: 0 });
       for (let i = 0; i < 3; i++) {
-        const stream = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: `request ${i}` }], stream: true });
+        const stream = await client.chat.completions.create({
+          model: 'default',
+          messages: [{ role: 'user', content: `request ${i}` }],
+          stream: true,
+        });
         let text = '';
         for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
         expect(text.length).toBeGreaterThan(0);
@@ -87,8 +91,14 @@ describe('switchboard CLI', () => {
       expect(refused.status).toBe(401);
       await new Promise((r) => setTimeout(r, 200));
       const requestLines = serve.lines.filter((l) => /^\d{4}-\d\d-\d\dT/.test(l));
-      expect(requestLines.filter((l) => l.includes('cli-test  openai /v1/chat/completions  ') && l.includes(`-> ${providerId}/m1  200 ok`))).toHaveLength(4);
-      expect(requestLines.some((l) => l.includes('(no token)  openai /v1/chat/completions') && l.includes('401 refused') && l.includes('missing client token'))).toBe(true);
+      expect(
+        requestLines.filter((l) => l.includes('cli-test  openai /v1/chat/completions  ') && l.includes(`-> ${providerId}/m1  200 ok`)),
+      ).toHaveLength(4);
+      expect(
+        requestLines.some(
+          (l) => l.includes('(no token)  openai /v1/chat/completions') && l.includes('401 refused') && l.includes('missing client token'),
+        ),
+      ).toBe(true);
       expect(serve.lines.join('\n')).not.toContain(KEY);
     } finally {
       await serve.stop();
@@ -101,7 +111,18 @@ describe('switchboard CLI', () => {
     expect(summary.outputTokens).toBe(16);
     expect(summary.inputTokens).toBeGreaterThan(0);
     expect(summary.costUsd).toBeCloseTo((summary.inputTokens * 1 + summary.outputTokens * 2) / 1e6, 12);
-    expect(summary.groups).toEqual([{ key: 'cli-test', requests: 4, inputTokens: summary.inputTokens, outputTokens: 16, costUsd: summary.costUsd, knownCostUsd: summary.costUsd, unknownCostRequests: 0, estimatedRequests: 0 }]);
+    expect(summary.groups).toEqual([
+      {
+        key: 'cli-test',
+        requests: 4,
+        inputTokens: summary.inputTokens,
+        outputTokens: 16,
+        costUsd: summary.costUsd,
+        knownCostUsd: summary.costUsd,
+        unknownCostRequests: 0,
+        estimatedRequests: 0,
+      },
+    ]);
 
     // The key never reached a file in the data dir.
     for (const file of ['settings.json', 'ledger.db', 'ledger.db-wal']) {

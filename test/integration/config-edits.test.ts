@@ -30,7 +30,11 @@ afterAll(async () => {
 describe('config edits through the contract', () => {
   it('lists presets with their base URLs', async () => {
     const presets = await h.app.services.providers.presets();
-    expect(presets.find((p) => p.id === 'deepseek')).toMatchObject({ kind: 'openai-compatible', baseUrl: 'https://api.deepseek.com/v1', needsBaseUrl: false });
+    expect(presets.find((p) => p.id === 'deepseek')).toMatchObject({
+      kind: 'openai-compatible',
+      baseUrl: 'https://api.deepseek.com/v1',
+      needsBaseUrl: false,
+    });
     expect(presets.find((p) => p.kind === 'azure-openai')?.needsBaseUrl).toBe(true);
   });
 
@@ -47,7 +51,7 @@ describe('config edits through the contract', () => {
     expect(JSON.stringify(info)).not.toContain(SECRET);
     const listed = (await s.providers.list()).find((p) => p.id === id)!;
     expect(listed.keys).toEqual([info]);
-    expect(readFileSync(`${h.dataDir}/settings.json`, "utf8")).not.toContain(SECRET);
+    expect(readFileSync(`${h.dataDir}/settings.json`, 'utf8')).not.toContain(SECRET);
 
     expect(await s.providers.models(id)).toEqual(['m1', 'm2']);
     expect(fake.requests.at(-1)?.headers.authorization).toBe(`Bearer ${SECRET}`);
@@ -63,23 +67,53 @@ describe('config edits through the contract', () => {
     await s.routes.save({ name: 'r1', strategy: 'fallback', targets: [{ provider: id, model: 'm1' }], timeouts: { firstTokenMs: 5000 } });
     let route = (await s.routes.list()).find((r) => r.name === 'r1')!;
     expect(route.timeouts?.firstTokenMs).toBe(5000);
-    await s.routes.save({ name: 'r1b', strategy: 'weighted', targets: [{ provider: id, model: 'm2', weight: 3 }, { provider: id, model: 'm1', weight: 1 }] }, 'r1');
+    await s.routes.save(
+      {
+        name: 'r1b',
+        strategy: 'weighted',
+        targets: [
+          { provider: id, model: 'm2', weight: 3 },
+          { provider: id, model: 'm1', weight: 1 },
+        ],
+      },
+      'r1',
+    );
     route = (await s.routes.list()).find((r) => r.name === 'r1b')!;
-    expect(route).toMatchObject({ strategy: 'weighted', targets: [{ provider: id, model: 'm2' }, { provider: id, model: 'm1' }] });
+    expect(route).toMatchObject({
+      strategy: 'weighted',
+      targets: [
+        { provider: id, model: 'm2' },
+        { provider: id, model: 'm1' },
+      ],
+    });
     expect((await s.routes.list()).some((r) => r.name === 'r1')).toBe(false);
 
-    await expect(s.routes.save({ name: 'r2', strategy: 'fallback', targets: [{ provider: 'nope', model: 'x' }] })).rejects.toThrow(/no provider "nope"/);
+    await expect(s.routes.save({ name: 'r2', strategy: 'fallback', targets: [{ provider: 'nope', model: 'x' }] })).rejects.toThrow(
+      /no provider "nope"/,
+    );
     await expect(s.routes.save({ name: 'r2', strategy: 'fallback', targets: [] })).rejects.toThrow(/routes\[\d+\]\.targets/);
     await expect(s.providers.remove(id)).rejects.toThrow(/used by route r1b/);
     expect((await s.routes.list()).map((r) => r.name)).toEqual(['r1b']);
 
     // A one-click route test: a tiny chat through it, not kept as a conversation.
     const events = [];
-    for await (const e of s.chat.stream({ model: 'r1b', messages: [{ role: 'user', content: 'Reply with OK.' }], maxTokens: 16, ephemeral: true })) events.push(e);
+    for await (const e of s.chat.stream({
+      model: 'r1b',
+      messages: [{ role: 'user', content: 'Reply with OK.' }],
+      maxTokens: 16,
+      ephemeral: true,
+    }))
+      events.push(e);
     expect(events.at(-1)).toMatchObject({ type: 'done', provider: id });
     expect((await s.conversations.list()).length).toBe(0);
     // A compare column: recorded with source "compare", not kept as a chat conversation either.
-    for await (const e of s.chat.stream({ model: 'r1b', messages: [{ role: 'user', content: 'Compare me.' }], ephemeral: true, source: 'compare' })) void e;
+    for await (const e of s.chat.stream({
+      model: 'r1b',
+      messages: [{ role: 'user', content: 'Compare me.' }],
+      ephemeral: true,
+      source: 'compare',
+    }))
+      void e;
     expect((await s.spend.requests({ source: 'compare' })).map((r) => r.route)).toEqual(['r1b']);
     expect((await s.conversations.list()).length).toBe(0);
 

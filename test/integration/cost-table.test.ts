@@ -22,33 +22,62 @@ let h: Harness;
 let sdk: OpenAI;
 
 // OpenAI counts cached tokens inside prompt_tokens and reasoning inside completion_tokens.
-const OPENAI_USAGE = { prompt_tokens: 10_000, completion_tokens: 3_000, total_tokens: 13_000, prompt_tokens_details: { cached_tokens: 4_000 }, completion_tokens_details: { reasoning_tokens: 2_000 } };
+const OPENAI_USAGE = {
+  prompt_tokens: 10_000,
+  completion_tokens: 3_000,
+  total_tokens: 13_000,
+  prompt_tokens_details: { cached_tokens: 4_000 },
+  completion_tokens_details: { reasoning_tokens: 2_000 },
+};
 
 beforeAll(async () => {
   [openai, openrouter, local, anthropic, gemini, ollama] = await Promise.all([
     startOpenAIFake({ scenario: true, apiKey: 'k', models: ['o3'], usageExtra: OPENAI_USAGE }),
-    startOpenAIFake({ scenario: true, apiKey: 'k', models: ['anthropic/claude-sonnet-4.5'], usageExtra: { prompt_tokens: 1_000, completion_tokens: 100, total_tokens: 1_100, cost: 0.004321 } }),
+    startOpenAIFake({
+      scenario: true,
+      apiKey: 'k',
+      models: ['anthropic/claude-sonnet-4.5'],
+      usageExtra: { prompt_tokens: 1_000, completion_tokens: 100, total_tokens: 1_100, cost: 0.004321 },
+    }),
     startOpenAIFake({ scenario: true, models: ['qwen3-8b', 'my-finetune'] }),
-    startAnthropicFake({ apiKey: 'k', models: ['claude-opus-4-1'], usage: { input: 1_200, output: 800, cacheRead: 20_000, cacheWrite: 5_000, cacheWrite1h: 2_000 } }),
-    startGeminiFake({ apiKey: 'k', models: ['gemini-2.5-flash'], usage: { prompt: 10_000, cached: 6_000, candidates: 500, thoughts: 1_500 } }),
+    startAnthropicFake({
+      apiKey: 'k',
+      models: ['claude-opus-4-1'],
+      usage: { input: 1_200, output: 800, cacheRead: 20_000, cacheWrite: 5_000, cacheWrite1h: 2_000 },
+    }),
+    startGeminiFake({
+      apiKey: 'k',
+      models: ['gemini-2.5-flash'],
+      usage: { prompt: 10_000, cached: 6_000, candidates: 500, thoughts: 1_500 },
+    }),
     startOllamaFake({ models: ['llama3.2'], promptEval: 300, evalCount: 40 }),
   ]);
   const key = [{ env: 'K' }];
-  h = await startHarness({
-    providers: [
-      // Prices from the bundled snapshot (kind openai, anthropic and gemini find their vendor's list).
-      { id: 'openai', kind: 'openai', baseUrl: openai.url, keys: key },
-      { id: 'anthropic', kind: 'anthropic', baseUrl: anthropic.url, keys: key },
-      { id: 'google', kind: 'gemini', baseUrl: gemini.url, keys: key },
-      // Its own price says $1000 per million: the cost OpenRouter reports wins, since that is what it billed.
-      { id: 'openrouter', kind: 'openai-compatible', baseUrl: openrouter.url, keys: key, models: [{ id: 'anthropic/claude-sonnet-4.5', price: { input: 1000, output: 1000 } }] },
-      // Keyless servers on this machine: $0 by their own price.
-      { id: 'ollama', kind: 'ollama', baseUrl: ollama.url },
-      { id: 'lmstudio', kind: 'openai-compatible', baseUrl: local.url },
-      // The same local server behind a key and no price: nothing says what it costs.
-      { id: 'gateway', kind: 'openai-compatible', baseUrl: local.url, keys: key },
-    ],
-  }, { K: 'k' }, 'cost-table');
+  h = await startHarness(
+    {
+      providers: [
+        // Prices from the bundled snapshot (kind openai, anthropic and gemini find their vendor's list).
+        { id: 'openai', kind: 'openai', baseUrl: openai.url, keys: key },
+        { id: 'anthropic', kind: 'anthropic', baseUrl: anthropic.url, keys: key },
+        { id: 'google', kind: 'gemini', baseUrl: gemini.url, keys: key },
+        // Its own price says $1000 per million: the cost OpenRouter reports wins, since that is what it billed.
+        {
+          id: 'openrouter',
+          kind: 'openai-compatible',
+          baseUrl: openrouter.url,
+          keys: key,
+          models: [{ id: 'anthropic/claude-sonnet-4.5', price: { input: 1000, output: 1000 } }],
+        },
+        // Keyless servers on this machine: $0 by their own price.
+        { id: 'ollama', kind: 'ollama', baseUrl: ollama.url },
+        { id: 'lmstudio', kind: 'openai-compatible', baseUrl: local.url },
+        // The same local server behind a key and no price: nothing says what it costs.
+        { id: 'gateway', kind: 'openai-compatible', baseUrl: local.url, keys: key },
+      ],
+    },
+    { K: 'k' },
+    'cost-table',
+  );
   sdk = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: h.token, maxRetries: 0 });
 });
 
@@ -57,7 +86,8 @@ afterAll(async () => {
   await Promise.all([openai, openrouter, local, anthropic, gemini, ollama].map((f) => f?.close()));
 });
 
-const ask = (model: string, stream = false) => sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'what does it cost' }], stream: stream as false });
+const ask = (model: string, stream = false) =>
+  sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'what does it cost' }], stream: stream as false });
 
 /** The ledger's row for the last request to `model` (provider/model), as the spend drill-down returns it. */
 async function lastRow(model: string): Promise<SpendRequest> {
@@ -69,7 +99,10 @@ async function lastRow(model: string): Promise<SpendRequest> {
 
 async function costOf(model: string, stream: boolean): Promise<number | null> {
   const reply = await ask(model, stream);
-  if (stream) for await (const _ of reply as unknown as AsyncIterable<unknown>) { /* read to the end */ }
+  if (stream)
+    for await (const _ of reply as unknown as AsyncIterable<unknown>) {
+      /* read to the end */
+    }
   return (await lastRow(model)).costUsd;
 }
 
@@ -91,7 +124,12 @@ describe('recorded cost per provider family equals the hand computation', () => 
       const res = await fetch(`${h.baseUrl}/v1/messages`, {
         method: 'POST',
         headers: { 'x-api-key': h.token, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'anthropic/claude-opus-4-1', max_tokens: 1000, stream, messages: [{ role: 'user', content: 'what does it cost' }] }),
+        body: JSON.stringify({
+          model: 'anthropic/claude-opus-4-1',
+          max_tokens: 1000,
+          stream,
+          messages: [{ role: 'user', content: 'what does it cost' }],
+        }),
       });
       expect(res.status).toBe(200);
       await res.text();
@@ -107,7 +145,7 @@ describe('recorded cost per provider family equals the hand computation', () => 
     expect(await lastRow('google/gemini-2.5-flash')).toMatchObject({ inputTokens: 10_000, outputTokens: 2_000 });
   });
 
-  it("OpenRouter: the cost it reports is what was billed, over any price of ours", async () => {
+  it('OpenRouter: the cost it reports is what was billed, over any price of ours', async () => {
     // Our config price would say (1000 + 100) × $1000 per million = $1.10; OpenRouter billed $0.004321.
     for (const stream of [false, true]) expect(await costOf('openrouter/anthropic/claude-sonnet-4.5', stream)).toBe(0.004321);
   });
@@ -123,7 +161,12 @@ describe('recorded cost per provider family equals the hand computation', () => 
   it('an unpriced model is recorded as unknown, and makes every total it is part of unknown', async () => {
     expect(await costOf('gateway/my-finetune', false)).toBeNull();
     const byModel = await h.app.services.spend.summary({ by: 'model' });
-    expect(byModel.groups.find((g) => g.key === 'gateway/my-finetune')).toMatchObject({ requests: 1, costUsd: null, knownCostUsd: 0, unknownCostRequests: 1 });
+    expect(byModel.groups.find((g) => g.key === 'gateway/my-finetune')).toMatchObject({
+      requests: 1,
+      costUsd: null,
+      knownCostUsd: 0,
+      unknownCostRequests: 1,
+    });
     // The total holds priced requests too: it is unknown, with their sum beside it.
     expect(byModel.costUsd).toBeNull();
     expect(byModel.unknownCostRequests).toBe(1);

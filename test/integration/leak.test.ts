@@ -88,22 +88,45 @@ beforeAll(async () => {
   // d's key is real keychain material the upstream refuses (it expects a's): the 401 path.
   vault.setKeychainKey(ids.d, 'default', keys.d);
   const price = { input: 1, output: 2 };
-  h = await startHarness({
-    providers: [
-      { id: ids.a, kind: 'openai-compatible', baseUrl: fakeA.url, keys: [{ keychain: true }], models: [{ id: 'm1', price }] },
-      { id: ids.b, kind: 'openai-compatible', baseUrl: fakeB.url, keys: [{ keychain: true, label: 'work' }], models: [{ id: 'm1', price }] },
-      { id: ids.c, kind: 'openai-compatible', baseUrl: fakeC.url, keys: [{ env: 'LEAK_C_KEY' }], models: [{ id: 'm1' }] },
-      { id: ids.d, kind: 'openai-compatible', baseUrl: fakeA.url, keys: [{ keychain: true }], models: [{ id: 'm1', price }] },
-    ],
-    routes: [{ name: 'refused-first', targets: [{ provider: ids.d, model: 'm1' }, { provider: ids.a, model: 'm1' }] }],
-  }, { LEAK_C_KEY: keys.c }, 'leak-client');
+  h = await startHarness(
+    {
+      providers: [
+        { id: ids.a, kind: 'openai-compatible', baseUrl: fakeA.url, keys: [{ keychain: true }], models: [{ id: 'm1', price }] },
+        {
+          id: ids.b,
+          kind: 'openai-compatible',
+          baseUrl: fakeB.url,
+          keys: [{ keychain: true, label: 'work' }],
+          models: [{ id: 'm1', price }],
+        },
+        { id: ids.c, kind: 'openai-compatible', baseUrl: fakeC.url, keys: [{ env: 'LEAK_C_KEY' }], models: [{ id: 'm1' }] },
+        { id: ids.d, kind: 'openai-compatible', baseUrl: fakeA.url, keys: [{ keychain: true }], models: [{ id: 'm1', price }] },
+      ],
+      routes: [
+        {
+          name: 'refused-first',
+          targets: [
+            { provider: ids.d, model: 'm1' },
+            { provider: ids.a, model: 'm1' },
+          ],
+        },
+      ],
+    },
+    { LEAK_C_KEY: keys.c },
+    'leak-client',
+  );
 }, 30_000);
 
 afterAll(async () => {
   await h?.close();
   await Promise.all([fakeA?.close(), fakeB?.close(), fakeC?.close()]);
   const keychain = openKeychain();
-  for (const [id, label] of [[ids.a, 'default'], [ids.b, 'work'], [ids.d, 'default']] as const) keychain.delete(keychainAccount(id, label));
+  for (const [id, label] of [
+    [ids.a, 'default'],
+    [ids.b, 'work'],
+    [ids.d, 'default'],
+  ] as const)
+    keychain.delete(keychainAccount(id, label));
   vi.restoreAllMocks();
 });
 
@@ -128,7 +151,11 @@ describe('no key material leaks', () => {
     const streamed = await fetch(`${h.baseUrl}/app/stream`, {
       method: 'POST',
       headers: { authorization: `Bearer ${h.app.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ service: 'chat', method: 'stream', params: [{ model: `${ids.b}/m1`, messages: [{ role: 'user', content: 'hi' }] }] }),
+      body: JSON.stringify({
+        service: 'chat',
+        method: 'stream',
+        params: [{ model: `${ids.b}/m1`, messages: [{ role: 'user', content: 'hi' }] }],
+      }),
     });
     payloads.push(await streamed.text());
     await rpc('budgets', 'set', [[{ name: 'leak-soft', period: 'daily', mode: 'soft', usd: 0.000001 }]]);

@@ -32,7 +32,9 @@ beforeAll(async () => {
   const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' } as const;
   await build({ ...common, entryPoints: ['electron/cli.ts'], outfile: CLI, format: 'esm' });
   // Its worker threads' scripts beside it, as scripts/build.mjs puts them beside dist/cli.js.
-  const workers = Object.fromEntries(Object.entries(WORKER_SOURCES).map(([name, source]) => [`${name}.worker`, join('electron/engine', source)]));
+  const workers = Object.fromEntries(
+    Object.entries(WORKER_SOURCES).map(([name, source]) => [`${name}.worker`, join('electron/engine', source)]),
+  );
   await build({ ...common, entryPoints: workers, outdir: join(CLI, '..'), format: 'cjs', outExtension: { '.js': '.cjs' } });
   fake = await startOpenAIFake({ reply: 'a streamed reply in five chunks', chunks: 5, apiKey: 'crash-key', models: ['m1'] });
   dataDir = mkdtempSync(join(tmpdir(), 'sb-crash-'));
@@ -69,10 +71,21 @@ function startServe(configFile: string): Promise<{ url: string; proc: ChildProce
 describe('ledger crash safety', () => {
   it('survives SIGKILL under streaming load with every request completed 250 ms before the kill', async () => {
     const configFile = join(dataDir, 'config.json');
-    writeFileSync(configFile, JSON.stringify({
-      providers: [{ id: 'acme', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'CRASH_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] }],
-      routes: [{ name: 'fast', targets: [{ provider: 'acme', model: 'm1' }] }],
-    }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        providers: [
+          {
+            id: 'acme',
+            kind: 'openai-compatible',
+            baseUrl: fake.url,
+            keys: [{ env: 'CRASH_KEY' }],
+            models: [{ id: 'm1', price: { input: 1, output: 2 } }],
+          },
+        ],
+        routes: [{ name: 'fast', targets: [{ provider: 'acme', model: 'm1' }] }],
+      }),
+    );
     const { token, record } = createClientToken('loadgen');
     const settings = openSettings(dataDir);
     settings.addToken(record);
@@ -110,7 +123,9 @@ describe('ledger crash safety', () => {
     child.kill('SIGKILL');
     killed = true;
     await Promise.all(workers);
-    await new Promise<void>((resolve) => (child!.exitCode !== null || child!.signalCode !== null ? resolve() : child!.once('exit', () => resolve())));
+    await new Promise<void>((resolve) =>
+      child!.exitCode !== null || child!.signalCode !== null ? resolve() : child!.once('exit', () => resolve()),
+    );
     expect(child.signalCode).toBe('SIGKILL');
 
     const mustHave = completedAt.filter((t) => t < killAt - GRACE_MS).length;
@@ -119,7 +134,9 @@ describe('ledger crash safety', () => {
     // The file as the kill left it (WAL not checkpointed): integrity first, then the rows.
     const db = new Database(join(dataDir, 'ledger.db'));
     const integrity = db.prepare('PRAGMA integrity_check').all() as Array<{ integrity_check: string }>;
-    const okRows = Number((db.prepare("SELECT COUNT(*) AS n FROM requests WHERE status = 'ok' AND client = 'loadgen'").get() as { n: number }).n);
+    const okRows = Number(
+      (db.prepare("SELECT COUNT(*) AS n FROM requests WHERE status = 'ok' AND client = 'loadgen'").get() as { n: number }).n,
+    );
     const rollup = Number((db.prepare('SELECT COALESCE(SUM(requests), 0) AS n FROM spend_daily').get() as { n: number }).n);
     const total = Number((db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n);
     // Requests in flight at the kill are journaled, not yet rows (ledger-interrupted.test.ts follows them).

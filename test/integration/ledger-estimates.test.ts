@@ -22,13 +22,35 @@ beforeAll(async () => {
   big = await startOpenAIFake({ reply: BIG_REPLY, chunks: 1, apiKey: 'k', models: ['m1'] });
   small = await startOpenAIFake({ reply: SMALL_REPLY, chunks: 8, apiKey: 'k', models: ['m1', 'm3', 'm4'] });
   const price = { input: 1, output: 2 };
-  h = await startHarness({
-    providers: [
-      { id: 'big', kind: 'openai-compatible', baseUrl: big.url, keys: [{ env: 'K' }], models: [{ id: 'm1', price }] },
-      { id: 'acme', kind: 'openai-compatible', baseUrl: small.url, keys: [{ env: 'K' }], models: [{ id: 'm1', price }, { id: 'm3', price }, { id: 'm4', price }] },
-    ],
-    routes: [{ name: 'broken', targets: [{ provider: 'acme', model: 'm3' }, { provider: 'acme', model: 'm4' }] }],
-  }, { K: 'k' }, 'estimates-client');
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'big', kind: 'openai-compatible', baseUrl: big.url, keys: [{ env: 'K' }], models: [{ id: 'm1', price }] },
+        {
+          id: 'acme',
+          kind: 'openai-compatible',
+          baseUrl: small.url,
+          keys: [{ env: 'K' }],
+          models: [
+            { id: 'm1', price },
+            { id: 'm3', price },
+            { id: 'm4', price },
+          ],
+        },
+      ],
+      routes: [
+        {
+          name: 'broken',
+          targets: [
+            { provider: 'acme', model: 'm3' },
+            { provider: 'acme', model: 'm4' },
+          ],
+        },
+      ],
+    },
+    { K: 'k' },
+    'estimates-client',
+  );
 }, 30_000);
 
 afterAll(async () => {
@@ -74,7 +96,9 @@ describe('estimated usage in the ledger', () => {
     expect(row.costUsd).toBeCloseTo((PROMPT_TOKENS * 1 + row.outputTokens * 2) / 1e6, 9);
     const csv = (await h.app.services.spend.exportCsv({})).trim().split('\r\n');
     expect(csv.find((l) => l.startsWith(row.id))).toMatch(/,big\/m1,yes$/);
-    expect((await h.app.services.spend.summary({ by: 'model' })).groups.find((g) => g.key === 'big/m1')).toMatchObject({ estimatedRequests: 1 });
+    expect((await h.app.services.spend.summary({ by: 'model' })).groups.find((g) => g.key === 'big/m1')).toMatchObject({
+      estimatedRequests: 1,
+    });
   }, 30_000);
 
   it('keeps the input tokens (estimated) and cost of a request the client stopped mid-stream', async () => {
@@ -100,7 +124,10 @@ describe('estimated usage in the ledger', () => {
   it('keeps the input tokens of a chat the user stopped (the app service)', async () => {
     small.fault({ chunkDelayMs: 100 });
     const stop = new AbortController();
-    for await (const e of h.app.services.chat.stream({ model: 'acme/m1', messages: [{ role: 'user', content: PROMPT }], ephemeral: true }, stop.signal)) {
+    for await (const e of h.app.services.chat.stream(
+      { model: 'acme/m1', messages: [{ role: 'user', content: PROMPT }], ephemeral: true },
+      stop.signal,
+    )) {
       if ((e as ChatStreamEvent).type === 'delta') {
         stop.abort();
         break;
@@ -116,8 +143,21 @@ describe('estimated usage in the ledger', () => {
     expect(res.status).toBe(502);
     await res.text();
     const row = await rowOf(res.headers.get('x-request-id')!);
-    expect(row).toMatchObject({ status: 'error', route: 'broken', requestedModel: 'broken', provider: 'acme', model: 'm4', inputTokens: PROMPT_TOKENS, outputTokens: 0, usageEstimated: true, costUsd: 0 });
-    expect(row.attempts.map((a) => [a.model, a.status])).toEqual([['m3', 500], ['m4', 500]]);
+    expect(row).toMatchObject({
+      status: 'error',
+      route: 'broken',
+      requestedModel: 'broken',
+      provider: 'acme',
+      model: 'm4',
+      inputTokens: PROMPT_TOKENS,
+      outputTokens: 0,
+      usageEstimated: true,
+      costUsd: 0,
+    });
+    expect(row.attempts.map((a) => [a.model, a.status])).toEqual([
+      ['m3', 500],
+      ['m4', 500],
+    ]);
     expect((await h.app.services.spend.summary({ by: 'model' })).groups.find((g) => g.key === '(none)')).toBeUndefined();
   });
 

@@ -25,7 +25,13 @@ let serve: ServeProcess | undefined;
 
 beforeAll(async () => {
   assertBuilt();
-  fake = await startOpenAIFake({ reply: 'a slow reply in ten short chunks of text', chunks: 10, apiKey: 'crash-key', models: ['m1'], record: false });
+  fake = await startOpenAIFake({
+    reply: 'a slow reply in ten short chunks of text',
+    chunks: 10,
+    apiKey: 'crash-key',
+    models: ['m1'],
+    record: false,
+  });
   dataDir = mkdtempSync(join(tmpdir(), 'sb-interrupted-'));
 }, 30_000);
 
@@ -35,7 +41,14 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Row { requested_model: string; status: string; input_tokens: number; usage_estimated: number; provider: string | null; model: string | null }
+interface Row {
+  requested_model: string;
+  status: string;
+  input_tokens: number;
+  usage_estimated: number;
+  provider: string | null;
+  model: string | null;
+}
 
 function readLedger(): { integrity: unknown; rows: Row[]; open: number } {
   const db = new Database(join(dataDir, 'ledger.db'));
@@ -54,10 +67,21 @@ describe('requests in flight at a crash', () => {
   it('are recorded as interrupted after a restart, next to the ones that finished', async () => {
     // One route per request, so each row names the request it belongs to (its requested model).
     const configFile = join(dataDir, 'config.json');
-    writeFileSync(configFile, JSON.stringify({
-      providers: [{ id: 'acme', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'CRASH_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] }],
-      routes: Array.from({ length: REQUESTS }, (_, i) => ({ name: `r${i}`, targets: [{ provider: 'acme', model: 'm1' }] })),
-    }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        providers: [
+          {
+            id: 'acme',
+            kind: 'openai-compatible',
+            baseUrl: fake.url,
+            keys: [{ env: 'CRASH_KEY' }],
+            models: [{ id: 'm1', price: { input: 1, output: 2 } }],
+          },
+        ],
+        routes: Array.from({ length: REQUESTS }, (_, i) => ({ name: `r${i}`, targets: [{ provider: 'acme', model: 'm1' }] })),
+      }),
+    );
     const { token, record } = createClientToken('loadgen');
     const settings = openSettings(dataDir);
     settings.addToken(record);
@@ -83,7 +107,11 @@ describe('requests in flight at a crash', () => {
           const res = await fetch(`${url}/v1/chat/completions`, {
             method: 'POST',
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ model: `r${i}`, stream: true, messages: [{ role: 'user', content: `request ${i}: tell me something` }] }),
+            body: JSON.stringify({
+              model: `r${i}`,
+              stream: true,
+              messages: [{ role: 'user', content: `request ${i}: tell me something` }],
+            }),
           });
           if (res.status === 200 && (await res.text()).includes('[DONE]')) finished.add(i);
         } catch {
@@ -100,7 +128,9 @@ describe('requests in flight at a crash', () => {
     const killAt = Date.now();
     serve.child.kill('SIGKILL');
     await load;
-    await new Promise<void>((resolve) => (serve!.child.exitCode !== null || serve!.child.signalCode !== null ? resolve() : serve!.child.once('exit', () => resolve())));
+    await new Promise<void>((resolve) =>
+      serve!.child.exitCode !== null || serve!.child.signalCode !== null ? resolve() : serve!.child.once('exit', () => resolve()),
+    );
     expect(serve.child.signalCode).toBe('SIGKILL');
 
     const mustHave = [...arrivedAt].filter(([, t]) => t < killAt - GRACE_MS).map(([i]) => i);

@@ -12,13 +12,17 @@ let h: Harness;
 beforeAll(async () => {
   // The fake reports 4 cached prompt tokens (inside prompt_tokens, as OpenAI does).
   fake = await startOpenAIFake({ reply: 'Cached answer.', chunks: 2, apiKey: 'k', models: ['gpt-4o-mini', 'my-local'], cachedTokens: 4 });
-  h = await startHarness({
-    providers: [
-      // kind openai with a base URL: priced from the bundled snapshot (gpt-4o-mini: $0.15 / $0.075 cached / $0.60).
-      { id: 'openai', kind: 'openai', baseUrl: fake.url, keys: [{ env: 'K' }] },
-      { id: 'local', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'K' }] },
-    ],
-  }, { K: 'k' }, 'rows-client');
+  h = await startHarness(
+    {
+      providers: [
+        // kind openai with a base URL: priced from the bundled snapshot (gpt-4o-mini: $0.15 / $0.075 cached / $0.60).
+        { id: 'openai', kind: 'openai', baseUrl: fake.url, keys: [{ env: 'K' }] },
+        { id: 'local', kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'K' }] },
+      ],
+    },
+    { K: 'k' },
+    'rows-client',
+  );
 });
 afterAll(async () => {
   await h?.close();
@@ -60,18 +64,30 @@ describe('ledger rows from real requests', () => {
 
   it('saves a chat as a conversation and continues it', async () => {
     const events: ChatStreamEvent[] = [];
-    for await (const e of h.app.services.chat.stream({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'First question' }] })) events.push(e);
+    for await (const e of h.app.services.chat.stream({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'First question' }],
+    }))
+      events.push(e);
     const done = events.at(-1) as Extract<ChatStreamEvent, { type: 'done' }>;
     expect(done.type).toBe('done');
     expect(done.conversationId).toBeTruthy();
     const next: ChatStreamEvent[] = [];
-    const messages = [{ role: 'user' as const, content: 'First question' }, { role: 'assistant' as const, content: 'Cached answer.' }, { role: 'user' as const, content: 'Second' }];
-    for await (const e of h.app.services.chat.stream({ model: 'openai/gpt-4o-mini', messages, conversationId: done.conversationId })) next.push(e);
+    const messages = [
+      { role: 'user' as const, content: 'First question' },
+      { role: 'assistant' as const, content: 'Cached answer.' },
+      { role: 'user' as const, content: 'Second' },
+    ];
+    for await (const e of h.app.services.chat.stream({ model: 'openai/gpt-4o-mini', messages, conversationId: done.conversationId }))
+      next.push(e);
     expect((next.at(-1) as { conversationId?: string }).conversationId).toBe(done.conversationId);
     const conv = await h.app.services.conversations.get(done.conversationId!);
     expect(conv!.title).toBe('First question');
     expect(conv!.messages.map((m) => [m.role, m.content])).toEqual([
-      ['user', 'First question'], ['assistant', 'Cached answer.'], ['user', 'Second'], ['assistant', 'Cached answer.'],
+      ['user', 'First question'],
+      ['assistant', 'Cached answer.'],
+      ['user', 'Second'],
+      ['assistant', 'Cached answer.'],
     ]);
     expect(conv!.messages[1]!.model).toBe('openai/gpt-4o-mini');
     expect((await h.app.services.spend.summary({ source: 'chat' })).requests).toBe(2);

@@ -26,7 +26,13 @@ const openAIError = (r: Reply, status: number) => {
 beforeAll(async () => {
   up = await startOpenAIFake({ apiKey: 'k', models: ['m1'] });
   h = await startHarness(
-    { providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1' }] }], routes: [{ name: 'default', targets: [{ provider: 'up', model: 'm1' }] }, { name: 'other', targets: [{ provider: 'up', model: 'm1' }] }] },
+    {
+      providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1' }] }],
+      routes: [
+        { name: 'default', targets: [{ provider: 'up', model: 'm1' }] },
+        { name: 'other', targets: [{ provider: 'up', model: 'm1' }] },
+      ],
+    },
     { UP_KEY: 'k' },
     'hostile-test',
     { portLimits: { maxBodyBytes: 64 * 1024, bodyIdleMs: 1000, headersTimeoutMs: 1500, maxHeaderBytes: 8 * 1024 } },
@@ -57,7 +63,10 @@ describe('the port refuses hostile input before anything reaches an upstream', (
     openAIError(await send('/v1/chat/completions', { body: chat }), 401);
     const a = await send('/v1/messages', { body: JSON.stringify({ model: 'default', max_tokens: 5, messages: [] }) });
     expect(a.status).toBe(401);
-    expect(a.body).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: expect.stringContaining('missing client token') } });
+    expect(a.body).toMatchObject({
+      type: 'error',
+      error: { type: 'authentication_error', message: expect.stringContaining('missing client token') },
+    });
     const o = await send('/api/show', { body: JSON.stringify({ model: 'default' }) });
     expect(o.status).toBe(401);
     expect(o.body).toEqual({ error: expect.stringContaining('missing client token') });
@@ -100,7 +109,10 @@ describe('the port refuses hostile input before anything reaches an upstream', (
     expect(r.body.error.code).toBe('origin_not_allowed');
     upstreamSawNothing();
     await h.app.services.port.updateSettings({ allowedOrigins: ['https://tool.example'] });
-    const pre = await send('/v1/chat/completions', { method: 'OPTIONS', headers: { origin: 'https://tool.example', 'access-control-request-method': 'POST' } });
+    const pre = await send('/v1/chat/completions', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://tool.example', 'access-control-request-method': 'POST' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-origin']).toBe('https://tool.example');
     const ok = await send('/v1/chat/completions', { headers: { ...auth(), origin: 'https://tool.example' }, body: chat });
@@ -150,7 +162,10 @@ describe('the port refuses hostile input before anything reaches an upstream', (
   });
 
   it('unknown model: 404 model_not_found', async () => {
-    const r = await send('/v1/chat/completions', { headers: auth(), body: JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }) });
+    const r = await send('/v1/chat/completions', {
+      headers: auth(),
+      body: JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }),
+    });
     openAIError(r, 404);
     expect(r.body.error.code).toBe('model_not_found');
     upstreamSawNothing();
@@ -161,14 +176,19 @@ describe('the port refuses hostile input before anything reaches an upstream', (
     openAIError(r, 403);
     expect(r.body.error.code).toBe('model_not_allowed');
     upstreamSawNothing();
-    const ok = await send('/v1/chat/completions', { headers: { authorization: `Bearer ${limitedToken}` }, body: JSON.stringify({ model: 'other', messages: [{ role: 'user', content: 'x' }] }) });
+    const ok = await send('/v1/chat/completions', {
+      headers: { authorization: `Bearer ${limitedToken}` },
+      body: JSON.stringify({ model: 'other', messages: [{ role: 'user', content: 'x' }] }),
+    });
     expect(ok.status).toBe(200);
   });
 
   it('a client that stalls mid-body: 408 and the connection closes', async () => {
     const raw = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => {
-        socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${h.token}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"model":"default",`);
+        socket.write(
+          `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${h.token}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"model":"default",`,
+        );
       });
       let text = '';
       socket.setEncoding('utf8');
@@ -203,7 +223,15 @@ describe('the port refuses hostile input before anything reaches an upstream', (
     const refused = log.filter((e) => e.status === 'refused');
     expect(refused.map((e) => e.httpStatus)).toEqual(expect.arrayContaining([401, 403, 421, 400, 413, 404]));
     expect(JSON.stringify(log)).not.toContain(h.token);
-    expect(log).toContainEqual(expect.objectContaining({ status: 'refused', httpStatus: 404, model: 'nope', client: 'hostile-test', errorMessage: expect.stringContaining('does not exist') }));
+    expect(log).toContainEqual(
+      expect.objectContaining({
+        status: 'refused',
+        httpStatus: 404,
+        model: 'nope',
+        client: 'hostile-test',
+        errorMessage: expect.stringContaining('does not exist'),
+      }),
+    );
     expect(log).toContainEqual(expect.objectContaining({ status: 'refused', httpStatus: 403, model: 'default', client: 'limited' }));
   });
 });

@@ -13,7 +13,18 @@ let h: Harness;
 beforeAll(async () => {
   up = await startOpenAIFake({ apiKey: 'k', models: ['m1'], reply: 'logged reply' });
   h = await startHarness(
-    { providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1', price: { input: 1000, output: 1000 } }] }], routes: [{ name: 'default', targets: [{ provider: 'up', model: 'm1' }] }] },
+    {
+      providers: [
+        {
+          id: 'up',
+          kind: 'openai-compatible',
+          baseUrl: up.url,
+          keys: [{ env: 'UP_KEY' }],
+          models: [{ id: 'm1', price: { input: 1000, output: 1000 } }],
+        },
+      ],
+      routes: [{ name: 'default', targets: [{ provider: 'up', model: 'm1' }] }],
+    },
     { UP_KEY: 'k' },
   );
 });
@@ -33,14 +44,20 @@ describe('tokens service', () => {
     expect(JSON.stringify(await h.app.services.tokens.list())).not.toContain(token);
 
     // A hard budget holds each request's worst case: with no max_tokens that is the model's whole output limit.
-    const r = await sdk(token).chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'count me' }], max_tokens: 16 });
+    const r = await sdk(token).chat.completions.create({
+      model: 'default',
+      messages: [{ role: 'user', content: 'count me' }],
+      max_tokens: 16,
+    });
     expect(r.choices[0]!.message.content).toBe('logged reply');
     const listed = (await h.app.services.tokens.list()).find((t) => t.name === 'cline')!;
     expect(listed.requests).toBe(1);
     expect(listed.spendUsd).toBeGreaterThan(0);
 
     expect(await h.app.services.tokens.revoke('cline')).toBe(true);
-    await expect(sdk(token).chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 401 });
+    await expect(
+      sdk(token).chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({ status: 401 });
     expect(await h.app.services.tokens.revoke('cline')).toBe(false);
   });
 
@@ -67,7 +84,12 @@ describe('port service', () => {
     const settings = await h.app.services.port.updateSettings({ captureBodies: true });
     expect(settings.captureBodies).toBe(true);
     const secret = 'sk-live-abcdefghijklmnop1234';
-    await sdk(h.token).chat.completions.create({ model: 'default', messages: [{ role: 'user', content: `my key is ${secret}` }], user: 'u1', metadata: { api_key: 'hunter2' } } as never);
+    await sdk(h.token).chat.completions.create({
+      model: 'default',
+      messages: [{ role: 'user', content: `my key is ${secret}` }],
+      user: 'u1',
+      metadata: { api_key: 'hunter2' },
+    } as never);
     const [entry] = await h.app.services.port.requests(1);
     expect(entry!.requestBody).toContain('my key is [redacted]');
     expect(entry!.requestBody).not.toContain(secret);
@@ -87,10 +109,34 @@ describe('port service', () => {
   it('offers setup guides for every tool the issue names, with the real config keys', async () => {
     const guides = await h.app.services.port.setupGuides();
     const text = JSON.stringify(guides);
-    for (const id of ['continue', 'cline', 'claude-code', 'codex', 'gemini-cli', 'aider', 'copilot', 'openai-sdk', 'anthropic-sdk', 'langchain', 'ai-sdk']) expect(guides.map((g) => g.id)).toContain(id);
+    for (const id of [
+      'continue',
+      'cline',
+      'claude-code',
+      'codex',
+      'gemini-cli',
+      'aider',
+      'copilot',
+      'openai-sdk',
+      'anthropic-sdk',
+      'langchain',
+      'ai-sdk',
+    ])
+      expect(guides.map((g) => g.id)).toContain(id);
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const g of guides) expect(readme, `README documents ${g.name}`).toContain(`**${g.name}**`);
-    for (const key of ['ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'apiBase', 'wire_api', 'GOOGLE_GEMINI_BASE_URL', 'GEMINI_API_KEY', 'OPENAI_API_BASE', 'COPILOT_PROVIDER_BASE_URL', 'createOpenAICompatible']) expect(text).toContain(key);
+    for (const key of [
+      'ANTHROPIC_BASE_URL',
+      'ANTHROPIC_AUTH_TOKEN',
+      'apiBase',
+      'wire_api',
+      'GOOGLE_GEMINI_BASE_URL',
+      'GEMINI_API_KEY',
+      'OPENAI_API_BASE',
+      'COPILOT_PROVIDER_BASE_URL',
+      'createOpenAICompatible',
+    ])
+      expect(text).toContain(key);
   });
 });
 

@@ -13,7 +13,13 @@ let h: Harness;
 beforeAll(async () => {
   fake = await startOpenAIFake({ reply: 'via proxy', chunks: 2, apiKey: 'k-pref', models: ['m1'] });
   proxy = await startConnectProxy();
-  const provider = (id: string) => ({ id, kind: 'openai-compatible', baseUrl: fake.url, keys: [{ env: 'PREF_KEY' }], models: [{ id: 'm1' }] });
+  const provider = (id: string) => ({
+    id,
+    kind: 'openai-compatible',
+    baseUrl: fake.url,
+    keys: [{ env: 'PREF_KEY' }],
+    models: [{ id: 'm1' }],
+  });
   h = await startHarness({ providers: [provider('acme'), provider('beta')], routes: [] }, { PREF_KEY: 'k-pref' });
 });
 

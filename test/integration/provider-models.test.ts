@@ -49,7 +49,12 @@ describe('model listing and key validation', () => {
 
   it('validates keys: good ones pass, bad ones are named invalid, a dead server unreachable', async () => {
     expect(await validateKey(transport, p('openai', oa.url), 'good')).toEqual({ ok: true, models: 2 });
-    for (const [kind, url] of [['openai', oa.url], ['anthropic', an.url], ['gemini', gm.url], ['azure-openai', az.endpoint]] as const) {
+    for (const [kind, url] of [
+      ['openai', oa.url],
+      ['anthropic', an.url],
+      ['gemini', gm.url],
+      ['azure-openai', az.endpoint],
+    ] as const) {
       const check = await validateKey(transport, p(kind, url), 'bad-key');
       expect(check, kind).toMatchObject({ ok: false, reason: 'invalid-key' });
       expect(JSON.stringify(check)).not.toContain('bad-key');
@@ -59,7 +64,12 @@ describe('model listing and key validation', () => {
 
   it("backs the app's key test (and doctor) with the same per-kind endpoints", async () => {
     const key = (secret: string) => ({ label: 'default', secret });
-    for (const [kind, url] of [['anthropic', an.url], ['gemini', gm.url], ['azure-openai', az.endpoint], ['openai', oa.url]] as const) {
+    for (const [kind, url] of [
+      ['anthropic', an.url],
+      ['gemini', gm.url],
+      ['azure-openai', az.endpoint],
+      ['openai', oa.url],
+    ] as const) {
       expect(await testKey(transport, p(kind, url), key('good'), 'default'), kind).toMatchObject({ ok: true, status: 200 });
       const bad = await testKey(transport, p(kind, url), key('bad-key'), 'default');
       expect(bad.ok, kind).toBe(false);

@@ -19,7 +19,13 @@ async function engine(keychain: FakeKeychain, env: Record<string, string> = {}):
   return h;
 }
 
-const setup = (over: Record<string, unknown> = {}) => ({ id: 'acme', kind: 'openai-compatible' as const, baseUrl: fake.url, key: { secret: KEY }, ...over });
+const setup = (over: Record<string, unknown> = {}) => ({
+  id: 'acme',
+  kind: 'openai-compatible' as const,
+  baseUrl: fake.url,
+  key: { secret: KEY },
+  ...over,
+});
 
 beforeAll(async () => {
   fake = await startOpenAIFake({ reply: 'pong', chunks: 2, apiKey: KEY, models: ['gpt-4o-mini', 'house-model'] });
@@ -38,7 +44,12 @@ describe('providers.discover', () => {
     const found = await h.app.services.providers.discover(setup());
     expect(found).toMatchObject({ ok: true, status: 200, masked: 'sk-…WXYZ' });
     const mini = found.models.find((m) => m.id === 'gpt-4o-mini')!;
-    expect(mini).toMatchObject({ source: 'matched', matchedFrom: 'openai/gpt-4o-mini', contextWindow: 128000, price: { input: 0.15, output: 0.6 } });
+    expect(mini).toMatchObject({
+      source: 'matched',
+      matchedFrom: 'openai/gpt-4o-mini',
+      contextWindow: 128000,
+      price: { input: 0.15, output: 0.6 },
+    });
     expect(found.models.find((m) => m.id === 'house-model')).toEqual({ id: 'house-model', source: 'unknown' });
     // Nothing is stored by a discovery.
     expect(await h.app.services.providers.list()).toEqual([]);
@@ -62,7 +73,14 @@ describe('providers.create', () => {
   it('writes provider, key and priced models together; the key stays out of the settings file', async () => {
     const keychain = fakeKeychain();
     const h = await engine(keychain);
-    const created = await h.app.services.providers.create(setup({ models: [{ id: 'gpt-4o-mini', contextWindow: 128000, price: { input: 0.15, output: 0.6 } }, { id: 'house-model', price: { input: 1, output: 3 } }] }));
+    const created = await h.app.services.providers.create(
+      setup({
+        models: [
+          { id: 'gpt-4o-mini', contextWindow: 128000, price: { input: 0.15, output: 0.6 } },
+          { id: 'house-model', price: { input: 1, output: 3 } },
+        ],
+      }),
+    );
     expect(created.keyPlacement).toBe('keychain');
     expect(created.provider.keys).toEqual([{ label: 'default', source: 'keychain', present: true, masked: 'sk-…WXYZ' }]);
     expect(created.provider.models.map((m) => [m.id, m.price, m.priceSource])).toEqual([
@@ -75,7 +93,11 @@ describe('providers.create', () => {
 
     // The new provider answers at once.
     let text = '';
-    for await (const e of h.app.services.chat.stream({ model: 'acme/house-model', messages: [{ role: 'user', content: 'ping' }], ephemeral: true }) as AsyncIterable<ChatStreamEvent>) {
+    for await (const e of h.app.services.chat.stream({
+      model: 'acme/house-model',
+      messages: [{ role: 'user', content: 'ping' }],
+      ephemeral: true,
+    }) as AsyncIterable<ChatStreamEvent>) {
       if (e.type === 'delta') text += e.text;
       if (e.type === 'error') throw new Error(e.message);
     }
@@ -85,9 +107,13 @@ describe('providers.create', () => {
   it('stores nothing when the key is refused or no model is chosen', async () => {
     const keychain = fakeKeychain();
     const h = await engine(keychain);
-    await expect(h.app.services.providers.create(setup({ key: { secret: 'sk-wrong-0000000000000000' }, models: [{ id: 'house-model' }] }))).rejects.toThrow(/^Nothing was added: acme refused the key/);
+    await expect(
+      h.app.services.providers.create(setup({ key: { secret: 'sk-wrong-0000000000000000' }, models: [{ id: 'house-model' }] })),
+    ).rejects.toThrow(/^Nothing was added: acme refused the key/);
     await expect(h.app.services.providers.create(setup({ models: [] }))).rejects.toThrow(/^Models: choose at least one/);
-    await expect(h.app.services.providers.create(setup({ models: [{ id: 'm', price: { input: -1 } }] }))).rejects.toThrow(/input price of "m"/);
+    await expect(h.app.services.providers.create(setup({ models: [{ id: 'm', price: { input: -1 } }] }))).rejects.toThrow(
+      /input price of "m"/,
+    );
     expect(await h.app.services.providers.list()).toEqual([]);
     expect(keychain.entries.size).toBe(0);
   });
@@ -131,10 +157,14 @@ describe('providers.create', () => {
 
   it('takes an environment-variable key, read where the engine runs', async () => {
     const h = await engine(fakeKeychain(), { ACME_API_KEY: KEY });
-    await expect(h.app.services.providers.discover(setup({ key: { env: 'NOT_SET_ANYWHERE' } }))).rejects.toThrow(/NOT_SET_ANYWHERE is not set/);
+    await expect(h.app.services.providers.discover(setup({ key: { env: 'NOT_SET_ANYWHERE' } }))).rejects.toThrow(
+      /NOT_SET_ANYWHERE is not set/,
+    );
     const created = await h.app.services.providers.create(setup({ key: { env: 'ACME_API_KEY' }, models: [{ id: 'house-model' }] }));
     expect(created.keyPlacement).toBe('env');
-    expect(created.provider.keys).toEqual([{ label: 'ACME_API_KEY', source: 'env', envName: 'ACME_API_KEY', present: true, masked: 'sk-…WXYZ' }]);
+    expect(created.provider.keys).toEqual([
+      { label: 'ACME_API_KEY', source: 'env', envName: 'ACME_API_KEY', present: true, masked: 'sk-…WXYZ' },
+    ]);
   });
 });
 
@@ -147,7 +177,10 @@ describe('providers.available and addModels', () => {
       ['gpt-4o-mini', 'matched', false],
       ['house-model', 'unknown', true],
     ]);
-    const info = await h.app.services.providers.addModels('acme', [{ id: 'gpt-4o-mini', price: { input: 0.15, output: 0.6 } }, { id: 'house-model' }]);
+    const info = await h.app.services.providers.addModels('acme', [
+      { id: 'gpt-4o-mini', price: { input: 0.15, output: 0.6 } },
+      { id: 'house-model' },
+    ]);
     expect(info.models.map((m) => [m.id, m.price?.input])).toEqual([
       ['house-model', undefined],
       ['gpt-4o-mini', 0.15],

@@ -19,21 +19,40 @@ const A = { provider: 'alpha', model: 'm1' };
 const B = { provider: 'beta', model: 'm2' };
 
 async function engine(extra: { routes?: unknown[]; aliases?: unknown[]; health?: Record<string, number> } = {}) {
-  h = await startHarness({
-    providers: [
-      { id: 'alpha', kind: 'openai-compatible', baseUrl: a.url, keys: [{ env: 'A_KEY' }], models: [{ id: 'm1', price: { input: 1, output: 2 } }] },
-      { id: 'beta', kind: 'openai-compatible', baseUrl: b.url, keys: [{ env: 'B_KEY' }], models: [{ id: 'm2', price: { input: 3, output: 6 } }] },
-    ],
-    routes: [{ name: 'main', timeouts: T, targets: [A, B] }, ...(extra.routes ?? [])],
-    aliases: extra.aliases,
-    health: { failureThreshold: 2, openMs: 60_000, ...extra.health },
-  }, ENV);
+  h = await startHarness(
+    {
+      providers: [
+        {
+          id: 'alpha',
+          kind: 'openai-compatible',
+          baseUrl: a.url,
+          keys: [{ env: 'A_KEY' }],
+          models: [{ id: 'm1', price: { input: 1, output: 2 } }],
+        },
+        {
+          id: 'beta',
+          kind: 'openai-compatible',
+          baseUrl: b.url,
+          keys: [{ env: 'B_KEY' }],
+          models: [{ id: 'm2', price: { input: 3, output: 6 } }],
+        },
+      ],
+      routes: [{ name: 'main', timeouts: T, targets: [A, B] }, ...(extra.routes ?? [])],
+      aliases: extra.aliases,
+      health: { failureThreshold: 2, openMs: 60_000, ...extra.health },
+    },
+    ENV,
+  );
   client = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: h.token, maxRetries: 0 });
 }
 
 let n = 0;
 const ask = (model = 'main', extra: Record<string, unknown> = {}) =>
-  client.chat.completions.create({ model, messages: [{ role: 'user', content: `question ${++n}` }], ...extra } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+  client.chat.completions.create({
+    model,
+    messages: [{ role: 'user', content: `question ${++n}` }],
+    ...extra,
+  } as OpenAI.ChatCompletionCreateParamsNonStreaming);
 const targetHealth = async (provider: string) => (await h!.app.services.routes.health()).targets.find((t) => t.provider === provider)!;
 
 beforeAll(async () => {
@@ -70,7 +89,11 @@ describe('breaker', () => {
     // alpha is healthy again but slow to its first token: the probe is in flight while others arrive.
     a.fault({ firstTokenDelayMs: 1500 });
     const before = a.requests.length;
-    const streams = await Promise.all(Array.from({ length: 5 }, () => client.chat.completions.create({ model: 'main', messages: [{ role: 'user', content: `probe ${++n}` }], stream: true })));
+    const streams = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        client.chat.completions.create({ model: 'main', messages: [{ role: 'user', content: `probe ${++n}` }], stream: true }),
+      ),
+    );
     const results = await Promise.all(streams.map(drain));
     expect(a.requests.length - before).toBe(1); // exactly one probe
     expect(results.filter((r) => r.text === A_REPLY)).toHaveLength(1);
@@ -85,7 +108,10 @@ describe('breaker', () => {
     await ask();
     await sleep(400);
     expect((await ask()).choices[0]?.message.content).toBe(B_REPLY);
-    expect(tried(await lastRow(h!))).toEqual([['alpha', 'A_KEY', 500, 'server'], ['beta', 'B_KEY', 200, null]]);
+    expect(tried(await lastRow(h!))).toEqual([
+      ['alpha', 'A_KEY', 500, 'server'],
+      ['beta', 'B_KEY', 200, null],
+    ]);
     expect((await targetHealth('alpha')).breaker).toBe('open');
   });
 
@@ -115,7 +141,10 @@ describe('cancellation and the total timeout', () => {
     await engine();
     a.fault({ chunkDelayMs: 1000 });
     const controller = new AbortController();
-    const stream = await client.chat.completions.create({ model: 'main', messages: [{ role: 'user', content: 'a long answer please' }], stream: true }, { signal: controller.signal });
+    const stream = await client.chat.completions.create(
+      { model: 'main', messages: [{ role: 'user', content: 'a long answer please' }], stream: true },
+      { signal: controller.signal },
+    );
     let text = '';
     // The SDK ends the iteration quietly (or throws) when its signal aborts; either way the client is gone.
     await (async () => {
@@ -139,7 +168,10 @@ describe('cancellation and the total timeout', () => {
     await engine();
     a.fault({ firstTokenDelayMs: 5000 });
     const controller = new AbortController();
-    const pending = client.chat.completions.create({ model: 'main', messages: [{ role: 'user', content: 'x' }], stream: true }, { signal: controller.signal });
+    const pending = client.chat.completions.create(
+      { model: 'main', messages: [{ role: 'user', content: 'x' }], stream: true },
+      { signal: controller.signal },
+    );
     await eventually(() => a.inFlight() === 1, 2000);
     const bBefore = b.requests.length;
     controller.abort();
@@ -155,7 +187,9 @@ describe('cancellation and the total timeout', () => {
   it('the total timeout ends a slow stream with a stream error', async () => {
     await engine({ routes: [{ name: 'quick', timeouts: { totalMs: 2500, idleMs: 2000 }, targets: [A] }] });
     a.fault({ chunkDelayMs: 700 }); // six chunks take 4.2 s; each gap is well inside the idle timeout
-    const { text, error } = await drain(await client.chat.completions.create({ model: 'quick', messages: [{ role: 'user', content: 'x' }], stream: true }));
+    const { text, error } = await drain(
+      await client.chat.completions.create({ model: 'quick', messages: [{ role: 'user', content: 'x' }], stream: true }),
+    );
     expect(text.length).toBeGreaterThan(0);
     expect(error?.message).toMatch(/total timeout/);
     expect((await lastRow(h!)).attempts[0]).toMatchObject({ errorClass: 'timeout', midStream: true });
@@ -166,7 +200,10 @@ describe('model names', () => {
   it('resolves wildcard and exact aliases, bare model ids, and says which route served', async () => {
     await engine({
       routes: [{ name: 'coding', targets: [B] }],
-      aliases: [{ match: 'claude-*', to: 'coding' }, { match: 'gpt-4o', to: 'alpha/m1' }],
+      aliases: [
+        { match: 'claude-*', to: 'coding' },
+        { match: 'gpt-4o', to: 'alpha/m1' },
+      ],
     });
     expect((await ask('claude-sonnet-4-5')).choices[0]?.message.content).toBe(B_REPLY);
     expect(await lastRow(h!)).toMatchObject({ route: 'coding', provider: 'beta', model: 'm2' });
@@ -184,7 +221,10 @@ describe('OpenRouter request extensions', () => {
     a.fault({ status: 500 });
     const r = await ask('alpha/m1', { models: ['beta/m2'], provider: { sort: 'price' } });
     expect(r.choices[0]?.message.content).toBe(B_REPLY);
-    expect(tried(await lastRow(h!))).toEqual([['alpha', 'A_KEY', 500, 'server'], ['beta', 'B_KEY', 200, null]]);
+    expect(tried(await lastRow(h!))).toEqual([
+      ['alpha', 'A_KEY', 500, 'server'],
+      ['beta', 'B_KEY', 200, null],
+    ]);
     expect(b.requests.at(-1)?.body).not.toHaveProperty('models');
     expect(b.requests.at(-1)?.body).not.toHaveProperty('provider');
   });
@@ -208,7 +248,14 @@ describe('strategies and sticky routing', () => {
   it('weighted spreads by weight; lowest-cost picks the cheaper; a nested weighted group serves as one fallback step', async () => {
     await engine({
       routes: [
-        { name: 'spread', strategy: 'weighted', targets: [{ ...A, weight: 3 }, { ...B, weight: 1 }] },
+        {
+          name: 'spread',
+          strategy: 'weighted',
+          targets: [
+            { ...A, weight: 3 },
+            { ...B, weight: 1 },
+          ],
+        },
         { name: 'cheap', strategy: 'lowest-cost', targets: [B, A] },
         { name: 'nested', strategy: 'fallback', targets: [{ group: { strategy: 'weighted', targets: [A, B] } }, B] },
       ],
@@ -230,7 +277,14 @@ describe('strategies and sticky routing', () => {
     // A second of difference: wide enough that a loaded machine's jitter cannot reverse it.
     a.fault({ firstTokenDelayMs: 1000 });
     const served: string[] = [];
-    for (let i = 0; i < 10; i++) served.push((await drain(await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: `q${++n}` }], stream: true }))).text);
+    for (let i = 0; i < 10; i++)
+      served.push(
+        (
+          await drain(
+            await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: `q${++n}` }], stream: true }),
+          )
+        ).text,
+      );
     const late = served.slice(2); // both measured by now; 5% of requests still explore
     expect(late.filter((s) => s === B_REPLY).length).toBeGreaterThanOrEqual(5);
     const alpha = await targetHealth('alpha');
@@ -246,12 +300,18 @@ describe('strategies and sticky routing', () => {
     const firstReply = r1.choices[0]!.message.content!;
     const holder = firstReply === A_REPLY ? a : b;
     for (let turn = 0; turn < 6; turn++) {
-      const r = await client.chat.completions.create({ model: 'spread', messages: [system, first, { role: 'assistant', content: firstReply }, { role: 'user', content: `follow-up ${turn}` }] });
+      const r = await client.chat.completions.create({
+        model: 'spread',
+        messages: [system, first, { role: 'assistant', content: firstReply }, { role: 'user', content: `follow-up ${turn}` }],
+      });
       expect(r.choices[0]?.message.content).toBe(firstReply);
     }
     // Broken holder: the conversation moves on rather than failing.
     holder.fault({ status: 500 });
-    const moved = await client.chat.completions.create({ model: 'spread', messages: [system, first, { role: 'user', content: 'and now?' }] });
+    const moved = await client.chat.completions.create({
+      model: 'spread',
+      messages: [system, first, { role: 'user', content: 'and now?' }],
+    });
     expect(moved.choices[0]?.message.content).not.toBe(firstReply);
   });
 });
@@ -273,7 +333,10 @@ describe('routes.health over the app bridge', () => {
     const snap = await rpc('health');
     expect(snap.keys).toEqual([expect.objectContaining({ provider: 'alpha', label: 'A_KEY', state: 'cooling-down' })]);
     const alpha = snap.targets.find((t: { provider: string }) => t.provider === 'alpha');
-    expect(alpha).toMatchObject({ breaker: 'closed', recent: [expect.objectContaining({ ok: false, status: 429, errorClass: 'rate-limited' })] });
+    expect(alpha).toMatchObject({
+      breaker: 'closed',
+      recent: [expect.objectContaining({ ok: false, status: 429, errorClass: 'rate-limited' })],
+    });
     expect(snap.targets.find((t: { provider: string }) => t.provider === 'beta').recent.at(-1)).toMatchObject({ ok: true, status: 200 });
     expect(JSON.stringify(snap)).not.toMatch(/a-secret|b-secret/);
     expect(await rpc('aliases')).toEqual([{ match: 'claude-*', to: 'main' }]);

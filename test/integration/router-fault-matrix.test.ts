@@ -23,15 +23,53 @@ const TIMEOUTS = { firstTokenMs: 1500, idleMs: 1500, totalMs: 10_000 };
 function config() {
   return {
     providers: [
-      { id: 'alpha', kind: 'openai-compatible', baseUrl: a.url, keys: [{ env: 'A_KEY1', label: 'a1' }, { env: 'A_KEY2', label: 'a2' }], models: [{ id: 'm1', contextWindow: 8192, price: { input: 1, output: 2 } }] },
-      { id: 'beta', kind: 'openai-compatible', baseUrl: b.url, keys: [{ env: 'B_KEY', label: 'b1' }], models: [{ id: 'm2', contextWindow: 200_000, price: { input: 3, output: 6 } }] },
+      {
+        id: 'alpha',
+        kind: 'openai-compatible',
+        baseUrl: a.url,
+        keys: [
+          { env: 'A_KEY1', label: 'a1' },
+          { env: 'A_KEY2', label: 'a2' },
+        ],
+        models: [{ id: 'm1', contextWindow: 8192, price: { input: 1, output: 2 } }],
+      },
+      {
+        id: 'beta',
+        kind: 'openai-compatible',
+        baseUrl: b.url,
+        keys: [{ env: 'B_KEY', label: 'b1' }],
+        models: [{ id: 'm2', contextWindow: 200_000, price: { input: 3, output: 6 } }],
+      },
       // Nothing listens on port 9 (discard) on loopback: a refused connection.
       { id: 'dead', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', keys: [{ env: 'B_KEY' }], models: [{ id: 'm0' }] },
     ],
     routes: [
-      { name: 'main', strategy: 'fallback', timeouts: TIMEOUTS, targets: [{ provider: 'alpha', model: 'm1' }, { provider: 'beta', model: 'm2' }] },
-      { name: 'refused', timeouts: TIMEOUTS, targets: [{ provider: 'dead', model: 'm0' }, { provider: 'beta', model: 'm2' }] },
-      { name: 'strict-ctx', contextFallback: false, timeouts: TIMEOUTS, targets: [{ provider: 'alpha', model: 'm1' }, { provider: 'beta', model: 'm2' }] },
+      {
+        name: 'main',
+        strategy: 'fallback',
+        timeouts: TIMEOUTS,
+        targets: [
+          { provider: 'alpha', model: 'm1' },
+          { provider: 'beta', model: 'm2' },
+        ],
+      },
+      {
+        name: 'refused',
+        timeouts: TIMEOUTS,
+        targets: [
+          { provider: 'dead', model: 'm0' },
+          { provider: 'beta', model: 'm2' },
+        ],
+      },
+      {
+        name: 'strict-ctx',
+        contextFallback: false,
+        timeouts: TIMEOUTS,
+        targets: [
+          { provider: 'alpha', model: 'm1' },
+          { provider: 'beta', model: 'm2' },
+        ],
+      },
     ],
     health: { failureThreshold: 3, windowMs: 30_000, openMs: 60_000, maxCooldownMs: 30_000, defaultRateLimitMs: 2_000 },
   };
@@ -45,7 +83,8 @@ async function engine(env: Record<string, string> = ENV) {
 // Each call is a new conversation, so sticky routing (tested on its own) does not steer these.
 let n = 0;
 const ask = (model = 'main', content = `hello ${++n}`) => client.chat.completions.create({ model, messages: [{ role: 'user', content }] });
-const askStream = (model = 'main', content = `hello ${++n}`) => client.chat.completions.create({ model, messages: [{ role: 'user', content }], stream: true });
+const askStream = (model = 'main', content = `hello ${++n}`) =>
+  client.chat.completions.create({ model, messages: [{ role: 'user', content }], stream: true });
 const health = () => h!.app.services.routes.health();
 const targetHealth = async (provider: string) => (await health()).targets.find((t) => t.provider === provider)!;
 
@@ -62,7 +101,12 @@ afterEach(async () => {
   await h?.close(); // closes the engine's upstream pool
   h = undefined;
   const closed = await eventually(() => a.openConnections() === 0 && b.openConnections() === 0);
-  expect({ settled, closed, inFlight: [a.inFlight(), b.inFlight()], open: [a.openConnections(), b.openConnections()] }).toEqual({ settled: true, closed: true, inFlight: [0, 0], open: [0, 0] });
+  expect({ settled, closed, inFlight: [a.inFlight(), b.inFlight()], open: [a.openConnections(), b.openConnections()] }).toEqual({
+    settled: true,
+    closed: true,
+    inFlight: [0, 0],
+    open: [0, 0],
+  });
 });
 
 afterAll(async () => {
@@ -79,12 +123,19 @@ describe('router fault matrix', () => {
     expect(r.choices[0]?.message.content).toBe(B_REPLY);
     expect(Date.now() - started).toBeLessThan(5000); // it moved on instead of waiting 7 s
     const row = await lastRow(h!);
-    expect(tried(row)).toEqual([['alpha', 'a1', 429, 'rate-limited'], ['alpha', 'a2', 429, 'rate-limited'], ['beta', 'b1', 200, null]]);
+    expect(tried(row)).toEqual([
+      ['alpha', 'a1', 429, 'rate-limited'],
+      ['alpha', 'a2', 429, 'rate-limited'],
+      ['beta', 'b1', 200, null],
+    ]);
     expect(row.attempts[0]?.retryAfterMs).toBe(7000);
     expect(row).toMatchObject({ status: 'ok', provider: 'beta', model: 'm2', route: 'main' });
     const snap = await health();
     const keys = snap.keys.filter((k) => k.provider === 'alpha');
-    expect(keys.map((k) => [k.label, k.state])).toEqual([['a1', 'cooling-down'], ['a2', 'cooling-down']]);
+    expect(keys.map((k) => [k.label, k.state])).toEqual([
+      ['a1', 'cooling-down'],
+      ['a2', 'cooling-down'],
+    ]);
     for (const k of keys) expect(k.until! - Date.now()).toBeGreaterThan(4000);
     expect((await targetHealth('alpha')).breaker).toBe('closed'); // rate limits are not ill health
     // While cooling, alpha is not even asked.
@@ -105,7 +156,10 @@ describe('router fault matrix', () => {
     const r = await ask('beta/m2');
     expect(r.choices[0]?.message.content).toBe(B_REPLY);
     const row = await lastRow(h!);
-    expect(tried(row)).toEqual([['beta', 'b1', 429, 'rate-limited'], ['beta', 'b1', 200, null]]);
+    expect(tried(row)).toEqual([
+      ['beta', 'b1', 429, 'rate-limited'],
+      ['beta', 'b1', 200, null],
+    ]);
     expect(row.attempts[0]?.retryAfterMs).toBe(300);
     b.faultBy(null);
   });
@@ -114,7 +168,10 @@ describe('router fault matrix', () => {
     await engine();
     a.fault({ status: 500 });
     expect((await ask()).choices[0]?.message.content).toBe(B_REPLY);
-    expect(tried(await lastRow(h!))).toEqual([['alpha', 'a1', 500, 'server'], ['beta', 'b1', 200, null]]);
+    expect(tried(await lastRow(h!))).toEqual([
+      ['alpha', 'a1', 500, 'server'],
+      ['beta', 'b1', 200, null],
+    ]);
     expect(await targetHealth('alpha')).toMatchObject({ breaker: 'closed', failuresInWindow: 1 });
     await ask();
     await ask();
@@ -137,7 +194,10 @@ describe('router fault matrix', () => {
     expect(error).toBeNull();
     expect(text).toBe(B_REPLY);
     const row = await lastRow(h!);
-    expect(tried(row)).toEqual([['alpha', 'a1', 503, 'overloaded'], ['beta', 'b1', 200, null]]);
+    expect(tried(row)).toEqual([
+      ['alpha', 'a1', 503, 'overloaded'],
+      ['beta', 'b1', 200, null],
+    ]);
     expect(row).toMatchObject({ status: 'ok', provider: 'beta', output_tokens: 3 });
     expect(await targetHealth('alpha')).toMatchObject({ breaker: 'closed', failuresInWindow: 1, cooldownUntil: null });
   });
@@ -146,7 +206,10 @@ describe('router fault matrix', () => {
     await engine();
     a.fault({ status: 529, retryAfter: '5' });
     expect((await ask()).choices[0]?.message.content).toBe(B_REPLY);
-    expect(tried(await lastRow(h!))).toEqual([['alpha', 'a1', 529, 'overloaded'], ['beta', 'b1', 200, null]]);
+    expect(tried(await lastRow(h!))).toEqual([
+      ['alpha', 'a1', 529, 'overloaded'],
+      ['beta', 'b1', 200, null],
+    ]);
     const alpha = await targetHealth('alpha');
     expect(alpha.cooldownUntil! - Date.now()).toBeGreaterThan(3000);
     a.fault(null);
@@ -161,7 +224,10 @@ describe('router fault matrix', () => {
     expect(error).toBeNull();
     expect(text).toBe(B_REPLY);
     const row = await lastRow(h!);
-    expect(tried(row)).toEqual([['dead', 'B_KEY', null, 'network'], ['beta', 'b1', 200, null]]);
+    expect(tried(row)).toEqual([
+      ['dead', 'B_KEY', null, 'network'],
+      ['beta', 'b1', 200, null],
+    ]);
     expect(await targetHealth('dead')).toMatchObject({ breaker: 'closed', failuresInWindow: 1 });
   });
 
@@ -169,7 +235,10 @@ describe('router fault matrix', () => {
     await engine();
     a.fault({ resetBeforeHeaders: true });
     expect((await ask()).choices[0]?.message.content).toBe(B_REPLY);
-    expect(tried(await lastRow(h!))).toEqual([['alpha', 'a1', null, 'network'], ['beta', 'b1', 200, null]]);
+    expect(tried(await lastRow(h!))).toEqual([
+      ['alpha', 'a1', null, 'network'],
+      ['beta', 'b1', 200, null],
+    ]);
     expect((await targetHealth('alpha')).failuresInWindow).toBe(1);
   });
 
@@ -197,7 +266,10 @@ describe('router fault matrix', () => {
     expect(error).toBeNull();
     expect(text).toBe(B_REPLY);
     const row = await lastRow(h!);
-    expect(tried(row)).toEqual([['alpha', 'a1', null, 'timeout'], ['beta', 'b1', 200, null]]);
+    expect(tried(row)).toEqual([
+      ['alpha', 'a1', null, 'timeout'],
+      ['beta', 'b1', 200, null],
+    ]);
     expect(row.attempts[0]!.durationMs).toBeLessThan(6000);
     expect(await eventually(() => a.inFlight() === 0, 2000)).toBe(true); // the slow upstream was hung up on
     expect((await targetHealth('alpha')).failuresInWindow).toBe(1);
@@ -222,7 +294,10 @@ describe('router fault matrix', () => {
     const { text, error } = await drain(await askStream());
     expect(error).toBeNull();
     expect(text).toBe(B_REPLY);
-    expect(tried(await lastRow(h!))).toEqual([['alpha', 'a1', 200, 'malformed'], ['beta', 'b1', 200, null]]);
+    expect(tried(await lastRow(h!))).toEqual([
+      ['alpha', 'a1', 200, 'malformed'],
+      ['beta', 'b1', 200, null],
+    ]);
     expect((await targetHealth('alpha')).failuresInWindow).toBe(1);
   });
 
@@ -230,14 +305,20 @@ describe('router fault matrix', () => {
     await engine();
     a.fault({ invalidJson: true });
     expect((await ask()).choices[0]?.message.content).toBe(B_REPLY);
-    expect(tried(await lastRow(h!))).toEqual([['alpha', 'a1', 200, 'malformed'], ['beta', 'b1', 200, null]]);
+    expect(tried(await lastRow(h!))).toEqual([
+      ['alpha', 'a1', 200, 'malformed'],
+      ['beta', 'b1', 200, null],
+    ]);
     expect(await targetHealth('alpha')).toMatchObject({ breaker: 'closed', failuresInWindow: 1 });
   });
 
   it('401 on one of two keys: that key is retired (and shown so), the other key of the same target answers', async () => {
     await engine({ ...ENV, A_KEY1: 'a-revoked-key' });
     expect((await ask()).choices[0]?.message.content).toBe(A_REPLY);
-    expect(tried(await lastRow(h!))).toEqual([['alpha', 'a1', 401, 'auth'], ['alpha', 'a2', 200, null]]);
+    expect(tried(await lastRow(h!))).toEqual([
+      ['alpha', 'a1', 401, 'auth'],
+      ['alpha', 'a2', 200, null],
+    ]);
     const snap = await health();
     expect(snap.keys).toEqual([expect.objectContaining({ provider: 'alpha', label: 'a1', state: 'retired', status: 401 })]);
     expect(JSON.stringify(snap)).not.toContain('a-revoked-key');
@@ -258,7 +339,10 @@ describe('router fault matrix', () => {
     await engine();
     const long = 'word '.repeat(80); // over the fake alpha's 50-token window
     expect((await ask('main', long)).choices[0]?.message.content).toBe(B_REPLY);
-    expect(tried(await lastRow(h!))).toEqual([['alpha', 'a1', 400, 'context-length'], ['beta', 'b1', 200, null]]);
+    expect(tried(await lastRow(h!))).toEqual([
+      ['alpha', 'a1', 400, 'context-length'],
+      ['beta', 'b1', 200, null],
+    ]);
     expect((await targetHealth('alpha')).failuresInWindow).toBe(0); // the prompt's fault, not the target's
     const error = await ask('strict-ctx', long).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);

@@ -5,7 +5,13 @@ import { expect, it } from 'vitest';
 import { runSoak } from '../support/router-soak';
 
 it('200 concurrent streaming clients through faults: no hangs, no silent truncation, one row each, the broken target shunned', async () => {
-  const r = await runSoak({ clients: 200, rounds: 2, faultRate: 0.1, timeouts: { firstTokenMs: 4000, idleMs: 4000, totalMs: 12_000 }, openMs: 60_000 });
+  const r = await runSoak({
+    clients: 200,
+    rounds: 2,
+    faultRate: 0.1,
+    timeouts: { firstTokenMs: 4000, idleMs: 4000, totalMs: 12_000 },
+    openMs: 60_000,
+  });
   console.log(`router soak: ${JSON.stringify({ ...r, latenciesMs: undefined })}`);
   expect(r.hangs).toBe(0);
   expect(r.silentTruncations).toBe(0);

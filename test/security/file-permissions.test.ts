@@ -37,7 +37,13 @@ const LEDGER = ['ledger.db', 'ledger.db-wal', 'ledger.db-shm'];
 
 async function start(dataDir: string, seed: boolean): Promise<App> {
   const configFile = join(root, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ providers: [{ id: 'oa', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'K' }], models: [{ id: 'm1' }] }], routes: [] }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      providers: [{ id: 'oa', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'K' }], models: [{ id: 'm1' }] }],
+      routes: [],
+    }),
+  );
   app = await createApp({ dataDir, configFile: seed ? configFile : undefined, port: 0, host: '127.0.0.1', env: { K: 'k' } });
   return app;
 }
@@ -105,7 +111,13 @@ describe.skipIf(process.platform === 'win32')('data dir permissions', () => {
     crashLeavingWal(join(dataDir, 'ledger.db'));
     chmodSync(dataDir, 0o755);
     for (const name of readdirSync(dataDir)) chmodSync(join(dataDir, name), 0o644);
-    expect(modes(dataDir)).toMatchObject({ '.': '755', 'settings.json': '644', 'ledger.db': '644', 'ledger.db-wal': '644', 'ledger.db-shm': '644' });
+    expect(modes(dataDir)).toMatchObject({
+      '.': '755',
+      'settings.json': '644',
+      'ledger.db': '644',
+      'ledger.db-wal': '644',
+      'ledger.db-shm': '644',
+    });
 
     // No seed this time: settings.json is not rewritten, so only the fix on open can tighten it.
     const running = await start(dataDir, false);

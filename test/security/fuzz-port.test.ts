@@ -61,7 +61,10 @@ beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
   up = await startOpenAIFake({ apiKey: 'k', models: ['m1'] });
   h = await startHarness(
-    { providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1' }] }], routes: [{ name: 'default', targets: [{ provider: 'up', model: 'm1' }] }] },
+    {
+      providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1' }] }],
+      routes: [{ name: 'default', targets: [{ provider: 'up', model: 'm1' }] }],
+    },
     { UP_KEY: 'k' },
     'fuzz-client',
     // Short body deadlines so a lying Content-Length costs a fraction of a second, and a UI so static paths are decoded.
@@ -128,7 +131,8 @@ function serialize(g: Gen): Buffer {
 const send = (g: Gen): Promise<RawOutcome> => rawRequest(port, serialize(g), g.method, ANSWER_MS);
 
 const HOST_OK = `127.0.0.1:${PORT}`;
-const validChat = (extra: Record<string, unknown> = {}) => Buffer.from(JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5, ...extra }));
+const validChat = (extra: Record<string, unknown> = {}) =>
+  Buffer.from(JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5, ...extra }));
 const plainRequest = (method: string, target: string, body: Buffer | null, headers: Array<[string, string]> = []): Gen => ({
   method,
   target,
@@ -153,9 +157,12 @@ function dialectFor(target: string): Dialect | null {
 }
 
 function shapeProblem(dialect: Dialect, json: any): string | null {
-  if (dialect === 'openai') return typeof json?.error?.message === 'string' && typeof json?.error?.type === 'string' ? null : 'not OpenAI {error:{message,type}}';
+  if (dialect === 'openai')
+    return typeof json?.error?.message === 'string' && typeof json?.error?.type === 'string' ? null : 'not OpenAI {error:{message,type}}';
   if (dialect === 'anthropic') {
-    return json?.type === 'error' && typeof json?.error?.type === 'string' && typeof json?.error?.message === 'string' ? null : "not Anthropic {type:'error',error:{type,message}}";
+    return json?.type === 'error' && typeof json?.error?.type === 'string' && typeof json?.error?.message === 'string'
+      ? null
+      : "not Anthropic {type:'error',error:{type,message}}";
   }
   return typeof json?.error === 'string' ? null : 'not Ollama {error:string}';
 }
@@ -208,7 +215,8 @@ async function stillServes(tally: Tally, full: boolean): Promise<string | null> 
   if (!full) return null;
   const before = up.requests.length;
   const chat = await send(plainRequest('POST', '/v1/chat/completions', validChat()));
-  if (!chat.answered || chat.answer.status !== 200) return `the port stopped serving a valid chat: ${chat.answered ? `${chat.answer.status} ${chat.answer.body.toString('utf8').slice(0, 200)}` : chat.reason}`;
+  if (!chat.answered || chat.answer.status !== 200)
+    return `the port stopped serving a valid chat: ${chat.answered ? `${chat.answer.status} ${chat.answer.body.toString('utf8').slice(0, 200)}` : chat.reason}`;
   if (up.requests.length !== before + 1) return 'a valid chat did not reach the upstream';
   void tally;
   return null;
@@ -230,7 +238,10 @@ async function runProperty(name: string, arb: fc.Arbitrary<Gen>, seed: number, n
         const problem = (await probe(g, tally)) ?? (await stillServes(tally, tally.runs % HEALTH_EVERY === 0));
         if (problem && SURVEY) {
           // One entry per endpoint and kind of failure (numbers and the quoted body left out).
-          const kind = `${g.target.split('?')[0]!.slice(0, 40)} ${problem.replace(/\d+/g, 'N').split(/: [{"[]/)[0]!.slice(0, 90)}`;
+          const kind = `${g.target.split('?')[0]!.slice(0, 40)} ${problem
+            .replace(/\d+/g, 'N')
+            .split(/: [{"[]/)[0]!
+            .slice(0, 90)}`;
           const seen = kinds.get(kind);
           if (seen) seen.count++;
           else kinds.set(kind, { count: 1, example: describeGen(g), problem: problem.slice(0, 400) });
@@ -242,7 +253,9 @@ async function runProperty(name: string, arb: fc.Arbitrary<Gen>, seed: number, n
       { seed, numRuns: Math.round(numRuns * RUNS_SCALE), plugins: [fc.interruptAfterTimeLimit(timeLimitMs * RUNS_SCALE)] },
     );
   } finally {
-    console.log(`fuzz ${name}: ${tally.runs} requests (seed ${seed}); answers ${JSON.stringify(Object.fromEntries([...tally.byStatus].sort()))}`);
+    console.log(
+      `fuzz ${name}: ${tally.runs} requests (seed ${seed}); answers ${JSON.stringify(Object.fromEntries([...tally.byStatus].sort()))}`,
+    );
     for (const [, k] of kinds) console.log(`fuzz ${name} FAILURE x${k.count}: ${k.problem}\n    first example: ${k.example}`);
   }
   expect(kinds.size, 'kinds of failure found (survey mode)').toBe(0);
@@ -252,7 +265,28 @@ async function runProperty(name: string, arb: fc.Arbitrary<Gen>, seed: number, n
 
 // ---- generators
 
-const ESCAPES = ['%ZZ', '%', '%E0%A4%A', '%00', '%2F', '%2f', '%2e%2e', '%C0%AF', '%FF', '%u0041', '%%', '%E2%82%AC', '%F0%9F%98%80', '%ED%A0%80', '%0D%0A', '%20', '%3F', '%23', '%5C', '%E0%A4'];
+const ESCAPES = [
+  '%ZZ',
+  '%',
+  '%E0%A4%A',
+  '%00',
+  '%2F',
+  '%2f',
+  '%2e%2e',
+  '%C0%AF',
+  '%FF',
+  '%u0041',
+  '%%',
+  '%E2%82%AC',
+  '%F0%9F%98%80',
+  '%ED%A0%80',
+  '%0D%0A',
+  '%20',
+  '%3F',
+  '%23',
+  '%5C',
+  '%E0%A4',
+];
 /** Every byte of the string's UTF-8 percent-encoded (lone surrogates become U+FFFD first). */
 const pct = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 const escape = fc.constantFrom(...ESCAPES);
@@ -296,67 +330,160 @@ const API_PATHS = ENDPOINTS.map(([, p]) => p).filter((p) => p.startsWith('/v1/')
 const endpoint = fc.constantFrom(...ENDPOINTS);
 const apiPath = fc.constantFrom(...API_PATHS);
 
-const pathArb: fc.Arbitrary<{ target: string; httpInvalid?: string }> = fc.oneof(
-  { weight: 2, arbitrary: endpoint.map(([, p]) => ({ target: p })) },
-  { weight: 3, arbitrary: fc.tuple(apiPath, segments).map(([p, s]) => ({ target: `${p}/${s}` })) },
-  { weight: 3, arbitrary: segments.map((s) => ({ target: `/${s}` })) },
-  { weight: 3, arbitrary: fc.tuple(segment, apiPath).map(([junk, p]) => ({ target: `/t/${junk}${p}` })) },
-  { weight: 2, arbitrary: segment.map((junk) => ({ target: `/t/${junk}` })) },
-  { weight: 1, arbitrary: apiPath.map((p) => ({ target: `/t/${TOKEN}${p}` })) },
-  { weight: 2, arbitrary: segments.map((s) => ({ target: `/v1/models/${s}` })) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('/v1/', '/api/', '/app/', '/assets/', '/v1/messages/'), segments).map(([pre, s]) => ({ target: `${pre}${s}` })) },
-  // A segment spliced into a real path (`/v1/%ZZ/chat/completions`).
-  { weight: 2, arbitrary: fc.tuple(apiPath, segment, fc.nat()).map(([p, s, n]) => {
-    const parts = p.split('/');
-    parts.splice(1 + (n % (parts.length - 1)), 0, s);
-    return { target: parts.join('/') };
-  }) },
-  // Raw (unescaped) UTF-8, spaces and control bytes are not HTTP: Node's parser must refuse them.
-  { weight: 1, arbitrary: fc.tuple(apiPath, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }).filter((s) => /[^\x21-\x7e]/.test(s))).map(([p, s]) => ({ target: `${p}/${Buffer.from(s, 'utf8').toString('latin1')}`, httpInvalid: 'raw non-ASCII, space or control byte in the request-target' })) },
-  // Past the 32 KiB header limit: 431 from the parser.
-  { weight: 1, arbitrary: fc.tuple(apiPath, fc.integer({ min: 40_000, max: 70_000 })).map(([p, n]) => ({ target: `${p}/${'b'.repeat(n)}`, httpInvalid: 'request head larger than the header limit' })) },
-).chain((p) => fc.option(fc.array(fc.oneof(escape, plainSegment, unicodeSegment), { maxLength: 4 }).map((q) => q.join('&')), { freq: 4 }).map((q) => ({ ...p, target: q === null ? p.target : `${p.target}?${q}` })));
+const pathArb: fc.Arbitrary<{ target: string; httpInvalid?: string }> = fc
+  .oneof(
+    { weight: 2, arbitrary: endpoint.map(([, p]) => ({ target: p })) },
+    { weight: 3, arbitrary: fc.tuple(apiPath, segments).map(([p, s]) => ({ target: `${p}/${s}` })) },
+    { weight: 3, arbitrary: segments.map((s) => ({ target: `/${s}` })) },
+    { weight: 3, arbitrary: fc.tuple(segment, apiPath).map(([junk, p]) => ({ target: `/t/${junk}${p}` })) },
+    { weight: 2, arbitrary: segment.map((junk) => ({ target: `/t/${junk}` })) },
+    { weight: 1, arbitrary: apiPath.map((p) => ({ target: `/t/${TOKEN}${p}` })) },
+    { weight: 2, arbitrary: segments.map((s) => ({ target: `/v1/models/${s}` })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.constantFrom('/v1/', '/api/', '/app/', '/assets/', '/v1/messages/'), segments)
+        .map(([pre, s]) => ({ target: `${pre}${s}` })),
+    },
+    // A segment spliced into a real path (`/v1/%ZZ/chat/completions`).
+    {
+      weight: 2,
+      arbitrary: fc.tuple(apiPath, segment, fc.nat()).map(([p, s, n]) => {
+        const parts = p.split('/');
+        parts.splice(1 + (n % (parts.length - 1)), 0, s);
+        return { target: parts.join('/') };
+      }),
+    },
+    // Raw (unescaped) UTF-8, spaces and control bytes are not HTTP: Node's parser must refuse them.
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          apiPath,
+          fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }).filter((s) => /[^\x21-\x7e]/.test(s)),
+        )
+        .map(([p, s]) => ({
+          target: `${p}/${Buffer.from(s, 'utf8').toString('latin1')}`,
+          httpInvalid: 'raw non-ASCII, space or control byte in the request-target',
+        })),
+    },
+    // Past the 32 KiB header limit: 431 from the parser.
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(apiPath, fc.integer({ min: 40_000, max: 70_000 }))
+        .map(([p, n]) => ({ target: `${p}/${'b'.repeat(n)}`, httpInvalid: 'request head larger than the header limit' })),
+    },
+  )
+  .chain((p) =>
+    fc
+      .option(
+        fc.array(fc.oneof(escape, plainSegment, unicodeSegment), { maxLength: 4 }).map((q) => q.join('&')),
+        { freq: 4 },
+      )
+      .map((q) => ({ ...p, target: q === null ? p.target : `${p.target}?${q}` })),
+  );
 
-const method = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('GET', 'POST') }, { weight: 2, arbitrary: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') });
+const method = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('GET', 'POST') },
+  { weight: 2, arbitrary: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') },
+);
 
 // Header values: visible ASCII plus Latin-1 (obs-text), never CR/LF (that would be framing, not a value).
-const headerText = fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((c) => String.fromCharCode(c)), maxLength: 40 });
+const headerText = fc.string({
+  unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((c) => String.fromCharCode(c)),
+  maxLength: 40,
+});
 
 type HostChoice = { value: string | null; httpInvalid?: string };
 const hostArb: fc.Arbitrary<HostChoice> = fc.oneof(
-  { weight: 10, arbitrary: fc.constantFrom(HOST_OK, `localhost:${PORT}`, `LocalHost:${PORT}`, `[::1]:${PORT}`).map((value) => ({ value })) },
-  { weight: 4, arbitrary: fc.constantFrom('evil.example', `evil.example:${PORT}`, '127.0.0.1', '127.0.0.1:1', `127.0.0.1.evil.example:${PORT}`, '', `localhost.:${PORT}`, `0.0.0.0:${PORT}`, `127.0.0.2:${PORT}`, `user@127.0.0.1:${PORT}`, `127.0.0.1:${PORT}/x`).map((value) => ({ value })) },
+  {
+    weight: 10,
+    arbitrary: fc.constantFrom(HOST_OK, `localhost:${PORT}`, `LocalHost:${PORT}`, `[::1]:${PORT}`).map((value) => ({ value })),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .constantFrom(
+        'evil.example',
+        `evil.example:${PORT}`,
+        '127.0.0.1',
+        '127.0.0.1:1',
+        `127.0.0.1.evil.example:${PORT}`,
+        '',
+        `localhost.:${PORT}`,
+        `0.0.0.0:${PORT}`,
+        `127.0.0.2:${PORT}`,
+        `user@127.0.0.1:${PORT}`,
+        `127.0.0.1:${PORT}/x`,
+      )
+      .map((value) => ({ value })),
+  },
   { weight: 1, arbitrary: headerText.map((value) => ({ value })) },
   { weight: 1, arbitrary: fc.constant({ value: null, httpInvalid: 'no Host header in HTTP/1.1' }) },
 );
 const originArb = fc.oneof(
   { weight: 8, arbitrary: fc.constant(null) },
-  { weight: 4, arbitrary: fc.constantFrom('http://evil.example', 'null', '', 'https://tool.example', 'https://TOOL.example', 'https://tool.example/', `http://127.0.0.1:${PORT}`, `http://localhost:${PORT}`, 'file://', 'chrome-extension://abc') },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      'http://evil.example',
+      'null',
+      '',
+      'https://tool.example',
+      'https://TOOL.example',
+      'https://tool.example/',
+      `http://127.0.0.1:${PORT}`,
+      `http://localhost:${PORT}`,
+      'file://',
+      'chrome-extension://abc',
+    ),
+  },
   { weight: 1, arbitrary: headerText },
 );
 const authArb: fc.Arbitrary<Array<[string, string]>> = fc.oneof(
   { weight: 8, arbitrary: fc.constant<Array<[string, string]>>([['Authorization', `Bearer ${TOKEN}`]]) },
   { weight: 2, arbitrary: fc.constant<Array<[string, string]>>([['x-api-key', TOKEN]]) },
-  { weight: 4, arbitrary: fc.constantFrom<Array<[string, string]>>(
-    [],
-    [['Authorization', 'Bearer sbt_not-a-real-token']],
-    [['Authorization', 'Bearer']],
-    [['Authorization', 'Bearer ']],
-    [['Authorization', `bearer ${TOKEN}`]],
-    [['Authorization', `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}`]],
-    [['Authorization', `Bearer ${TOKEN}x`]],
-    [['Authorization', `Bearer  ${TOKEN}  `]],
-    [['x-api-key', '']],
-    [['x-api-key', 'wrong']],
-    [['Authorization', 'Bearer wrong'], ['x-api-key', TOKEN]],
-    [['Authorization', `Bearer ${TOKEN}`], ['x-api-key', 'wrong']],
-    [['Authorization', `Bearer ${'z'.repeat(3000)}`]],
-  ) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<Array<[string, string]>>(
+      [],
+      [['Authorization', 'Bearer sbt_not-a-real-token']],
+      [['Authorization', 'Bearer']],
+      [['Authorization', 'Bearer ']],
+      [['Authorization', `bearer ${TOKEN}`]],
+      [['Authorization', `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}`]],
+      [['Authorization', `Bearer ${TOKEN}x`]],
+      [['Authorization', `Bearer  ${TOKEN}  `]],
+      [['x-api-key', '']],
+      [['x-api-key', 'wrong']],
+      [
+        ['Authorization', 'Bearer wrong'],
+        ['x-api-key', TOKEN],
+      ],
+      [
+        ['Authorization', `Bearer ${TOKEN}`],
+        ['x-api-key', 'wrong'],
+      ],
+      [['Authorization', `Bearer ${'z'.repeat(3000)}`]],
+    ),
+  },
   { weight: 1, arbitrary: headerText.map((t): Array<[string, string]> => [['Authorization', `Bearer ${t}`]]) },
 );
 const contentTypeArb = fc.oneof(
   { weight: 6, arbitrary: fc.constant<string | null>('application/json') },
-  { weight: 3, arbitrary: fc.constantFrom<string | null>(null, 'text/plain', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/json;;;') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<string | null>(
+      null,
+      'text/plain',
+      'application/json; charset=utf-16',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      '',
+      'application/json;;;',
+    ),
+  },
   { weight: 1, arbitrary: headerText },
 );
 const framingArb = fc.oneof(
@@ -367,14 +494,24 @@ const framingArb = fc.oneof(
 );
 const extraHeaders = fc.array(
   fc.oneof(
-    fc.constantFrom<[string, string]>(['anthropic-version', '2023-06-01'], ['anthropic-beta', 'x'], ['accept', 'text/event-stream'], ['accept-encoding', 'gzip, br'], ['expect', 'nothing-expected'], ['x-request-id', 'client-chosen'], ['openai-organization', 'org'], ['cookie', 'a=b']),
+    fc.constantFrom<[string, string]>(
+      ['anthropic-version', '2023-06-01'],
+      ['anthropic-beta', 'x'],
+      ['accept', 'text/event-stream'],
+      ['accept-encoding', 'gzip, br'],
+      ['expect', 'nothing-expected'],
+      ['x-request-id', 'client-chosen'],
+      ['openai-organization', 'org'],
+      ['cookie', 'a=b'],
+    ),
     fc.tuple(fc.stringMatching(/^x-[a-z0-9-]{1,12}$/), headerText),
   ),
   { maxLength: 4 },
 );
 
 /** Does Node's parser refuse this framing outright? */
-const framingInvalid = (f: Framing): string | undefined => (f === 'junk' || f === 'negative' || f === 'duplicate' ? `Content-Length framing "${f}"` : undefined);
+const framingInvalid = (f: Framing): string | undefined =>
+  f === 'junk' || f === 'negative' || f === 'duplicate' ? `Content-Length framing "${f}"` : undefined;
 
 // ---- bodies
 
@@ -395,27 +532,119 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
 
 /** Field paths worth breaking, per endpoint (on top of the valid body's own keys). */
 const FIELDS: Record<string, Array<Array<string | number>>> = {
-  '/v1/chat/completions': [['model'], ['messages'], ['messages', 0], ['messages', 0, 'role'], ['messages', 0, 'content'], ['messages', 0, 'content', 0], ['max_tokens'], ['stream'], ['stream_options'], ['temperature'], ['tools'], ['tool_choice'], ['n'], ['models'], ['provider'], ['response_format'], ['max_completion_tokens'], ['reasoning_effort'], ['stop']],
+  '/v1/chat/completions': [
+    ['model'],
+    ['messages'],
+    ['messages', 0],
+    ['messages', 0, 'role'],
+    ['messages', 0, 'content'],
+    ['messages', 0, 'content', 0],
+    ['max_tokens'],
+    ['stream'],
+    ['stream_options'],
+    ['temperature'],
+    ['tools'],
+    ['tool_choice'],
+    ['n'],
+    ['models'],
+    ['provider'],
+    ['response_format'],
+    ['max_completion_tokens'],
+    ['reasoning_effort'],
+    ['stop'],
+  ],
   '/v1/responses': [['model'], ['input'], ['input', 0], ['instructions'], ['stream'], ['tools'], ['max_output_tokens'], ['reasoning']],
   '/v1/completions': [['model'], ['prompt'], ['max_tokens'], ['stream'], ['n'], ['suffix']],
   '/v1/embeddings': [['model'], ['input'], ['input', 0], ['encoding_format'], ['dimensions']],
-  '/v1/messages': [['model'], ['messages'], ['messages', 0], ['messages', 0, 'role'], ['messages', 0, 'content'], ['messages', 0, 'content', 0], ['max_tokens'], ['system'], ['stream'], ['tools'], ['tool_choice'], ['thinking'], ['metadata'], ['stop_sequences'], ['temperature']],
+  '/v1/messages': [
+    ['model'],
+    ['messages'],
+    ['messages', 0],
+    ['messages', 0, 'role'],
+    ['messages', 0, 'content'],
+    ['messages', 0, 'content', 0],
+    ['max_tokens'],
+    ['system'],
+    ['stream'],
+    ['tools'],
+    ['tool_choice'],
+    ['thinking'],
+    ['metadata'],
+    ['stop_sequences'],
+    ['temperature'],
+  ],
   '/v1/messages/count_tokens': [['model'], ['messages'], ['messages', 0, 'content'], ['system'], ['tools']],
-  '/api/chat': [['model'], ['messages'], ['messages', 0], ['messages', 0, 'content'], ['messages', 0, 'images'], ['stream'], ['options'], ['options', 'num_predict'], ['format'], ['tools'], ['keep_alive'], ['think']],
+  '/api/chat': [
+    ['model'],
+    ['messages'],
+    ['messages', 0],
+    ['messages', 0, 'content'],
+    ['messages', 0, 'images'],
+    ['stream'],
+    ['options'],
+    ['options', 'num_predict'],
+    ['format'],
+    ['tools'],
+    ['keep_alive'],
+    ['think'],
+  ],
   '/api/show': [['model'], ['name'], ['verbose']],
 };
 
 const DEEP = /"@@DEEP_(\d+)_(arr|obj)@@"/g;
-const deepText = (depth: number, kind: string) => (kind === 'arr' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
+const deepText = (depth: number, kind: string) =>
+  kind === 'arr' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 /** A marker JSON.stringify leaves alone and the serializer swaps for nesting too deep to build as objects. */
-const deepMarker = fc.tuple(fc.oneof(fc.integer({ min: 2, max: 300 }), fc.constantFrom(1_000, 10_000, 100_000)), fc.constantFrom('arr', 'obj')).map(([d, k]) => `@@DEEP_${d}_${k}@@`);
+const deepMarker = fc
+  .tuple(fc.oneof(fc.integer({ min: 2, max: 300 }), fc.constantFrom(1_000, 10_000, 100_000)), fc.constantFrom('arr', 'obj'))
+  .map(([d, k]) => `@@DEEP_${d}_${k}@@`);
 
 // A model name the port must resolve itself. Ad-hoc `up/<anything>` names go upstream by design and
 // are answered there, so they are left out (a relayed upstream 404 is not the port refusing).
-const modelName = fc.oneof(fc.constantFrom('default', 'up/m1', 'nope', '', 'gpt-4o', 'claude-3-opus', 'default ', 'DEFAULT', '../default', 'up/', '/m1', 'up'), fc.string({ maxLength: 20 })).filter((m) => !(m.startsWith('up/') && m !== 'up/m1' && m !== 'up/'));
+const modelName = fc
+  .oneof(
+    fc.constantFrom('default', 'up/m1', 'nope', '', 'gpt-4o', 'claude-3-opus', 'default ', 'DEFAULT', '../default', 'up/', '/m1', 'up'),
+    fc.string({ maxLength: 20 }),
+  )
+  .filter((m) => !(m.startsWith('up/') && m !== 'up/m1' && m !== 'up/'));
 
 const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom<unknown>(-1, 0, 'x', '', null, true, false, [], {}, 1e308, -1e308, 2 ** 53 + 1, 0.5, -0, 5e-324, '\u0000', 'default', [null], [{}], [[]], { role: 'user' }, [{ type: 'text' }], [{ type: 'text', text: 5 }], [{ type: 'image', source: {} }], [{ type: 'image_url', image_url: { url: 'file:///etc/passwd' } }], [{ type: 'tool_use' }], [{ type: 'tool_result', content: 5 }], 'x'.repeat(10_000), [1, 'a', {}], { type: 'function' }, [{ type: 'function', function: { name: 5 } }]) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<unknown>(
+      -1,
+      0,
+      'x',
+      '',
+      null,
+      true,
+      false,
+      [],
+      {},
+      1e308,
+      -1e308,
+      2 ** 53 + 1,
+      0.5,
+      -0,
+      5e-324,
+      '\u0000',
+      'default',
+      [null],
+      [{}],
+      [[]],
+      { role: 'user' },
+      [{ type: 'text' }],
+      [{ type: 'text', text: 5 }],
+      [{ type: 'image', source: {} }],
+      [{ type: 'image_url', image_url: { url: 'file:///etc/passwd' } }],
+      [{ type: 'tool_use' }],
+      [{ type: 'tool_result', content: 5 }],
+      'x'.repeat(10_000),
+      [1, 'a', {}],
+      { type: 'function' },
+      [{ type: 'function', function: { name: 5 } }],
+    ),
+  },
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
   { weight: 1, arbitrary: fc.string() },
   { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })) },
@@ -423,7 +652,10 @@ const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: modelName },
 );
 
-type Mutation = { op: 'set'; field: Array<string | number>; value: unknown } | { op: 'delete'; field: Array<string | number> } | { op: 'add'; key: string; value: unknown };
+type Mutation =
+  | { op: 'set'; field: Array<string | number>; value: unknown }
+  | { op: 'delete'; field: Array<string | number> }
+  | { op: 'add'; key: string; value: unknown };
 
 function applyMutation(body: unknown, m: Mutation): unknown {
   if (m.op === 'add') {
@@ -450,14 +682,25 @@ function mutationFor(path: string): fc.Arbitrary<Mutation> {
   const field = fc.constantFrom(...fields);
   return fc.oneof(
     { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), field, value: wrongValue }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('set' as const), field: fc.constant<Array<string | number>>(['model']), value: modelName }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ op: fc.constant('set' as const), field: fc.constant<Array<string | number>>(['model']), value: modelName }),
+    },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), field }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('add' as const), key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'stream', 'models')), value: wrongValue }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant('add' as const),
+        key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'stream', 'models')),
+        value: wrongValue,
+      }),
+    },
   );
 }
 
 /** JSON text with deep markers expanded. JSON.stringify cannot build 100,000 levels itself. */
-const toJson = (value: unknown): string => (JSON.stringify(value) ?? 'null').replace(DEEP, (_m, depth: string, kind: string) => deepText(Number(depth), kind));
+const toJson = (value: unknown): string =>
+  (JSON.stringify(value) ?? 'null').replace(DEEP, (_m, depth: string, kind: string) => deepText(Number(depth), kind));
 
 /** Endpoints that can answer as a stream: their mutated bodies start from either form. */
 const STREAMS = new Set(['/v1/chat/completions', '/v1/responses', '/v1/completions', '/v1/messages', '/api/chat']);
@@ -466,22 +709,56 @@ function bodyFor(path: string): fc.Arbitrary<Buffer> {
   const valid = VALID_BODIES[path] ?? { model: 'default' };
   const validText = JSON.stringify(valid);
   const base = STREAMS.has(path) ? fc.boolean().map((stream) => ({ ...valid, stream })) : fc.constant(valid);
-  const mutated = fc.tuple(base, fc.array(mutationFor(path), { minLength: 1, maxLength: 3 })).map(([b, ms]) => Buffer.from(toJson(ms.reduce<unknown>((acc, m) => applyMutation(acc, m), structuredClone(b)))));
+  const mutated = fc
+    .tuple(base, fc.array(mutationFor(path), { minLength: 1, maxLength: 3 }))
+    .map(([b, ms]) => Buffer.from(toJson(ms.reduce<unknown>((acc, m) => applyMutation(acc, m), structuredClone(b)))));
   return fc.oneof(
     { weight: 8, arbitrary: mutated },
     { weight: 1, arbitrary: fc.json({ maxDepth: 4 }).map((t) => Buffer.from(t)) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => Buffer.from(toJson(v))) },
-    { weight: 2, arbitrary: fc.tuple(fc.oneof(fc.integer({ min: 1, max: 2000 }), fc.constantFrom(10_000, 50_000, 100_000)), fc.constantFrom('arr', 'obj')).map(([d, k]) => Buffer.from(deepText(d, k))) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.oneof(fc.integer({ min: 1, max: 2000 }), fc.constantFrom(10_000, 50_000, 100_000)), fc.constantFrom('arr', 'obj'))
+        .map(([d, k]) => Buffer.from(deepText(d, k))),
+    },
     // A UTF-8 byte order mark before valid JSON (Windows tools write one).
     { weight: 1, arbitrary: fc.constant(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(validText)])) },
     // Invalid UTF-8 bytes somewhere in valid JSON (inside a string or between tokens).
-    { weight: 2, arbitrary: fc.tuple(fc.nat(validText.length), fc.constantFrom([0xc3, 0x28], [0xff], [0xe0, 0xa4], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf8, 0x88, 0x80, 0x80, 0x80])).map(([at, bytes]) => {
-      const t = Buffer.from(validText);
-      return Buffer.concat([t.subarray(0, at), Buffer.from(bytes), t.subarray(at)]);
-    }) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(
+          fc.nat(validText.length),
+          fc.constantFrom([0xc3, 0x28], [0xff], [0xe0, 0xa4], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf8, 0x88, 0x80, 0x80, 0x80]),
+        )
+        .map(([at, bytes]) => {
+          const t = Buffer.from(validText);
+          return Buffer.concat([t.subarray(0, at), Buffer.from(bytes), t.subarray(at)]);
+        }),
+    },
     // Valid JSON cut short.
     { weight: 2, arbitrary: fc.nat(validText.length - 1).map((n) => Buffer.from(validText.slice(0, n))) },
-    { weight: 1, arbitrary: fc.constantFrom('', ' ', 'null', '""', '[]', '0', 'NaN', 'true', '{}', `${validText}garbage`, `${validText}${validText}`, validText.replace('{', '{"model":"x",'), '\u0000').map((t) => Buffer.from(t)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(
+          '',
+          ' ',
+          'null',
+          '""',
+          '[]',
+          '0',
+          'NaN',
+          'true',
+          '{}',
+          `${validText}garbage`,
+          `${validText}${validText}`,
+          validText.replace('{', '{"model":"x",'),
+          '\u0000',
+        )
+        .map((t) => Buffer.from(t)),
+    },
     { weight: 1, arbitrary: fc.constant(Buffer.from(validText, 'utf16le')) },
   );
 }
@@ -491,13 +768,25 @@ const bodyPaths = ENDPOINTS.filter(([, , takesBody]) => takesBody);
 // ---- the three properties
 
 /** Paths and methods vary; headers are a valid client's, the body a valid chat's where one is sent. */
-const pathRequests: fc.Arbitrary<Gen> = fc.tuple(pathArb, method, fc.boolean()).map(([p, m, withBody]) =>
-  withPrinter({ ...plainRequest(m, p.target, m === 'POST' || withBody ? validChat() : null), httpInvalid: p.httpInvalid }),
-);
+const pathRequests: fc.Arbitrary<Gen> = fc
+  .tuple(pathArb, method, fc.boolean())
+  .map(([p, m, withBody]) =>
+    withPrinter({ ...plainRequest(m, p.target, m === 'POST' || withBody ? validChat() : null), httpInvalid: p.httpInvalid }),
+  );
 
 /** Headers vary on real endpoints, with each endpoint's valid body. */
 const headerRequests: fc.Arbitrary<Gen> = fc
-  .record({ ep: endpoint, method: fc.option(method, { freq: 5 }), host: hostArb, origin: originArb, auth: authArb, contentType: contentTypeArb, framing: framingArb, extra: extraHeaders, stream: fc.boolean() })
+  .record({
+    ep: endpoint,
+    method: fc.option(method, { freq: 5 }),
+    host: hostArb,
+    origin: originArb,
+    auth: authArb,
+    contentType: contentTypeArb,
+    framing: framingArb,
+    extra: extraHeaders,
+    stream: fc.boolean(),
+  })
   .map(({ ep: [m, path, takesBody], method: otherMethod, host, origin, auth, contentType, framing, extra, stream }) => {
     const headers: Array<[string, string]> = [];
     if (host.value !== null) headers.push(['Host', host.value]);
@@ -507,22 +796,49 @@ const headerRequests: fc.Arbitrary<Gen> = fc
     headers.push(...extra);
     const valid = VALID_BODIES[path];
     const body = takesBody && valid ? Buffer.from(JSON.stringify(path === '/api/show' ? valid : { ...valid, stream })) : null;
-    return withPrinter({ method: otherMethod ?? m, target: path, headers, body, framing: body === null && framing !== 'exact' ? 'exact' : framing, httpInvalid: host.httpInvalid ?? (body !== null ? framingInvalid(framing) : undefined) });
+    return withPrinter({
+      method: otherMethod ?? m,
+      target: path,
+      headers,
+      body,
+      framing: body === null && framing !== 'exact' ? 'exact' : framing,
+      httpInvalid: host.httpInvalid ?? (body !== null ? framingInvalid(framing) : undefined),
+    });
   });
 
 /** Bodies vary on every endpoint that takes one; the rest of the request is a valid client's. */
 const bodyRequests: fc.Arbitrary<Gen> = fc
   .constantFrom(...bodyPaths)
-  .chain(([m, path]) => fc.tuple(fc.constant(m), fc.constant(path), bodyFor(path), fc.constantFrom<Framing>('exact', 'exact', 'exact', 'chunked')))
+  .chain(([m, path]) =>
+    fc.tuple(fc.constant(m), fc.constant(path), bodyFor(path), fc.constantFrom<Framing>('exact', 'exact', 'exact', 'chunked')),
+  )
   .map(([m, path, body, framing]) => withPrinter({ ...plainRequest(m, path, body), framing }));
 
 describe('hand-listed: a malformed percent-escape never ends the process', () => {
   const cases: Array<[string, Gen]> = [
     ['GET /t/%ZZ', plainRequest('GET', '/t/%ZZ', null)],
-    ['GET /t/%ZZ with a foreign Host', { ...plainRequest('GET', '/t/%ZZ', null), headers: [['Host', 'evil.example'], ['Authorization', `Bearer ${TOKEN}`]] }],
+    [
+      'GET /t/%ZZ with a foreign Host',
+      {
+        ...plainRequest('GET', '/t/%ZZ', null),
+        headers: [
+          ['Host', 'evil.example'],
+          ['Authorization', `Bearer ${TOKEN}`],
+        ],
+      },
+    ],
     ['GET /t/%ZZ with Origin: http://evil.example', plainRequest('GET', '/t/%ZZ', null, [['Origin', 'http://evil.example']])],
     ['POST /t/%E0%A4%A/api/chat', plainRequest('POST', '/t/%E0%A4%A/api/chat', validChat())],
-    ['POST /t/%ZZ/api/chat with a foreign Host', { ...plainRequest('POST', '/t/%ZZ/api/chat', validChat()), headers: [['Host', `evil.example:${PORT}`], ['Content-Type', 'application/json']] }],
+    [
+      'POST /t/%ZZ/api/chat with a foreign Host',
+      {
+        ...plainRequest('POST', '/t/%ZZ/api/chat', validChat()),
+        headers: [
+          ['Host', `evil.example:${PORT}`],
+          ['Content-Type', 'application/json'],
+        ],
+      },
+    ],
     ['GET /v1/models/%ZZ', plainRequest('GET', '/v1/models/%ZZ', null)],
     ['GET /t/%/api/tags', plainRequest('GET', '/t/%/api/tags', null)],
     ['GET /assets/%ZZ.js', plainRequest('GET', '/assets/%ZZ.js', null)],
@@ -535,15 +851,27 @@ describe('hand-listed: a malformed percent-escape never ends the process', () =>
 });
 
 describe('generated hostile requests (fast-check, fixed seeds)', () => {
-  it('paths and methods', async () => {
-    await runProperty('paths', pathRequests, 0x5eed01, 1000, 10_000);
-  }, 40_000 * RUNS_SCALE);
+  it(
+    'paths and methods',
+    async () => {
+      await runProperty('paths', pathRequests, 0x5eed01, 1000, 10_000);
+    },
+    40_000 * RUNS_SCALE,
+  );
 
-  it('headers: Host, Origin, auth, content type and Content-Length framing', async () => {
-    await runProperty('headers', headerRequests, 0x5eed02, 1000, 10_000);
-  }, 40_000 * RUNS_SCALE);
+  it(
+    'headers: Host, Origin, auth, content type and Content-Length framing',
+    async () => {
+      await runProperty('headers', headerRequests, 0x5eed02, 1000, 10_000);
+    },
+    40_000 * RUNS_SCALE,
+  );
 
-  it('bodies: arbitrary JSON, absurd nesting, wrong-typed fields, BOM, invalid UTF-8, truncation', async () => {
-    await runProperty('bodies', bodyRequests, 0x5eed03, 1000, 10_000);
-  }, 40_000 * RUNS_SCALE);
+  it(
+    'bodies: arbitrary JSON, absurd nesting, wrong-typed fields, BOM, invalid UTF-8, truncation',
+    async () => {
+      await runProperty('bodies', bodyRequests, 0x5eed03, 1000, 10_000);
+    },
+    40_000 * RUNS_SCALE,
+  );
 });

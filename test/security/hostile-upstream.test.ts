@@ -6,7 +6,16 @@
 import Database from 'libsql';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSTILE_FAULTS, HOSTILE_REPLY, HUGE_CHUNK_BYTES, hostileModel, startHostileUpstream, type HostileFault, type HostileProtocol, type HostileUpstream } from '../fakes/hostile-upstream';
+import {
+  HOSTILE_FAULTS,
+  HOSTILE_REPLY,
+  HUGE_CHUNK_BYTES,
+  hostileModel,
+  startHostileUpstream,
+  type HostileFault,
+  type HostileProtocol,
+  type HostileUpstream,
+} from '../fakes/hostile-upstream';
 import { askInDialect, CLIENT_MODES, type ClientMode, type ClientOutcome } from '../support/dialect-clients';
 import { startHarness, type Harness } from '../support/engine-harness';
 import { eventually } from '../support/router-fixtures';
@@ -36,9 +45,7 @@ interface Case {
 }
 
 type Expected =
-  | { kind: 'answer'; served: 'faulty' | 'healthy' }
-  | { kind: 'error'; status: number; message: RegExp }
-  | { kind: 'midstream' };
+  { kind: 'answer'; served: 'faulty' | 'healthy' } | { kind: 'error'; status: number; message: RegExp } | { kind: 'midstream' };
 
 function expected(c: Case): Expected {
   const stream = c.mode.endsWith('-stream');
@@ -67,7 +74,10 @@ function config(fake: HostileUpstream) {
     routes: CASES.map((c) => ({
       name: c.id,
       timeouts: STALLS.has(c.fault) ? STALL_TIMEOUTS : TIMEOUTS,
-      targets: [{ provider: providerOf(c.protocol), model: hostileModel(c.fault, c.id) }, ...(c.alone ? [] : [{ provider: providerOf(c.protocol), model: healthyModel(c) }])],
+      targets: [
+        { provider: providerOf(c.protocol), model: hostileModel(c.fault, c.id) },
+        ...(c.alone ? [] : [{ provider: providerOf(c.protocol), model: healthyModel(c) }]),
+      ],
     })),
     // Each case has targets of its own; thresholds stay high all the same, so no case can open a breaker for another.
     health: { failureThreshold: 1000, windowMs: 60_000 },
@@ -88,7 +98,14 @@ afterAll(async () => {
   await fake?.close();
 });
 
-interface Row { route: string; status: string; http_status: number; model: string | null; error_message: string | null; attempts: string }
+interface Row {
+  route: string;
+  status: string;
+  http_status: number;
+  model: string | null;
+  error_message: string | null;
+  attempts: string;
+}
 
 async function rowsByRoute(): Promise<Map<string, Row[]>> {
   await h.app.services.spend.summary({}); // flushes queued rows
@@ -111,9 +128,12 @@ function judgeOutcome(c: Case, got: ClientOutcome): string | null {
   const want = expected(c);
   if (got.kind === 'invalid') return got.detail;
   if (got.kind !== want.kind) return `expected ${want.kind}, got ${got.kind}${'message' in got ? ` (${got.message.slice(0, 140)})` : ''}`;
-  if (want.kind === 'answer' && got.kind === 'answer' && !isReply(got.text, c, want.served)) return `wrong answer text: ${got.text.slice(0, 60)}`;
-  if (want.kind === 'error' && got.kind === 'error' && (got.status !== want.status || !want.message.test(got.message))) return `expected ${want.status} ${want.message}, got ${got.status}: ${got.message.slice(0, 140)}`;
-  if (got.kind === 'midstream' && (!got.message || !HOSTILE_REPLY.startsWith(got.text) || !got.text)) return `a mid-stream error should follow the first token(s), got text "${got.text.slice(0, 40)}" and message "${got.message.slice(0, 80)}"`;
+  if (want.kind === 'answer' && got.kind === 'answer' && !isReply(got.text, c, want.served))
+    return `wrong answer text: ${got.text.slice(0, 60)}`;
+  if (want.kind === 'error' && got.kind === 'error' && (got.status !== want.status || !want.message.test(got.message)))
+    return `expected ${want.status} ${want.message}, got ${got.status}: ${got.message.slice(0, 140)}`;
+  if (got.kind === 'midstream' && (!got.message || !HOSTILE_REPLY.startsWith(got.text) || !got.text))
+    return `a mid-stream error should follow the first token(s), got text "${got.text.slice(0, 40)}" and message "${got.message.slice(0, 80)}"`;
   return null;
 }
 
@@ -127,52 +147,69 @@ function judgeRows(c: Case, rows: Row[] | undefined): string | null {
     if (row!.status !== 'ok' || row!.http_status !== 200) return `ledger says ${row!.status} ${row!.http_status} for an answer`;
     const model = want.served === 'faulty' ? hostileModel(c.fault, c.id) : healthyModel(c);
     if (row!.model !== model) return `ledger names ${row!.model}, expected ${model}`;
-    if (want.served === 'healthy' && !(attempts.length === 2 && attempts[0]!.errorClass)) return `ledger attempts do not show the failover: ${row!.attempts}`;
+    if (want.served === 'healthy' && !(attempts.length === 2 && attempts[0]!.errorClass))
+      return `ledger attempts do not show the failover: ${row!.attempts}`;
     return null;
   }
   const status = want.kind === 'error' ? want.status : 502;
-  if (row!.status !== 'error' || row!.http_status !== status || !row!.error_message) return `ledger says ${row!.status} ${row!.http_status} (${row!.error_message}), expected error ${status}`;
+  if (row!.status !== 'error' || row!.http_status !== status || !row!.error_message)
+    return `ledger says ${row!.status} ${row!.http_status} (${row!.error_message}), expected error ${status}`;
   return null;
 }
 
 async function pool<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await run(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
 }
 
 describe('hostile upstreams, every fault on every dialect and provider protocol', () => {
-  it.each(CLIENT_MODES)('%s: a correct answer or a clear error, one ledger row each, no socket left open', async (mode) => {
-    const cases = CASES.filter((c) => c.mode === mode);
-    const problems: string[] = [];
-    const name = (c: Case) => `${c.protocol} ${c.fault}${c.alone ? ' (alone)' : ''}`;
-    const run = async (c: Case) => {
-      let got: ClientOutcome;
-      try {
-        got = await askInDialect(h.baseUrl, h.token, mode, c.id);
-      } catch (error) {
-        got = { kind: 'invalid', detail: `the request failed: ${(error as Error).message}` };
+  it.each(CLIENT_MODES)(
+    '%s: a correct answer or a clear error, one ledger row each, no socket left open',
+    async (mode) => {
+      const cases = CASES.filter((c) => c.mode === mode);
+      const problems: string[] = [];
+      const name = (c: Case) => `${c.protocol} ${c.fault}${c.alone ? ' (alone)' : ''}`;
+      const run = async (c: Case) => {
+        let got: ClientOutcome;
+        try {
+          got = await askInDialect(h.baseUrl, h.token, mode, c.id);
+        } catch (error) {
+          got = { kind: 'invalid', detail: `the request failed: ${(error as Error).message}` };
+        }
+        const wrong = judgeOutcome(c, got);
+        if (wrong) problems.push(`${name(c)}: ${wrong}`);
+        if (!(await eventually(() => fake.openConnections(c.id) === 0, 2000)))
+          problems.push(`${name(c)}: ${fake.openConnections(c.id)} upstream socket(s) left open`);
+      };
+      // 10 MB answers block the event loop while they are parsed: kept apart from the cases timed in hundreds of ms.
+      await pool(
+        cases.filter((c) => c.fault !== 'huge-chunk'),
+        CONCURRENCY,
+        run,
+      );
+      await pool(
+        cases.filter((c) => c.fault === 'huge-chunk'),
+        2,
+        run,
+      );
+      // Rows are written as each answer ends; give the last ones a moment to be queued.
+      let rows = await rowsByRoute();
+      for (let i = 0; i < 40 && cases.some((c) => !rows.has(c.id)); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        rows = await rowsByRoute();
       }
-      const wrong = judgeOutcome(c, got);
-      if (wrong) problems.push(`${name(c)}: ${wrong}`);
-      if (!(await eventually(() => fake.openConnections(c.id) === 0, 2000))) problems.push(`${name(c)}: ${fake.openConnections(c.id)} upstream socket(s) left open`);
-    };
-    // 10 MB answers block the event loop while they are parsed: kept apart from the cases timed in hundreds of ms.
-    await pool(cases.filter((c) => c.fault !== 'huge-chunk'), CONCURRENCY, run);
-    await pool(cases.filter((c) => c.fault === 'huge-chunk'), 2, run);
-    // Rows are written as each answer ends; give the last ones a moment to be queued.
-    let rows = await rowsByRoute();
-    for (let i = 0; i < 40 && cases.some((c) => !rows.has(c.id)); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      rows = await rowsByRoute();
-    }
-    for (const c of cases) {
-      const wrong = judgeRows(c, rows.get(c.id));
-      if (wrong) problems.push(`${name(c)}: ${wrong}`);
-    }
-    expect(problems.sort().join('\n')).toBe('');
-  }, 60_000);
+      for (const c of cases) {
+        const wrong = judgeRows(c, rows.get(c.id));
+        if (wrong) problems.push(`${name(c)}: ${wrong}`);
+      }
+      expect(problems.sort().join('\n')).toBe('');
+    },
+    60_000,
+  );
 
   it('follows no redirect, sent the configured key, and leaves no upstream socket open once the engine closes', async () => {
     // Every case's own sockets were checked as it ended; what may remain is an idle pooled connection

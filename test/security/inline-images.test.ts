@@ -6,7 +6,12 @@
 import { connect, type Socket } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fetchPublicImage, ImageFetchError, type ImageFetchFailure, type ImageFetchOptions } from '../../electron/engine/providers/image-fetch';
+import {
+  fetchPublicImage,
+  ImageFetchError,
+  type ImageFetchFailure,
+  type ImageFetchOptions,
+} from '../../electron/engine/providers/image-fetch';
 import { PNG, startImageHostFake, type ImageHostFake } from '../fakes/image-host-fake';
 import { startGeminiFake, type GeminiFake } from '../fakes/gemini-fake';
 import { startOllamaFake, type OllamaFake } from '../fakes/ollama-fake';
@@ -50,7 +55,10 @@ function injected() {
 }
 
 async function failure(promise: Promise<unknown>): Promise<ImageFetchFailure> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ImageFetchError);
   return (error as ImageFetchError).reason;
 }
@@ -181,13 +189,16 @@ describe('image URLs through the port', () => {
 
   beforeAll(async () => {
     [ol, gm] = await Promise.all([startOllamaFake(), startGeminiFake({ apiKey: 'k-gm' })]);
-    h = await startHarness({
-      providers: [
-        { id: 'ol', kind: 'ollama', baseUrl: ol.url, models: [{ id: 'llama3.2' }] },
-        { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: [{ id: 'gemini-2.5-flash' }] },
-      ],
-      routes: [],
-    }, { K_GM: 'k-gm' });
+    h = await startHarness(
+      {
+        providers: [
+          { id: 'ol', kind: 'ollama', baseUrl: ol.url, models: [{ id: 'llama3.2' }] },
+          { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'K_GM' }], models: [{ id: 'gemini-2.5-flash' }] },
+        ],
+        routes: [],
+      },
+      { K_GM: 'k-gm' },
+    );
     openai = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: h.token, maxRetries: 0 });
   });
   afterAll(async () => {
@@ -197,8 +208,22 @@ describe('image URLs through the port', () => {
 
   const askWithImage = (model: string, url: string) =>
     openai.chat.completions
-      .create({ model, messages: [{ role: 'user', content: [{ type: 'text', text: 'what?' }, { type: 'image_url', image_url: { url } }] }] })
-      .then(() => undefined, (e: unknown) => e);
+      .create({
+        model,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'what?' },
+              { type: 'image_url', image_url: { url } },
+            ],
+          },
+        ],
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
 
   it('refuses an image on loopback with a 400 that says only that it could not be fetched; nothing is sent anywhere', async () => {
     // The image "is" on the Ollama fake's own port: it must see neither the image fetch nor the chat.
@@ -241,25 +266,51 @@ describe('image URLs through the port, from a public host', () => {
   });
 
   it('inlines the image for Ollama, and still refuses a redirect to loopback', async () => {
-    const r = await openai.chat.completions.create({ model: 'ol/llama3.2', messages: [{ role: 'user', content: [{ type: 'text', text: 'what?' }, { type: 'image_url', image_url: { url: 'http://images.example/x.png' } }] }] });
+    const r = await openai.chat.completions.create({
+      model: 'ol/llama3.2',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'what?' },
+            { type: 'image_url', image_url: { url: 'http://images.example/x.png' } },
+          ],
+        },
+      ],
+    });
     expect(r.choices[0]!.message.content).toBe(`I see a base64 image of ${PNG.length} bytes.`);
     expect(fetching.connected).toEqual([{ address: PUBLIC, port: 80 }]);
     expect(ol.requests.length).toBe(1);
 
     host.redirect('/bounce.png', `${ol.url}/x.png`);
     const bounced = await openai.chat.completions
-      .create({ model: 'ol/llama3.2', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://images.example/bounce.png' } }] }] })
-      .then(() => undefined, (e: unknown) => e);
+      .create({
+        model: 'ol/llama3.2',
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://images.example/bounce.png' } }] }],
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(bounced).toBeInstanceOf(OpenAI.BadRequestError);
     expect(ol.requests.length).toBe(1);
   });
 
   it('gives one answer whatever went wrong: refused address, refused connection, 404, not an image, no such name', async () => {
     const messages = new Set<string>();
-    for (const url of ['http://internal.example/x.png', 'http://down.example/x.png', 'http://images.example/missing.png', 'http://images.example/page.html', 'http://nowhere.example/x.png']) {
+    for (const url of [
+      'http://internal.example/x.png',
+      'http://down.example/x.png',
+      'http://images.example/missing.png',
+      'http://images.example/page.html',
+      'http://nowhere.example/x.png',
+    ]) {
       const error = await openai.chat.completions
         .create({ model: 'ol/llama3.2', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }] }] })
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(OpenAI.BadRequestError);
       messages.add((error as Error).message);
     }

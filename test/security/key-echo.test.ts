@@ -22,10 +22,26 @@ type Kind = keyof typeof KINDS;
 
 /** How a client reaches a provider: the dialect's path and body, per mode (the model name). */
 const VARIANTS: Record<string, { path: string; body: (model: string) => object; kinds: Kind[] }> = {
-  'chat-s': { path: '/v1/chat/completions', body: (model) => ({ model, stream: true, messages: [{ role: 'user', content: 'hi' }] }), kinds: ['oa', 'an', 'gm', 'ol'] },
-  'chat-j': { path: '/v1/chat/completions', body: (model) => ({ model, messages: [{ role: 'user', content: 'hi' }] }), kinds: ['oa', 'an', 'gm', 'ol'] },
-  'msg-s': { path: '/v1/messages', body: (model) => ({ model, max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] }), kinds: ['oa', 'an', 'gm', 'ol'] },
-  'msg-j': { path: '/v1/messages', body: (model) => ({ model, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }), kinds: ['oa', 'an'] },
+  'chat-s': {
+    path: '/v1/chat/completions',
+    body: (model) => ({ model, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    kinds: ['oa', 'an', 'gm', 'ol'],
+  },
+  'chat-j': {
+    path: '/v1/chat/completions',
+    body: (model) => ({ model, messages: [{ role: 'user', content: 'hi' }] }),
+    kinds: ['oa', 'an', 'gm', 'ol'],
+  },
+  'msg-s': {
+    path: '/v1/messages',
+    body: (model) => ({ model, max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    kinds: ['oa', 'an', 'gm', 'ol'],
+  },
+  'msg-j': {
+    path: '/v1/messages',
+    body: (model) => ({ model, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }),
+    kinds: ['oa', 'an'],
+  },
   'cmpl-s': { path: '/v1/completions', body: (model) => ({ model, prompt: 'hi', stream: true }), kinds: ['oa'] },
   'resp-s': { path: '/v1/responses', body: (model) => ({ model, input: 'hi', stream: true }), kinds: ['oa'] },
   emb: { path: '/v1/embeddings', body: (model) => ({ model, input: 'hi' }), kinds: ['oa'] },
@@ -44,15 +60,25 @@ function providers() {
   for (const k of Object.keys(KINDS) as Kind[]) {
     const key = [{ env: `ECHO_${k.toUpperCase()}_KEY` }];
     // One provider per way in, so a key retired by one 401 leaves the other paths their own key.
-    for (const [variant, v] of Object.entries(VARIANTS)) if (v.kinds.includes(k)) out.push({ id: `${k}-${variant}`, kind: KINDS[k], baseUrl: baseUrl(k), keys: key, models });
+    for (const [variant, v] of Object.entries(VARIANTS))
+      if (v.kinds.includes(k)) out.push({ id: `${k}-${variant}`, kind: KINDS[k], baseUrl: baseUrl(k), keys: key, models });
     out.push({ id: `${k}-app`, kind: KINDS[k], baseUrl: baseUrl(k), keys: key, models });
     out.push({ id: `${k}-list`, kind: KINDS[k], baseUrl: baseUrl(k), keys: key, models });
   }
   return out;
 }
 
-async function call(path: string, body: object, auth: string, label = `${path} ${(body as { model?: string }).model ?? ''}`): Promise<string> {
-  const res = await fetch(`${h.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function call(
+  path: string,
+  body: object,
+  auth: string,
+  label = `${path} ${(body as { model?: string }).model ?? ''}`,
+): Promise<string> {
+  const res = await fetch(`${h.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = `${label} ${res.status}\n${JSON.stringify([...res.headers.entries()])}\n${await res.text()}`;
   seen.push(text);
   return text;
@@ -74,7 +100,14 @@ function filesUnder(dir: string): Array<{ path: string; bytes: Buffer }> {
 function forms(secret: string): string[] {
   const body = secret.replace(/^(sk-ant-api03-|sk-proj-|AIza|gsk_|xai-)/, '');
   // Eight characters: long enough that none turns up in the ledger's bytes by chance.
-  return [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('hex'), body.slice(0, 8), body.slice(12, 20), body.slice(-12, -4)];
+  return [
+    secret,
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('hex'),
+    body.slice(0, 8),
+    body.slice(12, 20),
+    body.slice(-12, -4),
+  ];
 }
 
 function findSecrets(haystack: string, where: string): string[] {
@@ -87,7 +120,11 @@ function findSecrets(haystack: string, where: string): string[] {
 
 beforeAll(async () => {
   fake = await startKeyEchoFake(decoys);
-  h = await startHarness({ providers: providers() }, { ECHO_OA_KEY: keys.oa, ECHO_AN_KEY: keys.an, ECHO_GM_KEY: keys.gm, ECHO_OL_KEY: keys.ol }, 'echo-client');
+  h = await startHarness(
+    { providers: providers() },
+    { ECHO_OA_KEY: keys.oa, ECHO_AN_KEY: keys.an, ECHO_GM_KEY: keys.gm, ECHO_OL_KEY: keys.ol },
+    'echo-client',
+  );
 }, 30_000);
 
 afterAll(async () => {
@@ -103,7 +140,12 @@ describe('keys echoed by an upstream', () => {
     }
     for (const k of Object.keys(KINDS) as Kind[]) {
       for (const mode of ECHO_MODES) {
-        await call('/app/stream', { service: 'chat', method: 'stream', params: [{ model: `${k}-app/${mode}`, messages: [{ role: 'user', content: 'hi' }] }] }, h.app.adminToken, `chat.stream ${k}-app/${mode}`);
+        await call(
+          '/app/stream',
+          { service: 'chat', method: 'stream', params: [{ model: `${k}-app/${mode}`, messages: [{ role: 'user', content: 'hi' }] }] },
+          h.app.adminToken,
+          `chat.stream ${k}-app/${mode}`,
+        );
       }
       await rpc('providers', 'models', [`${k}-list`]);
       await rpc('keys', 'test', [`${k}-list`]);

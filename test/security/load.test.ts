@@ -105,7 +105,8 @@ class Tally {
 
   count(models: readonly string[], result?: string): number {
     let n = 0;
-    for (const model of models) for (const [r, c] of Object.entries(this.byModel[model] ?? {})) if (result === undefined || r === result) n += c;
+    for (const model of models)
+      for (const [r, c] of Object.entries(this.byModel[model] ?? {})) if (result === undefined || r === result) n += c;
     return n;
   }
 }
@@ -137,7 +138,15 @@ beforeAll(async () => {
   const short = { connectMs: 1000, firstTokenMs: 1000, idleMs: 1000, totalMs: 3000 };
   h = await startHarness(
     {
-      providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [...HEALTHY, ...FAULTY].map((id) => ({ id })) }],
+      providers: [
+        {
+          id: 'up',
+          kind: 'openai-compatible',
+          baseUrl: up.url,
+          keys: [{ env: 'UP_KEY' }],
+          models: [...HEALTHY, ...FAULTY].map((id) => ({ id })),
+        },
+      ],
       // One route per model, so each is addressed by name; the faulty ones get short timeouts.
       routes: [
         ...HEALTHY.map((m) => ({ name: m, targets: [{ provider: 'up', model: m }] })),
@@ -168,7 +177,13 @@ async function oneRequest(pool: Pool, model: Model, stream: boolean, n: number):
   const body = JSON.stringify({ model, messages: [{ role: 'user', content: `load request ${n}` }], stream, max_tokens: 16 });
   let requestId: string | undefined;
   try {
-    const res = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' }, body, signal });
+    const res = await pool.request({
+      path: '/v1/chat/completions',
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' },
+      body,
+      signal,
+    });
     const id = res.headers['x-request-id'];
     requestId = typeof id === 'string' ? id : undefined;
     const text = await res.body.text();
@@ -226,11 +241,15 @@ describe('200 clients with 10% faults', () => {
           gcNow();
         }
         const rssEnd = process.memoryUsage().rss;
-        console.log(`memory: after warm-up ${memoryStart}; when the load ended ${memoryAtEnd}; ${SETTLE_MS / 1000} s later ${memoryLine()} (rss ${((rssEnd / rssStart - 1) * 100).toFixed(1)}% vs after warm-up)`);
+        console.log(
+          `memory: after warm-up ${memoryStart}; when the load ended ${memoryAtEnd}; ${SETTLE_MS / 1000} s later ${memoryLine()} (rss ${((rssEnd / rssStart - 1) * 100).toFixed(1)}% vs after warm-up)`,
+        );
 
         const healthySent = tally.count(HEALTHY);
         const healthyOk = tally.count(HEALTHY, 'ok');
-        console.log(`load: ${tally.sent} requests (${Math.round(loadMs)} ms of load after ${CLIENTS * WARMUP_PER_CLIENT} warm-up requests), slowest ${Math.round(tally.slowestMs)} ms; healthy models ${healthyOk}/${healthySent} ok; by model ${JSON.stringify(tally.byModel)}`);
+        console.log(
+          `load: ${tally.sent} requests (${Math.round(loadMs)} ms of load after ${CLIENTS * WARMUP_PER_CLIENT} warm-up requests), slowest ${Math.round(tally.slowestMs)} ms; healthy models ${healthyOk}/${healthySent} ok; by model ${JSON.stringify(tally.byModel)}`,
+        );
 
         // One row per request (cancelled ones too): the engine may still be finishing hung ones.
         let ids = await ledgerIds();
@@ -241,15 +260,21 @@ describe('200 clients with 10% faults', () => {
         const rowIds = new Set(ids);
         const headerIds = new Set(tally.requestIds);
         const withoutRow = tally.requestIds.filter((id) => !rowIds.has(id));
-        console.log(`ledger: ${ids.length} rows for ${tally.sent} requests, ${rowIds.size} distinct ids; ${tally.missingId} answers without x-request-id; ${headerIds.size} distinct x-request-ids; ${withoutRow.length} with no row`);
+        console.log(
+          `ledger: ${ids.length} rows for ${tally.sent} requests, ${rowIds.size} distinct ids; ${tally.missingId} answers without x-request-id; ${headerIds.size} distinct x-request-ids; ${withoutRow.length} with no row`,
+        );
 
         // The faults were really there (else the rest proves little).
         expect(tally.count(['limited'], '429'), 'the rate-limited model answered 429').toBeGreaterThan(0);
         expect(tally.count(['broken']) - tally.count(['broken'], 'ok'), 'the broken model failed').toBeGreaterThan(0);
 
         expect(tally.hung, 'hung requests').toEqual([]);
-        const failures = Object.fromEntries(HEALTHY.map((m) => [m, Object.fromEntries(Object.entries(tally.byModel[m] ?? {}).filter(([r]) => r !== 'ok'))]));
-        expect(healthyOk / healthySent, `healthy-model success (failures by model: ${JSON.stringify(failures)})`).toBeGreaterThanOrEqual(0.99);
+        const failures = Object.fromEntries(
+          HEALTHY.map((m) => [m, Object.fromEntries(Object.entries(tally.byModel[m] ?? {}).filter(([r]) => r !== 'ok'))]),
+        );
+        expect(healthyOk / healthySent, `healthy-model success (failures by model: ${JSON.stringify(failures)})`).toBeGreaterThanOrEqual(
+          0.99,
+        );
         expect(tally.missingId, 'answers without an x-request-id').toBe(0);
         expect(headerIds.size, 'distinct x-request-ids').toBe(tally.requestIds.length);
         expect(ids.length, 'ledger rows for the requests sent').toBe(tally.sent);

@@ -38,7 +38,13 @@ beforeAll(async () => {
   process.on('uncaughtException', onUncaught);
   up = await startOpenAIFake({ apiKey: 'k', models: ['m1'] });
   h = await startHarness(
-    { providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1' }] }], routes: [{ name: 'default', targets: [{ provider: 'up', model: 'm1' }] }, { name: 'other', targets: [{ provider: 'up', model: 'm1' }] }] },
+    {
+      providers: [{ id: 'up', kind: 'openai-compatible', baseUrl: up.url, keys: [{ env: 'UP_KEY' }], models: [{ id: 'm1' }] }],
+      routes: [
+        { name: 'default', targets: [{ provider: 'up', model: 'm1' }] },
+        { name: 'other', targets: [{ provider: 'up', model: 'm1' }] },
+      ],
+    },
     { UP_KEY: 'k' },
     'boundary-test',
     { portLimits: { bodyIdleMs: 1000, bodyTotalMs: 1500, headersTimeoutMs: 10_000, maxConnections: MAX_CONNECTIONS }, rendererDir: uiDir },
@@ -99,13 +105,22 @@ describe('absurd nesting is a 400 naming where, before anything walks it (item 3
   it('100,000 levels in a message: 400 with the field path, upstream untouched, the target still healthy', async () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     for (let i = 0; i < 5; i++) {
-      const r = await send('/v1/chat/completions', { headers: auth(), body: `{"model":"default","messages":[{"role":"user","content":${deep}}]}` });
+      const r = await send('/v1/chat/completions', {
+        headers: auth(),
+        body: `{"model":"default","messages":[{"role":"user","content":${deep}}]}`,
+      });
       expect(r.status).toBe(400);
       expect(r.body.error.message).toContain('nested deeper than 128 levels at `messages.0.content.0.0');
     }
-    const anthropic = await send('/v1/messages', { headers: auth(), body: `{"model":"default","max_tokens":5,"messages":[{"role":"user","content":"x"}],"tools":${deep}}` });
+    const anthropic = await send('/v1/messages', {
+      headers: auth(),
+      body: `{"model":"default","max_tokens":5,"messages":[{"role":"user","content":"x"}],"tools":${deep}}`,
+    });
     expect(anthropic.status).toBe(400);
-    expect(anthropic.body).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('`tools.0.0') } });
+    expect(anthropic.body).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringContaining('`tools.0.0') },
+    });
     upstreamSawNothing();
     await stillAnswers();
   });
@@ -113,7 +128,14 @@ describe('absurd nesting is a 400 naming where, before anything walks it (item 3
   it('realistic nesting (a tool schema 30 levels deep) is accepted', async () => {
     let schema: Record<string, unknown> = { type: 'string' };
     for (let i = 0; i < 30; i++) schema = { type: 'object', properties: { x: schema } };
-    const r = await send('/v1/chat/completions', { headers: auth(), body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'f', parameters: schema } }] }) });
+    const r = await send('/v1/chat/completions', {
+      headers: auth(),
+      body: JSON.stringify({
+        model: 'default',
+        messages: [{ role: 'user', content: 'hi' }],
+        tools: [{ type: 'function', function: { name: 'f', parameters: schema } }],
+      }),
+    });
     expect(r.status).toBe(200);
   });
 });
@@ -123,7 +145,9 @@ describe('slow clients cannot hold the port (item 8)', () => {
     const started = Date.now();
     const reply = await new Promise<string>((resolve) => {
       const s = connect(port, '127.0.0.1', () => {
-        s.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${h.token}\r\nContent-Type: application/json\r\nContent-Length: ${chat.length}\r\n\r\n`);
+        s.write(
+          `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${h.token}\r\nContent-Type: application/json\r\nContent-Length: ${chat.length}\r\n\r\n`,
+        );
         let i = 0;
         const tick = setInterval(() => {
           if (s.destroyed || i >= chat.length - 1) return clearInterval(tick);
@@ -182,17 +206,26 @@ describe('small slips get the right answer (item 11)', () => {
   });
 
   it('a UTF-8 byte order mark before the JSON is accepted', async () => {
-    const r = await send('/v1/chat/completions', { headers: auth(), body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(chat)]) });
+    const r = await send('/v1/chat/completions', {
+      headers: auth(),
+      body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(chat)]),
+    });
     expect(r.status).toBe(200);
   });
 
   it('Anthropic max_tokens of -1 or 0 is told what is wrong, not "Field required"', async () => {
     for (const max of [-1, 0, 1.5]) {
-      const r = await send('/v1/messages', { headers: auth(), body: JSON.stringify({ model: 'default', max_tokens: max, messages: [{ role: 'user', content: 'x' }] }) });
+      const r = await send('/v1/messages', {
+        headers: auth(),
+        body: JSON.stringify({ model: 'default', max_tokens: max, messages: [{ role: 'user', content: 'x' }] }),
+      });
       expect(r.status).toBe(400);
       expect(r.body.error.message).toBe('max_tokens: Input should be an integer greater than or equal to 1');
     }
-    const missing = await send('/v1/messages', { headers: auth(), body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'x' }] }) });
+    const missing = await send('/v1/messages', {
+      headers: auth(),
+      body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'x' }] }),
+    });
     expect(missing.body.error.message).toBe('max_tokens: Field required');
     upstreamSawNothing();
   });

@@ -18,20 +18,41 @@ let h: Harness | undefined;
 const ENV = { AN_KEY: 'k-an', GM_KEY: 'k-gm', OA_KEY: 'k-oa' };
 
 async function engine(env: Record<string, string> = ENV) {
-  h = await startHarness({
-    providers: [
-      { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'AN_KEY' }], models: [{ id: 'claude-sonnet-4-5' }] },
-      { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'GM_KEY' }], models: [{ id: 'gemini-2.5-flash' }] },
-      { id: 'acme', kind: 'openai-compatible', baseUrl: oa.url, keys: [{ env: 'OA_KEY', label: 'main' }], models: [{ id: 'x' }, { id: 'y' }] },
-    ],
-    routes: [
-      // A fallback behind each: a request our code cannot process must not fail over to it either.
-      { name: 'claude', targets: [{ provider: 'an', model: 'claude-sonnet-4-5' }, { provider: 'acme', model: 'y' }] },
-      { name: 'gem', targets: [{ provider: 'gm', model: 'gemini-2.5-flash' }, { provider: 'acme', model: 'y' }] },
-      { name: 'just-x', targets: [{ provider: 'acme', model: 'x' }] },
-    ],
-    health: { failureThreshold: 3, windowMs: 30_000, openMs: 15_000, maxCooldownMs: 60_000 },
-  }, env);
+  h = await startHarness(
+    {
+      providers: [
+        { id: 'an', kind: 'anthropic', baseUrl: an.url, keys: [{ env: 'AN_KEY' }], models: [{ id: 'claude-sonnet-4-5' }] },
+        { id: 'gm', kind: 'gemini', baseUrl: gm.url, keys: [{ env: 'GM_KEY' }], models: [{ id: 'gemini-2.5-flash' }] },
+        {
+          id: 'acme',
+          kind: 'openai-compatible',
+          baseUrl: oa.url,
+          keys: [{ env: 'OA_KEY', label: 'main' }],
+          models: [{ id: 'x' }, { id: 'y' }],
+        },
+      ],
+      routes: [
+        // A fallback behind each: a request our code cannot process must not fail over to it either.
+        {
+          name: 'claude',
+          targets: [
+            { provider: 'an', model: 'claude-sonnet-4-5' },
+            { provider: 'acme', model: 'y' },
+          ],
+        },
+        {
+          name: 'gem',
+          targets: [
+            { provider: 'gm', model: 'gemini-2.5-flash' },
+            { provider: 'acme', model: 'y' },
+          ],
+        },
+        { name: 'just-x', targets: [{ provider: 'acme', model: 'x' }] },
+      ],
+      health: { failureThreshold: 3, windowMs: 30_000, openMs: 15_000, maxCooldownMs: 60_000 },
+    },
+    env,
+  );
 }
 
 const post = (path: string, body: unknown) =>
@@ -40,9 +61,11 @@ const post = (path: string, body: unknown) =>
     headers: { authorization: `Bearer ${h!.token}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
     body: JSON.stringify(body),
   });
-const chat = (model: string, extra: Record<string, unknown> = {}) => post('/v1/chat/completions', { model, messages: [{ role: 'user', content: 'hello' }], ...extra });
+const chat = (model: string, extra: Record<string, unknown> = {}) =>
+  post('/v1/chat/completions', { model, messages: [{ role: 'user', content: 'hello' }], ...extra });
 const health = () => h!.app.services.routes.health();
-const target = async (provider: string, model: string) => (await health()).targets.find((t) => t.provider === provider && t.model === model);
+const target = async (provider: string, model: string) =>
+  (await health()).targets.find((t) => t.provider === provider && t.model === model);
 
 beforeAll(async () => {
   an = await startAnthropicFake({ apiKey: ENV.AN_KEY });
@@ -67,7 +90,10 @@ afterAll(async () => {
 describe('requests our code cannot process never count against the target', () => {
   // `messages: [null]` passes the port's checks but the translation to Anthropic / Gemini throws on
   // it; before, that throw was counted as a network failure and opened the breaker for every client.
-  for (const [route, provider, model, fake] of [['claude', 'an', 'claude-sonnet-4-5', () => an], ['gem', 'gm', 'gemini-2.5-flash', () => gm]] as const) {
+  for (const [route, provider, model, fake] of [
+    ['claude', 'an', 'claude-sonnet-4-5', () => an],
+    ['gem', 'gm', 'gemini-2.5-flash', () => gm],
+  ] as const) {
     it(`${route}: ten malformed requests get 400, reach no upstream, fail over nowhere, and leave the breaker closed`, async () => {
       await engine();
       const upstream = fake().requests.length;
@@ -90,7 +116,7 @@ describe('requests our code cannot process never count against the target', () =
     });
   }
 
-  it('the Anthropic dialect to a Gemini target: a tool_use id that cannot become a string, 400 in Anthropic\'s shape', async () => {
+  it("the Anthropic dialect to a Gemini target: a tool_use id that cannot become a string, 400 in Anthropic's shape", async () => {
     await engine();
     // Valid JSON and a valid shape for the port, but `String(id)` throws a TypeError in translation.
     const id = { toString: 0, valueOf: 0 };
@@ -132,12 +158,16 @@ describe('rate limits are per (key, model)', () => {
 
   it('a limit the provider says is account-wide (OpenAI `insufficient_quota`) cools the whole key', async () => {
     await engine();
-    oa.faultBy((_n, body) => (body?.model === 'x' ? { status: 429, errorType: 'insufficient_quota', errorCode: 'insufficient_quota' } : null));
+    oa.faultBy((_n, body) =>
+      body?.model === 'x' ? { status: 429, errorType: 'insufficient_quota', errorCode: 'insufficient_quota' } : null,
+    );
     expect((await chat('acme/x')).status).toBe(429);
     const before = oa.requests.length;
     expect((await chat('acme/y')).status).toBeGreaterThanOrEqual(429);
     expect(oa.requests.length).toBe(before);
-    expect((await health()).keys).toEqual([expect.objectContaining({ provider: 'acme', label: 'main', model: null, state: 'cooling-down' })]);
+    expect((await health()).keys).toEqual([
+      expect.objectContaining({ provider: 'acme', label: 'main', model: null, state: 'cooling-down' }),
+    ]);
   });
 });
 
@@ -157,12 +187,14 @@ describe('a retired key says when it is next checked', () => {
     await lastRow(h!); // flushes the ledger, which doctor (another process in real life) reads
     const io = captureIO({ dataDir: h!.dataDir, env: ENV });
     await doctor([], io);
-    expect(io.stdoutText()).toMatch(/FAIL {2}key acme\/main: refused by the provider \(401\) on \S+, so the router stopped using it; it re-checks the key with one request by \S+ \(the wait doubles after each refusal, 1 min up to 30 min\)/);
+    expect(io.stdoutText()).toMatch(
+      /FAIL {2}key acme\/main: refused by the provider \(401\) on \S+, so the router stopped using it; it re-checks the key with one request by \S+ \(the wait doubles after each refusal, 1 min up to 30 min\)/,
+    );
   });
 });
 
 describe('health state is bounded', () => {
-  it('hundreds of ad-hoc model names keep a capped set; a configured target\'s open breaker is never evicted', async () => {
+  it("hundreds of ad-hoc model names keep a capped set; a configured target's open breaker is never evicted", async () => {
     await engine();
     oa.faultBy((_n, body) => (body?.model === 'x' ? { status: 500 } : null));
     for (let i = 0; i < 3; i++) await chat('just-x');

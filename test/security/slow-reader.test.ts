@@ -49,14 +49,50 @@ interface Case {
 
 const user = [{ role: 'user', content: 'firehose please' }];
 const CASES: Case[] = [
-  { dialect: 'OpenAI chat (pass-through)', path: '/v1/chat/completions', body: { model: 'oa-route', messages: user, stream: true }, terminal: 'data: [DONE]' },
-  { dialect: 'OpenAI Responses (translated)', path: '/v1/responses', body: { model: 'oa-route', input: 'firehose please', stream: true }, terminal: 'response.completed' },
-  { dialect: 'Anthropic messages (pass-through)', path: '/v1/messages', body: { model: 'an-route', max_tokens: 100, messages: user, stream: true }, terminal: 'message_stop' },
-  { dialect: 'Anthropic messages (translated)', path: '/v1/messages', body: { model: 'oa-route', max_tokens: 100, messages: user, stream: true }, terminal: 'message_stop' },
+  {
+    dialect: 'OpenAI chat (pass-through)',
+    path: '/v1/chat/completions',
+    body: { model: 'oa-route', messages: user, stream: true },
+    terminal: 'data: [DONE]',
+  },
+  {
+    dialect: 'OpenAI Responses (translated)',
+    path: '/v1/responses',
+    body: { model: 'oa-route', input: 'firehose please', stream: true },
+    terminal: 'response.completed',
+  },
+  {
+    dialect: 'Anthropic messages (pass-through)',
+    path: '/v1/messages',
+    body: { model: 'an-route', max_tokens: 100, messages: user, stream: true },
+    terminal: 'message_stop',
+  },
+  {
+    dialect: 'Anthropic messages (translated)',
+    path: '/v1/messages',
+    body: { model: 'oa-route', max_tokens: 100, messages: user, stream: true },
+    terminal: 'message_stop',
+  },
   { dialect: 'Ollama chat', path: '/api/chat', body: { model: 'oa-route', messages: user, stream: true }, terminal: '"done":true' },
-  { dialect: 'Ollama generate', path: '/api/generate', body: { model: 'oa-route', prompt: 'firehose please', stream: true }, terminal: '"done":true' },
-  { dialect: 'Gemini streamGenerateContent', path: '/v1beta/models/oa-route:streamGenerateContent?alt=sse', body: { contents: [{ role: 'user', parts: [{ text: 'firehose please' }] }] }, terminal: '"finishReason"' },
-  { dialect: 'app bridge chat stream', path: '/app/stream', body: { service: 'chat', method: 'stream', params: [{ model: 'oa-route', messages: user, ephemeral: true }] }, terminal: '"type":"done"', admin: true },
+  {
+    dialect: 'Ollama generate',
+    path: '/api/generate',
+    body: { model: 'oa-route', prompt: 'firehose please', stream: true },
+    terminal: '"done":true',
+  },
+  {
+    dialect: 'Gemini streamGenerateContent',
+    path: '/v1beta/models/oa-route:streamGenerateContent?alt=sse',
+    body: { contents: [{ role: 'user', parts: [{ text: 'firehose please' }] }] },
+    terminal: '"finishReason"',
+  },
+  {
+    dialect: 'app bridge chat stream',
+    path: '/app/stream',
+    body: { service: 'chat', method: 'stream', params: [{ model: 'oa-route', messages: user, ephemeral: true }] },
+    terminal: '"type":"done"',
+    admin: true,
+  },
 ];
 
 /** Sends the request, reads nothing for PAUSE_MS (reporting what the upstream did meanwhile), then reads to the end. */
@@ -70,7 +106,11 @@ function pausedRead(c: Case): Promise<{ status: number; text: string; drainedWhi
         port,
         path: c.path,
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${c.admin ? h.app.adminToken : h.token}`, 'content-length': Buffer.byteLength(payload) },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${c.admin ? h.app.adminToken : h.token}`,
+          'content-length': Buffer.byteLength(payload),
+        },
       },
       (res) => {
         res.pause();
@@ -79,7 +119,9 @@ function pausedRead(c: Case): Promise<{ status: number; text: string; drainedWhi
           const stallsWhilePaused = fire.stalls.at(-1) ?? 0;
           const chunks: Buffer[] = [];
           res.on('data', (d: Buffer) => chunks.push(d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), drainedWhilePaused, stallsWhilePaused }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), drainedWhilePaused, stallsWhilePaused }),
+          );
           res.on('error', reject);
           res.resume();
         }, PAUSE_MS);

@@ -15,7 +15,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(config: unknown, env: Record<string, string>, clientName = 'test-client', extra: Partial<AppOptions> = {}): Promise<Harness> {
+export async function startHarness(
+  config: unknown,
+  env: Record<string, string>,
+  clientName = 'test-client',
+  extra: Partial<AppOptions> = {},
+): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const configFile = join(dataDir, 'seed-config.json');
   writeFileSync(configFile, JSON.stringify(config));

@@ -13,7 +13,17 @@ export interface LedgerRow {
   status: string;
   http_status: number;
   error_message: string | null;
-  attempts: Array<{ provider: string; model: string; keyLabel?: string; status: number | null; errorClass?: string; retryAfterMs?: number; midStream?: boolean; ttftMs?: number; durationMs: number }>;
+  attempts: Array<{
+    provider: string;
+    model: string;
+    keyLabel?: string;
+    status: number | null;
+    errorClass?: string;
+    retryAfterMs?: number;
+    midStream?: boolean;
+    ttftMs?: number;
+    durationMs: number;
+  }>;
   input_tokens: number;
   output_tokens: number;
   cost_usd: number | null;
@@ -54,7 +64,9 @@ export async function eventually(check: () => boolean, ms = 3000): Promise<boole
 }
 
 /** Reads an `openai` SDK stream to its end; returns the text and the error that ended it, if any. */
-export async function drain(stream: AsyncIterable<{ choices: Array<{ delta?: { content?: string | null } }> }>): Promise<{ text: string; error: Error | null }> {
+export async function drain(
+  stream: AsyncIterable<{ choices: Array<{ delta?: { content?: string | null } }> }>,
+): Promise<{ text: string; error: Error | null }> {
   let text = '';
   try {
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';

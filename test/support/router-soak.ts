@@ -78,11 +78,28 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   fakes.broken!.faultBy(() => (random() < 0.5 ? { status: 500 } : { resetBeforeHeaders: true }));
   let h: Harness | undefined;
   try {
-    h = await startHarness({
-      providers: Object.entries(fakes).map(([id, f], i) => ({ id, kind: 'openai-compatible', baseUrl: f.url, keys: [{ env: `K${i}` }], models: [{ id: 'm', price: { input: 1, output: 2 } }] })),
-      routes: [{ name: 'soak', strategy: 'weighted', timeouts: o.timeouts, targets: Object.keys(fakes).map((provider) => ({ provider, model: 'm' })) }],
-      health: { failureThreshold: 3, windowMs: 10_000, openMs: o.openMs },
-    }, { K0: 'ka', K1: 'kb', K2: 'kc' }, 'soak');
+    h = await startHarness(
+      {
+        providers: Object.entries(fakes).map(([id, f], i) => ({
+          id,
+          kind: 'openai-compatible',
+          baseUrl: f.url,
+          keys: [{ env: `K${i}` }],
+          models: [{ id: 'm', price: { input: 1, output: 2 } }],
+        })),
+        routes: [
+          {
+            name: 'soak',
+            strategy: 'weighted',
+            timeouts: o.timeouts,
+            targets: Object.keys(fakes).map((provider) => ({ provider, model: 'm' })),
+          },
+        ],
+        health: { failureThreshold: 3, windowMs: 10_000, openMs: o.openMs },
+      },
+      { K0: 'ka', K1: 'kb', K2: 'kc' },
+      'soak',
+    );
     const client = new OpenAI({ baseURL: `${h.baseUrl}/v1`, apiKey: h.token, maxRetries: 0 });
     const outcome = { ok: 0, cleanErrors: 0, hangs: 0, silentTruncations: 0 };
     const latencies: number[] = [];
@@ -95,7 +112,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       const t0 = performance.now();
       let text = '';
       try {
-        const stream = await client.chat.completions.create({ model: 'soak', messages: [{ role: 'user', content: `soak request ${++seq}` }], stream: true }, { signal });
+        const stream = await client.chat.completions.create(
+          { model: 'soak', messages: [{ role: 'user', content: `soak request ${++seq}` }], stream: true },
+          { signal },
+        );
         for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
         if (signal.aborted) outcome.hangs++;
         else if (text === REPLIES.alpha || text === REPLIES.beta) outcome.ok++;
@@ -130,12 +150,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       durationMs,
       leftInFlight,
       leftOpen: Object.values(fakes).reduce((n, f) => n + f.openConnections(), 0),
-      errorKinds: rows.filter((r) => r.status !== 'ok').reduce<Record<string, number>>((acc, r) => {
-        const last = r.attempts.at(-1);
-        const kind = last ? `${last.errorClass ?? 'none'}${last.midStream ? ' mid-stream' : ''}` : 'no attempt';
-        acc[kind] = (acc[kind] ?? 0) + 1;
-        return acc;
-      }, {}),
+      errorKinds: rows
+        .filter((r) => r.status !== 'ok')
+        .reduce<Record<string, number>>((acc, r) => {
+          const last = r.attempts.at(-1);
+          const kind = last ? `${last.errorClass ?? 'none'}${last.midStream ? ' mid-stream' : ''}` : 'no attempt';
+          acc[kind] = (acc[kind] ?? 0) + 1;
+          return acc;
+        }, {}),
     };
   } finally {
     await h?.close();

@@ -22,8 +22,22 @@ function ledger(): Ledger {
 }
 let n = 0;
 const row = (o: Partial<RequestRecord>): RequestRecord => ({
-  id: `b${++n}`, startedAt: Date.now(), source: 'port', client: 'cursor', route: null, provider: 'p', model: 'm', status: 'ok', httpStatus: 200,
-  attempts: [], inputTokens: 100, outputTokens: 50, costUsd: 1, ttftMs: 1, durationMs: 1, ...o,
+  id: `b${++n}`,
+  startedAt: Date.now(),
+  source: 'port',
+  client: 'cursor',
+  route: null,
+  provider: 'p',
+  model: 'm',
+  status: 'ok',
+  httpStatus: 200,
+  attempts: [],
+  inputTokens: 100,
+  outputTokens: 50,
+  costUsd: 1,
+  ttftMs: 1,
+  durationMs: 1,
+  ...o,
 });
 
 describe('budgets', () => {
@@ -33,18 +47,32 @@ describe('budgets', () => {
     l.record(row({ startedAt: now - 3_600_000, costUsd: 2 }));
     l.record(row({ startedAt: Date.UTC(2025, 4, 2), costUsd: 5 }));
     l.record(row({ startedAt: Date.UTC(2025, 3, 30), costUsd: 100 })); // last month: not counted
-    const b = new Budgets(l, [
-      { name: 'day', period: 'daily', mode: 'hard', usd: 3 },
-      { name: 'month', period: 'monthly', mode: 'soft', usd: 10 },
-      { name: 'aider', client: 'aider', period: 'daily', mode: 'hard', usd: 0.5 },
-    ], () => now);
-    expect(b.status().map((s) => [s.name, s.spentUsd, s.state])).toEqual([['day', 2, 'ok'], ['month', 7, 'ok'], ['aider', 0, 'ok']]);
+    const b = new Budgets(
+      l,
+      [
+        { name: 'day', period: 'daily', mode: 'hard', usd: 3 },
+        { name: 'month', period: 'monthly', mode: 'soft', usd: 10 },
+        { name: 'aider', client: 'aider', period: 'daily', mode: 'hard', usd: 0.5 },
+      ],
+      () => now,
+    );
+    expect(b.status().map((s) => [s.name, s.spentUsd, s.state])).toEqual([
+      ['day', 2, 'ok'],
+      ['month', 7, 'ok'],
+      ['aider', 0, 'ok'],
+    ]);
     l.record(row({ startedAt: now, costUsd: 0.5 }));
     expect(b.check({ client: 'cursor', estimateUsd: 0.4, estimateTokens: 10 })).toEqual({ soft: [] });
-    expect(b.check({ client: 'cursor', estimateUsd: 0.6, estimateTokens: 10 }).hard).toMatch(/hard budget "day" \(global, daily, \$3\.00\) would be exceeded: \$2\.50 spent \+ up to \$0\.600000 for this request/);
+    expect(b.check({ client: 'cursor', estimateUsd: 0.6, estimateTokens: 10 }).hard).toMatch(
+      /hard budget "day" \(global, daily, \$3\.00\) would be exceeded: \$2\.50 spent \+ up to \$0\.600000 for this request/,
+    );
     expect(b.check({ client: 'aider', estimateUsd: 0.6, estimateTokens: 10 }).hard).toMatch(/"day"/);
     now = Date.UTC(2025, 5, 1, 0, 30); // next day and next month
-    expect(b.status().map((s) => [s.name, s.spentUsd])).toEqual([['day', 0], ['month', 0], ['aider', 0]]);
+    expect(b.status().map((s) => [s.name, s.spentUsd])).toEqual([
+      ['day', 0],
+      ['month', 0],
+      ['aider', 0],
+    ]);
     expect(b.check({ client: 'cursor', estimateUsd: 2.9, estimateTokens: 10 }).hard).toBeUndefined();
     b.close();
   });
@@ -140,7 +168,13 @@ describe('unknown prices', () => {
     // Its cost stays unknown in the status, beside the known part, never counted as $0.
     l.record(row({ client: 'c', costUsd: null }));
     l.record(row({ client: 'c', costUsd: 0.25 }));
-    expect(b.status()[0]).toMatchObject({ spentUsd: null, knownSpentUsd: 0.25, unknownCostRequests: 1, allowUnpriced: true, message: expect.stringContaining('not counting 1 request of unknown cost') });
+    expect(b.status()[0]).toMatchObject({
+      spentUsd: null,
+      knownSpentUsd: 0.25,
+      unknownCostRequests: 1,
+      allowUnpriced: true,
+      message: expect.stringContaining('not counting 1 request of unknown cost'),
+    });
     b.close();
   });
 
@@ -160,7 +194,13 @@ describe('status', () => {
     const b = new Budgets(l, [{ name: 'tiny', period: 'daily', mode: 'hard', usd: 0.004 }]);
     l.record(row({ client: 'c', costUsd: 0.005016 }));
     const [s] = b.status();
-    expect(s).toMatchObject({ spentUsd: 0.005016, limitUsd: 0.004, percent: 125, state: 'over', message: 'hard budget "tiny" (global, daily, $0.004000): 125% used' });
+    expect(s).toMatchObject({
+      spentUsd: 0.005016,
+      limitUsd: 0.004,
+      percent: 125,
+      state: 'over',
+      message: 'hard budget "tiny" (global, daily, $0.004000): 125% used',
+    });
     const b2 = new Budgets(l, [{ name: 'edge', period: 'daily', mode: 'soft', usd: 0.005017 }]);
     expect(b2.status()[0]).toMatchObject({ percent: 99, state: 'near' });
     b.close();

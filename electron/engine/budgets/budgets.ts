@@ -85,13 +85,24 @@ export class Budgets {
   #seeded(view: SettledView): Map<string, Bucket> {
     const buckets = new Map<string, Bucket>();
     const t = this.now();
-    for (const [period, since] of [[dayKey(t), `${dayKey(t)}T00:00:00Z`], [monthKey(t), `${monthKey(t)}-01T00:00:00Z`]] as const) {
+    for (const [period, since] of [
+      [dayKey(t), `${dayKey(t)}T00:00:00Z`],
+      [monthKey(t), `${monthKey(t)}-01T00:00:00Z`],
+    ] as const) {
       const summary = view.spend({ since, by: 'client' });
       const all = bucketIn(buckets, `*|${period}`, period);
-      Object.assign(all, { usd: summary.knownCostUsd, unknown: summary.unknownCostRequests, tokens: summary.inputTokens + summary.outputTokens });
+      Object.assign(all, {
+        usd: summary.knownCostUsd,
+        unknown: summary.unknownCostRequests,
+        tokens: summary.inputTokens + summary.outputTokens,
+      });
       for (const g of summary.groups) {
         if (g.key === '(none)') continue;
-        Object.assign(bucketIn(buckets, `${g.key}|${period}`, period), { usd: g.knownCostUsd, unknown: g.unknownCostRequests, tokens: g.inputTokens + g.outputTokens });
+        Object.assign(bucketIn(buckets, `${g.key}|${period}`, period), {
+          usd: g.knownCostUsd,
+          unknown: g.unknownCostRequests,
+          tokens: g.inputTokens + g.outputTokens,
+        });
       }
     }
     for (const row of view.unwritten) this.#count(row, buckets);
@@ -152,7 +163,9 @@ export class Budgets {
     for (const h of [...this.#holds]) {
       if (h.expiresAt > t) continue;
       this.#release(h);
-      console.error(`switchboard budgets: a request held ${formatUsd(h.usd)} past its deadline without ending; its reservation was released`);
+      console.error(
+        `switchboard budgets: a request held ${formatUsd(h.usd)} past its deadline without ending; its reservation was released`,
+      );
     }
   }
 
@@ -175,7 +188,10 @@ export class Budgets {
         continue;
       }
       // A request that cannot cost anything ($0 worst case) never adds to a USD limit.
-      const overUsd = b.usd !== undefined && input.estimateUsd !== 0 && (input.estimateUsd === null ? usedUsd >= b.usd : usedUsd + input.estimateUsd > b.usd);
+      const overUsd =
+        b.usd !== undefined &&
+        input.estimateUsd !== 0 &&
+        (input.estimateUsd === null ? usedUsd >= b.usd : usedUsd + input.estimateUsd > b.usd);
       const overTokens = b.tokens !== undefined && s.tokens + s.reservedTokens + input.estimateTokens > b.tokens;
       if (!overUsd && !overTokens) continue;
       const message = overMessage(b, s, input, overUsd);
@@ -197,7 +213,14 @@ export class Budgets {
     this.#expire();
     const check = this.check(input);
     if (check.hard) return { check };
-    const h: Hold = { client: input.client, usd: input.estimateUsd ?? 0, tokens: input.estimateTokens, expiresAt: this.now() + holdMs, buckets: [], live: true };
+    const h: Hold = {
+      client: input.client,
+      usd: input.estimateUsd ?? 0,
+      tokens: input.estimateTokens,
+      expiresAt: this.now() + holdMs,
+      buckets: [],
+      live: true,
+    };
     this.#apply(h);
     this.#holds.add(h);
     return { check, reservation: { usd: h.usd, tokens: h.tokens, release: () => this.#release(h) } };
@@ -215,13 +238,25 @@ export class Budgets {
     return this.#budgets.map((b) => {
       const s = this.#spent(b);
       // A USD limit is measured against what is known; the unknown part is said, never counted as $0.
-      const percent = Math.max(b.usd !== undefined ? percentUsed(s.usd, b.usd) : 0, b.tokens !== undefined ? percentUsed(s.tokens, b.tokens) : 0);
+      const percent = Math.max(
+        b.usd !== undefined ? percentUsed(s.usd, b.usd) : 0,
+        b.tokens !== undefined ? percentUsed(s.tokens, b.tokens) : 0,
+      );
       const state = percent >= 100 ? 'over' : percent >= 80 ? 'near' : 'ok';
       const status: BudgetStatus = {
-        name: b.name, client: b.client ?? null, period: b.period, mode: b.mode,
-        spentUsd: s.unknown > 0 ? null : roundUsd(s.usd), knownSpentUsd: roundUsd(s.usd), unknownCostRequests: s.unknown,
-        reservedUsd: roundUsd(s.reservedUsd), reservedTokens: s.reservedTokens, spentTokens: s.tokens,
-        percent, state, allowUnpriced: b.allowUnpriced === true,
+        name: b.name,
+        client: b.client ?? null,
+        period: b.period,
+        mode: b.mode,
+        spentUsd: s.unknown > 0 ? null : roundUsd(s.usd),
+        knownSpentUsd: roundUsd(s.usd),
+        unknownCostRequests: s.unknown,
+        reservedUsd: roundUsd(s.reservedUsd),
+        reservedTokens: s.reservedTokens,
+        spentTokens: s.tokens,
+        percent,
+        state,
+        allowUnpriced: b.allowUnpriced === true,
       };
       if (b.usd !== undefined) status.limitUsd = b.usd;
       if (b.tokens !== undefined) status.limitTokens = b.tokens;

@@ -69,14 +69,22 @@ export function promptTokens(text: string): number {
 /** The input tokens a request may be billed for, at most (see INPUT_MARGIN and the framing constants). */
 export function inputBound(body: Record<string, unknown>): number {
   const p = promptParts(body);
-  return Math.ceil(promptTokens(p.text) * INPUT_MARGIN) + p.messages * TOKENS_PER_MESSAGE + TOKENS_PER_REQUEST + p.images * TOKENS_PER_IMAGE;
+  return (
+    Math.ceil(promptTokens(p.text) * INPUT_MARGIN) + p.messages * TOKENS_PER_MESSAGE + TOKENS_PER_REQUEST + p.images * TOKENS_PER_IMAGE
+  );
 }
 
 /** The output limit the request sets itself, in any dialect's field, if any. */
 export function requestedMaxOutput(body: Record<string, unknown>): number | undefined {
   const options = body.options as { num_predict?: unknown } | undefined;
   const generation = body.generationConfig as { maxOutputTokens?: unknown } | undefined;
-  for (const v of [body.max_completion_tokens, body.max_tokens, body.max_output_tokens, options?.num_predict, generation?.maxOutputTokens]) {
+  for (const v of [
+    body.max_completion_tokens,
+    body.max_tokens,
+    body.max_output_tokens,
+    options?.num_predict,
+    generation?.maxOutputTokens,
+  ]) {
     if (typeof v === 'number' && Number.isFinite(v) && v > 0) return Math.floor(v);
   }
   return undefined;
@@ -112,7 +120,11 @@ export function outputBound(body: Record<string, unknown>, t: Pick<TargetLimits,
 function inputRate(price: Price, body: string | undefined): number | undefined {
   if (price.input === undefined) return undefined;
   if (body === undefined || !body.includes('"cache_control"')) return price.input;
-  return Math.max(price.input, price.cacheWrite ?? price.input, body.includes('"1h"') ? (price.cacheWrite1h ?? price.cacheWrite ?? price.input) : 0);
+  return Math.max(
+    price.input,
+    price.cacheWrite ?? price.input,
+    body.includes('"1h"') ? (price.cacheWrite1h ?? price.cacheWrite ?? price.input) : 0,
+  );
 }
 
 export interface WorstCase {

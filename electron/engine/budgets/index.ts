@@ -18,7 +18,11 @@ export const PRICE_UNKNOWN_CODE = 'budget_price_unknown';
 /** What a candidate target's worst case needs: its price, output limit and window, from the catalog. */
 export function limitsOf(catalog: Catalog, target: Target): TargetLimits {
   const entry = catalog.lookup(target.provider, target.model);
-  const limits: TargetLimits = { name: `${target.provider.id}/${target.model}`, kind: target.provider.kind, price: priceOf(catalog, target) };
+  const limits: TargetLimits = {
+    name: `${target.provider.id}/${target.model}`,
+    kind: target.provider.kind,
+    price: priceOf(catalog, target),
+  };
   if (entry.maxOutput !== undefined) limits.maxOutput = entry.maxOutput;
   const window = target.contextWindow ?? entry.contextWindow;
   if (window !== undefined) limits.contextWindow = window;
@@ -51,10 +55,15 @@ export function budgetPreflight(o: PreflightOptions): (() => void) | undefined {
   const { budgets } = o;
   if (!budgets?.active) return undefined;
   return () => {
-    const worst = worstCase(o.body, o.targets.map((t) => limitsOf(o.catalog, t)), { outputless: o.outputless });
+    const worst = worstCase(
+      o.body,
+      o.targets.map((t) => limitsOf(o.catalog, t)),
+      { outputless: o.outputless },
+    );
     const input: BudgetCheckInput = { client: o.client, estimateUsd: worst.usd, estimateTokens: worst.tokens, unpriced: worst.unpriced };
     const { check, reservation } = budgets.admit(input, o.deadlineMs === undefined ? undefined : o.deadlineMs + 60_000);
-    if (check.hard) throw new RoutingError(402, 'invalid_request_error', check.hard, check.unpriced ? PRICE_UNKNOWN_CODE : 'budget_exceeded');
+    if (check.hard)
+      throw new RoutingError(402, 'invalid_request_error', check.hard, check.unpriced ? PRICE_UNKNOWN_CODE : 'budget_exceeded');
     if (reservation) o.meter.hold(reservation.release);
     if (check.soft.length > 0) o.onSoft?.(check.soft);
   };

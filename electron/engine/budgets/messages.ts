@@ -6,7 +6,9 @@ import type { BudgetCheckInput, BudgetConfig } from './types';
 const tokens = (n: number) => n.toLocaleString('en-US');
 
 export function describeBudget(b: BudgetConfig): string {
-  const limits = [b.usd !== undefined ? formatUsd(b.usd) : '', b.tokens !== undefined ? `${tokens(b.tokens)} tokens` : ''].filter(Boolean).join(' / ');
+  const limits = [b.usd !== undefined ? formatUsd(b.usd) : '', b.tokens !== undefined ? `${tokens(b.tokens)} tokens` : '']
+    .filter(Boolean)
+    .join(' / ');
   return `${b.mode} budget "${b.name}" (${b.client ? `client ${b.client}` : 'global'}, ${b.period}, ${limits})`;
 }
 

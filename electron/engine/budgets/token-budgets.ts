@@ -6,5 +6,12 @@ import type { BudgetConfig } from './types';
 export function tokenBudgets(tokens: ClientTokenRecord[]): BudgetConfig[] {
   return tokens
     .filter((t) => t.budgetUsd !== undefined && t.budgetUsd > 0)
-    .map((t) => ({ name: `token-${t.name}`, client: t.name, period: 'monthly' as const, mode: 'hard' as const, usd: t.budgetUsd, ...(t.budgetAllowUnpriced ? { allowUnpriced: true } : {}) }));
+    .map((t) => ({
+      name: `token-${t.name}`,
+      client: t.name,
+      period: 'monthly' as const,
+      mode: 'hard' as const,
+      usd: t.budgetUsd,
+      ...(t.budgetAllowUnpriced ? { allowUnpriced: true } : {}),
+    }));
 }

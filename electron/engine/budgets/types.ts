@@ -1,18 +1,25 @@
 // Budget configuration (kept in settings) and the small API every entry point uses before sending.
 import { z } from 'zod';
 
-export const budgetSchema = z.strictObject({
-  // Spaces are allowed inside a name ("Team monthly"); the name is quoted wherever it is shown.
-  name: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9 ._-]*[A-Za-z0-9._-])?$/, 'a budget name starts with a letter or digit and holds letters, digits, spaces, ".", "_" or "-" (no space at either end)'),
-  /** Client token name this budget applies to; absent = every request (global). */
-  client: z.string().min(1).optional(),
-  period: z.enum(['daily', 'monthly']),
-  mode: z.enum(['soft', 'hard']),
-  usd: z.number().positive().optional(),
-  tokens: z.number().int().positive().optional(),
-  /** A hard USD budget refuses requests to models without a known price unless this is true. */
-  allowUnpriced: z.boolean().optional(),
-}).refine((b) => b.usd !== undefined || b.tokens !== undefined, { message: 'a budget needs a limit: usd or tokens' });
+export const budgetSchema = z
+  .strictObject({
+    // Spaces are allowed inside a name ("Team monthly"); the name is quoted wherever it is shown.
+    name: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9](?:[A-Za-z0-9 ._-]*[A-Za-z0-9._-])?$/,
+        'a budget name starts with a letter or digit and holds letters, digits, spaces, ".", "_" or "-" (no space at either end)',
+      ),
+    /** Client token name this budget applies to; absent = every request (global). */
+    client: z.string().min(1).optional(),
+    period: z.enum(['daily', 'monthly']),
+    mode: z.enum(['soft', 'hard']),
+    usd: z.number().positive().optional(),
+    tokens: z.number().int().positive().optional(),
+    /** A hard USD budget refuses requests to models without a known price unless this is true. */
+    allowUnpriced: z.boolean().optional(),
+  })
+  .refine((b) => b.usd !== undefined || b.tokens !== undefined, { message: 'a budget needs a limit: usd or tokens' });
 
 export type BudgetConfig = z.infer<typeof budgetSchema>;
 

@@ -65,6 +65,13 @@ export class ResponseAccumulator {
   }
 
   result(): CanonicalResponse {
-    return { id: this.id, model: this.model, parts: this.parts, finishReason: this.finish, stopSequence: this.stopSequence, usage: this.usage };
+    return {
+      id: this.id,
+      model: this.model,
+      parts: this.parts,
+      finishReason: this.finish,
+      stopSequence: this.stopSequence,
+      usage: this.usage,
+    };
   }
 }

@@ -9,7 +9,10 @@ type Json = Record<string, any>;
 function blockText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return (content as Json[]).filter((b) => b?.type === 'text').map((b) => String(b.text ?? '')).join('\n');
+  return (content as Json[])
+    .filter((b) => b?.type === 'text')
+    .map((b) => String(b.text ?? ''))
+    .join('\n');
 }
 
 function decodeImage(b: Json): Part | null {
@@ -39,8 +42,15 @@ function decodeBlocks(content: unknown): Part[] {
         parts.push({ type: 'tool_call', id: String(b.id), name: String(b.name), arguments: JSON.stringify(b.input ?? {}) });
         break;
       case 'tool_result':
-        parts.push({ type: 'tool_result', toolCallId: String(b.tool_use_id), content: blockText(b.content), ...(b.is_error ? { isError: true } : {}) });
-        if (Array.isArray(b.content)) for (const inner of b.content as Json[]) if (inner?.type === 'image') resultImages.push(...[decodeImage(inner)].filter((x): x is Part => x !== null));
+        parts.push({
+          type: 'tool_result',
+          toolCallId: String(b.tool_use_id),
+          content: blockText(b.content),
+          ...(b.is_error ? { isError: true } : {}),
+        });
+        if (Array.isArray(b.content))
+          for (const inner of b.content as Json[])
+            if (inner?.type === 'image') resultImages.push(...[decodeImage(inner)].filter((x): x is Part => x !== null));
         break;
       case 'thinking':
         parts.push({ type: 'reasoning', text: String(b.thinking ?? ''), signature: b.signature });
@@ -88,7 +98,9 @@ export function decodeAnthropicRequest(body: Json): CanonicalRequest {
   if (Array.isArray(body.system) && (body.system as Json[]).some((b) => b?.cache_control)) req.systemCache = true;
   if (Array.isArray(body.tools)) {
     // Server tools (web search, code execution...) carry a `type` and no schema: only Anthropic runs them.
-    req.tools = (body.tools as Json[]).filter((t) => t?.input_schema).map((t) => ({ name: t.name, description: t.description, parameters: t.input_schema }));
+    req.tools = (body.tools as Json[])
+      .filter((t) => t?.input_schema)
+      .map((t) => ({ name: t.name, description: t.description, parameters: t.input_schema }));
   }
   const tc = body.tool_choice as Json | undefined;
   if (tc?.type === 'auto') req.toolChoice = 'auto';
@@ -122,11 +134,13 @@ export function anthropicOnlyFields(body: Json): string[] {
     if (body[field] !== undefined && body[field] !== null) notes.push(`${field} dropped: only Anthropic's API serves it`);
   }
   for (const t of Array.isArray(body.tools) ? (body.tools as Json[]) : []) {
-    if (t && !t.input_schema) notes.push(`server tool ${String(t.name ?? '?')} (${String(t.type ?? 'no type')}) dropped: only Anthropic's API runs it`);
+    if (t && !t.input_schema)
+      notes.push(`server tool ${String(t.name ?? '?')} (${String(t.type ?? 'no type')}) dropped: only Anthropic's API runs it`);
   }
   const blocks = new Set<string>();
   for (const m of Array.isArray(body.messages) ? (body.messages as Json[]) : []) {
-    for (const b of Array.isArray(m?.content) ? (m.content as Json[]) : []) if (b && !DECODED_BLOCKS.has(b.type)) blocks.add(String(b.type));
+    for (const b of Array.isArray(m?.content) ? (m.content as Json[]) : [])
+      if (b && !DECODED_BLOCKS.has(b.type)) blocks.add(String(b.type));
   }
   for (const type of blocks) notes.push(`content blocks of type ${type} dropped: no counterpart in this provider's protocol`);
   return notes;
@@ -175,7 +189,12 @@ function encodePart(p: Part): Json | null {
  * off for them rather than have the request refused.
  */
 function unsignedToolTurn(req: CanonicalRequest): boolean {
-  return req.messages.some((m) => m.role === 'assistant' && m.parts.some((p) => p.type === 'tool_call') && !m.parts.some((p) => p.type === 'reasoning' && (p.signature || p.redacted)));
+  return req.messages.some(
+    (m) =>
+      m.role === 'assistant' &&
+      m.parts.some((p) => p.type === 'tool_call') &&
+      !m.parts.some((p) => p.type === 'reasoning' && (p.signature || p.redacted)),
+  );
 }
 
 export function encodeAnthropicRequest(req: CanonicalRequest, model: string): Json {
@@ -183,19 +202,35 @@ export function encodeAnthropicRequest(req: CanonicalRequest, model: string): Js
   const messages = systemAsUserTurns(req.messages)
     .map((m) => {
       // Tool results must open a user turn (Anthropic checks they follow the tool_use turn directly).
-      const parts = m.role === 'user' ? [...m.parts.filter((p) => p.type === 'tool_result'), ...m.parts.filter((p) => p.type !== 'tool_result')] : m.parts;
+      const parts =
+        m.role === 'user'
+          ? [...m.parts.filter((p) => p.type === 'tool_result'), ...m.parts.filter((p) => p.type !== 'tool_result')]
+          : m.parts;
       return { role: m.role, content: parts.map(encodePart).filter((b): b is Json => b !== null) };
     })
     .filter((m) => m.content.length > 0);
-  const budget = req.reasoning && !unsignedToolTurn(req) ? Math.max(1024, req.reasoning.budgetTokens ?? BUDGET_FOR_EFFORT[effortFor(req.reasoning) ?? 'medium']) : 0;
+  const budget =
+    req.reasoning && !unsignedToolTurn(req)
+      ? Math.max(1024, req.reasoning.budgetTokens ?? BUDGET_FOR_EFFORT[effortFor(req.reasoning) ?? 'medium'])
+      : 0;
   const body: Json = { model, messages, max_tokens: req.maxTokens ?? (budget ? budget + 4096 : 4096), stream: true };
   const system = [req.system, jsonInstruction(req)].filter(Boolean).join('\n\n');
   if (system) body.system = req.systemCache ? [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }] : system;
   if (req.tools?.length) {
     body.tools = req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }));
     const c = req.toolChoice;
-    const choice: Json | undefined = c === 'auto' ? { type: 'auto' } : c === 'required' ? { type: 'any' } : c === 'none' ? { type: 'none' } : c ? { type: 'tool', name: c.name } : undefined;
-    if (req.parallelToolCalls === false) Object.assign((body.tool_choice = choice ?? { type: 'auto' }), { disable_parallel_tool_use: true });
+    const choice: Json | undefined =
+      c === 'auto'
+        ? { type: 'auto' }
+        : c === 'required'
+          ? { type: 'any' }
+          : c === 'none'
+            ? { type: 'none' }
+            : c
+              ? { type: 'tool', name: c.name }
+              : undefined;
+    if (req.parallelToolCalls === false)
+      Object.assign((body.tool_choice = choice ?? { type: 'auto' }), { disable_parallel_tool_use: true });
     else if (choice) body.tool_choice = choice;
   }
   if (req.stop?.length) body.stop_sequences = req.stop;

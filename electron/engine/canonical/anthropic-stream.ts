@@ -7,7 +7,15 @@ import { fromAnthropicUsage, toAnthropicUsage, type Usage } from './usage';
 
 type Json = Record<string, any>;
 
-const STOP_IN: Record<string, FinishReason> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter', pause_turn: 'stop', model_context_window_exceeded: 'length' };
+const STOP_IN: Record<string, FinishReason> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+  pause_turn: 'stop',
+  model_context_window_exceeded: 'length',
+};
 
 /** Upstream Anthropic SSE (event name + JSON data) -> canonical events. */
 export class AnthropicEventReader {
@@ -21,7 +29,8 @@ export class AnthropicEventReader {
         return [{ type: 'start', id: e.message?.id, model: e.message?.model }];
       case 'content_block_start': {
         const b = e.content_block ?? {};
-        if (b.type === 'tool_use' || b.type === 'server_tool_use') return [{ type: 'tool_call_start', index: e.index, id: b.id, name: b.name }];
+        if (b.type === 'tool_use' || b.type === 'server_tool_use')
+          return [{ type: 'tool_call_start', index: e.index, id: b.id, name: b.name }];
         if (b.type === 'text' && b.text) return [{ type: 'text', text: b.text }];
         if (b.type === 'thinking' && b.thinking) return [{ type: 'reasoning', text: b.thinking }];
         if (b.type === 'redacted_thinking') return [{ type: 'reasoning_redacted', data: b.data }];
@@ -30,7 +39,8 @@ export class AnthropicEventReader {
       case 'content_block_delta': {
         const d = e.delta ?? {};
         if (d.type === 'text_delta') return [{ type: 'text', text: d.text }];
-        if (d.type === 'input_json_delta') return d.partial_json ? [{ type: 'tool_call_delta', index: e.index, arguments: d.partial_json }] : [];
+        if (d.type === 'input_json_delta')
+          return d.partial_json ? [{ type: 'tool_call_delta', index: e.index, arguments: d.partial_json }] : [];
         if (d.type === 'thinking_delta') return [{ type: 'reasoning', text: d.thinking }];
         if (d.type === 'signature_delta') return [{ type: 'reasoning_signature', signature: d.signature }];
         return [];
@@ -53,7 +63,13 @@ export class AnthropicEventReader {
   }
 }
 
-const STOP_OUT: Record<FinishReason, string> = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', content_filter: 'refusal', error: 'end_turn' };
+const STOP_OUT: Record<FinishReason, string> = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  content_filter: 'refusal',
+  error: 'end_turn',
+};
 
 export interface AnthropicFrame {
   event: string;
@@ -73,7 +89,10 @@ export class AnthropicFrameEncoder {
   usage: Usage | null = null;
   private readonly blockOfCall = new Map<number, number>();
 
-  constructor(private model: string, private readonly id = `msg_${Math.random().toString(36).slice(2, 18)}`) {}
+  constructor(
+    private model: string,
+    private readonly id = `msg_${Math.random().toString(36).slice(2, 18)}`,
+  ) {}
 
   private frame(out: AnthropicFrame[], data: Json): void {
     out.push({ event: data.type, data: JSON.stringify(data) });
@@ -84,7 +103,16 @@ export class AnthropicFrameEncoder {
     this.started = true;
     this.frame(out, {
       type: 'message_start',
-      message: { id: this.id, type: 'message', role: 'assistant', model: this.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
+      message: {
+        id: this.id,
+        type: 'message',
+        role: 'assistant',
+        model: this.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 0, output_tokens: 0 },
+      },
     });
   }
 
@@ -130,7 +158,11 @@ export class AnthropicFrameEncoder {
         this.blockOfCall.set(e.index, this.index);
         break;
       case 'tool_call_delta':
-        this.frame(out, { type: 'content_block_delta', index: this.blockOfCall.get(e.index) ?? this.index, delta: { type: 'input_json_delta', partial_json: e.arguments } });
+        this.frame(out, {
+          type: 'content_block_delta',
+          index: this.blockOfCall.get(e.index) ?? this.index,
+          delta: { type: 'input_json_delta', partial_json: e.arguments },
+        });
         break;
       case 'finish':
         this.finish = e.reason;
@@ -151,7 +183,9 @@ export class AnthropicFrameEncoder {
     this.begin(out);
     this.close(out);
     const reason = this.stopSequence ? 'stop_sequence' : STOP_OUT[this.finish ?? 'stop'];
-    const usage = toAnthropicUsage(this.usage ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
+    const usage = toAnthropicUsage(
+      this.usage ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+    );
     this.frame(out, { type: 'message_delta', delta: { stop_reason: reason, stop_sequence: this.stopSequence }, usage });
     this.frame(out, { type: 'message_stop' });
     out[out.length - 1]!.usage = this.usage ?? undefined;
@@ -163,7 +197,10 @@ export function anthropicResponseBody(r: CanonicalResponse, fallbackModel: strin
   const content: Json[] = [];
   for (const p of r.parts) {
     if (p.type === 'text') content.push({ type: 'text', text: p.text });
-    else if (p.type === 'reasoning') content.push(p.redacted ? { type: 'redacted_thinking', data: p.redacted } : { type: 'thinking', thinking: p.text, signature: p.signature ?? '' });
+    else if (p.type === 'reasoning')
+      content.push(
+        p.redacted ? { type: 'redacted_thinking', data: p.redacted } : { type: 'thinking', thinking: p.text, signature: p.signature ?? '' },
+      );
     else if (p.type === 'tool_call') {
       let input: unknown;
       try {

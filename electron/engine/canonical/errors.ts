@@ -5,10 +5,19 @@ import type { FailureClass } from '../router/failures';
 import { classifyStatus } from '../router/failures';
 
 export type ErrorClass =
-  | 'auth' | 'rate-limited' | 'overloaded' | 'context-length' | 'content-filter'
-  | 'bad-request' | 'not-found' | 'server' | 'network' | 'timeout';
+  | 'auth'
+  | 'rate-limited'
+  | 'overloaded'
+  | 'context-length'
+  | 'content-filter'
+  | 'bad-request'
+  | 'not-found'
+  | 'server'
+  | 'network'
+  | 'timeout';
 
-const CONTEXT = /context[_ ]length|context window|maximum context|prompt is too long|too many tokens|exceeds the maximum number of tokens|input token count.*exceeds|num_ctx/i;
+const CONTEXT =
+  /context[_ ]length|context window|maximum context|prompt is too long|too many tokens|exceeds the maximum number of tokens|input token count.*exceeds|num_ctx/i;
 const FILTER = /content[_ ]filter|content management policy|responsible ai|safety/i;
 
 export interface ClassifiedError {
@@ -23,8 +32,17 @@ export function classifyUpstreamError(status: number, message: string): Classifi
   if (status === 400 && BAD_KEY.test(message)) return { failureClass: 'auth', errorClass: 'auth' };
   const failureClass = classifyStatus(status);
   let errorClass: ErrorClass;
-  if (status === 400 || status === 413 || status === 422) errorClass = CONTEXT.test(message) ? 'context-length' : FILTER.test(message) ? 'content-filter' : 'bad-request';
-  else if (failureClass === 'rate-limited' || failureClass === 'overloaded' || failureClass === 'auth' || failureClass === 'not-found' || failureClass === 'server' || failureClass === 'timeout') errorClass = failureClass;
+  if (status === 400 || status === 413 || status === 422)
+    errorClass = CONTEXT.test(message) ? 'context-length' : FILTER.test(message) ? 'content-filter' : 'bad-request';
+  else if (
+    failureClass === 'rate-limited' ||
+    failureClass === 'overloaded' ||
+    failureClass === 'auth' ||
+    failureClass === 'not-found' ||
+    failureClass === 'server' ||
+    failureClass === 'timeout'
+  )
+    errorClass = failureClass;
   else errorClass = 'bad-request';
   return { failureClass, errorClass };
 }

@@ -65,7 +65,8 @@ function resultContent(response: unknown): { content: string; isError?: boolean 
   if (isObject(response)) {
     const keys = Object.keys(response);
     if (keys.length === 1 && typeof response.error === 'string') return { content: response.error, isError: true };
-    if (keys.length === 1 && typeof response[keys[0]!] === 'string' && ['output', 'content', 'result'].includes(keys[0]!)) return { content: response[keys[0]!] };
+    if (keys.length === 1 && typeof response[keys[0]!] === 'string' && ['output', 'content', 'result'].includes(keys[0]!))
+      return { content: response[keys[0]!] };
   }
   return { content: JSON.stringify(response ?? {}) };
 }
@@ -98,7 +99,12 @@ function decodeParts(parts: Json[], role: 'user' | 'assistant', ids: CallIds): P
       out.push({ type: 'tool_call', id: ids.call(name, p.functionCall.id), name, arguments: JSON.stringify(p.functionCall.args ?? {}) });
     } else if (isObject(p.functionResponse)) {
       const name = String(p.functionResponse.name ?? '');
-      out.push({ type: 'tool_result', toolCallId: ids.result(name, p.functionResponse.id), name, ...resultContent(p.functionResponse.response) });
+      out.push({
+        type: 'tool_result',
+        toolCallId: ids.result(name, p.functionResponse.id),
+        name,
+        ...resultContent(p.functionResponse.response),
+      });
       // Images a tool returned follow the results as user images (no vendor's tool message carries them).
       for (const inner of Array.isArray(p.functionResponse.parts) ? (p.functionResponse.parts as Json[]) : []) {
         const part = isObject(inner?.inlineData) ? inlinePart(inner.inlineData) : null;
@@ -113,7 +119,10 @@ function decodeParts(parts: Json[], role: 'user' | 'assistant', ids: CallIds): P
 function systemText(instruction: unknown): string {
   if (typeof instruction === 'string') return instruction;
   if (!isObject(instruction) || !Array.isArray(instruction.parts)) return '';
-  return (instruction.parts as Json[]).filter((p) => typeof p?.text === 'string').map((p) => p.text as string).join('\n');
+  return (instruction.parts as Json[])
+    .filter((p) => typeof p?.text === 'string')
+    .map((p) => p.text as string)
+    .join('\n');
 }
 
 function decodeTools(tools: unknown): ToolDef[] {
@@ -122,7 +131,11 @@ function decodeTools(tools: unknown): ToolDef[] {
   for (const tool of Array.isArray(tools) ? (tools as Json[]) : []) {
     for (const d of Array.isArray(tool?.functionDeclarations) ? (tool.functionDeclarations as Json[]) : []) {
       if (!isObject(d) || typeof d.name !== 'string' || !d.name) continue;
-      const parameters = isObject(d.parametersJsonSchema) ? (lowerGoogleTypeNames(d.parametersJsonSchema) as Json) : isObject(d.parameters) ? jsonSchemaFromGoogle(d.parameters) : { type: 'object', properties: {} };
+      const parameters = isObject(d.parametersJsonSchema)
+        ? (lowerGoogleTypeNames(d.parametersJsonSchema) as Json)
+        : isObject(d.parameters)
+          ? jsonSchemaFromGoogle(d.parameters)
+          : { type: 'object', properties: {} };
       out.push({ name: d.name, ...(typeof d.description === 'string' ? { description: d.description } : {}), parameters });
     }
   }
@@ -162,7 +175,8 @@ function applyGenerationConfig(req: CanonicalRequest, g: Json): void {
   if (typeof g.maxOutputTokens === 'number' && g.maxOutputTokens > 0) req.maxTokens = g.maxOutputTokens;
   if (Array.isArray(g.stopSequences) && g.stopSequences.length) req.stop = g.stopSequences.map(String);
   if (g.responseMimeType === 'application/json') {
-    if (isObject(g.responseJsonSchema)) req.responseFormat = { type: 'json_schema', schema: lowerGoogleTypeNames(g.responseJsonSchema) as Json };
+    if (isObject(g.responseJsonSchema))
+      req.responseFormat = { type: 'json_schema', schema: lowerGoogleTypeNames(g.responseJsonSchema) as Json };
     else if (isObject(g.responseSchema)) req.responseFormat = { type: 'json_schema', schema: jsonSchemaFromGoogle(g.responseSchema) };
     else req.responseFormat = { type: 'json_object' };
   }
@@ -175,10 +189,13 @@ export function validateGeminiRequest(body: unknown): string | null {
   if (!isObject(body)) return 'Invalid JSON payload received: the request body must be a JSON object.';
   if (!Array.isArray(body.contents) || body.contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified';
   for (const [i, c] of (body.contents as unknown[]).entries()) {
-    if (!isObject(c) || !Array.isArray(c.parts) || c.parts.length === 0) return `* GenerateContentRequest.contents[${i}].parts: contents.parts must not be empty.`;
-    if (c.role !== undefined && c.role !== 'user' && c.role !== 'model' && c.role !== 'function') return `* GenerateContentRequest.contents[${i}].role: Please use a valid role: user, model.`;
+    if (!isObject(c) || !Array.isArray(c.parts) || c.parts.length === 0)
+      return `* GenerateContentRequest.contents[${i}].parts: contents.parts must not be empty.`;
+    if (c.role !== undefined && c.role !== 'user' && c.role !== 'model' && c.role !== 'function')
+      return `* GenerateContentRequest.contents[${i}].role: Please use a valid role: user, model.`;
   }
-  if (body.generationConfig !== undefined && !isObject(body.generationConfig)) return 'Invalid JSON payload received: generationConfig must be an object.';
+  if (body.generationConfig !== undefined && !isObject(body.generationConfig))
+    return 'Invalid JSON payload received: generationConfig must be an object.';
   return null;
 }
 

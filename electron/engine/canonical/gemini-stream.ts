@@ -8,7 +8,13 @@ import { emptyUsage, toGeminiUsage, type Usage } from './usage';
 type Json = Record<string, any>;
 
 /** Gemini reports STOP for a turn that ends in function calls too. */
-const FINISH_OUT: Record<FinishReason, string> = { stop: 'STOP', length: 'MAX_TOKENS', tool_calls: 'STOP', content_filter: 'SAFETY', error: 'OTHER' };
+const FINISH_OUT: Record<FinishReason, string> = {
+  stop: 'STOP',
+  length: 'MAX_TOKENS',
+  tool_calls: 'STOP',
+  content_filter: 'SAFETY',
+  error: 'OTHER',
+};
 
 export interface GeminiEncodeOptions {
   /** The model named in the path: reported as modelVersion until the upstream names its own. */
@@ -19,7 +25,9 @@ export interface GeminiEncodeOptions {
 
 const responseId = (): string => Math.random().toString(36).slice(2, 14);
 
-const callPart = (c: { id: string; name: string; args: string }): Json => ({ functionCall: { id: c.id, name: c.name, args: parseArgs(c.args) } });
+const callPart = (c: { id: string; name: string; args: string }): Json => ({
+  functionCall: { id: c.id, name: c.name, args: parseArgs(c.args) },
+});
 
 function candidate(parts: Json[], finish?: FinishReason): Json {
   return { content: { parts, role: 'model' }, ...(finish ? { finishReason: FINISH_OUT[finish] } : {}), index: 0 };

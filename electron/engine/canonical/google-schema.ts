@@ -42,7 +42,23 @@ const GOOGLE_TYPES = new Set(['STRING', 'NUMBER', 'INTEGER', 'BOOLEAN', 'ARRAY',
 /** Keywords whose value is a map of name -> subschema (a property named `type` is not the keyword). */
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 /** Keywords whose value is a subschema, or a list of them. */
-const SCHEMA_VALUES = new Set(['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'additionalItems', 'unevaluatedItems', 'unevaluatedProperties', 'anyOf', 'oneOf', 'allOf', 'prefixItems']);
+const SCHEMA_VALUES = new Set([
+  'items',
+  'additionalProperties',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'additionalItems',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'prefixItems',
+]);
 
 const lowerType = (t: unknown): unknown => (typeof t === 'string' && GOOGLE_TYPES.has(t) ? t.toLowerCase() : t);
 
@@ -57,7 +73,8 @@ export function lowerGoogleTypeNames(schema: unknown): unknown {
   const out: Json = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'type') out.type = Array.isArray(value) ? value.map(lowerType) : lowerType(value);
-    else if (SCHEMA_MAPS.has(key) && isObject(value)) out[key] = Object.fromEntries(Object.entries(value).map(([name, s]) => [name, lowerGoogleTypeNames(s)]));
+    else if (SCHEMA_MAPS.has(key) && isObject(value))
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, s]) => [name, lowerGoogleTypeNames(s)]));
     else if (SCHEMA_VALUES.has(key)) out[key] = lowerGoogleTypeNames(value);
     else out[key] = value;
   }

@@ -30,7 +30,10 @@ export function decodeOllamaRequest(body: Json): CanonicalRequest {
     if (m.role === 'tool') {
       // Ollama tool results name the tool, not the call: pair them with the calls in order.
       const id = pendingIds.shift() ?? `call_${callSeq++}`;
-      messages.push({ role: 'user', parts: [{ type: 'tool_result', toolCallId: id, name: m.tool_name ?? m.name, content: String(m.content ?? '') }] });
+      messages.push({
+        role: 'user',
+        parts: [{ type: 'tool_result', toolCallId: id, name: m.tool_name ?? m.name, content: String(m.content ?? '') }],
+      });
       continue;
     }
     const parts: Part[] = [];
@@ -49,7 +52,13 @@ export function decodeOllamaRequest(body: Json): CanonicalRequest {
   const req: CanonicalRequest = { model: String(body.model), messages: merged, stream: body.stream !== false };
   if (system.length) req.system = system.join('\n\n');
   if (Array.isArray(body.tools)) {
-    req.tools = (body.tools as Json[]).filter((t) => t?.function?.name).map((t) => ({ name: t.function.name, description: t.function.description, parameters: t.function.parameters ?? { type: 'object', properties: {} } }));
+    req.tools = (body.tools as Json[])
+      .filter((t) => t?.function?.name)
+      .map((t) => ({
+        name: t.function.name,
+        description: t.function.description,
+        parameters: t.function.parameters ?? { type: 'object', properties: {} },
+      }));
   }
   if (body.format === 'json') req.responseFormat = { type: 'json_object' };
   else if (body.format && typeof body.format === 'object') req.responseFormat = { type: 'json_schema', schema: body.format };
@@ -64,7 +73,13 @@ export function decodeOllamaRequest(body: Json): CanonicalRequest {
   return req;
 }
 
-const DONE_REASON: Record<FinishReason, string> = { stop: 'stop', length: 'length', tool_calls: 'stop', content_filter: 'stop', error: 'stop' };
+const DONE_REASON: Record<FinishReason, string> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'stop',
+  content_filter: 'stop',
+  error: 'stop',
+};
 
 /** Which endpoint's answer shape: /api/chat (`message`) or /api/generate (`response`, and a `context`). */
 export type OllamaShape = 'chat' | 'generate';
@@ -151,10 +166,26 @@ function toolCall(c: { name: string; args: string }): Json {
 }
 
 export function ollamaResponseBody(r: CanonicalResponse, model: string, started: number, shape: OllamaShape = 'chat'): Json {
-  const message: Json = { role: 'assistant', content: r.parts.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text).join('') };
-  const thinking = r.parts.filter((p) => p.type === 'reasoning').map((p) => (p as { text: string }).text).join('');
+  const message: Json = {
+    role: 'assistant',
+    content: r.parts
+      .filter((p) => p.type === 'text')
+      .map((p) => (p as { text: string }).text)
+      .join(''),
+  };
+  const thinking = r.parts
+    .filter((p) => p.type === 'reasoning')
+    .map((p) => (p as { text: string }).text)
+    .join('');
   if (thinking) message.thinking = thinking;
-  const calls = r.parts.filter((p) => p.type === 'tool_call').map((p) => toolCall({ name: (p as { name: string }).name, args: (p as { arguments: string }).arguments }));
+  const calls = r.parts
+    .filter((p) => p.type === 'tool_call')
+    .map((p) => toolCall({ name: (p as { name: string }).name, args: (p as { arguments: string }).arguments }));
   if (calls.length) message.tool_calls = calls;
-  return { model, created_at: new Date().toISOString(), ...answerFields(shape, message), ...doneFields(r.finishReason, r.usage, started, shape) };
+  return {
+    model,
+    created_at: new Date().toISOString(),
+    ...answerFields(shape, message),
+    ...doneFields(r.finishReason, r.usage, started, shape),
+  };
 }

@@ -48,16 +48,25 @@ export function decodeOpenAIRequest(body: Json): CanonicalRequest {
       system.push(textOf(m.content));
       // OpenRouter's convention: cache_control on a content part asks Anthropic to cache the prefix.
       if (Array.isArray(m.content) && (m.content as Json[]).some((p) => p?.cache_control)) systemCache = true;
-    }
-    else if (m.role === 'user') messages.push({ role: 'user', parts: userParts(m.content) });
-    else if (m.role === 'tool') messages.push({ role: 'user', parts: [{ type: 'tool_result', toolCallId: String(m.tool_call_id ?? ''), content: textOf(m.content) }] });
+    } else if (m.role === 'user') messages.push({ role: 'user', parts: userParts(m.content) });
+    else if (m.role === 'tool')
+      messages.push({
+        role: 'user',
+        parts: [{ type: 'tool_result', toolCallId: String(m.tool_call_id ?? ''), content: textOf(m.content) }],
+      });
     else if (m.role === 'assistant') {
       const parts: Part[] = [];
       const thinking = m.reasoning_content ?? m.reasoning;
       if (typeof thinking === 'string' && thinking) parts.push({ type: 'reasoning', text: thinking });
       const text = textOf(m.content);
       if (text) parts.push({ type: 'text', text });
-      for (const c of (m.tool_calls ?? []) as Json[]) parts.push({ type: 'tool_call', id: String(c.id ?? ''), name: String(c.function?.name ?? ''), arguments: String(c.function?.arguments ?? '') });
+      for (const c of (m.tool_calls ?? []) as Json[])
+        parts.push({
+          type: 'tool_call',
+          id: String(c.id ?? ''),
+          name: String(c.function?.name ?? ''),
+          arguments: String(c.function?.arguments ?? ''),
+        });
       messages.push({ role: 'assistant', parts });
     }
   }
@@ -67,9 +76,13 @@ export function decodeOpenAIRequest(body: Json): CanonicalRequest {
   if (system.length) req.system = system.join('\n\n');
   if (systemCache) req.systemCache = true;
   if (Array.isArray(body.tools)) {
-    req.tools = (body.tools as Json[]).filter((t) => t?.type === 'function' && t.function?.name).map((t) => ({
-      name: t.function.name, description: t.function.description, parameters: t.function.parameters ?? { type: 'object', properties: {} },
-    }));
+    req.tools = (body.tools as Json[])
+      .filter((t) => t?.type === 'function' && t.function?.name)
+      .map((t) => ({
+        name: t.function.name,
+        description: t.function.description,
+        parameters: t.function.parameters ?? { type: 'object', properties: {} },
+      }));
   }
   const tc = body.tool_choice as unknown;
   if (tc === 'auto' || tc === 'none' || tc === 'required') req.toolChoice = tc;
@@ -77,7 +90,13 @@ export function decodeOpenAIRequest(body: Json): CanonicalRequest {
   if (body.parallel_tool_calls === false) req.parallelToolCalls = false;
   const rf = body.response_format as Json | undefined;
   if (rf?.type === 'json_object') req.responseFormat = { type: 'json_object' };
-  else if (rf?.type === 'json_schema' && rf.json_schema) req.responseFormat = { type: 'json_schema', name: rf.json_schema.name, schema: rf.json_schema.schema ?? {}, strict: rf.json_schema.strict };
+  else if (rf?.type === 'json_schema' && rf.json_schema)
+    req.responseFormat = {
+      type: 'json_schema',
+      name: rf.json_schema.name,
+      schema: rf.json_schema.schema ?? {},
+      strict: rf.json_schema.strict,
+    };
   if (typeof body.stop === 'string') req.stop = [body.stop];
   else if (Array.isArray(body.stop)) req.stop = body.stop.map(String);
   const max = body.max_completion_tokens ?? body.max_tokens;
@@ -112,7 +131,11 @@ function encodeUser(parts: Part[], out: Json[]): void {
   for (const p of parts) {
     if (p.type === 'tool_result') out.push({ role: 'tool', tool_call_id: p.toolCallId, content: p.content });
     else if (p.type === 'text') content.push({ type: 'text', text: p.text });
-    else if (p.type === 'image') content.push({ type: 'image_url', image_url: { url: p.data !== undefined ? `data:${p.mediaType ?? 'image/png'};base64,${p.data}` : p.url } });
+    else if (p.type === 'image')
+      content.push({
+        type: 'image_url',
+        image_url: { url: p.data !== undefined ? `data:${p.mediaType ?? 'image/png'};base64,${p.data}` : p.url },
+      });
   }
   if (content.length === 0) return;
   const onlyText = content.every((c) => c.type === 'text');
@@ -145,33 +168,51 @@ export function encodeOpenAIRequest(req: CanonicalRequest, model: string, opts: 
       continue;
     }
     if (m.role === 'system') {
-      const text = m.parts.map((p) => (p.type === 'text' ? p.text : '')).filter(Boolean).join('\n');
+      const text = m.parts
+        .map((p) => (p.type === 'text' ? p.text : ''))
+        .filter(Boolean)
+        .join('\n');
       if (text) (messages.at(-1)?.tool_calls ? held : messages).push({ role: 'system', content: text });
       continue;
     }
     messages.push(...held);
     held = [];
-    const text = m.parts.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text).join('');
-    const calls = m.parts.filter((p) => p.type === 'tool_call').map((p) => {
-      const c = p as Extract<Part, { type: 'tool_call' }>;
-      return { id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments || '{}' } };
-    });
+    const text = m.parts
+      .filter((p) => p.type === 'text')
+      .map((p) => (p as { text: string }).text)
+      .join('');
+    const calls = m.parts
+      .filter((p) => p.type === 'tool_call')
+      .map((p) => {
+        const c = p as Extract<Part, { type: 'tool_call' }>;
+        return { id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments || '{}' } };
+      });
     const msg: Json = { role: 'assistant', content: text || null };
     if (calls.length) msg.tool_calls = calls;
     if (opts.echoReasoning) {
-      const thinking = m.parts.filter((p) => p.type === 'reasoning').map((p) => (p as { text: string }).text).join('');
+      const thinking = m.parts
+        .filter((p) => p.type === 'reasoning')
+        .map((p) => (p as { text: string }).text)
+        .join('');
       if (thinking) msg.reasoning_content = thinking;
     }
     messages.push(msg);
   }
   messages.push(...held);
   const body: Json = { model, messages, stream: true, stream_options: { include_usage: true } };
-  if (req.tools?.length) body.tools = req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+  if (req.tools?.length)
+    body.tools = req.tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, description: t.description, parameters: t.parameters },
+    }));
   if (req.toolChoice && req.tools?.length) body.tool_choice = toolChoiceOut(req.toolChoice);
   if (req.parallelToolCalls === false && req.tools?.length) body.parallel_tool_calls = false;
   if (req.responseFormat?.type === 'json_object') body.response_format = { type: 'json_object' };
   else if (req.responseFormat?.type === 'json_schema') {
-    body.response_format = { type: 'json_schema', json_schema: { name: req.responseFormat.name ?? 'response', schema: req.responseFormat.schema, strict: req.responseFormat.strict } };
+    body.response_format = {
+      type: 'json_schema',
+      json_schema: { name: req.responseFormat.name ?? 'response', schema: req.responseFormat.schema, strict: req.responseFormat.strict },
+    };
   }
   if (req.stop?.length) body.stop = req.stop;
   if (req.maxTokens !== undefined) body[opts.maxTokensField] = req.maxTokens;

@@ -7,7 +7,13 @@ import { fromOpenAIUsage, toOpenAIUsage, type Usage } from './usage';
 
 type Json = Record<string, any>;
 
-const FINISH_IN: Record<string, FinishReason> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', function_call: 'tool_calls', content_filter: 'content_filter' };
+const FINISH_IN: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  function_call: 'tool_calls',
+  content_filter: 'content_filter',
+};
 
 /** Turns one upstream chunk (parsed JSON) into canonical events. */
 export class OpenAIEventReader {
@@ -44,7 +50,13 @@ export class OpenAIEventReader {
   }
 }
 
-const FINISH_OUT: Record<FinishReason, string> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', content_filter: 'content_filter', error: 'stop' };
+const FINISH_OUT: Record<FinishReason, string> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  content_filter: 'content_filter',
+  error: 'stop',
+};
 
 /** Writes canonical events as OpenAI chunks (JSON text), for OpenAI clients of translated upstreams. */
 export class OpenAIChunkEncoder {
@@ -55,12 +67,21 @@ export class OpenAIChunkEncoder {
   usage: Usage | null = null;
   private readonly callIndex = new Map<number, number>();
 
-  constructor(private model: string, id?: string) {
+  constructor(
+    private model: string,
+    id?: string,
+  ) {
     this.id = id ?? `chatcmpl-${Math.random().toString(36).slice(2, 14)}`;
   }
 
   private chunk(delta: Json, finish: string | null = null): string {
-    return JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+    return JSON.stringify({
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    });
   }
 
   private opening(out: string[]): void {
@@ -112,19 +133,34 @@ export class OpenAIChunkEncoder {
     this.opening(chunks);
     chunks.push(this.chunk({}, FINISH_OUT[this.finish ?? 'stop']));
     const usageChunk = this.usage
-      ? JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: toOpenAIUsage(this.usage) })
+      ? JSON.stringify({
+          id: this.id,
+          object: 'chat.completion.chunk',
+          created: this.created,
+          model: this.model,
+          choices: [],
+          usage: toOpenAIUsage(this.usage),
+        })
       : null;
     return { chunks, usageChunk };
   }
 }
 
 export function openAIResponseBody(r: CanonicalResponse): Json {
-  const text = r.parts.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text).join('');
-  const thinking = r.parts.filter((p) => p.type === 'reasoning').map((p) => (p as { text: string }).text).join('');
-  const calls = r.parts.filter((p) => p.type === 'tool_call').map((p) => {
-    const c = p as { id: string; name: string; arguments: string };
-    return { id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments || '{}' } };
-  });
+  const text = r.parts
+    .filter((p) => p.type === 'text')
+    .map((p) => (p as { text: string }).text)
+    .join('');
+  const thinking = r.parts
+    .filter((p) => p.type === 'reasoning')
+    .map((p) => (p as { text: string }).text)
+    .join('');
+  const calls = r.parts
+    .filter((p) => p.type === 'tool_call')
+    .map((p) => {
+      const c = p as { id: string; name: string; arguments: string };
+      return { id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments || '{}' } };
+    });
   const message: Json = { role: 'assistant', content: text || null, refusal: null };
   if (thinking) message.reasoning_content = thinking;
   if (calls.length) message.tool_calls = calls;

@@ -13,7 +13,29 @@ const MESSAGE_TOKENS = 4;
 /** Values visited at most: bodies are already size- and depth-limited, this bounds the walk regardless. */
 const MAX_NODES = 200_000;
 /** Fields that say how to answer or identify something: not text the model reads. */
-const SKIP = new Set(['model', 'role', 'type', 'id', 'tool_call_id', 'tool_use_id', 'call_id', 'stream', 'detail', 'mime_type', 'mimeType', 'media_type', 'format', 'encoding_format', 'user', 'service_tier', 'reasoning_effort', 'cache_control', 'signature', 'stream_options', 'metadata']);
+const SKIP = new Set([
+  'model',
+  'role',
+  'type',
+  'id',
+  'tool_call_id',
+  'tool_use_id',
+  'call_id',
+  'stream',
+  'detail',
+  'mime_type',
+  'mimeType',
+  'media_type',
+  'format',
+  'encoding_format',
+  'user',
+  'service_tier',
+  'reasoning_effort',
+  'cache_control',
+  'signature',
+  'stream_options',
+  'metadata',
+]);
 /** Binary payloads (base64): an image each, never text. */
 const BINARY = new Set(['data', 'images', 'image_url', 'url', 'file_data', 'fileUri', 'file_uri', 'bytes']);
 /** JSON schemas count as the JSON the model is shown. */

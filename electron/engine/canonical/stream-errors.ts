@@ -5,7 +5,10 @@
 import { AttemptError } from '../router/failures';
 
 export class StreamTruncatedError extends AttemptError {
-  constructor(readonly protocol: string, terminal: string) {
+  constructor(
+    readonly protocol: string,
+    terminal: string,
+  ) {
     super('malformed', `the upstream ${protocol} stream ended without ${terminal}: the answer is incomplete`, 200);
     this.name = 'StreamTruncatedError';
   }

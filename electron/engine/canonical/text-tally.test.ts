@@ -41,19 +41,33 @@ describe('promptSample', () => {
       model: 'fast',
       system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo' } },
+          ],
+        },
         { role: 'assistant', content: 'A cat.' },
       ],
       tools: [{ name: 'lookup', description: 'Looks up', input_schema: { type: 'object', properties: { q: { type: 'string' } } } }],
       stream: true,
     });
-    expect(s.texts.sort()).toEqual(['A cat.', 'Be brief.', 'Looks up', 'What is this?', 'lookup', '{"type":"object","properties":{"q":{"type":"string"}}}'].sort());
+    expect(s.texts.sort()).toEqual(
+      ['A cat.', 'Be brief.', 'Looks up', 'What is this?', 'lookup', '{"type":"object","properties":{"q":{"type":"string"}}}'].sort(),
+    );
     expect(s.fixedTokens).toBe(1000 + 2 * 4);
     expect(roughTokens({ texts: ['abcdefgh'], extraChars: 4, fixedTokens: 2 })).toBe(5);
   });
 
   it('reads Gemini and Ollama shapes too', () => {
-    expect(promptSample({ contents: [{ role: 'user', parts: [{ text: 'hello' }, { inlineData: { mimeType: 'image/png', data: 'AAAA' } }] }] })).toEqual({ texts: ['hello'], extraChars: 0, fixedTokens: 1004 });
-    expect(promptSample({ model: 'm', messages: [{ role: 'user', content: 'hi', images: ['AAAA', 'BBBB'] }] })).toEqual({ texts: ['hi'], extraChars: 0, fixedTokens: 2004 });
+    expect(
+      promptSample({ contents: [{ role: 'user', parts: [{ text: 'hello' }, { inlineData: { mimeType: 'image/png', data: 'AAAA' } }] }] }),
+    ).toEqual({ texts: ['hello'], extraChars: 0, fixedTokens: 1004 });
+    expect(promptSample({ model: 'm', messages: [{ role: 'user', content: 'hi', images: ['AAAA', 'BBBB'] }] })).toEqual({
+      texts: ['hi'],
+      extraChars: 0,
+      fixedTokens: 2004,
+    });
   });
 });

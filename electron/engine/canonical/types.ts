@@ -33,7 +33,8 @@ export interface ToolDef {
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
-export type ResponseFormat = { type: 'json_object' } | { type: 'json_schema'; name?: string; schema: Record<string, unknown>; strict?: boolean };
+export type ResponseFormat =
+  { type: 'json_object' } | { type: 'json_schema'; name?: string; schema: Record<string, unknown>; strict?: boolean };
 
 export type Effort = 'minimal' | 'low' | 'medium' | 'high';
 
@@ -113,7 +114,13 @@ export const markSystemText = (text: string): string => `<system>\n${text}\n</sy
 export function systemAsUserTurns(messages: Message[]): Message[] {
   const out: Message[] = [];
   for (const m of messages) {
-    const text = m.role === 'system' ? m.parts.map((p) => (p.type === 'text' ? p.text : '')).filter(Boolean).join('\n') : '';
+    const text =
+      m.role === 'system'
+        ? m.parts
+            .map((p) => (p.type === 'text' ? p.text : ''))
+            .filter(Boolean)
+            .join('\n')
+        : '';
     if (m.role === 'system' && !text) continue;
     const turn: Message = m.role === 'system' ? { role: 'user', parts: [{ type: 'text', text: markSystemText(text) }] } : m;
     const prev = out[out.length - 1];

@@ -88,7 +88,13 @@ export const totalInputTokens = (u: Usage): number => u.inputTokens + u.cacheRea
 /** Ollama's final chunk: prompt_eval_count and eval_count (no caching or reasoning split reported). */
 export function fromOllamaUsage(raw: Record<string, unknown>): Usage | null {
   if (raw.prompt_eval_count === undefined && raw.eval_count === undefined) return null;
-  return { inputTokens: num(raw.prompt_eval_count), outputTokens: num(raw.eval_count), cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  return {
+    inputTokens: num(raw.prompt_eval_count),
+    outputTokens: num(raw.eval_count),
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+  };
 }
 
 /**
@@ -108,7 +114,12 @@ export function toOpenAIUsage(u: Usage): Record<string, unknown> {
 
 /** Canonical usage in Anthropic's shape: cache reads and writes apart from input_tokens. */
 export function toAnthropicUsage(u: Usage): Record<string, number> {
-  return { input_tokens: u.inputTokens, cache_creation_input_tokens: u.cacheWriteTokens, cache_read_input_tokens: u.cacheReadTokens, output_tokens: u.outputTokens };
+  return {
+    input_tokens: u.inputTokens,
+    cache_creation_input_tokens: u.cacheWriteTokens,
+    cache_read_input_tokens: u.cacheReadTokens,
+    output_tokens: u.outputTokens,
+  };
 }
 
 /**
@@ -118,7 +129,11 @@ export function toAnthropicUsage(u: Usage): Record<string, number> {
 export function toGeminiUsage(u: Usage): Record<string, number> {
   const prompt = totalInputTokens(u);
   const thoughts = Math.min(u.reasoningTokens, u.outputTokens);
-  const out: Record<string, number> = { promptTokenCount: prompt, candidatesTokenCount: u.outputTokens - thoughts, totalTokenCount: prompt + u.outputTokens };
+  const out: Record<string, number> = {
+    promptTokenCount: prompt,
+    candidatesTokenCount: u.outputTokens - thoughts,
+    totalTokenCount: prompt + u.outputTokens,
+  };
   if (u.cacheReadTokens) out.cachedContentTokenCount = u.cacheReadTokens;
   if (thoughts) out.thoughtsTokenCount = thoughts;
   return out;

@@ -68,7 +68,11 @@ export class Catalog {
     const configured = provider.models.find((m) => m.id === model);
     const contextWindow = configured?.contextWindow ?? refreshed?.contextWindow ?? bundled?.contextWindow;
     const maxOutput = maxOutputOf(model);
-    const withWindow = (e: CatalogEntry): CatalogEntry => ({ ...e, ...(contextWindow === undefined ? {} : { contextWindow }), ...(maxOutput === undefined ? {} : { maxOutput }) });
+    const withWindow = (e: CatalogEntry): CatalogEntry => ({
+      ...e,
+      ...(contextWindow === undefined ? {} : { contextWindow }),
+      ...(maxOutput === undefined ? {} : { maxOutput }),
+    });
     const override = this.#state.overrides[key];
     if (override) return withWindow({ price: override, source: 'override' });
     if (configured?.price) return withWindow({ price: configured.price, source: 'config' });

@@ -25,8 +25,19 @@ describe('cost per provider family (bundled snapshot prices)', () => {
   });
 
   it('Anthropic-style: cache writes and reads come apart from input_tokens (claude-opus-4-1)', () => {
-    expect(priceOf(provider('anthropic', 'anthropic'), 'claude-opus-4-1')).toEqual({ input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75, cacheWrite1h: 30 });
-    const usage = fromAnthropicUsage({ input_tokens: 1_200, cache_creation_input_tokens: 5_000, cache_read_input_tokens: 20_000, output_tokens: 800 })!;
+    expect(priceOf(provider('anthropic', 'anthropic'), 'claude-opus-4-1')).toEqual({
+      input: 15,
+      output: 75,
+      cacheRead: 1.5,
+      cacheWrite: 18.75,
+      cacheWrite1h: 30,
+    });
+    const usage = fromAnthropicUsage({
+      input_tokens: 1_200,
+      cache_creation_input_tokens: 5_000,
+      cache_read_input_tokens: 20_000,
+      output_tokens: 800,
+    })!;
     expect(usage).toEqual({ inputTokens: 1_200, outputTokens: 800, cacheReadTokens: 20_000, cacheWriteTokens: 5_000, reasoningTokens: 0 });
     // 1200 × 15 + 5000 × 18.75 + 20000 × 1.5 + 800 × 75 = 18000 + 93750 + 30000 + 60000 = 201750 → $0.20175
     expect(costUsd(usage, priceOf(provider('anthropic', 'anthropic'), 'claude-opus-4-1'))).toBeCloseTo(0.20175, 12);
@@ -34,10 +45,20 @@ describe('cost per provider family (bundled snapshot prices)', () => {
 
   it('Anthropic 1-hour cache writes at 2x input, 5-minute ones at 1.25x (cache_creation splits them)', () => {
     const usage = fromAnthropicUsage({
-      input_tokens: 1_000, output_tokens: 100, cache_read_input_tokens: 0, cache_creation_input_tokens: 3_000,
+      input_tokens: 1_000,
+      output_tokens: 100,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 3_000,
       cache_creation: { ephemeral_5m_input_tokens: 1_000, ephemeral_1h_input_tokens: 2_000 },
     })!;
-    expect(usage).toEqual({ inputTokens: 1_000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 3_000, cacheWrite1hTokens: 2_000, reasoningTokens: 0 });
+    expect(usage).toEqual({
+      inputTokens: 1_000,
+      outputTokens: 100,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 3_000,
+      cacheWrite1hTokens: 2_000,
+      reasoningTokens: 0,
+    });
     // 1000 × 15 + 1000 × 18.75 + 2000 × 30 + 100 × 75 = 15000 + 18750 + 60000 + 7500 = 101250 → $0.10125
     expect(costUsd(usage, priceOf(provider('anthropic', 'anthropic'), 'claude-opus-4-1'))).toBeCloseTo(0.10125, 12);
     // A price without a 1-hour rate cannot price those writes: unknown, not the 5-minute rate.
@@ -46,7 +67,13 @@ describe('cost per provider family (bundled snapshot prices)', () => {
 
   it('Gemini-style: thoughts billed as output on top of candidates, cached content inside the prompt (gemini-2.5-flash)', () => {
     expect(priceOf(provider('google', 'gemini'), 'gemini-2.5-flash')).toEqual({ input: 0.3, output: 2.5, cacheRead: 0.03 });
-    const usage = fromGeminiUsage({ promptTokenCount: 10_000, cachedContentTokenCount: 6_000, candidatesTokenCount: 500, thoughtsTokenCount: 1_500, totalTokenCount: 12_000 })!;
+    const usage = fromGeminiUsage({
+      promptTokenCount: 10_000,
+      cachedContentTokenCount: 6_000,
+      candidatesTokenCount: 500,
+      thoughtsTokenCount: 1_500,
+      totalTokenCount: 12_000,
+    })!;
     expect(usage).toEqual({ inputTokens: 4_000, outputTokens: 2_000, cacheReadTokens: 6_000, cacheWriteTokens: 0, reasoningTokens: 1_500 });
     // 4000 × 0.3 + 6000 × 0.03 + 2000 × 2.5 = 1200 + 180 + 5000 = 6380 → $0.00638
     expect(costUsd(usage, priceOf(provider('google', 'gemini'), 'gemini-2.5-flash'))).toBeCloseTo(0.00638, 12);
@@ -60,16 +87,26 @@ describe('cost per provider family (bundled snapshot prices)', () => {
   });
 
   it('takes the cost OpenRouter reports, and finds OpenRouter prices by base URL', () => {
-    const usage = fromOpenAIUsage({ prompt_tokens: 100, completion_tokens: 50, cost: 0.000123, prompt_tokens_details: { cached_tokens: 20, cache_write_tokens: 30 } })!;
+    const usage = fromOpenAIUsage({
+      prompt_tokens: 100,
+      completion_tokens: 50,
+      cost: 0.000123,
+      prompt_tokens_details: { cached_tokens: 20, cache_write_tokens: 30 },
+    })!;
     expect(usage).toMatchObject({ inputTokens: 50, cacheReadTokens: 20, cacheWriteTokens: 30, reportedCostUsd: 0.000123 });
     expect(costUsd(usage, undefined)).toBe(0.000123);
-    expect(priceOf(provider('or', 'openai-compatible', 'https://openrouter.ai/api/v1'), 'openai/gpt-4o')).toEqual({ input: 2.5, output: 10 });
+    expect(priceOf(provider('or', 'openai-compatible', 'https://openrouter.ai/api/v1'), 'openai/gpt-4o')).toEqual({
+      input: 2.5,
+      output: 10,
+    });
   });
 
   it('keeps an unknown price unknown: null, never $0', () => {
     const keyed = { ...provider('lmstudio', 'openai-compatible', 'http://127.0.0.1:1234/v1'), keys: [{ env: 'LMSTUDIO_KEY' }] };
     expect(catalog.lookup(keyed, 'my-finetune')).toEqual({ source: 'unknown' });
-    expect(catalog.lookup(provider('vendor', 'openai-compatible', 'https://llm.example.com/v1'), 'my-finetune')).toEqual({ source: 'unknown' });
+    expect(catalog.lookup(provider('vendor', 'openai-compatible', 'https://llm.example.com/v1'), 'my-finetune')).toEqual({
+      source: 'unknown',
+    });
     const usage: Usage = { inputTokens: 10, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
     expect(costUsd(usage, undefined)).toBeNull();
     // Nothing used costs nothing, priced or not (a refused attempt is $0, not unknown).
@@ -87,13 +124,24 @@ describe('cost per provider family (bundled snapshot prices)', () => {
     expect(catalog.lookup(provider('lmstudio', 'openai-compatible'), 'qwen')).toMatchObject({ source: 'local' }); // the preset's 127.0.0.1 URL
     expect(catalog.lookup(provider('box', 'ollama', 'http://192.168.1.20:11434'), 'llama3.2')).toEqual({ source: 'unknown' });
     // (Lookups are memoised per provider id until settings change, so each case has its own id.)
-    expect(catalog.lookup({ ...provider('ollama-cloud', 'ollama'), keys: [{ env: 'OLLAMA_API_KEY' }] }, 'llama3.2')).toEqual({ source: 'unknown' });
+    expect(catalog.lookup({ ...provider('ollama-cloud', 'ollama'), keys: [{ env: 'OLLAMA_API_KEY' }] }, 'llama3.2')).toEqual({
+      source: 'unknown',
+    });
     // A user's own price for a local model still wins.
-    expect(catalog.lookup({ ...provider('ollama-priced', 'ollama'), models: [{ id: 'llama3.2', price: { input: 0.1, output: 0.1 } }] }, 'llama3.2')).toMatchObject({ source: 'config' });
+    expect(
+      catalog.lookup(
+        { ...provider('ollama-priced', 'ollama'), models: [{ id: 'llama3.2', price: { input: 0.1, output: 0.1 } }] },
+        'llama3.2',
+      ),
+    ).toMatchObject({ source: 'config' });
   });
 
   it('reads reasoning and 1-hour cache-write rates and output limits from the catalog', () => {
-    expect(priceOf(provider('perplexity', 'openai-compatible', 'https://api.perplexity.ai'), 'sonar-deep-research')).toMatchObject({ input: 2, output: 8, reasoning: 3 });
+    expect(priceOf(provider('perplexity', 'openai-compatible', 'https://api.perplexity.ai'), 'sonar-deep-research')).toMatchObject({
+      input: 2,
+      output: 8,
+      reasoning: 3,
+    });
     expect(catalog.lookup(provider('openai', 'openai'), 'gpt-4o-mini')).toMatchObject({ maxOutput: 16_384 });
     expect(catalog.lookup(provider('openai', 'openai'), 'gpt-5')).toMatchObject({ maxOutput: 128_000, contextWindow: 400_000 });
     expect(catalog.lookup(provider('anthropic', 'anthropic'), 'claude-opus-4-1').maxOutput).toBeUndefined();
@@ -103,7 +151,11 @@ describe('cost per provider family (bundled snapshot prices)', () => {
     const c = new Catalog();
     const p = { id: 'openai', kind: 'openai' as const, models: [{ id: 'gpt-4o-mini', price: { input: 9, output: 9 } }] };
     expect(c.lookup(p, 'gpt-4o-mini')).toMatchObject({ price: { input: 9, output: 9 }, source: 'config' });
-    expect(new Catalog().lookup({ ...p, models: [] }, 'gpt-4o-mini')).toMatchObject({ price: { input: 0.15, output: 0.6, cacheRead: 0.075 }, source: 'bundled', contextWindow: 128_000 });
+    expect(new Catalog().lookup({ ...p, models: [] }, 'gpt-4o-mini')).toMatchObject({
+      price: { input: 0.15, output: 0.6, cacheRead: 0.075 },
+      source: 'bundled',
+      contextWindow: 128_000,
+    });
     c.update({ overrides: { 'openai/gpt-4o-mini': { input: 1, output: 2 } } });
     expect(c.lookup(p, 'gpt-4o-mini')).toMatchObject({ price: { input: 1, output: 2 }, source: 'override' });
   });

@@ -6,7 +6,14 @@ import { OLLAMA_DEFAULT_BASE_URL } from '../providers/ollama';
 import { presetFor } from '../providers/presets';
 import type { ProviderConfig } from '../settings/config-schema';
 
-export const LOCAL_PRICE: Readonly<Price> = Object.freeze({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0, reasoning: 0 });
+export const LOCAL_PRICE: Readonly<Price> = Object.freeze({
+  input: 0,
+  output: 0,
+  cacheRead: 0,
+  cacheWrite: 0,
+  cacheWrite1h: 0,
+  reasoning: 0,
+});
 
 function isLoopback(url: string): boolean {
   let host: string;

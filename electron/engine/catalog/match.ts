@@ -21,7 +21,10 @@ function equalsRule(rule: Rule | undefined, text: string): boolean {
   return false;
 }
 
-function homeMatch(modelId: string, data: readonly PriceDataProvider[] = bundledProviders()): { from: string; price: Price; contextWindow?: number } | undefined {
+function homeMatch(
+  modelId: string,
+  data: readonly PriceDataProvider[] = bundledProviders(),
+): { from: string; price: Price; contextWindow?: number } | undefined {
   // `openai/gpt-4o-mini` (aggregators name the vendor first): look at that vendor only.
   const slash = modelId.indexOf('/');
   const vendorHint = slash > 0 ? modelId.slice(0, slash).toLowerCase() : undefined;
@@ -31,7 +34,8 @@ function homeMatch(modelId: string, data: readonly PriceDataProvider[] = bundled
     const provider = data.find((p) => p.id === vendor);
     const model = provider?.models.find((m) => m.id === bare || equalsRule(m.match, bare));
     const price = model && toPrice(model.prices);
-    if (model && price) return { from: `${vendor}/${model.id}`, price, ...(model.context_window ? { contextWindow: model.context_window } : {}) };
+    if (model && price)
+      return { from: `${vendor}/${model.id}`, price, ...(model.context_window ? { contextWindow: model.context_window } : {}) };
   }
   return undefined;
 }
@@ -43,7 +47,14 @@ export function suggestModel(catalog: Catalog, provider: CatalogProvider, modelI
   if (entry.source === 'local') return { id: modelId, ...window, ...(entry.price ? { price: entry.price } : {}), source: 'local' };
   if (entry.price && entry.source !== 'unknown') return { id: modelId, ...window, price: entry.price, source: 'catalog' };
   const home = homeMatch(modelId);
-  if (home) return { id: modelId, contextWindow: entry.contextWindow ?? home.contextWindow, price: home.price, source: 'matched', matchedFrom: home.from };
+  if (home)
+    return {
+      id: modelId,
+      contextWindow: entry.contextWindow ?? home.contextWindow,
+      price: home.price,
+      source: 'matched',
+      matchedFrom: home.from,
+    };
   return { id: modelId, ...window, source: 'unknown' };
 }
 

@@ -2,7 +2,14 @@
 // copy of its public data.json): provider by id or API URL, model by its match rules.
 import type { Price } from '../../../shared/types';
 
-type Match = { equals: string } | { starts_with: string } | { ends_with: string } | { contains: string } | { regex: string } | { and: Match[] } | { or: Match[] };
+type Match =
+  | { equals: string }
+  | { starts_with: string }
+  | { ends_with: string }
+  | { contains: string }
+  | { regex: string }
+  | { and: Match[] }
+  | { or: Match[] };
 type Tiered = { base: number; tiers?: unknown[] };
 type ModelPrice = Record<string, number | Tiered | undefined>;
 export interface PriceDataModel {
@@ -58,7 +65,11 @@ export function toPrice(prices: PriceDataModel['prices'], at = Date.now()): Pric
 }
 
 /** Our provider kinds and API URLs, to genai-prices provider ids. */
-export function findPriceProvider(data: readonly PriceDataProvider[], kind: string, baseUrl: string | undefined): PriceDataProvider | undefined {
+export function findPriceProvider(
+  data: readonly PriceDataProvider[],
+  kind: string,
+  baseUrl: string | undefined,
+): PriceDataProvider | undefined {
   const byKind: Record<string, string> = { openai: 'openai', anthropic: 'anthropic', gemini: 'google', 'azure-openai': 'azure' };
   if (baseUrl) {
     const byUrl = data.find((p) => p.api_pattern && new RegExp(p.api_pattern).test(baseUrl));

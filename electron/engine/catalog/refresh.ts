@@ -32,7 +32,8 @@ export function loadRefreshedPrices(dataDir: string): RefreshedPrices | undefine
 function checkPriceList(value: unknown, url: string): PriceDataProvider[] {
   if (!Array.isArray(value) || value.length === 0) throw new Error(`the price list at ${url} is not a list of providers`);
   for (const p of value) {
-    if (!p || typeof p.id !== 'string' || !Array.isArray(p.models)) throw new Error(`the price list at ${url} has a provider without id or models`);
+    if (!p || typeof p.id !== 'string' || !Array.isArray(p.models))
+      throw new Error(`the price list at ${url} has a provider without id or models`);
   }
   return value as PriceDataProvider[];
 }
@@ -48,7 +49,8 @@ async function getJson(transport: Transport, call: UpstreamCall, timeoutMs: numb
 function modelsWithPrices(provider: ProviderConfig, list: unknown): PriceDataProvider | undefined {
   const data = (list as { data?: unknown })?.data;
   if (!Array.isArray(data)) return undefined;
-  const perMillion = (v: unknown) => (typeof v === 'string' || typeof v === 'number') && Number.isFinite(Number(v)) && Number(v) >= 0 ? Number(v) * 1e6 : undefined;
+  const perMillion = (v: unknown) =>
+    (typeof v === 'string' || typeof v === 'number') && Number.isFinite(Number(v)) && Number(v) >= 0 ? Number(v) * 1e6 : undefined;
   const models: PriceDataModel[] = [];
   for (const m of data as Array<Record<string, any>>) {
     if (typeof m.id !== 'string' || !m.pricing) continue;
@@ -58,7 +60,12 @@ function modelsWithPrices(provider: ProviderConfig, list: unknown): PriceDataPro
       cache_read_mtok: perMillion(m.pricing.input_cache_read),
       cache_write_mtok: perMillion(m.pricing.input_cache_write),
     };
-    models.push({ id: m.id, match: { equals: m.id }, prices, context_window: typeof m.context_length === 'number' ? m.context_length : undefined });
+    models.push({
+      id: m.id,
+      match: { equals: m.id },
+      prices,
+      context_window: typeof m.context_length === 'number' ? m.context_length : undefined,
+    });
   }
   // Keyed by the provider's own base URL, so it matches this provider before any other in lookups.
   const escaped = (provider.baseUrl ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -78,13 +85,19 @@ export interface RefreshOptions {
 export async function refreshPrices(options: RefreshOptions): Promise<{ refreshed: RefreshedPrices; notes: string[] }> {
   const url = options.priceListUrl ?? priceListUrl();
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const list = checkPriceList(await getJson(options.transport, { url, method: 'GET', headers: { accept: 'application/json' } }, timeoutMs), url);
+  const list = checkPriceList(
+    await getJson(options.transport, { url, method: 'GET', headers: { accept: 'application/json' } }, timeoutMs),
+    url,
+  );
   const notes: string[] = [];
   const fromProviders: PriceDataProvider[] = [];
   for (const provider of options.providers) {
     if (provider.kind !== 'openai-compatible' || !provider.baseUrl) continue;
     try {
-      const found = modelsWithPrices(provider, await getJson(options.transport, modelListCall(provider, options.keyFor(provider)?.secret), timeoutMs));
+      const found = modelsWithPrices(
+        provider,
+        await getJson(options.transport, modelListCall(provider, options.keyFor(provider)?.secret), timeoutMs),
+      );
       if (found) fromProviders.push(found);
     } catch (error) {
       notes.push(`${provider.id}: model list not read (${(error as Error).message})`);

@@ -4,7 +4,10 @@
 import { assertJsonDepth, JsonDepthError } from './json-depth';
 
 export class BodyError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -12,7 +12,8 @@ export interface ClientAccess {
 }
 
 export function clientAccessFor(record: ClientTokenRecord): ClientAccess {
-  if (!record.allow || record.allow.length === 0) return { name: record.name, allow: null, allowProviders: null, budgetUsd: record.budgetUsd };
+  if (!record.allow || record.allow.length === 0)
+    return { name: record.name, allow: null, allowProviders: null, budgetUsd: record.budgetUsd };
   const exact = new Set<string>();
   const providers = new Set<string>();
   for (const entry of record.allow) {

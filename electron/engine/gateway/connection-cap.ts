@@ -8,12 +8,15 @@ import type { Socket } from 'node:net';
 /** Node sets this on a socket while a response is being written on it (undocumented, stable since 0.x). */
 type HttpSocket = Socket & { _httpMessage?: unknown };
 
-const BUSY = 'HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: 33\r\n\r\ntoo many open connections to port';
+const BUSY =
+  'HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: 33\r\n\r\ntoo many open connections to port';
 
 /** The soft limit on open files (Node raises it to the hard limit at start); undefined where unknown. */
 export function openFileLimit(): number | undefined {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const soft = Number(line?.split(/\s+/)[3]);
     return Number.isFinite(soft) && soft > 0 ? soft : undefined;
   } catch {

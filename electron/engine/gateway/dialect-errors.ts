@@ -42,10 +42,17 @@ export function sendDialectError(res: ServerResponse, dialect: Dialect, status: 
     return;
   }
   let body: string;
-  if (dialect === 'anthropic') body = JSON.stringify({ type: 'error', error: { type: ANTHROPIC_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'), message } });
+  if (dialect === 'anthropic')
+    body = JSON.stringify({
+      type: 'error',
+      error: { type: ANTHROPIC_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'), message },
+    });
   else if (dialect === 'ollama') body = JSON.stringify({ error: message });
   else if (dialect === 'gemini') body = JSON.stringify(geminiErrorBody(status, message));
-  else body = JSON.stringify({ error: { message, type: OPENAI_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'), param: null, code } });
+  else
+    body = JSON.stringify({
+      error: { message, type: OPENAI_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'), param: null, code },
+    });
   setSecurityHeaders(res);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);

@@ -6,7 +6,10 @@ export const MAX_JSON_DEPTH = 128;
 
 /** Thrown (and answered 400) when a body is nested too deeply; `path` names where, as `a.0.b`. */
 export class JsonDepthError extends Error {
-  constructor(readonly path: string, readonly limit: number) {
+  constructor(
+    readonly path: string,
+    readonly limit: number,
+  ) {
     super(`the request body is nested deeper than ${limit} levels at \`${path || '(root)'}\``);
     this.name = 'JsonDepthError';
   }

@@ -57,7 +57,12 @@ describe('client access', () => {
 
 describe('request log', () => {
   it('redacts key-named fields and key-shaped values, keeps token counts', () => {
-    const text = redactBody({ api_key: 'x', headers: { Authorization: 'Bearer abc' }, max_tokens: 5, messages: [{ content: 'use sk-abcdefghijklmnop and sbt_abcdefghijkl' }] });
+    const text = redactBody({
+      api_key: 'x',
+      headers: { Authorization: 'Bearer abc' },
+      max_tokens: 5,
+      messages: [{ content: 'use sk-abcdefghijklmnop and sbt_abcdefghijkl' }],
+    });
     expect(text).not.toMatch(/sk-abc|sbt_abc|"x"|Bearer abc/);
     expect(text).toContain('"max_tokens":5');
     expect(JSON.parse(text).api_key).toBe('[redacted]');
@@ -65,7 +70,22 @@ describe('request log', () => {
 
   it('keeps the newest entries, newest first, bounded', () => {
     const log = new RequestLog();
-    const entry = (i: number) => ({ id: String(i), startedAt: i, client: null, route: null, provider: null, model: null, status: 'ok' as const, httpStatus: 200, attempts: [], inputTokens: 0, outputTokens: 0, costUsd: 0, ttftMs: null, durationMs: 0 });
+    const entry = (i: number) => ({
+      id: String(i),
+      startedAt: i,
+      client: null,
+      route: null,
+      provider: null,
+      model: null,
+      status: 'ok' as const,
+      httpStatus: 200,
+      attempts: [],
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+      ttftMs: null,
+      durationMs: 0,
+    });
     for (let i = 0; i < 3; i++) log.add(entry(i));
     expect(log.list(2).map((e) => e.id)).toEqual(['2', '1']);
     for (let i = 3; i < 1200; i++) log.add(entry(i));

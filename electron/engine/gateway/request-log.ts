@@ -8,14 +8,16 @@ const CAPACITY = 500;
 const MAX_CAPTURED_CHARS = 64 * 1024;
 const SECRET_FIELD = /(api[-_]?key|authorization|token|secret|password|credential)/i;
 // Common key shapes: OpenAI/Anthropic/OpenRouter `sk-…`, our `sbt_…`, Google `AIza…`, AWS ids, bearer headers.
-const SECRET_VALUE = /\b(sk-[A-Za-z0-9_-]{8,}|sbt_[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20,}|Bearer\s+[A-Za-z0-9._~+/-]{8,}=*)/g;
+const SECRET_VALUE =
+  /\b(sk-[A-Za-z0-9_-]{8,}|sbt_[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20,}|Bearer\s+[A-Za-z0-9._~+/-]{8,}=*)/g;
 
 function redactValue(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return value.replace(SECRET_VALUE, '[redacted]');
   if (depth > 40 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) && k !== 'max_tokens' && !k.endsWith('_tokens') ? '[redacted]' : redactValue(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = SECRET_FIELD.test(k) && k !== 'max_tokens' && !k.endsWith('_tokens') ? '[redacted]' : redactValue(v, depth + 1);
   return out;
 }
 
@@ -62,7 +64,13 @@ export class RequestLog {
       status: row.status,
       httpStatus: row.httpStatus,
       errorMessage: row.errorMessage,
-      attempts: row.attempts.map((a) => ({ provider: a.provider, model: a.model, status: a.status, errorClass: a.errorClass, durationMs: a.durationMs })),
+      attempts: row.attempts.map((a) => ({
+        provider: a.provider,
+        model: a.model,
+        status: a.status,
+        errorClass: a.errorClass,
+        durationMs: a.durationMs,
+      })),
       inputTokens: row.inputTokens,
       outputTokens: row.outputTokens,
       costUsd: row.costUsd,

@@ -83,7 +83,13 @@ export const asRoutingError = (error: unknown): RoutingError =>
  * Records a request that failed before its answer started (or was cancelled) and answers the client
  * in its dialect, with Retry-After when a cooldown is why.
  */
-export function failRouted(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal, send: (e: RoutingError) => void): void {
+export function failRouted(
+  res: ServerResponse,
+  meter: RequestMeter,
+  error: unknown,
+  signal: AbortSignal,
+  send: (e: RoutingError) => void,
+): void {
   if (signal.aborted || res.destroyed) {
     meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
     return;

@@ -33,13 +33,28 @@ export interface ApiRoute {
   body: boolean;
   /** True when the path parameter is the model asked for (Gemini): the token's allow-list must cover it. */
   pathModel?: boolean;
-  handle(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string, call: ApiCall): Promise<void> | void;
+  handle(
+    ctx: GatewayContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    client: string,
+    call: ApiCall,
+  ): Promise<void> | void;
 }
 
 export const API_ROUTES = new Map<string, ApiRoute>([
   ['/v1/chat/completions', { methods: ['POST'], body: true, handle: handleChatCompletions }],
   // Anthropic clients list models on the same path; they say so with `anthropic-version`.
-  ['/v1/models', { methods: ['GET'], body: false, handle: (ctx, req, res, _b, _c, call) => (req.headers['anthropic-version'] ? handleAnthropicModels(ctx, res, call.access) : handleModels(ctx, res, call.access)) }],
+  [
+    '/v1/models',
+    {
+      methods: ['GET'],
+      body: false,
+      handle: (ctx, req, res, _b, _c, call) =>
+        req.headers['anthropic-version'] ? handleAnthropicModels(ctx, res, call.access) : handleModels(ctx, res, call.access),
+    },
+  ],
   ['/v1/responses', { methods: ['POST'], body: true, handle: handleResponses }],
   ['/v1/completions', { methods: ['POST'], body: true, handle: handleCompletions }],
   ['/v1/embeddings', { methods: ['POST'], body: true, handle: handleEmbeddings }],
@@ -51,13 +66,23 @@ export const API_ROUTES = new Map<string, ApiRoute>([
   ['/api/embeddings', { methods: ['POST'], body: true, handle: handleOllamaEmbeddings }],
   ['/api/ps', { methods: ['GET'], body: false, handle: (ctx, _req, res, _b, _c, call) => handleOllamaPs(ctx, res, call.access) }],
   ['/api/tags', { methods: ['GET'], body: false, handle: (ctx, _req, res, _b, _c, call) => handleOllamaTags(ctx, res, call.access) }],
-  ['/api/show', { methods: ['POST'], body: true, handle: (ctx, _req, res, body, _c, call) => handleOllamaShow(ctx, res, body, call.access) }],
+  [
+    '/api/show',
+    { methods: ['POST'], body: true, handle: (ctx, _req, res, body, _c, call) => handleOllamaShow(ctx, res, body, call.access) },
+  ],
   ['/api/version', { methods: ['GET'], body: false, handle: (_ctx, _req, res) => handleOllamaVersion(res) }],
-  ['/v1beta/models', { methods: ['GET'], body: false, handle: (ctx, _req, res, _b, _c, call) => handleGeminiModels(ctx, res, call.access) }],
+  [
+    '/v1beta/models',
+    { methods: ['GET'], body: false, handle: (ctx, _req, res, _b, _c, call) => handleGeminiModels(ctx, res, call.access) },
+  ],
 ]);
 
 /** `GET /v1/models/{id}` (OpenAI and Anthropic clients both retrieve one model there; ids may hold `/`). */
-const MODEL_BY_ID: ApiRoute = { methods: ['GET'], body: false, handle: (ctx, req, res, _b, _c, call) => handleModel(ctx, req, res, call.access, call.param ?? '') };
+const MODEL_BY_ID: ApiRoute = {
+  methods: ['GET'],
+  body: false,
+  handle: (ctx, req, res, _b, _c, call) => handleModel(ctx, req, res, call.access, call.param ?? ''),
+};
 
 /** Gemini's `/v1beta/models/{model}:{method}`, by method. */
 const GEMINI_METHODS = new Map<string, ApiRoute>([
@@ -67,7 +92,11 @@ const GEMINI_METHODS = new Map<string, ApiRoute>([
 ]);
 
 /** `GET /v1beta/models/{model}`: one model, in Google's shape. */
-const GEMINI_MODEL: ApiRoute = { methods: ['GET'], body: false, handle: (ctx, _req, res, _b, _c, call) => handleGeminiModel(ctx, res, call.access, call.param ?? '') };
+const GEMINI_MODEL: ApiRoute = {
+  methods: ['GET'],
+  body: false,
+  handle: (ctx, _req, res, _b, _c, call) => handleGeminiModel(ctx, res, call.access, call.param ?? ''),
+};
 
 /** A Google method the port does not serve (`:embedContent`...): a 404, not a lookup of a model by that name. */
 const GOOGLE_METHOD = /^[a-z]+(?:[A-Z][a-z]*)+$/;

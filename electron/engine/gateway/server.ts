@@ -40,12 +40,15 @@ function plain(res: ServerResponse, status: number, message: string): void {
   res.end(message);
 }
 
-const hostMessage = (req: IncomingMessage) => `the Host header ${JSON.stringify(req.headers.host ?? '')} is not allowed (DNS rebinding protection): use 127.0.0.1 or localhost`;
+const hostMessage = (req: IncomingMessage) =>
+  `the Host header ${JSON.stringify(req.headers.host ?? '')} is not allowed (DNS rebinding protection): use 127.0.0.1 or localhost`;
 
 /** The dialects' API paths (everything else is the app bridge or the UI). */
-const isApiPath = (pathname: string): boolean => pathname.startsWith('/v1/') || pathname.startsWith('/api/') || pathname.startsWith('/v1beta/');
+const isApiPath = (pathname: string): boolean =>
+  pathname.startsWith('/v1/') || pathname.startsWith('/api/') || pathname.startsWith('/v1beta/');
 
-const TOKEN_HINT = 'create one with `switchboard token create NAME` or in the app, then send `Authorization: Bearer <token>` (or `x-api-key`)';
+const TOKEN_HINT =
+  'create one with `switchboard token create NAME` or in the app, then send `Authorization: Bearer <token>` (or `x-api-key`)';
 
 export async function startGateway(ctx: GatewayContext, host: string, port: number): Promise<Gateway> {
   const limits = { ...DEFAULT_LIMITS, ...ctx.limits };
@@ -62,8 +65,33 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
   };
 
   const logRefused = (pathname: string, client: string | null, status: number, message: string, model: string | null = null) =>
-    log.add({ id: `refused-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, startedAt: Date.now(), client, route: null, provider: null, model, path: pathname, status: 'refused', httpStatus: status, errorMessage: message, attempts: [], inputTokens: 0, outputTokens: 0, costUsd: null, ttftMs: null, durationMs: 0 });
-  const refuse = (res: ServerResponse, dialect: Dialect, status: number, message: string, code: string | null, pathname: string, client: string | null) => {
+    log.add({
+      id: `refused-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      startedAt: Date.now(),
+      client,
+      route: null,
+      provider: null,
+      model,
+      path: pathname,
+      status: 'refused',
+      httpStatus: status,
+      errorMessage: message,
+      attempts: [],
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: null,
+      ttftMs: null,
+      durationMs: 0,
+    });
+  const refuse = (
+    res: ServerResponse,
+    dialect: Dialect,
+    status: number,
+    message: string,
+    code: string | null,
+    pathname: string,
+    client: string | null,
+  ) => {
     sendDialectError(res, dialect, status, message, code);
     logRefused(pathname, client, status, message);
   };
@@ -73,16 +101,28 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     const origin = req.headers.origin;
     if (origin !== undefined) {
       if (!guard.originAllowListed(origin)) {
-        return refuse(res, dialect, 403, `requests from web pages are refused: the browser Origin ${JSON.stringify(origin)} is not allow-listed in the port settings`, 'origin_not_allowed', pathname, null);
+        return refuse(
+          res,
+          dialect,
+          403,
+          `requests from web pages are refused: the browser Origin ${JSON.stringify(origin)} is not allow-listed in the port settings`,
+          'origin_not_allowed',
+          pathname,
+          null,
+        );
       }
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'origin');
       // Let an allow-listed page read what the port adds to a response.
-      res.setHeader('access-control-expose-headers', 'x-request-id, x-switchboard-budget-warning, x-switchboard-dropped-tools, retry-after');
+      res.setHeader(
+        'access-control-expose-headers',
+        'x-request-id, x-switchboard-budget-warning, x-switchboard-dropped-tools, retry-after',
+      );
       if (req.method === 'OPTIONS') {
         res.writeHead(204, {
           'access-control-allow-methods': 'GET, POST, OPTIONS',
-          'access-control-allow-headers': 'authorization, x-api-key, content-type, anthropic-version, anthropic-beta, openai-organization, openai-project, x-goog-api-key, x-goog-api-client',
+          'access-control-allow-headers':
+            'authorization, x-api-key, content-type, anthropic-version, anthropic-beta, openai-organization, openai-project, x-goog-api-key, x-goog-api-client',
           'access-control-max-age': '600',
         });
         return void res.end();
@@ -92,20 +132,29 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
     const token = bearerToken(req) ?? (dialect === 'gemini' ? googleApiKey(req) : undefined) ?? pathToken;
     const access: ClientAccess | undefined = token === undefined ? undefined : ctx.clientFor(token);
     if (access === undefined) {
-      const message = token === undefined ? `missing client token: ${TOKEN_HINT}` : `invalid client token (it may have been revoked): ${TOKEN_HINT}`;
+      const message =
+        token === undefined ? `missing client token: ${TOKEN_HINT}` : `invalid client token (it may have been revoked): ${TOKEN_HINT}`;
       return refuse(res, dialect, 401, message, 'invalid_api_key', pathname, null);
     }
     const found = apiRoute(pathname);
-    if (found === undefined) return refuse(res, dialect, 404, `unknown endpoint ${req.method} ${pathname}`, 'unknown_url', pathname, access.name);
+    if (found === undefined)
+      return refuse(res, dialect, 404, `unknown endpoint ${req.method} ${pathname}`, 'unknown_url', pathname, access.name);
     const { route } = found;
     const call = { access, param: found.param };
-    if (!route.methods.includes(req.method ?? '')) return refuse(res, dialect, 405, `use ${route.methods.join(' or ')} for ${pathname}`, 'method_not_allowed', pathname, access.name);
+    if (!route.methods.includes(req.method ?? ''))
+      return refuse(res, dialect, 405, `use ${route.methods.join(' or ')} for ${pathname}`, 'method_not_allowed', pathname, access.name);
     const body = route.body ? await readJsonBody(req, bodyLimits) : undefined;
     // Gemini names the model in the path, not the body.
     const asked = route.pathModel && found.param !== undefined ? [found.param, ...requestedModels(body)] : requestedModels(body);
     for (const model of asked) {
       if (!mayUse(access, model)) {
-        sendDialectError(res, dialect, 403, `the client token "${access.name}" may not use \`${model}\` (its allowed routes and models are set on the token)`, 'model_not_allowed');
+        sendDialectError(
+          res,
+          dialect,
+          403,
+          `the client token "${access.name}" may not use \`${model}\` (its allowed routes and models are set on the token)`,
+          'model_not_allowed',
+        );
         return logRefused(pathname, access.name, 403, `the client token may not use \`${model}\``, model);
       }
     }
@@ -120,8 +169,10 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
 
   /** GET or HEAD on a token base URL: what Ollama answers at its root, for a valid token. */
   function ollamaProbe(req: IncomingMessage, res: ServerResponse, token: string): void {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 'ollama', 405, 'use GET or HEAD for the base URL', 'method_not_allowed', '/', null);
-    if (ctx.clientFor(token) === undefined) return refuse(res, 'ollama', 401, `invalid client token (it may have been revoked): ${TOKEN_HINT}`, 'invalid_api_key', '/', null);
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return refuse(res, 'ollama', 405, 'use GET or HEAD for the base URL', 'method_not_allowed', '/', null);
+    if (ctx.clientFor(token) === undefined)
+      return refuse(res, 'ollama', 401, `invalid client token (it may have been revoked): ${TOKEN_HINT}`, 'invalid_api_key', '/', null);
     plain(res, 200, 'Ollama is running');
   }
 
@@ -148,7 +199,15 @@ export async function startGateway(ctx: GatewayContext, host: string, port: numb
         pathToken = safeDecode(raw);
         // The Host guard still answers first (below); a malformed token is refused after it.
         if (pathToken === undefined && hostOk) {
-          return refuse(res, dialectOf(pathname), 400, 'the client token in the path is not a valid percent-encoded string', 'invalid_request', pathname, null);
+          return refuse(
+            res,
+            dialectOf(pathname),
+            400,
+            'the client token in the path is not a valid percent-encoded string',
+            'invalid_request',
+            pathname,
+            null,
+          );
         }
       }
     }

@@ -10,7 +10,11 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A guide text as the README shows it: port 127.0.0.1:4848, route `default`, the token as `$SWITCHBOARD_TOKEN` or `sbt_YOUR_TOKEN`. */
 function asInReadme(text: string): RegExp {
   const parts = text.split(/(\{\{baseUrl\}\}|\{\{model\}\}|\{\{token\}\})/);
-  const values: Record<string, string> = { '{{baseUrl}}': escape('http://127.0.0.1:4848'), '{{model}}': 'default', '{{token}}': '(?:\\$SWITCHBOARD_TOKEN|sbt_YOUR_TOKEN)' };
+  const values: Record<string, string> = {
+    '{{baseUrl}}': escape('http://127.0.0.1:4848'),
+    '{{model}}': 'default',
+    '{{token}}': '(?:\\$SWITCHBOARD_TOKEN|sbt_YOUR_TOKEN)',
+  };
   return new RegExp(parts.map((p) => values[p] ?? escape(p)).join(''));
 }
 

@@ -1,7 +1,14 @@
 // Conversations and their messages (chat and compare), in the ledger database beside the requests.
 import { timeOrderedId } from '../ids';
 import type Database from 'libsql';
-import type { Conversation, ConversationInput, ConversationOptions, ConversationSummary, StoredMessage, ToolCallInfo } from '../../../shared/types';
+import type {
+  Conversation,
+  ConversationInput,
+  ConversationOptions,
+  ConversationSummary,
+  StoredMessage,
+  ToolCallInfo,
+} from '../../../shared/types';
 
 export interface ConversationStore {
   /** Creates an empty conversation, with its own options (a chat's model, system prompt, temperature). */
@@ -26,14 +33,34 @@ export interface ConversationStore {
 }
 
 type ConvRow = {
-  id: string; kind: string; title: string; created_at: number; updated_at: number; message_count?: number;
-  model: string | null; system_prompt: string | null; temperature: number | null;
+  id: string;
+  kind: string;
+  title: string;
+  created_at: number;
+  updated_at: number;
+  message_count?: number;
+  model: string | null;
+  system_prompt: string | null;
+  temperature: number | null;
 };
 type MsgRow = {
-  role: string; content: string; images: string | null; model: string | null; request_id: string | null; created_at: number;
-  status: string | null; error: string | null; tool_calls: string | null;
+  role: string;
+  content: string;
+  images: string | null;
+  model: string | null;
+  request_id: string | null;
+  created_at: number;
+  status: string | null;
+  error: string | null;
+  tool_calls: string | null;
   // From the request that produced the message (LEFT JOIN), when the ledger has it.
-  r_provider: string | null; r_model: string | null; r_input: number | null; r_output: number | null; r_cost: number | null; r_ttft: number | null; r_attempts: string | null;
+  r_provider: string | null;
+  r_model: string | null;
+  r_input: number | null;
+  r_output: number | null;
+  r_cost: number | null;
+  r_ttft: number | null;
+  r_attempts: string | null;
 };
 
 /** What a stored image may be: the same URLs chat accepts. */
@@ -53,7 +80,9 @@ function parseToolCalls(column: string | null): ToolCallInfo[] | undefined {
   if (column === null) return undefined;
   try {
     const calls = JSON.parse(column) as ToolCallInfo[];
-    return Array.isArray(calls) && calls.length ? calls.filter((c) => typeof c?.name === 'string' && typeof c.arguments === 'string') : undefined;
+    return Array.isArray(calls) && calls.length
+      ? calls.filter((c) => typeof c?.name === 'string' && typeof c.arguments === 'string')
+      : undefined;
   } catch {
     return undefined;
   }
@@ -64,16 +93,19 @@ export function optionColumns(options: ConversationOptions): Record<string, stri
   if (!options || typeof options !== 'object') throw new Error('expected { model?, systemPrompt?, temperature? }');
   const columns: Record<string, string | number | null> = {};
   if (options.model !== undefined) {
-    if (typeof options.model !== 'string' || !options.model.trim() || options.model.length > 300) throw new Error('a conversation\'s model is a route name or provider/model id');
+    if (typeof options.model !== 'string' || !options.model.trim() || options.model.length > 300)
+      throw new Error("a conversation's model is a route name or provider/model id");
     columns.model = options.model;
   }
   if (options.systemPrompt !== undefined) {
-    if (typeof options.systemPrompt !== 'string' || options.systemPrompt.length > 100_000) throw new Error('a system prompt is text of at most 100,000 characters');
+    if (typeof options.systemPrompt !== 'string' || options.systemPrompt.length > 100_000)
+      throw new Error('a system prompt is text of at most 100,000 characters');
     columns.system_prompt = options.systemPrompt || null;
   }
   if (options.temperature !== undefined) {
     const t = options.temperature;
-    if (t !== null && (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > 2)) throw new Error('a temperature is a number from 0 to 2 (or null for the model\'s default)');
+    if (t !== null && (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > 2))
+      throw new Error("a temperature is a number from 0 to 2 (or null for the model's default)");
     columns.temperature = t;
   }
   return columns;
@@ -119,16 +151,34 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
   db.exec('PRAGMA foreign_keys = ON');
   const insertConv = db.prepare('INSERT INTO conversations (id, kind, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
   const nextSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE conversation_id = ?');
-  const insertMsg = db.prepare('INSERT INTO messages (id, conversation_id, seq, role, content, images, model, request_id, created_at, status, error, tool_calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insertMsg = db.prepare(
+    'INSERT INTO messages (id, conversation_id, seq, role, content, images, model, request_id, created_at, status, error, tool_calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   const imagesColumn = (images: string[] | undefined) => (images?.length ? JSON.stringify(images) : null);
-  const outcomeColumns = (m: Omit<StoredMessage, 'createdAt'>) => [m.status ?? null, m.status === 'error' ? (m.error ?? null) : null, m.toolCalls?.length ? JSON.stringify(m.toolCalls) : null];
+  const outcomeColumns = (m: Omit<StoredMessage, 'createdAt'>) => [
+    m.status ?? null,
+    m.status === 'error' ? (m.error ?? null) : null,
+    m.toolCalls?.length ? JSON.stringify(m.toolCalls) : null,
+  ];
   const touch = db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?');
   const exists = db.prepare('SELECT 1 FROM conversations WHERE id = ?');
   const append = db.transaction((id: string, messages: Array<Omit<StoredMessage, 'createdAt'>>) => {
     const at = now();
     if (touch.run(at, id).changes === 0) throw new Error(`no conversation "${id}"`);
     let seq = Number((nextSeq.get(id) as { seq: number }).seq);
-    for (const m of messages) insertMsg.run(timeOrderedId(), id, ++seq, m.role, m.content, imagesColumn(m.images), m.model ?? null, m.requestId ?? null, at, ...outcomeColumns(m));
+    for (const m of messages)
+      insertMsg.run(
+        timeOrderedId(),
+        id,
+        ++seq,
+        m.role,
+        m.content,
+        imagesColumn(m.images),
+        m.model ?? null,
+        m.requestId ?? null,
+        at,
+        ...outcomeColumns(m),
+      );
   });
   const setOptions = (id: string, options: ConversationOptions): boolean => {
     const columns = optionColumns(options);
@@ -145,10 +195,15 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
     if (!Array.isArray(input.messages) || input.messages.some((m) => !ROLES.has(m?.role) || typeof m.content !== 'string')) {
       throw new Error('messages must be {role: system|user|assistant, content: text}');
     }
-    if (input.messages.some((m) => m.images !== undefined && (!Array.isArray(m.images) || m.images.some((u) => typeof u !== 'string' || !IMAGE_URL.test(u))))) {
-      throw new Error('a message\'s images must be data:image/… or https: URLs');
+    if (
+      input.messages.some(
+        (m) => m.images !== undefined && (!Array.isArray(m.images) || m.images.some((u) => typeof u !== 'string' || !IMAGE_URL.test(u))),
+      )
+    ) {
+      throw new Error("a message's images must be data:image/… or https: URLs");
     }
-    if (input.id !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(input.id)) throw new Error('a conversation id is 1 to 64 letters, digits, "_" or "-"');
+    if (input.id !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(input.id))
+      throw new Error('a conversation id is 1 to 64 letters, digits, "_" or "-"');
     const at = now();
     const id = input.id ?? timeOrderedId();
     const title = input.title.trim().slice(0, 200);
@@ -157,8 +212,30 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
       db.prepare('UPDATE conversations SET title = ?, kind = ?, updated_at = ? WHERE id = ?').run(title, input.kind, at, id);
       db.prepare('DELETE FROM messages WHERE conversation_id = ?').run(id);
     } else insertConv.run(id, input.kind, title, at, at);
-    input.messages.forEach((m, i) => insertMsg.run(timeOrderedId(), id, i + 1, m.role, m.content, imagesColumn(m.images), m.model ?? null, m.requestId ?? null, at, null, null, null));
-    return { id, kind: input.kind, title, createdAt: existing ? Number(existing.created_at) : at, updatedAt: at, messageCount: input.messages.length };
+    input.messages.forEach((m, i) =>
+      insertMsg.run(
+        timeOrderedId(),
+        id,
+        i + 1,
+        m.role,
+        m.content,
+        imagesColumn(m.images),
+        m.model ?? null,
+        m.requestId ?? null,
+        at,
+        null,
+        null,
+        null,
+      ),
+    );
+    return {
+      id,
+      kind: input.kind,
+      title,
+      createdAt: existing ? Number(existing.created_at) : at,
+      updatedAt: at,
+      messageCount: input.messages.length,
+    };
   });
   return {
     put,
@@ -218,7 +295,9 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
       if (!Number.isInteger(keep) || keep < 0) throw new Error('keep must be a whole number of messages, 0 or more');
       if (!db.prepare('SELECT 1 FROM conversations WHERE id = ?').get(id)) return false;
       // seq runs 1..n in order, so "the first `keep` messages" are those with the lowest seq values.
-      db.prepare('DELETE FROM messages WHERE conversation_id = ? AND seq NOT IN (SELECT seq FROM messages WHERE conversation_id = ? ORDER BY seq LIMIT ?)').run(id, id, keep);
+      db.prepare(
+        'DELETE FROM messages WHERE conversation_id = ? AND seq NOT IN (SELECT seq FROM messages WHERE conversation_id = ? ORDER BY seq LIMIT ?)',
+      ).run(id, id, keep);
       return true;
     },
     search(query, limit = 200) {

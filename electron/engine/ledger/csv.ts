@@ -7,12 +7,30 @@ import { clientCondition, clientOf } from './app-client';
 import { queryRange } from './spend-query';
 
 const HEADER = [
-  'id', 'started_at', 'source', 'client', 'route', 'provider', 'model', 'status', 'http_status', 'attempts',
-  'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens',
-  'cost_usd', 'cost_known', 'ttft_ms', 'duration_ms', 'error_message',
+  'id',
+  'started_at',
+  'source',
+  'client',
+  'route',
+  'provider',
+  'model',
+  'status',
+  'http_status',
+  'attempts',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'cost_known',
+  'ttft_ms',
+  'duration_ms',
+  'error_message',
   // Appended (v4), so scripts reading the columns by position keep working: tokens_estimated says the token
   // figures (and the cost) are estimates, the upstream having reported none.
-  'requested_model', 'tokens_estimated',
+  'requested_model',
+  'tokens_estimated',
 ];
 
 export function csvCell(value: unknown): string {
@@ -45,11 +63,28 @@ export function* requestsCsv(db: Database.Database, query: SpendQuery, now = Dat
   for (const row of stmt.iterate(...params) as Iterable<Record<string, unknown>>) {
     const attempts = (JSON.parse(String(row.attempts)) as unknown[]).length;
     yield csvLine([
-      row.id, new Date(Number(row.started_at)).toISOString(), row.source, clientOf(row.client as string | null, String(row.source)), row.route, row.provider, row.model,
-      row.status, row.http_status, attempts, row.input_tokens, row.output_tokens, row.cache_read_tokens,
-      row.cache_write_tokens, row.reasoning_tokens, roundUsdOrNull(num(row.cost_usd)), Number(row.cost_known) ? 'yes' : 'no',
-      roundMsOrNull(num(row.ttft_ms)), roundMsOrNull(num(row.duration_ms)), row.error_message,
-      row.requested_model, Number(row.usage_estimated) ? 'yes' : 'no',
+      row.id,
+      new Date(Number(row.started_at)).toISOString(),
+      row.source,
+      clientOf(row.client as string | null, String(row.source)),
+      row.route,
+      row.provider,
+      row.model,
+      row.status,
+      row.http_status,
+      attempts,
+      row.input_tokens,
+      row.output_tokens,
+      row.cache_read_tokens,
+      row.cache_write_tokens,
+      row.reasoning_tokens,
+      roundUsdOrNull(num(row.cost_usd)),
+      Number(row.cost_known) ? 'yes' : 'no',
+      roundMsOrNull(num(row.ttft_ms)),
+      roundMsOrNull(num(row.duration_ms)),
+      row.error_message,
+      row.requested_model,
+      Number(row.usage_estimated) ? 'yes' : 'no',
     ]);
   }
 }

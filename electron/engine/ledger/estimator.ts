@@ -15,8 +15,15 @@ export interface TextGroup extends TextSample {
 export type EstimateDone = (counts: number[]) => void;
 
 /** One job for the worker, and its answer (null counts: it could not count them). */
-export interface EstimateJob { seq: number; groups: TextGroup[] }
-export interface EstimateReply { seq: number; counts: number[] | null; error?: string }
+export interface EstimateJob {
+  seq: number;
+  groups: TextGroup[];
+}
+export interface EstimateReply {
+  seq: number;
+  counts: number[] | null;
+  error?: string;
+}
 
 /** A job unanswered this long gets the rough figure instead (a stuck or dead worker never loses a row). */
 const JOB_TIMEOUT_MS = 15_000;

@@ -36,8 +36,17 @@ let seq = 0;
 function entry(overrides: Partial<OpenEntry> = {}): OpenEntry {
   seq += 1;
   return {
-    id: `open-${seq}`, startedAt: Date.now(), source: 'port', client: 'cursor', route: 'fast', requestedModel: 'fast',
-    provider: 'acme', model: 'm1', attempts: [{ provider: 'acme', model: 'm1', status: null, durationMs: 0 }], inputTokens: 1200, costUsd: 0.0012,
+    id: `open-${seq}`,
+    startedAt: Date.now(),
+    source: 'port',
+    client: 'cursor',
+    route: 'fast',
+    requestedModel: 'fast',
+    provider: 'acme',
+    model: 'm1',
+    attempts: [{ provider: 'acme', model: 'm1', status: null, durationMs: 0 }],
+    inputTokens: 1200,
+    costUsd: 0.0012,
     ...overrides,
   };
 }
@@ -45,8 +54,22 @@ const request = (e: OpenEntry): OpenRequest => ({ id: e.id, openEntry: () => e }
 
 function row(id: string, overrides: Partial<RequestRecord> = {}): RequestRecord {
   return {
-    id, startedAt: Date.now(), source: 'port', client: 'cursor', route: 'fast', provider: 'acme', model: 'm1', status: 'ok', httpStatus: 200,
-    attempts: [], inputTokens: 10, outputTokens: 5, costUsd: 0.001, ttftMs: 5, durationMs: 9, ...overrides,
+    id,
+    startedAt: Date.now(),
+    source: 'port',
+    client: 'cursor',
+    route: 'fast',
+    provider: 'acme',
+    model: 'm1',
+    status: 'ok',
+    httpStatus: 200,
+    attempts: [],
+    inputTokens: 10,
+    outputTokens: 5,
+    costUsd: 0.001,
+    ttftMs: 5,
+    durationMs: 9,
+    ...overrides,
   };
 }
 
@@ -72,7 +95,9 @@ describe('journal of requests in flight', () => {
     const e = entry();
     ledger.open(request(e));
     await ledger.flush();
-    expect(query<{ id: string; input_tokens: number }>(dir, 'SELECT id, input_tokens FROM requests_open')).toEqual([{ id: e.id, input_tokens: 1200 }]);
+    expect(query<{ id: string; input_tokens: number }>(dir, 'SELECT id, input_tokens FROM requests_open')).toEqual([
+      { id: e.id, input_tokens: 1200 },
+    ]);
     ledger.record(row(e.id));
     await ledger.flush();
     expect(query(dir, 'SELECT id FROM requests_open')).toEqual([]);
@@ -84,7 +109,9 @@ describe('journal of requests in flight', () => {
     await open(dir).close();
     // Test instrumentation on the file itself: every entry ever inserted is logged.
     const db = new Database(path.join(dir, 'ledger.db'));
-    db.exec('CREATE TABLE seen (id TEXT); CREATE TRIGGER seen_open AFTER INSERT ON requests_open BEGIN INSERT INTO seen VALUES (NEW.id); END;');
+    db.exec(
+      'CREATE TABLE seen (id TEXT); CREATE TRIGGER seen_open AFTER INSERT ON requests_open BEGIN INSERT INTO seen VALUES (NEW.id); END;',
+    );
     db.close();
     const ledger = open(dir);
     const e = entry();
@@ -104,7 +131,11 @@ describe('journal of requests in flight', () => {
     const ancient = entry({ startedAt: Date.now() - 25 * 3600_000 });
     const db = new Database(path.join(dir, 'ledger.db'));
     const insert = db.prepare('INSERT INTO requests_open VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const [e, owner] of [[crashed, `${deadPid()}:gone`], [elsewhere, `${process.ppid}:live`], [ancient, `${process.ppid}:old`]] as const) {
+    for (const [e, owner] of [
+      [crashed, `${deadPid()}:gone`],
+      [elsewhere, `${process.ppid}:live`],
+      [ancient, `${process.ppid}:old`],
+    ] as const) {
       insert.run(e.id, owner, e.startedAt, 'port', 'cursor', 'fast', 'fast', 'acme', 'm1', JSON.stringify(e.attempts), 1200, 0.0012);
     }
     db.close();
@@ -116,12 +147,34 @@ describe('journal of requests in flight', () => {
     const other = open(dir); // another process (the CLI) opening the same ledger while a server runs
     const rows = await other.recent(10);
     expect(rows).toEqual([
-      expect.objectContaining({ id: crashed.id, status: 'interrupted', httpStatus: 0, errorMessage: INTERRUPTED_MESSAGE, inputTokens: 1200, outputTokens: 0, costUsd: 0.0012, provider: 'acme', model: 'm1', requestedModel: 'fast', route: 'fast', usageEstimated: true }),
+      expect.objectContaining({
+        id: crashed.id,
+        status: 'interrupted',
+        httpStatus: 0,
+        errorMessage: INTERRUPTED_MESSAGE,
+        inputTokens: 1200,
+        outputTokens: 0,
+        costUsd: 0.0012,
+        provider: 'acme',
+        model: 'm1',
+        requestedModel: 'fast',
+        route: 'fast',
+        usageEstimated: true,
+      }),
       expect.objectContaining({ id: ancient.id, status: 'interrupted' }),
     ]);
-    expect(query<{ id: string }>(dir, 'SELECT id FROM requests_open').map((r) => r.id).sort()).toEqual([elsewhere.id, inFlight.id].sort());
-    expect((await other.spend({ by: 'model' })).groups).toEqual([expect.objectContaining({ key: 'acme/m1', requests: 2, inputTokens: 2400, estimatedRequests: 2 })]);
-    expect((await other.requests({})).map((r) => [r.status, r.requestedModel, r.usageEstimated])).toEqual([['interrupted', 'fast', true], ['interrupted', 'fast', true]]);
+    expect(
+      query<{ id: string }>(dir, 'SELECT id FROM requests_open')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([elsewhere.id, inFlight.id].sort());
+    expect((await other.spend({ by: 'model' })).groups).toEqual([
+      expect.objectContaining({ key: 'acme/m1', requests: 2, inputTokens: 2400, estimatedRequests: 2 }),
+    ]);
+    expect((await other.requests({})).map((r) => [r.status, r.requestedModel, r.usageEstimated])).toEqual([
+      ['interrupted', 'fast', true],
+      ['interrupted', 'fast', true],
+    ]);
     const csv = [...(await other.csv({}))];
     expect(csv[0]).toMatch(/,requested_model,tokens_estimated$/);
     expect(csv[2]).toMatch(/,interrupted,0,.*,fast,yes$/);
@@ -134,7 +187,9 @@ describe('journal of requests in flight', () => {
     const e = entry();
     ledger.open(request(e));
     await ledger.close();
-    expect(query(dir, "SELECT id, status, usage_estimated FROM requests WHERE status = 'interrupted'")).toEqual([{ id: e.id, status: 'interrupted', usage_estimated: 1 }]);
+    expect(query(dir, "SELECT id, status, usage_estimated FROM requests WHERE status = 'interrupted'")).toEqual([
+      { id: e.id, status: 'interrupted', usage_estimated: 1 },
+    ]);
     expect(query(dir, 'SELECT id FROM requests_open')).toEqual([]);
   });
 });
@@ -149,7 +204,10 @@ describe('estimated rows', () => {
     const answer = 'Estimates count tokens with the tokenizer, not chunks. '.repeat(50);
     const r = row('est-1', { status: 'cancelled', httpStatus: 499, inputTokens: 1, outputTokens: 1, usageEstimated: true });
     ledger.record(r, {
-      groups: [{ texts: [prompt], extraChars: 0, fixedTokens: 4 }, { texts: [answer], extraChars: 0 }],
+      groups: [
+        { texts: [prompt], extraChars: 0, fixedTokens: 4 },
+        { texts: [answer], extraChars: 0 },
+      ],
       apply: ([input, output]) => {
         r.inputTokens = input!;
         r.outputTokens = output!;
@@ -157,17 +215,28 @@ describe('estimated rows', () => {
     });
     expect(seen).toEqual([]); // not before it is counted
     const spend = await ledger.spend({});
-    expect(spend).toMatchObject({ requests: 1, inputTokens: countTokens(prompt) + 4, outputTokens: countTokens(answer), estimatedRequests: 1 });
+    expect(spend).toMatchObject({
+      requests: 1,
+      inputTokens: countTokens(prompt) + 4,
+      outputTokens: countTokens(answer),
+      estimatedRequests: 1,
+    });
     expect(seen).toEqual([expect.objectContaining({ id: 'est-1', outputTokens: countTokens(answer), usageEstimated: true })]);
   });
 
   it('counts a huge text without whitespace in short pieces, scaling beyond what it counts exactly', async () => {
     const ledger = open(tempDir());
     const r = row('est-huge', { usageEstimated: true });
-    ledger.record(r, { groups: [{ texts: [], extraChars: 0 }, { texts: ['h'.repeat(1_000_000)], extraChars: 9_000_000 }], apply: ([, output]) => (r.outputTokens = output!) });
+    ledger.record(r, {
+      groups: [
+        { texts: [], extraChars: 0 },
+        { texts: ['h'.repeat(1_000_000)], extraChars: 9_000_000 },
+      ],
+      apply: ([, output]) => (r.outputTokens = output!),
+    });
     await ledger.flush();
     // A single 1 MB BPE word would take minutes: the first 256 KiB are counted in 128-character pieces, the rest scaled.
-    const exact = (256 * 1024) / 128 * countTokens('h'.repeat(128));
+    const exact = ((256 * 1024) / 128) * countTokens('h'.repeat(128));
     expect((await ledger.recent(1))[0]!.outputTokens).toBe(Math.round((exact * 10_000_000) / (256 * 1024)));
   }, 30_000);
 });

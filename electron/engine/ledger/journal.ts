@@ -5,7 +5,20 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'libsql';
 import type { OpenEntry } from './types';
 
-const OPEN_COLUMNS = ['id', 'owner', 'started_at', 'source', 'client', 'route', 'requested_model', 'provider', 'model', 'attempts', 'input_tokens', 'cost_usd'] as const;
+const OPEN_COLUMNS = [
+  'id',
+  'owner',
+  'started_at',
+  'source',
+  'client',
+  'route',
+  'requested_model',
+  'provider',
+  'model',
+  'attempts',
+  'input_tokens',
+  'cost_usd',
+] as const;
 
 export const INSERT_OPEN_SQL = `INSERT INTO requests_open (${OPEN_COLUMNS.join(', ')}) VALUES (${OPEN_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
 
@@ -31,7 +44,20 @@ export function releaseOwner(owner: string): void {
 /** An entry's values in OPEN_COLUMNS order, ready for the writer thread. */
 export function openValues(e: OpenEntry, owner: string): unknown[] {
   const cost = e.costUsd !== null && Number.isFinite(e.costUsd) ? e.costUsd : null;
-  return [e.id, owner, e.startedAt, e.source, e.client, e.route, e.requestedModel, e.provider, e.model, JSON.stringify(e.attempts), Math.max(0, Math.round(e.inputTokens)), cost];
+  return [
+    e.id,
+    owner,
+    e.startedAt,
+    e.source,
+    e.client,
+    e.route,
+    e.requestedModel,
+    e.provider,
+    e.model,
+    JSON.stringify(e.attempts),
+    Math.max(0, Math.round(e.inputTokens)),
+    cost,
+  ];
 }
 
 function ownerGone(owner: string): boolean {
@@ -52,8 +78,14 @@ function ownerGone(owner: string): boolean {
  * A request whose row was written after all keeps that row (ON CONFLICT DO NOTHING). Returns how many.
  */
 export function recoverInterrupted(db: Database.Database, owner?: string, now = Date.now()): number {
-  const entries = db.prepare('SELECT id, owner, started_at FROM requests_open').all() as Array<{ id: string; owner: string; started_at: number }>;
-  const stale = entries.filter((e) => (owner ? e.owner === owner : Number(e.started_at) < now - STALE_AFTER_MS || ownerGone(e.owner))).map((e) => e.id);
+  const entries = db.prepare('SELECT id, owner, started_at FROM requests_open').all() as Array<{
+    id: string;
+    owner: string;
+    started_at: number;
+  }>;
+  const stale = entries
+    .filter((e) => (owner ? e.owner === owner : Number(e.started_at) < now - STALE_AFTER_MS || ownerGone(e.owner)))
+    .map((e) => e.id);
   if (stale.length === 0) return 0;
   const settle = db.prepare(`INSERT INTO requests (id, started_at, source, client, route, provider, model, status, http_status,
       error_message, attempts, input_tokens, output_tokens, cost_usd, ttft_ms, duration_ms, cost_known, requested_model, usage_estimated)

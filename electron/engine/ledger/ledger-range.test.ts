@@ -26,8 +26,25 @@ function open(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-range-'))): Ledger
 
 let seq = 0;
 const row = (o: Partial<RequestRecord>): RequestRecord => ({
-  id: `x${++seq}`, startedAt: 0, source: 'port', client: 'a', route: 'r', provider: 'p', model: 'm', status: 'ok', httpStatus: 200,
-  attempts: [], inputTokens: 10, outputTokens: 2, cacheReadTokens: 3, cacheWriteTokens: 1, reasoningTokens: 1, costUsd: 0.5, ttftMs: 1, durationMs: 2, ...o,
+  id: `x${++seq}`,
+  startedAt: 0,
+  source: 'port',
+  client: 'a',
+  route: 'r',
+  provider: 'p',
+  model: 'm',
+  status: 'ok',
+  httpStatus: 200,
+  attempts: [],
+  inputTokens: 10,
+  outputTokens: 2,
+  cacheReadTokens: 3,
+  cacheWriteTokens: 1,
+  reasoningTokens: 1,
+  costUsd: 0.5,
+  ttftMs: 1,
+  durationMs: 2,
+  ...o,
 });
 
 describe('spend over ranges', () => {
@@ -37,13 +54,26 @@ describe('spend over ranges', () => {
     const rows: RequestRecord[] = [];
     // 75 days over three month boundaries, a row every 7 hours, varied keys and some unknown costs.
     for (let t = base, i = 0; t < base + 75 * DAY; t += 7 * HOUR, i++) {
-      rows.push(row({ startedAt: t, client: i % 3 ? `c${i % 3}` : null, route: i % 2 ? 'fast' : null, model: `m${i % 4}`, source: i % 5 ? 'port' : 'chat', costUsd: i % 7 ? i / 100 : null, inputTokens: i }));
+      rows.push(
+        row({
+          startedAt: t,
+          client: i % 3 ? `c${i % 3}` : null,
+          route: i % 2 ? 'fast' : null,
+          model: `m${i % 4}`,
+          source: i % 5 ? 'port' : 'chat',
+          costUsd: i % 7 ? i / 100 : null,
+          inputTokens: i,
+        }),
+      );
     }
     for (const r of rows) ledger.record(r);
     const now = base + 80 * DAY;
     const iso = (ms: number) => new Date(ms).toISOString();
     const cases: Array<[number, number]> = [
-      [base + 3 * HOUR, base + 7 * DAY + 7 * HOUR], [base + DAY, base + 4 * DAY], [base + 2 * HOUR, base + 20 * HOUR], [base - DAY, now],
+      [base + 3 * HOUR, base + 7 * DAY + 7 * HOUR],
+      [base + DAY, base + 4 * DAY],
+      [base + 2 * HOUR, base + 20 * HOUR],
+      [base - DAY, now],
       [base + 5 * HOUR, base + 61 * DAY + 9 * HOUR], // months in the middle, days and partial days at both ends
       [Date.UTC(2025, 1, 1), Date.UTC(2025, 2, 1)], // exactly one month
     ];
@@ -55,7 +85,10 @@ describe('spend over ranges', () => {
       const total = await ledger.spend(q);
       expect(total.requests).toBe(inRange.length);
       expect(total.inputTokens).toBe(inRange.reduce((s, r) => s + r.inputTokens, 0));
-      expect(total.knownCostUsd).toBeCloseTo(inRange.reduce((s, r) => s + (r.costUsd ?? 0), 0), 9);
+      expect(total.knownCostUsd).toBeCloseTo(
+        inRange.reduce((s, r) => s + (r.costUsd ?? 0), 0),
+        9,
+      );
       expect(total.unknownCostRequests).toBe(inRange.filter((r) => r.costUsd === null).length);
       expect(total.costUsd).toBe(total.unknownCostRequests > 0 ? null : total.knownCostUsd);
       const byClient = Object.fromEntries((await ledger.spend({ ...q, by: 'client' })).groups.map((g) => [g.key, g.requests]));
@@ -84,7 +117,10 @@ describe('spend over ranges', () => {
       ['2025-01-01', 'p/b', 1, null, 0, 1],
       ['2025-01-02', 'p/a', 1, 2, 2, 0],
     ]);
-    expect((await ledger.series({})).points.map((p) => [p.day, p.requests])).toEqual([['2025-01-01', 2], ['2025-01-02', 1]]);
+    expect((await ledger.series({})).points.map((p) => [p.day, p.requests])).toEqual([
+      ['2025-01-01', 2],
+      ['2025-01-02', 1],
+    ]);
     const csv = [...(await ledger.csv({ until: '2025-01-02' }))];
     expect(csv).toHaveLength(3);
     expect(csv[0]).toMatch(/^id,started_at,source,client,route,provider,model,status/);
@@ -109,7 +145,9 @@ describe('the app as a client', () => {
       expect(groups).toEqual(Object.keys(q).length ? { '(none)': 4, cursor: 8 } : { app: 3, '(none)': 4, cursor: 8 });
     }
     expect((await ledger.spend({ client: 'app' })).knownCostUsd).toBe(3);
-    expect((await ledger.series({ by: 'client' })).points.filter((p) => p.key === 'app').map((p) => [p.day, p.requests])).toEqual([['2025-01-01', 2]]);
+    expect((await ledger.series({ by: 'client' })).points.filter((p) => p.key === 'app').map((p) => [p.day, p.requests])).toEqual([
+      ['2025-01-01', 2],
+    ]);
     expect((await ledger.requests({ client: 'app' })).map((r) => r.client)).toEqual(['app', 'app']);
     expect([...(await ledger.csv({ client: 'app' }))].slice(1).map((l) => l.split(',')[3])).toEqual(['app', 'app']);
   });
@@ -128,7 +166,14 @@ describe('ledger schema migration', () => {
       INSERT INTO requests VALUES ('old2', ${Date.UTC(2024, 5, 2)}, 'port', NULL, NULL, 'local', 'llama', 'ok', 200, NULL, '[]', 50, 5, NULL, 5, 9);`);
     db.close();
     const ledger = open(dir);
-    expect(await ledger.spend({})).toMatchObject({ requests: 2, inputTokens: 150, costUsd: null, knownCostUsd: 0.25, unknownCostRequests: 1, cacheReadTokens: 0 });
+    expect(await ledger.spend({})).toMatchObject({
+      requests: 2,
+      inputTokens: 150,
+      costUsd: null,
+      knownCostUsd: 0.25,
+      unknownCostRequests: 1,
+      cacheReadTokens: 0,
+    });
     expect((await ledger.spend({ since: '2024-06-02' })).requests).toBe(1);
     expect((await ledger.recent(5)).map((r) => r.id)).toEqual(['old2', 'old1']);
     const check = new Database(path.join(dir, 'ledger.db'));
@@ -141,10 +186,18 @@ describe('conversations', () => {
   it('stores chat and compare conversations with their messages in order, and deletes them whole', async () => {
     const ledger = open();
     const chat = ledger.conversations.create('chat', 'About SQLite');
-    ledger.conversations.append(chat.id, [{ role: 'user', content: 'What is WAL?' }, { role: 'assistant', content: 'Write-ahead logging.', model: 'openai/gpt-4o', requestId: 'req-1' }]);
+    ledger.conversations.append(chat.id, [
+      { role: 'user', content: 'What is WAL?' },
+      { role: 'assistant', content: 'Write-ahead logging.', model: 'openai/gpt-4o', requestId: 'req-1' },
+    ]);
     ledger.conversations.append(chat.id, [{ role: 'user', content: 'Thanks' }]);
     const compare = ledger.conversations.create('compare', 'Two models');
-    expect(ledger.conversations.list().map((c) => c.id).sort()).toEqual([chat.id, compare.id].sort());
+    expect(
+      ledger.conversations
+        .list()
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual([chat.id, compare.id].sort());
     const got = (await ledger.conversations.get(chat.id))!;
     expect(got.kind).toBe('chat');
     expect(got.messages.map((m) => [m.role, m.content, m.model ?? null])).toEqual([

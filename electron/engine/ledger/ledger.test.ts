@@ -105,18 +105,54 @@ describe('ledger', () => {
     const ledger = open();
     const day1 = Date.UTC(2025, 0, 31, 23, 59);
     const day2 = Date.UTC(2025, 1, 1, 0, 1);
-    ledger.record(row({ startedAt: day1, client: 'cursor', provider: 'openai', model: 'gpt-4o', inputTokens: 100, outputTokens: 10, costUsd: 0.5 }));
-    ledger.record(row({ startedAt: day2, client: null, provider: 'openai', model: 'gpt-4o', inputTokens: 50, outputTokens: 5, costUsd: 0.25 }));
-    ledger.record(row({ startedAt: day2, client: 'aider', provider: 'groq', model: 'llama', inputTokens: 7, outputTokens: 3, costUsd: null }));
-    ledger.record(row({ startedAt: day2, client: 'aider', provider: null, model: null, status: 'error', inputTokens: 0, outputTokens: 0, costUsd: null }));
+    ledger.record(
+      row({ startedAt: day1, client: 'cursor', provider: 'openai', model: 'gpt-4o', inputTokens: 100, outputTokens: 10, costUsd: 0.5 }),
+    );
+    ledger.record(
+      row({ startedAt: day2, client: null, provider: 'openai', model: 'gpt-4o', inputTokens: 50, outputTokens: 5, costUsd: 0.25 }),
+    );
+    ledger.record(
+      row({ startedAt: day2, client: 'aider', provider: 'groq', model: 'llama', inputTokens: 7, outputTokens: 3, costUsd: null }),
+    );
+    ledger.record(
+      row({
+        startedAt: day2,
+        client: 'aider',
+        provider: null,
+        model: null,
+        status: 'error',
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: null,
+      }),
+    );
 
     const all = await ledger.spend({});
     // Two unknown costs: the total is unknown (null), never $0.75 as if they were free; the known part is beside it.
-    expect(all).toEqual({ requests: 4, inputTokens: 157, outputTokens: 18, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: null, knownCostUsd: 0.75, unknownCostRequests: 2, groups: [] });
+    expect(all).toEqual({
+      requests: 4,
+      inputTokens: 157,
+      outputTokens: 18,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      costUsd: null,
+      knownCostUsd: 0.75,
+      unknownCostRequests: 2,
+      groups: [],
+    });
 
     // [key, requests, input, output, cost (null when any part is unknown), known part, unknown requests]
     const pick = async (by: 'day' | 'model' | 'provider' | 'client') =>
-      (await ledger.spend({ by })).groups.map((g) => [g.key, g.requests, g.inputTokens, g.outputTokens, g.costUsd, g.knownCostUsd, g.unknownCostRequests]);
+      (await ledger.spend({ by })).groups.map((g) => [
+        g.key,
+        g.requests,
+        g.inputTokens,
+        g.outputTokens,
+        g.costUsd,
+        g.knownCostUsd,
+        g.unknownCostRequests,
+      ]);
     expect(await pick('day')).toEqual([
       ['2025-01-31', 1, 100, 10, 0.5, 0.5, 0],
       ['2025-02-01', 3, 57, 8, null, 0.25, 2],
@@ -140,7 +176,18 @@ describe('ledger', () => {
 
   it('returns zeros, not nulls, when nothing matches', async () => {
     const ledger = open();
-    expect(await ledger.spend({ since: '1d', by: 'day' })).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, knownCostUsd: 0, unknownCostRequests: 0, groups: [] });
+    expect(await ledger.spend({ since: '1d', by: 'day' })).toEqual({
+      requests: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      costUsd: 0,
+      knownCostUsd: 0,
+      unknownCostRequests: 0,
+      groups: [],
+    });
   });
 
   it('rounds sums once, to 6 decimals, without float noise', async () => {

@@ -96,7 +96,14 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     }
     opens.clear();
     if (queue.length > 0 || openBatch.length > 0) {
-      writer ??= startWriter({ file, insertSql: INSERT_SQL, insertOpenSql: INSERT_OPEN_SQL, busyMs: BUSY_TIMEOUT_MS, onFailure: handle, onIdle: readSettled });
+      writer ??= startWriter({
+        file,
+        insertSql: INSERT_SQL,
+        insertOpenSql: INSERT_OPEN_SQL,
+        busyMs: BUSY_TIMEOUT_MS,
+        onFailure: handle,
+        onIdle: readSettled,
+      });
       const batch = queue;
       queue = [];
       writer.post(batch, openBatch);
@@ -159,7 +166,11 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     // A busy or full disk may recover: keep the rows and entries, bounded so memory cannot run away.
     queue = r.failed.concat(queue).slice(-MAX_QUEUE);
     retryOpens = r.failedOpens.concat(retryOpens).slice(-MAX_QUEUE);
-    onError(new Error(`could not write ${r.failed.length} request rows and ${r.failedOpens.length} journal entries to ${file} (will retry): ${r.error}`));
+    onError(
+      new Error(
+        `could not write ${r.failed.length} request rows and ${r.failedOpens.length} journal entries to ${file} (will retry): ${r.error}`,
+      ),
+    );
     if (!closed) scheduleFlush();
   }
 
@@ -225,7 +236,13 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     },
 
     recent: (limit: number): Promise<RequestRecord[]> =>
-      afterFlush(() => (db.prepare('SELECT * FROM requests ORDER BY started_at DESC, rowid DESC LIMIT ?').all(Math.max(0, Math.floor(limit))) as RequestRow[]).map(fromRow)),
+      afterFlush(() =>
+        (
+          db
+            .prepare('SELECT * FROM requests ORDER BY started_at DESC, rowid DESC LIMIT ?')
+            .all(Math.max(0, Math.floor(limit))) as RequestRow[]
+        ).map(fromRow),
+      ),
 
     close(): Promise<void> {
       closing ??= closeNow();

@@ -13,23 +13,45 @@ export function queryRequests(db: Database.Database, query: SpendRequestsQuery, 
   const { from, to } = queryRange(query, now);
   const upper = query.before !== undefined && Number.isFinite(query.before) ? Math.min(query.before, to) : to;
   const where = ['started_at >= ?', 'started_at < ?'];
-  const params: unknown[] = [Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER, Number.isFinite(upper) ? upper : Number.MAX_SAFE_INTEGER];
-  for (const [column, value] of [['client', query.client], ['source', query.source], ['provider', query.provider], ['model', query.model], ['route', query.route]] as const) {
+  const params: unknown[] = [
+    Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER,
+    Number.isFinite(upper) ? upper : Number.MAX_SAFE_INTEGER,
+  ];
+  for (const [column, value] of [
+    ['client', query.client],
+    ['source', query.source],
+    ['provider', query.provider],
+    ['model', query.model],
+    ['route', query.route],
+  ] as const) {
     if (value === undefined) continue;
     if (typeof value !== 'string') throw new Error(`${column} must be a string`);
     where.push(column === 'client' ? clientCondition(value, false) : `${column} = ?`);
     params.push(value);
   }
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(Number(query.limit ?? 100)) || 100));
-  const rows = db.prepare(`SELECT * FROM requests WHERE ${where.join(' AND ')} ORDER BY started_at DESC, rowid DESC LIMIT ?`).all(...params, limit) as RequestRow[];
+  const rows = db
+    .prepare(`SELECT * FROM requests WHERE ${where.join(' AND ')} ORDER BY started_at DESC, rowid DESC LIMIT ?`)
+    .all(...params, limit) as RequestRow[];
   return rows.map((row) => {
     const r = fromRow(row);
     const out: SpendRequest = {
-      id: r.id, startedAt: r.startedAt, source: r.source, client: clientOf(r.client, r.source), route: r.route, provider: r.provider, model: r.model,
-      status: r.status, httpStatus: r.httpStatus, attempts: r.attempts.map((a) => ({ ...a, durationMs: roundMs(a.durationMs) })),
-      inputTokens: r.inputTokens, outputTokens: r.outputTokens,
+      id: r.id,
+      startedAt: r.startedAt,
+      source: r.source,
+      client: clientOf(r.client, r.source),
+      route: r.route,
+      provider: r.provider,
+      model: r.model,
+      status: r.status,
+      httpStatus: r.httpStatus,
+      attempts: r.attempts.map((a) => ({ ...a, durationMs: roundMs(a.durationMs) })),
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
       // The shared rounding rule: what the UI shows and what the CSV says agree to the last digit.
-      costUsd: roundUsdOrNull(r.costUsd), ttftMs: roundMsOrNull(r.ttftMs), durationMs: roundMs(r.durationMs),
+      costUsd: roundUsdOrNull(r.costUsd),
+      ttftMs: roundMsOrNull(r.ttftMs),
+      durationMs: roundMs(r.durationMs),
     };
     if (r.errorMessage !== undefined) out.errorMessage = r.errorMessage;
     if (r.requestedModel !== undefined) out.requestedModel = r.requestedModel;

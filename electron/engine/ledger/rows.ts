@@ -2,9 +2,28 @@
 import type { AttemptRecord, RequestRecord, RequestSource, RequestStatus } from './types';
 
 export const COLUMNS = [
-  'id', 'started_at', 'source', 'client', 'route', 'provider', 'model', 'status', 'http_status',
-  'error_message', 'attempts', 'input_tokens', 'output_tokens', 'cost_usd', 'ttft_ms', 'duration_ms',
-  'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_known', 'requested_model', 'usage_estimated',
+  'id',
+  'started_at',
+  'source',
+  'client',
+  'route',
+  'provider',
+  'model',
+  'status',
+  'http_status',
+  'error_message',
+  'attempts',
+  'input_tokens',
+  'output_tokens',
+  'cost_usd',
+  'ttft_ms',
+  'duration_ms',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_known',
+  'requested_model',
+  'usage_estimated',
 ] as const;
 
 // ON CONFLICT DO NOTHING, not OR REPLACE: a replace deletes behind the rollup trigger's back and counts twice;

@@ -181,7 +181,9 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function migrate(db: Database.Database, file: string): void {
   const current = readUserVersion(db);
   if (current > SCHEMA_VERSION) {
-    throw new Error(`${file} has schema version ${current}, newer than this Switchboard understands (${SCHEMA_VERSION}); update Switchboard`);
+    throw new Error(
+      `${file} has schema version ${current}, newer than this Switchboard understands (${SCHEMA_VERSION}); update Switchboard`,
+    );
   }
   // Each step re-reads the version inside an IMMEDIATE transaction: the CLI and a running server may
   // open a fresh ledger at the same moment, and only one of them may apply a step.

@@ -17,8 +17,25 @@ afterEach(async () => {
 
 let seq = 0;
 const row = (o: Partial<RequestRecord>): RequestRecord => ({
-  id: `h${++seq}`, startedAt: 0, source: 'port', client: 'a', route: 'r', provider: 'p', model: 'm', status: 'ok', httpStatus: 200,
-  attempts: [], inputTokens: 10, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0.5, ttftMs: 1, durationMs: 2, ...o,
+  id: `h${++seq}`,
+  startedAt: 0,
+  source: 'port',
+  client: 'a',
+  route: 'r',
+  provider: 'p',
+  model: 'm',
+  status: 'ok',
+  httpStatus: 200,
+  attempts: [],
+  inputTokens: 10,
+  outputTokens: 2,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+  costUsd: 0.5,
+  ttftMs: 1,
+  durationMs: 2,
+  ...o,
 });
 
 describe('hourly spend series', () => {

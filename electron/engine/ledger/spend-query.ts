@@ -39,7 +39,17 @@ function label(by: SpendGroupBy, v: unknown[]): string {
   return a || '(none)';
 }
 
-const SUM_KEYS = ['requests', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_usd', 'unknown_cost', 'estimated'] as const;
+const SUM_KEYS = [
+  'requests',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'unknown_cost',
+  'estimated',
+] as const;
 
 /** Sum rows that share a label (a client's rows from several sources) merged into one, in first-seen order. */
 function mergeBy<T extends SumRow>(rows: T[], keyOf: (row: T) => string): Array<[string, SumRow]> {
@@ -67,7 +77,10 @@ type SumRow = Record<(typeof SUM_KEYS)[number], number>;
  * A total's cost is a number only when every request in it is priced: one unknown makes it unknown
  * (null), with the known part beside it. Money is rounded once, here, by the shared rule.
  */
-function withCost<T extends Omit<SpendTotals, 'costUsd' | 'knownCostUsd'>>(t: T, knownUsd: number): T & Pick<SpendTotals, 'costUsd' | 'knownCostUsd'> {
+function withCost<T extends Omit<SpendTotals, 'costUsd' | 'knownCostUsd'>>(
+  t: T,
+  knownUsd: number,
+): T & Pick<SpendTotals, 'costUsd' | 'knownCostUsd'> {
   const knownCostUsd = roundUsd(knownUsd);
   return { ...t, costUsd: t.unknownCostRequests > 0 ? null : knownCostUsd, knownCostUsd };
 }
@@ -121,7 +134,14 @@ function monthEdge(ms: number, up: boolean): number {
  * The range as a UNION of: whole months from `spend_monthly` (when `months`; not for per-day output),
  * whole days from `spend_daily`, and the partial days at either end from `requests`.
  */
-function rangeSelect(range: Range, query: SpendQuery, cols: string[], rawCols: string[], months = false, rawOnly = false): { sql: string; params: unknown[] } {
+function rangeSelect(
+  range: Range,
+  query: SpendQuery,
+  cols: string[],
+  rawCols: string[],
+  months = false,
+  rawOnly = false,
+): { sql: string; params: unknown[] } {
   const keys = cols.map((c, i) => `${c} AS g${i}, `).join('');
   const rawKeys = rawCols.map((c, i) => `${c} AS g${i}, `).join('');
   const firstWhole = Number.isFinite(range.from) ? Math.ceil(range.from / DAY_MS) * DAY_MS : -Infinity;
@@ -201,13 +221,26 @@ export function querySpend(db: Database.Database, query: SpendQuery, now = Date.
   const cols = by ? ROLLUP_COLS[by] : [];
   const { sql, params } = rangeSelect(range, query, cols, by ? RAW_COLS[by] : [], by !== 'day');
   const g = cols.map((_, i) => `g${i}`).join(', ');
-  const rows = db.prepare(`SELECT ${g ? `${g}, ` : ''}${SUMS} FROM (${sql})${g ? ` GROUP BY ${g}` : ''}`).all(...params) as Array<SumRow & Record<string, unknown>>;
-  const groups = mergeBy(rows, (row) => (by ? label(by, cols.map((_, i) => row[`g${i}`])) : '')).map(([key, row]): SpendGroup => ({ key, ...totals(row) }));
+  const rows = db.prepare(`SELECT ${g ? `${g}, ` : ''}${SUMS} FROM (${sql})${g ? ` GROUP BY ${g}` : ''}`).all(...params) as Array<
+    SumRow & Record<string, unknown>
+  >;
+  const groups = mergeBy(rows, (row) =>
+    by
+      ? label(
+          by,
+          cols.map((_, i) => row[`g${i}`]),
+        )
+      : '',
+  ).map(([key, row]): SpendGroup => ({ key, ...totals(row) }));
   // The total sums the unrounded group sums, so rounding happens once (a total of rounded parts drifts).
   const sum = sumOf(rows);
   if (!by) return { ...sum, groups: [] };
   // Days read best in calendar order; everything else by what it cost (known part), then by how much it was used.
-  groups.sort(by === 'day' ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.knownCostUsd - a.knownCostUsd || b.requests - a.requests || a.key.localeCompare(b.key));
+  groups.sort(
+    by === 'day'
+      ? (a, b) => a.key.localeCompare(b.key)
+      : (a, b) => b.knownCostUsd - a.knownCostUsd || b.requests - a.requests || a.key.localeCompare(b.key),
+  );
   return { ...sum, groups };
 }
 
@@ -216,14 +249,22 @@ export function querySeries(db: Database.Database, query: SpendQuery, now = Date
   checkBy(query.by);
   const range = queryRange(query, now);
   const hourly = query.bucket === 'hour';
-  if (query.bucket !== undefined && query.bucket !== 'day' && !hourly) throw new Error(`invalid spend bucket "${String(query.bucket)}": use day or hour`);
-  if (hourly && !(Math.min(range.to, now) - range.from <= MAX_HOURLY_MS)) throw new Error('an hourly spend series covers at most 31 days: give a later `since`');
+  if (query.bucket !== undefined && query.bucket !== 'day' && !hourly)
+    throw new Error(`invalid spend bucket "${String(query.bucket)}": use day or hour`);
+  if (hourly && !(Math.min(range.to, now) - range.from <= MAX_HOURLY_MS))
+    throw new Error('an hourly spend series covers at most 31 days: give a later `since`');
   const split = query.by && query.by !== 'day' ? query.by : null;
   const cols = ['day', ...(split ? ROLLUP_COLS[split] : [])];
   const { sql, params } = rangeSelect(range, query, cols, [hourly ? HOUR_OF : DAY_OF, ...(split ? RAW_COLS[split] : [])], false, hourly);
   const g = cols.map((_, i) => `g${i}`).join(', ');
   const rows = db.prepare(`SELECT ${g}, ${SUMS} FROM (${sql}) GROUP BY ${g}`).all(...params) as Array<SumRow & Record<string, unknown>>;
-  const keyOf = (row: SumRow & Record<string, unknown>) => (split ? label(split, cols.slice(1).map((_, i) => row[`g${i + 1}`])) : '');
+  const keyOf = (row: SumRow & Record<string, unknown>) =>
+    split
+      ? label(
+          split,
+          cols.slice(1).map((_, i) => row[`g${i + 1}`]),
+        )
+      : '';
   const points = mergeBy(rows, (row) => `${String(row.g0)}\0${keyOf(row)}`).map(([k, row]): SpendPoint => {
     const cut = k.indexOf('\0');
     return { day: k.slice(0, cut), key: k.slice(cut + 1), ...totals(row) };
@@ -234,7 +275,17 @@ export function querySeries(db: Database.Database, query: SpendQuery, now = Date
 
 /** The grand total of grouped sum rows. */
 function sumOf(rows: SumRow[]): SpendTotals {
-  const acc: SumRow = { requests: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_usd: 0, unknown_cost: 0, estimated: 0 };
+  const acc: SumRow = {
+    requests: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
+    cost_usd: 0,
+    unknown_cost: 0,
+    estimated: 0,
+  };
   for (const row of rows) for (const k of Object.keys(acc) as Array<keyof SumRow>) acc[k] += Number(row[k] ?? 0);
   return totals(acc);
 }

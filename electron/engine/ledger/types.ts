@@ -1,5 +1,13 @@
 // What the ledger records and answers: one row per client request, with every attempt it took.
-import type { Conversation, SpendAttempt, SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
+import type {
+  Conversation,
+  SpendAttempt,
+  SpendQuery,
+  SpendRequest,
+  SpendRequestsQuery,
+  SpendSeries,
+  SpendSummary,
+} from '../../../shared/types';
 import type { ConversationStore } from './conversations';
 import type { TextGroup } from './estimator';
 

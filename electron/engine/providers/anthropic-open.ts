@@ -25,19 +25,32 @@ const FIRST = new Set(['content_block_start', 'content_block_delta', 'message_de
 const emptyBlockStart = (b: { type?: string; text?: unknown; thinking?: unknown } | undefined): boolean =>
   (b?.type === 'text' && !b.text) || (b?.type === 'thinking' && !b.thinking);
 
-export async function openAnthropicPassStream(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedStream> {
+export async function openAnthropicPassStream(
+  body: Record<string, unknown>,
+  client: AnthropicClientHeaders,
+  attempt: Attempt,
+): Promise<OpenedStream> {
   const res = await sendAttempt(attempt, anthropicPassCall(body, attempt.target, attempt.key.secret, client));
   if (res.status !== 200) throw upstreamFailure(res.status, await res.body.text().catch(() => ''), res.headers, attempt.key.secret);
-  return holdUntilFirstToken(res.body, (event) => {
-    // Parsing the few events before the first token lets a malformed stream fail over.
-    const e = JSON.parse(event.data) as { error?: { type?: string; message?: string }; content_block?: { type?: string } };
-    if (event.event === 'error') throw new UpstreamStreamError(`${e.error?.type ?? 'error'}: ${e.error?.message ?? ''}`);
-    if (event.event === 'content_block_start' && emptyBlockStart(e.content_block)) return false;
-    return FIRST.has(event.event ?? '');
-  }, attempt.key.secret, ANTHROPIC_STREAM_WATCH);
+  return holdUntilFirstToken(
+    res.body,
+    (event) => {
+      // Parsing the few events before the first token lets a malformed stream fail over.
+      const e = JSON.parse(event.data) as { error?: { type?: string; message?: string }; content_block?: { type?: string } };
+      if (event.event === 'error') throw new UpstreamStreamError(`${e.error?.type ?? 'error'}: ${e.error?.message ?? ''}`);
+      if (event.event === 'content_block_start' && emptyBlockStart(e.content_block)) return false;
+      return FIRST.has(event.event ?? '');
+    },
+    attempt.key.secret,
+    ANTHROPIC_STREAM_WATCH,
+  );
 }
 
-export async function openAnthropicPassJson(body: Record<string, unknown>, client: AnthropicClientHeaders, attempt: Attempt): Promise<OpenedJson> {
+export async function openAnthropicPassJson(
+  body: Record<string, unknown>,
+  client: AnthropicClientHeaders,
+  attempt: Attempt,
+): Promise<OpenedJson> {
   const res = await sendAttempt(attempt, anthropicPassCall(body, attempt.target, attempt.key.secret, client));
   const text = await res.body.text();
   if (res.status !== 200) throw upstreamFailure(res.status, text, res.headers, attempt.key.secret);
@@ -78,14 +91,16 @@ export class AnthropicStreamTap {
   read(event: SseEvent): void {
     if (event.usage) this.exact = event.usage;
     const name = event.event;
-    if (name === 'error') this.error = (JSON.parse(event.data) as { error?: { message?: string } }).error?.message ?? 'upstream error event';
+    if (name === 'error')
+      this.error = (JSON.parse(event.data) as { error?: { message?: string } }).error?.message ?? 'upstream error event';
     if (name === 'content_block_delta') {
       this.sawContent = true;
       tallyAnthropicDelta(this.text, event.data);
     } else if (name === 'message_start') this.raw = { ...(JSON.parse(event.data) as { message?: { usage?: object } }).message?.usage };
     else if (name === 'message_delta') {
       this.sawDelta = true;
-      for (const [k, v] of Object.entries((JSON.parse(event.data) as { usage?: object }).usage ?? {})) if (typeof v === 'number') this.raw[k] = v;
+      for (const [k, v] of Object.entries((JSON.parse(event.data) as { usage?: object }).usage ?? {}))
+        if (typeof v === 'number') this.raw[k] = v;
     }
   }
 

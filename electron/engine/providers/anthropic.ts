@@ -19,7 +19,11 @@ export function anthropicBase(provider: Pick<ProviderConfig, 'baseUrl'>): string
 }
 
 export function anthropicHeaders(apiKey: string, client?: { version?: string; beta?: string }): Record<string, string> {
-  const h: Record<string, string> = { 'content-type': 'application/json', 'x-api-key': apiKey, 'anthropic-version': client?.version ?? ANTHROPIC_VERSION };
+  const h: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-api-key': apiKey,
+    'anthropic-version': client?.version ?? ANTHROPIC_VERSION,
+  };
   if (client?.beta) h['anthropic-beta'] = client.beta;
   return h;
 }
@@ -34,7 +38,13 @@ export function anthropicStreamCall(req: CanonicalRequest, target: Target, apiKe
 }
 
 /** Fast path: the client's own body with the target's model; unknown fields survive. */
-export function anthropicPassCall(body: Record<string, unknown>, target: Target, apiKey: string, client: { version?: string; beta?: string }, path = '/v1/messages'): UpstreamCall {
+export function anthropicPassCall(
+  body: Record<string, unknown>,
+  target: Target,
+  apiKey: string,
+  client: { version?: string; beta?: string },
+  path = '/v1/messages',
+): UpstreamCall {
   return {
     url: `${anthropicBase(target.provider)}${path}`,
     method: 'POST',

@@ -50,7 +50,9 @@ export function openAIModelsEndpoint(provider: ProviderRef, apiKey: string): End
   if (provider.kind === 'azure-openai') {
     const raw = new URL(provider.baseUrl ?? 'https://invalid.azure');
     const base = `${raw.origin}${raw.pathname.replace(/\/+$/, '')}`;
-    const url = /\/openai\/v1$/.test(base) ? `${base}/models` : `${base.replace(/\/openai$/, '')}/openai/models?api-version=${raw.searchParams.get('api-version') ?? AZURE_DEFAULT_API_VERSION}`;
+    const url = /\/openai\/v1$/.test(base)
+      ? `${base}/models`
+      : `${base.replace(/\/openai$/, '')}/openai/models?api-version=${raw.searchParams.get('api-version') ?? AZURE_DEFAULT_API_VERSION}`;
     return { url, headers: { 'api-key': apiKey } };
   }
   const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};

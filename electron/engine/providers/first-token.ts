@@ -19,7 +19,12 @@ export interface HeldStream {
  * redacted of it (and of anything key-shaped) as it is read, and so is every error thrown here.
  * `watch` checks every event, before and after the first token, and knows the protocol's terminal event.
  */
-export async function holdUntilFirstToken(body: Readable, isFirst: (event: SseEvent) => boolean, secret: string, watch?: SseWatch): Promise<HeldStream> {
+export async function holdUntilFirstToken(
+  body: Readable,
+  isFirst: (event: SseEvent) => boolean,
+  secret: string,
+  watch?: SseWatch,
+): Promise<HeldStream> {
   const rest = readSse(body, sseScrubber(secret), watch);
   const head: SseEvent[] = [];
   try {

@@ -34,7 +34,9 @@ function encodePart(p: Part): Json | null {
     case 'text':
       return { text: p.text };
     case 'image':
-      return p.data !== undefined ? { inlineData: { mimeType: p.mediaType ?? 'image/png', data: p.data } } : { fileData: { mimeType: guessMime(p.url ?? ''), fileUri: p.url } };
+      return p.data !== undefined
+        ? { inlineData: { mimeType: p.mediaType ?? 'image/png', data: p.data } }
+        : { fileData: { mimeType: guessMime(p.url ?? ''), fileUri: p.url } };
     case 'tool_call': {
       let args: unknown;
       try {
@@ -66,12 +68,18 @@ function encodePart(p: Part): Json | null {
 const FOREIGN_SIGNATURE = 'skip_thought_signature_validator';
 
 /** Function responses open a user turn (a system message merged into it comes after them). */
-const responsesFirst = (parts: Part[]): Part[] => [...parts.filter((p) => p.type === 'tool_result'), ...parts.filter((p) => p.type !== 'tool_result')];
+const responsesFirst = (parts: Part[]): Part[] => [
+  ...parts.filter((p) => p.type === 'tool_result'),
+  ...parts.filter((p) => p.type !== 'tool_result'),
+];
 
 export function encodeGeminiRequest(req: CanonicalRequest): Json {
   // Gemini's one systemInstruction is the leading prompt: later system messages stay in place as marked user text.
   const contents = systemAsUserTurns(req.messages)
-    .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: (m.role === 'user' ? responsesFirst(m.parts) : m.parts).map(encodePart).filter((p): p is Json => p !== null) }))
+    .map((m) => ({
+      role: m.role === 'assistant' ? 'model' : 'user',
+      parts: (m.role === 'user' ? responsesFirst(m.parts) : m.parts).map(encodePart).filter((p): p is Json => p !== null),
+    }))
     .filter((c) => c.parts.length > 0);
   for (const c of contents) {
     const firstCall = c.role === 'model' ? c.parts.find((p) => p.functionCall) : undefined;
@@ -80,10 +88,25 @@ export function encodeGeminiRequest(req: CanonicalRequest): Json {
   const body: Json = { contents };
   if (req.system) body.systemInstruction = { parts: [{ text: req.system }] };
   if (req.tools?.length) {
-    body.tools = [{ functionDeclarations: req.tools.map((t) => ({ name: t.name, description: t.description ?? '', parametersJsonSchema: jsonSchemaForGemini(t.parameters) })) }];
+    body.tools = [
+      {
+        functionDeclarations: req.tools.map((t) => ({
+          name: t.name,
+          description: t.description ?? '',
+          parametersJsonSchema: jsonSchemaForGemini(t.parameters),
+        })),
+      },
+    ];
     const c = req.toolChoice;
     if (c) {
-      const config: Json = c === 'auto' ? { mode: 'AUTO' } : c === 'none' ? { mode: 'NONE' } : c === 'required' ? { mode: 'ANY' } : { mode: 'ANY', allowedFunctionNames: [c.name] };
+      const config: Json =
+        c === 'auto'
+          ? { mode: 'AUTO' }
+          : c === 'none'
+            ? { mode: 'NONE' }
+            : c === 'required'
+              ? { mode: 'ANY' }
+              : { mode: 'ANY', allowedFunctionNames: [c.name] };
       body.toolConfig = { functionCallingConfig: config };
     }
   }
@@ -98,7 +121,10 @@ export function encodeGeminiRequest(req: CanonicalRequest): Json {
     if (req.responseFormat.type === 'json_schema') g.responseJsonSchema = req.responseFormat.schema;
   }
   if (req.reasoning) {
-    g.thinkingConfig = { thinkingBudget: req.reasoning.budgetTokens ?? BUDGET_FOR_EFFORT[effortFor(req.reasoning) ?? 'medium'], includeThoughts: true };
+    g.thinkingConfig = {
+      thinkingBudget: req.reasoning.budgetTokens ?? BUDGET_FOR_EFFORT[effortFor(req.reasoning) ?? 'medium'],
+      includeThoughts: true,
+    };
   }
   if (Object.keys(g).length) body.generationConfig = g;
   return body;
@@ -115,8 +141,15 @@ export function geminiStreamCall(req: CanonicalRequest, target: Target, apiKey: 
 }
 
 const FINISH: Record<string, FinishReason> = {
-  STOP: 'stop', MAX_TOKENS: 'length', SAFETY: 'content_filter', RECITATION: 'content_filter', BLOCKLIST: 'content_filter',
-  PROHIBITED_CONTENT: 'content_filter', SPII: 'content_filter', IMAGE_SAFETY: 'content_filter', MALFORMED_FUNCTION_CALL: 'error',
+  STOP: 'stop',
+  MAX_TOKENS: 'length',
+  SAFETY: 'content_filter',
+  RECITATION: 'content_filter',
+  BLOCKLIST: 'content_filter',
+  PROHIBITED_CONTENT: 'content_filter',
+  SPII: 'content_filter',
+  IMAGE_SAFETY: 'content_filter',
+  MALFORMED_FUNCTION_CALL: 'error',
 };
 
 /** Gemini SSE chunks -> canonical events. Usage is cumulative per chunk; the last one is emitted at the end. */
@@ -134,7 +167,8 @@ export async function* geminiEvents(body: Readable): AsyncGenerator<StreamEvent>
     }
     const cand = chunk.candidates?.[0];
     for (const part of (cand?.content?.parts ?? []) as Json[]) {
-      if (typeof part.text === 'string' && part.text) yield part.thought ? { type: 'reasoning', text: part.text } : { type: 'text', text: part.text };
+      if (typeof part.text === 'string' && part.text)
+        yield part.thought ? { type: 'reasoning', text: part.text } : { type: 'text', text: part.text };
       if (part.functionCall) {
         const index = calls++;
         yield { type: 'tool_call_start', index, id: String(part.functionCall.id ?? `call_${index}`), name: String(part.functionCall.name) };

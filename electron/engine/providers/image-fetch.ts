@@ -13,7 +13,11 @@ export type ImageFetchFailure = 'url' | 'resolve' | 'address' | 'redirect' | 'st
 
 /** Why an image was not fetched. The detail is for tests and the engine's own logs, never for the client. */
 export class ImageFetchError extends Error {
-  constructor(readonly reason: ImageFetchFailure, detail: string, options?: ErrorOptions) {
+  constructor(
+    readonly reason: ImageFetchFailure,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
     super(detail, options);
     this.name = 'ImageFetchError';
   }
@@ -45,7 +49,8 @@ const DEFAULT_MAX_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const IMAGE_TYPE = /^image\/[a-z0-9][a-z0-9.+-]*$/;
 
-const systemLookup = async (hostname: string): Promise<string[]> => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+const systemLookup = async (hostname: string): Promise<string[]> =>
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 const systemSocket = (address: string, port: number): Socket => netConnect({ host: address, port });
 
 /** The bytes and media type of the image at `url`, or an ImageFetchError (the caller's abort passes through). */
@@ -65,7 +70,8 @@ export async function fetchPublicImage(url: string, signal: AbortSignal, options
   } catch (error) {
     if (signal.aborted) throw error;
     if (error instanceof ImageFetchError) throw error;
-    if (timeout.aborted) throw new ImageFetchError('timeout', `no image within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`, { cause: error });
+    if (timeout.aborted)
+      throw new ImageFetchError('timeout', `no image within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`, { cause: error });
     throw new ImageFetchError('network', (error as Error).message, { cause: error });
   }
 }
@@ -106,7 +112,12 @@ async function checkedAddress(url: URL, lookup: (hostname: string) => Promise<st
 }
 
 /** One GET over a connection pinned to `address`: the image, or where a redirect points. */
-async function getOnce(url: URL, address: string, signal: AbortSignal, options: ImageFetchOptions): Promise<FetchedImage | { location: string }> {
+async function getOnce(
+  url: URL,
+  address: string,
+  signal: AbortSignal,
+  options: ImageFetchOptions,
+): Promise<FetchedImage | { location: string }> {
   const client = new Client(url.origin, { connect: pinnedConnector(url, address, options.openSocket ?? systemSocket, signal) });
   try {
     const res = await client.request({ path: `${url.pathname}${url.search}`, method: 'GET', headers: { accept: 'image/*' }, signal });
@@ -117,7 +128,10 @@ async function getOnce(url: URL, address: string, signal: AbortSignal, options: 
       if (REDIRECT_STATUSES.has(res.statusCode) && location) return { location };
       throw new ImageFetchError('status', `answered ${res.statusCode}`);
     }
-    const mediaType = String(header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const mediaType = String(header('content-type') ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (!IMAGE_TYPE.test(mediaType)) {
       discard(res.body);
       throw new ImageFetchError('content-type', `content type "${mediaType}" is not an image`);
@@ -150,7 +164,12 @@ function discard(body: Readable): void {
 }
 
 /** undici's connect hook, opening the socket to the checked address (TLS still verifies the URL's host name). */
-function pinnedConnector(url: URL, address: string, openSocket: (address: string, port: number) => Socket, signal: AbortSignal): buildConnector.connector {
+function pinnedConnector(
+  url: URL,
+  address: string,
+  openSocket: (address: string, port: number) => Socket,
+  signal: AbortSignal,
+): buildConnector.connector {
   const secure = url.protocol === 'https:';
   const port = Number(url.port) || (secure ? 443 : 80);
   const host = bareHost(url);

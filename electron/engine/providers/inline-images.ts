@@ -11,9 +11,11 @@ const MAX_REQUEST_IMAGE_BYTES = 50 * 1024 * 1024;
  * All a client learns when any image fails, whatever the reason: no status, errno or address, so the
  * port cannot be used to probe the user's network (refused addresses are never connected to at all).
  */
-export const IMAGE_NOT_FETCHED = 'an image in the request could not be fetched (this provider needs images inline; only images on public http(s) addresses are fetched)';
+export const IMAGE_NOT_FETCHED =
+  'an image in the request could not be fetched (this provider needs images inline; only images on public http(s) addresses are fetched)';
 
-const isUrlImage = (p: Part): p is Extract<Part, { type: 'image' }> & { url: string } => p.type === 'image' && p.data === undefined && /^https?:/i.test(p.url ?? '');
+const isUrlImage = (p: Part): p is Extract<Part, { type: 'image' }> & { url: string } =>
+  p.type === 'image' && p.data === undefined && /^https?:/i.test(p.url ?? '');
 const hasUrlImage = (req: CanonicalRequest): boolean => req.messages.some((m) => m.parts.some(isUrlImage));
 
 const inlined = new WeakMap<CanonicalRequest, Promise<CanonicalRequest>>();

@@ -17,7 +17,11 @@ export function modelsCall(provider: ProviderRef, apiKey: string): UpstreamCall 
     case 'anthropic':
       return { url: `${anthropicBase(provider)}/v1/models?limit=1000`, method: 'GET', headers: anthropicHeaders(apiKey) };
     case 'gemini':
-      return { url: `${(provider.baseUrl ?? GEMINI_DEFAULT_BASE_URL).replace(/\/+$/, '')}/models?pageSize=1000`, method: 'GET', headers: { 'x-goog-api-key': apiKey } };
+      return {
+        url: `${(provider.baseUrl ?? GEMINI_DEFAULT_BASE_URL).replace(/\/+$/, '')}/models?pageSize=1000`,
+        method: 'GET',
+        headers: { 'x-goog-api-key': apiKey },
+      };
     case 'ollama':
       return { url: `${ollamaBase(provider)}/api/tags`, method: 'GET', headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} };
     default: {
@@ -34,7 +38,12 @@ export function parseModelIds(kind: string, json: Json): string[] {
 }
 
 /** The provider's model ids, as its API lists them; throws the classified AttemptError on failure. */
-export async function listUpstreamModels(transport: Transport, provider: ProviderConfig, apiKey: string, signal?: AbortSignal): Promise<string[]> {
+export async function listUpstreamModels(
+  transport: Transport,
+  provider: ProviderConfig,
+  apiKey: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const res = await transport.send(modelsCall(provider, apiKey), signal, { providerId: provider.id });
   const text = await res.body.text();
   if (res.status !== 200) throw upstreamFailure(res.status, text, undefined, apiKey);

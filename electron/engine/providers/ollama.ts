@@ -41,8 +41,7 @@ export function encodeOllamaMessages(req: CanonicalRequest): Json[] {
       else if (p.type === 'image') {
         if (p.data !== undefined) images.push(p.data);
         else texts.push(`[image: ${p.url}]`);
-      }
-      else if (p.type === 'tool_call') calls.push({ function: { name: p.name, arguments: argsObject(p.arguments) } });
+      } else if (p.type === 'tool_call') calls.push({ function: { name: p.name, arguments: argsObject(p.arguments) } });
       else if (p.type === 'reasoning') thinking += p.text;
     }
     if (!texts.length && !images.length && !calls.length) continue;
@@ -57,7 +56,11 @@ export function encodeOllamaMessages(req: CanonicalRequest): Json[] {
 
 export function encodeOllamaRequest(req: CanonicalRequest, model: string): Json {
   const body: Json = { model, messages: encodeOllamaMessages(req), stream: true };
-  if (req.tools?.length && req.toolChoice !== 'none') body.tools = req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+  if (req.tools?.length && req.toolChoice !== 'none')
+    body.tools = req.tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, description: t.description, parameters: t.parameters },
+    }));
   if (req.responseFormat) body.format = req.responseFormat.type === 'json_schema' ? req.responseFormat.schema : 'json';
   const options: Json = {};
   if (req.maxTokens !== undefined) options.num_predict = req.maxTokens;
@@ -73,7 +76,12 @@ export function encodeOllamaRequest(req: CanonicalRequest, model: string): Json 
 export function ollamaStreamCall(req: CanonicalRequest, target: Target, apiKey: string): UpstreamCall {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/x-ndjson' };
   if (apiKey) headers.authorization = `Bearer ${apiKey}`; // Ollama's cloud API; a local server ignores it
-  return { url: `${ollamaBase(target.provider)}/api/chat`, method: 'POST', headers, body: JSON.stringify(encodeOllamaRequest(req, target.model)) };
+  return {
+    url: `${ollamaBase(target.provider)}/api/chat`,
+    method: 'POST',
+    headers,
+    body: JSON.stringify(encodeOllamaRequest(req, target.model)),
+  };
 }
 
 /** Ollama NDJSON -> canonical events; tool calls arrive whole, so each is a start plus one delta. */

@@ -35,10 +35,18 @@ interface ProtocolAdapter {
 function openAICall(req: CanonicalRequest, target: Target, apiKey: string): UpstreamCall {
   const preset = presetFor(target.provider);
   const own = target.provider.kind === 'openai' || target.provider.kind === 'azure-openai';
-  const body = encodeOpenAIRequest(req, target.model, { maxTokensField: own ? 'max_completion_tokens' : 'max_tokens', noSamplingWithReasoning: own });
+  const body = encodeOpenAIRequest(req, target.model, {
+    maxTokensField: own ? 'max_completion_tokens' : 'max_tokens',
+    noSamplingWithReasoning: own,
+  });
   if (preset?.noStreamOptions) delete body.stream_options;
   const endpoint = openAIChatEndpoint(target.provider, target.model, apiKey);
-  return { url: endpoint.url, method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...endpoint.headers }, body: JSON.stringify({ ...preset?.body, ...body }) };
+  return {
+    url: endpoint.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...endpoint.headers },
+    body: JSON.stringify({ ...preset?.body, ...body }),
+  };
 }
 
 async function* openAIEvents(body: Readable): AsyncGenerator<StreamEvent> {
@@ -69,7 +77,13 @@ export const isOpenAIProtocol = (kind: string): boolean => kind === 'openai' || 
 
 /** An attempt that failed with an upstream error answer, with the finer canonical class beside the router's. */
 export class UpstreamError extends AttemptError {
-  constructor(failureClass: AttemptError['failureClass'], readonly errorClass: ErrorClass, message: string, status: number, retryAfterMs?: number) {
+  constructor(
+    failureClass: AttemptError['failureClass'],
+    readonly errorClass: ErrorClass,
+    message: string,
+    status: number,
+    retryAfterMs?: number,
+  ) {
     super(failureClass, message, status, retryAfterMs);
   }
 }
@@ -93,12 +107,26 @@ function redirected(status: number, headers: Record<string, string | string[] | 
  * The AttemptError for a non-200 answer, classified from status and the provider's error body. Its
  * message has `secret` (the key this request sent) and anything key-shaped redacted: providers echo keys.
  */
-export function upstreamFailure(status: number, text: string, headers?: Record<string, string | string[] | undefined>, secret = ''): UpstreamError {
-  const message = status >= 300 && status < 400 ? redirected(status, headers, secret) : errorMessageFromBody(text, [secret]) ?? `upstream answered ${status}`;
+export function upstreamFailure(
+  status: number,
+  text: string,
+  headers?: Record<string, string | string[] | undefined>,
+  secret = '',
+): UpstreamError {
+  const message =
+    status >= 300 && status < 400
+      ? redirected(status, headers, secret)
+      : (errorMessageFromBody(text, [secret]) ?? `upstream answered ${status}`);
   const c = classifyUpstreamError(status, message);
   // The router acts on context-length (a larger window may help) and on Retry-After (cooldowns).
   const contextLength = c.errorClass === 'context-length' || isContextLengthError(status, text);
-  const error = new UpstreamError(contextLength ? 'context-length' : c.failureClass, contextLength ? 'context-length' : c.errorClass, contextLength ? `context length exceeded: ${message}` : message, status, headers ? retryAfterMs(headers) : undefined);
+  const error = new UpstreamError(
+    contextLength ? 'context-length' : c.failureClass,
+    contextLength ? 'context-length' : c.errorClass,
+    contextLength ? `context length exceeded: ${message}` : message,
+    status,
+    headers ? retryAfterMs(headers) : undefined,
+  );
   error.scope = limitScope(status, text); // a 429 cools one model on the key, unless the account is out
   return error;
 }
@@ -107,7 +135,8 @@ export function upstreamFailure(status: number, text: string, headers?: Record<s
 export function streamFailure(error: unknown, secret = ''): unknown {
   const secrets = [secret];
   if (error instanceof AttemptError) return redactError(error, secrets);
-  if (error instanceof SyntaxError) return new AttemptError('malformed', `upstream sent malformed stream data: ${redactError(error, secrets).message}`, 200);
+  if (error instanceof SyntaxError)
+    return new AttemptError('malformed', `upstream sent malformed stream data: ${redactError(error, secrets).message}`, 200);
   if (error instanceof UpstreamStreamError) {
     const message = redactKeys(error.message, secrets);
     return new AttemptError(/overloaded|UNAVAILABLE/i.test(message) ? 'overloaded' : 'server', message, 200);

@@ -15,7 +15,10 @@ describe('OpenAIStreamTap.skim', () => {
   });
 
   it('hides the usage-only chunk and records its usage, with or without spaces', () => {
-    for (const data of ['{"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":3}}', '{"choices": [], "usage": {"prompt_tokens": 7, "completion_tokens": 3}}']) {
+    for (const data of [
+      '{"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":3}}',
+      '{"choices": [], "usage": {"prompt_tokens": 7, "completion_tokens": 3}}',
+    ]) {
       const tap = new OpenAIStreamTap();
       expect(tap.skim(data)).toBe(false);
       expect(tap.finalUsage()).toMatchObject({ inputTokens: 7, outputTokens: 3 });

@@ -25,7 +25,11 @@ export class OpenAIStreamTap {
   read(event: SseEvent): TappedChunk {
     if (event.data === '[DONE]') return { data: event.data, done: true, usageOnly: false, text: '' };
     // Parsing every chunk costs microseconds; it is what lets the ledger be exact.
-    const chunk = JSON.parse(event.data) as { choices?: Array<{ delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown } }>; usage?: unknown; error?: { message?: string } };
+    const chunk = JSON.parse(event.data) as {
+      choices?: Array<{ delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown } }>;
+      usage?: unknown;
+      error?: { message?: string };
+    };
     if (chunk.error) throw new UpstreamStreamError(chunk.error.message ?? 'unknown');
     let usageOnly = false;
     if (chunk.usage) {
@@ -34,9 +38,12 @@ export class OpenAIStreamTap {
     }
     const delta = chunk.choices?.[0]?.delta;
     const text = typeof delta?.content === 'string' ? delta.content : '';
-    const thought = typeof delta?.reasoning_content === 'string' ? delta.reasoning_content : typeof delta?.reasoning === 'string' ? delta.reasoning : '';
+    const thought =
+      typeof delta?.reasoning_content === 'string' ? delta.reasoning_content : typeof delta?.reasoning === 'string' ? delta.reasoning : '';
     tallyOpenAIDelta(this.text, chunk);
-    return thought ? { data: event.data, done: false, usageOnly, text, reasoning: thought } : { data: event.data, done: false, usageOnly, text };
+    return thought
+      ? { data: event.data, done: false, usageOnly, text, reasoning: thought }
+      : { data: event.data, done: false, usageOnly, text };
   }
 
   /**

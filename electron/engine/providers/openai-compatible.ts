@@ -24,7 +24,11 @@ export function buildChatCall(body: Record<string, unknown>, provider: ProviderC
   return {
     url: endpoint.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: body.stream === true ? 'text/event-stream' : 'application/json', ...endpoint.headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: body.stream === true ? 'text/event-stream' : 'application/json',
+      ...endpoint.headers,
+    },
     body: JSON.stringify(upstreamBody),
   };
 }

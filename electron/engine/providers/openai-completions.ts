@@ -18,20 +18,32 @@ const COMPLETION_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compati
 
 function completionsCall(body: Record<string, unknown>, { target, key }: Attempt, stream: boolean): UpstreamCall {
   if (!COMPLETION_KINDS.has(target.provider.kind)) {
-    throw new AttemptError('unsupported', `provider kind "${target.provider.kind}" (${target.provider.id}) has no OpenAI-style /completions endpoint`);
+    throw new AttemptError(
+      'unsupported',
+      `provider kind "${target.provider.kind}" (${target.provider.id}) has no OpenAI-style /completions endpoint`,
+    );
   }
   const upstream: Record<string, unknown> = { ...body, model: target.model };
   if (stream && !presetFor(target.provider)?.noStreamOptions) {
     upstream.stream_options = { ...(body.stream_options as Record<string, unknown> | undefined), include_usage: true };
   }
   const endpoint = openAIEndpoint(target.provider, target.model, key.secret, '/completions');
-  return { url: endpoint.url, method: 'POST', headers: { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', ...endpoint.headers }, body: JSON.stringify(upstream) };
+  return {
+    url: endpoint.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', ...endpoint.headers },
+    body: JSON.stringify(upstream),
+  };
 }
 
 /** A completion chunk that shows the client something (text, an end, or the usage-only chunk). */
 function isFirstText(event: SseEvent): boolean {
   if (event.data === '[DONE]') return true;
-  const chunk = JSON.parse(event.data) as { choices?: Array<{ text?: unknown; finish_reason?: unknown }>; usage?: unknown; error?: { message?: string } };
+  const chunk = JSON.parse(event.data) as {
+    choices?: Array<{ text?: unknown; finish_reason?: unknown }>;
+    usage?: unknown;
+    error?: { message?: string };
+  };
   if (chunk.error) throw new UpstreamStreamError(chunk.error.message ?? 'unknown');
   const choice = chunk.choices?.[0];
   if (!choice) return Boolean(chunk.usage);

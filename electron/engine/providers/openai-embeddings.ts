@@ -16,7 +16,10 @@ export interface OpenedEmbeddings {
 export async function openOpenAIEmbeddings(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedEmbeddings> {
   const { target, key } = attempt;
   if (!EMBEDDING_KINDS.has(target.provider.kind)) {
-    throw new AttemptError('unsupported', `provider kind "${target.provider.kind}" (${target.provider.id}) has no OpenAI-compatible embeddings endpoint`);
+    throw new AttemptError(
+      'unsupported',
+      `provider kind "${target.provider.kind}" (${target.provider.id}) has no OpenAI-compatible embeddings endpoint`,
+    );
   }
   const base = (target.provider.baseUrl ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
   const res = await sendAttempt(attempt, {
@@ -26,7 +29,12 @@ export async function openOpenAIEmbeddings(body: Record<string, unknown>, attemp
     body: JSON.stringify({ ...body, model: target.model }),
   });
   const text = await res.body.text();
-  if (res.status !== 200) throw new AttemptError(classifyStatus(res.status), errorMessageFromBody(text, [key.secret]) ?? `upstream answered ${res.status}`, res.status);
+  if (res.status !== 200)
+    throw new AttemptError(
+      classifyStatus(res.status),
+      errorMessageFromBody(text, [key.secret]) ?? `upstream answered ${res.status}`,
+      res.status,
+    );
   let json: { usage?: unknown };
   try {
     json = JSON.parse(text) as { usage?: unknown };

@@ -23,7 +23,10 @@ export interface OpenedJson {
 /** An event that carries something the client will show (or ends the reply). */
 function isFirstToken(event: SseEvent): boolean {
   if (event.data === '[DONE]') return true;
-  const chunk = JSON.parse(event.data) as { choices?: Array<{ delta?: Record<string, unknown>; finish_reason?: unknown }>; usage?: unknown };
+  const chunk = JSON.parse(event.data) as {
+    choices?: Array<{ delta?: Record<string, unknown>; finish_reason?: unknown }>;
+    usage?: unknown;
+  };
   const choice = chunk.choices?.[0];
   if (!choice) return Boolean(chunk.usage);
   if (choice.finish_reason) return true;
@@ -35,7 +38,12 @@ function callFor(body: Record<string, unknown>, { target, key }: Attempt) {
   return buildChatCall(body, target.provider, target.model, key.secret);
 }
 
-async function failure(status: number, headers: Record<string, string | string[] | undefined>, text: string, secret: string): Promise<never> {
+async function failure(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  text: string,
+  secret: string,
+): Promise<never> {
   throw upstreamFailure(status, text, headers, secret);
 }
 
@@ -63,6 +71,7 @@ export function parseAnswer(text: string, field: string, what: string): Record<s
   } catch {
     throw new AttemptError('malformed', 'upstream sent a body that is not JSON', 200);
   }
-  if (!json || !Array.isArray(json[field])) throw new AttemptError('malformed', `upstream answered 200 with JSON that is not ${what} (no \`${field}\`)`, 200);
+  if (!json || !Array.isArray(json[field]))
+    throw new AttemptError('malformed', `upstream answered 200 with JSON that is not ${what} (no \`${field}\`)`, 200);
   return json;
 }

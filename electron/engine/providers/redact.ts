@@ -14,7 +14,8 @@ const KEY_SHAPE = /\b(sk-ant-|sk-or-|sk-proj-|sk-|gsk_|xai-|AIza)([A-Za-z0-9_-]{
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi;
 // Any long token right after a key/token/secret word and a `:` or `=` ("Incorrect API key provided: …",
 // `"api_key":"…"`, `x-api-key: …`): catches keys of no known shape (Azure's 32 hex digits).
-const NAMED_TOKEN = /\b((?:api[ _-]?key|key|token|secret|password)["']?\s*(?:provided)?\s*[:=]\s*["']?)([A-Za-z0-9][A-Za-z0-9_\-.+/=]{23,})/gi;
+const NAMED_TOKEN =
+  /\b((?:api[ _-]?key|key|token|secret|password)["']?\s*(?:provided)?\s*[:=]\s*["']?)([A-Za-z0-9][A-Za-z0-9_\-.+/=]{23,})/gi;
 const HAS_LETTER_AND_DIGIT = /^(?=.*[A-Za-z])(?=.*\d)/;
 // V8 quotes the start of what JSON.parse refused (`Unexpected token 'a', "sk-proj-ab"... is not valid
 // JSON`): ten characters are enough to carry part of a key, so the quote goes.
@@ -73,5 +74,6 @@ export async function* withRedactedErrors<T>(rest: AsyncGenerator<T>, secret: st
 export function sseScrubber(secret: string): (event: SseEvent) => SseEvent {
   const exact = secret.length >= MIN_EXACT;
   const secrets = [secret];
-  return (event) => (event.data.includes('rror"') || (exact && event.data.includes(secret)) ? { ...event, data: redactKeys(event.data, secrets) } : event);
+  return (event) =>
+    event.data.includes('rror"') || (exact && event.data.includes(secret)) ? { ...event, data: redactKeys(event.data, secrets) } : event;
 }

@@ -132,4 +132,5 @@ export class SseReader implements AsyncIterableIterator<SseEvent> {
   }
 }
 
-export const readSse = (body: Readable, scrub?: (event: SseEvent) => SseEvent, watch?: SseWatch): SseReader => new SseReader(body, scrub, watch);
+export const readSse = (body: Readable, scrub?: (event: SseEvent) => SseEvent, watch?: SseWatch): SseReader =>
+  new SseReader(body, scrub, watch);

@@ -17,7 +17,8 @@ async function collect<T>(iter: AsyncIterable<T>): Promise<{ items: T[]; error: 
   }
 }
 
-const chunk = (delta: Record<string, unknown>, finish: string | null = null) => `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+  `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 const openAIStream = (...frames: string[]) => readSse(Readable.from(frames.map((f) => Buffer.from(f))), undefined, OPENAI_STREAM_WATCH);
 
 describe('stream checks without parsing', () => {
@@ -25,7 +26,9 @@ describe('stream checks without parsing', () => {
     expect(hasFinishReason('{"choices":[{"delta":{},"finish_reason":"stop"}]}')).toBe(true);
     expect(hasFinishReason('{"choices":[{"finish_reason" : "length"}]}')).toBe(true);
     expect(hasFinishReason('{"choices":[{"delta":{"content":"x"},"finish_reason":null}]}')).toBe(false);
-    expect(hasFinishReason(JSON.stringify({ choices: [{ delta: { content: '"finish_reason":"stop"' }, finish_reason: null }] }))).toBe(false);
+    expect(hasFinishReason(JSON.stringify({ choices: [{ delta: { content: '"finish_reason":"stop"' }, finish_reason: null }] }))).toBe(
+      false,
+    );
   });
 
   it('tells a JSON object from an event cut short or an HTML page', () => {
@@ -50,7 +53,9 @@ describe('readSse with a watch', () => {
   });
 
   it('never yields an event that is not JSON, nor anything after it', async () => {
-    const { items, error } = await collect<SseEvent>(openAIStream(chunk({ content: 'a' }), 'data: {"choices":[{"delta":{"content":"gar\n\n', chunk({ content: 'b' }), 'data: [DONE]\n\n'));
+    const { items, error } = await collect<SseEvent>(
+      openAIStream(chunk({ content: 'a' }), 'data: {"choices":[{"delta":{"content":"gar\n\n', chunk({ content: 'b' }), 'data: [DONE]\n\n'),
+    );
     expect(items.map((e) => e.data)).toEqual([chunk({ content: 'a' }).slice(6, -2)]);
     expect(error).toBeInstanceOf(MalformedStreamError);
   });

@@ -16,7 +16,7 @@ export function jsonObjectShaped(text: string): boolean {
   let j = text.length - 1;
   while (i < j && isSpace(text.charCodeAt(i))) i++;
   while (j > i && isSpace(text.charCodeAt(j))) j--;
-  return i < j && text.charCodeAt(i) === 123 /* { */ && text.charCodeAt(j) === 125 /* } */;
+  return i < j && text.charCodeAt(i) === 123 /* { */ && text.charCodeAt(j) === 125; /* } */
 }
 
 /** True when `"finish_reason"` holds a string (not `null`), allowing for whitespace around the colon. */

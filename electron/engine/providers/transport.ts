@@ -45,13 +45,14 @@ const DEFAULT_CONNECT_MS = 10_000;
 // Streams may pause for long stretches while a model thinks; the route's own timeouts apply on top.
 const STREAM_PATIENCE = { headersTimeout: 300_000, bodyTimeout: 300_000 };
 
-const newAgent = (connectTimeoutMs: number) => new Agent({
-  keepAliveTimeout: 30_000,
-  keepAliveMaxTimeout: 600_000,
-  connections: 256,
-  connect: { timeout: connectTimeoutMs },
-  ...STREAM_PATIENCE,
-});
+const newAgent = (connectTimeoutMs: number) =>
+  new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+    connections: 256,
+    connect: { timeout: connectTimeoutMs },
+    ...STREAM_PATIENCE,
+  });
 
 export class Transport {
   /** Pools by connect timeout: the default, plus one per distinct route value (a handful at most). */
@@ -96,7 +97,10 @@ export class Transport {
    * configured size per image, and never more than `withinBytes` (what the request has left).
    */
   fetchImage(url: string, signal: AbortSignal, withinBytes: number): Promise<FetchedImage> {
-    return fetchPublicImage(url, signal, { ...this.#imageFetch, maxBytes: Math.min(this.#imageFetch.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES, withinBytes) });
+    return fetchPublicImage(url, signal, {
+      ...this.#imageFetch,
+      maxBytes: Math.min(this.#imageFetch.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES, withinBytes),
+    });
   }
 
   /** Closes pooled connections (a later request opens a fresh pool). */

@@ -31,7 +31,7 @@ describe('asAttemptError', () => {
     expect(classify(new Error('the upstream stream closed before its end'), 'stream')).toBe('network');
   });
 
-  it('our own failures are not the upstream\'s: the client\'s request we could not process, or our bug', () => {
+  it("our own failures are not the upstream's: the client's request we could not process, or our bug", () => {
     expect(classify(new ClientRequestError('tool schema is not an object', 'tools.0.function.parameters'))).toBe('client-request');
     expect(classify(new RangeError('Maximum call stack size exceeded'))).toBe('client-request');
     expect(classify(new TypeError("Cannot read properties of null (reading 'role')"))).toBe('internal');
@@ -52,7 +52,15 @@ const cfg = parseConfig({
     { id: 'a', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', keys: [{ env: 'K1', label: 'k1' }], models: [{ id: 'm' }] },
     { id: 'b', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', keys: [{ env: 'K2', label: 'k2' }], models: [{ id: 'm' }] },
   ],
-  routes: [{ name: 'r', targets: [{ provider: 'a', model: 'm' }, { provider: 'b', model: 'm' }] }],
+  routes: [
+    {
+      name: 'r',
+      targets: [
+        { provider: 'a', model: 'm' },
+        { provider: 'b', model: 'm' },
+      ],
+    },
+  ],
 });
 const vault: Vault = {
   keysFor: (_p, keys) => keys.flatMap((k) => ('env' in k ? [{ label: k.label ?? k.env, secret: `secret-${k.env}` }] : [])),
@@ -78,7 +86,9 @@ describe('runWithFailover with our own failures', () => {
         }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(RoutingError);
         expect(error).toMatchObject({ status });
-        expect((error as RoutingError).attempts).toEqual([expect.objectContaining({ provider: 'a', status: null, errorClass: status === 400 ? 'client-request' : 'internal' })]);
+        expect((error as RoutingError).attempts).toEqual([
+          expect.objectContaining({ provider: 'a', status: null, errorClass: status === 400 ? 'client-request' : 'internal' }),
+        ]);
       }
       expect(seen).toEqual(Array(10).fill('a'));
       expect(health.snapshot().targets).toEqual([]); // not even a history entry
@@ -117,7 +127,7 @@ describe('runWithFailover with our own failures', () => {
     expect(health.snapshot().keys).toEqual([]);
   });
 
-  it('only one request at a time is a retired key\'s probe', async () => {
+  it("only one request at a time is a retired key's probe", async () => {
     let t = 1_000_000;
     const health = new RouterHealth({}, () => t);
     const { plan } = new RouteTable(cfg.providers, cfg.routes, [], health).resolve('r');
@@ -134,22 +144,56 @@ describe('runWithFailover with our own failures', () => {
     const served = await Promise.all(Array.from({ length: 5 }, () => runWithFailover({ plan, vault, transport, signal: live }, open)));
     expect(seen.filter((p) => p === 'a')).toHaveLength(1);
     expect(served.every((s) => s.target.provider.id === 'b')).toBe(true);
-    expect(health.snapshot().keys).toEqual([expect.objectContaining({ label: 'k1', state: 'retired', failedProbes: 1, nextCheckAt: t + 120_000 })]);
+    expect(health.snapshot().keys).toEqual([
+      expect.objectContaining({ label: 'k1', state: 'retired', failedProbes: 1, nextCheckAt: t + 120_000 }),
+    ]);
   });
 });
 
 describe('limitScope', () => {
   it('a plain rate limit covers one model', () => {
-    expect(limitScope(429, JSON.stringify({ error: { message: 'Rate limit reached for gpt-4o on requests per min', type: 'requests', code: 'rate_limit_exceeded' } }))).toBe('model');
-    expect(limitScope(429, JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' } }))).toBe('model');
+    expect(
+      limitScope(
+        429,
+        JSON.stringify({
+          error: { message: 'Rate limit reached for gpt-4o on requests per min', type: 'requests', code: 'rate_limit_exceeded' },
+        }),
+      ),
+    ).toBe('model');
+    expect(
+      limitScope(
+        429,
+        JSON.stringify({
+          type: 'error',
+          error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' },
+        }),
+      ),
+    ).toBe('model');
     expect(limitScope(429, 'Too Many Requests')).toBe('model');
     expect(limitScope(429, '')).toBe('model');
   });
 
-  it('OpenAI\'s quota family and a Gemini per-project quota cover the whole key', () => {
-    expect(limitScope(429, JSON.stringify({ error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }))).toBe('key');
+  it("OpenAI's quota family and a Gemini per-project quota cover the whole key", () => {
+    expect(
+      limitScope(
+        429,
+        JSON.stringify({ error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }),
+      ),
+    ).toBe('key');
     expect(limitScope(429, JSON.stringify({ error: { type: 'insufficient_quota', code: 'project_spend_limit_exceeded' } }))).toBe('key');
-    const gemini = (dims: Record<string, string>) => JSON.stringify({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generate_content_requests', quotaDimensions: dims }] }] } });
+    const gemini = (dims: Record<string, string>) =>
+      JSON.stringify({
+        error: {
+          code: 429,
+          status: 'RESOURCE_EXHAUSTED',
+          details: [
+            {
+              '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+              violations: [{ quotaMetric: 'generate_content_requests', quotaDimensions: dims }],
+            },
+          ],
+        },
+      });
     expect(limitScope(429, gemini({ location: 'global', model: 'gemini-2.5-flash' }))).toBe('model');
     expect(limitScope(429, gemini({ location: 'global' }))).toBe('key');
     expect(limitScope(429, `[${gemini({})}]`)).toBe('key');

@@ -8,8 +8,21 @@ import { AttemptError, ClientRequestError } from './failures';
 
 /** Node's errno codes for a connection or name lookup that failed: the network, not our code. */
 const ERRNO = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EHOSTUNREACH',
-  'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'ENETRESET', 'EPIPE', 'ETIMEDOUT', 'EPROTO',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EAI_NONAME',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENETRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EPROTO',
 ]);
 /** Code families of transport errors: undici, TLS, sockets, the HTTP parser reading the upstream's answer. */
 const PREFIXES = ['UND_ERR_', 'ERR_TLS_', 'ERR_SSL_', 'ERR_SOCKET_', 'HPE_', 'CERT_', 'UNABLE_TO_'];
@@ -29,7 +42,13 @@ export function transportCode(error: unknown): string | undefined {
  */
 export type AttemptPhase = 'open' | 'stream';
 
-export function asAttemptError(error: unknown, attemptSignal: AbortSignal, clientSignal: AbortSignal, timeoutMessage: string, phase: AttemptPhase = 'open'): AttemptError {
+export function asAttemptError(
+  error: unknown,
+  attemptSignal: AbortSignal,
+  clientSignal: AbortSignal,
+  timeoutMessage: string,
+  phase: AttemptPhase = 'open',
+): AttemptError {
   if (clientSignal.aborted) return new AttemptError('cancelled', 'the client closed the request');
   if (error instanceof AttemptError) {
     // An adapter may mark a context-length 400 only in a finer class of its own; the router acts on it.
@@ -55,7 +74,8 @@ export function asAttemptError(error: unknown, attemptSignal: AbortSignal, clien
   if (error instanceof SyntaxError) return new AttemptError('malformed', `upstream sent malformed data: ${error.message}`, 200);
   // Recursion too deep or a string too long, while the client's request is being processed: its size
   // or nesting is what our code could not handle.
-  if (error instanceof RangeError && phase === 'open') return new AttemptError('client-request', `the request could not be processed (too large or too deeply nested): ${error.message}`);
+  if (error instanceof RangeError && phase === 'open')
+    return new AttemptError('client-request', `the request could not be processed (too large or too deeply nested): ${error.message}`);
   // The stream reader reports an upstream stream that closed before its end as a bare Error: once
   // streaming, that is the upstream's doing. Anything else (a TypeError, a bare Error while opening) is ours.
   if (phase === 'stream' && error instanceof Error && Object.getPrototypeOf(error) === Error.prototype) {

@@ -4,7 +4,13 @@
 import { decodeAnthropicRequest } from '../canonical/anthropic-request';
 import { decodeOpenAIRequest } from '../canonical/openai-request';
 import type { CanonicalRequest, CanonicalResponse } from '../canonical/types';
-import { openAnthropicPassJson, openAnthropicPassStream, openTranslatedAnthropicJson, openTranslatedAnthropicStream, type AnthropicClientHeaders } from '../providers/anthropic-open';
+import {
+  openAnthropicPassJson,
+  openAnthropicPassStream,
+  openTranslatedAnthropicJson,
+  openTranslatedAnthropicStream,
+  type AnthropicClientHeaders,
+} from '../providers/anthropic-open';
 import { isOpenAIProtocol, openCanonicalResponse, openCanonicalStream, type OpenedEvents } from '../providers/open-canonical';
 import { openCompletionsJson, openCompletionsStream } from '../providers/openai-completions';
 import { openOpenAIJson, openOpenAIStream, type OpenedJson, type OpenedStream } from '../providers/openai-open';
@@ -48,7 +54,11 @@ const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:|\/|$)/i;
 /** Local servers (Ollama, LM Studio, vLLM, llama.cpp, anything on loopback) may have no key. */
 function keylessProvider(provider: ProviderConfig): boolean {
   if (provider.keys.length > 0) return false;
-  return provider.kind === 'ollama' || Boolean(presetFor(provider)?.keyless) || (provider.kind === 'openai-compatible' && LOOPBACK.test(provider.baseUrl ?? ''));
+  return (
+    provider.kind === 'ollama' ||
+    Boolean(presetFor(provider)?.keyless) ||
+    (provider.kind === 'openai-compatible' && LOOPBACK.test(provider.baseUrl ?? ''))
+  );
 }
 
 /** The plan's first candidate whose provider passes `test`. */
@@ -84,7 +94,9 @@ function lazy<T>(make: () => T): () => T {
       return (value = make());
     } catch (error) {
       if (error instanceof ClientRequestError) throw error;
-      throw new ClientRequestError(`the request could not be translated for this provider: ${(error as Error | null)?.message ?? String(error)}`);
+      throw new ClientRequestError(
+        `the request could not be translated for this provider: ${(error as Error | null)?.message ?? String(error)}`,
+      );
     }
   };
 }
@@ -93,7 +105,9 @@ export function dispatchStream(input: DispatchInput): Promise<StreamServed> {
   const canonical = lazy(() => decodeOpenAIRequest(input.body));
   return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => {
     ensureSupported(attempt);
-    return isOpenAIProtocol(attempt.target.provider.kind) ? openOpenAIStream(openAIBody(input, attempt), attempt) : openTranslatedOpenAIStream(canonical(), attempt);
+    return isOpenAIProtocol(attempt.target.provider.kind)
+      ? openOpenAIStream(openAIBody(input, attempt), attempt)
+      : openTranslatedOpenAIStream(canonical(), attempt);
   });
 }
 
@@ -101,7 +115,9 @@ export function dispatchJson(input: DispatchInput): Promise<JsonServed> {
   const canonical = lazy(() => decodeOpenAIRequest(input.body));
   return runWithFailover(keylessAware(input), (attempt) => {
     ensureSupported(attempt);
-    return isOpenAIProtocol(attempt.target.provider.kind) ? openOpenAIJson(openAIBody(input, attempt), attempt) : openTranslatedOpenAIJson(canonical(), attempt);
+    return isOpenAIProtocol(attempt.target.provider.kind)
+      ? openOpenAIJson(openAIBody(input, attempt), attempt)
+      : openTranslatedOpenAIJson(canonical(), attempt);
   });
 }
 
@@ -118,7 +134,9 @@ export function dispatchAnthropicStream(input: AnthropicDispatchInput): Promise<
   const canonical = lazy(() => decodeAnthropicRequest(input.body));
   return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => {
     ensureSupported(attempt);
-    return attempt.target.provider.kind === 'anthropic' ? openAnthropicPassStream(input.body, input.client, attempt) : openTranslatedAnthropicStream(canonical(), attempt);
+    return attempt.target.provider.kind === 'anthropic'
+      ? openAnthropicPassStream(input.body, input.client, attempt)
+      : openTranslatedAnthropicStream(canonical(), attempt);
   });
 }
 
@@ -126,7 +144,9 @@ export function dispatchAnthropicJson(input: AnthropicDispatchInput): Promise<Js
   const canonical = lazy(() => decodeAnthropicRequest(input.body));
   return runWithFailover(keylessAware(input), (attempt) => {
     ensureSupported(attempt);
-    return attempt.target.provider.kind === 'anthropic' ? openAnthropicPassJson(input.body, input.client, attempt) : openTranslatedAnthropicJson(canonical(), attempt);
+    return attempt.target.provider.kind === 'anthropic'
+      ? openAnthropicPassJson(input.body, input.client, attempt)
+      : openTranslatedAnthropicJson(canonical(), attempt);
   });
 }
 

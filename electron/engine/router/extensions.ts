@@ -19,7 +19,8 @@ export interface RoutingExtensions {
 const bad = (message: string): RoutingError => new RoutingError(400, 'invalid_request_error', message, 'invalid_routing_field');
 
 function stringList(value: unknown, field: string): string[] {
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.length === 0)) throw bad(`\`${field}\` must be an array of non-empty strings`);
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.length === 0))
+    throw bad(`\`${field}\` must be an array of non-empty strings`);
   return value as string[];
 }
 
@@ -44,7 +45,8 @@ export function takeRoutingExtensions(body: Record<string, unknown>): { body: Re
       prefs.allowFallbacks = p.allow_fallbacks;
     }
     if (p.sort !== undefined) {
-      if (p.sort !== 'price' && p.sort !== 'throughput' && p.sort !== 'latency') throw bad('`provider.sort` must be "price", "throughput" or "latency"');
+      if (p.sort !== 'price' && p.sort !== 'throughput' && p.sort !== 'latency')
+        throw bad('`provider.sort` must be "price", "throughput" or "latency"');
       prefs.sort = p.sort;
     }
     ext.provider = prefs;

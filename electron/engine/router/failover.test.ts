@@ -11,11 +11,42 @@ import { Transport } from '../providers/transport';
 
 const cfg = parseConfig({
   providers: [
-    { id: 'a', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', keys: [{ env: 'K1', label: 'k1' }, { env: 'K2', label: 'k2' }], models: [{ id: 'm', contextWindow: 1000 }] },
-    { id: 'b', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', keys: [{ env: 'K3', label: 'k3' }], models: [{ id: 'm', contextWindow: 500 }] },
-    { id: 'c', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', keys: [{ env: 'K3', label: 'k3' }], models: [{ id: 'm', contextWindow: 9000 }] },
+    {
+      id: 'a',
+      kind: 'openai-compatible',
+      baseUrl: 'http://127.0.0.1:1/v1',
+      keys: [
+        { env: 'K1', label: 'k1' },
+        { env: 'K2', label: 'k2' },
+      ],
+      models: [{ id: 'm', contextWindow: 1000 }],
+    },
+    {
+      id: 'b',
+      kind: 'openai-compatible',
+      baseUrl: 'http://127.0.0.1:1/v1',
+      keys: [{ env: 'K3', label: 'k3' }],
+      models: [{ id: 'm', contextWindow: 500 }],
+    },
+    {
+      id: 'c',
+      kind: 'openai-compatible',
+      baseUrl: 'http://127.0.0.1:1/v1',
+      keys: [{ env: 'K3', label: 'k3' }],
+      models: [{ id: 'm', contextWindow: 9000 }],
+    },
   ],
-  routes: [{ name: 'r', timeouts: { firstTokenMs: 50 }, targets: [{ provider: 'a', model: 'm' }, { provider: 'b', model: 'm' }, { provider: 'c', model: 'm' }] }],
+  routes: [
+    {
+      name: 'r',
+      timeouts: { firstTokenMs: 50 },
+      targets: [
+        { provider: 'a', model: 'm' },
+        { provider: 'b', model: 'm' },
+        { provider: 'c', model: 'm' },
+      ],
+    },
+  ],
   health: {},
 });
 const vault: Vault = {
@@ -60,12 +91,21 @@ describe('runWithFailover', () => {
   it('applies the first-token timeout to streams, aborting the slow attempt', async () => {
     const { plan } = setup();
     let abortedA = false;
-    const served = await runWithFailover({ plan, vault, transport, signal, stream: true }, ({ target, signal: s }) => new Promise<{ ok: boolean }>((resolve) => {
-      if (target.provider.id !== 'a') return resolve({ ok: true });
-      s.addEventListener('abort', () => { abortedA = true; });
-    }));
+    const served = await runWithFailover(
+      { plan, vault, transport, signal, stream: true },
+      ({ target, signal: s }) =>
+        new Promise<{ ok: boolean }>((resolve) => {
+          if (target.provider.id !== 'a') return resolve({ ok: true });
+          s.addEventListener('abort', () => {
+            abortedA = true;
+          });
+        }),
+    );
     expect(abortedA).toBe(true);
-    expect(served.attempts.map((x) => [x.provider, x.errorClass ?? null])).toEqual([['a', 'timeout'], ['b', null]]);
+    expect(served.attempts.map((x) => [x.provider, x.errorClass ?? null])).toEqual([
+      ['a', 'timeout'],
+      ['b', null],
+    ]);
   });
 
   it('after a context-length error only tries targets with a larger window, else returns the 400', async () => {
@@ -85,7 +125,7 @@ describe('runWithFailover', () => {
     expect(error).toMatchObject({ status: 400, code: 'context_length_exceeded' });
   });
 
-  it('stops at the caller\'s own fault without trying others', async () => {
+  it("stops at the caller's own fault without trying others", async () => {
     const { plan } = setup();
     let calls = 0;
     const error = await runWithFailover({ plan, vault, transport, signal }, async () => {
@@ -103,7 +143,10 @@ describe('retiredKeysFromLedger', () => {
     const row = (at: number, attempts: Array<{ keyLabel: string; status: number; errorClass?: string }>) =>
       ({ startedAt: at, attempts: attempts.map((x) => ({ provider: 'p', model: 'm', durationMs: 1, ...x })) }) as never;
     const rows = [
-      row(3, [{ keyLabel: 'k1', status: 401, errorClass: 'auth' }, { keyLabel: 'k2', status: 200 }]),
+      row(3, [
+        { keyLabel: 'k1', status: 401, errorClass: 'auth' },
+        { keyLabel: 'k2', status: 200 },
+      ]),
       row(2, [{ keyLabel: 'k2', status: 403, errorClass: 'auth' }]), // older than k2's success
     ];
     // Each entry also says when the router re-checks the key (1 min after a first refusal).
@@ -112,9 +155,15 @@ describe('retiredKeysFromLedger', () => {
 
   it('counts refusals in a row back to the last answer: each failed re-check doubles the wait, up to 30 min', async () => {
     const { retiredKeysFromLedger } = await import('./retired-keys');
-    const row = (at: number, errorClass?: string) => ({ startedAt: at, attempts: [{ provider: 'p', model: 'm', keyLabel: 'k', status: errorClass ? 401 : 200, errorClass, durationMs: 1 }] }) as never;
+    const row = (at: number, errorClass?: string) =>
+      ({
+        startedAt: at,
+        attempts: [{ provider: 'p', model: 'm', keyLabel: 'k', status: errorClass ? 401 : 200, errorClass, durationMs: 1 }],
+      }) as never;
     const refusals = (n: number) => Array.from({ length: n }, (_, i) => row(1000 - i, 'auth'));
-    expect(retiredKeysFromLedger([...refusals(3), row(10), row(9, 'auth')])).toEqual([expect.objectContaining({ refusals: 3, at: 1000, nextCheckAt: 1000 + 4 * 60_000 })]);
+    expect(retiredKeysFromLedger([...refusals(3), row(10), row(9, 'auth')])).toEqual([
+      expect.objectContaining({ refusals: 3, at: 1000, nextCheckAt: 1000 + 4 * 60_000 }),
+    ]);
     expect(retiredKeysFromLedger(refusals(12))[0]!.nextCheckAt).toBe(1000 + 30 * 60_000);
   });
 });

@@ -77,7 +77,11 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
   const tokens = needsTokens ? estimateTokens(input.body) : { input: 0, output: 0 };
   const candidates = plan.steps.reduce((n, s) => n + s.members.length, 0);
   const stickyKey = plan.sticky && candidates > 1 ? conversationKey(input.scope ?? '', input.body) : null;
-  const order = orderTargets(plan, { health, inputTokens: tokens.input, outputTokens: tokens.output, random: Math.random }, stickyKey ? health.sticky.get(stickyKey) : undefined);
+  const order = orderTargets(
+    plan,
+    { health, inputTokens: tokens.input, outputTokens: tokens.output, random: Math.random },
+    stickyKey ? health.sticky.get(stickyKey) : undefined,
+  );
 
   /** Targets that failed in this request without a cooldown that would end: not tried again. */
   const done = new Set<string>();
@@ -107,7 +111,10 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
         last = new AttemptError('no-key', (error as Error).message);
       }
       if (keys.length === 0) {
-        last ??= new AttemptError('no-key', `no key available for provider "${target.provider.id}" (set its environment variable or run \`switchboard key set ${target.provider.id}\`)`);
+        last ??= new AttemptError(
+          'no-key',
+          `no key available for provider "${target.provider.id}" (set its environment variable or run \`switchboard key set ${target.provider.id}\`)`,
+        );
         attempts.push({ provider: target.provider.id, model: target.model, status: null, errorClass: 'no-key', durationMs: 0 });
         done.add(id);
         continue;
@@ -129,7 +136,17 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
         triedKey = true;
         // A retired key past its backoff: this request is its one probe.
         if (keyState.probe) health.keys.probeStarted(keyId);
-        const result = await attemptOnce(input, open, { target, key, id, keyId, probe: availability.probe, timeouts, deadline, health, attempts });
+        const result = await attemptOnce(input, open, {
+          target,
+          key,
+          id,
+          keyId,
+          probe: availability.probe,
+          timeouts,
+          deadline,
+          health,
+          attempts,
+        });
         if ('served' in result) {
           if (stickyKey) health.sticky.set(stickyKey, id);
           return result.served;
@@ -169,7 +186,13 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
     const wait = earliest - Date.now();
     if (round === MAX_WAIT_ROUNDS || wait > MAX_WAIT_MS || performance.now() + wait >= deadline) {
       if (!last || attempts.length === 0) {
-        const error = new RoutingError(503, 'api_error', 'every target of this route is cooling down or its breaker is open; try again shortly', 'no_healthy_target', Math.max(1, Math.ceil(wait / 1000)));
+        const error = new RoutingError(
+          503,
+          'api_error',
+          'every target of this route is cooling down or its breaker is open; try again shortly',
+          'no_healthy_target',
+          Math.max(1, Math.ceil(wait / 1000)),
+        );
         error.attempts = attempts;
         throw error;
       }
@@ -199,7 +222,11 @@ interface AttemptContext {
   attempts: AttemptRecord[];
 }
 
-async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Attempt) => Promise<T>, a: AttemptContext): Promise<{ served: T & Served } | { error: AttemptError }> {
+async function attemptOnce<T extends object>(
+  input: FailoverInput,
+  open: (a: Attempt) => Promise<T>,
+  a: AttemptContext,
+): Promise<{ served: T & Served } | { error: AttemptError }> {
   const { target, key, id, health } = a;
   const t0 = performance.now();
   // One controller per attempt, aborted by the client's signal too. Linked by a listener rather than
@@ -209,7 +236,8 @@ async function attemptOnce<T extends object>(input: FailoverInput, open: (a: Att
   if (input.signal.aborted) controller.abort(input.signal.reason);
   else input.signal.addEventListener('abort', () => controller.abort(input.signal.reason), { once: true });
   const limit = Math.max(0, Math.min(input.stream ? a.timeouts.firstTokenMs : Infinity, a.deadline - t0));
-  const timeoutMessage = input.stream && limit === a.timeouts.firstTokenMs ? `no first token within ${limit} ms` : 'the request ran past its total timeout';
+  const timeoutMessage =
+    input.stream && limit === a.timeouts.firstTokenMs ? `no first token within ${limit} ms` : 'the request ran past its total timeout';
   const timer = setTimeout(() => controller.abort(new AttemptError('timeout', timeoutMessage)), limit);
   const record: AttemptRecord = { provider: target.provider.id, model: target.model, keyLabel: key.label, status: null, durationMs: 0 };
   a.attempts.push(record);

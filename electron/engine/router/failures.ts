@@ -36,7 +36,15 @@ export function classifyStatus(status: number): FailureClass {
 
 /** Classes after which the next target is tried; the rest are returned to the caller as they are. */
 const FAILOVER: ReadonlySet<FailureClass> = new Set([
-  'network', 'timeout', 'rate-limited', 'overloaded', 'server', 'auth', 'unsupported', 'no-key', 'malformed',
+  'network',
+  'timeout',
+  'rate-limited',
+  'overloaded',
+  'server',
+  'auth',
+  'unsupported',
+  'no-key',
+  'malformed',
 ]);
 
 export const shouldFailover = (c: FailureClass): boolean => FAILOVER.has(c);
@@ -70,7 +78,10 @@ export class AttemptError extends Error {
  * throws it; `path` names the offending field when known (`messages.2.content.0.id`).
  */
 export class ClientRequestError extends Error {
-  constructor(message: string, readonly path?: string) {
+  constructor(
+    message: string,
+    readonly path?: string,
+  ) {
     super(path ? `${message} (at \`${path}\`)` : message);
     this.name = 'ClientRequestError';
   }
@@ -110,7 +121,6 @@ export function isContextLengthError(status: number, bodyText: string): boolean 
   return CONTEXT_TEXT.test(bodyText.slice(0, 500));
 }
 
-
 /** Every target failed (or the caller was at fault): what the client is told. */
 export class RoutingError extends Error {
   /** Attempts made before giving up, for the ledger. */
@@ -133,7 +143,8 @@ export class RoutingError extends Error {
 export function finalError(last: AttemptError | undefined, attempts: number): RoutingError {
   if (!last) return new RoutingError(503, 'api_error', 'no target could be tried');
   const tried = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-  if (last.failureClass === 'context-length') return new RoutingError(400, 'invalid_request_error', last.message, 'context_length_exceeded');
+  if (last.failureClass === 'context-length')
+    return new RoutingError(400, 'invalid_request_error', last.message, 'context_length_exceeded');
   if (last.failureClass === 'cancelled') return new RoutingError(499, 'api_error', 'the client closed the request', 'cancelled');
   if (last.failureClass === 'timeout') return new RoutingError(504, 'api_error', `${last.message}${tried}`, 'upstream_timeout');
   if (last.failureClass === 'client-request') return new RoutingError(400, 'invalid_request_error', last.message, 'invalid_request');

@@ -34,7 +34,7 @@ describe('RouterHealth breaker', () => {
     expect(h.availability('p/m')).toMatchObject({ ok: false, reason: 'breaker-open' });
   });
 
-  it('ignores the caller\'s faults, rate limits and auth failures', () => {
+  it("ignores the caller's faults, rate limits and auth failures", () => {
     const h = new RouterHealth({ failureThreshold: 1 });
     for (const c of ['bad-request', 'context-length', 'rate-limited', 'auth', 'not-found', 'cancelled'] as const) h.failure('p/m', c, 400);
     expect(h.availability('p/m').ok).toBe(true);

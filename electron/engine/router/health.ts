@@ -51,7 +51,13 @@ const BREAKER_CLASSES: ReadonlySet<FailureClass> = new Set(['network', 'timeout'
 
 type BreakerState = 'closed' | 'open' | 'half-open';
 
-interface HistoryEntry { at: number; ok: boolean; status: number | null; errorClass?: string; key?: string }
+interface HistoryEntry {
+  at: number;
+  ok: boolean;
+  status: number | null;
+  errorClass?: string;
+  key?: string;
+}
 
 class TargetHealth {
   state: BreakerState = 'closed';
@@ -90,7 +96,10 @@ export class RouterHealth {
   /** Conversation -> target that holds its prompt cache. */
   readonly sticky: StickySessions;
 
-  constructor(options: Partial<HealthOptions> = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    options: Partial<HealthOptions> = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.options = { ...DEFAULT_HEALTH, ...options };
     this.sticky = new StickySessions(now);
     // The options object itself: settings changes (configure) reach the keys' probe timing too.
@@ -177,7 +186,8 @@ export class RouterHealth {
     t.failuresTotal++;
     this.remember(t, { at: now, ok: false, status, errorClass: failureClass, key: keyLabel });
     // A target-wide "come back later" (503/529 with Retry-After): skip it that long.
-    if (failureClass === 'overloaded' && retryAfterMs !== undefined) t.cooldownUntil = Math.max(t.cooldownUntil, now + this.cap(retryAfterMs));
+    if (failureClass === 'overloaded' && retryAfterMs !== undefined)
+      t.cooldownUntil = Math.max(t.cooldownUntil, now + this.cap(retryAfterMs));
     if (!BREAKER_CLASSES.has(failureClass)) {
       if (t.state === 'half-open') t.probeInFlight = false; // the probe proved nothing about health
       return;
@@ -227,7 +237,9 @@ export class RouterHealth {
 
   latency(id: string): { ttftMs: number | null; tokensPerSec: number | null; measuredAt: number } {
     const t = this.targets.get(id);
-    return t ? { ttftMs: t.ttftMs, tokensPerSec: t.tokensPerSec, measuredAt: t.measuredAt } : { ttftMs: null, tokensPerSec: null, measuredAt: 0 };
+    return t
+      ? { ttftMs: t.ttftMs, tokensPerSec: t.tokensPerSec, measuredAt: t.measuredAt }
+      : { ttftMs: null, tokensPerSec: null, measuredAt: 0 };
   }
 
   // ---- keys (`provider/label`): availability, probes and snapshots live in `keys`

@@ -20,7 +20,9 @@ describe('rate-limit cooldowns per (key, model)', () => {
     expect(h.coolKey('acme/main', 'x', 30_000)).toBe(30_000);
     expect(h.keys.availability('acme/main', 'x', fp)).toEqual({ ok: false, until: c.now() + 30_000 });
     expect(h.keys.availability('acme/main', 'y', fp)).toEqual({ ok: true, probe: false });
-    expect(h.snapshot().keys).toEqual([expect.objectContaining({ provider: 'acme', label: 'main', model: 'x', state: 'cooling-down', until: c.now() + 30_000 })]);
+    expect(h.snapshot().keys).toEqual([
+      expect.objectContaining({ provider: 'acme', label: 'main', model: 'x', state: 'cooling-down', until: c.now() + 30_000 }),
+    ]);
     c.advance(30_001);
     expect(h.keys.availability('acme/main', 'x', fp)).toEqual({ ok: true, probe: false });
     expect(h.snapshot().keys).toEqual([]);

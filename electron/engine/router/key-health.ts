@@ -52,7 +52,10 @@ export type KeyAvailability = { ok: true; probe: boolean } | { ok: false; until:
 export class KeyHealth {
   private readonly keys = new Map<string, KeyState>();
 
-  constructor(private readonly now: () => number, private readonly timing: KeyTiming = { retiredProbeMs: RETIRED_PROBE_MS, retiredProbeMaxMs: RETIRED_PROBE_MAX_MS }) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly timing: KeyTiming = { retiredProbeMs: RETIRED_PROBE_MS, retiredProbeMaxMs: RETIRED_PROBE_MAX_MS },
+  ) {}
 
   private state(keyId: string): KeyState {
     let k = this.keys.get(keyId);
@@ -145,7 +148,15 @@ export class KeyHealth {
     if (r && r.fingerprint === fingerprint && !wasProbe) return;
     const failedProbes = r && wasProbe && r.fingerprint === fingerprint ? r.failedProbes + 1 : 0;
     const delay = retiredProbeDelay(failedProbes, this.timing.retiredProbeMs, this.timing.retiredProbeMaxMs);
-    k.retired = { at: r && failedProbes > 0 ? r.at : now, status, reason, fingerprint, failedProbes, nextProbeAt: now + delay, probeSince: 0 };
+    k.retired = {
+      at: r && failedProbes > 0 ? r.at : now,
+      status,
+      reason,
+      fingerprint,
+      failedProbes,
+      nextProbeAt: now + delay,
+      probeSince: 0,
+    };
   }
 
   /** Keys not in use now, for the UI: retired ones (with their next probe), whole-key and per-model cooldowns. */
@@ -157,12 +168,42 @@ export class KeyHealth {
       const base = { provider: id.slice(0, slash), label: id.slice(slash + 1) };
       if (k.retired) {
         const r = k.retired;
-        out.push({ ...base, model: null, state: 'retired', since: r.at, until: null, status: r.status, reason: r.reason, nextCheckAt: r.nextProbeAt, failedProbes: r.failedProbes });
+        out.push({
+          ...base,
+          model: null,
+          state: 'retired',
+          since: r.at,
+          until: null,
+          status: r.status,
+          reason: r.reason,
+          nextCheckAt: r.nextProbeAt,
+          failedProbes: r.failedProbes,
+        });
         continue;
       }
-      if (k.until > now) out.push({ ...base, model: null, state: 'cooling-down', since: null, until: k.until, status: 429, reason: 'rate limited on the whole account', nextCheckAt: null });
+      if (k.until > now)
+        out.push({
+          ...base,
+          model: null,
+          state: 'cooling-down',
+          since: null,
+          until: k.until,
+          status: 429,
+          reason: 'rate limited on the whole account',
+          nextCheckAt: null,
+        });
       for (const [model, until] of k.models) {
-        if (until > now) out.push({ ...base, model, state: 'cooling-down', since: null, until, status: 429, reason: `rate limited on ${model}`, nextCheckAt: null });
+        if (until > now)
+          out.push({
+            ...base,
+            model,
+            state: 'cooling-down',
+            since: null,
+            until,
+            status: 429,
+            reason: `rate limited on ${model}`,
+            nextCheckAt: null,
+          });
       }
     }
     return out;

@@ -43,6 +43,7 @@ export function limitScope(status: number, bodyText: string): LimitScope {
   const violations = (Array.isArray(e.details) ? e.details : [])
     .filter((d): d is Json => isObject(d) && String(d['@type']).endsWith('google.rpc.QuotaFailure'))
     .flatMap((d) => (Array.isArray(d.violations) ? d.violations : []));
-  if (violations.length > 0 && violations.every((v) => !(isObject(v) && isObject(v.quotaDimensions) && v.quotaDimensions.model))) return 'key';
+  if (violations.length > 0 && violations.every((v) => !(isObject(v) && isObject(v.quotaDimensions) && v.quotaDimensions.model)))
+    return 'key';
   return 'model';
 }

@@ -10,13 +10,36 @@ const config = parseConfig({
   providers: [
     { id: 'oa', kind: 'openai', models: [{ id: 'gpt-4.1-mini', price: { input: 0.4, output: 1.6 } }] },
     { id: 'ant', kind: 'anthropic', models: [] },
-    { id: 'acme', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', models: [{ id: 'gpt-4.1-mini', price: { input: 0.1, output: 0.2 } }, { id: 'm1' }] },
+    {
+      id: 'acme',
+      kind: 'openai-compatible',
+      baseUrl: 'http://127.0.0.1:1/v1',
+      models: [{ id: 'gpt-4.1-mini', price: { input: 0.1, output: 0.2 } }, { id: 'm1' }],
+    },
   ],
   routes: [
     { name: 'coding', targets: [{ provider: 'ant', model: 'claude-sonnet-4-5' }] },
-    { name: 'mix', strategy: 'fallback', targets: [{ group: { strategy: 'lowest-cost', targets: [{ provider: 'oa', model: 'gpt-4.1-mini' }, { provider: 'acme', model: 'gpt-4.1-mini' }] } }, { provider: 'acme', model: 'm1' }] },
+    {
+      name: 'mix',
+      strategy: 'fallback',
+      targets: [
+        {
+          group: {
+            strategy: 'lowest-cost',
+            targets: [
+              { provider: 'oa', model: 'gpt-4.1-mini' },
+              { provider: 'acme', model: 'gpt-4.1-mini' },
+            ],
+          },
+        },
+        { provider: 'acme', model: 'm1' },
+      ],
+    },
   ],
-  aliases: [{ match: 'claude-*', to: 'coding' }, { match: 'gpt-5*', to: 'acme/m1' }],
+  aliases: [
+    { match: 'claude-*', to: 'coding' },
+    { match: 'gpt-5*', to: 'acme/m1' },
+  ],
 });
 const table = new RouteTable(config.providers, config.routes, config.aliases, new RouterHealth());
 const ids = (r: { targets: Array<{ provider: { id: string }; model: string }> }) => r.targets.map((t) => `${t.provider.id}/${t.model}`);
@@ -57,7 +80,13 @@ describe('config aliases and routes', () => {
 
 describe('takeRoutingExtensions', () => {
   it('strips OpenRouter fields from the upstream body and checks their shapes', () => {
-    const { body, ext } = takeRoutingExtensions({ model: 'x', messages: [], models: ['a/b'], provider: { order: ['a'], allow_fallbacks: false, sort: 'latency', ignore: ['c'] }, temperature: 0 });
+    const { body, ext } = takeRoutingExtensions({
+      model: 'x',
+      messages: [],
+      models: ['a/b'],
+      provider: { order: ['a'], allow_fallbacks: false, sort: 'latency', ignore: ['c'] },
+      temperature: 0,
+    });
     expect(body).toEqual({ model: 'x', messages: [], temperature: 0 });
     expect(ext).toEqual({ models: ['a/b'], provider: { order: ['a'], allowFallbacks: false, sort: 'latency', ignore: ['c'] } });
     expect(() => takeRoutingExtensions({ models: 'a/b' })).toThrow(/`models` must be an array/);

@@ -16,7 +16,10 @@ export interface Target {
 }
 
 export type Strategy = RouteConfig['strategy'];
-export interface Member { target: Target; weight: number }
+export interface Member {
+  target: Target;
+  weight: number;
+}
 /** One step of a route: a single target, or a group ordered by its own strategy. */
 export type Step = { strategy: Strategy; members: Member[]; weight: number };
 
@@ -62,7 +65,12 @@ const FAMILY: Array<[RegExp, string[]]> = [
 ];
 
 function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** Distinct plain model names whose resolution is kept. */
@@ -80,7 +88,12 @@ export class RouteTable {
   private readonly resolved = new Map<string, Resolution>();
   readonly health: RouterHealth;
 
-  constructor(providers: ProviderConfig[], routes: RouteConfig[], readonly aliases: AliasConfig[] = [], health?: RouterHealth) {
+  constructor(
+    providers: ProviderConfig[],
+    routes: RouteConfig[],
+    readonly aliases: AliasConfig[] = [],
+    health?: RouterHealth,
+  ) {
     this.health = health ?? new RouterHealth();
     for (const p of providers) this.providers.set(p.id, p);
     for (const r of routes) this.routes.set(r.name, r);
@@ -99,7 +112,8 @@ export class RouteTable {
     // Health keeps these whatever the traffic; made-up `provider/model` names share a capped set.
     const configured = new Set<string>();
     for (const list of this.byModel.values()) for (const t of list) configured.add(targetId(t.provider.id, t.model));
-    for (const { steps } of this.compiled.values()) for (const s of steps) for (const m of s.members) configured.add(targetId(m.target.provider.id, m.target.model));
+    for (const { steps } of this.compiled.values())
+      for (const s of steps) for (const m of s.members) configured.add(targetId(m.target.provider.id, m.target.model));
     this.health.setConfigured(configured);
   }
 
@@ -148,7 +162,8 @@ export class RouteTable {
     }
     const slash = name.indexOf('/');
     // `provider/` with no model after it names nothing: it falls through to "does not exist", never upstream.
-    if (slash > 0 && slash < name.length - 1 && this.providers.has(name.slice(0, slash))) return { route: null, steps: [single(this.target(name.slice(0, slash), name.slice(slash + 1))!)] };
+    if (slash > 0 && slash < name.length - 1 && this.providers.has(name.slice(0, slash)))
+      return { route: null, steps: [single(this.target(name.slice(0, slash), name.slice(slash + 1))!)] };
     if (!viaAlias) {
       const to = this.exactAliases.get(name) ?? this.wildAliases.find(([re]) => re.test(name))?.[1];
       if (to !== undefined) return this.lookup(to, true);
@@ -157,7 +172,9 @@ export class RouteTable {
     if (offered) return { route: null, steps: offered.map(single) };
     for (const [re, kinds] of FAMILY) {
       if (!re.test(name)) continue;
-      const steps = this.providerList().filter((p) => kinds.includes(p.kind)).map((p) => single(this.target(p.id, name)!));
+      const steps = this.providerList()
+        .filter((p) => kinds.includes(p.kind))
+        .map((p) => single(this.target(p.id, name)!));
       if (steps.length) return { route: null, steps };
     }
     return undefined;
@@ -176,7 +193,12 @@ export class RouteTable {
   private build(name: string, ext?: RoutingExtensions | null): Resolution {
     const found = this.lookup(name);
     if (!found && !ext?.models?.length) {
-      throw new RoutingError(404, 'not_found_error', `The model \`${name}\` does not exist: use a route name, provider/model, a model id a provider offers, or an alias (GET /v1/models lists them)`, 'model_not_found');
+      throw new RoutingError(
+        404,
+        'not_found_error',
+        `The model \`${name}\` does not exist: use a route name, provider/model, a model id a provider offers, or an alias (GET /v1/models lists them)`,
+        'model_not_found',
+      );
     }
     const plan = this.plan(found?.steps ?? [], found?.route ?? undefined);
     // `models: [...]`: more candidates after the primary model, in the order given.
@@ -186,7 +208,13 @@ export class RouteTable {
       if (more) plan.steps.push(...more.steps);
     }
     if (ext?.provider) applyPreferences(plan, ext.provider);
-    if (plan.steps.length === 0) throw new RoutingError(404, 'not_found_error', `no configured provider can serve \`${name}\` with the requested provider preferences`, 'model_not_found');
+    if (plan.steps.length === 0)
+      throw new RoutingError(
+        404,
+        'not_found_error',
+        `no configured provider can serve \`${name}\` with the requested provider preferences`,
+        'model_not_found',
+      );
     return { route: found?.route?.name ?? null, targets: plan.steps.flatMap((s) => s.members.map((m) => m.target)), plan };
   }
 
@@ -209,12 +237,16 @@ function applyPreferences(plan: RoutePlan, prefs: NonNullable<RoutingExtensions[
       return i === -1 ? prefs.order!.length : i;
     };
     // Sorting a copy keeps the configured order among equals (Array.prototype.sort is stable).
-    steps = steps.map((s) => s.members.length > 1 ? s.members.map((m) => single(m.target)) : [s]).flat().sort((a, b) => rank(a) - rank(b));
+    steps = steps
+      .map((s) => (s.members.length > 1 ? s.members.map((m) => single(m.target)) : [s]))
+      .flat()
+      .sort((a, b) => rank(a) - rank(b));
     plan.strategy = 'fallback';
   }
   if (prefs.sort) plan.strategy = prefs.sort === 'price' ? 'lowest-cost' : 'lowest-latency';
   // OpenRouter: without fallbacks only the providers named in `order` are used; with no order, the first.
-  if (prefs.allowFallbacks === false && prefs.order?.length) steps = steps.filter((s) => prefs.order!.includes(s.members[0]!.target.provider.id));
+  if (prefs.allowFallbacks === false && prefs.order?.length)
+    steps = steps.filter((s) => prefs.order!.includes(s.members[0]!.target.provider.id));
   else if (prefs.allowFallbacks === false) plan.noFallbacks = true;
   plan.steps = steps;
 }

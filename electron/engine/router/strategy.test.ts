@@ -8,17 +8,45 @@ import { estimateTokens, orderTargets } from './strategy';
 import { guardStream } from './timeouts';
 
 const cfg = parseConfig({
-  providers: ['a', 'b', 'c'].map((id, i) => ({ id, kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', models: [{ id: 'm', price: i === 2 ? undefined : { input: i + 1, output: i + 1 } }] })),
+  providers: ['a', 'b', 'c'].map((id, i) => ({
+    id,
+    kind: 'openai-compatible',
+    baseUrl: 'http://127.0.0.1:1/v1',
+    models: [{ id: 'm', price: i === 2 ? undefined : { input: i + 1, output: i + 1 } }],
+  })),
   routes: [
-    { name: 'w', strategy: 'weighted', targets: [{ provider: 'a', model: 'm', weight: 8 }, { provider: 'b', model: 'm', weight: 2 }] },
-    { name: 'cost', strategy: 'lowest-cost', targets: [{ provider: 'c', model: 'm' }, { provider: 'b', model: 'm' }, { provider: 'a', model: 'm' }] },
-    { name: 'lat', strategy: 'lowest-latency', targets: [{ provider: 'a', model: 'm' }, { provider: 'b', model: 'm' }, { provider: 'c', model: 'm' }] },
+    {
+      name: 'w',
+      strategy: 'weighted',
+      targets: [
+        { provider: 'a', model: 'm', weight: 8 },
+        { provider: 'b', model: 'm', weight: 2 },
+      ],
+    },
+    {
+      name: 'cost',
+      strategy: 'lowest-cost',
+      targets: [
+        { provider: 'c', model: 'm' },
+        { provider: 'b', model: 'm' },
+        { provider: 'a', model: 'm' },
+      ],
+    },
+    {
+      name: 'lat',
+      strategy: 'lowest-latency',
+      targets: [
+        { provider: 'a', model: 'm' },
+        { provider: 'b', model: 'm' },
+        { provider: 'c', model: 'm' },
+      ],
+    },
   ],
 });
 
 function seeded(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 const first = (route: string, health = new RouterHealth(), random = Math.random) => {
   const plan = new RouteTable(cfg.providers, cfg.routes, [], health).resolve(route).plan;
@@ -80,7 +108,15 @@ describe('failure parsing', () => {
 
   it('recognises context-length errors by code or wording', () => {
     expect(isContextLengthError(400, JSON.stringify({ error: { code: 'context_length_exceeded', message: 'x' } }))).toBe(true);
-    expect(isContextLengthError(400, JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' } }))).toBe(true);
+    expect(
+      isContextLengthError(
+        400,
+        JSON.stringify({
+          type: 'error',
+          error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' },
+        }),
+      ),
+    ).toBe(true);
     expect(isContextLengthError(400, JSON.stringify({ error: { message: 'Invalid temperature' } }))).toBe(false);
     expect(isContextLengthError(500, 'context length')).toBe(false);
   });
@@ -98,8 +134,17 @@ describe('guardStream', () => {
     const aborted: string[] = [];
     const ends: unknown[] = [];
     const got: number[] = [];
-    const g = guardStream(slow([1, 1, 300]), { idleMs: 100, deadline: performance.now() + 10_000, abort: (e) => aborted.push(e.message), onEnd: (o) => ends.push(o) });
-    await expect((async () => { for await (const x of g) got.push(x); })()).rejects.toThrow(/sent nothing for 100 ms/);
+    const g = guardStream(slow([1, 1, 300]), {
+      idleMs: 100,
+      deadline: performance.now() + 10_000,
+      abort: (e) => aborted.push(e.message),
+      onEnd: (o) => ends.push(o),
+    });
+    await expect(
+      (async () => {
+        for await (const x of g) got.push(x);
+      })(),
+    ).rejects.toThrow(/sent nothing for 100 ms/);
     expect(got).toEqual([1, 1]);
     expect(aborted).toHaveLength(1);
     expect(ends).toEqual([expect.objectContaining({ ok: false, items: 2 })]);
@@ -108,7 +153,12 @@ describe('guardStream', () => {
   it('aborts the upstream when the consumer stops early, without calling it a failure', async () => {
     const aborted: string[] = [];
     const ends: unknown[] = [];
-    const g = guardStream(slow([1, 1, 1]), { idleMs: 1000, deadline: performance.now() + 10_000, abort: (e) => aborted.push(e.message), onEnd: (o) => ends.push(o) });
+    const g = guardStream(slow([1, 1, 1]), {
+      idleMs: 1000,
+      deadline: performance.now() + 10_000,
+      abort: (e) => aborted.push(e.message),
+      onEnd: (o) => ends.push(o),
+    });
     for await (const _ of g) break;
     expect(aborted).toEqual(['stream abandoned by its consumer']);
     expect(ends).toEqual([{ ok: true, items: 1 }]);

@@ -54,7 +54,13 @@ function weightedShuffle<T>(items: T[], weight: (t: T) => number, random: () => 
     .map((x) => x.item);
 }
 
-function order<T>(items: T[], strategy: Strategy, ctx: OrderContext, weight: (t: T) => number, best: (t: T, score: (x: Target) => number) => number): T[] {
+function order<T>(
+  items: T[],
+  strategy: Strategy,
+  ctx: OrderContext,
+  weight: (t: T) => number,
+  best: (t: T, score: (x: Target) => number) => number,
+): T[] {
   if (items.length < 2) return items;
   switch (strategy) {
     case 'fallback':

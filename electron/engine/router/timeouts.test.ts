@@ -27,10 +27,18 @@ function guardFor(up: ReturnType<typeof upstream>, idleMs: number, totalMs = 10_
 describe('guardStream', () => {
   it('passes items through and reports a clean end once', async () => {
     const items = ['a', 'b'];
-    const it: AsyncIterator<string> = { next: () => Promise.resolve(items.length ? { done: false, value: items.shift()! } : { done: true, value: undefined }) };
+    const it: AsyncIterator<string> = {
+      next: () => Promise.resolve(items.length ? { done: false, value: items.shift()! } : { done: true, value: undefined }),
+    };
     const ends: unknown[] = [];
     const got: string[] = [];
-    for await (const x of guardStream(it, { idleMs: 1000, deadline: performance.now() + 5000, abort: () => {}, onEnd: (o) => ends.push(o) })) got.push(x);
+    for await (const x of guardStream(it, {
+      idleMs: 1000,
+      deadline: performance.now() + 5000,
+      abort: () => {},
+      onEnd: (o) => ends.push(o),
+    }))
+      got.push(x);
     expect(got).toEqual(['a', 'b']);
     expect(ends).toEqual([{ ok: true, items: 2 }]);
   });
@@ -51,7 +59,13 @@ describe('guardStream', () => {
     const it: AsyncIterator<number> = { next: () => new Promise((r) => setTimeout(() => r({ done: false, value: n++ }), 20)) };
     let abortedWith: Error | undefined;
     const stream = guardStream(it, { idleMs: 1000, deadline: performance.now() + 120, abort: (e) => (abortedWith = e), onEnd: () => {} });
-    await expect((async () => { for await (const _ of stream) { /* keep reading */ } })()).rejects.toThrow(/total timeout/);
+    await expect(
+      (async () => {
+        for await (const _ of stream) {
+          /* keep reading */
+        }
+      })(),
+    ).rejects.toThrow(/total timeout/);
     expect(abortedWith?.message).toMatch(/total timeout/);
   });
 

@@ -78,9 +78,10 @@ class GuardedStream<T> implements AsyncIterableIterator<T> {
       this.#timer = setTimeout(this.#watch, Math.min(idleLeft, totalLeft));
       return;
     }
-    this.#fired = totalLeft <= 0
-      ? new AttemptError('timeout', 'the request ran past its total timeout')
-      : new AttemptError('timeout', `upstream sent nothing for ${this.guard.idleMs} ms mid-stream`);
+    this.#fired =
+      totalLeft <= 0
+        ? new AttemptError('timeout', 'the request ran past its total timeout')
+        : new AttemptError('timeout', `upstream sent nothing for ${this.guard.idleMs} ms mid-stream`);
     // Aborting closes the upstream body, which rejects the pending next() with it: every upstream
     // reader here reads an undici body (see the contract on StreamGuard.abort).
     this.guard.abort(this.#fired);

@@ -75,7 +75,11 @@ function saveTurns(ledger: Ledger, request: ChatRequest): string | undefined {
   try {
     const store = ledger.conversations;
     // The request carries the conversation's settings as they are now: what it talks to, its prompt and temperature.
-    const options: ConversationOptions = { model: request.model, systemPrompt: request.systemPrompt ?? '', temperature: request.temperature ?? null };
+    const options: ConversationOptions = {
+      model: request.model,
+      systemPrompt: request.systemPrompt ?? '',
+      temperature: request.temperature ?? null,
+    };
     let id = request.conversationId;
     // A continued conversation already holds the earlier turns: only the newest user turn is new.
     let fresh = id ? request.messages.slice(-1) : request.messages;

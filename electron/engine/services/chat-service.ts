@@ -34,9 +34,12 @@ function toOpenAIBody(request: ChatRequest): Record<string, unknown> {
     throw new Error('a system prompt is text of at most 100,000 characters');
   }
   const t = request.temperature;
-  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > 2)) throw new Error('temperature must be a number from 0 to 2');
+  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > 2))
+    throw new Error('temperature must be a number from 0 to 2');
   // The conversation's system prompt goes first, every time; it is stored with the conversation, not as a message.
-  const messages = request.systemPrompt?.trim() ? [{ role: 'system', content: request.systemPrompt }, ...request.messages] : request.messages;
+  const messages = request.systemPrompt?.trim()
+    ? [{ role: 'system', content: request.systemPrompt }, ...request.messages]
+    : request.messages;
   const body: Record<string, unknown> = { model: request.model, messages, stream: true };
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
   if (t !== undefined) body.temperature = t;
@@ -70,7 +73,13 @@ export function createChatService(deps: RoutingParts): ChatService {
  * chat.stop asks for an early end (the caller still listens, and gets its `done`). Every exchange of a
  * stored chat is kept, whatever its ending: finished, stopped, or failed with its error.
  */
-async function* streamReply(deps: RoutingParts, request: ChatRequest, body: Record<string, unknown>, transport: AbortSignal, userStop?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+async function* streamReply(
+  deps: RoutingParts,
+  request: ChatRequest,
+  body: Record<string, unknown>,
+  transport: AbortSignal,
+  userStop?: AbortSignal,
+): AsyncGenerator<ChatStreamEvent> {
   const abort = userStop ? AbortSignal.any([transport, userStop]) : transport;
   const stoppedByUser = () => userStop?.aborted === true && !transport.aborted;
   const record = request.ephemeral ? undefined : new ChatRecord(deps.ledger, request);
@@ -84,7 +93,16 @@ async function* streamReply(deps: RoutingParts, request: ChatRequest, body: Reco
   try {
     // The app's own requests are a client like any tool's: named `app` in spend and held to its budgets.
     const source = request.source === 'compare' ? 'compare' : 'chat';
-    routed = startRouted(deps, { source, client: APP_CLIENT, model: request.model, body, stream: true, signal: abort, stickyOwner: 'chat', onSoft: (w) => warnings.push(...w) });
+    routed = startRouted(deps, {
+      source,
+      client: APP_CLIENT,
+      model: request.model,
+      body,
+      stream: true,
+      signal: abort,
+      stickyOwner: 'chat',
+      onSoft: (w) => warnings.push(...w),
+    });
   } catch (error) {
     const message = (error as Error).message;
     record?.reply({ content: '', status: 'error', error: message });
@@ -98,14 +116,30 @@ async function* streamReply(deps: RoutingParts, request: ChatRequest, body: Reco
     served = await dispatchStream({ ...routed.failover, body });
   } catch (error) {
     const e = error as RoutingError;
-    const row = meter.finish({ status: abort.aborted ? 'cancelled' : 'error', httpStatus: e.status ?? 500, attempts: e.attempts ?? [], errorMessage: e.message });
+    const row = meter.finish({
+      status: abort.aborted ? 'cancelled' : 'error',
+      httpStatus: e.status ?? 500,
+      attempts: e.attempts ?? [],
+      errorMessage: e.message,
+    });
     // The question is kept even when no answer began: stopped, gone or refused (with the reason, for Retry).
     const stopped = abort.aborted;
-    record?.reply(stopped ? { content: '', status: 'stopped', requestId: meter.id } : { content: '', status: 'error', error: e.message, requestId: meter.id });
+    record?.reply(
+      stopped
+        ? { content: '', status: 'stopped', requestId: meter.id }
+        : { content: '', status: 'error', error: e.message, requestId: meter.id },
+    );
     if (transport.aborted) return;
     yield* announce();
     for (const message of warnings) yield { type: 'warning', message };
-    if (stoppedByUser()) yield doneEvent(row, { attempts: e.attempts?.length ?? 0, ttftMs: null, requestId: meter.id, conversationId: record?.turns(), stopped: true });
+    if (stoppedByUser())
+      yield doneEvent(row, {
+        attempts: e.attempts?.length ?? 0,
+        ttftMs: null,
+        requestId: meter.id,
+        conversationId: record?.turns(),
+        stopped: true,
+      });
     else yield { type: 'error', message: e.message };
     return;
   }
@@ -152,7 +186,14 @@ async function* streamReply(deps: RoutingParts, request: ChatRequest, body: Reco
   for (const call of toolCalls) yield { type: 'tool_call', call };
   if (ended === 'failed') {
     const message = `${served.target.provider.id} failed mid-stream: ${failure?.message ?? 'unknown error'}`;
-    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), output: tap.text, errorMessage: failure?.message });
+    meter.finish({
+      status: 'error',
+      httpStatus: 502,
+      ...outcome,
+      usage: tap.finalUsage(),
+      output: tap.text,
+      errorMessage: failure?.message,
+    });
     record?.reply({ content: reply, status: 'error', error: message, requestId: meter.id, toolCalls });
     yield* announce();
     yield { type: 'error', message };
@@ -160,16 +201,38 @@ async function* streamReply(deps: RoutingParts, request: ChatRequest, body: Reco
   }
   const stopped = ended === 'stopped';
   // Without reported usage the row's figures are rough until the tokenizer's count replaces them in the ledger.
-  const row = meter.finish({ status: stopped ? 'cancelled' : 'ok', httpStatus: stopped ? 499 : 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
+  const row = meter.finish({
+    status: stopped ? 'cancelled' : 'ok',
+    httpStatus: stopped ? 499 : 200,
+    ...outcome,
+    usage: tap.finalUsage(),
+    output: tap.text,
+  });
   record?.reply({ content: reply, requestId: meter.id, toolCalls, ...(stopped ? { status: 'stopped' as const } : {}) });
   yield* announce();
-  yield doneEvent(row, { provider: served.target.provider.id, model: served.target.model, attempts: served.attempts.length, ttftMs: meter.ttftMs, requestId: meter.id, conversationId: record?.turns(), stopped });
+  yield doneEvent(row, {
+    provider: served.target.provider.id,
+    model: served.target.model,
+    attempts: served.attempts.length,
+    ttftMs: meter.ttftMs,
+    requestId: meter.id,
+    conversationId: record?.turns(),
+    stopped,
+  });
 }
 
 /** The closing event: who answered (else the last target tried), and what the request used. */
 function doneEvent(
   row: RequestRecord | undefined,
-  o: { provider?: string; model?: string; attempts: number; ttftMs: number | null; requestId: string; conversationId?: string; stopped?: boolean },
+  o: {
+    provider?: string;
+    model?: string;
+    attempts: number;
+    ttftMs: number | null;
+    requestId: string;
+    conversationId?: string;
+    stopped?: boolean;
+  },
 ): ChatStreamEvent {
   return {
     type: 'done',

@@ -27,7 +27,8 @@ export class ToolCallCollector {
       const call = this.calls.get(index) ?? { id: '', name: '', arguments: '' };
       if (typeof d?.id === 'string' && !call.id) call.id = d.id;
       if (typeof d?.function?.name === 'string') call.name += d.function.name;
-      if (typeof d?.function?.arguments === 'string' && call.arguments.length < MAX_ARGUMENTS) call.arguments = (call.arguments + d.function.arguments).slice(0, MAX_ARGUMENTS);
+      if (typeof d?.function?.arguments === 'string' && call.arguments.length < MAX_ARGUMENTS)
+        call.arguments = (call.arguments + d.function.arguments).slice(0, MAX_ARGUMENTS);
       this.calls.set(index, call);
     }
     return true;

@@ -22,16 +22,39 @@ const KINDS: ProviderPreset[] = [
 ];
 
 export function providerPresets(): ProviderPreset[] {
-  const vendors = PRESETS.map((p): ProviderPreset => ({ id: p.id, kind: 'openai-compatible', label: p.id, baseUrl: p.baseUrl, needsBaseUrl: false, keyless: p.keyless === true }));
+  const vendors = PRESETS.map((p): ProviderPreset => ({
+    id: p.id,
+    kind: 'openai-compatible',
+    label: p.id,
+    baseUrl: p.baseUrl,
+    needsBaseUrl: false,
+    keyless: p.keyless === true,
+  }));
   return [...KINDS, ...vendors];
 }
 
 /** Applies `change` to the stored providers and routes, validates the result, and writes it at once. */
-export function edit(settings: SettingsStore, change: (c: { providers: ProviderConfig[]; routes: RouteConfig[] }) => { providers: ProviderConfig[]; routes: RouteConfig[] }): void {
+export function edit(
+  settings: SettingsStore,
+  change: (c: { providers: ProviderConfig[]; routes: RouteConfig[] }) => { providers: ProviderConfig[]; routes: RouteConfig[] },
+): void {
   const data = settings.read();
   const next = change({ providers: structuredClone(data.providers), routes: structuredClone(data.routes) });
-  const checked = parseConfig({ providers: next.providers, routes: next.routes, ...(data.aliases ? { aliases: data.aliases } : {}), ...(data.health ? { health: data.health } : {}) }, 'the change');
-  settings.seed({ providers: checked.providers, routes: checked.routes, ...(checked.aliases ? { aliases: checked.aliases } : {}), ...(checked.health ? { health: checked.health } : {}) });
+  const checked = parseConfig(
+    {
+      providers: next.providers,
+      routes: next.routes,
+      ...(data.aliases ? { aliases: data.aliases } : {}),
+      ...(data.health ? { health: data.health } : {}),
+    },
+    'the change',
+  );
+  settings.seed({
+    providers: checked.providers,
+    routes: checked.routes,
+    ...(checked.aliases ? { aliases: checked.aliases } : {}),
+    ...(checked.health ? { health: checked.health } : {}),
+  });
 }
 
 function providerConfig(input: ProviderInput, keys: KeyConfig[]): ProviderConfig {
@@ -42,9 +65,15 @@ function providerConfig(input: ProviderInput, keys: KeyConfig[]): ProviderConfig
 }
 
 const routesUsing = (routes: RouteConfig[], id: string) =>
-  routes.filter((r) => r.targets.some((t) => ('group' in t ? t.group.targets.some((x) => x.provider === id) : t.provider === id))).map((r) => r.name);
+  routes
+    .filter((r) => r.targets.some((t) => ('group' in t ? t.group.targets.some((x) => x.provider === id) : t.provider === id)))
+    .map((r) => r.name);
 
-export function createProviderEdits(settings: SettingsStore, vault: Vault, transport: Transport): Omit<ProvidersService, 'list' | 'discover' | 'create' | 'available' | 'addModels'> {
+export function createProviderEdits(
+  settings: SettingsStore,
+  vault: Vault,
+  transport: Transport,
+): Omit<ProvidersService, 'list' | 'discover' | 'create' | 'available' | 'addModels'> {
   const find = (id: string) => {
     const p = settings.read().providers.find((x) => x.id === id);
     if (!p) throw new Error(`no provider "${id}"`);
@@ -66,7 +95,10 @@ export function createProviderEdits(settings: SettingsStore, vault: Vault, trans
     async remove(id) {
       const old = find(id);
       const using = routesUsing(settings.read().routes, id);
-      if (using.length) throw new Error(`"${id}" is used by route${using.length > 1 ? 's' : ''} ${using.join(', ')}: change ${using.length > 1 ? 'them' : 'it'} first`);
+      if (using.length)
+        throw new Error(
+          `"${id}" is used by route${using.length > 1 ? 's' : ''} ${using.join(', ')}: change ${using.length > 1 ? 'them' : 'it'} first`,
+        );
       edit(settings, (c) => ({ ...c, providers: c.providers.filter((p) => p.id !== id) }));
       for (const k of old.keys) if ('keychain' in k) vault.deleteKeychainKey(id, k.label ?? DEFAULT_LABEL);
     },
@@ -82,7 +114,8 @@ export function createProviderEdits(settings: SettingsStore, vault: Vault, trans
 function checkSecret(secret: unknown): string {
   if (typeof secret !== 'string') throw new Error('the key must be text');
   const s = secret.trim();
-  if (s.length < 8 || s.length > 4096 || /\s/.test(s)) throw new Error('that does not look like an API key (8 to 4096 characters, no spaces)');
+  if (s.length < 8 || s.length > 4096 || /\s/.test(s))
+    throw new Error('that does not look like an API key (8 to 4096 characters, no spaces)');
   return s;
 }
 
@@ -99,7 +132,11 @@ export function createKeyEdits(settings: SettingsStore, vault: Vault): Pick<Keys
       if (!listed) {
         edit(settings, (c) => ({
           ...c,
-          providers: c.providers.map((p) => (p.id === providerId ? { ...p, keys: [...p.keys.filter((k) => (k.label ?? DEFAULT_LABEL) !== name), { keychain: true as const, label: name }] } : p)),
+          providers: c.providers.map((p) =>
+            p.id === providerId
+              ? { ...p, keys: [...p.keys.filter((k) => (k.label ?? DEFAULT_LABEL) !== name), { keychain: true as const, label: name }] }
+              : p,
+          ),
         }));
       }
       const keys = settings.read().providers.find((p) => p.id === providerId)!.keys;
@@ -111,7 +148,13 @@ export function createKeyEdits(settings: SettingsStore, vault: Vault): Pick<Keys
       const name = label || DEFAULT_LABEL;
       const deleted = vault.deleteKeychainKey(providerId, name);
       const listed = provider.keys.some((k) => (k.label ?? DEFAULT_LABEL) === name && 'keychain' in k);
-      if (listed) edit(settings, (c) => ({ ...c, providers: c.providers.map((p) => (p.id === providerId ? { ...p, keys: p.keys.filter((k) => !((k.label ?? DEFAULT_LABEL) === name && 'keychain' in k)) } : p)) }));
+      if (listed)
+        edit(settings, (c) => ({
+          ...c,
+          providers: c.providers.map((p) =>
+            p.id === providerId ? { ...p, keys: p.keys.filter((k) => !((k.label ?? DEFAULT_LABEL) === name && 'keychain' in k)) } : p,
+          ),
+        }));
       return deleted || listed;
     },
   };
@@ -122,7 +165,11 @@ function routeConfig(input: RouteInput): RouteConfig {
   const r: Record<string, unknown> = {
     name: input.name,
     strategy: input.strategy,
-    targets: input.targets.map((t) => (t.weight !== undefined && input.strategy === 'weighted' ? { provider: t.provider, model: t.model, weight: t.weight } : { provider: t.provider, model: t.model })),
+    targets: input.targets.map((t) =>
+      t.weight !== undefined && input.strategy === 'weighted'
+        ? { provider: t.provider, model: t.model, weight: t.weight }
+        : { provider: t.provider, model: t.model },
+    ),
   };
   const timeouts = Object.fromEntries(Object.entries(input.timeouts ?? {}).filter(([, v]) => v !== undefined && v !== null));
   if (Object.keys(timeouts).length) r.timeouts = timeouts;
@@ -137,7 +184,8 @@ export function createRouteEdits(settings: SettingsStore): Pick<RoutesService, '
       edit(settings, (c) => {
         const next = routeConfig(input);
         const known = new Set(c.providers.map((p) => p.id));
-        for (const t of next.targets) if ('provider' in t && !known.has(t.provider)) throw new Error(`route "${next.name}": no provider "${t.provider}"`);
+        for (const t of next.targets)
+          if ('provider' in t && !known.has(t.provider)) throw new Error(`route "${next.name}": no provider "${t.provider}"`);
         const at = previousName === undefined ? -1 : c.routes.findIndex((r) => r.name === previousName);
         if (previousName !== undefined && at < 0) throw new Error(`no route "${previousName}"`);
         const old = at >= 0 ? c.routes[at]! : undefined;
@@ -170,13 +218,18 @@ export function createRouteEdits(settings: SettingsStore): Pick<RoutesService, '
   };
 }
 
-export function createPreferences(settings: SettingsStore, dataDir: string): Pick<SettingsService, 'preferences' | 'setPreferences' | 'dataLocation'> {
+export function createPreferences(
+  settings: SettingsStore,
+  dataDir: string,
+): Pick<SettingsService, 'preferences' | 'setPreferences' | 'dataLocation'> {
   return {
     preferences: async () => settings.read().app ?? { ...APP_DEFAULTS },
     async setPreferences(patch) {
       if (!patch || typeof patch !== 'object') throw new Error('expected { proxy?, providerProxies?, startOnLogin?, closeToTray? }');
       const { proxy, providerProxies, startOnLogin, closeToTray } = patch;
-      const clean = Object.fromEntries(Object.entries({ proxy, providerProxies, startOnLogin, closeToTray }).filter(([, v]) => v !== undefined));
+      const clean = Object.fromEntries(
+        Object.entries({ proxy, providerProxies, startOnLogin, closeToTray }).filter(([, v]) => v !== undefined),
+      );
       return settings.setApp(clean);
     },
     dataLocation: async () => ({ dataDir, settingsFile: settings.path, ledgerFile: path.join(dataDir, 'ledger.db') }),

@@ -14,8 +14,10 @@ function checkCreate(request: CreateTokenRequest): void {
   if (request.allow !== undefined && (!Array.isArray(request.allow) || request.allow.some((a) => typeof a !== 'string' || !a))) {
     throw new Error('`allow` must be a list of route names or provider/model ids (provider/* for all of a provider)');
   }
-  if (request.budgetUsd !== undefined && (typeof request.budgetUsd !== 'number' || !(request.budgetUsd >= 0))) throw new Error('`budgetUsd` must be a number >= 0');
-  if (request.budgetAllowUnpriced !== undefined && typeof request.budgetAllowUnpriced !== 'boolean') throw new Error('`budgetAllowUnpriced` must be true or false');
+  if (request.budgetUsd !== undefined && (typeof request.budgetUsd !== 'number' || !(request.budgetUsd >= 0)))
+    throw new Error('`budgetUsd` must be a number >= 0');
+  if (request.budgetAllowUnpriced !== undefined && typeof request.budgetAllowUnpriced !== 'boolean')
+    throw new Error('`budgetAllowUnpriced` must be true or false');
 }
 
 type ClientSpend = Pick<SpendGroup, 'costUsd' | 'knownCostUsd' | 'unknownCostRequests' | 'requests'>;
@@ -38,7 +40,11 @@ export function createTokensService(settings: SettingsStore, ledger: Ledger): To
   return {
     async create(request) {
       checkCreate(request);
-      const { token, record } = createClientToken(request.name, { allow: request.allow, budgetUsd: request.budgetUsd, budgetAllowUnpriced: request.budgetAllowUnpriced });
+      const { token, record } = createClientToken(request.name, {
+        allow: request.allow,
+        budgetUsd: request.budgetUsd,
+        budgetAllowUnpriced: request.budgetAllowUnpriced,
+      });
       settings.addToken(record);
       return { token, info: info(record, new Map()) };
     },
@@ -68,7 +74,13 @@ export interface PortSwitch {
 export function createPortService(settings: SettingsStore, port: () => PortHandle | undefined, portSwitch: PortSwitch): PortService {
   const info = async () => {
     const p = port();
-    return { url: p?.url ?? null, host: p?.host ?? null, exposed: p ? !isLoopbackHost(p.host) : false, settings: settings.read().port, toggleBlockedBecause: portSwitch.blockedBecause() };
+    return {
+      url: p?.url ?? null,
+      host: p?.host ?? null,
+      exposed: p ? !isLoopbackHost(p.host) : false,
+      settings: settings.read().port,
+      toggleBlockedBecause: portSwitch.blockedBecause(),
+    };
   };
   return {
     info,

@@ -49,7 +49,11 @@ export function createProviderSetup(deps: ProviderSetupDeps): Pick<ProvidersServ
     if (key === null) return undefined;
     if ('secret' in key) return key.secret;
     const value = deps.env[key.env]?.trim();
-    if (!value) throw new ProviderSetupError(`Environment variable: ${key.env} is not set where Switchboard runs. Set it there and restart Switchboard, or paste the key instead.`, 'key');
+    if (!value)
+      throw new ProviderSetupError(
+        `Environment variable: ${key.env} is not set where Switchboard runs. Set it there and restart Switchboard, or paste the key instead.`,
+        'key',
+      );
     return value;
   };
 
@@ -69,7 +73,14 @@ export function createProviderSetup(deps: ProviderSetupDeps): Pick<ProvidersServ
       const secret = secretOf(checked.key);
       const listing = await list(checked.provider, secret);
       const masked = secret ? { masked: mask(secret) } : {};
-      if (!listing.ok) return { ok: false, message: listing.message, ...(listing.status ? { status: listing.status } : {}), ...masked, models: [] } satisfies ProviderDiscovery;
+      if (!listing.ok)
+        return {
+          ok: false,
+          message: listing.message,
+          ...(listing.status ? { status: listing.status } : {}),
+          ...masked,
+          models: [],
+        } satisfies ProviderDiscovery;
       const withKeys = { ...checked.provider, keys: keyConfigFor(checked.key) };
       return {
         ok: true,
@@ -95,11 +106,13 @@ export function createProviderSetup(deps: ProviderSetupDeps): Pick<ProvidersServ
           const previous = vault.storedKey(provider.id, DEFAULT_LABEL);
           placement = vault.storeKey(provider.id, DEFAULT_LABEL, checked.key.secret);
           // A key left by an earlier provider of this id comes back; otherwise ours goes.
-          rollback = () => (previous ? vault.storeKey(provider.id, DEFAULT_LABEL, previous) : vault.deleteKeychainKey(provider.id, DEFAULT_LABEL));
+          rollback = () =>
+            previous ? vault.storeKey(provider.id, DEFAULT_LABEL, previous) : vault.deleteKeychainKey(provider.id, DEFAULT_LABEL);
         }
         try {
           edit(settings, (c) => {
-            if (c.providers.some((p) => p.id === provider.id)) throw new ProviderSetupError(`Provider id: a provider named "${provider.id}" was added meanwhile. Nothing was added.`, 'id');
+            if (c.providers.some((p) => p.id === provider.id))
+              throw new ProviderSetupError(`Provider id: a provider named "${provider.id}" was added meanwhile. Nothing was added.`, 'id');
             return { ...c, providers: [...c.providers, provider] };
           });
         } catch (error) {
@@ -122,7 +135,10 @@ export function createProviderSetup(deps: ProviderSetupDeps): Pick<ProvidersServ
       const listing = await list(provider, secret);
       if (!listing.ok) throw new ProviderSetupError(listing.message);
       const configured = new Set(provider.models.map((m) => m.id));
-      return listing.ids.map((m): DiscoveredModel => ({ ...suggestModel(catalog, provider, m), ...(configured.has(m) ? { configured: true } : {}) }));
+      return listing.ids.map((m): DiscoveredModel => ({
+        ...suggestModel(catalog, provider, m),
+        ...(configured.has(m) ? { configured: true } : {}),
+      }));
     },
 
     addModels: (id, models) =>
@@ -144,14 +160,23 @@ export function createProviderSetup(deps: ProviderSetupDeps): Pick<ProvidersServ
 
 /** What went wrong with the model-list call, for a person: refused key, unreachable server, or the provider's own error. */
 function failureText(provider: ProviderConfig, error: unknown, secret: string | undefined): { message: string; status?: number } {
-  const e = error as { failureClass?: string; status?: number | null; message?: string; code?: string; cause?: { code?: string; message?: string } };
+  const e = error as {
+    failureClass?: string;
+    status?: number | null;
+    message?: string;
+    code?: string;
+    cause?: { code?: string; message?: string };
+  };
   const detail = redactKeys(String(e.message ?? error), secret ? [secret] : []);
   const status = typeof e.status === 'number' ? e.status : undefined;
-  if (e.failureClass === 'auth') return { message: `${provider.id} refused the key (${status ?? 'auth'}): ${detail}`, ...(status ? { status } : {}) };
+  if (e.failureClass === 'auth')
+    return { message: `${provider.id} refused the key (${status ?? 'auth'}): ${detail}`, ...(status ? { status } : {}) };
   if (e.failureClass === undefined || status === undefined) {
     const code = e.code ?? e.cause?.code;
     const why = e.cause?.message ?? detail;
-    return { message: `Cannot reach ${originOf(provider)}: ${redactKeys(why, secret ? [secret] : [])}${code && !why.includes(code) ? ` (${code})` : ''}. Check the base URL and that the server is running.` };
+    return {
+      message: `Cannot reach ${originOf(provider)}: ${redactKeys(why, secret ? [secret] : [])}${code && !why.includes(code) ? ` (${code})` : ''}. Check the base URL and that the server is running.`,
+    };
   }
   return { message: `${provider.id} answered with an error (${status}): ${detail}`, status };
 }

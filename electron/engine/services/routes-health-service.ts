@@ -14,7 +14,19 @@ export async function routesHealth(table: RouteTable): Promise<HealthSnapshot> {
         const id = `${t.provider}/${t.model}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        snapshot.targets.push({ provider: t.provider, model: t.model, breaker: 'closed', openUntil: null, cooldownUntil: null, failuresInWindow: 0, successes: 0, failures: 0, ttftMs: null, tokensPerSec: null, recent: [] });
+        snapshot.targets.push({
+          provider: t.provider,
+          model: t.model,
+          breaker: 'closed',
+          openUntil: null,
+          cooldownUntil: null,
+          failuresInWindow: 0,
+          successes: 0,
+          failures: 0,
+          ttftMs: null,
+          tokensPerSec: null,
+          recent: [],
+        });
       }
     }
   }

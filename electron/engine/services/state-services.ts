@@ -1,6 +1,13 @@
 // Services over the engine's state: spend (summary, series, CSV), budgets, key tests, the price
 // catalog, conversations, and settings import/export. Nothing returned here holds a key.
-import type { BudgetsService, CatalogService, ConversationsService, KeysService, SettingsService, SpendService } from '../../../shared/contract';
+import type {
+  BudgetsService,
+  CatalogService,
+  ConversationsService,
+  KeysService,
+  SettingsService,
+  SpendService,
+} from '../../../shared/contract';
 import type { BudgetSpec, Price } from '../../../shared/types';
 import type { Budgets } from '../budgets/budgets';
 import type { Catalog } from '../catalog/catalog';
@@ -26,7 +33,8 @@ export function createSpendService(ledger: Ledger): SpendService {
     async exportCsv(query) {
       const lines: string[] = [];
       for (const line of await ledger.csv(query ?? {})) {
-        if (lines.length > CSV_ROW_LIMIT) throw new Error(`more than ${CSV_ROW_LIMIT} requests in this range: narrow it, or use \`switchboard spend --csv\``);
+        if (lines.length > CSV_ROW_LIMIT)
+          throw new Error(`more than ${CSV_ROW_LIMIT} requests in this range: narrow it, or use \`switchboard spend --csv\``);
         lines.push(line);
       }
       return `${lines.join('\r\n')}\r\n`;
@@ -48,16 +56,27 @@ export function createBudgetsService(settings: SettingsStore, budgets: Budgets):
 export function createKeysService(table: () => RouteTable, vault: Vault, transport: Transport): Pick<KeysService, 'test'> {
   return {
     async test(providerId: string, label?: string) {
-      const provider = table().providerList().find((p) => p.id === providerId);
+      const provider = table()
+        .providerList()
+        .find((p) => p.id === providerId);
       if (!provider) throw new Error(`no provider "${providerId}"`);
       const keys = vault.keysFor(provider.id, provider.keys);
       const wanted = label ?? keys[0]?.label ?? vault.describe(provider.id, provider.keys)[0]?.label ?? DEFAULT_LABEL;
-      return testKey(transport, provider, keys.find((k) => k.label === wanted), wanted);
+      return testKey(
+        transport,
+        provider,
+        keys.find((k) => k.label === wanted),
+        wanted,
+      );
     },
   };
 }
 
-export function createCatalogService(catalog: Catalog, settings: SettingsStore, refresh: { dataDir: string; vault: Vault; transport: Transport; priceListUrl?: string }): CatalogService {
+export function createCatalogService(
+  catalog: Catalog,
+  settings: SettingsStore,
+  refresh: { dataDir: string; vault: Vault; transport: Transport; priceListUrl?: string },
+): CatalogService {
   const info = async () => {
     const { source, date, refreshedAt } = catalog.snapshot;
     return { source, date, refreshedAt, overrides: settings.read().priceOverrides };

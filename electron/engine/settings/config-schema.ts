@@ -31,7 +31,10 @@ const modelSchema = z.strictObject({
 
 /** A key is either read from an environment variable at request time or kept in the OS keychain. */
 const keySchema = z.union([
-  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), label: z.string().min(1).optional() }),
+  z.strictObject({
+    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'),
+    label: z.string().min(1).optional(),
+  }),
   z.strictObject({ keychain: z.literal(true), label: z.string().min(1).optional() }),
 ]);
 
@@ -46,7 +49,10 @@ export const providerSchema = z.strictObject({
 const strategySchema = z.enum(['fallback', 'weighted', 'lowest-latency', 'lowest-cost']);
 const leafSchema = z.strictObject({ provider: z.string().min(1), model: z.string().min(1), weight: z.number().positive().optional() });
 /** A nested group is one step of its route: e.g. a weighted pair as the first step of a fallback chain. */
-const groupSchema = z.strictObject({ group: z.strictObject({ strategy: strategySchema.default('weighted'), targets: z.array(leafSchema).min(1) }), weight: z.number().positive().optional() });
+const groupSchema = z.strictObject({
+  group: z.strictObject({ strategy: strategySchema.default('weighted'), targets: z.array(leafSchema).min(1) }),
+  weight: z.number().positive().optional(),
+});
 
 /** Per-route timeouts (ms); every one has a default in router/timeouts.ts. */
 const timeoutsSchema = z.strictObject({
@@ -93,7 +99,11 @@ export const configSchema = z
       if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['providers', i, 'id'], message: `duplicate provider id "${p.id}"` });
       ids.add(p.id);
       if ((p.kind === 'azure-openai' || (p.kind === 'openai-compatible' && !PRESET_IDS.has(p.id))) && !p.baseUrl) {
-        ctx.addIssue({ code: 'custom', path: ['providers', i, 'baseUrl'], message: `a ${p.kind} provider needs a baseUrl${p.kind === 'openai-compatible' ? ` (or an id naming a preset: ${[...PRESET_IDS].join(', ')})` : ''}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['providers', i, 'baseUrl'],
+          message: `a ${p.kind} provider needs a baseUrl${p.kind === 'openai-compatible' ? ` (or an id naming a preset: ${[...PRESET_IDS].join(', ')})` : ''}`,
+        });
       }
     });
     const names = new Set<string>();
@@ -105,7 +115,12 @@ export const configSchema = z
     config.aliases?.forEach((a, i) => {
       const slash = a.to.indexOf('/');
       const ok = names.has(a.to) || (slash > 0 && ids.has(a.to.slice(0, slash)));
-      if (!ok) ctx.addIssue({ code: 'custom', path: ['aliases', i, 'to'], message: `"${a.to}" is neither a route name nor provider/model of a configured provider` });
+      if (!ok)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['aliases', i, 'to'],
+          message: `"${a.to}" is neither a route name nor provider/model of a configured provider`,
+        });
     });
   });
 
@@ -120,7 +135,10 @@ export type ModelConfig = z.infer<typeof modelSchema>;
 export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
-  constructor(message: string, readonly issues: string[]) {
+  constructor(
+    message: string,
+    readonly issues: string[],
+  ) {
     super(message);
     this.name = 'ConfigError';
   }

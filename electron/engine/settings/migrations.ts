@@ -17,7 +17,9 @@ const MIGRATIONS: Record<number, (data: Stored) => Stored> = {
 export function migrateSettings(data: Stored, file: string): Stored | null {
   const version = typeof data.version === 'number' ? data.version : 1;
   if (version > SETTINGS_VERSION) {
-    throw new Error(`${file} is settings version ${version}, newer than this Switchboard understands (${SETTINGS_VERSION}); update Switchboard`);
+    throw new Error(
+      `${file} is settings version ${version}, newer than this Switchboard understands (${SETTINGS_VERSION}); update Switchboard`,
+    );
   }
   if (version === SETTINGS_VERSION) return null;
   let out = data;

@@ -31,7 +31,10 @@ it('keeps aliases and health in settings and in exported config, and import repl
   });
   expect(a.read()).toMatchObject({ aliases: [{ match: 'claude-*', to: 'coding' }], health: { failureThreshold: 5 } });
   const text = exportConfig(a);
-  expect(JSON.parse(text)).toMatchObject({ aliases: [{ match: 'claude-*', to: 'coding' }], routes: [{ timeouts: { firstTokenMs: 5000 } }] });
+  expect(JSON.parse(text)).toMatchObject({
+    aliases: [{ match: 'claude-*', to: 'coding' }],
+    routes: [{ timeouts: { firstTokenMs: 5000 } }],
+  });
   const b = open();
   importConfig(b, text);
   expect(b.read().aliases).toEqual([{ match: 'claude-*', to: 'coding' }]);

@@ -29,7 +29,10 @@ afterEach(() => {
 });
 
 const config = parseConfig({
-  providers: [{ id: 'openai', kind: 'openai', keys: [{ env: 'OPENAI_API_KEY' }] }, { id: 'local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1' }],
+  providers: [
+    { id: 'openai', kind: 'openai', keys: [{ env: 'OPENAI_API_KEY' }] },
+    { id: 'local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1' },
+  ],
   routes: [{ name: 'fast', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] }],
 });
 
@@ -38,7 +41,14 @@ describe('settings store', () => {
     const dir = tempDir();
     const store = open(dir);
     expect(store.path).toBe(path.join(dir, 'settings.json'));
-    expect(store.read()).toEqual({ providers: [], routes: [], tokens: [], budgets: [], priceOverrides: {}, port: { allowedOrigins: [], captureBodies: false } });
+    expect(store.read()).toEqual({
+      providers: [],
+      routes: [],
+      tokens: [],
+      budgets: [],
+      priceOverrides: {},
+      port: { allowedOrigins: [], captureBodies: false },
+    });
     expect(fs.statSync(store.path).mode & 0o077).toBe(0);
   });
 
@@ -48,9 +58,23 @@ describe('settings store', () => {
     const { record } = createClientToken('cursor');
     store.addToken(record);
     store.seed(config);
-    expect(open(dir).read()).toEqual({ providers: config.providers, routes: config.routes, tokens: [record], budgets: [], priceOverrides: {}, port: { allowedOrigins: [], captureBodies: false } });
+    expect(open(dir).read()).toEqual({
+      providers: config.providers,
+      routes: config.routes,
+      tokens: [record],
+      budgets: [],
+      priceOverrides: {},
+      port: { allowedOrigins: [], captureBodies: false },
+    });
     store.seed({ providers: [], routes: [] });
-    expect(open(dir).read()).toEqual({ providers: [], routes: [], tokens: [record], budgets: [], priceOverrides: {}, port: { allowedOrigins: [], captureBodies: false } });
+    expect(open(dir).read()).toEqual({
+      providers: [],
+      routes: [],
+      tokens: [record],
+      budgets: [],
+      priceOverrides: {},
+      port: { allowedOrigins: [], captureBodies: false },
+    });
   });
 
   it('adds, refuses duplicate, and removes tokens by name', () => {
@@ -71,7 +95,10 @@ describe('settings store', () => {
     fs.writeFileSync(store.path, JSON.stringify({ providers: [{ id: 'x', kind: 'openai-compatible' }], routes: [], tokens: [] }));
     expect(() => store.read()).toThrow(ConfigError);
     expect(() => store.read()).toThrow(/providers\[0\]\.baseUrl/);
-    fs.writeFileSync(store.path, JSON.stringify({ providers: [], routes: [], tokens: [{ name: 'x', hash: 'nothex', prefix: 'sbt_', createdAt: '' }] }));
+    fs.writeFileSync(
+      store.path,
+      JSON.stringify({ providers: [], routes: [], tokens: [{ name: 'x', hash: 'nothex', prefix: 'sbt_', createdAt: '' }] }),
+    );
     expect(() => store.read()).toThrow(/tokens\[0\]\.hash: a sha256 hex digest/);
     fs.writeFileSync(store.path, '{ "providers": [');
     expect(() => store.read()).toThrow(/settings\.json is not valid JSON/);

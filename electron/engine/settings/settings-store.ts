@@ -8,7 +8,15 @@ import type { AppPreferences, ChatDefaults, Price } from '../../../shared/types'
 import { budgetSchema, type BudgetConfig } from '../budgets/types';
 import { chatDefaultsSchema, mergeChatDefaults } from './chat-defaults';
 import { ensurePrivateDir, tightenFile } from '../private-files';
-import { ConfigError, parseConfig, priceSchema, type AliasConfig, type HealthConfig, type ProviderConfig, type RouteConfig } from './config-schema';
+import {
+  ConfigError,
+  parseConfig,
+  priceSchema,
+  type AliasConfig,
+  type HealthConfig,
+  type ProviderConfig,
+  type RouteConfig,
+} from './config-schema';
 import { backupBrokenFile, migrateSettings } from './migrations';
 import { checkTokenName } from './tokens';
 import { issueLines, parseOrThrow } from './zod-issues';
@@ -84,7 +92,10 @@ export function openSettings(dataDir: string): OpenSettings {
     // parseConfig names the bad field (`providers[0].baseUrl`) and fills defaults such as `keys: []`.
     let config;
     try {
-      config = parseConfig({ providers: stored.providers ?? [], routes: stored.routes ?? [], aliases: stored.aliases, health: stored.health }, file);
+      config = parseConfig(
+        { providers: stored.providers ?? [], routes: stored.routes ?? [], aliases: stored.aliases, health: stored.health },
+        file,
+      );
     } catch (error) {
       const e = error as ConfigError;
       throw broken(file, e.message, e.issues);
@@ -92,13 +103,17 @@ export function openSettings(dataDir: string): OpenSettings {
     const tokens = tokensSchema.safeParse(stored.tokens ?? []);
     const extras = extrasSchema.safeParse(stored);
     if (!tokens.success || !extras.success) {
-      const issues = [
-        ...(tokens.success ? [] : issueLines(tokens.error, 'tokens')),
-        ...(extras.success ? [] : issueLines(extras.error)),
-      ];
+      const issues = [...(tokens.success ? [] : issueLines(tokens.error, 'tokens')), ...(extras.success ? [] : issueLines(extras.error))];
       throw broken(file, `${file} is not valid:\n  ${issues.join('\n  ')}`, issues);
     }
-    const data: SettingsData = { providers: config.providers, routes: config.routes, tokens: tokens.data, budgets: extras.data.budgets, priceOverrides: extras.data.priceOverrides, port: extras.data.port };
+    const data: SettingsData = {
+      providers: config.providers,
+      routes: config.routes,
+      tokens: tokens.data,
+      budgets: extras.data.budgets,
+      priceOverrides: extras.data.priceOverrides,
+      port: extras.data.port,
+    };
     if (extras.data.app) data.app = extras.data.app;
     if (extras.data.chat) data.chat = extras.data.chat;
     if (config.aliases) data.aliases = config.aliases;
@@ -166,7 +181,13 @@ export function openSettings(dataDir: string): OpenSettings {
       // One store write with both keys (what conf.set does inside): one atomic file replace, so no
       // reader sees new providers with old routes. Tokens and any other keys are kept as they are.
       const { aliases: _aliases, health: _health, ...rest } = conf.store;
-      conf.store = { ...rest, providers: config.providers, routes: config.routes, ...(config.aliases ? { aliases: config.aliases } : {}), ...(config.health ? { health: config.health } : {}) };
+      conf.store = {
+        ...rest,
+        providers: config.providers,
+        routes: config.routes,
+        ...(config.aliases ? { aliases: config.aliases } : {}),
+        ...(config.health ? { health: config.health } : {}),
+      };
       notify();
     },
 
@@ -246,7 +267,11 @@ function refuseNewerFile(file: string): void {
   } catch {
     return; // missing (fresh start) or not JSON (reported, with a backup, by openConf)
   }
-  if (data && typeof data === 'object') migrateSettings({ ...(data as Record<string, unknown>), version: Math.max(Number((data as { version?: unknown }).version) || 0, 1) }, file);
+  if (data && typeof data === 'object')
+    migrateSettings(
+      { ...(data as Record<string, unknown>), version: Math.max(Number((data as { version?: unknown }).version) || 0, 1) },
+      file,
+    );
 }
 
 function openConf(dataDir: string): Conf<SettingsData> {
@@ -255,7 +280,14 @@ function openConf(dataDir: string): Conf<SettingsData> {
       cwd: dataDir,
       configName: 'settings',
       projectName: 'switchboard',
-      defaults: { providers: [], routes: [], tokens: [], budgets: [], priceOverrides: {}, port: { allowedOrigins: [], captureBodies: false } },
+      defaults: {
+        providers: [],
+        routes: [],
+        tokens: [],
+        budgets: [],
+        priceOverrides: {},
+        port: { allowedOrigins: [], captureBodies: false },
+      },
       // Dots are legal in provider ids and token names; keys are top-level names only.
       accessPropertiesByDotNotation: false,
       // Token hashes and provider URLs are nobody else's business on a shared machine.

@@ -30,7 +30,11 @@ describe('settings v2', () => {
   it('migrates a v1 file (no version) in place, keeping everything', () => {
     const dir = tempDir();
     const token = createClientToken('cursor').record;
-    const v1 = { providers: [{ id: 'openai', kind: 'openai', keys: [{ env: 'OPENAI_API_KEY' }], models: [] }], routes: [], tokens: [token] };
+    const v1 = {
+      providers: [{ id: 'openai', kind: 'openai', keys: [{ env: 'OPENAI_API_KEY' }], models: [] }],
+      routes: [],
+      tokens: [token],
+    };
     fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(v1));
     const store = open(dir);
     expect(store.read()).toEqual({ ...v1, budgets: [], priceOverrides: {}, port: { allowedOrigins: [], captureBodies: false } });
@@ -68,7 +72,16 @@ describe('settings v2', () => {
   it('backs up a hand-broken (valid JSON, bad field) file the same way, once per content', () => {
     const dir = tempDir();
     const store = open(dir);
-    fs.writeFileSync(store.path, JSON.stringify({ version: 2, providers: [], routes: [], tokens: [], budgets: [{ name: 'x', period: 'weekly', mode: 'hard', usd: 1 }] }));
+    fs.writeFileSync(
+      store.path,
+      JSON.stringify({
+        version: 2,
+        providers: [],
+        routes: [],
+        tokens: [],
+        budgets: [{ name: 'x', period: 'weekly', mode: 'hard', usd: 1 }],
+      }),
+    );
     expect(() => store.read()).toThrow(/budgets\[0\]\.period/);
     expect(() => store.read()).toThrow(/A copy of the file was kept at/);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('settings.broken-'))).toHaveLength(1);
@@ -76,9 +89,17 @@ describe('settings v2', () => {
 
   it('validates budgets and price overrides before writing them', () => {
     const store = open(tempDir());
-    store.setBudgets([{ name: 'daily', period: 'daily', mode: 'hard', usd: 5 }, { name: 'cursor', client: 'cursor', period: 'monthly', mode: 'soft', tokens: 1_000_000 }]);
+    store.setBudgets([
+      { name: 'daily', period: 'daily', mode: 'hard', usd: 5 },
+      { name: 'cursor', client: 'cursor', period: 'monthly', mode: 'soft', tokens: 1_000_000 },
+    ]);
     expect(store.read().budgets).toHaveLength(2);
-    expect(() => store.setBudgets([{ name: 'a', period: 'daily', mode: 'hard', usd: 1 }, { name: 'a', period: 'monthly', mode: 'soft', usd: 2 }])).toThrow(/two budgets are named "a"/);
+    expect(() =>
+      store.setBudgets([
+        { name: 'a', period: 'daily', mode: 'hard', usd: 1 },
+        { name: 'a', period: 'monthly', mode: 'soft', usd: 2 },
+      ]),
+    ).toThrow(/two budgets are named "a"/);
     expect(() => store.setBudgets([{ name: 'neg', period: 'daily', mode: 'hard', usd: -1 }])).toThrow(/invalid budgets/);
     expect(store.read().budgets).toHaveLength(2);
     store.setPriceOverrides({ 'openai/gpt-4o': { input: 2, output: 8 } });
@@ -89,7 +110,14 @@ describe('settings v2', () => {
   it('exports providers and routes as config JSON without keys, and imports it back atomically', () => {
     const a = open(tempDir());
     a.seed({
-      providers: [{ id: 'openai', kind: 'openai', keys: [{ keychain: true, label: 'work' }, { env: 'OPENAI_API_KEY' }], models: [{ id: 'gpt-4o', price: { input: 2.5, output: 10 } }] }],
+      providers: [
+        {
+          id: 'openai',
+          kind: 'openai',
+          keys: [{ keychain: true, label: 'work' }, { env: 'OPENAI_API_KEY' }],
+          models: [{ id: 'gpt-4o', price: { input: 2.5, output: 10 } }],
+        },
+      ],
       routes: [{ name: 'fast', strategy: 'fallback', targets: [{ provider: 'openai', model: 'gpt-4o' }] }],
     });
     a.addToken(createClientToken('cursor').record);
@@ -103,7 +131,9 @@ describe('settings v2', () => {
     expect(b.read().providers).toEqual(a.read().providers);
     expect(b.read().tokens.map((t) => t.name)).toEqual(['aider']); // kept
     // A bad import names the field and changes nothing.
-    expect(() => importConfig(b, JSON.stringify({ providers: [{ id: 'x', kind: 'openai-compatible' }] }), 'mine.json')).toThrow(/mine\.json is not valid:\n {2}providers\[0\]\.baseUrl/);
+    expect(() => importConfig(b, JSON.stringify({ providers: [{ id: 'x', kind: 'openai-compatible' }] }), 'mine.json')).toThrow(
+      /mine\.json is not valid:\n {2}providers\[0\]\.baseUrl/,
+    );
     expect(b.read().providers).toEqual(a.read().providers);
   });
 });

@@ -19,10 +19,14 @@ export function hashToken(token: string): string {
 }
 
 /** A new token and the record to keep. The token itself is returned here once and stored nowhere. */
-export function createClientToken(name: string, limits: { allow?: string[]; budgetUsd?: number; budgetAllowUnpriced?: boolean } = {}): { token: string; record: ClientTokenRecord } {
+export function createClientToken(
+  name: string,
+  limits: { allow?: string[]; budgetUsd?: number; budgetAllowUnpriced?: boolean } = {},
+): { token: string; record: ClientTokenRecord } {
   checkTokenName(name);
   // Spend by client would mix a tool's requests with the app's own chat and compare.
-  if (name === APP_CLIENT) throw new Error(`invalid token name "${name}": the app's own chat and compare requests are recorded under it; choose another name`);
+  if (name === APP_CLIENT)
+    throw new Error(`invalid token name "${name}": the app's own chat and compare requests are recorded under it; choose another name`);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const record: ClientTokenRecord = { name, hash: hashToken(token), prefix: token.slice(0, 8), createdAt: new Date().toISOString() };
   if (limits.allow && limits.allow.length > 0) record.allow = [...limits.allow];

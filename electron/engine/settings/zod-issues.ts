@@ -13,7 +13,10 @@ export function issueLines(error: z.ZodError, prefix = ''): string[] {
 
 /** A value its schema refuses (a settings change, a preference); `issues` has a line per bad field. */
 export class InvalidValueError extends Error {
-  constructor(what: string, readonly issues: string[]) {
+  constructor(
+    what: string,
+    readonly issues: string[],
+  ) {
     super(`invalid ${what}: ${issues.join('; ')}`);
     this.name = 'InvalidValueError';
   }

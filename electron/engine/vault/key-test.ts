@@ -16,7 +16,13 @@ export function modelListCall(provider: ProviderRef, key: string | undefined): U
   return { ...call, headers: { accept: 'application/json', ...call.headers } };
 }
 
-export async function testKey(transport: Transport, provider: ProviderConfig, key: ResolvedKey | undefined, label: string, timeoutMs = 10_000): Promise<KeyTestResult> {
+export async function testKey(
+  transport: Transport,
+  provider: ProviderConfig,
+  key: ResolvedKey | undefined,
+  label: string,
+  timeoutMs = 10_000,
+): Promise<KeyTestResult> {
   const base: KeyTestResult = { ok: false, provider: provider.id, label, message: '' };
   if (key) base.masked = mask(key.secret);
   else if (provider.kind !== 'ollama') return { ...base, message: `no key "${label}" for provider "${provider.id}"` };
@@ -24,11 +30,18 @@ export async function testKey(transport: Transport, provider: ProviderConfig, ke
   try {
     const res = await transport.send(call, AbortSignal.timeout(timeoutMs));
     const text = await res.body.text();
-    if (res.status >= 200 && res.status < 300) return { ...base, ok: true, status: res.status, message: `${provider.id} accepted the key (${res.status} from ${new URL(call.url).origin})` };
+    if (res.status >= 200 && res.status < 300)
+      return {
+        ...base,
+        ok: true,
+        status: res.status,
+        message: `${provider.id} accepted the key (${res.status} from ${new URL(call.url).origin})`,
+      };
     // Providers echo the key they refused: the message comes back with it (and anything key-shaped) redacted.
     const detail = errorMessageFromBody(text, key ? [key.secret] : []) ?? '';
     // Gemini refuses a bad key with 400 API_KEY_INVALID, not 401.
-    const why = classifyUpstreamError(res.status, detail).errorClass === 'auth' ? 'the key was refused' : 'the provider answered with an error';
+    const why =
+      classifyUpstreamError(res.status, detail).errorClass === 'auth' ? 'the key was refused' : 'the provider answered with an error';
     return { ...base, status: res.status, message: `${why}: ${res.status}${detail ? ` ${detail}` : ''}` };
   } catch (error) {
     const e = error as Error & { code?: string };

@@ -76,7 +76,9 @@ export function createSessionKeys(keychain: Keychain, options: { now: () => numb
     },
     storage(): KeyStorageInfo {
       const ok = !writeFailed && keychainReachable();
-      return ok ? { mode: 'keychain', sessionKeys: held.size } : { mode: 'session', sessionKeys: held.size, help: keychainHelp(options.platform) };
+      return ok
+        ? { mode: 'keychain', sessionKeys: held.size }
+        : { mode: 'session', sessionKeys: held.size, help: keychainHelp(options.platform) };
     },
   };
 }

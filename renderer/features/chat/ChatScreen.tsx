@@ -90,7 +90,12 @@ export function ChatScreen({ client, repository }: Props) {
           <Button variant="ghost" aria-expanded={optionsOpen} aria-controls="chat-options" onClick={() => setOptionsOpen((o) => !o)}>
             Options
           </Button>
-          <Button variant="ghost" onClick={() => void state.clear()} disabled={state.streaming || state.entries.length === 0} title="Remove every message of this conversation (undoable)">
+          <Button
+            variant="ghost"
+            onClick={() => void state.clear()}
+            disabled={state.streaming || state.entries.length === 0}
+            title="Remove every message of this conversation (undoable)"
+          >
             Clear
           </Button>
         </header>

@@ -78,7 +78,10 @@ export function createReplier({ client, repo, set, get, newId, onNewConversation
       } else if (event.type === 'done') {
         batcher.flush();
         const { provider, model: used, usage, costUsd, ttftMs, attempts, conversationId } = event;
-        patchEntry(entry.id, () => ({ status: event.stopped ? 'stopped' : 'done', report: { provider, model: used, usage, costUsd, ttftMs, attempts } }));
+        patchEntry(entry.id, () => ({
+          status: event.stopped ? 'stopped' : 'done',
+          report: { provider, model: used, usage, costUsd, ttftMs, attempts },
+        }));
         if (repo.engineStores && conversationId && !get().activeId) set({ activeId: conversationId });
         // A reply under every budget clears an older warning.
         if (!warned) set({ budgetWarning: null });

@@ -6,12 +6,16 @@ import { summarise, type ChatEntry, type Conversation, type ConversationReposito
 
 export function createMemoryConversations(): ConversationRepository {
   const items = new Map<string, Conversation>();
-  const matches = (c: Conversation, q: string) => c.title.toLowerCase().includes(q) || c.entries.some((e) => e.text.toLowerCase().includes(q));
+  const matches = (c: Conversation, q: string) =>
+    c.title.toLowerCase().includes(q) || c.entries.some((e) => e.text.toLowerCase().includes(q));
   return {
     engineStores: false,
     async list(query) {
       const q = query?.trim().toLowerCase() ?? '';
-      return [...items.values()].filter((c) => !q || matches(c, q)).sort((a, b) => b.updatedAt - a.updatedAt).map(summarise);
+      return [...items.values()]
+        .filter((c) => !q || matches(c, q))
+        .sort((a, b) => b.updatedAt - a.updatedAt)
+        .map(summarise);
     },
     async get(id) {
       return items.get(id) ?? null;
@@ -39,7 +43,12 @@ export function createMemoryConversations(): ConversationRepository {
 
 function toEntry(conversationId: string, m: StoredMessage, i: number): ChatEntry {
   // A reply that did not finish comes back as it ended: stopped, or failed with its error (and Retry).
-  const entry: ChatEntry = { id: `${conversationId}:${i}`, role: m.role === 'user' ? 'user' : 'assistant', text: m.content, status: m.status ?? 'done' };
+  const entry: ChatEntry = {
+    id: `${conversationId}:${i}`,
+    role: m.role === 'user' ? 'user' : 'assistant',
+    text: m.content,
+    status: m.status ?? 'done',
+  };
   if (m.images?.length) entry.images = [...m.images];
   if (m.role === 'assistant') {
     if (m.model) entry.requested = m.model;

@@ -6,8 +6,7 @@ import type { ChatEntry, ConversationSummary } from './chat-types';
 
 /** A delete or a clear that can still be taken back; it is done when its toast goes. */
 export type PendingChange =
-  | { kind: 'delete'; id: string; title: string; wasOpen: boolean }
-  | { kind: 'clear'; id: string; title: string; entries: ChatEntry[] };
+  { kind: 'delete'; id: string; title: string; wasOpen: boolean } | { kind: 'clear'; id: string; title: string; entries: ChatEntry[] };
 
 export interface ChatState {
   models: ModelChoice[];

@@ -11,7 +11,15 @@ const models: ModelChoice[] = [
   { id: 'default', kind: 'route', label: 'default (route)' },
   { id: 'acme/m1', kind: 'model', label: 'acme/m1' },
 ];
-const done: ChatStreamEvent = { type: 'done', provider: 'acme', model: 'm1', usage: { inputTokens: 5, outputTokens: 2 }, costUsd: 0.00001, ttftMs: 12, attempts: 1 };
+const done: ChatStreamEvent = {
+  type: 'done',
+  provider: 'acme',
+  model: 'm1',
+  usage: { inputTokens: 5, outputTokens: 2 },
+  costUsd: 0.00001,
+  ttftMs: 12,
+  attempts: 1,
+};
 
 function client(stream: (req: ChatRequest, signal?: AbortSignal) => AsyncIterable<ChatStreamEvent>, extra: Record<string, unknown> = {}) {
   const requests: ChatRequest[] = [];
@@ -100,7 +108,11 @@ describe('chat store: what a reply brings', () => {
     store.getState().stop();
     await sending;
     expect(stops).toEqual([requests[0]!.stopId]);
-    expect(store.getState().entries[1]).toMatchObject({ status: 'stopped', text: 'partial', report: { provider: 'acme', usage: { outputTokens: 2 } } });
+    expect(store.getState().entries[1]).toMatchObject({
+      status: 'stopped',
+      text: 'partial',
+      report: { provider: 'acme', usage: { outputTokens: 2 } },
+    });
   });
 
   it('collects tool calls, shows a budget warning until a reply comes without one', async () => {
@@ -140,7 +152,12 @@ describe('chat store: what a reply brings', () => {
     await ask(store, 'q1');
     refuse = true;
     await ask(store, 'q2');
-    expect(store.getState().entries.slice(2).map((e) => [e.role, e.status, e.unsaved])).toEqual([
+    expect(
+      store
+        .getState()
+        .entries.slice(2)
+        .map((e) => [e.role, e.status, e.unsaved]),
+    ).toEqual([
       ['user', 'done', true],
       ['assistant', 'error', true],
     ]);
@@ -151,7 +168,7 @@ describe('chat store: what a reply brings', () => {
   });
 });
 
-describe('chat store: defaults and a conversation\'s own settings', () => {
+describe("chat store: defaults and a conversation's own settings", () => {
   const defaults: ChatDefaults = { model: 'acme/m1', systemPrompt: 'Be brief.', temperature: 0.2, fontSize: 16 };
 
   it('starts a new chat from the defaults and sends its prompt and temperature; an open conversation keeps its own', async () => {

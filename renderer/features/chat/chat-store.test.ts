@@ -9,7 +9,15 @@ const models: ModelChoice[] = [
   { id: 'default', kind: 'route', label: 'default' },
   { id: 'acme/m1', kind: 'model', label: 'acme/m1' },
 ];
-const done: ChatStreamEvent = { type: 'done', provider: 'acme', model: 'm1', usage: { inputTokens: 5, outputTokens: 2 }, costUsd: 0.00001, ttftMs: 12, attempts: 2 };
+const done: ChatStreamEvent = {
+  type: 'done',
+  provider: 'acme',
+  model: 'm1',
+  usage: { inputTokens: 5, outputTokens: 2 },
+  costUsd: 0.00001,
+  ttftMs: 12,
+  attempts: 2,
+};
 
 function fakeClient(script: (req: ChatRequest, signal?: AbortSignal) => AsyncIterable<ChatStreamEvent>) {
   const requests: ChatRequest[] = [];
@@ -78,7 +86,11 @@ describe('chat store', () => {
   });
 
   it('flags a stream that ends without done or error', async () => {
-    const store = createChatStore(fakeClient(async function* () { yield { type: 'delta', text: 'par' }; }).client);
+    const store = createChatStore(
+      fakeClient(async function* () {
+        yield { type: 'delta', text: 'par' };
+      }).client,
+    );
     await store.getState().loadModels();
     store.getState().setDraft('x');
     await store.getState().send();
@@ -220,7 +232,10 @@ describe('chat store: engine-stored conversations, reasoning, images', () => {
   it('continues the conversation of a stopped first reply, and counts the stopped reply as stored', async () => {
     const { client, calls, requests } = engineClient();
     let release: () => void = () => {};
-    (client.chat as { stream: unknown }).stream = async function* (req: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+    (client.chat as { stream: unknown }).stream = async function* (
+      req: ChatRequest,
+      signal?: AbortSignal,
+    ): AsyncGenerator<ChatStreamEvent> {
       requests.push(req);
       if (requests.length === 1) {
         yield { type: 'conversation', conversationId: 'conv-9' };
@@ -246,7 +261,14 @@ describe('chat store: engine-stored conversations, reasoning, images', () => {
     expect(store.getState().entries[1]).toMatchObject({ text: 'partial', status: 'stopped' });
     store.getState().setDraft('q2');
     await store.getState().send();
-    expect(requests[1]).toMatchObject({ conversationId: 'conv-9', messages: [{ role: 'user', content: 'q1' }, { role: 'assistant', content: 'partial' }, { role: 'user', content: 'q2' }] });
+    expect(requests[1]).toMatchObject({
+      conversationId: 'conv-9',
+      messages: [
+        { role: 'user', content: 'q1' },
+        { role: 'assistant', content: 'partial' },
+        { role: 'user', content: 'q2' },
+      ],
+    });
     // A regenerate keeps the stored turns before the last question: q1, the stopped reply and q2 minus q2.
     await store.getState().regenerate();
     expect(calls).toContain('truncate conv-9 2');
@@ -255,7 +277,12 @@ describe('chat store: engine-stored conversations, reasoning, images', () => {
   it('reopens an engine-stored conversation with its images', async () => {
     const { client } = engineClient();
     (client.conversations as { get: unknown }).get = async (id: string) => ({
-      id, kind: 'chat', title: 'pic', createdAt: 1, updatedAt: 2, messageCount: 2,
+      id,
+      kind: 'chat',
+      title: 'pic',
+      createdAt: 1,
+      updatedAt: 2,
+      messageCount: 2,
       messages: [
         { role: 'user', content: 'what is it', images: ['data:image/png;base64,AAAA'], createdAt: 1 },
         { role: 'assistant', content: 'a dot', model: 'acme/m1', createdAt: 2 },

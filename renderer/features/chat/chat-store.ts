@@ -11,7 +11,11 @@ import { createUndoable } from './chat-undo';
 
 export type { ChatState, ChatStore, ChatStoreOptions, PendingChange } from './chat-state';
 
-export function createChatStore(client: AppContract, repo: ConversationRepository = createMemoryConversations(), options: ChatStoreOptions = {}): ChatStore {
+export function createChatStore(
+  client: AppContract,
+  repo: ConversationRepository = createMemoryConversations(),
+  options: ChatStoreOptions = {},
+): ChatStore {
   const undoMs = options.undoMs ?? 8000;
   const stopGraceMs = options.stopGraceMs ?? 3000;
   let nextId = 0;
@@ -25,7 +29,14 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
       const list = await repo.list(query);
       if (get().query !== query) return; // a newer search is on its way
       const p = get().pending;
-      set({ conversations: p?.kind === 'delete' ? list.filter((c) => c.id !== p.id) : p ? list.map((c) => (c.id === p.id ? { ...c, messageCount: 0 } : c)) : list });
+      set({
+        conversations:
+          p?.kind === 'delete'
+            ? list.filter((c) => c.id !== p.id)
+            : p
+              ? list.map((c) => (c.id === p.id ? { ...c, messageCount: 0 } : c))
+              : list,
+      });
     };
 
     const persist = async () => {
@@ -178,7 +189,8 @@ export function createChatStore(client: AppContract, repo: ConversationRepositor
         // A chat not yet started takes new defaults at once; an open conversation keeps its own.
         const { activeId, entries, models, modelsStatus } = get();
         if (activeId !== null || entries.length > 0) return;
-        const model = defaults.model && (modelsStatus !== 'ready' || models.some((m) => m.id === defaults.model)) ? defaults.model : get().model;
+        const model =
+          defaults.model && (modelsStatus !== 'ready' || models.some((m) => m.id === defaults.model)) ? defaults.model : get().model;
         set({ systemPrompt: defaults.systemPrompt, temperature: defaults.temperature, model });
       },
 

@@ -12,7 +12,14 @@ describe('formatCost', () => {
 });
 
 describe('metaParts', () => {
-  const report = { provider: 'acme', model: 'm1', usage: { inputTokens: 1200, outputTokens: 34 }, costUsd: 0.000123, ttftMs: 87, attempts: 1 };
+  const report = {
+    provider: 'acme',
+    model: 'm1',
+    usage: { inputTokens: 1200, outputTokens: 34 },
+    costUsd: 0.000123,
+    ttftMs: 87,
+    attempts: 1,
+  };
 
   it('lists model, tokens, cost and time to first token', () => {
     expect(metaParts(report)).toEqual(['acme/m1', '1,200 in / 34 out tokens', '$0.000123', 'first token 87 ms']);
@@ -28,6 +35,8 @@ describe('metaParts', () => {
   });
 
   it('names no model for a reply stopped before any target answered', () => {
-    expect(metaParts({ ...report, provider: '', model: '', usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, ttftMs: null })[0]).toBe('stopped before an answer');
+    expect(metaParts({ ...report, provider: '', model: '', usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, ttftMs: null })[0]).toBe(
+      'stopped before an answer',
+    );
   });
 });

@@ -29,7 +29,9 @@ function RunArea({ store, client }: { store: CompareStore; client: ScreenProps['
   if (!run)
     return (
       <div className="compare-empty">
-        <EmptyState title="Nothing compared yet">Pick at least two models, write a prompt and run it. Turn on blind mode to judge without names.</EmptyState>
+        <EmptyState title="Nothing compared yet">
+          Pick at least two models, write a prompt and run it. Turn on blind mode to judge without names.
+        </EmptyState>
       </div>
     );
   const winner = run.columns.find((c) => c.id === run.winner);

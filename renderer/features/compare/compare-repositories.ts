@@ -32,7 +32,12 @@ export function toConversationInput(run: CompareRun) {
     title: run.prompt.slice(0, 200),
     messages: [
       { role: 'user' as const, content: run.prompt },
-      ...run.columns.map((c) => ({ role: 'assistant' as const, content: c.text, model: c.model, ...(c.report?.requestId ? { requestId: c.report.requestId } : {}) })),
+      ...run.columns.map((c) => ({
+        role: 'assistant' as const,
+        content: c.text,
+        model: c.model,
+        ...(c.report?.requestId ? { requestId: c.report.requestId } : {}),
+      })),
       { role: 'system' as const, content: FACTS_MARK + JSON.stringify(facts) },
     ],
   };
@@ -65,7 +70,14 @@ export function fromConversation(c: Conversation): CompareRun | null {
     };
   });
   const winner = facts.winner !== null && facts.winner >= 0 ? (columns[facts.winner]?.id ?? null) : null;
-  return { id: c.id, updatedAt: c.updatedAt, prompt: c.messages.find((m) => m.role === 'user')?.content ?? c.title, blind: facts.blind, columns, winner };
+  return {
+    id: c.id,
+    updatedAt: c.updatedAt,
+    prompt: c.messages.find((m) => m.role === 'user')?.content ?? c.title,
+    blind: facts.blind,
+    columns,
+    winner,
+  };
 }
 
 export function createEngineCompareRuns(client: AppContract): CompareRunRepository {

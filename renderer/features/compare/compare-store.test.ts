@@ -18,7 +18,16 @@ function client(): { client: AppContract; started: string[] } {
         await gate;
         yield { type: 'delta', text: `answer from ${req.model}` };
         if (req.model === 'c/3') yield { type: 'error', message: 'rate limited' };
-        else yield { type: 'done', provider: req.model.split('/')[0]!, model: req.model.split('/')[1]!, usage: { inputTokens: 3, outputTokens: 4 }, costUsd: 0.001, ttftMs: 10, attempts: 1 };
+        else
+          yield {
+            type: 'done',
+            provider: req.model.split('/')[0]!,
+            model: req.model.split('/')[1]!,
+            usage: { inputTokens: 3, outputTokens: 4 },
+            costUsd: 0.001,
+            ttftMs: 10,
+            attempts: 1,
+          };
       },
     },
   } as unknown as AppContract;
@@ -80,7 +89,15 @@ describe('one column at a time', () => {
           });
           if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
           yield { type: 'delta', text: 'end' };
-          yield { type: 'done', provider: req.model.split('/')[0]!, model: req.model.split('/')[1]!, usage: { inputTokens: 1, outputTokens: 2 }, costUsd: 0, ttftMs: 1, attempts: 1 };
+          yield {
+            type: 'done',
+            provider: req.model.split('/')[0]!,
+            model: req.model.split('/')[1]!,
+            usage: { inputTokens: 1, outputTokens: 2 },
+            costUsd: 0,
+            ttftMs: 1,
+            attempts: 1,
+          };
         },
       },
     } as unknown as AppContract;
@@ -115,7 +132,10 @@ describe('one column at a time', () => {
     expect(again.id).not.toBe(a!.id);
     release('a/1');
     await retried;
-    expect(store.getState().run!.columns.map((col) => [col.status, col.text])).toEqual([['done', 'start a/1 end'], ['done', `start b/2 end`]]);
+    expect(store.getState().run!.columns.map((col) => [col.status, col.text])).toEqual([
+      ['done', 'start a/1 end'],
+      ['done', `start b/2 end`],
+    ]);
     expect(calls).toEqual(['a/1', 'b/2', 'a/1']);
     expect(store.getState().runs[0]!.columns[0]!.text).toBe('start a/1 end');
 

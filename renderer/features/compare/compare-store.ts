@@ -62,19 +62,25 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
     const firstTokenAt = new Map<string, number>();
     const batcher = createFrameBatcher<string>(
       (pending) =>
-      set((s) => {
-        if (!s.run) return {};
-        return {
-          run: {
-            ...s.run,
-            columns: s.run.columns.map((c) => {
-              const text = pending.get(c.id);
-              if (text === undefined) return c;
-              return { ...c, text: c.text + text, status: 'streaming' as const, firstTokenAt: firstTokenAt.get(c.id), deltas: deltaCounts.get(c.id) ?? c.deltas };
-            }),
-          },
-        };
-      }),
+        set((s) => {
+          if (!s.run) return {};
+          return {
+            run: {
+              ...s.run,
+              columns: s.run.columns.map((c) => {
+                const text = pending.get(c.id);
+                if (text === undefined) return c;
+                return {
+                  ...c,
+                  text: c.text + text,
+                  status: 'streaming' as const,
+                  firstTokenAt: firstTokenAt.get(c.id),
+                  deltas: deltaCounts.get(c.id) ?? c.deltas,
+                };
+              }),
+            },
+          };
+        }),
       (run) => setTimeout(run, 100),
     );
 
@@ -96,7 +102,12 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
           } else patch(column.id, () => ({ status: 'error', error: event.message, endedAt, deltas }));
         }
       };
-      const request = { model: column.model, messages: [{ role: 'user' as const, content: prompt }], ephemeral: true, source: 'compare' as const };
+      const request = {
+        model: column.model,
+        messages: [{ role: 'user' as const, content: prompt }],
+        ephemeral: true,
+        source: 'compare' as const,
+      };
       const ending = await readReply(client.chat.stream(request, ctrl.signal), onEvent, () => ctrl.signal.aborted);
       batcher.flush();
       if (ending.kind === 'stopped') patch(column.id, () => ({ status: 'stopped', endedAt: performance.now() }));
@@ -169,7 +180,14 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
           startedAt,
           deltas: 0,
         }));
-        const run: CompareRun = { id: `run${Date.now().toString(36)}${++seq}`, updatedAt: Date.now(), prompt: text, blind, columns, winner: null };
+        const run: CompareRun = {
+          id: `run${Date.now().toString(36)}${++seq}`,
+          updatedAt: Date.now(),
+          prompt: text,
+          blind,
+          columns,
+          winner: null,
+        };
         set({ run, running: true });
         await Promise.all(columns.map((c) => runColumn(c, text)));
       },
@@ -187,7 +205,15 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
         const old = run?.columns.find((c) => c.id === columnId);
         if (!run || !old || run.winner || active.has(columnId) || old.status === 'waiting' || old.status === 'streaming') return;
         // A new id, so nothing still pending for the old stream can land in the new one.
-        const fresh: CompareColumn = { id: `col${++seq}`, model: old.model, alias: old.alias, text: '', status: 'waiting', startedAt: performance.now(), deltas: 0 };
+        const fresh: CompareColumn = {
+          id: `col${++seq}`,
+          model: old.model,
+          alias: old.alias,
+          text: '',
+          status: 'waiting',
+          startedAt: performance.now(),
+          deltas: 0,
+        };
         set({ running: true, run: { ...run, columns: run.columns.map((c) => (c.id === columnId ? fresh : c)) } });
         await runColumn(fresh, run.prompt);
       },

@@ -17,10 +17,14 @@ import { TokensCard } from './components/TokensCard';
 export function PortScreen({ client, active }: ScreenProps) {
   // Model names, tokens and the port's settings update live, wherever they are changed.
   const changed = useChanges(client, ['providers', 'routes', 'tokens', 'port']);
-  const { state, reload } = useLoad(async () => {
-    const [info, models] = await Promise.all([client.port.info(), client.models.list()]);
-    return { info, models };
-  }, active, changed);
+  const { state, reload } = useLoad(
+    async () => {
+      const [info, models] = await Promise.all([client.port.info(), client.models.list()]);
+      return { info, models };
+    },
+    active,
+    changed,
+  );
   const [token, setToken] = useState<string | null>(null);
   const [manualTick, setTick] = useState(0);
   const tick = manualTick + changed;
@@ -32,7 +36,10 @@ export function PortScreen({ client, active }: ScreenProps) {
     );
   return (
     <div className="page">
-      <PageHeader title="Port" subtitle="An OpenAI-, Anthropic- and Ollama-compatible endpoint on this machine for your IDE extensions and CLIs.">
+      <PageHeader
+        title="Port"
+        subtitle="An OpenAI-, Anthropic- and Ollama-compatible endpoint on this machine for your IDE extensions and CLIs."
+      >
         <Button variant="ghost" onClick={() => (reload(), setTick((t) => t + 1))}>
           Refresh
         </Button>
@@ -43,18 +50,25 @@ export function PortScreen({ client, active }: ScreenProps) {
             {models.length === 0 && (
               <div className="empty-panel">
                 <EmptyState title="No models for your tools yet">
-                  Tools pointed at this port ask for a model by name. Add a provider first; its models and your routes become the names they can use.
+                  Tools pointed at this port ask for a model by name. Add a provider first; its models and your routes become the names they
+                  can use.
                   <NextStep href="#providers">Add a provider</NextStep>
                 </EmptyState>
               </div>
             )}
             <div className="stat-row">
-              <Card label="Address" title="Address" aside={info.url ? <Badge tone="good">listening</Badge> : <Badge tone="warn">off</Badge>}>
+              <Card
+                label="Address"
+                title="Address"
+                aside={info.url ? <Badge tone="good">listening</Badge> : <Badge tone="warn">off</Badge>}
+              >
                 <p className="big mono" data-testid="port-address">
                   {info.url ? `${info.url}/v1` : 'The port is not running.'}
                 </p>
                 {info.url && <CopyButton text={`${info.url}/v1`} label="Copy address" />}
-                {info.exposed && <p className="small">Listening beyond this machine ({info.host}): anyone who can reach it still needs a token.</p>}
+                {info.exposed && (
+                  <p className="small">Listening beyond this machine ({info.host}): anyone who can reach it still needs a token.</p>
+                )}
                 {info.toggleBlockedBecause ? (
                   <ComingButton id="port-switch-why" reason={`Can't switch the port here: ${info.toggleBlockedBecause}.`}>
                     {info.url ? 'Turn port off' : 'Turn port on'}
@@ -64,9 +78,17 @@ export function PortScreen({ client, active }: ScreenProps) {
                     {info.url ? 'Turn port off' : 'Turn port on'}
                   </Button>
                 )}
-                {switchError && <p role="alert" className="small">{switchError}</p>}
+                {switchError && (
+                  <p role="alert" className="small">
+                    {switchError}
+                  </p>
+                )}
                 <label className="switch">
-                  <input type="checkbox" checked={info.settings.captureBodies} onChange={(e) => void client.port.updateSettings({ captureBodies: e.target.checked }).then(reload)} />
+                  <input
+                    type="checkbox"
+                    checked={info.settings.captureBodies}
+                    onChange={(e) => void client.port.updateSettings({ captureBodies: e.target.checked }).then(reload)}
+                  />
                   <span>Keep redacted request bodies in the log</span>
                 </label>
               </Card>

@@ -35,7 +35,11 @@ export function ProvidersScreen({ client, active }: ScreenProps) {
   const changed = useChanges(client, ['providers', 'keys', 'prices', 'routes']);
   const { state, reload } = useLoad(
     async (): Promise<Loaded> => {
-      const [providers, health, storage] = await Promise.all([client.providers.list(), client.routes.health().catch(() => null), client.keys.storage().catch(() => null)]);
+      const [providers, health, storage] = await Promise.all([
+        client.providers.list(),
+        client.routes.health().catch(() => null),
+        client.keys.storage().catch(() => null),
+      ]);
       return { providers, health, storage };
     },
     active,
@@ -61,7 +65,10 @@ export function ProvidersScreen({ client, active }: ScreenProps) {
   const sessionOnly = state.status === 'ready' && state.data.storage?.mode === 'session';
   return (
     <div className="page">
-      <PageHeader title="Providers" subtitle="Keys live in your OS keychain or in environment variables; this window only ever sees them masked.">
+      <PageHeader
+        title="Providers"
+        subtitle="Keys live in your OS keychain or in environment variables; this window only ever sees them masked."
+      >
         <Button variant="primary" onClick={() => (setCreated(null), setAdding(true))} disabled={adding}>
           Add provider
         </Button>
@@ -112,7 +119,15 @@ export function ProvidersScreen({ client, active }: ScreenProps) {
           ) : (
             <div className="card-grid providers-grid">
               {providers.map((p) => (
-                <ProviderCard key={p.id} client={client} p={p} health={health?.targets ?? []} keyHealth={health?.keys ?? []} sessionOnly={sessionOnly} onChanged={reload} />
+                <ProviderCard
+                  key={p.id}
+                  client={client}
+                  p={p}
+                  health={health?.targets ?? []}
+                  keyHealth={health?.keys ?? []}
+                  sessionOnly={sessionOnly}
+                  onChanged={reload}
+                />
               ))}
             </div>
           )

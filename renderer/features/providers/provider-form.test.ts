@@ -21,7 +21,10 @@ describe('provider form', () => {
   });
 
   it('sends only the models kept, and refuses none at all', () => {
-    const rows = [rowFor({ id: 'a', source: 'matched', contextWindow: 1000, price: { input: 1, output: 2 } }), { ...rowFor({ id: 'b', source: 'unknown' }), offered: false }];
+    const rows = [
+      rowFor({ id: 'a', source: 'matched', contextWindow: 1000, price: { input: 1, output: 2 } }),
+      { ...rowFor({ id: 'b', source: 'unknown' }), offered: false },
+    ];
     expect(rows[0]!.price).toEqual(priceText({ input: 1, output: 2 }));
     expect(modelsFromRows(rows)).toEqual({ models: [{ id: 'a', contextWindow: 1000, price: { input: 1, output: 2 } }] });
     expect(modelsFromRows(rows.map((r) => ({ ...r, offered: false }))).error).toMatch(/at least one/);

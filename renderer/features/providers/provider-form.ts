@@ -55,7 +55,13 @@ export interface ModelRow {
 }
 
 export function rowFor(found: DiscoveredModel): ModelRow {
-  return { id: found.id, offered: true, window: found.contextWindow ? String(found.contextWindow) : '', price: priceText(found.price), found };
+  return {
+    id: found.id,
+    offered: true,
+    window: found.contextWindow ? String(found.contextWindow) : '',
+    price: priceText(found.price),
+    found,
+  };
 }
 
 /** The rows the user kept, as the engine takes them; the first error found instead, naming the model. */

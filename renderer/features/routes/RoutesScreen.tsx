@@ -23,14 +23,21 @@ interface Loaded {
   models: ModelChoice[];
 }
 
-
 export function RoutesScreen({ client, active }: ScreenProps) {
   // Routes and the providers behind them update live, wherever they are changed.
   const changed = useChanges(client, ['routes', 'providers', 'keys']);
-  const { state, reload } = useLoad(async (): Promise<Loaded> => {
-    const [routes, health, models] = await Promise.all([client.routes.list(), client.routes.health().catch(() => null), client.models.list()]);
-    return { routes, health, models };
-  }, active, changed);
+  const { state, reload } = useLoad(
+    async (): Promise<Loaded> => {
+      const [routes, health, models] = await Promise.all([
+        client.routes.list(),
+        client.routes.health().catch(() => null),
+        client.models.list(),
+      ]);
+      return { routes, health, models };
+    },
+    active,
+    changed,
+  );
   const [editing, setEditing] = useState<string | null>(null);
   const [tests, setTests] = useState<Record<string, TestState>>({});
   const [error, setError] = useState<string | null>(null);
@@ -40,10 +47,19 @@ export function RoutesScreen({ client, active }: ScreenProps) {
     let result: TestState = { running: false, ok: false, text: 'The test ended without an answer.' };
     let text = '';
     try {
-      for await (const e of client.chat.stream({ model: name, messages: [{ role: 'user', content: 'Reply with the single word OK.' }], maxTokens: 16, ephemeral: true })) {
+      for await (const e of client.chat.stream({
+        model: name,
+        messages: [{ role: 'user', content: 'Reply with the single word OK.' }],
+        maxTokens: 16,
+        ephemeral: true,
+      })) {
         if (e.type === 'delta') text += e.text;
         else if (e.type === 'done')
-          result = { running: false, ok: true, text: `${e.provider}/${e.model} answered “${excerpt(text, 60)}” · first token ${e.ttftMs === null ? '—' : formatMs(e.ttftMs)} · ${e.attempts > 1 ? `after ${e.attempts} attempts` : '1 attempt'} · ${formatCost(e.costUsd)}` };
+          result = {
+            running: false,
+            ok: true,
+            text: `${e.provider}/${e.model} answered “${excerpt(text, 60)}” · first token ${e.ttftMs === null ? '—' : formatMs(e.ttftMs)} · ${e.attempts > 1 ? `after ${e.attempts} attempts` : '1 attempt'} · ${formatCost(e.costUsd)}`,
+          };
         else if (e.type === 'error') result = { running: false, ok: false, text: e.message };
       }
     } catch (e) {
@@ -73,7 +89,10 @@ export function RoutesScreen({ client, active }: ScreenProps) {
 
   return (
     <div className="page">
-      <PageHeader title="Routes" subtitle="A route is a model name your tools can use, with models behind it (tried in order, shared by weight, or picked by cost or speed) that fail over on errors.">
+      <PageHeader
+        title="Routes"
+        subtitle="A route is a model name your tools can use, with models behind it (tried in order, shared by weight, or picked by cost or speed) that fail over on errors."
+      >
         <Button variant="ghost" onClick={reload}>
           Refresh
         </Button>
@@ -85,16 +104,26 @@ export function RoutesScreen({ client, active }: ScreenProps) {
       <LoadState state={state} onRetry={reload}>
         {({ routes, health, models }) => (
           <>
-            {editing === '' && <RouteEditor client={client} models={models} onCancel={() => closeEditor()} onSaved={(name) => (closeEditor(name), reload())} />}
-            {routes.length === 0 && editing === null &&
+            {editing === '' && (
+              <RouteEditor
+                client={client}
+                models={models}
+                onCancel={() => closeEditor()}
+                onSaved={(name) => (closeEditor(name), reload())}
+              />
+            )}
+            {routes.length === 0 &&
+              editing === null &&
               (models.length === 0 ? (
                 <EmptyState title="Routes need a provider first">
-                  A route is a name your tools ask for, with models behind it that fail over. Add a provider, then its models can go into routes.
+                  A route is a name your tools ask for, with models behind it that fail over. Add a provider, then its models can go into
+                  routes.
                   <NextStep href="#providers">Add a provider</NextStep>
                 </EmptyState>
               ) : (
                 <EmptyState title="No routes yet">
-                  Create one: a name your tools can ask for (like <span className="mono">default</span>), and the models behind it, tried in order.
+                  Create one: a name your tools can ask for (like <span className="mono">default</span>), and the models behind it, tried in
+                  order.
                   <div className="next-step">
                     <Button variant="primary" onClick={() => setEditing('')}>
                       Create a route
@@ -105,7 +134,14 @@ export function RoutesScreen({ client, active }: ScreenProps) {
             <div className="card-grid">
               {routes.map((r) =>
                 editing === r.name ? (
-                  <RouteEditor key={r.name} client={client} models={models} route={r} onCancel={() => closeEditor(r.name)} onSaved={(name) => (closeEditor(name), reload())} />
+                  <RouteEditor
+                    key={r.name}
+                    client={client}
+                    models={models}
+                    route={r}
+                    onCancel={() => closeEditor(r.name)}
+                    onSaved={(name) => (closeEditor(name), reload())}
+                  />
                 ) : (
                   <RouteCard
                     key={r.name}

@@ -103,7 +103,10 @@ export function SpendScreen({ client, active }: ScreenProps) {
       .then(async ([t, m, r, daily]) => {
         // The daily series says where spend starts; a short span is fetched again per hour.
         const plan = chartPlan(daily, range);
-        const series = plan?.bucket === 'hour' ? await client.spend.series({ since: new Date(plan.from).toISOString(), by: group, bucket: 'hour' }) : daily;
+        const series =
+          plan?.bucket === 'hour'
+            ? await client.spend.series({ since: new Date(plan.from).toISOString(), by: group, bucket: 'hour' })
+            : daily;
         return { today: t, month: m, range: r, series, plan };
       })
       .then(
@@ -188,7 +191,14 @@ export function SpendScreen({ client, active }: ScreenProps) {
         aside={
           <div className="segmented-inline" role="radiogroup" aria-label="Group by">
             {GROUPS.map((g) => (
-              <button key={g.value} type="button" role="radio" aria-checked={group === g.value} className="seg-btn" onClick={() => (setGroup(g.value), setPicked(null))}>
+              <button
+                key={g.value}
+                type="button"
+                role="radio"
+                aria-checked={group === g.value}
+                className="seg-btn"
+                onClick={() => (setGroup(g.value), setPicked(null))}
+              >
                 {g.label}
               </button>
             ))}
@@ -209,18 +219,38 @@ export function SpendScreen({ client, active }: ScreenProps) {
         )}
         {unpricedLayers.length > 0 && (
           <p className="small muted" data-testid="chart-unknown">
-            Bars show known costs only: {unpricedLayers.join(', ')} {unpricedLayers.length === 1 ? 'has' : 'have'} requests of unknown cost (no price for the model).
+            Bars show known costs only: {unpricedLayers.join(', ')} {unpricedLayers.length === 1 ? 'has' : 'have'} requests of unknown cost
+            (no price for the model).
           </p>
         )}
       </Card>
-      <Card label="Breakdown" title={`Breakdown by ${groupLabel.toLowerCase()}`} aside={<span className="muted small">Pick a name to see its requests</span>}>
+      <Card
+        label="Breakdown"
+        title={`Breakdown by ${groupLabel.toLowerCase()}`}
+        aside={<span className="muted small">Pick a name to see its requests</span>}
+      >
         {data && (
           <TableScroll label={`Spend by ${groupLabel}`}>
-            <SpendTable groups={data.range.groups} groupLabel={groupLabel} onPick={(k) => setPicked(picked === k ? null : k)} picked={picked} />
+            <SpendTable
+              groups={data.range.groups}
+              groupLabel={groupLabel}
+              onPick={(k) => setPicked(picked === k ? null : k)}
+              picked={picked}
+            />
           </TableScroll>
         )}
       </Card>
-      <Card label="Requests" title={picked ? `Requests: ${picked}` : 'Requests'} aside={picked && <Button variant="ghost" onClick={() => setPicked(null)}>Show all</Button>}>
+      <Card
+        label="Requests"
+        title={picked ? `Requests: ${picked}` : 'Requests'}
+        aside={
+          picked && (
+            <Button variant="ghost" onClick={() => setPicked(null)}>
+              Show all
+            </Button>
+          )
+        }
+      >
         <RequestsTable client={client} query={drill} tick={tick} />
       </Card>
     </div>

@@ -43,10 +43,14 @@ export interface ChartPlan {
 
 /** Which bucket the chart uses and where it starts, from the days with spend in a daily series; null when there is none. */
 export function chartPlan(daily: SpendSeries, range: RangeChoice, now = Date.now()): ChartPlan | null {
-  const days = daily.points.filter((p) => p.requests > 0).map((p) => p.day).sort();
+  const days = daily.points
+    .filter((p) => p.requests > 0)
+    .map((p) => p.day)
+    .sort();
   if (days.length === 0) return null;
   const first = Math.max(rangeStart(range, now), Date.parse(`${days[0]}T00:00:00Z`));
-  if (now - first <= HOURLY_SPAN) return { bucket: 'hour', from: Math.min(Math.floor(first / HOUR) * HOUR, Math.floor(now / HOUR) * HOUR - (MIN_HOURS - 1) * HOUR) };
+  if (now - first <= HOURLY_SPAN)
+    return { bucket: 'hour', from: Math.min(Math.floor(first / HOUR) * HOUR, Math.floor(now / HOUR) * HOUR - (MIN_HOURS - 1) * HOUR) };
   const today = Math.floor(now / DAY) * DAY;
   return { bucket: 'day', from: Math.min(Math.floor(first / DAY) * DAY, today - (MIN_DAYS - 1) * DAY) };
 }

@@ -22,7 +22,14 @@ export async function startOneProvider(): Promise<{ fake: OpenAIFake; serve: Ser
         { id: 'backup', kind: 'anthropic', models: [{ id: 'claude-x', price: { input: 3, output: 15 } }] },
       ],
       routes: [
-        { name: 'default', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm1' }, { provider: 'acme', model: 'm2' }] },
+        {
+          name: 'default',
+          strategy: 'fallback',
+          targets: [
+            { provider: 'acme', model: 'm1' },
+            { provider: 'acme', model: 'm2' },
+          ],
+        },
         { name: 'fast', strategy: 'fallback', targets: [{ provider: 'acme', model: 'm2' }] },
       ],
     },

@@ -42,16 +42,22 @@ export async function handleCountTokens(ctx: GatewayContext, req: IncomingMessag
   try {
     // Only the first target, with the port's own count_tokens health (no route strategy applies).
     const plan = directPlan(first, ctx.countTokensHealth);
-    const served = await runWithFailover({ plan, vault: ctx.vault, transport: ctx.transport, signal: controller.signal }, async (attempt) => {
-      const r = await sendAttempt(attempt, anthropicPassCall(countBody, attempt.target, attempt.key.secret, clientHeaders(req), '/v1/messages/count_tokens'));
-      const text = await r.body.text();
-      if (r.status !== 200) throw upstreamFailure(r.status, text, undefined, attempt.key.secret);
-      try {
-        return { json: JSON.parse(text) as unknown };
-      } catch {
-        throw new AttemptError('malformed', 'upstream sent a body that is not JSON', 200);
-      }
-    });
+    const served = await runWithFailover(
+      { plan, vault: ctx.vault, transport: ctx.transport, signal: controller.signal },
+      async (attempt) => {
+        const r = await sendAttempt(
+          attempt,
+          anthropicPassCall(countBody, attempt.target, attempt.key.secret, clientHeaders(req), '/v1/messages/count_tokens'),
+        );
+        const text = await r.body.text();
+        if (r.status !== 200) throw upstreamFailure(r.status, text, undefined, attempt.key.secret);
+        try {
+          return { json: JSON.parse(text) as unknown };
+        } catch {
+          throw new AttemptError('malformed', 'upstream sent a body that is not JSON', 200);
+        }
+      },
+    );
     send(served.json);
   } catch (error) {
     if (controller.signal.aborted) return;

@@ -18,11 +18,13 @@ export function validateMessages(body: unknown, needsMaxTokens: boolean): string
   if (!Array.isArray(b.messages) || b.messages.length === 0) return 'messages: at least one message is required';
   for (const [i, m] of (b.messages as Array<Record<string, unknown>>).entries()) {
     // `system` inside the conversation: Claude Code sends it mid-conversation (an Anthropic beta).
-    if (!m || (m.role !== 'user' && m.role !== 'assistant' && m.role !== 'system')) return `messages.${i}.role: Input should be 'user', 'assistant' or 'system'`;
+    if (!m || (m.role !== 'user' && m.role !== 'assistant' && m.role !== 'system'))
+      return `messages.${i}.role: Input should be 'user', 'assistant' or 'system'`;
     if (typeof m.content !== 'string' && !Array.isArray(m.content)) return `messages.${i}.content: Field required`;
   }
   if (needsMaxTokens && b.max_tokens === undefined) return 'max_tokens: Field required';
-  if (b.max_tokens !== undefined && !(Number.isInteger(b.max_tokens) && (b.max_tokens as number) >= 1)) return 'max_tokens: Input should be an integer greater than or equal to 1';
+  if (b.max_tokens !== undefined && !(Number.isInteger(b.max_tokens) && (b.max_tokens as number) >= 1))
+    return 'max_tokens: Input should be an integer greater than or equal to 1';
   if (b.stream !== undefined && typeof b.stream !== 'boolean') return 'stream: Input should be a valid boolean';
   return null;
 }
@@ -33,12 +35,24 @@ export function clientHeaders(req: IncomingMessage): AnthropicClientHeaders {
   return { version: typeof version === 'string' ? version : undefined, beta: typeof beta === 'string' ? beta : undefined };
 }
 
-export async function handleMessages(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
+export async function handleMessages(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  client: string,
+): Promise<void> {
   const invalid = validateMessages(body, true);
   if (invalid) return sendAnthropicError(res, 400, invalid);
   const b = body as Record<string, unknown>;
   const stream = b.stream === true;
-  const routed = beginRouted(ctx, req, res, { model: b.model as string, body: b, client, stream, sendError: (e) => sendAnthropicError(res, e.status, e.message) });
+  const routed = beginRouted(ctx, req, res, {
+    model: b.model as string,
+    body: b,
+    client,
+    stream,
+    sendError: (e) => sendAnthropicError(res, e.status, e.message),
+  });
   if (!routed) return;
   const input: AnthropicDispatchInput = { ...routed.failover, body: b, client: clientHeaders(req) };
   const meter = routed.meter;
@@ -78,7 +92,12 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
   noteDropped(meter, served.target, input.body);
   const tap = new AnthropicStreamTap();
   const outcome = { target: served.target, attempts: served.attempts };
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   meter.firstToken();
   const out = new StreamWriter(res);
   const forward = (event: { event?: string; data: string }) => {
@@ -93,7 +112,15 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
       if (wait) await wait;
     }
     out.end();
-    if (tap.error) meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), output: tap.text, errorMessage: `upstream ${served.target.provider.id} failed mid-stream: ${tap.error}` });
+    if (tap.error)
+      meter.finish({
+        status: 'error',
+        httpStatus: 502,
+        ...outcome,
+        usage: tap.finalUsage(),
+        output: tap.text,
+        errorMessage: `upstream ${served.target.provider.id} failed mid-stream: ${tap.error}`,
+      });
     else meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
   } catch (error) {
     if (input.signal.aborted || res.destroyed) {

@@ -35,7 +35,11 @@ function partText(p: Part): string {
  * max_tokens): they estimate and key on it, and never send it anywhere.
  */
 export function routingBody(req: CanonicalRequest): Json {
-  const body: Json = { model: req.model, messages: req.messages.map((m) => ({ role: m.role, content: m.parts.map(partText).join('\n') })), stream: req.stream };
+  const body: Json = {
+    model: req.model,
+    messages: req.messages.map((m) => ({ role: m.role, content: m.parts.map(partText).join('\n') })),
+    stream: req.stream,
+  };
   if (req.system) body.system = req.system;
   if (req.tools?.length) body.tools = req.tools;
   if (req.maxTokens !== undefined) body.max_tokens = req.maxTokens;
@@ -53,15 +57,38 @@ export function decodeOrRefuse(res: ServerResponse, body: unknown, model: string
   }
 }
 
-const encodeOptions = (body: Json, model: string): GeminiEncodeOptions => ({ model, includeThoughts: body.generationConfig?.thinkingConfig?.includeThoughts === true });
+const encodeOptions = (body: Json, model: string): GeminiEncodeOptions => ({
+  model,
+  includeThoughts: body.generationConfig?.thinkingConfig?.includeThoughts === true,
+});
 
-export const handleGenerateContent = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string, call: ApiCall): Promise<void> =>
-  generate(ctx, req, res, body, client, call.param ?? '', false);
+export const handleGenerateContent = (
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  client: string,
+  call: ApiCall,
+): Promise<void> => generate(ctx, req, res, body, client, call.param ?? '', false);
 
-export const handleStreamGenerateContent = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string, call: ApiCall): Promise<void> =>
-  generate(ctx, req, res, body, client, call.param ?? '', true);
+export const handleStreamGenerateContent = (
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  client: string,
+  call: ApiCall,
+): Promise<void> => generate(ctx, req, res, body, client, call.param ?? '', true);
 
-async function generate(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string, model: string, stream: boolean): Promise<void> {
+async function generate(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  client: string,
+  model: string,
+  stream: boolean,
+): Promise<void> {
   const request = decodeOrRefuse(res, body, model, stream);
   if (!request) return;
   const sendError = (e: RoutingError) => sendGeminiError(res, e.status, e.message);
@@ -96,7 +123,12 @@ async function generate(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
   const outcome = { target: served.target, attempts: served.attempts };
   const sse = queryOf(req).get('alt') === 'sse';
   const enc = new GeminiChunkEncoder(opts);
-  res.writeHead(200, sse ? { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' } : { 'content-type': 'application/json; charset=UTF-8' });
+  res.writeHead(
+    200,
+    sse
+      ? { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' }
+      : { 'content-type': 'application/json; charset=UTF-8' },
+  );
   meter.firstToken();
   const out = new StreamWriter(res);
   // Without alt=sse Google streams one JSON array, its elements written as they come.
@@ -130,7 +162,8 @@ async function generate(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
   } catch (error) {
     // Tokens so far: as reported, else counted by the ledger (the prompt from the request, the text streamed).
     const usage = enc.usage;
-    if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage, output });
+    if (controller.signal.aborted || res.destroyed)
+      return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage, output });
     // After the first token a failure must reach the client as an error, never as a clean end.
     const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
     out.end(`${frame(geminiStreamError(message))}${close}`);

@@ -22,7 +22,13 @@ function sendJson(res: ServerResponse, value: unknown): void {
 }
 
 function googleModel(c: ModelChoice, contextWindow?: number): Record<string, unknown> {
-  const model: Record<string, unknown> = { name: `models/${c.id}`, baseModelId: c.id, version: c.kind === 'route' ? 'route' : '1', displayName: c.label, supportedGenerationMethods: METHODS };
+  const model: Record<string, unknown> = {
+    name: `models/${c.id}`,
+    baseModelId: c.id,
+    version: c.kind === 'route' ? 'route' : '1',
+    displayName: c.label,
+    supportedGenerationMethods: METHODS,
+  };
   if (contextWindow !== undefined) model.inputTokenLimit = contextWindow;
   return model;
 }
@@ -33,11 +39,20 @@ export async function handleGeminiModels(ctx: GatewayContext, res: ServerRespons
 
 export async function handleGeminiModel(ctx: GatewayContext, res: ServerResponse, access: ClientAccess, id: string): Promise<void> {
   const choice = (await modelsFor(ctx, access)).find((c) => c.id === id);
-  if (!choice) return sendGeminiError(res, 404, `models/${id} is not found, or this client token may not use it (GET /v1beta/models lists the ones it may)`);
+  if (!choice)
+    return sendGeminiError(
+      res,
+      404,
+      `models/${id} is not found, or this client token may not use it (GET /v1beta/models lists the ones it may)`,
+    );
   // A route is only as large as its smallest target's window (any of them may answer).
   let windows: number[] = [];
   try {
-    windows = ctx.table().resolve(id).targets.map((t) => t.contextWindow).filter((w): w is number => typeof w === 'number');
+    windows = ctx
+      .table()
+      .resolve(id)
+      .targets.map((t) => t.contextWindow)
+      .filter((w): w is number => typeof w === 'number');
   } catch {
     // listed but not resolvable now (a route whose providers went away): no window to report
   }
@@ -45,7 +60,14 @@ export async function handleGeminiModel(ctx: GatewayContext, res: ServerResponse
 }
 
 /** countTokens takes `contents` (and friends) or a whole `generateContentRequest`. */
-export function handleGeminiCountTokens(ctx: GatewayContext, _req: IncomingMessage, res: ServerResponse, body: unknown, _client: string, call: ApiCall): void {
+export function handleGeminiCountTokens(
+  ctx: GatewayContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  _client: string,
+  call: ApiCall,
+): void {
   const model = call.param ?? '';
   const b = (body ?? {}) as Record<string, unknown>;
   const inner = b.generateContentRequest !== undefined && typeof b.generateContentRequest === 'object' ? b.generateContentRequest : body;

@@ -24,14 +24,22 @@ function validate(body: unknown): string | null {
     const msg = m as Record<string, unknown>;
     if (typeof msg.role !== 'string') return `messages[${i}].role must be a string`;
     if (msg.content !== undefined && typeof msg.content !== 'string') return `messages[${i}].content must be a string`;
-    if (msg.images !== undefined && msg.images !== null && !(Array.isArray(msg.images) && msg.images.every((x) => typeof x === 'string'))) return `messages[${i}].images must be an array of base64 strings`;
-    if (msg.tool_calls !== undefined && msg.tool_calls !== null && !Array.isArray(msg.tool_calls)) return `messages[${i}].tool_calls must be an array`;
+    if (msg.images !== undefined && msg.images !== null && !(Array.isArray(msg.images) && msg.images.every((x) => typeof x === 'string')))
+      return `messages[${i}].images must be an array of base64 strings`;
+    if (msg.tool_calls !== undefined && msg.tool_calls !== null && !Array.isArray(msg.tool_calls))
+      return `messages[${i}].tool_calls must be an array`;
   }
   if (b.tools !== undefined && b.tools !== null && !Array.isArray(b.tools)) return 'tools must be an array';
   return null;
 }
 
-export async function handleOllamaChat(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
+export async function handleOllamaChat(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  client: string,
+): Promise<void> {
   const invalid = validate(body);
   if (invalid) return sendOllamaError(res, 400, invalid);
   return relayOllama(ctx, req, res, client, decodeOllamaRequest(body as Record<string, unknown>), body as Record<string, unknown>, 'chat');
@@ -42,8 +50,22 @@ export async function handleOllamaChat(ctx: GatewayContext, req: IncomingMessage
  * lines through the shared StreamWriter (so a slow reader holds the relay, not an unbounded buffer).
  * `routingBody` is what budgets and sticky routing read.
  */
-export async function relayOllama(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, client: string, request: CanonicalRequest, routingBody: Record<string, unknown>, shape: OllamaShape): Promise<void> {
-  const routed = beginRouted(ctx, req, res, { model: request.model, body: routingBody, client, stream: request.stream, sendError: (e) => sendOllamaError(res, e.status, e.message) });
+export async function relayOllama(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  client: string,
+  request: CanonicalRequest,
+  routingBody: Record<string, unknown>,
+  shape: OllamaShape,
+): Promise<void> {
+  const routed = beginRouted(ctx, req, res, {
+    model: request.model,
+    body: routingBody,
+    client,
+    stream: request.stream,
+    sendError: (e) => sendOllamaError(res, e.status, e.message),
+  });
   if (!routed) return;
   const { meter, controller } = routed;
   const input: CanonicalDispatchInput = { ...routed.failover, request };
@@ -97,7 +119,8 @@ export async function relayOllama(ctx: GatewayContext, req: IncomingMessage, res
     out.end();
     meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output });
   } catch (error) {
-    if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: enc.usage, output });
+    if (controller.signal.aborted || res.destroyed)
+      return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: enc.usage, output });
     // Ollama reports a failure inside a stream as a line with `error` (its JS client throws on it).
     const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
     out.end(`${JSON.stringify({ error: message })}\n`);
@@ -114,7 +137,14 @@ export async function handleOllamaTags(ctx: GatewayContext, res: ServerResponse,
     modified_at: new Date(0).toISOString(),
     size: 0,
     digest: '',
-    details: { parent_model: '', format: 'remote', family: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0], families: null, parameter_size: '', quantization_level: '' },
+    details: {
+      parent_model: '',
+      format: 'remote',
+      family: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0],
+      families: null,
+      parameter_size: '',
+      quantization_level: '',
+    },
   }));
   const text = JSON.stringify({ models });
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });

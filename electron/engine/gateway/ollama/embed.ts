@@ -24,7 +24,14 @@ function send(res: ServerResponse, payload: Json): void {
   res.end(text);
 }
 
-async function handle(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string, legacy: boolean): Promise<void> {
+async function handle(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  client: string,
+  legacy: boolean,
+): Promise<void> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return sendOllamaError(res, 400, 'the request body must be a JSON object');
   const b = body as Json;
   if (typeof b.model !== 'string' || !b.model) return sendOllamaError(res, 400, 'model is required');
@@ -44,12 +51,21 @@ async function handle(ctx: GatewayContext, req: IncomingMessage, res: ServerResp
     const usage = fromOpenAIUsage(served.usage);
     meter.firstToken();
     if (legacy) send(res, { embedding: vectors[0] ?? [] });
-    else send(res, { model: b.model, embeddings: vectors, total_duration: Math.round((performance.now() - started) * 1e6), load_duration: 0, prompt_eval_count: usage?.inputTokens ?? 0 });
+    else
+      send(res, {
+        model: b.model,
+        embeddings: vectors,
+        total_duration: Math.round((performance.now() - started) * 1e6),
+        load_duration: 0,
+        prompt_eval_count: usage?.inputTokens ?? 0,
+      });
     meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage });
   } catch (error) {
     failRouted(res, meter, error, controller.signal, sendError);
   }
 }
 
-export const handleOllamaEmbed = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string) => handle(ctx, req, res, body, client, false);
-export const handleOllamaEmbeddings = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string) => handle(ctx, req, res, body, client, true);
+export const handleOllamaEmbed = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string) =>
+  handle(ctx, req, res, body, client, false);
+export const handleOllamaEmbeddings = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string) =>
+  handle(ctx, req, res, body, client, true);

@@ -48,14 +48,21 @@ function asChatBody(b: Json): Json {
   return { model: b.model, messages, format: b.format, options: b.options, stream: b.stream, think: b.think };
 }
 
-export async function handleOllamaGenerate(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
+export async function handleOllamaGenerate(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  client: string,
+): Promise<void> {
   const invalid = validate(body);
   if (invalid) return sendOllamaError(res, 400, invalid);
   const b = body as Json;
   const model = b.model as string;
   // Fill-in-the-middle needs a model's own insert template, which a chat turn cannot stand in for:
   // Ollama's own answer for a model without one (the port serves FIM at /v1/completions with `suffix`).
-  if (typeof b.suffix === 'string' && b.suffix) return sendOllamaError(res, 400, `${model} does not support insert (fill-in-the-middle is served at /v1/completions with suffix)`);
+  if (typeof b.suffix === 'string' && b.suffix)
+    return sendOllamaError(res, 400, `${model} does not support insert (fill-in-the-middle is served at /v1/completions with suffix)`);
   if (!b.prompt && !(isStrings(b.images) && b.images.length)) return sendLoaded(ctx, res, model);
   const chat = asChatBody(b);
   return relayOllama(ctx, req, res, client, decodeOllamaRequest(chat), chat, 'generate');

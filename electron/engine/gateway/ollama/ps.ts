@@ -14,7 +14,14 @@ export async function handleOllamaPs(ctx: GatewayContext, res: ServerResponse, a
     model: c.id,
     size: 0,
     digest: '',
-    details: { parent_model: '', format: 'remote', family: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0], families: null, parameter_size: '', quantization_level: '' },
+    details: {
+      parent_model: '',
+      format: 'remote',
+      family: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0],
+      families: null,
+      parameter_size: '',
+      quantization_level: '',
+    },
     expires_at: NEVER,
     size_vram: 0,
   }));

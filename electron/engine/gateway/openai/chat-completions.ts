@@ -22,7 +22,8 @@ function validate(body: unknown): string | null {
     if (!m || typeof m !== 'object' || Array.isArray(m)) return `\`messages.${i}\` must be an object with a \`role\``;
     const { role, content } = m as Record<string, unknown>;
     if (typeof role !== 'string' || !CHAT_ROLES.has(role)) return `\`messages.${i}.role\` must be one of ${[...CHAT_ROLES].join(', ')}`;
-    if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content)) return `\`messages.${i}.content\` must be a string or an array of parts`;
+    if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content))
+      return `\`messages.${i}.content\` must be a string or an array of parts`;
   }
   if (b.stream !== undefined && typeof b.stream !== 'boolean') return '`stream` must be a boolean';
   return null;
@@ -30,7 +31,13 @@ function validate(body: unknown): string | null {
 
 const CHAT_ROLES: ReadonlySet<string> = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 
-export async function handleChatCompletions(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
+export async function handleChatCompletions(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  client: string,
+): Promise<void> {
   const invalid = validate(body);
   if (invalid) return sendOpenAIError(res, 400, invalid);
   const sendError = (e: RoutingError) => sendOpenAIError(res, e.status, e.message, e.type, e.code);
@@ -46,7 +53,8 @@ export async function handleChatCompletions(ctx: GatewayContext, req: IncomingMe
   const routed = beginRouted(ctx, req, res, { model: b.model as string, body: b, client, stream, ext: routing.ext, sendError });
   if (!routed) return;
   const input = { ...routed.failover, body: b };
-  if (stream) return relayStream(res, input, routed.meter, (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
+  if (stream)
+    return relayStream(res, input, routed.meter, (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
   return relayJson(res, input, routed.meter);
 }
 
@@ -59,7 +67,12 @@ function failed(res: ServerResponse, meter: RequestMeter, error: unknown, signal
 }
 
 /** Relays an OpenAI-shaped JSON answer (chat, or legacy completions through their own dispatch). */
-export async function relayJson(res: ServerResponse, input: Input, meter: RequestMeter, dispatch: JsonDispatch = dispatchJson): Promise<void> {
+export async function relayJson(
+  res: ServerResponse,
+  input: Input,
+  meter: RequestMeter,
+  dispatch: JsonDispatch = dispatchJson,
+): Promise<void> {
   let served;
   try {
     served = await dispatch(input);
@@ -70,13 +83,22 @@ export async function relayJson(res: ServerResponse, input: Input, meter: Reques
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(served.text) });
   res.end(served.text);
   const usage = served.usage ?? fromOpenAIUsage(served.json.usage);
-  meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage, output: usage ? null : answerText(served.json) });
+  meter.finish({
+    status: 'ok',
+    httpStatus: 200,
+    target: served.target,
+    attempts: served.attempts,
+    usage,
+    output: usage ? null : answerText(served.json),
+  });
 }
 
 /** A JSON answer's text (chat or legacy completions), counted by the ledger when the upstream reported no usage. */
 function answerText(json: { choices?: unknown }): TextTally {
   const tally = new TextTally();
-  for (const c of Array.isArray(json.choices) ? (json.choices as Array<{ text?: unknown; message?: { content?: unknown; tool_calls?: unknown } }>) : []) {
+  for (const c of Array.isArray(json.choices)
+    ? (json.choices as Array<{ text?: unknown; message?: { content?: unknown; tool_calls?: unknown } }>)
+    : []) {
     if (typeof c?.text === 'string') tally.add(c.text);
     if (typeof c?.message?.content === 'string') tally.add(c.message.content);
     if (Array.isArray(c?.message?.tool_calls)) tally.add(JSON.stringify(c.message.tool_calls));
@@ -85,7 +107,13 @@ function answerText(json: { choices?: unknown }): TextTally {
 }
 
 /** Relays an OpenAI-shaped SSE stream (chat, or legacy completions through their own dispatch). */
-export async function relayStream(res: ServerResponse, input: Input, meter: RequestMeter, clientWantsUsage: boolean, dispatch: StreamDispatch = dispatchStream): Promise<void> {
+export async function relayStream(
+  res: ServerResponse,
+  input: Input,
+  meter: RequestMeter,
+  clientWantsUsage: boolean,
+  dispatch: StreamDispatch = dispatchStream,
+): Promise<void> {
   let served;
   try {
     served = await dispatch(input);
@@ -94,7 +122,12 @@ export async function relayStream(res: ServerResponse, input: Input, meter: Requ
   }
   const tap = new OpenAIStreamTap();
   const outcome = { target: served.target, attempts: served.attempts };
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   meter.firstToken();
   const out = new StreamWriter(res);
   // A translated stream's usage event also carries the exact canonical usage: the ledger prices that.

@@ -16,14 +16,23 @@ function validate(body: unknown): string | null {
   const b = body as Record<string, unknown>;
   if (typeof b.model !== 'string' || !b.model) return '`model` must be a non-empty string';
   const p = b.prompt;
-  const prompt = typeof p === 'string' || isTokenList(p) || (Array.isArray(p) && p.length > 0 && (p.every((x) => typeof x === 'string') || p.every(isTokenList)));
+  const prompt =
+    typeof p === 'string' ||
+    isTokenList(p) ||
+    (Array.isArray(p) && p.length > 0 && (p.every((x) => typeof x === 'string') || p.every(isTokenList)));
   if (!prompt) return '`prompt` must be a string, an array of strings, or token arrays';
   if (b.suffix !== undefined && b.suffix !== null && typeof b.suffix !== 'string') return '`suffix` must be a string';
   if (b.stream !== undefined && typeof b.stream !== 'boolean') return '`stream` must be a boolean';
   return null;
 }
 
-export async function handleCompletions(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
+export async function handleCompletions(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  client: string,
+): Promise<void> {
   const invalid = validate(body);
   if (invalid) return sendOpenAIError(res, 400, invalid);
   const b = body as Record<string, unknown>;
@@ -32,6 +41,13 @@ export async function handleCompletions(ctx: GatewayContext, req: IncomingMessag
   const routed = beginRouted(ctx, req, res, { model: b.model as string, body: b, client, stream, sendError });
   if (!routed) return;
   const input = { ...routed.failover, body: b };
-  if (stream) return relayStream(res, input, routed.meter, (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true, dispatchCompletionsStream);
+  if (stream)
+    return relayStream(
+      res,
+      input,
+      routed.meter,
+      (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true,
+      dispatchCompletionsStream,
+    );
   return relayJson(res, input, routed.meter, dispatchCompletionsJson);
 }

@@ -14,12 +14,22 @@ function validate(body: unknown): string | null {
   const b = body as Record<string, unknown>;
   if (typeof b.model !== 'string' || !b.model) return '`model` must be a non-empty string';
   const input = b.input;
-  const ok = typeof input === 'string' || (Array.isArray(input) && input.length > 0 && (input.every((i) => typeof i === 'string') || input.every((i) => typeof i === 'number') || input.every((i) => Array.isArray(i))));
+  const ok =
+    typeof input === 'string' ||
+    (Array.isArray(input) &&
+      input.length > 0 &&
+      (input.every((i) => typeof i === 'string') || input.every((i) => typeof i === 'number') || input.every((i) => Array.isArray(i))));
   if (!ok) return '`input` must be a string, an array of strings, or an array of token arrays';
   return null;
 }
 
-export async function handleEmbeddings(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
+export async function handleEmbeddings(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  client: string,
+): Promise<void> {
   const invalid = validate(body);
   if (invalid) return sendOpenAIError(res, 400, invalid);
   const b = body as Record<string, unknown>;

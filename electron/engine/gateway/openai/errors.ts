@@ -4,7 +4,13 @@ import type { ServerResponse } from 'node:http';
 /** Where an error reply keeps its message for the request log (read once the handler is done). */
 export const ERROR_MESSAGE = Symbol('switchboard.errorMessage');
 
-export function sendOpenAIError(res: ServerResponse, status: number, message: string, type = 'invalid_request_error', code: string | null = null): void {
+export function sendOpenAIError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  type = 'invalid_request_error',
+  code: string | null = null,
+): void {
   (res as ServerResponse & { [ERROR_MESSAGE]?: string })[ERROR_MESSAGE] = message;
   if (res.headersSent) {
     res.end();

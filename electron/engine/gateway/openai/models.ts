@@ -7,7 +7,12 @@ import type { GatewayContext } from '../context';
 import { sendDialectError } from '../dialect-errors';
 import { modelsFor } from '../visible-models';
 
-const openAIModel = (c: ModelChoice) => ({ id: c.id, object: 'model', created: 0, owned_by: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0] });
+const openAIModel = (c: ModelChoice) => ({
+  id: c.id,
+  object: 'model',
+  created: 0,
+  owned_by: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0],
+});
 
 function sendJson(res: ServerResponse, value: unknown): void {
   const body = JSON.stringify(value);
@@ -19,12 +24,21 @@ export async function handleModels(ctx: GatewayContext, res: ServerResponse, acc
   sendJson(res, { object: 'list', data: (await modelsFor(ctx, access)).map(openAIModel) });
 }
 
-export async function handleModel(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, access: ClientAccess, id: string): Promise<void> {
+export async function handleModel(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  access: ClientAccess,
+  id: string,
+): Promise<void> {
   const anthropic = req.headers['anthropic-version'] !== undefined;
   const choice = (await modelsFor(ctx, access)).find((c) => c.id === id);
   if (!choice) {
     const message = `The model \`${id}\` does not exist or this client token may not use it (GET /v1/models lists the ones it may)`;
     return sendDialectError(res, anthropic ? 'anthropic' : 'openai', 404, message, 'model_not_found');
   }
-  sendJson(res, anthropic ? { type: 'model', id: choice.id, display_name: choice.label, created_at: new Date(0).toISOString() } : openAIModel(choice));
+  sendJson(
+    res,
+    anthropic ? { type: 'model', id: choice.id, display_name: choice.label, created_at: new Date(0).toISOString() } : openAIModel(choice),
+  );
 }

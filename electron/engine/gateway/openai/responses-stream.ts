@@ -26,7 +26,10 @@ export class ResponsesStreamWriter {
   /** Maps the chat names of namespaced tools back to the name and namespace the client offered. */
   private readonly plan: ToolPlan;
 
-  constructor(private readonly request: Json, private readonly write: (text: string) => void) {
+  constructor(
+    private readonly request: Json,
+    private readonly write: (text: string) => void,
+  ) {
     this.plan = toolPlan(request);
   }
 
@@ -45,9 +48,17 @@ export class ResponsesStreamWriter {
     this.items.push(item);
     if (kind === 'message') {
       this.emit('response.output_item.added', { output_index: item.outputIndex, item: messageItem(item.id, '', 'in_progress') });
-      this.emit('response.content_part.added', { item_id: item.id, output_index: item.outputIndex, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+      this.emit('response.content_part.added', {
+        item_id: item.id,
+        output_index: item.outputIndex,
+        content_index: 0,
+        part: { type: 'output_text', text: '', annotations: [] },
+      });
     } else {
-      this.emit('response.output_item.added', { output_index: item.outputIndex, item: functionCallItem(item.id, callId, this.plan.refOf(name), '', 'in_progress') });
+      this.emit('response.output_item.added', {
+        output_index: item.outputIndex,
+        item: functionCallItem(item.id, callId, this.plan.refOf(name), '', 'in_progress'),
+      });
     }
     return item;
   }
@@ -61,7 +72,13 @@ export class ResponsesStreamWriter {
     if (typeof delta.content === 'string' && delta.content) {
       this.message ??= this.openItem('message');
       this.message.text += delta.content;
-      this.emit('response.output_text.delta', { item_id: this.message.id, output_index: this.message.outputIndex, content_index: 0, delta: delta.content, logprobs: [] });
+      this.emit('response.output_text.delta', {
+        item_id: this.message.id,
+        output_index: this.message.outputIndex,
+        content_index: 0,
+        delta: delta.content,
+        logprobs: [],
+      });
     }
     for (const call of (delta.tool_calls ?? []) as Json[]) {
       const index = typeof call.index === 'number' ? call.index : 0;
@@ -80,28 +97,61 @@ export class ResponsesStreamWriter {
   }
 
   private finalItem(item: OpenItem): Json {
-    return item.kind === 'message' ? messageItem(item.id, item.text, 'completed') : functionCallItem(item.id, item.callId, this.plan.refOf(item.name), item.text, 'completed');
+    return item.kind === 'message'
+      ? messageItem(item.id, item.text, 'completed')
+      : functionCallItem(item.id, item.callId, this.plan.refOf(item.name), item.text, 'completed');
   }
 
   /** Closes every open item and sends response.completed (or .incomplete when the model hit its limit). */
   finish(): void {
     for (const item of this.items) {
       if (item.kind === 'message') {
-        this.emit('response.output_text.done', { item_id: item.id, output_index: item.outputIndex, content_index: 0, text: item.text, logprobs: [] });
-        this.emit('response.content_part.done', { item_id: item.id, output_index: item.outputIndex, content_index: 0, part: { type: 'output_text', text: item.text, annotations: [] } });
+        this.emit('response.output_text.done', {
+          item_id: item.id,
+          output_index: item.outputIndex,
+          content_index: 0,
+          text: item.text,
+          logprobs: [],
+        });
+        this.emit('response.content_part.done', {
+          item_id: item.id,
+          output_index: item.outputIndex,
+          content_index: 0,
+          part: { type: 'output_text', text: item.text, annotations: [] },
+        });
       } else {
-        this.emit('response.function_call_arguments.done', { item_id: item.id, output_index: item.outputIndex, name: this.plan.refOf(item.name).name, arguments: item.text });
+        this.emit('response.function_call_arguments.done', {
+          item_id: item.id,
+          output_index: item.outputIndex,
+          name: this.plan.refOf(item.name).name,
+          arguments: item.text,
+        });
       }
       this.emit('response.output_item.done', { output_index: item.outputIndex, item: this.finalItem(item) });
     }
-    const response = responseEnvelope(this.request, this.id, this.createdAt, 'completed', this.items.map((i) => this.finalItem(i)), responsesUsage(this.usage), this.finishReason);
+    const response = responseEnvelope(
+      this.request,
+      this.id,
+      this.createdAt,
+      'completed',
+      this.items.map((i) => this.finalItem(i)),
+      responsesUsage(this.usage),
+      this.finishReason,
+    );
     this.emit(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
   }
 
   /** After the stream started, a failure is an `error` event and `response.failed`, never a clean end. */
   fail(message: string): void {
     this.emit('error', { code: 'server_error', message, param: null });
-    const response = responseEnvelope(this.request, this.id, this.createdAt, 'failed', this.items.map((i) => this.finalItem(i)), responsesUsage(this.usage));
+    const response = responseEnvelope(
+      this.request,
+      this.id,
+      this.createdAt,
+      'failed',
+      this.items.map((i) => this.finalItem(i)),
+      responsesUsage(this.usage),
+    );
     response.error = { code: 'server_error', message };
     this.emit('response.failed', { response });
   }

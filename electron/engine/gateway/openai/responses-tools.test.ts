@@ -5,7 +5,10 @@ import { planTools, responsesNotes, TranslationError } from './responses-tools';
 
 describe('planTools', () => {
   it('keeps plain names, joins namespaced ones as Codex does and maps them back', () => {
-    const plan = planTools([{ type: 'namespace', name: 'mcp__docs__', tools: [{ type: 'function', name: 'search' }] }, { type: 'function', name: 'exec_command' }]);
+    const plan = planTools([
+      { type: 'namespace', name: 'mcp__docs__', tools: [{ type: 'function', name: 'search' }] },
+      { type: 'function', name: 'exec_command' },
+    ]);
     expect(plan.tools.map((t) => t.function.name)).toEqual(['exec_command', 'mcp__docs__search']);
     expect(plan.refOf('mcp__docs__search')).toEqual({ name: 'search', namespace: 'mcp__docs__' });
     expect(plan.refOf('exec_command')).toEqual({ name: 'exec_command' });
@@ -14,7 +17,17 @@ describe('planTools', () => {
 
   it('gives a colliding or overlong flat name a hashed form that chat servers accept, still mapped back', () => {
     const long = 'x'.repeat(70);
-    const plan = planTools([{ type: 'namespace', name: 'a', tools: [{ type: 'function', name: 'b' }, { type: 'function', name: long }] }, { type: 'function', name: 'a__b' }]);
+    const plan = planTools([
+      {
+        type: 'namespace',
+        name: 'a',
+        tools: [
+          { type: 'function', name: 'b' },
+          { type: 'function', name: long },
+        ],
+      },
+      { type: 'function', name: 'a__b' },
+    ]);
     const names = plan.tools.map((t) => t.function.name as string);
     expect(new Set(names).size).toBe(3);
     for (const n of names) expect(n).toMatch(/^[A-Za-z0-9_-]{1,64}$/);

@@ -48,11 +48,20 @@ function hashedName(namespace: string, name: string): string {
 const refKey = (name: string, namespace?: string): string => (namespace === undefined ? name : `${namespace}\0${name}`);
 
 function functionTool(t: Json, name: string, description: unknown): Json {
-  return { type: 'function', function: { name, description, parameters: t.parameters ?? { type: 'object', properties: {} }, ...(t.strict !== undefined && t.strict !== null ? { strict: t.strict } : {}) } };
+  return {
+    type: 'function',
+    function: {
+      name,
+      description,
+      parameters: t.parameters ?? { type: 'object', properties: {} },
+      ...(t.strict !== undefined && t.strict !== null ? { strict: t.strict } : {}),
+    },
+  };
 }
 
 function namedFunction(t: Json, where: string): string {
-  if (t?.type !== 'function') throw new TranslationError(`${where}: tool type "${String(t?.type)}" is not supported through the port (only function tools)`);
+  if (t?.type !== 'function')
+    throw new TranslationError(`${where}: tool type "${String(t?.type)}" is not supported through the port (only function tools)`);
   if (typeof t.name !== 'string' || !t.name) throw new TranslationError(`${where}: a function tool needs a \`name\``);
   return t.name;
 }
@@ -97,7 +106,9 @@ export function planTools(tools: unknown): ToolPlan {
         add(inner, { name, namespace: t.name }, description);
       }
     } else if (typeof type !== 'string' || !type || CLIENT_TOOLS.has(type)) {
-      throw new TranslationError(`tools[${i}]: tool type "${String(type)}" is not supported through the port (function and namespace tools are; hosted tools are dropped)`);
+      throw new TranslationError(
+        `tools[${i}]: tool type "${String(type)}" is not supported through the port (function and namespace tools are; hosted tools are dropped)`,
+      );
     } else {
       dropped.push(type);
     }
@@ -125,14 +136,17 @@ export function chatToolChoice(choice: unknown, plan: ToolPlan): unknown {
   if (plan.tools.length === 0) return undefined;
   if (typeof choice === 'string') return choice;
   const c = choice as Json | null | undefined;
-  if (c?.type === 'function' && typeof c.name === 'string') return { type: 'function', function: { name: plan.flatName(c.name, typeof c.namespace === 'string' ? c.namespace : undefined) } };
+  if (c?.type === 'function' && typeof c.name === 'string')
+    return { type: 'function', function: { name: plan.flatName(c.name, typeof c.namespace === 'string' ? c.namespace : undefined) } };
   // A hosted tool forced (`{ type: 'web_search' }`) or an allowed-tools list: the model chooses.
   return undefined;
 }
 
 /** What the request log says about the parts of a Responses request no chat target can serve. */
 export function responsesNotes(request: Json, plan: ToolPlan): string[] {
-  const notes = plan.dropped.map((type) => `hosted tool ${type} dropped: /v1/responses is served through Chat Completions, which runs no hosted tools`);
+  const notes = plan.dropped.map(
+    (type) => `hosted tool ${type} dropped: /v1/responses is served through Chat Completions, which runs no hosted tools`,
+  );
   if (Array.isArray(request.include) && request.include.includes('reasoning.encrypted_content')) {
     notes.push('include reasoning.encrypted_content omitted: a translated target produces no encrypted reasoning');
   }

@@ -36,7 +36,8 @@ function toolOutput(output: unknown): { text: string; images: Json[] } {
   const texts: string[] = [];
   const images: Json[] = [];
   for (const part of output as Json[]) {
-    if (part?.type === 'input_image' && typeof part.image_url === 'string') images.push({ type: 'image_url', image_url: { url: part.image_url } });
+    if (part?.type === 'input_image' && typeof part.image_url === 'string')
+      images.push({ type: 'image_url', image_url: { url: part.image_url } });
     else if (typeof part?.text === 'string') texts.push(part.text);
   }
   return { text: texts.join('\n'), images };
@@ -59,11 +60,15 @@ function translateInput(input: unknown, plan: ToolPlan): Json[] {
     if (type !== 'function_call_output') flushImages();
     if (type === 'message') {
       const role = item.role === 'developer' ? 'system' : item.role;
-      if (!['system', 'user', 'assistant'].includes(role)) throw new TranslationError(`input message role "${String(item.role)}" is not one of user, assistant, system, developer`);
+      if (!['system', 'user', 'assistant'].includes(role))
+        throw new TranslationError(`input message role "${String(item.role)}" is not one of user, assistant, system, developer`);
       messages.push({ role, content: contentParts(item.content, role) });
     } else if (type === 'function_call') {
       // A namespaced call (Codex sends `namespace` beside `name`) goes by the flat name the model was offered.
-      const name = plan.flatName(String(item.name ?? ''), typeof item.namespace === 'string' && item.namespace ? item.namespace : undefined);
+      const name = plan.flatName(
+        String(item.name ?? ''),
+        typeof item.namespace === 'string' && item.namespace ? item.namespace : undefined,
+      );
       const call = { id: String(item.call_id ?? ''), type: 'function', function: { name, arguments: String(item.arguments ?? '') } };
       const last = messages[messages.length - 1];
       // Consecutive calls belong to one assistant turn (parallel tool calls).
@@ -90,9 +95,13 @@ function translateInput(input: unknown, plan: ToolPlan): Json[] {
 export function responsesToChat(body: Json): Json {
   if (typeof body.model !== 'string' || !body.model) throw new TranslationError('`model` must be a non-empty string');
   if (body.input === undefined) throw new TranslationError('`input` is required');
-  if (body.previous_response_id) throw new TranslationError('`previous_response_id` is not supported: the port keeps no conversation state, send the whole conversation in `input`');
+  if (body.previous_response_id)
+    throw new TranslationError(
+      '`previous_response_id` is not supported: the port keeps no conversation state, send the whole conversation in `input`',
+    );
   if (body.stream !== undefined && typeof body.stream !== 'boolean') throw new TranslationError('`stream` must be a boolean');
-  if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== 'string') throw new TranslationError('`instructions` must be a string');
+  if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== 'string')
+    throw new TranslationError('`instructions` must be a string');
   const plan = toolPlan(body);
   const messages = translateInput(body.input, plan);
   if (body.instructions) messages.unshift({ role: 'system', content: body.instructions });
@@ -105,7 +114,15 @@ export function responsesToChat(body: Json): Json {
   // Chat Completions refuses parallel_tool_calls without tools.
   if (typeof body.parallel_tool_calls === 'boolean' && plan.tools.length > 0) chat.parallel_tool_calls = body.parallel_tool_calls;
   const format = body.text?.format;
-  if (format?.type === 'json_schema') chat.response_format = { type: 'json_schema', json_schema: { name: format.name ?? 'output', schema: format.schema, ...(format.strict !== undefined ? { strict: format.strict } : {}) } };
+  if (format?.type === 'json_schema')
+    chat.response_format = {
+      type: 'json_schema',
+      json_schema: {
+        name: format.name ?? 'output',
+        schema: format.schema,
+        ...(format.strict !== undefined ? { strict: format.strict } : {}),
+      },
+    };
   else if (format?.type === 'json_object') chat.response_format = { type: 'json_object' };
   if (body.reasoning?.effort) chat.reasoning_effort = body.reasoning.effort;
   if (body.stream === true) chat.stream = true;
@@ -132,7 +149,15 @@ export function responsesUsage(u: Json | null | undefined): Json | null {
 }
 
 /** The Response object around `output`, echoing the request's settings as OpenAI does. */
-export function responseEnvelope(request: Json, id: string, createdAt: number, status: string, output: Json[], usage: Json | null, finishReason?: string | null): Json {
+export function responseEnvelope(
+  request: Json,
+  id: string,
+  createdAt: number,
+  status: string,
+  output: Json[],
+  usage: Json | null,
+  finishReason?: string | null,
+): Json {
   const incomplete = finishReason === 'length' || finishReason === 'content_filter';
   return {
     id,
@@ -140,7 +165,8 @@ export function responseEnvelope(request: Json, id: string, createdAt: number, s
     created_at: createdAt,
     status: status === 'completed' && incomplete ? 'incomplete' : status,
     error: null,
-    incomplete_details: status === 'completed' && incomplete ? { reason: finishReason === 'length' ? 'max_output_tokens' : 'content_filter' } : null,
+    incomplete_details:
+      status === 'completed' && incomplete ? { reason: finishReason === 'length' ? 'max_output_tokens' : 'content_filter' } : null,
     instructions: request.instructions ?? null,
     max_output_tokens: request.max_output_tokens ?? null,
     model: request.model,
@@ -186,10 +212,27 @@ export function chatToResponse(request: Json, completion: Json): Json {
   const message = choice.message ?? {};
   const output: Json[] = [];
   const text = typeof message.content === 'string' ? message.content : '';
-  if (text || !Array.isArray(message.tool_calls) || message.tool_calls.length === 0) output.push(messageItem(newId('msg'), text, 'completed'));
+  if (text || !Array.isArray(message.tool_calls) || message.tool_calls.length === 0)
+    output.push(messageItem(newId('msg'), text, 'completed'));
   const plan = toolPlan(request);
   for (const call of (message.tool_calls ?? []) as Json[]) {
-    output.push(functionCallItem(newId('fc'), call.id ?? newId('call'), plan.refOf(call.function?.name ?? ''), call.function?.arguments ?? '', 'completed'));
+    output.push(
+      functionCallItem(
+        newId('fc'),
+        call.id ?? newId('call'),
+        plan.refOf(call.function?.name ?? ''),
+        call.function?.arguments ?? '',
+        'completed',
+      ),
+    );
   }
-  return responseEnvelope(request, newId('resp'), completion.created ?? Math.floor(Date.now() / 1000), 'completed', output, responsesUsage(completion.usage), choice.finish_reason);
+  return responseEnvelope(
+    request,
+    newId('resp'),
+    completion.created ?? Math.floor(Date.now() / 1000),
+    'completed',
+    output,
+    responsesUsage(completion.usage),
+    choice.finish_reason,
+  );
 }

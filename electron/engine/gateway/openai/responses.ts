@@ -17,7 +17,13 @@ import { chatToResponse, openAIOnlyFields, responsesToChat, TranslationError } f
 
 type Json = Record<string, any>;
 
-export async function handleResponses(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string): Promise<void> {
+export async function handleResponses(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  client: string,
+): Promise<void> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return sendOpenAIError(res, 400, 'the request body must be a JSON object');
   const request = body as Json;
   let chat: Json;
@@ -47,7 +53,13 @@ export async function handleResponses(ctx: GatewayContext, req: IncomingMessage,
     const text = JSON.stringify(chatToResponse(request, served.json));
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
-    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: fromOpenAIUsage(served.json.usage) });
+    meter.finish({
+      status: 'ok',
+      httpStatus: 200,
+      target: served.target,
+      attempts: served.attempts,
+      usage: fromOpenAIUsage(served.json.usage),
+    });
     return;
   }
 
@@ -58,7 +70,12 @@ export async function handleResponses(ctx: GatewayContext, req: IncomingMessage,
     return failed(error);
   }
   const outcome = { target: served.target, attempts: served.attempts };
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   meter.firstToken();
   const out = new StreamWriter(res);
   const writer = new ResponsesStreamWriter(request, (text) => out.write(text));
@@ -83,7 +100,8 @@ export async function handleResponses(ctx: GatewayContext, req: IncomingMessage,
     out.end();
     meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: fromOpenAIUsage(writer.usage), output });
   } catch (error) {
-    if (controller.signal.aborted || res.destroyed) return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: fromOpenAIUsage(writer.usage), output });
+    if (controller.signal.aborted || res.destroyed)
+      return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: fromOpenAIUsage(writer.usage), output });
     const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
     writer.fail(message);
     out.end();

@@ -18,7 +18,17 @@ interface Props {
   onEffort(effort: Effort): void;
 }
 
-export function ChatOptions({ id, conversationKey, systemPrompt, temperature, reasoningEffort, disabled, onChange, onSave, onEffort }: Props) {
+export function ChatOptions({
+  id,
+  conversationKey,
+  systemPrompt,
+  temperature,
+  reasoningEffort,
+  disabled,
+  onChange,
+  onSave,
+  onEffort,
+}: Props) {
   // The typed text, so "0." or an out-of-range value can be edited before it is taken.
   const [temp, setTemp] = useState(temperature === null ? '' : String(temperature));
   const [bad, setBad] = useState(false);
@@ -67,7 +77,12 @@ export function ChatOptions({ id, conversationKey, systemPrompt, temperature, re
         </label>
         <label className="chat-option">
           <span>Reasoning</span>
-          <select aria-label="Reasoning effort" value={reasoningEffort} disabled={disabled} onChange={(e) => onEffort(e.target.value as Effort)}>
+          <select
+            aria-label="Reasoning effort"
+            value={reasoningEffort}
+            disabled={disabled}
+            onChange={(e) => onEffort(e.target.value as Effort)}
+          >
             <option value="">Not asked</option>
             <option value="low">Low</option>
             <option value="medium">Medium</option>

@@ -84,8 +84,25 @@ export function Composer({ draft, streaming, canSend, attachments, onAttach, onD
           )}
         </div>
       )}
-      <input ref={picker} type="file" accept={IMAGE_TYPES.join(',')} multiple hidden aria-hidden="true" tabIndex={-1} data-testid="image-input" onChange={(e) => void onFiles(e)} />
-      <button type="button" className="icon-btn composer-attach" aria-label="Attach image" title="Attach image" disabled={streaming} onClick={() => picker.current?.click()}>
+      <input
+        ref={picker}
+        type="file"
+        accept={IMAGE_TYPES.join(',')}
+        multiple
+        hidden
+        aria-hidden="true"
+        tabIndex={-1}
+        data-testid="image-input"
+        onChange={(e) => void onFiles(e)}
+      />
+      <button
+        type="button"
+        className="icon-btn composer-attach"
+        aria-label="Attach image"
+        title="Attach image"
+        disabled={streaming}
+        onClick={() => picker.current?.click()}
+      >
         <ImageIcon />
       </button>
       <textarea

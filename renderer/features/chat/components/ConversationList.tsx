@@ -51,7 +51,14 @@ export function ConversationList({ conversations, activeId, disabled, query, onS
         <PlusIcon />
         New chat
       </button>
-      <input className="search-input" type="search" aria-label="Search conversations" placeholder="Search" value={query} onChange={(e) => onSearch(e.target.value)} />
+      <input
+        className="search-input"
+        type="search"
+        aria-label="Search conversations"
+        placeholder="Search"
+        value={query}
+        onChange={(e) => onSearch(e.target.value)}
+      />
       <ul className="conversation-items">
         {shown.map((c) => (
           <li key={c.id} className={`conversation-item${c.id === activeId ? ' is-active' : ''}`} data-conversation={c.id}>
@@ -94,10 +101,27 @@ export function ConversationList({ conversations, activeId, disabled, query, onS
               </button>
             )}
             <span className="conversation-tools">
-              <button type="button" className="icon-btn" tabIndex={-1} aria-label={`Rename ${c.title}`} title="Rename (F2)" onClick={() => setRenaming(c.id)} onKeyDown={arrows}>
+              <button
+                type="button"
+                className="icon-btn"
+                tabIndex={-1}
+                aria-label={`Rename ${c.title}`}
+                title="Rename (F2)"
+                onClick={() => setRenaming(c.id)}
+                onKeyDown={arrows}
+              >
                 <EditIcon />
               </button>
-              <button type="button" className="icon-btn" tabIndex={-1} aria-label={`Delete ${c.title}`} title="Delete (Delete key)" disabled={disabled && c.id === activeId} onClick={() => onDelete(c.id)} onKeyDown={arrows}>
+              <button
+                type="button"
+                className="icon-btn"
+                tabIndex={-1}
+                aria-label={`Delete ${c.title}`}
+                title="Delete (Delete key)"
+                disabled={disabled && c.id === activeId}
+                onClick={() => onDelete(c.id)}
+                onKeyDown={arrows}
+              >
                 <TrashIcon />
               </button>
             </span>

@@ -66,7 +66,9 @@ export const MessageItem = memo(function MessageItem({ entry, canRegenerate, can
       className={`message message-${entry.role} message-${entry.status}`}
       data-testid={isUser ? 'user-message' : 'assistant-message'}
       aria-busy={entry.status === 'streaming'}
-      aria-label={isUser ? 'You' : `Reply from ${entry.report ? `${entry.report.provider}/${entry.report.model}` : entry.requested || 'assistant'}`}
+      aria-label={
+        isUser ? 'You' : `Reply from ${entry.report ? `${entry.report.provider}/${entry.report.model}` : entry.requested || 'assistant'}`
+      }
     >
       {/* The model the user asked for (often a route); the meta line names who actually answered. */}
       <div className="message-author">{isUser ? 'You' : entry.requested || 'Assistant'}</div>
@@ -113,7 +115,9 @@ export const MessageItem = memo(function MessageItem({ entry, canRegenerate, can
             )
           )}
           {entry.toolCalls && entry.toolCalls.length > 0 && <ToolCalls calls={entry.toolCalls} />}
-          {entry.status === 'done' && !entry.text && !entry.toolCalls?.length && <p className="reply-note">The model sent an empty reply.</p>}
+          {entry.status === 'done' && !entry.text && !entry.toolCalls?.length && (
+            <p className="reply-note">The model sent an empty reply.</p>
+          )}
           {entry.status === 'error' && (
             <ErrorNote
               action={
@@ -134,12 +138,24 @@ export const MessageItem = memo(function MessageItem({ entry, canRegenerate, can
       {!editing && entry.status !== 'streaming' && (
         <div className="message-actions">
           {entry.text && (
-            <button type="button" className="icon-btn" aria-label="Copy message" title="Copy" onClick={() => void navigator.clipboard?.writeText(entry.text)}>
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Copy message"
+              title="Copy"
+              onClick={() => void navigator.clipboard?.writeText(entry.text)}
+            >
               <CopyIcon />
             </button>
           )}
           {canEdit && (
-            <button type="button" className="icon-btn" aria-label="Edit message" title="Edit and ask again" onClick={() => setEditing(true)}>
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Edit message"
+              title="Edit and ask again"
+              onClick={() => setEditing(true)}
+            >
               <EditIcon />
             </button>
           )}

@@ -47,7 +47,13 @@ export function MessageList({ entries, conversationKey, streaming, ...actions }:
   const items = virtualizer.getVirtualItems();
   return (
     <div className="message-scroller" ref={scroller} onScroll={onScroll}>
-      <div className="message-list" role="log" aria-label="Conversation" data-count={entries.length} style={{ height: virtualizer.getTotalSize() }}>
+      <div
+        className="message-list"
+        role="log"
+        aria-label="Conversation"
+        data-count={entries.length}
+        style={{ height: virtualizer.getTotalSize() }}
+      >
         <div className="message-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
           {items.map((row) => {
             const entry = entries[row.index]!;

@@ -47,12 +47,28 @@ function Stats({ column, now }: { column: CompareColumn; now: number }) {
   );
 }
 
-export const ColumnView = memo(function ColumnView({ column, hideName, canVote, canRetry, isWinner, now, bodyRef, onVote, onStop, onRetry }: Props) {
+export const ColumnView = memo(function ColumnView({
+  column,
+  hideName,
+  canVote,
+  canRetry,
+  isWinner,
+  now,
+  bodyRef,
+  onVote,
+  onStop,
+  onRetry,
+}: Props) {
   const name = hideName ? column.alias : column.model;
   const answeredBy = !hideName && column.report ? `${column.report.provider}/${column.report.model}` : null;
   const live = column.status === 'waiting' || column.status === 'streaming';
   return (
-    <section className={`compare-column${isWinner ? ' is-winner' : ''}`} aria-label={name} data-testid="compare-column" data-status={column.status}>
+    <section
+      className={`compare-column${isWinner ? ' is-winner' : ''}`}
+      aria-label={name}
+      data-testid="compare-column"
+      data-status={column.status}
+    >
       <header className="compare-column-head">
         <div className="compare-column-name">
           <span className={hideName ? '' : 'mono'} data-testid="column-name">
@@ -86,7 +102,9 @@ export const ColumnView = memo(function ColumnView({ column, hideName, canVote, 
         {column.status === 'waiting' && <p className="muted">Waiting for the first token…</p>}
         {column.text && <Markdown text={column.text} className="compare-text" />}
         {/* An error message names the provider or model, so blind mode keeps it until the vote. */}
-        {column.status === 'error' && <ErrorNote>{hideName ? 'This model failed; the reason shows after your vote.' : column.error}</ErrorNote>}
+        {column.status === 'error' && (
+          <ErrorNote>{hideName ? 'This model failed; the reason shows after your vote.' : column.error}</ErrorNote>
+        )}
         {column.status === 'stopped' && <p className="reply-note">Stopped.</p>}
       </div>
       {canVote && (

@@ -27,7 +27,11 @@ export function promotion(route: RouteInfo, target: Target): { input: RouteInput
     if (route.targets[0] && same(target)(route.targets[0])) return null;
     const rest = route.targets.filter((t) => !same(target)(t));
     // Timeouts are left out so the route keeps its own.
-    return { input: { name: route.name, strategy: route.strategy, targets: [target, ...rest] }, action: 'Make it the first target', done: `${name} is now the first target of ${route.name}.` };
+    return {
+      input: { name: route.name, strategy: route.strategy, targets: [target, ...rest] },
+      action: 'Make it the first target',
+      done: `${name} is now the first target of ${route.name}.`,
+    };
   }
   if (route.strategy === 'weighted') {
     const others = route.targets.filter((t) => !same(target)(t));
@@ -36,7 +40,9 @@ export function promotion(route: RouteInfo, target: Target): { input: RouteInput
     if (current && weightOf(current) > top) return null;
     // Twice the next largest weight: it takes the biggest share, and the others keep theirs.
     const weight = Math.max(1, top * 2);
-    const targets = current ? route.targets.map((t) => (same(target)(t) ? { ...t, weight } : t)) : [...route.targets, { ...target, weight }];
+    const targets = current
+      ? route.targets.map((t) => (same(target)(t) ? { ...t, weight } : t))
+      : [...route.targets, { ...target, weight }];
     const total = targets.reduce((a, t) => a + weightOf(t), 0);
     return {
       input: { name: route.name, strategy: route.strategy, targets },
@@ -82,7 +88,12 @@ export function PromoteWinner({ client, winner }: { client: AppContract; winner:
   };
 
   if (!target) return <span className="muted small">The winner did not answer, so it cannot be promoted.</span>;
-  if (routes.length === 0) return note ? <span className="small bad">{note.text}</span> : <span className="muted small">No fallback or weighted route to promote it into.</span>;
+  if (routes.length === 0)
+    return note ? (
+      <span className="small bad">{note.text}</span>
+    ) : (
+      <span className="muted small">No fallback or weighted route to promote it into.</span>
+    );
   return (
     <span className="promote">
       <label className="field-inline">
@@ -100,7 +111,11 @@ export function PromoteWinner({ client, winner }: { client: AppContract; winner:
           {plan.action}
         </Button>
       ) : (
-        !note && <span className="muted small">{chosen?.strategy === 'weighted' ? 'It already has the largest weight there.' : 'It is already the first target there.'}</span>
+        !note && (
+          <span className="muted small">
+            {chosen?.strategy === 'weighted' ? 'It already has the largest weight there.' : 'It is already the first target there.'}
+          </span>
+        )
       )}
       {note && (
         <span role="status" className={`small ${note.ok ? 'good' : 'bad'}`}>

@@ -16,14 +16,34 @@ describe('promotion', () => {
   });
 
   it('gives the winner twice the largest other weight in a weighted route, adding it when absent', () => {
-    const raised = promotion(route('weighted', [{ provider: 'p', model: 'm1', weight: 3 }, { ...m2, weight: 1 }]), m2);
-    expect(raised?.input.targets).toEqual([{ provider: 'p', model: 'm1', weight: 3 }, { ...m2, weight: 6 }]);
+    const raised = promotion(
+      route('weighted', [
+        { provider: 'p', model: 'm1', weight: 3 },
+        { ...m2, weight: 1 },
+      ]),
+      m2,
+    );
+    expect(raised?.input.targets).toEqual([
+      { provider: 'p', model: 'm1', weight: 3 },
+      { ...m2, weight: 6 },
+    ]);
     expect(raised?.action).toBe('Raise its weight');
     expect(raised?.done).toBe('p/m2 now has weight 6 in r (about 67% of requests).');
     const added = promotion(route('weighted', [{ provider: 'p', model: 'm1' }]), m2);
-    expect(added?.input.targets).toEqual([{ provider: 'p', model: 'm1' }, { ...m2, weight: 2 }]);
+    expect(added?.input.targets).toEqual([
+      { provider: 'p', model: 'm1' },
+      { ...m2, weight: 2 },
+    ]);
     expect(added?.action).toBe('Add it with the largest weight');
-    expect(promotion(route('weighted', [{ provider: 'p', model: 'm1', weight: 1 }, { ...m2, weight: 5 }]), m2)).toBeNull();
+    expect(
+      promotion(
+        route('weighted', [
+          { provider: 'p', model: 'm1', weight: 1 },
+          { ...m2, weight: 5 },
+        ]),
+        m2,
+      ),
+    ).toBeNull();
   });
 
   it('offers nothing where order and weight mean nothing', () => {

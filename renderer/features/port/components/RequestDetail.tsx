@@ -52,7 +52,8 @@ export function RequestDetail({ r }: { r: PortRequestLogEntry }) {
         <div>
           <dt>Tokens and cost</dt>
           <dd>
-            {formatTokens(r.inputTokens)} in / {formatTokens(r.outputTokens)} out{r.usageEstimated ? ' (estimated)' : ''} · {formatCost(r.costUsd)}
+            {formatTokens(r.inputTokens)} in / {formatTokens(r.outputTokens)} out{r.usageEstimated ? ' (estimated)' : ''} ·{' '}
+            {formatCost(r.costUsd)}
           </dd>
         </div>
       </dl>

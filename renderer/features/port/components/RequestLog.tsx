@@ -60,7 +60,11 @@ export function RequestLog({ client, active, onNewRequests }: Props) {
   }, [client, active]);
 
   return (
-    <Card label="Request log" title="Live request log" aside={<span className="muted small">Latest {ROWS}, refreshed every 2 s · open a row for its detail</span>}>
+    <Card
+      label="Request log"
+      title="Live request log"
+      aside={<span className="muted small">Latest {ROWS}, refreshed every 2 s · open a row for its detail</span>}
+    >
       {error && <ErrorNote>{error}</ErrorNote>}
       <TableScroll label="Port requests">
         <table className="table compact" aria-label="Port requests">
@@ -94,7 +98,13 @@ export function RequestLog({ client, active, onNewRequests }: Props) {
                 <Fragment key={r.id}>
                   <tr data-testid="port-request" className={isOpen ? 'is-open' : undefined}>
                     <td className="nowrap">
-                      <button type="button" className="link-btn" aria-expanded={isOpen} aria-label={`Details of the request at ${new Date(r.startedAt).toLocaleTimeString()}`} onClick={() => setOpen(isOpen ? null : r.id)}>
+                      <button
+                        type="button"
+                        className="link-btn"
+                        aria-expanded={isOpen}
+                        aria-label={`Details of the request at ${new Date(r.startedAt).toLocaleTimeString()}`}
+                        onClick={() => setOpen(isOpen ? null : r.id)}
+                      >
                         {new Date(r.startedAt).toLocaleTimeString()}
                       </button>
                     </td>
@@ -103,13 +113,17 @@ export function RequestLog({ client, active, onNewRequests }: Props) {
                     <td className="mono">
                       {r.provider ? `${r.provider}/${r.model}` : '—'}
                       {r.attempts.length > 1 && <span className="muted small"> after {r.attempts.length} attempts</span>}
-                      {r.notes?.length ? <span className="muted small"> · {r.notes.length === 1 ? '1 note' : `${r.notes.length} notes`}</span> : null}
+                      {r.notes?.length ? (
+                        <span className="muted small"> · {r.notes.length === 1 ? '1 note' : `${r.notes.length} notes`}</span>
+                      ) : null}
                     </td>
                     <td className="nowrap">
                       <span className={`badge badge-${status.tone}`}>{status.text}</span>
                     </td>
                     <td className="num">
-                      {r.usageEstimated ? `~${formatTokens(r.inputTokens)} / ~${formatTokens(r.outputTokens)}` : `${formatTokens(r.inputTokens)} / ${formatTokens(r.outputTokens)}`}
+                      {r.usageEstimated
+                        ? `~${formatTokens(r.inputTokens)} / ~${formatTokens(r.outputTokens)}`
+                        : `${formatTokens(r.inputTokens)} / ${formatTokens(r.outputTokens)}`}
                     </td>
                     <td className="num">{formatCost(r.costUsd)}</td>
                   </tr>

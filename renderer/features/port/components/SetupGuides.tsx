@@ -11,10 +11,22 @@ const fill = (text: string, values: Record<string, string>) => text.replace(/\{\
 
 /** A step's text with `backticked` spans as inline code (an unpaired backtick stays as it is). */
 export function inlineCode(text: string): ReactNode[] {
-  return text.split(/(`[^`]+`)/g).map((part, i) => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? <code key={i}>{part.slice(1, -1)}</code> : part));
+  return text
+    .split(/(`[^`]+`)/g)
+    .map((part, i) => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? <code key={i}>{part.slice(1, -1)}</code> : part));
 }
 
-export function SetupGuides({ client, baseUrl, model, token }: { client: AppContract; baseUrl: string; model: string; token: string | null }) {
+export function SetupGuides({
+  client,
+  baseUrl,
+  model,
+  token,
+}: {
+  client: AppContract;
+  baseUrl: string;
+  model: string;
+  token: string | null;
+}) {
   const [guides, setGuides] = useState<ToolSetupGuide[]>([]);
   const [tab, setTab] = useState('');
   const [error, setError] = useState<string | null>(null);

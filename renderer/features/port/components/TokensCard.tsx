@@ -124,7 +124,9 @@ export function TokensCard({ client, tick, onCreated }: Props) {
                 <td className="mono">{t.prefix}…</td>
                 <td>{new Date(t.createdAt).toLocaleDateString()}</td>
                 <td className="num">{formatTokens(t.requests)}</td>
-                <td className="num">{formatSpendTotal({ knownCostUsd: t.knownSpendUsd, unknownCostRequests: t.unknownCostRequests, requests: t.requests })}</td>
+                <td className="num">
+                  {formatSpendTotal({ knownCostUsd: t.knownSpendUsd, unknownCostRequests: t.unknownCostRequests, requests: t.requests })}
+                </td>
                 <td>
                   <Button variant="ghost" className="btn-sm" aria-label={`Revoke token ${t.name}`} onClick={() => void revoke(t.name)}>
                     Revoke

@@ -54,7 +54,12 @@ export function AddProviderFlow({ client, sessionOnly, onDone, onCancel }: Props
 
   const setup = (): ProviderSetup | null => {
     if (!preset) return null;
-    const key: ProviderSetupKey = draft.keySource === 'paste' ? { secret: draft.secret } : draft.keySource === 'env' ? { env: draft.envName.trim() || envNameFor(draft.id) } : null;
+    const key: ProviderSetupKey =
+      draft.keySource === 'paste'
+        ? { secret: draft.secret }
+        : draft.keySource === 'env'
+          ? { env: draft.envName.trim() || envNameFor(draft.id) }
+          : null;
     return { id: draft.id.trim(), kind: preset.kind, ...(draft.baseUrl.trim() ? { baseUrl: draft.baseUrl.trim() } : {}), key };
   };
 

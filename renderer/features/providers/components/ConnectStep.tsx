@@ -29,7 +29,21 @@ interface Props {
 }
 
 /** A labelled field whose hint describes the input without becoming part of its name. */
-function Field({ id, label, hint, warn, wide, children }: { id: string; label: string; hint?: ReactNode; warn?: boolean; wide?: boolean; children: ReactNode }) {
+function Field({
+  id,
+  label,
+  hint,
+  warn,
+  wide,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  warn?: boolean;
+  wide?: boolean;
+  children: ReactNode;
+}) {
   return (
     <div className={`field${wide ? ' field-wide' : ''}`}>
       <label htmlFor={id} className="field-label">
@@ -50,7 +64,11 @@ export function ConnectStep({ presets, draft, busy, sessionOnly, onChange, onPre
   const preset = presets.find((p) => presetValue(p) === draft.preset);
   const kinds = presets.filter((p) => !p.baseUrl);
   const vendors = presets.filter((p) => p.baseUrl);
-  const urlHint = preset?.needsBaseUrl ? 'Required: the address its API documents, ending in /v1 for most servers.' : preset?.baseUrl ? 'Filled in from the preset; change it to use another server.' : 'Optional: leave empty for the official API.';
+  const urlHint = preset?.needsBaseUrl
+    ? 'Required: the address its API documents, ending in /v1 for most servers.'
+    : preset?.baseUrl
+      ? 'Filled in from the preset; change it to use another server.'
+      : 'Optional: leave empty for the official API.';
   return (
     <form
       className="setup-form"
@@ -80,8 +98,23 @@ export function ConnectStep({ presets, draft, busy, sessionOnly, onChange, onPre
             </optgroup>
           </select>
         </label>
-        <Field id={`${uid}-id`} label="Provider id" hint={<>Names it in model ids: <span className="mono">{draft.id || 'id'}/model</span></>}>
-          <input id={`${uid}-id`} value={draft.id} required spellCheck={false} aria-describedby={`${uid}-id-hint`} onChange={(e) => onChange({ id: e.target.value })} />
+        <Field
+          id={`${uid}-id`}
+          label="Provider id"
+          hint={
+            <>
+              Names it in model ids: <span className="mono">{draft.id || 'id'}/model</span>
+            </>
+          }
+        >
+          <input
+            id={`${uid}-id`}
+            value={draft.id}
+            required
+            spellCheck={false}
+            aria-describedby={`${uid}-id-hint`}
+            onChange={(e) => onChange({ id: e.target.value })}
+          />
         </Field>
         <Field id={`${uid}-url`} label="Base URL" hint={urlHint} wide>
           <input
@@ -101,7 +134,13 @@ export function ConnectStep({ presets, draft, busy, sessionOnly, onChange, onPre
         <div className="radio-row">
           {(['paste', 'env', 'none'] as const).map((source) => (
             <label key={source} className="radio">
-              <input type="radio" name={`${uid}-source`} value={source} checked={draft.keySource === source} onChange={() => onChange({ keySource: source })} />
+              <input
+                type="radio"
+                name={`${uid}-source`}
+                value={source}
+                checked={draft.keySource === source}
+                onChange={() => onChange({ keySource: source })}
+              />
               <span>{source === 'paste' ? 'Paste a key' : source === 'env' ? 'Environment variable' : 'No key'}</span>
             </label>
           ))}
@@ -112,17 +151,43 @@ export function ConnectStep({ presets, draft, busy, sessionOnly, onChange, onPre
             label="API key"
             wide
             warn={sessionOnly}
-            hint={sessionOnly ? 'No OS keychain is available: this key will be kept for this session only (see the note above).' : 'Kept in your OS keychain; this window only ever shows it masked.'}
+            hint={
+              sessionOnly
+                ? 'No OS keychain is available: this key will be kept for this session only (see the note above).'
+                : 'Kept in your OS keychain; this window only ever shows it masked.'
+            }
           >
-            <input id={`${uid}-key`} type="password" autoComplete="off" spellCheck={false} value={draft.secret} aria-describedby={`${uid}-key-hint`} onChange={(e) => onChange({ secret: e.target.value })} />
+            <input
+              id={`${uid}-key`}
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={draft.secret}
+              aria-describedby={`${uid}-key-hint`}
+              onChange={(e) => onChange({ secret: e.target.value })}
+            />
           </Field>
         )}
         {draft.keySource === 'env' && (
-          <Field id={`${uid}-env`} label="Environment variable" wide hint="Read where Switchboard runs, at each request; set it there (then restart Switchboard). Nothing is stored.">
-            <input id={`${uid}-env`} value={draft.envName} spellCheck={false} placeholder={envNameFor(draft.id)} aria-describedby={`${uid}-env-hint`} onChange={(e) => onChange({ envName: e.target.value })} />
+          <Field
+            id={`${uid}-env`}
+            label="Environment variable"
+            wide
+            hint="Read where Switchboard runs, at each request; set it there (then restart Switchboard). Nothing is stored."
+          >
+            <input
+              id={`${uid}-env`}
+              value={draft.envName}
+              spellCheck={false}
+              placeholder={envNameFor(draft.id)}
+              aria-describedby={`${uid}-env-hint`}
+              onChange={(e) => onChange({ envName: e.target.value })}
+            />
           </Field>
         )}
-        {draft.keySource === 'none' && <p className="field-hint">For servers that need no key, like Ollama or LM Studio on this machine.</p>}
+        {draft.keySource === 'none' && (
+          <p className="field-hint">For servers that need no key, like Ollama or LM Studio on this machine.</p>
+        )}
       </fieldset>
       <div className="form-actions">
         <Button variant="ghost" onClick={onCancel}>

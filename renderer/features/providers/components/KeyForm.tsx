@@ -34,7 +34,14 @@ export function KeyForm({ providerId, sessionOnly, onSave, onCancel }: Props) {
       </label>
       <label className="field field-grow">
         <span className="field-label">API key</span>
-        <input ref={keyInput} type="password" autoComplete="off" spellCheck={false} value={secret} onChange={(e) => setSecret(e.target.value)} />
+        <input
+          ref={keyInput}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+        />
       </label>
       <div className="key-add-actions">
         <Button variant="primary" type="submit" className="btn-sm" disabled={!secret.trim()}>
@@ -44,7 +51,9 @@ export function KeyForm({ providerId, sessionOnly, onSave, onCancel }: Props) {
           Cancel
         </Button>
       </div>
-      {sessionOnly && <p className="field-hint field-hint-warn key-add-note">No OS keychain is available: this key will be kept for this session only.</p>}
+      {sessionOnly && (
+        <p className="field-hint field-hint-warn key-add-note">No OS keychain is available: this key will be kept for this session only.</p>
+      )}
     </form>
   );
 }

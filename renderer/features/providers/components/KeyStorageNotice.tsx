@@ -15,7 +15,8 @@ export function KeyStorageNotice({ storage }: { storage: KeyStorageInfo }) {
         Keys are kept for this session only
       </h2>
       <p className="notice-body">
-        {storage.help?.summary ?? 'No OS keychain is available: a key you add is kept in memory until Switchboard stops, and is not kept after a restart.'}
+        {storage.help?.summary ??
+          'No OS keychain is available: a key you add is kept in memory until Switchboard stops, and is not kept after a restart.'}
         {storage.sessionKeys > 0 && ` ${storage.sessionKeys === 1 ? 'One key is' : `${storage.sessionKeys} keys are`} held this way now.`}
       </p>
       {storage.help && storage.help.steps.length > 0 && (

@@ -23,7 +23,9 @@ export function ModelsStep({ providerId, summary, rows, busy, onRows, onBack, on
   const [extra, setExtra] = useState('');
   const [filter, setFilter] = useState('');
   const set = (i: number, patch: Partial<ModelRow>) => onRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-  const shown = rows.map((r, i) => ({ r, i })).filter(({ r }) => !filter.trim() || r.id.toLowerCase().includes(filter.trim().toLowerCase()));
+  const shown = rows
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => !filter.trim() || r.id.toLowerCase().includes(filter.trim().toLowerCase()));
   const chosen = rows.filter((r) => r.offered).length;
   const addExtra = () => {
     const id = extra.trim();
@@ -69,11 +71,23 @@ export function ModelsStep({ providerId, summary, rows, busy, onRows, onBack, on
             {shown.map(({ r, i }) => (
               <tr key={r.id}>
                 <td>
-                  <input type="checkbox" checked={r.offered} aria-label={`Offer ${r.id}`} onChange={(e) => set(i, { offered: e.target.checked })} />
+                  <input
+                    type="checkbox"
+                    checked={r.offered}
+                    aria-label={`Offer ${r.id}`}
+                    onChange={(e) => set(i, { offered: e.target.checked })}
+                  />
                 </td>
                 <td className="mono">{r.id}</td>
                 <td>
-                  <input className="num-input" inputMode="numeric" value={r.window} aria-label={`Context window of ${r.id} (tokens)`} placeholder="unknown" onChange={(e) => set(i, { window: e.target.value })} />
+                  <input
+                    className="num-input"
+                    inputMode="numeric"
+                    value={r.window}
+                    aria-label={`Context window of ${r.id} (tokens)`}
+                    placeholder="unknown"
+                    onChange={(e) => set(i, { window: e.target.value })}
+                  />
                 </td>
                 {ROW_PRICES.map((f) => (
                   <td key={f.key}>
@@ -113,7 +127,9 @@ export function ModelsStep({ providerId, summary, rows, busy, onRows, onBack, on
           Add model id
         </Button>
       </div>
-      <p className="field-hint">A blank price stays unknown: requests to that model are counted, with their cost shown as unknown rather than $0.</p>
+      <p className="field-hint">
+        A blank price stays unknown: requests to that model are counted, with their cost shown as unknown rather than $0.
+      </p>
       <div className="form-actions">
         <Button variant="ghost" onClick={onBack}>
           Back

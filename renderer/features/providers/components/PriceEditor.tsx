@@ -56,7 +56,14 @@ export function PriceEditor({ client, providerId, model, onClose }: Props) {
         {PRICE_FIELDS.map((f, i) => (
           <label key={f.key} className="field">
             <span className="field-label">{f.label}</span>
-            <input ref={i === 0 ? first : undefined} className="num-input" inputMode="decimal" value={text[f.key] ?? ''} placeholder="unknown" onChange={(e) => setText({ ...text, [f.key]: e.target.value })} />
+            <input
+              ref={i === 0 ? first : undefined}
+              className="num-input"
+              inputMode="decimal"
+              value={text[f.key] ?? ''}
+              placeholder="unknown"
+              onChange={(e) => setText({ ...text, [f.key]: e.target.value })}
+            />
           </label>
         ))}
       </div>

@@ -56,7 +56,12 @@ export function ProviderCard({ client, p, health, keyHealth, sessionOnly, onChan
         </>
       }
       aside={
-        <Button variant="ghost" className="btn-sm" aria-label={`Remove provider ${p.id}`} onClick={() => void run(async () => (await client.providers.remove(p.id), onChanged()))}>
+        <Button
+          variant="ghost"
+          className="btn-sm"
+          aria-label={`Remove provider ${p.id}`}
+          onClick={() => void run(async () => (await client.providers.remove(p.id), onChanged()))}
+        >
           Remove
         </Button>
       }
@@ -73,18 +78,39 @@ export function ProviderCard({ client, p, health, keyHealth, sessionOnly, onChan
             <li key={k.label} className="key-row">
               <span className="mono">{k.label}</span>
               <span className="mono key-masked">{k.masked ?? '—'}</span>
-              <span className="muted small">{k.source === 'env' ? `env ${k.envName ?? ''}` : k.source === 'session' ? 'this session only' : 'keychain'}</span>
-              {k.present ? <Badge tone={k.source === 'session' ? 'warn' : 'good'}>{k.source === 'session' ? 'not kept after restart' : 'present'}</Badge> : <Badge tone="bad">missing</Badge>}
+              <span className="muted small">
+                {k.source === 'env' ? `env ${k.envName ?? ''}` : k.source === 'session' ? 'this session only' : 'keychain'}
+              </span>
+              {k.present ? (
+                <Badge tone={k.source === 'session' ? 'warn' : 'good'}>
+                  {k.source === 'session' ? 'not kept after restart' : 'present'}
+                </Badge>
+              ) : (
+                <Badge tone="bad">missing</Badge>
+              )}
               {kh && (
                 <span className="small" title={kh.reason}>
-                  <Badge tone={kh.state === 'retired' ? 'bad' : 'warn'}>{kh.state === 'retired' ? `retired${kh.status ? ` (${kh.status})` : ''}` : 'cooling down'}</Badge> {kh.reason}
+                  <Badge tone={kh.state === 'retired' ? 'bad' : 'warn'}>
+                    {kh.state === 'retired' ? `retired${kh.status ? ` (${kh.status})` : ''}` : 'cooling down'}
+                  </Badge>{' '}
+                  {kh.reason}
                 </span>
               )}
-              <Button variant="ghost" className="btn-sm" aria-label={`Test key ${k.label} of ${p.id}`} onClick={() => void run(async () => setTests({ ...tests, [k.label]: await client.keys.test(p.id, k.label) }))}>
+              <Button
+                variant="ghost"
+                className="btn-sm"
+                aria-label={`Test key ${k.label} of ${p.id}`}
+                onClick={() => void run(async () => setTests({ ...tests, [k.label]: await client.keys.test(p.id, k.label) }))}
+              >
                 Test
               </Button>
               {k.source !== 'env' && (
-                <Button variant="ghost" className="btn-sm" aria-label={`Delete key ${k.label} of ${p.id}`} onClick={() => void run(async () => (await client.keys.remove(p.id, k.label), onChanged()))}>
+                <Button
+                  variant="ghost"
+                  className="btn-sm"
+                  aria-label={`Delete key ${k.label} of ${p.id}`}
+                  onClick={() => void run(async () => (await client.keys.remove(p.id, k.label), onChanged()))}
+                >
                   Delete
                 </Button>
               )}
@@ -103,7 +129,16 @@ export function ProviderCard({ client, p, health, keyHealth, sessionOnly, onChan
           providerId={p.id}
           sessionOnly={sessionOnly}
           onCancel={() => (setAdding(false), focusSoon(`[aria-label=${attr(`Paste a key for ${p.id}`)}]`))}
-          onSave={(label, secret) => run(async () => (await client.keys.set(p.id, label, secret), setAdding(false), onChanged(), focusSoon(`[aria-label=${attr(`Paste a key for ${p.id}`)}]`)))}
+          onSave={(label, secret) =>
+            run(
+              async () => (
+                await client.keys.set(p.id, label, secret),
+                setAdding(false),
+                onChanged(),
+                focusSoon(`[aria-label=${attr(`Paste a key for ${p.id}`)}]`)
+              ),
+            )
+          }
         />
       ) : (
         <Button variant="secondary" className="btn-sm" aria-label={`Paste a key for ${p.id}`} onClick={() => setAdding(true)}>
@@ -136,7 +171,13 @@ export function ProviderCard({ client, p, health, keyHealth, sessionOnly, onChan
                     <td>{price(m.price?.output)}</td>
                     <td className="small price-source">
                       {priceSourceLabel(m.priceSource)}{' '}
-                      <Button variant="ghost" className="btn-xs" aria-label={`Edit price of ${m.id}`} aria-expanded={pricing === m.id} onClick={() => setPricing(pricing === m.id ? null : m.id)}>
+                      <Button
+                        variant="ghost"
+                        className="btn-xs"
+                        aria-label={`Edit price of ${m.id}`}
+                        aria-expanded={pricing === m.id}
+                        onClick={() => setPricing(pricing === m.id ? null : m.id)}
+                      >
                         Edit
                       </Button>
                     </td>

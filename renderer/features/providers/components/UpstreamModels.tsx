@@ -7,7 +7,10 @@ import { Button } from '../../../ui/Button';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { suggestionLabel } from '../provider-form';
 
-const price = (m: DiscoveredModel) => (m.price?.input === undefined && m.price?.output === undefined ? 'price unknown' : `$${m.price?.input ?? '?'} / $${m.price?.output ?? '?'} per 1M`);
+const price = (m: DiscoveredModel) =>
+  m.price?.input === undefined && m.price?.output === undefined
+    ? 'price unknown'
+    : `$${m.price?.input ?? '?'} / $${m.price?.output ?? '?'} per 1M`;
 
 export function UpstreamModels({ client, providerId }: { client: AppContract; providerId: string }) {
   const [listed, setListed] = useState<DiscoveredModel[] | null>(null);
@@ -30,7 +33,9 @@ export function UpstreamModels({ client, providerId }: { client: AppContract; pr
     if (!listed) return;
     setError(null);
     try {
-      const models = listed.filter((m) => picked.has(m.id)).map((m) => ({ id: m.id, ...(m.contextWindow ? { contextWindow: m.contextWindow } : {}), ...(m.price ? { price: m.price } : {}) }));
+      const models = listed
+        .filter((m) => picked.has(m.id))
+        .map((m) => ({ id: m.id, ...(m.contextWindow ? { contextWindow: m.contextWindow } : {}), ...(m.price ? { price: m.price } : {}) }));
       await client.providers.addModels(providerId, models);
       setNote(`Added ${models.map((m) => m.id).join(', ')}.`);
       setListed(listed.map((m) => (picked.has(m.id) ? { ...m, configured: true } : m)));

@@ -74,8 +74,10 @@ export function RouteCard({ route: r, health, test, editingOther, onTest, onEdit
       </List>
       {r.timeouts && (
         <p className="muted small route-timeouts">
-          Timeouts: <span className="nowrap">connect {formatDuration(r.timeouts.connectMs)}</span> · <span className="nowrap">first token {formatDuration(r.timeouts.firstTokenMs)}</span> ·{' '}
-          <span className="nowrap">idle {formatDuration(r.timeouts.idleMs)}</span> · <span className="nowrap">total {formatDuration(r.timeouts.totalMs)}</span>
+          Timeouts: <span className="nowrap">connect {formatDuration(r.timeouts.connectMs)}</span> ·{' '}
+          <span className="nowrap">first token {formatDuration(r.timeouts.firstTokenMs)}</span> ·{' '}
+          <span className="nowrap">idle {formatDuration(r.timeouts.idleMs)}</span> ·{' '}
+          <span className="nowrap">total {formatDuration(r.timeouts.totalMs)}</span>
         </p>
       )}
       {confirming ? (
@@ -98,7 +100,13 @@ export function RouteCard({ route: r, health, test, editingOther, onTest, onEdit
         </div>
       ) : (
         <div className="card-actions">
-          <Button variant="secondary" className="btn-sm" aria-label={`Test route ${r.name}`} disabled={test?.running === true} onClick={onTest}>
+          <Button
+            variant="secondary"
+            className="btn-sm"
+            aria-label={`Test route ${r.name}`}
+            disabled={test?.running === true}
+            onClick={onTest}
+          >
             Test
           </Button>
           <Button variant="ghost" className="btn-sm" aria-label={`Edit route ${r.name}`} disabled={editingOther} onClick={onEdit}>

@@ -73,7 +73,8 @@ export function RouteEditor({ client, models, route, onSaved, onCancel }: Props)
     const timeouts: RouteTimeouts = {};
     for (const t of TIMEOUTS) {
       const ms = toMs(seconds[t.key]);
-      if (ms !== undefined && !(ms > 0)) return setError(`${t.label.replace(' (seconds)', '')}: give a number of seconds above 0, or leave it empty for the default.`);
+      if (ms !== undefined && !(ms > 0))
+        return setError(`${t.label.replace(' (seconds)', '')}: give a number of seconds above 0, or leave it empty for the default.`);
       if (ms !== undefined) timeouts[t.key] = ms;
     }
     const input: RouteInput = { name: name.trim(), strategy, targets, timeouts };
@@ -133,15 +134,32 @@ export function RouteEditor({ client, models, route, onSaved, onCancel }: Props)
               )}
               {ordered && (
                 <>
-                  <Button variant="ghost" className="btn-sm" aria-label={`Move ${idOf(t)} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+                  <Button
+                    variant="ghost"
+                    className="btn-sm"
+                    aria-label={`Move ${idOf(t)} up`}
+                    disabled={i === 0}
+                    onClick={() => move(i, -1)}
+                  >
                     ↑
                   </Button>
-                  <Button variant="ghost" className="btn-sm" aria-label={`Move ${idOf(t)} down`} disabled={i === targets.length - 1} onClick={() => move(i, 1)}>
+                  <Button
+                    variant="ghost"
+                    className="btn-sm"
+                    aria-label={`Move ${idOf(t)} down`}
+                    disabled={i === targets.length - 1}
+                    onClick={() => move(i, 1)}
+                  >
                     ↓
                   </Button>
                 </>
               )}
-              <Button variant="ghost" className="btn-sm" aria-label={`Remove ${idOf(t)}`} onClick={() => setTargets(targets.filter((_, j) => j !== i))}>
+              <Button
+                variant="ghost"
+                className="btn-sm"
+                aria-label={`Remove ${idOf(t)}`}
+                onClick={() => setTargets(targets.filter((_, j) => j !== i))}
+              >
                 Remove
               </Button>
             </li>

@@ -16,7 +16,12 @@ export function TargetKeys({ keys }: { keys: KeyHealthInfo[] }) {
       {keys.map((k) => (
         <span key={`${k.label}\0${k.model ?? ''}`} className="small" title={k.reason}>
           <Badge tone={k.state === 'retired' ? 'bad' : 'warn'}>
-            key {k.label} {k.state === 'retired' ? `retired${k.status ? ` (${k.status})` : ''}` : k.model === null ? 'cooling down (whole account)' : 'cooling down'}
+            key {k.label}{' '}
+            {k.state === 'retired'
+              ? `retired${k.status ? ` (${k.status})` : ''}`
+              : k.model === null
+                ? 'cooling down (whole account)'
+                : 'cooling down'}
           </Badge>{' '}
           {k.state === 'retired'
             ? k.nextCheckAt !== null && <span className="muted">next check {clock(k.nextCheckAt)}</span>

@@ -43,7 +43,7 @@ export function ChatDefaultsCard({ client, active }: { client: AppContract; acti
     const text = temp.trim();
     const temperature = text === '' ? null : Number(text);
     if (temperature !== null && (!Number.isFinite(temperature) || temperature < 0 || temperature > 2)) {
-      setError('A temperature is a number from 0 to 2 (empty: the model\'s default).');
+      setError("A temperature is a number from 0 to 2 (empty: the model's default).");
       return;
     }
     try {
@@ -65,7 +65,13 @@ export function ChatDefaultsCard({ client, active }: { client: AppContract; acti
             Saved: chat defaults.
           </p>
         )}
-        <ModelPicker label="Default model" models={models} value={form.model ?? ''} noneLabel="First route" onChange={(id) => change({ model: id || null })} />
+        <ModelPicker
+          label="Default model"
+          models={models}
+          value={form.model ?? ''}
+          noneLabel="First route"
+          onChange={(id) => change({ model: id || null })}
+        />
         <label className="field-stack">
           <span>System prompt for new chats</span>
           <textarea rows={3} value={form.systemPrompt} placeholder="None" onChange={(e) => change({ systemPrompt: e.target.value })} />

@@ -70,7 +70,12 @@ export function PreferencesCards({ client, active }: { client: AppContract; acti
         >
           <label className="field-inline">
             <span>Proxy for every provider</span>
-            <input aria-label="Proxy URL" placeholder="http://127.0.0.1:3128 (empty: direct)" value={proxy} onChange={(e) => setProxy(e.target.value)} />
+            <input
+              aria-label="Proxy URL"
+              placeholder="http://127.0.0.1:3128 (empty: direct)"
+              value={proxy}
+              onChange={(e) => setProxy(e.target.value)}
+            />
           </label>
           <Button variant="secondary" type="submit">
             Save proxy
@@ -78,7 +83,9 @@ export function PreferencesCards({ client, active }: { client: AppContract; acti
         </form>
         <p className="muted small">Applied to the next upstream request. Your tools still talk to the local port directly.</p>
         <h3 className="section-label">Per-provider proxies</h3>
-        <p className="muted small">A provider's own proxy carries its requests instead of the proxy above; other providers keep the global setting.</p>
+        <p className="muted small">
+          A provider's own proxy carries its requests instead of the proxy above; other providers keep the global setting.
+        </p>
         <ul className="key-list">
           {Object.entries(prefs.providerProxies).map(([id, url]) => (
             <li key={id} className="key-row">
@@ -88,7 +95,12 @@ export function PreferencesCards({ client, active }: { client: AppContract; acti
                 variant="ghost"
                 className="btn-sm"
                 aria-label={`Remove proxy of ${id}`}
-                onClick={() => void update({ providerProxies: Object.fromEntries(Object.entries(prefs.providerProxies).filter(([k]) => k !== id)) }, `proxy of ${id} removed`)}
+                onClick={() =>
+                  void update(
+                    { providerProxies: Object.fromEntries(Object.entries(prefs.providerProxies).filter(([k]) => k !== id)) },
+                    `proxy of ${id} removed`,
+                  )
+                }
               >
                 Remove
               </Button>
@@ -110,7 +122,12 @@ export function PreferencesCards({ client, active }: { client: AppContract; acti
               </option>
             ))}
           </select>
-          <input aria-label="Provider proxy URL" placeholder="http://proxy:8080" value={pp.url} onChange={(e) => setPp({ ...pp, url: e.target.value })} />
+          <input
+            aria-label="Provider proxy URL"
+            placeholder="http://proxy:8080"
+            value={pp.url}
+            onChange={(e) => setPp({ ...pp, url: e.target.value })}
+          />
           <Button variant="secondary" type="submit" disabled={!pp.provider || !pp.url.trim()}>
             Save provider proxy
           </Button>
@@ -124,26 +141,39 @@ export function PreferencesCards({ client, active }: { client: AppContract; acti
             </p>
             <CopyButton text={where.dataDir} label="Copy data folder path" />
             <p className="muted small">
-              Settings in <span className="mono">{where.settingsFile}</span>, requests and conversations in <span className="mono">{where.ledgerFile}</span>.{' '}
-              {desktop ? 'Open it from Help › Open Data Folder.' : 'Opening the folder works in the desktop app (Help › Open Data Folder); here, copy the path.'}
+              Settings in <span className="mono">{where.settingsFile}</span>, requests and conversations in{' '}
+              <span className="mono">{where.ledgerFile}</span>.{' '}
+              {desktop
+                ? 'Open it from Help › Open Data Folder.'
+                : 'Opening the folder works in the desktop app (Help › Open Data Folder); here, copy the path.'}
             </p>
           </>
         )}
       </Card>
       <Card label="Desktop" title="Desktop">
         <div className="pref-row">
-        <label className="switch">
-          <input type="checkbox" checked={prefs.startOnLogin} onChange={(e) => void update({ startOnLogin: e.target.checked }, 'start on login')} />
-          <span>Start Switchboard when I log in</span>
-        </label>
+          <label className="switch">
+            <input
+              type="checkbox"
+              checked={prefs.startOnLogin}
+              onChange={(e) => void update({ startOnLogin: e.target.checked }, 'start on login')}
+            />
+            <span>Start Switchboard when I log in</span>
+          </label>
         </div>
         <div className="pref-row">
-        <label className="switch">
-          <input type="checkbox" checked={prefs.closeToTray} onChange={(e) => void update({ closeToTray: e.target.checked }, 'tray behaviour')} />
-          <span>Closing the window keeps Switchboard and the port running in the tray</span>
-        </label>
+          <label className="switch">
+            <input
+              type="checkbox"
+              checked={prefs.closeToTray}
+              onChange={(e) => void update({ closeToTray: e.target.checked }, 'tray behaviour')}
+            />
+            <span>Closing the window keeps Switchboard and the port running in the tray</span>
+          </label>
         </div>
-        {!desktop && <p className="muted small">Stored here; the desktop app applies them (this browser tab is served by `switchboard serve`).</p>}
+        {!desktop && (
+          <p className="muted small">Stored here; the desktop app applies them (this browser tab is served by `switchboard serve`).</p>
+        )}
       </Card>
     </>
   );

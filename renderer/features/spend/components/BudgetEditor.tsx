@@ -33,7 +33,10 @@ export function BudgetEditor({ initial, taken, tokens, onSave, onCancel }: Props
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
   // A budget for a token that was revoked still shows whom it was for.
-  const clients = [...tokens.map((t) => t.name), ...(b.client && b.client !== APP_CLIENT && !tokens.some((t) => t.name === b.client) ? [b.client] : [])];
+  const clients = [
+    ...tokens.map((t) => t.name),
+    ...(b.client && b.client !== APP_CLIENT && !tokens.some((t) => t.name === b.client) ? [b.client] : []),
+  ];
   return (
     <form
       className="budget-editor"
@@ -54,7 +57,14 @@ export function BudgetEditor({ initial, taken, tokens, onSave, onCancel }: Props
     >
       <label>
         Name
-        <input ref={first} value={b.name} required placeholder="e.g. Team monthly" onChange={(e) => setB({ ...b, name: e.target.value })} aria-invalid={problem ? true : undefined} />
+        <input
+          ref={first}
+          value={b.name}
+          required
+          placeholder="e.g. Team monthly"
+          onChange={(e) => setB({ ...b, name: e.target.value })}
+          aria-invalid={problem ? true : undefined}
+        />
       </label>
       <label>
         Applies to
@@ -85,14 +95,30 @@ export function BudgetEditor({ initial, taken, tokens, onSave, onCancel }: Props
       </label>
       <label>
         Limit in USD
-        <input type="number" min="0" step="any" value={b.usd ?? ''} onChange={(e) => setB({ ...b, usd: e.target.value === '' ? undefined : Number(e.target.value) })} />
+        <input
+          type="number"
+          min="0"
+          step="any"
+          value={b.usd ?? ''}
+          onChange={(e) => setB({ ...b, usd: e.target.value === '' ? undefined : Number(e.target.value) })}
+        />
       </label>
       <label>
         Limit in tokens
-        <input type="number" min="0" step="1" value={b.tokens ?? ''} onChange={(e) => setB({ ...b, tokens: e.target.value === '' ? undefined : Number(e.target.value) })} />
+        <input
+          type="number"
+          min="0"
+          step="1"
+          value={b.tokens ?? ''}
+          onChange={(e) => setB({ ...b, tokens: e.target.value === '' ? undefined : Number(e.target.value) })}
+        />
       </label>
       <label className="switch budget-unpriced">
-        <input type="checkbox" checked={b.allowUnpriced === true} onChange={(e) => setB({ ...b, allowUnpriced: e.target.checked || undefined })} />
+        <input
+          type="checkbox"
+          checked={b.allowUnpriced === true}
+          onChange={(e) => setB({ ...b, allowUnpriced: e.target.checked || undefined })}
+        />
         <span>Allow models without a known price (a hard USD budget refuses them otherwise: their cost cannot be counted)</span>
       </label>
       {problem && (

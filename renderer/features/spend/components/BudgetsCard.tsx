@@ -12,7 +12,21 @@ import { ErrorNote } from '../../../ui/ErrorNote';
 import { Badge, Card } from '../../../ui/Page';
 import { BudgetEditor } from './BudgetEditor';
 
-function Progress({ label, used, limit, format, state, note }: { label: string; used: number; limit: number; format(v: number): string; state: BudgetStatus['state']; note?: string }) {
+function Progress({
+  label,
+  used,
+  limit,
+  format,
+  state,
+  note,
+}: {
+  label: string;
+  used: number;
+  limit: number;
+  format(v: number): string;
+  state: BudgetStatus['state'];
+  note?: string;
+}) {
   // The bar stops at its end; the percentage beside the budget's name says the real share (125% when over).
   const pct = percentUsed(used, limit);
   const bar = Math.min(100, pct);
@@ -22,7 +36,15 @@ function Progress({ label, used, limit, format, state, note }: { label: string; 
         {format(used)} of {format(limit)}
         {note && <span className="muted small"> {note}</span>}
       </div>
-      <div className={`progress progress-${state}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={bar} aria-valuetext={`${pct}% used`}>
+      <div
+        className={`progress progress-${state}`}
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={bar}
+        aria-valuetext={`${pct}% used`}
+      >
         <span style={{ width: `${bar}%` }} />
       </div>
     </div>
@@ -32,7 +54,8 @@ function Progress({ label, used, limit, format, state, note }: { label: string; 
 /** What the dollar bar leaves out or holds: requests of unknown cost, and worst cases of requests in flight. */
 function usdNote(s: BudgetStatus): string | undefined {
   const parts: string[] = [];
-  if (s.unknownCostRequests > 0) parts.push(`+ ${formatTokens(s.unknownCostRequests)} request${s.unknownCostRequests === 1 ? '' : 's'} of unknown cost`);
+  if (s.unknownCostRequests > 0)
+    parts.push(`+ ${formatTokens(s.unknownCostRequests)} request${s.unknownCostRequests === 1 ? '' : 's'} of unknown cost`);
   if (s.reservedUsd > 0) parts.push(`${formatTotal(s.reservedUsd)} held by requests in flight`);
   return parts.length ? `· ${parts.join(' · ')}` : undefined;
 }
@@ -102,7 +125,9 @@ export function BudgetsCard({ client, tick }: { client: AppContract; tick: numbe
           onSave={(b) => void save(editing.index < 0 ? [...specs, b] : specs.map((s, i) => (i === editing.index ? b : s)), b.name)}
         />
       )}
-      {specs.length === 0 && !editing && <p className="muted">No budgets yet. A soft budget warns when it is reached; a hard one refuses requests.</p>}
+      {specs.length === 0 && !editing && (
+        <p className="muted">No budgets yet. A soft budget warns when it is reached; a hard one refuses requests.</p>
+      )}
       <ul className="budget-list">
         {specs.map((spec, i) => {
           const s = status.find((x) => x.name === spec.name);
@@ -120,18 +145,48 @@ export function BudgetsCard({ client, tick }: { client: AppContract; tick: numbe
                 )}
                 <span className="muted small">
                   {spec.period} · {spec.mode === 'hard' ? 'refuses when reached' : 'warns when reached'} · {whom(spec.client)}
-                  {spec.mode === 'hard' && spec.usd !== undefined && (spec.allowUnpriced ? ' · lets unpriced models through' : ' · refuses unpriced models')}
+                  {spec.mode === 'hard' &&
+                    spec.usd !== undefined &&
+                    (spec.allowUnpriced ? ' · lets unpriced models through' : ' · refuses unpriced models')}
                 </span>
                 <span className="toolbar-spacer" />
-                <Button variant="ghost" className="btn-sm" aria-label={`Edit budget ${spec.name}`} onClick={() => setEditing({ index: i, spec })} disabled={editing !== null}>
+                <Button
+                  variant="ghost"
+                  className="btn-sm"
+                  aria-label={`Edit budget ${spec.name}`}
+                  onClick={() => setEditing({ index: i, spec })}
+                  disabled={editing !== null}
+                >
                   Edit
                 </Button>
-                <Button variant="ghost" className="btn-sm" aria-label={`Delete budget ${spec.name}`} onClick={() => void save(specs.filter((_, j) => j !== i))}>
+                <Button
+                  variant="ghost"
+                  className="btn-sm"
+                  aria-label={`Delete budget ${spec.name}`}
+                  onClick={() => void save(specs.filter((_, j) => j !== i))}
+                >
                   Delete
                 </Button>
               </div>
-              {s && s.limitUsd !== undefined && <Progress label={`${spec.name}: dollars used`} used={s.knownSpentUsd} limit={s.limitUsd} format={formatTotal} state={s.state} note={usdNote(s)} />}
-              {s && s.limitTokens !== undefined && <Progress label={`${spec.name}: tokens used`} used={s.spentTokens} limit={s.limitTokens} format={formatTokens} state={s.state} />}
+              {s && s.limitUsd !== undefined && (
+                <Progress
+                  label={`${spec.name}: dollars used`}
+                  used={s.knownSpentUsd}
+                  limit={s.limitUsd}
+                  format={formatTotal}
+                  state={s.state}
+                  note={usdNote(s)}
+                />
+              )}
+              {s && s.limitTokens !== undefined && (
+                <Progress
+                  label={`${spec.name}: tokens used`}
+                  used={s.spentTokens}
+                  limit={s.limitTokens}
+                  format={formatTokens}
+                  state={s.state}
+                />
+              )}
             </li>
           );
         })}

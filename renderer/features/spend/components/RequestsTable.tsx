@@ -10,7 +10,8 @@ import { TableScroll } from '../../../ui/TableScroll';
 
 const PAGE = 50;
 
-const time = (ms: number) => new Date(ms).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const time = (ms: number) =>
+  new Date(ms).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function RequestsTable({ client, query, tick }: { client: AppContract; query: SpendRequestsQuery; tick: number }) {
   const [rows, setRows] = useState<SpendRequest[]>([]);
@@ -56,8 +57,12 @@ export function RequestsTable({ client, query, tick }: { client: AppContract; qu
               <th scope="col">Route</th>
               <th scope="col">Answered by</th>
               <th scope="col">Status</th>
-              <th scope="col" className="num">Tokens in / out</th>
-              <th scope="col" className="num">Cost</th>
+              <th scope="col" className="num">
+                Tokens in / out
+              </th>
+              <th scope="col" className="num">
+                Cost
+              </th>
               <th scope="col">Attempts</th>
             </tr>
           </thead>
@@ -81,16 +86,25 @@ export function RequestsTable({ client, query, tick }: { client: AppContract; qu
                     {r.provider && r.status !== 'ok' && <span className="muted small"> (tried)</span>}
                   </td>
                   <td>
-                    <span className={`badge badge-${r.status === 'ok' ? 'good' : r.status === 'error' || r.status === 'interrupted' ? 'bad' : 'neutral'}`}>
+                    <span
+                      className={`badge badge-${r.status === 'ok' ? 'good' : r.status === 'error' || r.status === 'interrupted' ? 'bad' : 'neutral'}`}
+                    >
                       {r.status === 'ok' ? r.httpStatus : r.status === 'interrupted' ? r.status : `${r.status} ${r.httpStatus}`}
                     </span>
                   </td>
                   <td className="num" title={r.usageEstimated ? 'Estimated: the provider reported no token counts' : undefined}>
-                    {r.usageEstimated ? `~${formatTokens(r.inputTokens)} / ~${formatTokens(r.outputTokens)}` : `${formatTokens(r.inputTokens)} / ${formatTokens(r.outputTokens)}`}
+                    {r.usageEstimated
+                      ? `~${formatTokens(r.inputTokens)} / ~${formatTokens(r.outputTokens)}`
+                      : `${formatTokens(r.inputTokens)} / ${formatTokens(r.outputTokens)}`}
                   </td>
                   <td className="num">{formatCost(r.costUsd)}</td>
                   <td>
-                    <button type="button" className="btn btn-ghost btn-sm" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-sm"
+                      aria-expanded={open === r.id}
+                      onClick={() => setOpen(open === r.id ? null : r.id)}
+                    >
                       {r.attempts.length} {r.attempts.length === 1 ? 'attempt' : 'attempts'}
                     </button>
                   </td>
@@ -104,13 +118,18 @@ export function RequestsTable({ client, query, tick }: { client: AppContract; qu
                             <span className="mono">
                               {a.provider}/{a.model}
                             </span>
-                            {a.keyLabel && <span className="muted"> key {a.keyLabel}</span>} — {a.status === null ? 'no response' : `HTTP ${a.status}`}
+                            {a.keyLabel && <span className="muted"> key {a.keyLabel}</span>} —{' '}
+                            {a.status === null ? 'no response' : `HTTP ${a.status}`}
                             {a.errorClass && ` (${a.errorClass})`} in {formatMs(a.durationMs)}
                           </li>
                         ))}
                       </ol>
                       {r.errorMessage && <p className="small">{r.errorMessage}</p>}
-                      {r.ttftMs !== null && <p className="small muted">First token after {formatMs(r.ttftMs)}, done after {formatMs(r.durationMs)}.</p>}
+                      {r.ttftMs !== null && (
+                        <p className="small muted">
+                          First token after {formatMs(r.ttftMs)}, done after {formatMs(r.durationMs)}.
+                        </p>
+                      )}
                     </td>
                   </tr>
                 )}

@@ -42,7 +42,12 @@ export function SpendTable({ groups, groupLabel, onPick, picked }: Props) {
           {COLUMNS.map((c) => {
             const on = sort.key === c.key;
             return (
-              <th key={c.key} scope="col" aria-sort={on ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={c.numeric ? 'num' : undefined}>
+              <th
+                key={c.key}
+                scope="col"
+                aria-sort={on ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                className={c.numeric ? 'num' : undefined}
+              >
                 <button
                   type="button"
                   className="th-sort"
@@ -73,7 +78,13 @@ export function SpendTable({ groups, groupLabel, onPick, picked }: Props) {
           <tr key={g.key}>
             <td className="mono">
               {onPick && g.key !== '(none)' ? (
-                <button type="button" className="link-btn" aria-pressed={picked === g.key} aria-label={`Show requests for ${g.key}`} onClick={() => onPick(g.key)}>
+                <button
+                  type="button"
+                  className="link-btn"
+                  aria-pressed={picked === g.key}
+                  aria-label={`Show requests for ${g.key}`}
+                  onClick={() => onPick(g.key)}
+                >
                   {g.key}
                 </button>
               ) : (
@@ -83,7 +94,12 @@ export function SpendTable({ groups, groupLabel, onPick, picked }: Props) {
             <td className="num">{formatTokens(g.requests)}</td>
             <td className="num">{formatTokens(g.inputTokens)}</td>
             <td className="num">{formatTokens(g.outputTokens)}</td>
-            <td className="num" title={g.unknownCostRequests > 0 ? `${formatTokens(g.unknownCostRequests)} of these requests have an unknown cost` : undefined}>
+            <td
+              className="num"
+              title={
+                g.unknownCostRequests > 0 ? `${formatTokens(g.unknownCostRequests)} of these requests have an unknown cost` : undefined
+              }
+            >
               {formatSpendTotal(g)}
             </td>
             <td className="share-col">
