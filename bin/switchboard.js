@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const built = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 if (!existsSync(built)) {
-  console.error('switchboard: dist/cli.js is missing; run `npm run build` (or `npm install`) first.');
+  console.error('switchboard: dist/cli.js is missing; run `npm run build` (npm start builds by itself).');
   process.exit(1);
 }
 await import(built);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
+import { buildIfStale } from './build-if-stale.mjs';
 
 const only = process.argv[2];
 const benches = readdirSync('test/bench')
@@ -13,6 +14,8 @@ if (benches.length === 0) {
   console.error(`no benches found in test/bench${only ? ` matching "${only}"` : ''}`);
   process.exit(1);
 }
+// The port bench starts the built `switchboard serve`.
+buildIfStale('npm run bench');
 mkdirSync('.tmp', { recursive: true });
 let failed = 0;
 for (const file of benches) {

@@ -1,18 +1,18 @@
 // `npm start`: the desktop app where Electron can run, otherwise `switchboard serve` after saying
 // why in one line. Builds first when dist is missing or older than the sources.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVE_NODE_FLAGS } from './serve-flags.mjs';
+import { buildIfStale } from './build-if-stale.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const TEST_FILE = /\.test(-util)?\.[cm]?[jt]sx?$/;
 
-buildIfStale();
+buildIfStale('npm start');
 const electron = findElectron();
 if (electron.binary) {
   run(electron.binary, [root, ...args], withoutRunAsNode(process.env), (error) =>
@@ -85,47 +85,4 @@ function withoutRunAsNode(env) {
   const copy = { ...env };
   delete copy.ELECTRON_RUN_AS_NODE;
   return copy;
-}
-
-function buildIfStale() {
-  const outputs = ['dist/cli.js', 'dist/ledger-writer.worker.cjs', 'dist/ledger-estimator.worker.cjs'];
-  if (existsSync(path.join(root, 'electron/main.ts'))) outputs.push('dist/electron/main.js', 'dist/electron/ledger-writer.worker.cjs');
-  if (existsSync(path.join(root, 'electron/preload.ts'))) outputs.push('dist/electron/preload.cjs');
-  if (existsSync(path.join(root, 'vite.config.ts'))) outputs.push('dist/renderer/index.html');
-  const oldestOutput = Math.min(...outputs.map((file) => mtime(path.join(root, file)) ?? -Infinity));
-  const sources = ['electron', 'shared', 'renderer', 'scripts/build.mjs', 'package.json', 'vite.config.ts', 'tsconfig.json'];
-  const newestSource = Math.max(0, ...sources.map((entry) => newestMtime(path.join(root, entry))));
-  if (oldestOutput >= newestSource) return;
-
-  console.error('npm start: building (dist is missing or older than the sources)...');
-  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) {
-    console.error('npm start: the build failed; see the errors above.');
-    process.exit(result.status ?? 1);
-  }
-}
-
-function mtime(file) {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Newest modification time under a file or folder, skipping tests (they never reach dist). */
-function newestMtime(entry) {
-  let stats;
-  try {
-    stats = statSync(entry);
-  } catch {
-    return 0;
-  }
-  if (!stats.isDirectory()) return TEST_FILE.test(entry) ? 0 : stats.mtimeMs;
-  let newest = 0;
-  for (const name of readdirSync(entry)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    newest = Math.max(newest, newestMtime(path.join(entry, name)));
-  }
-  return newest;
 }

@@ -21,6 +21,13 @@ mkdirSync('test-results', { recursive: true });
 for (const f of ['test-results/unit.json', 'test-results/e2e.json']) rmSync(f, { force: true });
 
 step('lint', ['node_modules/eslint/bin/eslint.js', '.']);
+step('format (prettier --check; npm run format fixes it)', [
+  'node_modules/prettier/bin/prettier.cjs',
+  '--check',
+  '--log-level',
+  'warn',
+  '.',
+]);
 const shellTypes = existsSync('node_modules/electron/electron.d.ts');
 if (!shellTypes)
   console.log('\nnote: the electron package is not installed, so the Electron shell is typechecked without it (tsconfig.headless.json).');
