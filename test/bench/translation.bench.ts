@@ -1,10 +1,10 @@
 // Translation overhead on the port: the same streamed request, pass-through (OpenAI client to an
 // OpenAI-protocol fake) against translated (OpenAI client to Anthropic, Gemini and Ollama fakes, and
 // Anthropic client to an OpenAI fake). Sequential requests, bounded in count and time; prints a table.
-import { encodeAnthropicRequest } from '../../electron/engine/canonical/anthropic-request';
-import { AnthropicFrameEncoder } from '../../electron/engine/canonical/anthropic-stream';
-import { decodeOpenAIRequest } from '../../electron/engine/canonical/openai-request';
-import { OpenAIEventReader } from '../../electron/engine/canonical/openai-stream';
+import { encodeAnthropicRequest } from '../../electron/engine/providers/anthropic/anthropic-request';
+import { AnthropicFrameEncoder } from '../../electron/engine/providers/anthropic/anthropic-stream';
+import { decodeOpenAIRequest } from '../../electron/engine/providers/openai/openai-request';
+import { OpenAIEventReader } from '../../electron/engine/providers/openai/openai-stream';
 import { startAnthropicFake } from '../fakes/anthropic-fake';
 import { startGeminiFake } from '../fakes/gemini-fake';
 import { startOllamaFake } from '../fakes/ollama-fake';

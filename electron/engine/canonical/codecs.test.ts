@@ -1,12 +1,12 @@
 // Request codecs: what each dialect's body becomes in canonical form and back out for each protocol.
 import { describe, expect, it } from 'vitest';
-import { encodeGeminiRequest } from '../providers/gemini';
-import { encodeOllamaRequest } from '../providers/ollama';
-import { decodeAnthropicRequest, encodeAnthropicRequest } from './anthropic-request';
-import { AnthropicFrameEncoder } from './anthropic-stream';
+import { encodeGeminiRequest } from '../providers/gemini/gemini';
+import { encodeOllamaRequest } from '../providers/ollama/ollama';
+import { decodeAnthropicRequest, encodeAnthropicRequest } from '../providers/anthropic/anthropic-request';
+import { AnthropicFrameEncoder } from '../providers/anthropic/anthropic-stream';
 import { classifyUpstreamError } from './errors';
-import { decodeOllamaRequest } from './ollama-dialect';
-import { decodeOpenAIRequest, encodeOpenAIRequest } from './openai-request';
+import { decodeOllamaRequest } from '../providers/ollama/ollama-dialect';
+import { decodeOpenAIRequest, encodeOpenAIRequest } from '../providers/openai/openai-request';
 
 const openaiBody = {
   model: 'x',

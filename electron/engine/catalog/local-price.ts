@@ -2,7 +2,7 @@
 // loopback) cost nothing: their price is $0 by their nature, so their requests count $0, not unknown.
 import type { Price } from '../../../shared/types';
 import { baseUrlOf } from '../providers/endpoints';
-import { OLLAMA_DEFAULT_BASE_URL } from '../providers/ollama';
+import { OLLAMA_DEFAULT_BASE_URL } from '../providers/ollama/ollama';
 import { presetFor } from '../providers/presets';
 import type { ProviderConfig } from '../settings/config-schema';
 

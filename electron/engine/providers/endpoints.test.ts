@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../settings/config-schema';
 import { openAIChatEndpoint } from './endpoints';
-import { buildChatCall } from './openai-compatible';
+import { buildChatCall } from './openai/openai-compatible';
 import { presetFor, PRESETS } from './presets';
 
 const p = (kind: ProviderConfig['kind'], id: string, baseUrl?: string): ProviderConfig => ({ id, kind, baseUrl, keys: [], models: [] });

@@ -1,10 +1,10 @@
 // Model listing and key validation per provider kind: the cheapest authenticated call each API
 // offers (a model list costs no tokens), parsed into plain model ids.
 import type { ProviderConfig } from '../settings/config-schema';
-import { anthropicBase, anthropicHeaders } from './anthropic';
+import { anthropicBase, anthropicHeaders } from './anthropic/anthropic';
 import { openAIModelsEndpoint } from './endpoints';
-import { GEMINI_DEFAULT_BASE_URL } from './gemini';
-import { ollamaBase } from './ollama';
+import { GEMINI_DEFAULT_BASE_URL } from './gemini/gemini';
+import { ollamaBase } from './ollama/ollama';
 import type { ProviderRef } from './presets';
 import { upstreamFailure } from './open-canonical';
 import { redactError } from './redact';

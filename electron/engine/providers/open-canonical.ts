@@ -2,20 +2,20 @@
 // classifies a failure before the first token, and holds events back until that first token.
 import { ResponseAccumulator } from '../canonical/accumulate';
 import { classifyUpstreamError, UpstreamStreamError, type ErrorClass } from '../canonical/errors';
-import { encodeOpenAIRequest } from '../canonical/openai-request';
-import { OpenAIEventReader } from '../canonical/openai-stream';
+import { encodeOpenAIRequest } from './openai/openai-request';
+import { OpenAIEventReader } from './openai/openai-stream';
 import { StreamTruncatedError } from '../canonical/stream-errors';
 import { isFirstToken, type CanonicalRequest, type CanonicalResponse, type StreamEvent } from '../canonical/types';
 import type { Attempt } from '../router/failover';
 import { AttemptError, isContextLengthError, retryAfterMs } from '../router/failures';
 import { limitScope } from '../router/limit-scope';
 import type { Target } from '../router/resolve';
-import { anthropicEvents, anthropicStreamCall } from './anthropic';
+import { anthropicEvents, anthropicStreamCall } from './anthropic/anthropic';
 import { openAIChatEndpoint } from './endpoints';
-import { geminiEvents, geminiStreamCall } from './gemini';
+import { geminiEvents, geminiStreamCall } from './gemini/gemini';
 import { inlineImages } from './inline-images';
-import { errorMessageFromBody } from './openai-compatible';
-import { ollamaEvents, ollamaStreamCall } from './ollama';
+import { errorMessageFromBody } from './openai/openai-compatible';
+import { ollamaEvents, ollamaStreamCall } from './ollama/ollama';
 import { presetFor } from './presets';
 import { redactError, redactKeys, withRedactedErrors } from './redact';
 import { readSse } from './sse';

@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MalformedStreamError, StreamTruncatedError } from '../canonical/stream-errors';
-import { readNdjson } from './ndjson';
+import { readNdjson } from './ollama/ndjson';
 import { readSse, type SseEvent } from './sse';
 import { hasFinishReason, jsonObjectShaped, OPENAI_STREAM_WATCH } from './stream-watch';
 

@@ -1,8 +1,8 @@
 // Routes one chat request through the failover loop, with the protocol opener chosen by each
 // target's provider kind: pass-through when the client's dialect is the upstream's protocol,
 // translation through the canonical types otherwise.
-import { decodeAnthropicRequest } from '../canonical/anthropic-request';
-import { decodeOpenAIRequest } from '../canonical/openai-request';
+import { decodeAnthropicRequest } from '../providers/anthropic/anthropic-request';
+import { decodeOpenAIRequest } from '../providers/openai/openai-request';
 import type { CanonicalRequest, CanonicalResponse } from '../canonical/types';
 import {
   openAnthropicPassJson,
@@ -10,12 +10,12 @@ import {
   openTranslatedAnthropicJson,
   openTranslatedAnthropicStream,
   type AnthropicClientHeaders,
-} from '../providers/anthropic-open';
+} from '../providers/anthropic/anthropic-open';
 import { isOpenAIProtocol, openCanonicalResponse, openCanonicalStream, type OpenedEvents } from '../providers/open-canonical';
-import { openCompletionsJson, openCompletionsStream } from '../providers/openai-completions';
-import { openOpenAIJson, openOpenAIStream, type OpenedJson, type OpenedStream } from '../providers/openai-open';
+import { openCompletionsJson, openCompletionsStream } from '../providers/openai/openai-completions';
+import { openOpenAIJson, openOpenAIStream, type OpenedJson, type OpenedStream } from '../providers/openai/openai-open';
 import { presetFor } from '../providers/presets';
-import { openTranslatedOpenAIJson, openTranslatedOpenAIStream } from '../providers/translate-openai';
+import { openTranslatedOpenAIJson, openTranslatedOpenAIStream } from '../providers/openai/translate-openai';
 import { SUPPORTED_KINDS, type ProviderConfig } from '../settings/config-schema';
 import type { Vault } from '../vault/types';
 import { AttemptError, ClientRequestError } from './failures';

@@ -5,7 +5,7 @@ import type { ChatService } from '../../../shared/contract';
 import type { ChatMessage, ChatRequest, ChatStreamEvent } from '../../../shared/types';
 import type { RequestRecord } from '../ledger/types';
 import { APP_CLIENT } from '../ledger/types';
-import { OpenAIStreamTap } from '../providers/openai-chunks';
+import { OpenAIStreamTap } from '../providers/openai/openai-chunks';
 import { startRouted, type RoutingParts } from '../routed';
 import { dispatchStream } from '../router/dispatch';
 import type { RoutingError } from '../router/failures';

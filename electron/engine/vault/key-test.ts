@@ -3,7 +3,7 @@
 import type { KeyTestResult } from '../../../shared/types';
 import { classifyUpstreamError } from '../canonical/errors';
 import { modelsCall } from '../providers/models';
-import { errorMessageFromBody } from '../providers/openai-compatible';
+import { errorMessageFromBody } from '../providers/openai/openai-compatible';
 import type { ProviderRef } from '../providers/presets';
 import type { Transport, UpstreamCall } from '../providers/transport';
 import type { ProviderConfig } from '../settings/config-schema';

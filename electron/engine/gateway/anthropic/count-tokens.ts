@@ -1,9 +1,9 @@
 // POST /v1/messages/count_tokens: asked of Anthropic when the model routes there (exact and free),
 // estimated locally with a BPE tokenizer for every other kind (which has no such endpoint).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeAnthropicRequest } from '../../canonical/anthropic-request';
+import { decodeAnthropicRequest } from '../../providers/anthropic/anthropic-request';
 import { estimateCanonicalTokens } from '../../canonical/estimate-tokens';
-import { anthropicPassCall } from '../../providers/anthropic';
+import { anthropicPassCall } from '../../providers/anthropic/anthropic';
 import { upstreamFailure } from '../../providers/open-canonical';
 import { sendAttempt } from '../../providers/transport';
 import { runWithFailover } from '../../router/failover';

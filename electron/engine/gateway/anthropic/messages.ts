@@ -2,8 +2,8 @@
 // passes through to Anthropic targets and translates for the rest; one ledger row per request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMeter } from '../../accounting';
-import { anthropicOnlyFields } from '../../canonical/anthropic-request';
-import { AnthropicStreamTap, type AnthropicClientHeaders } from '../../providers/anthropic-open';
+import { anthropicOnlyFields } from '../../providers/anthropic/anthropic-request';
+import { AnthropicStreamTap, type AnthropicClientHeaders } from '../../providers/anthropic/anthropic-open';
 import type { Target } from '../../router/resolve';
 import { dispatchAnthropicJson, dispatchAnthropicStream, type AnthropicDispatchInput } from '../../router/dispatch';
 import type { GatewayContext } from '../context';

@@ -2,8 +2,8 @@
 // and Google's SDKs): decoded into the canonical request, routed and failed over like every dialect, and
 // answered as a GenerateContentResponse, as SSE (`alt=sse`), or as the streamed JSON array Google sends without it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeGeminiRequest, GeminiRequestError } from '../../canonical/gemini-request';
-import { GeminiChunkEncoder, geminiResponseBody, type GeminiEncodeOptions } from '../../canonical/gemini-stream';
+import { decodeGeminiRequest, GeminiRequestError } from '../../providers/gemini/gemini-request';
+import { GeminiChunkEncoder, geminiResponseBody, type GeminiEncodeOptions } from '../../providers/gemini/gemini-stream';
 import { TextTally } from '../../canonical/text-tally';
 import type { CanonicalRequest, Part, StreamEvent } from '../../canonical/types';
 import { dispatchCanonicalResponse, dispatchCanonicalStream, type CanonicalDispatchInput } from '../../router/dispatch';

@@ -2,7 +2,7 @@
 // request is translated through the canonical types and streamed back as NDJSON (Ollama's default);
 // the relay is shared with /api/generate, which differs only in its request and answer shapes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeOllamaRequest, OllamaLineEncoder, ollamaResponseBody, type OllamaShape } from '../../canonical/ollama-dialect';
+import { decodeOllamaRequest, OllamaLineEncoder, ollamaResponseBody, type OllamaShape } from '../../providers/ollama/ollama-dialect';
 import { TextTally } from '../../canonical/text-tally';
 import type { CanonicalRequest, StreamEvent } from '../../canonical/types';
 import { dispatchCanonicalResponse, dispatchCanonicalStream, type CanonicalDispatchInput } from '../../router/dispatch';

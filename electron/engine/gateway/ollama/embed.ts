@@ -2,7 +2,7 @@
 // embeddings request, routed and failed over like /v1/embeddings, and answered in Ollama's shapes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fromOpenAIUsage } from '../../canonical/usage';
-import { openOpenAIEmbeddings } from '../../providers/openai-embeddings';
+import { openOpenAIEmbeddings } from '../../providers/openai/openai-embeddings';
 import { runWithFailover } from '../../router/failover';
 import type { GatewayContext } from '../context';
 import { beginRouted, failRouted } from '../routed-request';

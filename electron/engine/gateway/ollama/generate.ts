@@ -2,7 +2,7 @@
 // one-turn chat (with `system` and `images`) through the same canonical path and relay as /api/chat,
 // and answered in generate's shape (`response` lines, a final line with `context`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeOllamaRequest } from '../../canonical/ollama-dialect';
+import { decodeOllamaRequest } from '../../providers/ollama/ollama-dialect';
 import type { RoutingError } from '../../router/failures';
 import type { GatewayContext } from '../context';
 import { relayOllama } from './chat';

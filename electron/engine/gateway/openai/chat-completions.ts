@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMeter } from '../../accounting';
 import { fromOpenAIUsage, type Usage } from '../../canonical/usage';
 import { TextTally } from '../../canonical/text-tally';
-import { OpenAIStreamTap } from '../../providers/openai-chunks';
+import { OpenAIStreamTap } from '../../providers/openai/openai-chunks';
 import { dispatchJson, dispatchStream } from '../../router/dispatch';
 import { takeRoutingExtensions } from '../../router/extensions';
 import { RoutingError } from '../../router/failures';

@@ -2,7 +2,7 @@
 // providers; the upstream's answer passes through unchanged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fromOpenAIUsage } from '../../canonical/usage';
-import { openOpenAIEmbeddings } from '../../providers/openai-embeddings';
+import { openOpenAIEmbeddings } from '../../providers/openai/openai-embeddings';
 import { runWithFailover } from '../../router/failover';
 import { RoutingError } from '../../router/failures';
 import type { GatewayContext } from '../context';

@@ -1,8 +1,8 @@
 // Gemini generateContent request -> canonical request: what Gemini CLI and Google's SDKs send (contents
 // and parts, systemInstruction, function declarations, toolConfig, generationConfig with thinkingConfig).
 import { jsonSchemaFromGoogle, lowerGoogleTypeNames } from './google-schema';
-import { mergeTurns } from './openai-request';
-import type { CanonicalRequest, Effort, Message, Part, ToolChoice, ToolDef } from './types';
+import { mergeTurns } from '../openai/openai-request';
+import type { CanonicalRequest, Effort, Message, Part, ToolChoice, ToolDef } from '../../canonical/types';
 
 type Json = Record<string, any>;
 

@@ -1,12 +1,12 @@
 // Adapter for Ollama's native API: POST /api/chat (NDJSON stream, whole tool calls per chunk,
 // `thinking`, images as bare base64) and GET /api/tags for the model list.
-import { UpstreamStreamError } from '../canonical/errors';
-import { StreamTruncatedError } from '../canonical/stream-errors';
-import type { CanonicalRequest, Part, StreamEvent } from '../canonical/types';
-import { fromOllamaUsage } from '../canonical/usage';
-import type { Target } from '../router/resolve';
+import { UpstreamStreamError } from '../../canonical/errors';
+import { StreamTruncatedError } from '../../canonical/stream-errors';
+import type { CanonicalRequest, Part, StreamEvent } from '../../canonical/types';
+import { fromOllamaUsage } from '../../canonical/usage';
+import type { Target } from '../../router/resolve';
 import { readNdjson } from './ndjson';
-import type { UpstreamCall } from './transport';
+import type { UpstreamCall } from '../transport';
 import type { Readable } from 'node:stream';
 
 type Json = Record<string, any>;

@@ -1,7 +1,7 @@
 // OpenAI Chat Completions request <-> canonical request: decoding what OpenAI clients send, and
 // encoding a canonical request for OpenAI-protocol upstreams (OpenAI, Azure, compatible vendors).
-import type { CanonicalRequest, Effort, Message, Part, ToolChoice } from './types';
-import { nameToolResults, parseDataUrl } from './types';
+import type { CanonicalRequest, Effort, Message, Part, ToolChoice } from '../../canonical/types';
+import { nameToolResults, parseDataUrl } from '../../canonical/types';
 
 type Json = Record<string, any>;
 

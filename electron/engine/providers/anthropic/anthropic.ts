@@ -1,13 +1,13 @@
 // Adapter for Anthropic's Messages API: the translated call (canonical -> /v1/messages), the
 // pass-through call for Anthropic clients (body forwarded, only `model` rewritten), and the stream reader.
-import { encodeAnthropicRequest } from '../canonical/anthropic-request';
-import { AnthropicEventReader } from '../canonical/anthropic-stream';
-import { StreamTruncatedError } from '../canonical/stream-errors';
-import type { CanonicalRequest, StreamEvent } from '../canonical/types';
-import type { ProviderConfig } from '../settings/config-schema';
-import type { Target } from '../router/resolve';
-import { readSse } from './sse';
-import type { UpstreamCall } from './transport';
+import { encodeAnthropicRequest } from './anthropic-request';
+import { AnthropicEventReader } from './anthropic-stream';
+import { StreamTruncatedError } from '../../canonical/stream-errors';
+import type { CanonicalRequest, StreamEvent } from '../../canonical/types';
+import type { ProviderConfig } from '../../settings/config-schema';
+import type { Target } from '../../router/resolve';
+import { readSse } from '../sse';
+import type { UpstreamCall } from '../transport';
 import type { Readable } from 'node:stream';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';

@@ -1,10 +1,10 @@
 // Ollama's /api/chat and /api/generate as a client dialect: its request -> canonical, and canonical
 // events -> its NDJSON lines (tool calls are sent whole, as Ollama does, once their arguments are
 // complete); /api/generate's lines carry `response` where /api/chat's carry `message`.
-import type { CanonicalRequest, CanonicalResponse, Effort, FinishReason, Message, Part, StreamEvent } from './types';
-import { nameToolResults } from './types';
-import { mergeTurns } from './openai-request';
-import { totalInputTokens, type Usage } from './usage';
+import type { CanonicalRequest, CanonicalResponse, Effort, FinishReason, Message, Part, StreamEvent } from '../../canonical/types';
+import { nameToolResults } from '../../canonical/types';
+import { mergeTurns } from '../openai/openai-request';
+import { totalInputTokens, type Usage } from '../../canonical/usage';
 
 type Json = Record<string, any>;
 

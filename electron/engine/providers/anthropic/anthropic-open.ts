@@ -1,18 +1,18 @@
 // Opens a request from an Anthropic client: passed through to Anthropic targets (fast path, events
 // forwarded as they are), translated for every other kind; either way the client gets Anthropic SSE.
-import { anthropicResponseBody, AnthropicFrameEncoder } from '../canonical/anthropic-stream';
-import { UpstreamStreamError } from '../canonical/errors';
-import { tallyAnthropicDelta, TextTally } from '../canonical/text-tally';
-import type { CanonicalRequest, StreamEvent } from '../canonical/types';
-import { fromAnthropicUsage, type Usage } from '../canonical/usage';
-import type { Attempt } from '../router/failover';
+import { anthropicResponseBody, AnthropicFrameEncoder } from './anthropic-stream';
+import { UpstreamStreamError } from '../../canonical/errors';
+import { tallyAnthropicDelta, TextTally } from '../../canonical/text-tally';
+import type { CanonicalRequest, StreamEvent } from '../../canonical/types';
+import { fromAnthropicUsage, type Usage } from '../../canonical/usage';
+import type { Attempt } from '../../router/failover';
 import { anthropicPassCall } from './anthropic';
-import { holdUntilFirstToken } from './first-token';
-import { openCanonicalResponse, openCanonicalStream, upstreamFailure } from './open-canonical';
-import { parseAnswer, type OpenedJson, type OpenedStream } from './openai-open';
-import type { SseEvent } from './sse';
-import { ANTHROPIC_STREAM_WATCH } from './stream-watch';
-import { sendAttempt } from './transport';
+import { holdUntilFirstToken } from '../first-token';
+import { openCanonicalResponse, openCanonicalStream, upstreamFailure } from '../open-canonical';
+import { parseAnswer, type OpenedJson, type OpenedStream } from '../openai/openai-open';
+import type { SseEvent } from '../sse';
+import { ANTHROPIC_STREAM_WATCH } from '../stream-watch';
+import { sendAttempt } from '../transport';
 
 export interface AnthropicClientHeaders {
   version?: string;

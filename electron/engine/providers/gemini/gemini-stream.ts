@@ -1,9 +1,9 @@
 // Canonical events -> Gemini GenerateContentResponse chunks (streamGenerateContent) and the whole reply
 // (generateContent), for Gemini CLI and Google's SDKs in front of any upstream. Function calls go out
 // whole, as Gemini sends them; the last chunk carries finishReason and usageMetadata.
-import type { CanonicalResponse, FinishReason, Part, StreamEvent } from './types';
-import { parseArgs } from './types';
-import { emptyUsage, toGeminiUsage, type Usage } from './usage';
+import type { CanonicalResponse, FinishReason, Part, StreamEvent } from '../../canonical/types';
+import { parseArgs } from '../../canonical/types';
+import { emptyUsage, toGeminiUsage, type Usage } from '../../canonical/usage';
 
 type Json = Record<string, any>;
 

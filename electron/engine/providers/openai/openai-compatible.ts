@@ -1,12 +1,12 @@
 // Adapter for OpenAI Chat Completions, Azure OpenAI and every OpenAI-compatible base URL: builds the
 // upstream request from an OpenAI-shaped body (fast path: only `model` and usage options change).
-import type { ProviderConfig } from '../settings/config-schema';
-import { openAIChatEndpoint } from './endpoints';
-import { presetFor } from './presets';
-import { redactKeys } from './redact';
-import type { UpstreamCall } from './transport';
+import type { ProviderConfig } from '../../settings/config-schema';
+import { openAIChatEndpoint } from '../endpoints';
+import { presetFor } from '../presets';
+import { redactKeys } from '../redact';
+import type { UpstreamCall } from '../transport';
 
-export { OPENAI_DEFAULT_BASE_URL } from './endpoints';
+export { OPENAI_DEFAULT_BASE_URL } from '../endpoints';
 
 /**
  * Rewrites the client's body for the upstream. Unknown fields pass through untouched. For streams

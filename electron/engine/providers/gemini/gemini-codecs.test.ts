@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeGeminiRequest, GeminiRequestError } from './gemini-request';
 import { GeminiChunkEncoder, geminiResponseBody } from './gemini-stream';
 import { jsonSchemaFromGoogle } from './google-schema';
-import { fromGeminiUsage, toGeminiUsage } from './usage';
+import { fromGeminiUsage, toGeminiUsage } from '../../canonical/usage';
 
 const user = (text: string) => ({ role: 'user', parts: [{ text }] });
 

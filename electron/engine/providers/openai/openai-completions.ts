@@ -2,17 +2,17 @@
 // fill-in-the-middle that editors' tab autocomplete uses) from OpenAI-protocol providers. The client's
 // body passes through with `model` rewritten (and usage asked for on streams); the answer comes back as
 // the upstream sent it, usage tapped for the ledger. Other protocols have no such endpoint.
-import { UpstreamStreamError } from '../canonical/errors';
-import type { Attempt } from '../router/failover';
-import { AttemptError } from '../router/failures';
-import { openAIEndpoint } from './endpoints';
-import { holdUntilFirstToken, type HeldStream } from './first-token';
-import { upstreamFailure } from './open-canonical';
+import { UpstreamStreamError } from '../../canonical/errors';
+import type { Attempt } from '../../router/failover';
+import { AttemptError } from '../../router/failures';
+import { openAIEndpoint } from '../endpoints';
+import { holdUntilFirstToken, type HeldStream } from '../first-token';
+import { upstreamFailure } from '../open-canonical';
 import { parseAnswer, type OpenedJson } from './openai-open';
-import { presetFor } from './presets';
-import type { SseEvent } from './sse';
-import { OPENAI_STREAM_WATCH } from './stream-watch';
-import { sendAttempt, type UpstreamCall } from './transport';
+import { presetFor } from '../presets';
+import type { SseEvent } from '../sse';
+import { OPENAI_STREAM_WATCH } from '../stream-watch';
+import { sendAttempt, type UpstreamCall } from '../transport';
 
 const COMPLETION_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compatible', 'azure-openai']);
 

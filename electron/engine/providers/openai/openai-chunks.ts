@@ -1,9 +1,9 @@
 // Reads an OpenAI chat-completion stream event by event, tapping usage and text as it passes, so the
 // bytes can go on to the client unchanged while the ledger learns what they cost.
-import { UpstreamStreamError } from '../canonical/errors';
-import { tallyOpenAIChunk, tallyOpenAIDelta, TextTally } from '../canonical/text-tally';
-import { fromOpenAIUsage, type Usage } from '../canonical/usage';
-import type { SseEvent } from './sse';
+import { UpstreamStreamError } from '../../canonical/errors';
+import { tallyOpenAIChunk, tallyOpenAIDelta, TextTally } from '../../canonical/text-tally';
+import { fromOpenAIUsage, type Usage } from '../../canonical/usage';
+import type { SseEvent } from '../sse';
 
 export interface TappedChunk {
   /** The event's data, to forward as it is. */

@@ -1,9 +1,9 @@
 // Embeddings from OpenAI-protocol providers: the client's body passes through with only `model`
 // rewritten, and the upstream JSON comes back as it is (usage tapped for the ledger).
-import type { Attempt } from '../router/failover';
-import { AttemptError, classifyStatus } from '../router/failures';
+import type { Attempt } from '../../router/failover';
+import { AttemptError, classifyStatus } from '../../router/failures';
 import { errorMessageFromBody, OPENAI_DEFAULT_BASE_URL } from './openai-compatible';
-import { sendAttempt } from './transport';
+import { sendAttempt } from '../transport';
 
 /** Provider kinds that speak OpenAI's /embeddings. */
 const EMBEDDING_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compatible']);

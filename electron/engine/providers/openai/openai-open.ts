@@ -1,14 +1,14 @@
 // Opens an OpenAI-protocol chat completion upstream, streaming or not, and holds a stream back until
 // its first token so that a target failing before then can still be skipped.
-import { AttemptError } from '../router/failures';
-import { upstreamFailure } from './open-canonical';
+import { AttemptError } from '../../router/failures';
+import { upstreamFailure } from '../open-canonical';
 import { buildChatCall } from './openai-compatible';
-import { holdUntilFirstToken, type HeldStream } from './first-token';
-import type { SseEvent } from './sse';
-import { OPENAI_STREAM_WATCH } from './stream-watch';
-import { sendAttempt } from './transport';
-import type { Attempt } from '../router/failover';
-import type { Usage } from '../canonical/usage';
+import { holdUntilFirstToken, type HeldStream } from '../first-token';
+import type { SseEvent } from '../sse';
+import { OPENAI_STREAM_WATCH } from '../stream-watch';
+import { sendAttempt } from '../transport';
+import type { Attempt } from '../../router/failover';
+import type { Usage } from '../../canonical/usage';
 
 /** A stream held back until its first token (see first-token.ts). */
 export type OpenedStream = HeldStream;

@@ -1,11 +1,11 @@
 // OpenAI clients of non-OpenAI upstreams (Anthropic, Gemini, Ollama): the translated stream comes
 // back as OpenAI chunks, so the OpenAI dialect and the chat service handle every kind alike.
-import { OpenAIChunkEncoder, openAIResponseBody } from '../canonical/openai-stream';
-import type { CanonicalRequest, StreamEvent } from '../canonical/types';
-import type { Attempt } from '../router/failover';
-import { openCanonicalResponse, openCanonicalStream } from './open-canonical';
+import { OpenAIChunkEncoder, openAIResponseBody } from './openai-stream';
+import type { CanonicalRequest, StreamEvent } from '../../canonical/types';
+import type { Attempt } from '../../router/failover';
+import { openCanonicalResponse, openCanonicalStream } from '../open-canonical';
 import type { OpenedJson, OpenedStream } from './openai-open';
-import type { SseEvent } from './sse';
+import type { SseEvent } from '../sse';
 
 async function* encodeRest(rest: AsyncGenerator<StreamEvent>, enc: OpenAIChunkEncoder): AsyncGenerator<SseEvent> {
   for await (const e of rest) for (const data of enc.encode(e)) yield { data };

@@ -1,9 +1,9 @@
 // Anthropic Messages stream events <-> canonical events, and the non-streaming message body.
 // The encoder keeps Anthropic's block discipline: one open content block at a time, each started,
 // delta'd and stopped, then message_delta (stop reason, usage) and message_stop.
-import { UpstreamStreamError } from './errors';
-import type { CanonicalResponse, FinishReason, StreamEvent } from './types';
-import { fromAnthropicUsage, toAnthropicUsage, type Usage } from './usage';
+import { UpstreamStreamError } from '../../canonical/errors';
+import type { CanonicalResponse, FinishReason, StreamEvent } from '../../canonical/types';
+import { fromAnthropicUsage, toAnthropicUsage, type Usage } from '../../canonical/usage';
 
 type Json = Record<string, any>;
 

@@ -1,13 +1,13 @@
 // Adapter for Google Gemini (generateContent / streamGenerateContent?alt=sse): system instruction,
 // function calling, inline images, thinking budget, and usageMetadata.
-import { UpstreamStreamError } from '../canonical/errors';
-import { StreamTruncatedError } from '../canonical/stream-errors';
-import { effortFor } from '../canonical/openai-request';
-import { systemAsUserTurns, type CanonicalRequest, type FinishReason, type Part, type StreamEvent } from '../canonical/types';
-import { fromGeminiUsage, type Usage } from '../canonical/usage';
-import type { Target } from '../router/resolve';
-import { readSse } from './sse';
-import type { UpstreamCall } from './transport';
+import { UpstreamStreamError } from '../../canonical/errors';
+import { StreamTruncatedError } from '../../canonical/stream-errors';
+import { effortFor } from '../openai/openai-request';
+import { systemAsUserTurns, type CanonicalRequest, type FinishReason, type Part, type StreamEvent } from '../../canonical/types';
+import { fromGeminiUsage, type Usage } from '../../canonical/usage';
+import type { Target } from '../../router/resolve';
+import { readSse } from '../sse';
+import type { UpstreamCall } from '../transport';
 import type { Readable } from 'node:stream';
 
 type Json = Record<string, any>;

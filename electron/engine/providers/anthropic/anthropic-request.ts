@@ -1,8 +1,8 @@
 // Anthropic Messages request <-> canonical request: what Claude Code and the Anthropic SDK send,
 // and the body an Anthropic upstream takes (thinking, cache_control, tool use, images).
-import { effortFor, mergeTurns } from './openai-request';
-import type { CanonicalRequest, Effort, Message, Part } from './types';
-import { nameToolResults, systemAsUserTurns } from './types';
+import { effortFor, mergeTurns } from '../openai/openai-request';
+import type { CanonicalRequest, Effort, Message, Part } from '../../canonical/types';
+import { nameToolResults, systemAsUserTurns } from '../../canonical/types';
 
 type Json = Record<string, any>;
 

@@ -1,9 +1,9 @@
 // OpenAI chat-completion chunks <-> canonical stream events, and the non-streaming response body.
 // Reading accepts the reasoning fields vendors use (`reasoning_content`: DeepSeek, xAI; `reasoning`:
 // OpenRouter, Groq, vLLM).
-import { UpstreamStreamError } from './errors';
-import type { CanonicalResponse, FinishReason, StreamEvent } from './types';
-import { fromOpenAIUsage, toOpenAIUsage, type Usage } from './usage';
+import { UpstreamStreamError } from '../../canonical/errors';
+import type { CanonicalResponse, FinishReason, StreamEvent } from '../../canonical/types';
+import { fromOpenAIUsage, toOpenAIUsage, type Usage } from '../../canonical/usage';
 
 type Json = Record<string, any>;
 
