@@ -33,6 +33,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS scripts (scripts/undici-slim.cjs) are written with require().
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './engine/app';
 import type { App, AppOptions } from './engine/app-types';
+import { DEFAULT_PORT } from './engine/gateway/port-address';
 import { tuneHeapForGateway } from './engine/heap-tuning';
 import { bindContract, type ContractBinding } from './ipc/bind-contract';
 import { createSenderCheck } from './ipc/sender-check';
@@ -14,7 +15,6 @@ import { keepDownloadsPrivate } from './shell/downloads';
 import { installAppMenu } from './shell/menu';
 import { createTray } from './shell/tray';
 
-const DEFAULT_PORT = 4848; // until the port comes from settings
 const HOST = '127.0.0.1';
 const CLOSE_TIMEOUT_MS = 5000;
 

@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { cpSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 
 const common = {
   bundle: true,
@@ -21,7 +22,29 @@ const workers = {
 };
 const buildWorkers = (outdir) => build({ ...common, entryPoints: workers, outdir, format: 'cjs', outExtension: { '.js': '.cjs' } });
 
-await build({ ...common, entryPoints: ['electron/cli.ts'], outfile: 'dist/cli.js', format: 'esm' });
+// The CLI (and `serve`) carries its pure-JS dependencies inside its bundle: resolving and reading the
+// hundreds of files undici, zod and conf are made of was most of the port's cold start. Native modules
+// (and the tokenizer, loaded on demand) stay in node_modules; the banner gives bundled CommonJS the
+// `require` it expects inside an ES module. Of undici only the parts the engine uses are bundled
+// (scripts/undici-slim.cjs).
+const slimUndici = {
+  name: 'slim-undici',
+  setup(b) {
+    // Only the bare `undici`: the slim file itself requires undici's own modules by path.
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: path.resolve('scripts/undici-slim.cjs') }));
+  },
+};
+const NOT_BUNDLED = ['libsql', '@napi-rs/keyring', 'gpt-tokenizer', 'esbuild', 'electron'];
+await build({
+  ...common,
+  packages: undefined,
+  external: NOT_BUNDLED,
+  entryPoints: ['electron/cli.ts'],
+  outfile: 'dist/cli.js',
+  format: 'esm',
+  plugins: [slimUndici],
+  banner: { js: "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);" },
+});
 await buildWorkers('dist');
 if (existsSync('electron/main.ts')) {
   await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', external: ['electron'] });

@@ -4,11 +4,10 @@ import fs from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_PORT } from '../engine/gateway/port-address';
 import type { CommandIO } from './io';
 
 type Check = { ok: boolean; name: string; detail: string };
-
-const DEFAULT_PORT = 4848;
 
 async function checkDataDir(dataDir: string): Promise<Check[]> {
   const checks: Check[] = [];
@@ -117,7 +116,7 @@ async function checkProviders(io: CommandIO): Promise<Check[]> {
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     io.stderr(`switchboard doctor: --port must be a whole number from 1 to 65535 (got "${values.port}")`);

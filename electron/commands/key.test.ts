@@ -31,7 +31,7 @@ afterAll(() => {
 describe('switchboard key', () => {
   it('set stores the key from stdin in the keychain and prints it masked only', async () => {
     const a = io({ stdin: `${secret}\n` });
-    expect(await run(['set', provider, '--data-dir', a.dataDir], a)).toBe(0);
+    expect(await run(['set', provider], a)).toBe(0);
     expect(a.out).toEqual([`stored key for ${provider} (sk-…wxyz)`]);
     expect(a.err).toEqual([]);
     expect(keychain.get(keychainAccount(provider))).toBe(secret);

@@ -20,7 +20,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   try {
     parsed = parseArgs({
       args,
-      options: { label: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { label: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });

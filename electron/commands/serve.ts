@@ -3,12 +3,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp } from '../engine/app';
+import { DEFAULT_PORT } from '../engine/gateway/port-address';
 import { tuneHeapForGateway } from '../engine/heap-tuning';
 import { ConfigError } from '../engine/settings/config-schema';
 import type { CommandIO } from './io';
 import { formatRequestLine } from './request-line';
-
-const DEFAULT_PORT = 4848;
 
 function rendererDir(): string | undefined {
   // dist/cli.js sits beside dist/renderer once built.
@@ -33,10 +32,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     io.stderr(`switchboard serve: --port must be a whole number from 0 to 65535 (got "${values.port}")`);
     return 2;
   }
+  // A host other machines can reach is warned about by the port itself when it opens (gateway/security.ts).
   const host = values.host ?? '127.0.0.1';
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
-    io.stderr(`warning: binding to ${host} exposes the port beyond this machine; every client still needs a token.`);
-  }
   tuneHeapForGateway();
   let app;
   try {

@@ -82,7 +82,7 @@ describe('switchboard spend', () => {
   it('groups by model in JSON, a group with an unknown price unknown (null), never $0', async () => {
     const io = await seededIO();
     const next = again(io);
-    expect(await run(['--since', '7d', '--by', 'model', '--json', '--data-dir', io.dataDir], next)).toBe(0);
+    expect(await run(['--since', '7d', '--by', 'model', '--json'], next)).toBe(0);
     const parsed = JSON.parse(next.stdoutText());
     expect(parsed.groups).toEqual([
       {
@@ -129,7 +129,7 @@ describe('switchboard spend', () => {
       ]);
     // The grouped CSV says the same: an empty cost cell beside the known part.
     const csv = again(io);
-    expect(await run(['--since', '7d', '--by', 'model', '--csv', '--data-dir', io.dataDir], csv)).toBe(0);
+    expect(await run(['--since', '7d', '--by', 'model', '--csv'], csv)).toBe(0);
     const lines = csv.stdoutText().split('\n');
     expect(lines[0]).toBe(
       'model,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,reasoning_tokens,cost_usd,known_cost_usd,unknown_cost_requests',

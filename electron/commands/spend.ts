@@ -26,7 +26,6 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
         client: { type: 'string' },
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
-        'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,

@@ -18,7 +18,6 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     parsed = parseArgs({
       args,
       options: {
-        'data-dir': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         allow: { type: 'string', multiple: true },

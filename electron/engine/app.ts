@@ -19,24 +19,23 @@ import { ensurePrivateDir } from './private-files';
 import { RouterHealth } from './router/health';
 import { RouteTable } from './router/resolve';
 import type { RoutingParts } from './routed';
+import { createBudgetsService } from './services/budgets-service';
+import { createCatalogService } from './services/catalog-service';
 import { createChangeFeed } from './services/change-feed';
 import { createChatService } from './services/chat-service';
-import { createKeyEdits, createPreferences, createProviderEdits, createRouteEdits } from './services/config-edits';
-import { createModelsService, createProvidersService, createRoutesService } from './services/catalog-services';
-import { createPortService, createTokensService } from './services/port-services';
-import { createProviderSetup } from './services/provider-setup';
-import {
-  createBudgetsService,
-  createCatalogService,
-  createChatDefaultsService,
-  createConversationsService,
-  createKeysService,
-  createSettingsService,
-  createSpendService,
-} from './services/state-services';
+import { createConversationsService } from './services/conversations-service';
+import { createKeysService } from './services/keys-service';
+import { createModelsService } from './services/models-service';
+import { createPortService } from './services/port-service';
+import { createProvidersService } from './services/providers-service';
+import { createRoutesService } from './services/routes-service';
+import type { ServiceParts } from './services/service-parts';
+import { createSettingsService } from './services/settings-service';
+import { createSpendService } from './services/spend-service';
+import { createTokensService } from './services/tokens-service';
 import { parseConfigText } from './settings/config-schema';
 import { openSettings } from './settings/settings-store';
-import { hashToken } from './settings/tokens';
+import { TokenLookup } from './settings/tokens';
 import type { SettingsData } from './settings/types';
 import { createVault } from './vault/vault';
 
@@ -73,7 +72,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // Derived lookups are rebuilt once per settings change, never per request.
   let currentTable!: RouteTable;
-  let clients = new Map<string, ClientAccess>();
+  let clients = new TokenLookup<ClientAccess>([]);
   let gateway: Gateway | undefined;
   // Breakers, cooldowns and sticky sessions outlive settings changes: one instance for the app's life.
   const health = new RouterHealth();
@@ -81,7 +80,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const rebuild = (data: SettingsData) => {
     health.configure(data.health ?? {});
     currentTable = new RouteTable(data.providers, data.routes, data.aliases, health);
-    clients = new Map(data.tokens.map((t) => [t.hash, clientAccessFor(t)]));
+    clients = new TokenLookup(data.tokens.map((t) => [t.hash, clientAccessFor(t)] as const));
     catalog.update({ overrides: data.priceOverrides });
     budgets.update([...data.budgets, ...tokenBudgets(data.tokens)]);
     gateway?.applySettings(data.port);
@@ -93,37 +92,36 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // What every routed request needs, from the port or the app's chat.
   const routing: RoutingParts = { table, vault, ledger, catalog, transport, budgets };
+  // What the app services read; each takes the parts it needs.
+  const parts: ServiceParts = {
+    table,
+    settings,
+    vault,
+    ledger,
+    catalog,
+    transport,
+    budgets,
+    changes,
+    dataDir: options.dataDir,
+    env: options.env ?? process.env,
+    priceListUrl: options.priceListUrl,
+  };
   const services: AppContract = {
-    models: createModelsService(table),
-    providers: {
-      ...createProvidersService(table, vault, catalog),
-      ...createProviderEdits(settings, vault, transport),
-      ...createProviderSetup({
-        settings,
-        vault,
-        catalog,
-        transport,
-        env: options.env ?? process.env,
-        describe: async (id) => (await services.providers.list()).find((p) => p.id === id),
-      }),
-    },
-    routes: { ...createRoutesService(table), ...createRouteEdits(settings) },
+    models: createModelsService(parts),
+    providers: createProvidersService(parts),
+    routes: createRoutesService(parts),
     chat: createChatService(routing),
-    spend: createSpendService(ledger),
-    budgets: createBudgetsService(settings, budgets),
-    keys: { ...createKeysService(table, vault, transport), ...createKeyEdits(settings, vault), storage: async () => vault.storage() },
-    catalog: createCatalogService(catalog, settings, { dataDir: options.dataDir, vault, transport, priceListUrl: options.priceListUrl }),
-    conversations: createConversationsService(ledger),
-    settings: {
-      ...createSettingsService(settings),
-      ...createPreferences(settings, options.dataDir),
-      ...createChatDefaultsService(settings),
-      changes: (request, signal) => changes.subscribe(request, signal),
-    },
-    tokens: createTokensService(settings, ledger),
-    port: createPortService(settings, () => gateway, {
-      blockedBecause: () => portBlockedBecause(),
-      setEnabled: (on) => setPortEnabled(on),
+    spend: createSpendService(parts),
+    budgets: createBudgetsService(parts),
+    keys: createKeysService(parts),
+    catalog: createCatalogService(parts),
+    conversations: createConversationsService(parts),
+    settings: createSettingsService(parts),
+    tokens: createTokensService(parts),
+    port: createPortService({
+      settings,
+      port: () => gateway,
+      portSwitch: { blockedBecause: () => portBlockedBecause(), setEnabled: (on) => setPortEnabled(on) },
     }),
   };
 
@@ -134,7 +132,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     // Token counting has its own limits upstream: its failures must not move the routes' health.
     countTokensHealth: new RouterHealth(),
     // Tokens created by another process (`switchboard token create` while serving) arrive through onChange.
-    clientFor: (token: string) => clients.get(hashToken(token)),
+    clientFor: (token: string) => clients.get(token),
     portSettings: () => settings.read().port,
     adminToken,
     services,

@@ -1,6 +1,6 @@
-// The persistence seam for things the renderer keeps between screens (conversations, compare runs).
-// Wave A keeps them in memory; wave B backs the same interface with the engine's storage through
-// the contract, so stores and components do not change when persistence arrives.
+// Where a feature's store keeps items between screens (compare runs): the store only sees this
+// interface, backed by the engine's storage through the contract (compare-repositories.ts) or, in
+// tests and when a store is given none, by memory (createMemoryRepository).
 
 export interface Stored {
   id: string;

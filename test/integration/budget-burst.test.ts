@@ -113,11 +113,16 @@ describe('a burst of parallel requests on a tiny hard budget', () => {
     const ledger = await h.app.services.spend.summary({ since: new Date().toISOString().slice(0, 10), client: 'burst' });
     expect(ledger.costUsd).toBe(status.knownSpentUsd);
 
-    // Settled to what each actually cost ($0.0001), not its worst case: one at a time, more fit, never past the limit.
+    // Settled to what each actually cost ($0.0001), not its worst case ($0.0002 or more): given room for
+    // 5.2 requests at their actual cost, one at a time, 4 fit (2 would if each kept its worst case). A
+    // fresh limit, so how full the burst left the budget (it depends on the machine's pace) does not matter.
+    const before = (await spentBy('tiny')).knownSpentUsd;
+    const limit = before + 0.00052;
+    await h.app.services.budgets.set([{ name: 'tiny', period: 'daily', mode: 'hard', usd: limit }]);
     let more = 0;
     for (let i = 0; i < 20 && (await one('acme/m1', false)) === 'ok'; i++) more++;
-    expect(more).toBeGreaterThan(0);
-    expect((await spentBy('tiny')).knownSpentUsd).toBeLessThanOrEqual(BUDGET);
+    expect(more).toBeGreaterThanOrEqual(3);
+    expect((await spentBy('tiny')).knownSpentUsd).toBeLessThanOrEqual(limit);
   });
 
   it('holds the dearest candidate of a failover route, so falling over cannot overspend', async () => {

@@ -2,7 +2,7 @@
 // streams from a slow upstream are in flight, restart it on the same data dir, and every request that
 // reached the upstream has a row: `ok` for those that finished, `interrupted` (with an input estimate)
 // for those cut by the kill. The file passes `PRAGMA integrity_check` before and after the restart.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
@@ -58,6 +58,19 @@ function readLedger(): { integrity: unknown; rows: Row[]; open: number } {
       rows: db.prepare('SELECT requested_model, status, input_tokens, usage_estimated, provider, model FROM requests').all() as Row[],
       open: Number((db.prepare('SELECT COUNT(*) AS n FROM requests_open').get() as { n: number }).n),
     };
+  } finally {
+    db.close();
+  }
+}
+
+/** Journal entries in the ledger now (read while the server writes: WAL lets a reader in). */
+function journaled(): number {
+  if (!existsSync(join(dataDir, 'ledger.db'))) return 0;
+  const db = new Database(join(dataDir, 'ledger.db'), { readonly: true });
+  try {
+    return Number((db.prepare('SELECT COUNT(*) AS n FROM requests_open').get() as { n: number }).n);
+  } catch {
+    return 0; // not migrated yet
   } finally {
     db.close();
   }
@@ -125,6 +138,9 @@ describe('requests in flight at a crash', () => {
     const slowInFlight = () => [...arrivedAt.keys()].filter((i) => i % 3 !== 0 && !finished.has(i)).length;
     while ((slowInFlight() < WORKERS || finished.size < 3) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, GRACE_MS));
+    // The journal is written by the ledger's batch timer on the writer thread: on a loaded machine that
+    // can take longer than the grace, so the kill waits (bounded) until the slow streams are journaled.
+    while (journaled() < slowInFlight() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     const killAt = Date.now();
     serve.child.kill('SIGKILL');
     await load;

@@ -17,7 +17,32 @@ const MAX_WARNINGS = 100;
 /** Longest a reservation may live when its request never says it ended (a leak guard, not a timeout). */
 export const DEFAULT_HOLD_MS = 16 * 60_000;
 
-const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** A UTC day's and month's keys (`2026-11-30`, `2026-11`), remembered until the day ends: every request asks. */
+class PeriodKeys {
+  #from = 0;
+  #until = 0;
+  #day = '';
+  #month = '';
+
+  #at(ms: number): void {
+    if (ms >= this.#from && ms < this.#until) return;
+    this.#from = ms - (ms % 86_400_000);
+    this.#until = this.#from + 86_400_000;
+    const iso = new Date(this.#from).toISOString();
+    this.#day = iso.slice(0, 10);
+    this.#month = iso.slice(0, 7);
+  }
+
+  day(ms: number): string {
+    this.#at(ms);
+    return this.#day;
+  }
+
+  month(ms: number): string {
+    this.#at(ms);
+    return this.#month;
+  }
+}
 
 /** The bucket under `key`, started afresh when its period has passed. */
 function bucketIn(buckets: Map<string, Bucket>, key: string, period: string): Bucket {
@@ -28,10 +53,10 @@ function bucketIn(buckets: Map<string, Bucket>, key: string, period: string): Bu
   }
   return b;
 }
-const monthKey = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 
 export class Budgets {
   #budgets: BudgetConfig[] = [];
+  #periods = new PeriodKeys();
   #buckets = new Map<string, Bucket>();
   #holds = new Set<Hold>();
   #warnings: BudgetWarning[] = [];
@@ -86,8 +111,8 @@ export class Budgets {
     const buckets = new Map<string, Bucket>();
     const t = this.now();
     for (const [period, since] of [
-      [dayKey(t), `${dayKey(t)}T00:00:00Z`],
-      [monthKey(t), `${monthKey(t)}-01T00:00:00Z`],
+      [this.#periods.day(t), `${this.#periods.day(t)}T00:00:00Z`],
+      [this.#periods.month(t), `${this.#periods.month(t)}-01T00:00:00Z`],
     ] as const) {
       const summary = view.spend({ since, by: 'client' });
       const all = bucketIn(buckets, `*|${period}`, period);
@@ -116,7 +141,7 @@ export class Budgets {
   /** The buckets a request of `client` at time `t` counts in: its day and month, for everyone and for the client. */
   #bucketsFor(client: string | null, t: number, buckets = this.#buckets): Bucket[] {
     const out: Bucket[] = [];
-    for (const period of [dayKey(t), monthKey(t)]) {
+    for (const period of [this.#periods.day(t), this.#periods.month(t)]) {
       for (const who of client ? ['*', client] : ['*']) out.push(bucketIn(buckets, `${who}|${period}`, period));
     }
     return out;
@@ -171,12 +196,22 @@ export class Budgets {
 
   #spent(budget: BudgetConfig): Bucket {
     const t = this.now();
-    const period = budget.period === 'daily' ? dayKey(t) : monthKey(t);
+    const period = budget.period === 'daily' ? this.#periods.day(t) : this.#periods.month(t);
     return this.#bucket(`${budget.client ?? '*'}|${period}`, period);
+  }
+
+  /** Whether the request stays inside every budget, hard and soft (nothing refused, nothing warned, nothing remembered). */
+  fits(input: BudgetCheckInput): boolean {
+    const check = this.#evaluate(input, false);
+    return check.hard === undefined && check.soft.length === 0;
   }
 
   /** Would this request go over a budget? Hard budgets refuse; soft ones warn (and are remembered for the UI). */
   check(input: BudgetCheckInput): BudgetCheck {
+    return this.#evaluate(input, true);
+  }
+
+  #evaluate(input: BudgetCheckInput, remember: boolean): BudgetCheck {
     const result: BudgetCheck = { soft: [] };
     for (const b of this.#budgets) {
       if (b.client !== undefined && b.client !== input.client) continue;
@@ -199,7 +234,7 @@ export class Budgets {
         result.hard ??= message;
       } else {
         result.soft.push(message);
-        this.#warn(b, input.client, message, s.period);
+        if (remember) this.#warn(b, input.client, message, s.period);
       }
     }
     return result;

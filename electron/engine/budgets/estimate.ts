@@ -66,12 +66,19 @@ export function promptTokens(text: string): number {
   return Math.ceil((countTokens(text.slice(0, SAMPLE_CHARS)) * text.length) / SAMPLE_CHARS);
 }
 
-/** The input tokens a request may be billed for, at most (see INPUT_MARGIN and the framing constants). */
-export function inputBound(body: Record<string, unknown>): number {
+/**
+ * How a prompt's tokens are bounded. `bytes`: its UTF-8 length, free to compute and a true bound for
+ * every vendor (byte-level BPE and SentencePiece with byte fallback never make more tokens than bytes),
+ * but about three times the count for English. `count`: the o200k count raised by INPUT_MARGIN, tight
+ * but it needs the tokenizer (~70 MB, and microseconds per kilobyte on the port's thread).
+ */
+export type InputMeasure = 'bytes' | 'count';
+
+/** The input tokens a request may be billed for, at most (see InputMeasure and the framing constants). */
+export function inputBound(body: Record<string, unknown>, measure: InputMeasure = 'count'): number {
   const p = promptParts(body);
-  return (
-    Math.ceil(promptTokens(p.text) * INPUT_MARGIN) + p.messages * TOKENS_PER_MESSAGE + TOKENS_PER_REQUEST + p.images * TOKENS_PER_IMAGE
-  );
+  const text = measure === 'bytes' ? Buffer.byteLength(p.text, 'utf8') : Math.ceil(promptTokens(p.text) * INPUT_MARGIN);
+  return text + p.messages * TOKENS_PER_MESSAGE + TOKENS_PER_REQUEST + p.images * TOKENS_PER_IMAGE;
 }
 
 /** The output limit the request sets itself, in any dialect's field, if any. */
@@ -140,8 +147,12 @@ export interface WorstCase {
  * The request's worst case over every target it may be sent to (failover included): the dearest
  * target's cost and the largest token count. Reserving that once at admission covers every attempt.
  */
-export function worstCase(body: Record<string, unknown>, targets: TargetLimits[], options: { outputless?: boolean } = {}): WorstCase {
-  const input = inputBound(body);
+export function worstCase(
+  body: Record<string, unknown>,
+  targets: TargetLimits[],
+  options: { outputless?: boolean; measure?: InputMeasure } = {},
+): WorstCase {
+  const input = inputBound(body, options.measure);
   const raw = targets.some((t) => t.price?.cacheWrite !== undefined) ? JSON.stringify(body) : undefined;
   let tokens = input;
   let usd: number | null = 0;

@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog/catalog';
 import { RoutingError } from '../router/failures';
 import type { Target } from '../router/resolve';
 import type { Budgets } from './budgets';
-import { worstCase, type TargetLimits } from './estimate';
+import { worstCase, type InputMeasure, type TargetLimits } from './estimate';
 import type { BudgetCheckInput } from './types';
 
 export { Budgets } from './budgets';
@@ -55,12 +55,16 @@ export function budgetPreflight(o: PreflightOptions): (() => void) | undefined {
   const { budgets } = o;
   if (!budgets?.active) return undefined;
   return () => {
-    const worst = worstCase(
-      o.body,
-      o.targets.map((t) => limitsOf(o.catalog, t)),
-      { outputless: o.outputless },
-    );
-    const input: BudgetCheckInput = { client: o.client, estimateUsd: worst.usd, estimateTokens: worst.tokens, unpriced: worst.unpriced };
+    const limits = o.targets.map((t) => limitsOf(o.catalog, t));
+    const estimate = (measure: InputMeasure): BudgetCheckInput => {
+      const worst = worstCase(o.body, limits, { outputless: o.outputless, measure });
+      return { client: o.client, estimateUsd: worst.usd, estimateTokens: worst.tokens, unpriced: worst.unpriced };
+    };
+    // The prompt's byte length bounds its tokens for free; while that loose bound fits every budget it
+    // is what the request holds, so the tokenizer stays off the port's thread. Near a limit (or a soft
+    // budget's line) the prompt is counted, so the slack never refuses or warns about a request that fits.
+    const loose = estimate('bytes');
+    const input = budgets.fits(loose) ? loose : estimate('count');
     const { check, reservation } = budgets.admit(input, o.deadlineMs === undefined ? undefined : o.deadlineMs + 60_000);
     if (check.hard)
       throw new RoutingError(402, 'invalid_request_error', check.hard, check.unpriced ? PRICE_UNKNOWN_CODE : 'budget_exceeded');

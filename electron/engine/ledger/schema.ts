@@ -174,6 +174,24 @@ const MIGRATIONS: string[] = [
    ALTER TABLE messages ADD COLUMN status TEXT;
    ALTER TABLE messages ADD COLUMN error TEXT;
    ALTER TABLE messages ADD COLUMN tool_calls TEXT;`,
+  // v6: the writer thread inserts a batch with multi-row INSERTs and adds its rollups once per group
+  // (batch-insert.ts): a trigger per row cost more than the insert itself. Its rows say `batched = 1` and
+  // the triggers skip them; any other insert (crash recovery, a hand-made row) is still rolled up and
+  // closes its journal entry through them.
+  `ALTER TABLE requests ADD COLUMN batched INTEGER NOT NULL DEFAULT 0;
+   DROP TRIGGER requests_rollup;
+   CREATE TRIGGER requests_rollup AFTER INSERT ON requests WHEN NEW.batched = 0 BEGIN
+     INSERT INTO spend_daily (day, ${ROLLUP_COLUMNS}) VALUES (
+       strftime('%Y-%m-%d', NEW.started_at / 1000, 'unixepoch'), ${ROLLUP_VALUES})
+     ON CONFLICT DO UPDATE SET ${ROLLUP_ADD};
+     INSERT INTO spend_monthly (month, ${ROLLUP_COLUMNS}) VALUES (
+       strftime('%Y-%m', NEW.started_at / 1000, 'unixepoch'), ${ROLLUP_VALUES})
+     ON CONFLICT DO UPDATE SET ${ROLLUP_ADD};
+   END;
+   DROP TRIGGER requests_close_open;
+   CREATE TRIGGER requests_close_open AFTER INSERT ON requests WHEN NEW.batched = 0 BEGIN
+     DELETE FROM requests_open WHERE id = NEW.id;
+   END;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,7 @@
 // Bundled on its own (scripts/build.mjs); run from source, worker-file.ts compiles it.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'libsql';
+import { batchInserter } from './batch-insert';
 import type { BatchFailure, WriterData, WriterReply, WriterRequest } from './writer';
 
 const data = workerData as WriterData;
@@ -13,9 +14,10 @@ db.exec('PRAGMA synchronous = NORMAL');
 db.exec(`PRAGMA busy_timeout = ${data.busyMs}`);
 const insert = db.prepare(data.insertSql);
 const insertOpen = db.prepare(data.insertOpenSql);
+const insertRows = batchInserter(db);
 const insertAll = db.transaction((opens: unknown[][], rows: unknown[][]) => {
   for (const o of opens) insertOpen.run(...o);
-  for (const r of rows) insert.run(...r);
+  insertRows(rows);
 });
 
 /** A value SQLite will never accept (retrying cannot help), as opposed to a busy or full disk. */
@@ -25,7 +27,10 @@ function isBadRow(error: unknown): boolean {
   return error instanceof TypeError || error instanceof RangeError || /can only bind/.test(String((error as Error | null)?.message));
 }
 
-/** Writes what can be written of a failed batch one by one: bad values are dropped, the rest kept for a retry. */
+/**
+ * Writes what can be written of a failed batch one by one: bad values are dropped, the rest kept for a
+ * retry. These single-row inserts leave `batched` at 0, so the schema's triggers roll them up.
+ */
 function salvage(opens: unknown[][], rows: unknown[][], error: unknown): BatchFailure {
   const failure: BatchFailure = { dropped: [], failed: rows, failedOpens: opens, error: (error as Error).message };
   if (!isBadRow(error)) return failure;

@@ -1,7 +1,7 @@
 // The engine's way out to the network: upstream requests over kept-alive undici pools (per connect
 // timeout, or through the user's proxies), and image fetches through the guarded fetcher. One instance
 // per engine, built by the composition root (app.ts) and handed down; nothing here is process-global.
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { DEFAULT_MAX_IMAGE_BYTES, fetchPublicImage, type FetchedImage, type ImageFetchOptions } from './image-fetch';
 
@@ -42,6 +42,7 @@ export interface AttemptRoute {
 }
 
 const DEFAULT_CONNECT_MS = 10_000;
+const MAX_PARSED_URLS = 512;
 // Streams may pause for long stretches while a model thinks; the route's own timeouts apply on top.
 const STREAM_PATIENCE = { headersTimeout: 300_000, bodyTimeout: 300_000 };
 
@@ -62,6 +63,7 @@ export class Transport {
   #providerProxies: Record<string, string> = {};
   readonly #proxyAgents = new Map<string, ProxyAgent>();
   readonly #imageFetch: ImageFetchOptions;
+  readonly #targets = new Map<string, { origin: string; path: string }>();
 
   constructor(options: TransportOptions = {}) {
     this.#imageFetch = options.imageFetch ?? {};
@@ -82,14 +84,32 @@ export class Transport {
   }
 
   async send(call: UpstreamCall, signal?: AbortSignal, options?: SendOptions): Promise<UpstreamResponse> {
-    const res = await request(call.url, {
+    const { origin, path } = this.#target(call.url);
+    const res = await this.#dispatcherFor(options).request({
+      origin,
+      path,
       method: call.method,
       headers: call.headers,
       body: call.body,
       signal,
-      dispatcher: this.#dispatcherFor(options),
     });
     return { status: res.statusCode, headers: res.headers, body: res.body as UpstreamResponse['body'] };
+  }
+
+  /**
+   * The origin and path of an upstream URL, parsed once per URL: a provider's endpoints are a handful
+   * of strings, and parsing one on every request cost more than the rest of sending it.
+   */
+  #target(url: string): { origin: string; path: string } {
+    let t = this.#targets.get(url);
+    if (!t) {
+      const u = new URL(url);
+      t = { origin: u.origin, path: `${u.pathname}${u.search}` };
+      // Bounded: URLs that carry a model or a query (Gemini, Azure) vary with the request.
+      if (this.#targets.size >= MAX_PARSED_URLS) this.#targets.clear();
+      this.#targets.set(url, t);
+    }
+    return t;
   }
 
   /**

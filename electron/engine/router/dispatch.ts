@@ -16,9 +16,9 @@ import { openCompletionsJson, openCompletionsStream } from '../providers/openai/
 import { openOpenAIJson, openOpenAIStream, type OpenedJson, type OpenedStream } from '../providers/openai/openai-open';
 import { presetFor } from '../providers/presets';
 import { openTranslatedOpenAIJson, openTranslatedOpenAIStream } from '../providers/openai/translate-openai';
-import { SUPPORTED_KINDS, type ProviderConfig } from '../settings/config-schema';
+import type { ProviderConfig } from '../settings/config-schema';
 import type { Vault } from '../vault/types';
-import { AttemptError, ClientRequestError } from './failures';
+import { ClientRequestError } from './failures';
 import { runWithFailover, type Attempt, type FailoverInput, type Served } from './failover';
 import type { RoutePlan } from './resolve';
 
@@ -42,12 +42,6 @@ export interface CanonicalDispatchInput extends FailoverInput {
 
 export type StreamServed = OpenedStream & Served;
 export type JsonServed = OpenedJson & Served;
-
-function ensureSupported({ target }: Attempt): void {
-  if (!SUPPORTED_KINDS.has(target.provider.kind)) {
-    throw new AttemptError('unsupported', `provider kind "${target.provider.kind}" (${target.provider.id}) is not yet supported`);
-  }
-}
 
 const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:|\/|$)/i;
 
@@ -103,22 +97,20 @@ function lazy<T>(make: () => T): () => T {
 
 export function dispatchStream(input: DispatchInput): Promise<StreamServed> {
   const canonical = lazy(() => decodeOpenAIRequest(input.body));
-  return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => {
-    ensureSupported(attempt);
-    return isOpenAIProtocol(attempt.target.provider.kind)
+  return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) =>
+    isOpenAIProtocol(attempt.target.provider.kind)
       ? openOpenAIStream(openAIBody(input, attempt), attempt)
-      : openTranslatedOpenAIStream(canonical(), attempt);
-  });
+      : openTranslatedOpenAIStream(canonical(), attempt),
+  );
 }
 
 export function dispatchJson(input: DispatchInput): Promise<JsonServed> {
   const canonical = lazy(() => decodeOpenAIRequest(input.body));
-  return runWithFailover(keylessAware(input), (attempt) => {
-    ensureSupported(attempt);
-    return isOpenAIProtocol(attempt.target.provider.kind)
+  return runWithFailover(keylessAware(input), (attempt) =>
+    isOpenAIProtocol(attempt.target.provider.kind)
       ? openOpenAIJson(openAIBody(input, attempt), attempt)
-      : openTranslatedOpenAIJson(canonical(), attempt);
-  });
+      : openTranslatedOpenAIJson(canonical(), attempt),
+  );
 }
 
 /** Legacy text completions (`/v1/completions`): OpenAI-protocol targets only, passed through. */
@@ -132,32 +124,24 @@ export function dispatchCompletionsJson(input: DispatchInput): Promise<JsonServe
 
 export function dispatchAnthropicStream(input: AnthropicDispatchInput): Promise<StreamServed> {
   const canonical = lazy(() => decodeAnthropicRequest(input.body));
-  return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => {
-    ensureSupported(attempt);
-    return attempt.target.provider.kind === 'anthropic'
+  return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) =>
+    attempt.target.provider.kind === 'anthropic'
       ? openAnthropicPassStream(input.body, input.client, attempt)
-      : openTranslatedAnthropicStream(canonical(), attempt);
-  });
+      : openTranslatedAnthropicStream(canonical(), attempt),
+  );
 }
 
 export function dispatchAnthropicJson(input: AnthropicDispatchInput): Promise<JsonServed> {
   const canonical = lazy(() => decodeAnthropicRequest(input.body));
-  return runWithFailover(keylessAware(input), (attempt) => {
-    ensureSupported(attempt);
-    return attempt.target.provider.kind === 'anthropic'
+  return runWithFailover(keylessAware(input), (attempt) =>
+    attempt.target.provider.kind === 'anthropic'
       ? openAnthropicPassJson(input.body, input.client, attempt)
-      : openTranslatedAnthropicJson(canonical(), attempt);
-  });
+      : openTranslatedAnthropicJson(canonical(), attempt),
+  );
 }
 
 export const dispatchCanonicalStream = (input: CanonicalDispatchInput): Promise<OpenedEvents & Served> =>
-  runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => {
-    ensureSupported(attempt);
-    return openCanonicalStream(input.request, attempt);
-  });
+  runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => openCanonicalStream(input.request, attempt));
 
 export const dispatchCanonicalResponse = (input: CanonicalDispatchInput): Promise<{ response: CanonicalResponse } & Served> =>
-  runWithFailover(keylessAware(input), async (attempt) => {
-    ensureSupported(attempt);
-    return { response: await openCanonicalResponse(input.request, attempt) };
-  });
+  runWithFailover(keylessAware(input), async (attempt) => ({ response: await openCanonicalResponse(input.request, attempt) }));

@@ -1,6 +1,6 @@
 // Sticky routing for prompt caching: a conversation's follow-up turns go to the target that served
 // its earlier turns (which holds the warm cache) while that target is healthy.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Prompt caches live for minutes; after this a conversation may go anywhere again. */
 const TTL_MS = 10 * 60_000;
@@ -16,12 +16,13 @@ export function conversationKey(scope: string, body: Record<string, unknown> | u
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) return null;
   const firstUser = messages.findIndex((m) => (m as { role?: unknown })?.role === 'user');
-  const hash = createHash('sha1').update(scope);
-  // Strings are hashed as they are: no JSON copy of a long system prompt on every request.
-  for (const m of messages.slice(0, firstUser === -1 ? 1 : firstUser + 1) as Array<{ role?: unknown; content?: unknown }>) {
-    hash.update(`\0${String(m?.role)}\0`).update(typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content ?? null));
-  }
-  return hash.digest('base64url');
+  // One string, one one-shot hash: a third of an incremental hash's cost on every request of a
+  // multi-target route. String contents are joined as they are (no JSON copy of a long system prompt).
+  let text = scope;
+  const opening = messages.slice(0, firstUser === -1 ? 1 : firstUser + 1) as Array<{ role?: unknown; content?: unknown }>;
+  for (const m of opening)
+    text += `\0${String(m?.role)}\0${typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content ?? null)}`;
+  return hash('sha1', text, 'base64url');
 }
 
 export class StickySessions {

@@ -1,31 +1,23 @@
-// The add-provider flow's engine side: test a provider that does not exist yet and list its models
-// with catalog prices (discover), then write its key, the provider and its models all at once or not
-// at all (create: a failed step leaves nothing behind, a key already written is rolled back).
+// The add-provider flow behind providers.discover/create/available/addModels (providers-service.ts):
+// test a provider that does not exist yet and list its models with catalog prices (discover), then
+// write its key, the provider and its models all at once or not at all (create: a failed step leaves
+// nothing behind, a key already written is rolled back).
 import type { ProvidersService } from '../../../shared/contract';
 import type { DiscoveredModel, KeyPlacement, ProviderDiscovery, ProviderSetupKey, ProviderSetupModel } from '../../../shared/setup-types';
 import type { ProviderInfo } from '../../../shared/types';
-import type { Catalog } from '../catalog/catalog';
 import { configModel, suggestModel } from '../catalog/match';
 import { listUpstreamModels } from '../providers/models';
 import { redactKeys } from '../providers/redact';
-import type { Transport } from '../providers/transport';
 import type { ProviderConfig } from '../settings/config-schema';
-import type { SettingsStore } from '../settings/types';
 import { mask } from '../vault/mask';
-import type { AppVault } from '../vault/types';
 import { DEFAULT_LABEL } from '../vault/vault';
-import { edit } from './config-edits';
+import { editConfig } from './config-edit';
 import { checkModels, checkSetup, keyConfigFor, ProviderSetupError } from './provider-setup-checks';
+import type { ServiceParts } from './service-parts';
 
 export { ProviderSetupError } from './provider-setup-checks';
 
-export interface ProviderSetupDeps {
-  settings: SettingsStore;
-  vault: AppVault;
-  catalog: Catalog;
-  transport: Transport;
-  /** Where `{ env }` keys are read (the engine's environment). */
-  env: NodeJS.ProcessEnv;
+export interface ProviderSetupDeps extends Pick<ServiceParts, 'settings' | 'vault' | 'catalog' | 'transport' | 'env'> {
   /** The provider as providers.list() shows it, once written. */
   describe(id: string): Promise<ProviderInfo | undefined>;
 }
@@ -110,7 +102,7 @@ export function createProviderSetup(deps: ProviderSetupDeps): Pick<ProvidersServ
             previous ? vault.storeKey(provider.id, DEFAULT_LABEL, previous) : vault.deleteKeychainKey(provider.id, DEFAULT_LABEL);
         }
         try {
-          edit(settings, (c) => {
+          editConfig(settings, (c) => {
             if (c.providers.some((p) => p.id === provider.id))
               throw new ProviderSetupError(`Provider id: a provider named "${provider.id}" was added meanwhile. Nothing was added.`, 'id');
             return { ...c, providers: [...c.providers, provider] };
@@ -144,7 +136,7 @@ export function createProviderSetup(deps: ProviderSetupDeps): Pick<ProvidersServ
     addModels: (id, models) =>
       serial(async () => {
         const wanted = checkModels(models);
-        edit(settings, (c) => {
+        editConfig(settings, (c) => {
           const provider = c.providers.find((p) => p.id === id);
           if (!provider) throw new ProviderSetupError(`no provider "${id}"`);
           const have = new Set(provider.models.map((m) => m.id));

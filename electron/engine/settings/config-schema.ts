@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { PRESETS } from '../providers/presets';
 import { issueLines } from './zod-issues';
 
+// Settings and config are parsed a few times per process, never per request: zod's compiled fast path
+// costs more to build (tens of ms at start-up, before the port can answer) than it ever saves here.
+z.config({ jitless: true });
+
 export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'anthropic', 'gemini', 'ollama', 'azure-openai'] as const;
-/** Kinds whose adapter exists (every kind the schema accepts). */
-export const SUPPORTED_KINDS: ReadonlySet<string> = new Set(PROVIDER_KINDS);
 
 /** OpenAI-compatible vendors with a known base URL: the id alone is enough. */
 const PRESET_IDS: ReadonlySet<string> = new Set(PRESETS.map((p) => p.id));

@@ -180,14 +180,18 @@ export function openSettings(dataDir: string): OpenSettings {
     seed(config: { providers: ProviderConfig[]; routes: RouteConfig[]; aliases?: AliasConfig[]; health?: HealthConfig }): void {
       // One store write with both keys (what conf.set does inside): one atomic file replace, so no
       // reader sees new providers with old routes. Tokens and any other keys are kept as they are.
-      const { aliases: _aliases, health: _health, ...rest } = conf.store;
-      conf.store = {
+      const current = conf.store;
+      const { aliases: _aliases, health: _health, ...rest } = current;
+      const next = {
         ...rest,
         providers: config.providers,
         routes: config.routes,
         ...(config.aliases ? { aliases: config.aliases } : {}),
         ...(config.health ? { health: config.health } : {}),
       };
+      // `serve --config` seeds on every start: an unchanged config is not written again (an fsync'd
+      // file replace before the port can answer).
+      if (JSON.stringify(next) !== JSON.stringify(current)) conf.store = next;
       notify();
     },
 

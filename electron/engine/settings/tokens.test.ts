@@ -1,6 +1,7 @@
 // Client tokens: format, hashing, name rules and the lookup index the gateway uses.
 import { describe, expect, it } from 'vitest';
-import { checkTokenName, createClientToken, hashToken, TokenIndex } from './tokens';
+import type { ClientTokenRecord } from './types';
+import { checkTokenName, createClientToken, hashToken, TokenLookup } from './tokens';
 
 describe('client tokens', () => {
   it('mints sbt_ tokens of 32 random bytes and keeps only their hash and prefix', () => {
@@ -27,18 +28,26 @@ describe('client tokens', () => {
     }
   });
 
-  it('looks tokens up by hash, forgets revoked ones on update', () => {
+  it('looks tokens up by hash; a new lookup (the token list changed) forgets revoked ones, remembered or not', () => {
     const a = createClientToken('cursor');
     const b = createClientToken('aider');
-    const index = new TokenIndex([a.record, b.record]);
-    expect(index.lookup(a.token)).toBe('cursor');
-    expect(index.lookup(b.token)).toBe('aider');
-    expect(index.lookup(a.record.hash)).toBeUndefined(); // the stored hash is not itself a credential
-    expect(index.lookup('sbt_nope')).toBeUndefined();
-    expect(index.lookup('')).toBeUndefined();
-    index.update([b.record]);
-    expect(index.lookup(a.token)).toBeUndefined();
-    expect(index.lookup(b.token)).toBe('aider');
-    expect(index.size).toBe(1);
+    const byName = (records: ClientTokenRecord[]) => new TokenLookup(records.map((r) => [r.hash, r.name] as const));
+    let lookup = byName([a.record, b.record]);
+    expect(lookup.get(a.token)).toBe('cursor');
+    expect(lookup.get(a.token)).toBe('cursor'); // remembered
+    expect(lookup.get(b.token)).toBe('aider');
+    expect(lookup.get(a.record.hash)).toBeUndefined(); // the stored hash is not itself a credential
+    expect(lookup.get('sbt_nope')).toBeUndefined();
+    expect(lookup.get('')).toBeUndefined();
+    lookup = byName([b.record]);
+    expect(lookup.get(a.token)).toBeUndefined();
+    expect(lookup.get(b.token)).toBe('aider');
+  });
+
+  it('remembers a bounded number of tokens and never an unknown one', () => {
+    const records = Array.from({ length: 100 }, (_, i) => createClientToken(`tool-${i}`));
+    const lookup = new TokenLookup(records.map(({ record }) => [record.hash, record.name] as const));
+    for (let round = 0; round < 2; round++) for (const [i, { token }] of records.entries()) expect(lookup.get(token)).toBe(`tool-${i}`);
+    for (let i = 0; i < 1000; i++) expect(lookup.get(`sbt_guess${i}`)).toBeUndefined();
   });
 });

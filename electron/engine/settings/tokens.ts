@@ -35,28 +35,30 @@ export function createClientToken(
   return { token, record };
 }
 
+/** How many presented tokens the port remembers: a few tools share a port; past this it starts over. */
+const REMEMBERED_TOKENS = 64;
+
 /**
- * Token hash -> client name, rebuilt whenever the token list changes. Lookups hash the presented token
- * and hit a Map: no per-token comparison loop, and nothing to time since the attacker cannot choose hashes.
+ * Tokens as the port checks them on every request: by hash, with the valid tokens presented lately
+ * remembered as presented, so a tool's later requests skip the hashing. Built anew whenever the token
+ * list changes, memo included, so a revoked token is refused from that moment. Unknown tokens are never
+ * remembered: guessing cannot grow it.
  */
-export class TokenIndex {
-  #byHash = new Map<string, string>();
+export class TokenLookup<T> {
+  readonly #byHash: Map<string, T>;
+  readonly #seen = new Map<string, T>();
 
-  constructor(records: readonly ClientTokenRecord[] = []) {
-    this.update(records);
+  constructor(entries: Iterable<readonly [hash: string, value: T]>) {
+    this.#byHash = new Map(entries);
   }
 
-  update(records: readonly ClientTokenRecord[]): void {
-    this.#byHash = new Map(records.map((r) => [r.hash, r.name]));
-  }
-
-  /** The client name for a presented token, or undefined when the token is unknown or revoked. */
-  lookup(token: string): string | undefined {
-    if (!token) return undefined;
-    return this.#byHash.get(hashToken(token));
-  }
-
-  get size(): number {
-    return this.#byHash.size;
+  get(token: string): T | undefined {
+    const seen = this.#seen.get(token);
+    if (seen !== undefined) return seen;
+    const found = this.#byHash.get(hashToken(token));
+    if (found === undefined) return undefined;
+    if (this.#seen.size >= REMEMBERED_TOKENS) this.#seen.clear();
+    this.#seen.set(token, found);
+    return found;
   }
 }

@@ -3,6 +3,7 @@
 // props to the components.
 import { useEffect, useState, type CSSProperties } from 'react';
 import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import type { AppContract } from '../../../shared/contract';
 import { useChanges } from '../../lib/changes';
 import { chatDefaultsStore, FALLBACK_CHAT_DEFAULTS, loadChatDefaults } from '../../lib/chat-defaults';
@@ -12,7 +13,7 @@ import { ErrorNote } from '../../ui/ErrorNote';
 import { ModelPicker } from '../../ui/ModelPicker';
 import { NextStep } from '../../ui/NextStep';
 import { Toast } from '../../ui/Toast';
-import { createChatStore } from './chat-store';
+import { createChatStore, type ChatStore } from './chat-store';
 import { createEngineConversations, createMemoryConversations } from './chat-repositories';
 import type { ConversationRepository } from './chat-types';
 import { ChatOptions } from './components/ChatOptions';
@@ -31,11 +32,92 @@ interface Props {
 /** The benchmark's `?dev-seed-conversation=N` seeds an in-memory repository (never the user's storage). */
 const wantsSeed = () => new URL(window.location.href).searchParams.has('dev-seed-conversation');
 
+/**
+ * The messages, or what to do before the first one: the part of the screen that re-renders as a reply
+ * streams in (each token changes `entries`, which nothing else here reads).
+ */
+function ChatMessages({ store }: { store: ChatStore }) {
+  const s = useStore(
+    store,
+    useShallow((st) => ({
+      entries: st.entries,
+      activeId: st.activeId,
+      streaming: st.streaming,
+      noModels: st.modelsStatus === 'ready' && st.models.length === 0,
+      regenerate: st.regenerate,
+      editAndResend: st.editAndResend,
+    })),
+  );
+  if (s.entries.length === 0)
+    return (
+      <div className="chat-empty">
+        {s.noModels ? (
+          <EmptyState title="Add a provider to start chatting">
+            Switchboard sends your messages with your own provider keys. Add a provider (a key and a minute) and its models appear here.
+            <NextStep href="#providers">Add a provider</NextStep>
+          </EmptyState>
+        ) : (
+          <EmptyState title="Start a conversation">
+            Messages go through your own provider keys. Every reply shows who answered, the tokens it used and what it cost.
+          </EmptyState>
+        )}
+      </div>
+    );
+  return (
+    <MessageList
+      entries={s.entries}
+      conversationKey={s.activeId ?? 'new'}
+      streaming={s.streaming}
+      onRegenerate={s.regenerate}
+      onEditAndResend={s.editAndResend}
+    />
+  );
+}
+
+/** The composer: typing changes only this part. */
+function ChatComposer({ store }: { store: ChatStore }) {
+  const s = useStore(
+    store,
+    useShallow((st) => ({
+      draft: st.draft,
+      attachments: st.attachments,
+      model: st.model,
+      streaming: st.streaming,
+      attach: st.attach,
+      detach: st.detach,
+      setDraft: st.setDraft,
+      send: st.send,
+      stop: st.stop,
+    })),
+  );
+  const canSend = (s.draft.trim().length > 0 || s.attachments.length > 0) && s.model !== '';
+  return (
+    <div className="chat-composer">
+      <Composer
+        draft={s.draft}
+        streaming={s.streaming}
+        canSend={canSend}
+        attachments={s.attachments}
+        onAttach={s.attach}
+        onDetach={s.detach}
+        onDraft={s.setDraft}
+        onSend={() => void s.send()}
+        onStop={s.stop}
+      />
+    </div>
+  );
+}
+
 export function ChatScreen({ client, repository }: Props) {
   const [seeded] = useState(() => !repository && wantsSeed());
   const [repo] = useState(() => repository ?? (seeded ? createMemoryConversations() : createEngineConversations(client)));
   const [store] = useState(() => createChatStore(client, repo));
-  const state = useStore(store);
+  // Everything but the messages and the draft (ChatMessages and ChatComposer read those), so neither a
+  // streaming reply nor typing re-renders the conversation list, the toolbar and the rest.
+  const state = useStore(
+    store,
+    useShallow(({ entries, draft: _draft, attachments: _attachments, ...rest }) => ({ ...rest, hasEntries: entries.length > 0 })),
+  );
   const defaults = useStore(chatDefaultsStore, (s) => s.defaults);
   const [optionsOpen, setOptionsOpen] = useState(false);
 
@@ -65,7 +147,6 @@ export function ChatScreen({ client, repository }: Props) {
     if (modelsChanged > 0) void store.getState().loadModels();
   }, [store, modelsChanged]);
 
-  const canSend = (state.draft.trim().length > 0 || state.attachments.length > 0) && state.model !== '';
   const fontSize = (defaults ?? FALLBACK_CHAT_DEFAULTS).fontSize;
   const pending = state.pending;
 
@@ -93,7 +174,7 @@ export function ChatScreen({ client, repository }: Props) {
           <Button
             variant="ghost"
             onClick={() => void state.clear()}
-            disabled={state.streaming || state.entries.length === 0}
+            disabled={state.streaming || !state.hasEntries}
             title="Remove every message of this conversation (undoable)"
           >
             Clear
@@ -142,42 +223,8 @@ export function ChatScreen({ client, repository }: Props) {
           </div>
         )}
 
-        {state.entries.length === 0 ? (
-          <div className="chat-empty">
-            {state.modelsStatus === 'ready' && state.models.length === 0 ? (
-              <EmptyState title="Add a provider to start chatting">
-                Switchboard sends your messages with your own provider keys. Add a provider (a key and a minute) and its models appear here.
-                <NextStep href="#providers">Add a provider</NextStep>
-              </EmptyState>
-            ) : (
-              <EmptyState title="Start a conversation">
-                Messages go through your own provider keys. Every reply shows who answered, the tokens it used and what it cost.
-              </EmptyState>
-            )}
-          </div>
-        ) : (
-          <MessageList
-            entries={state.entries}
-            conversationKey={state.activeId ?? 'new'}
-            streaming={state.streaming}
-            onRegenerate={state.regenerate}
-            onEditAndResend={state.editAndResend}
-          />
-        )}
-
-        <div className="chat-composer">
-          <Composer
-            draft={state.draft}
-            streaming={state.streaming}
-            canSend={canSend}
-            attachments={state.attachments}
-            onAttach={state.attach}
-            onDetach={state.detach}
-            onDraft={state.setDraft}
-            onSend={() => void state.send()}
-            onStop={state.stop}
-          />
-        </div>
+        <ChatMessages store={store} />
+        <ChatComposer store={store} />
 
         {pending && (
           <Toast

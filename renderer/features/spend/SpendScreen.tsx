@@ -2,8 +2,9 @@
 // cost per hour or per day stacked by model, provider, client or route (spend.series), a sortable
 // breakdown that opens single requests with their attempts (spend.requests), and CSV export.
 // Budgets come first: they are what needs attention; the long request list comes last.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
+import type { AppContract } from '../../../shared/contract';
 import type { SpendGroupBy, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
 import { formatSpendTotal, formatTokens, formatTotal } from '../../lib/format';
 import type { ScreenProps } from '../../lib/screen';
@@ -13,6 +14,7 @@ import { ErrorNote } from '../../ui/ErrorNote';
 import { EmptyState } from '../../ui/EmptyState';
 import { NextStep } from '../../ui/NextStep';
 import { Card, PageHeader } from '../../ui/Page';
+import { useLoad } from '../../lib/use-load';
 import { useModelChoices } from '../../lib/use-model-choices';
 import { StackedBarChart } from '../../ui/StackedBarChart';
 import { TableScroll } from '../../ui/TableScroll';
@@ -78,45 +80,38 @@ function Tile({ label, s }: { label: string; s: SpendSummary | undefined }) {
 
 const formatChartValue = (v: number) => formatTotal(v);
 
+/** The tiles, the range's breakdown and the chart's series. */
+async function loadSpend(client: AppContract, range: RangeChoice, group: Group): Promise<Loaded> {
+  const { today, month } = calendarSince();
+  const since = range === 'all' ? undefined : range;
+  const [t, m, r, daily] = await Promise.all([
+    client.spend.summary({ since: today }),
+    client.spend.summary({ since: month }),
+    client.spend.summary({ since, by: group }),
+    client.spend.series({ since, by: group }),
+  ]);
+  // The daily series says where spend starts; a short span is fetched again per hour.
+  const plan = chartPlan(daily, range);
+  const series =
+    plan?.bucket === 'hour' ? await client.spend.series({ since: new Date(plan.from).toISOString(), by: group, bucket: 'hour' }) : daily;
+  return { today: t, month: m, range: r, series, plan };
+}
+
 export function SpendScreen({ client, active }: ScreenProps) {
   const [range, setRange] = useState<RangeChoice>('30d');
   const [group, setGroup] = useState<Group>('model');
-  const [data, setData] = useState<Loaded | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const [picked, setPicked] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const theme = useStore(themeStore, (t) => t.resolved);
   const choices = useModelChoices(client, active);
-
-  useEffect(() => {
-    if (!active) return;
-    let live = true;
-    const { today, month } = calendarSince();
-    const since = range === 'all' ? undefined : range;
-    Promise.all([
-      client.spend.summary({ since: today }),
-      client.spend.summary({ since: month }),
-      client.spend.summary({ since, by: group }),
-      client.spend.series({ since, by: group }),
-    ])
-      .then(async ([t, m, r, daily]) => {
-        // The daily series says where spend starts; a short span is fetched again per hour.
-        const plan = chartPlan(daily, range);
-        const series =
-          plan?.bucket === 'hour'
-            ? await client.spend.series({ since: new Date(plan.from).toISOString(), by: group, bucket: 'hour' })
-            : daily;
-        return { today: t, month: m, range: r, series, plan };
-      })
-      .then(
-        (loaded) => live && (setData(loaded), setError(null)),
-        (e: Error) => live && setError(e.message),
-      );
-    return () => {
-      live = false;
-    };
-  }, [client, active, range, group, tick]);
+  const { state, data } = useLoad(() => loadSpend(client, range, group), active, `${range} ${group} ${tick}`);
+  // A failed export is shown until the figures next load (or fail to), as a failed load would be: it
+  // is tied to the load state shown when it failed (read through a ref, as the export outlives renders).
+  const [exportFailure, setExportFailure] = useState<{ message: string; during: typeof state } | null>(null);
+  const shown = useRef(state);
+  shown.current = state;
+  const error = exportFailure?.during === state ? exportFailure.message : state.status === 'error' ? state.error : null;
 
   const chart = useMemo(() => (data?.plan ? { ...stackedSeries(data.series, data.plan), bucket: data.plan.bucket } : null), [data]);
   const per = chart?.bucket === 'hour' ? 'hour' : 'day';
@@ -131,7 +126,7 @@ export function SpendScreen({ client, active }: ScreenProps) {
     try {
       download(`switchboard-spend-${range}.csv`, await client.spend.exportCsv({ since }));
     } catch (e) {
-      setError((e as Error).message);
+      setExportFailure({ message: (e as Error).message, during: shown.current });
     } finally {
       setExporting(false);
     }

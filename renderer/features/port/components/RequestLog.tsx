@@ -29,6 +29,8 @@ export function RequestLog({ client, active, onNewRequests }: Props) {
   const notify = useRef(onNewRequests);
   notify.current = onNewRequests;
 
+  // A poll, not useLoad's load-on-show: it repeats while shown, backs off after a failure, and tells
+  // the screen about new requests; its own `live` flag stops the loop when the screen is hidden.
   useEffect(() => {
     if (!active) return;
     let live = true;

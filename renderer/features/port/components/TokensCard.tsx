@@ -1,9 +1,9 @@
 // Client tokens: one per tool, so spend is attributed to it. A new token is shown once (copy it
 // now; only its hash is kept); each token lists what it has spent and can be revoked at once.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AppContract } from '../../../../shared/contract';
-import type { ClientTokenInfo } from '../../../../shared/types';
 import { formatSpendTotal, formatTokens } from '../../../lib/format';
+import { useLoad } from '../../../lib/use-load';
 import { Button } from '../../../ui/Button';
 import { CopyButton } from '../../../ui/CopyButton';
 import { ErrorNote } from '../../../ui/ErrorNote';
@@ -18,47 +18,37 @@ interface Props {
 }
 
 export function TokensCard({ client, tick, onCreated }: Props) {
-  const [tokens, setTokens] = useState<ClientTokenInfo[]>([]);
+  const { state, data, reload } = useLoad(() => client.tokens.list(), true, tick);
+  const tokens = data ?? [];
   const [name, setName] = useState('');
   const [fresh, setFresh] = useState<{ name: string; token: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    client.tokens.list().then(
-      (list) => live && setTokens(list),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, tick, reload]);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const error = actionError ?? (state.status === 'error' ? state.error : null);
 
   const create = async () => {
-    setError(null);
+    setActionError(null);
     try {
       const created = await client.tokens.create({ name: name.trim() });
       setFresh({ name: created.info.name, token: created.token });
       onCreated(created.token);
       setName('');
-      setReload((r) => r + 1);
+      reload();
     } catch (e) {
-      setError((e as Error).message);
+      setActionError((e as Error).message);
     }
   };
 
   const revoke = async (n: string) => {
-    setError(null);
+    setActionError(null);
     try {
       await client.tokens.revoke(n);
       if (fresh?.name === n) {
         setFresh(null);
         onCreated(null);
       }
-      setReload((r) => r + 1);
+      reload();
     } catch (e) {
-      setError((e as Error).message);
+      setActionError((e as Error).message);
     }
   };
 

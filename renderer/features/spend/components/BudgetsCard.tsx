@@ -1,12 +1,13 @@
 // Budgets: where each stands in its period (one percentage per budget, the engine's own, rounded by
 // shared/format percentUsed, so the badge, the bars and the engine's messages agree), and an editor;
 // the whole list is saved at once (budgets.set validates it, and a bad list changes nothing).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { percentUsed } from '../../../../shared/format';
 import type { AppContract } from '../../../../shared/contract';
-import type { BudgetSpec, BudgetStatus, ClientTokenInfo } from '../../../../shared/types';
+import type { BudgetSpec, BudgetStatus } from '../../../../shared/types';
 import { attr, focusSoon } from '../../../lib/focus';
 import { formatTokens, formatTotal } from '../../../lib/format';
+import { useLoad } from '../../../lib/use-load';
 import { Button } from '../../../ui/Button';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { Badge, Card } from '../../../ui/Page';
@@ -70,23 +71,20 @@ const whom = (client: string | undefined) => (client === undefined ? 'everyone' 
 const EMPTY: BudgetSpec = { name: '', period: 'monthly', mode: 'soft', usd: 10 };
 
 export function BudgetsCard({ client, tick }: { client: AppContract; tick: number }) {
-  const [specs, setSpecs] = useState<BudgetSpec[]>([]);
-  const [status, setStatus] = useState<BudgetStatus[]>([]);
-  const [tokens, setTokens] = useState<ClientTokenInfo[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { state, data, reload } = useLoad(
+    async () => {
+      const [specs, status, tokens] = await Promise.all([client.budgets.list(), client.budgets.status(), client.tokens.list()]);
+      return { specs, status, tokens };
+    },
+    true,
+    tick,
+  );
+  const specs = data?.specs ?? [];
+  const status = data?.status ?? [];
+  const tokens = data?.tokens ?? [];
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const error = saveError ?? (state.status === 'error' ? state.error : null);
   const [editing, setEditing] = useState<{ index: number; spec: BudgetSpec } | null>(null);
-  const [reload, setReload] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    Promise.all([client.budgets.list(), client.budgets.status(), client.tokens.list()]).then(
-      ([l, s, t]) => live && (setSpecs(l), setStatus(s), setTokens(t)),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, tick, reload]);
 
   /** Closes the editor and gives focus back to what opened it (its Edit button, or Add budget). */
   const close = (name?: string) => {
@@ -97,11 +95,11 @@ export function BudgetsCard({ client, tick }: { client: AppContract; tick: numbe
   const save = async (next: BudgetSpec[], focusName?: string) => {
     try {
       await client.budgets.set(next);
-      setError(null);
-      setReload((r) => r + 1);
+      setSaveError(null);
+      reload();
       close(focusName);
     } catch (e) {
-      setError((e as Error).message);
+      setSaveError((e as Error).message);
     }
   };
 

@@ -1,9 +1,10 @@
 // The spend drill-down: single requests (newest first, a page at a time) with their attempts,
 // shown for the range and whatever the user picked in the breakdown (a model, a route, a client).
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { AppContract } from '../../../../shared/contract';
 import type { SpendRequest, SpendRequestsQuery } from '../../../../shared/types';
 import { formatCost, formatMs, formatTokens } from '../../../lib/format';
+import { usePagedLoad } from '../../../lib/use-load';
 import { Button } from '../../../ui/Button';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { TableScroll } from '../../../ui/TableScroll';
@@ -14,36 +15,15 @@ const time = (ms: number) =>
   new Date(ms).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function RequestsTable({ client, query, tick }: { client: AppContract; query: SpendRequestsQuery; tick: number }) {
-  const [rows, setRows] = useState<SpendRequest[]>([]);
-  const [more, setMore] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  // `key` stands for the query's content: a new object with the same filters is the same query.
   const key = JSON.stringify(query);
-
-  useEffect(() => {
-    let live = true;
-    client.spend.requests({ ...query, limit: PAGE }).then(
-      (page) => live && (setRows(page), setMore(page.length === PAGE), setError(null)),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-    // `key` stands for the query's content; a new object with the same filters is the same query.
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `query` is read through `key`
-  }, [client, key, tick]);
-
-  const loadMore = async () => {
-    const last = rows.at(-1);
-    if (!last) return;
-    try {
-      const page = await client.spend.requests({ ...query, limit: PAGE, before: last.startedAt });
-      setRows((r) => [...r, ...page]);
-      setMore(page.length === PAGE);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+  const { rows, more, error, loadMore } = usePagedLoad<SpendRequest>(
+    (after) => client.spend.requests({ ...query, limit: PAGE, ...(after ? { before: after.startedAt } : {}) }),
+    PAGE,
+    true,
+    `${key} ${tick}`,
+  );
 
   if (error) return <ErrorNote>Could not load requests: {error}</ErrorNote>;
   return (

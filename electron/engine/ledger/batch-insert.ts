@@ -1,0 +1,153 @@
+// How the writer thread stores a batch of finished requests cheaply: rows go in by multi-row INSERTs,
+// and the daily and monthly rollups are added once per (period, source, client, route, provider, model)
+// group instead of by the per-row trigger. Rows it inserts carry `batched = 1`, which the triggers skip
+// (schema.ts v6); a row inserted any other way (crash recovery, a migration) is still rolled up by them.
+import type Database from 'libsql';
+import { COLUMNS } from './rows';
+
+/** Rows per INSERT statement: far under SQLite's 32,766 bound variables, and enough to amortise each call. */
+export const ROWS_PER_STATEMENT = 32;
+
+const col = (name: (typeof COLUMNS)[number]) => COLUMNS.indexOf(name);
+const I = {
+  id: col('id'),
+  startedAt: col('started_at'),
+  source: col('source'),
+  client: col('client'),
+  route: col('route'),
+  provider: col('provider'),
+  model: col('model'),
+  input: col('input_tokens'),
+  output: col('output_tokens'),
+  cacheRead: col('cache_read_tokens'),
+  cacheWrite: col('cache_write_tokens'),
+  reasoning: col('reasoning_tokens'),
+  cost: col('cost_usd'),
+  estimated: col('usage_estimated'),
+};
+
+const ROLLUP_KEY = ['source', 'client', 'route', 'provider', 'model'] as const;
+const ROLLUP_SUMS = [
+  'requests',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'unknown_cost',
+  'estimated',
+] as const;
+type Sums = number[];
+
+interface Group {
+  period: string;
+  key: Array<string>;
+  sums: Sums;
+}
+
+/** A table's rollup statements: read a group's totals, and write them back. */
+function rollupStatements(db: Database.Database, table: 'spend_daily' | 'spend_monthly', first: 'day' | 'month') {
+  const where = [first, ...ROLLUP_KEY].map((c) => `${c} = ?`).join(' AND ');
+  const columns = [first, ...ROLLUP_KEY, ...ROLLUP_SUMS];
+  return {
+    read: db.prepare(`SELECT ${ROLLUP_SUMS.join(', ')} FROM ${table} WHERE ${where}`).raw(true),
+    write: db.prepare(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+       ON CONFLICT DO UPDATE SET ${ROLLUP_SUMS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    ),
+  };
+}
+
+export function batchInserter(db: Database.Database) {
+  const statements = new Map<number, Database.Statement>();
+  const insertOf = (n: number) => {
+    let s = statements.get(n);
+    if (!s) {
+      const one = `(${COLUMNS.map(() => '?').join(', ')}, 1)`;
+      s = db.prepare(
+        `INSERT INTO requests (${COLUMNS.join(', ')}, batched) VALUES ${Array.from({ length: n }, () => one).join(', ')}
+         ON CONFLICT (id) DO NOTHING`,
+      );
+      statements.set(n, s);
+    }
+    return s;
+  };
+  const daily = rollupStatements(db, 'spend_daily', 'day');
+  const monthly = rollupStatements(db, 'spend_monthly', 'month');
+  const anyOpen = db.prepare('SELECT EXISTS (SELECT 1 FROM requests_open)').pluck(true);
+  const closeOpens = db.prepare('DELETE FROM requests_open WHERE id IN (SELECT value FROM json_each(?))');
+
+  /** Adds the rows to their groups in order, from each group's stored totals: the sums come out as the trigger's would, bit for bit. */
+  function rollUp(rows: unknown[][]): void {
+    const days = new Map<string, Group>();
+    const months = new Map<string, Group>();
+    for (const r of rows) {
+      const day = new Date(Math.trunc(Number(r[I.startedAt]) / 1000) * 1000).toISOString().slice(0, 10);
+      const key = [r[I.source], r[I.client], r[I.route], r[I.provider], r[I.model]].map((v) => (v === null ? '' : String(v)));
+      const cost = r[I.cost] as number | null;
+      const row: Sums = [
+        1,
+        Number(r[I.input]),
+        Number(r[I.output]),
+        Number(r[I.cacheRead]),
+        Number(r[I.cacheWrite]),
+        Number(r[I.reasoning]),
+        cost ?? 0,
+        cost === null ? 1 : 0,
+        Number(r[I.estimated]) !== 0 ? 1 : 0,
+      ];
+      add(days, daily.read, day, key, row);
+      add(months, monthly.read, day.slice(0, 7), key, row);
+    }
+    for (const g of days.values()) daily.write.run(g.period, ...g.key, ...g.sums);
+    for (const g of months.values()) monthly.write.run(g.period, ...g.key, ...g.sums);
+  }
+
+  function add(groups: Map<string, Group>, read: Database.Statement, period: string, key: string[], row: Sums): void {
+    const id = `${period}\0${key.join('\0')}`;
+    let g = groups.get(id);
+    if (!g) {
+      const stored = read.get(period, ...key) as number[] | undefined;
+      g = { period, key, sums: stored ? stored.map(Number) : ROLLUP_SUMS.map(() => 0) };
+      groups.set(id, g);
+    }
+    for (let i = 0; i < row.length; i++) g.sums[i]! += row[i]!;
+  }
+
+  const mark = db.prepare('SAVEPOINT chunk');
+  const undo = db.prepare('ROLLBACK TO chunk');
+  const keep = db.prepare('RELEASE chunk');
+  const insertOne = insertOf(1);
+
+  /**
+   * Inserts a chunk; returns the rows that went in. A row whose id is already stored does nothing and
+   * must not be rolled up: when the count says some did nothing (a retried batch, never in normal
+   * running), the chunk is undone and inserted row by row to learn which.
+   */
+  function insertChunk(chunk: unknown[][]): unknown[][] {
+    mark.run();
+    const args: unknown[] = [];
+    for (const r of chunk) for (const v of r) args.push(v);
+    if (insertOf(chunk.length).run(...args).changes === chunk.length) {
+      keep.run();
+      return chunk;
+    }
+    undo.run();
+    keep.run();
+    return chunk.filter((r) => insertOne.run(...r).changes === 1);
+  }
+
+  /** Inserts the rows (in the caller's transaction), rolls up those that went in and closes their journal entries. */
+  return function insertRows(rows: unknown[][]): void {
+    let fresh: unknown[][] = [];
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const chunk = rows.length <= ROWS_PER_STATEMENT ? rows : rows.slice(i, i + ROWS_PER_STATEMENT);
+      const went = insertChunk(chunk);
+      fresh = fresh.length === 0 ? went : fresh.concat(went);
+    }
+    if (fresh.length === 0) return;
+    rollUp(fresh);
+    if (anyOpen.get()) closeOpens.run(JSON.stringify(fresh.map((r) => r[I.id])));
+  };
+}
