@@ -276,8 +276,10 @@ export function isStreamMethod(service: string, method: string): boolean {
 /**
  * Wire shape shared by both transports.
  * HTTP (serve): `POST /app/rpc` with body RpcCall -> 200 `{ result }` or 4xx/5xx `{ error: { message } }`;
- * `POST /app/stream` with body RpcCall -> `text/event-stream`, one `data: <json event>` per event.
- * Both need `Authorization: Bearer <admin token>`.
+ * `POST /app/stream` with body RpcCall -> `text/event-stream`, one `data: <json event>` per event;
+ * a browser page multiplexes its streams over one `POST /app/events` channel instead, starting and
+ * stopping each with `POST /app/stream/start` / `/app/stream/cancel` (gateway/app-bridge.ts).
+ * All need `Authorization: Bearer <admin token>`.
  * IPC (desktop): channel `app:rpc` (invoke, RpcCall -> RpcReply); channel `app:stream` (invoke with
  * RpcCall & { streamId }) then events on `app:stream-event` as { streamId, event } or { streamId, end: true };
  * `app:stream-cancel` with { streamId } aborts.

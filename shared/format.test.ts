@@ -1,6 +1,6 @@
-// The one rounding rule: money to 6 decimals in machine output (no float noise), shown with enough
-// digits that a small cost is never $0.0000, unknown said as unknown; whole milliseconds; percentages
-// that agree with the state they report.
+// The one rounding rule: money to 6 decimals in machine output (no float noise), shown to people with
+// four decimals under a dollar and never as a false $0.0000, unknown said as unknown; whole
+// milliseconds; percentages that agree with the state they report.
 import { describe, expect, it } from 'vitest';
 import { formatMs, formatSpend, formatUsd, percentUsed, roundMs, roundUsd, roundUsdOrNull } from './format';
 
@@ -15,20 +15,33 @@ describe('money', () => {
     expect(roundUsdOrNull(null)).toBeNull();
   });
 
-  it('shows small costs with six decimals, larger ones in cents, and unknown as unknown', () => {
-    expect(formatUsd(0.000123)).toBe('$0.000123');
-    expect(formatUsd(0.005016)).toBe('$0.005016');
-    expect(formatUsd(0.0000001)).toBe('<$0.000001');
+  it('shows costs under a dollar with four decimals, larger ones in cents, and unknown as unknown', () => {
+    expect(formatUsd(0.005)).toBe('$0.0050');
+    expect(formatUsd(0.005016)).toBe('$0.0050');
+    expect(formatUsd(0.000123)).toBe('$0.0001');
+    expect(formatUsd(0.00005)).toBe('$0.0001'); // rounds half up to a hundredth of a cent
+    expect(formatUsd(0.25)).toBe('$0.2500');
+    expect(formatUsd(0.99996)).toBe('$1.00'); // never "$1.0000"
     expect(formatUsd(0)).toBe('$0.00');
+    expect(formatUsd(-0)).toBe('$0.00');
     expect(formatUsd(3)).toBe('$3.00');
     expect(formatUsd(12345.678)).toBe('$12,345.68');
+    expect(formatUsd(-0.0123)).toBe('-$0.0123');
     expect(formatUsd(null)).toBe('unknown');
+    expect(formatUsd(undefined)).toBe('unknown');
     expect(formatUsd(Number.NaN)).toBe('unknown');
   });
 
+  it('never shows a positive or negative cost as $0.0000', () => {
+    expect(formatUsd(0.000049)).toBe('<$0.0001');
+    expect(formatUsd(0.000031)).toBe('<$0.0001');
+    expect(formatUsd(0.0000001)).toBe('<$0.0001'); // rounds to $0 even in machine output, still not nothing
+    expect(formatUsd(-0.00004)).toBe('-<$0.0001');
+  });
+
   it('shows a total with unknown parts as its known part and "+ ?"', () => {
-    expect(formatSpend({ knownCostUsd: 0.25, unknownCostRequests: 0, requests: 3 })).toBe('$0.250000');
-    expect(formatSpend({ knownCostUsd: 0.25, unknownCostRequests: 2, requests: 3 })).toBe('$0.250000 + ?');
+    expect(formatSpend({ knownCostUsd: 0.25, unknownCostRequests: 0, requests: 3 })).toBe('$0.2500');
+    expect(formatSpend({ knownCostUsd: 0.25, unknownCostRequests: 2, requests: 3 })).toBe('$0.2500 + ?');
     expect(formatSpend({ knownCostUsd: 0, unknownCostRequests: 3, requests: 3 })).toBe('unknown');
     expect(formatSpend({ knownCostUsd: 0, unknownCostRequests: 0, requests: 0 })).toBe('$0.00');
   });

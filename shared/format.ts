@@ -24,17 +24,24 @@ export const roundMs = (ms: number): number => Math.round(ms);
 /** roundMs that keeps a missing duration missing. */
 export const roundMsOrNull = (ms: number | null | undefined): number | null => (ms === null || ms === undefined ? null : roundMs(ms));
 
+/** Money for people carries this many decimals under a dollar: a hundredth of a cent. */
+const PEOPLE_DECIMALS = 4;
+const PEOPLE_SCALE = 10 ** PEOPLE_DECIMALS;
+
 /**
- * USD for people: six decimals under a dollar (a small model's request costs well under a cent and
- * must not read as $0.0000), cents from a dollar up; an unknown cost says so, never $0.
+ * USD for people: four decimals under a dollar (`$0.0050`: a small model's request costs well under a
+ * cent and must not read as $0.00), `<$0.0001` for a cost too small to show rather than a false $0.0000,
+ * cents from a dollar up (`$12,345.68`), `$0.00` for nothing; an unknown cost says so, never $0.
  */
 export function formatUsd(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return 'unknown';
-  const v = roundUsd(usd);
-  if (v === 0) return usd === 0 ? '$0.00' : usd > 0 ? '<$0.000001' : '-<$0.000001';
-  const sign = v < 0 ? '-' : '';
-  const abs = Math.abs(v);
-  if (abs < 1) return `${sign}$${abs.toFixed(USD_DECIMALS)}`;
+  if (usd === 0) return '$0.00';
+  const sign = usd < 0 ? '-' : '';
+  // Through roundUsd first, so the text rounds the same number the JSON and CSV carry.
+  const abs = Math.abs(roundUsd(usd));
+  const small = Math.round(Number((abs * PEOPLE_SCALE).toPrecision(12))) / PEOPLE_SCALE;
+  if (small === 0) return `${sign}<$${(1 / PEOPLE_SCALE).toFixed(PEOPLE_DECIMALS)}`;
+  if (small < 1) return `${sign}$${small.toFixed(PEOPLE_DECIMALS)}`;
   return `${sign}$${abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 

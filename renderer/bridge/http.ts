@@ -1,7 +1,7 @@
-// HTTP transport for headless mode (`switchboard serve`): POST /app/rpc for calls and
-// POST /app/stream for server-sent events, both authorised with the admin bearer token.
-import type { RpcCall } from '../../shared/contract';
-import { readSseJson } from './sse';
+// HTTP transport for headless mode (`switchboard serve`): POST /app/rpc for calls, and every stream
+// multiplexed over the page's one event channel (event-channel.ts), all authorised with the admin
+// bearer token.
+import { createEventChannel } from './event-channel';
 import type { Transport } from './transport';
 
 export interface HttpTransportOptions {
@@ -26,16 +26,17 @@ async function errorFrom(response: Response): Promise<Error> {
 
 export function createHttpTransport(options: HttpTransportOptions): Transport {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const post = (path: string, call: RpcCall, signal?: AbortSignal) =>
+  const post = (path: string, body: unknown) =>
     doFetch(new URL(path, options.baseUrl), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       },
-      body: JSON.stringify(call),
-      signal,
+      body: JSON.stringify(body),
     });
+  // One long-lived connection for all streams, so calls never wait behind them for a free connection.
+  const channel = createEventChannel(post, errorFrom);
 
   return {
     async rpc(call) {
@@ -45,11 +46,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       if (reply.error) throw new Error(reply.error.message);
       return reply.result;
     },
-    async *stream(call, signal) {
-      const response = await post('/app/stream', call, signal);
-      if (!response.ok) throw await errorFrom(response);
-      if (!response.body) throw new Error('The engine answered the stream without a body.');
-      yield* readSseJson(response.body);
+    stream(call, signal) {
+      return channel.stream(call, signal);
     },
   };
 }

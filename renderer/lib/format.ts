@@ -2,7 +2,7 @@
 // money and durations follow the engine's own rule (shared/format.ts), so the CLI and CSV agree too.
 import { formatMs as sharedFormatMs, formatSpend, formatUsd } from '../../shared/format';
 
-/** Six decimals under a dollar (`$0.000123`), cents above; an unknown price is said, never shown as $0. */
+/** Four decimals under a dollar (`$0.0050`, `<$0.0001`), cents above; an unknown price is said, never shown as $0. */
 export function formatCost(costUsd: number | null): string {
   return costUsd === null || !Number.isFinite(costUsd) ? 'cost unknown' : formatUsd(costUsd);
 }

@@ -71,8 +71,9 @@ test.afterAll(async () => {
 });
 
 test('streams a reply and shows what it cost', async ({ page }, testInfo) => {
-  // Slow the fake down so the reply is visibly still streaming for a moment.
-  fake.fault({ chunkDelayMs: 60 });
+  // Slow the fake down so the reply is visibly still streaming for a moment (over a second: the
+  // stream starts on the page's open event channel at once, so a faster reply can end before the check).
+  fake.fault({ chunkDelayMs: 200 });
   await page.goto(serve.uiUrl);
 
   // The token leaves the address bar as soon as the app has read it.

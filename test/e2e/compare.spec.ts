@@ -5,6 +5,7 @@
 // stops and retries on its own.
 import { expect, test, type Locator } from '@playwright/test';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
+import { rpc } from './helpers/app-rpc';
 import { expectAccessible, openScreen, saveScreens } from './helpers/screens';
 import { startServe, type ServeHandle } from './helpers/serve';
 
@@ -131,7 +132,7 @@ test('a blind 3-way compare streams in parallel and a vote reveals the winner', 
     await expect(c.getByTestId('stat-ttft')).toHaveText(/\d+ ms|\d+\.\d+ s/);
     await expect(c.getByTestId('stat-rate')).toHaveText(/tok\/s/);
     await expect(c.getByTestId('stat-tokens')).toHaveText('30');
-    await expect(c.getByTestId('stat-cost')).toHaveText(/^\$0\.000\d+$/);
+    await expect(c.getByTestId('stat-cost')).toHaveText(/^(\$0\.000[1-9]|<\$0\.0001)$/);
   }
   // Promote, in the route's own terms: a lowest-cost route is not offered (order means nothing there);
   // a weighted route raises the winner's weight; a fallback route makes it the first target.
@@ -238,4 +239,25 @@ test('columns fill a tall window and follow their stream; one column stops and r
   await expect(columns.nth(1)).toHaveAttribute('data-status', 'done');
   expect(slow.requests.slice(sent).map((r) => r.body.model)).toEqual(['s2']);
   await expect(columns.nth(1).getByTestId('stat-tokens')).toHaveText('60');
+});
+
+test('a soft budget that is passed shows a warning in Compare, and the columns still answer', async ({ page }) => {
+  // Below what any one request costs, so the first column admitted is already over it.
+  await rpc(serve, 'budgets', 'set', [{ name: 'tiny', period: 'monthly', mode: 'soft', usd: 0.000001 }]);
+  try {
+    await openScreen(page, serve.uiUrl, 'compare');
+    const screen = page.locator('[data-screen="compare"]');
+    for (const id of ['lab/m1', 'lab/m3']) await addModel(screen, id);
+    await screen.getByRole('textbox', { name: 'Prompt' }).fill('Spend a little.');
+    await screen.getByRole('button', { name: 'Run compare' }).click();
+    await expect(screen.locator('[data-testid="compare-column"][data-status="done"]')).toHaveCount(2, { timeout: 20_000 });
+    const warning = screen.getByTestId('budget-warning');
+    await expect(warning).toBeVisible();
+    await expect(warning).toContainText('Over a soft budget');
+    await expect(warning).toContainText('soft budget "tiny"');
+    await warning.getByRole('button', { name: 'Dismiss budget warning' }).click();
+    await expect(warning).toHaveCount(0);
+  } finally {
+    await rpc(serve, 'budgets', 'set', []);
+  }
 });

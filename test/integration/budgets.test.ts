@@ -69,7 +69,7 @@ describe('budgets', () => {
     const e = error as InstanceType<typeof OpenAI.APIError>;
     expect(e.status).toBe(402);
     expect(e.code).toBe('budget_exceeded');
-    expect(e.message).toMatch(/hard budget "daily-cap" \(global, daily, \$0\.050000\) would be exceeded/);
+    expect(e.message).toMatch(/hard budget "daily-cap" \(global, daily, \$0\.0500\) would be exceeded/);
     // Streaming requests are refused the same way, before the stream opens.
     await expect(ask(100, true)).rejects.toMatchObject({ status: 402 });
     // The chat screen's path is guarded by the same check.
@@ -159,7 +159,7 @@ describe('budgets', () => {
     expect(warnings[0]).toMatchObject({
       budget: 'heads-up',
       client: 'cursor',
-      message: expect.stringContaining('soft budget "heads-up" (global, monthly, $0.001000) reached'),
+      message: expect.stringContaining('soft budget "heads-up" (global, monthly, $0.0010) reached'),
     });
     const [status] = await h.app.services.budgets.status();
     expect(status).toMatchObject({ name: 'heads-up', state: 'over', mode: 'soft' });
@@ -167,7 +167,7 @@ describe('budgets', () => {
     // The tool hears about it too: a header on the (still successful) response, streaming or not.
     const { response } = await ask(10).withResponse();
     expect(response.headers.get('x-switchboard-budget-warning')).toMatch(
-      /^soft budget "heads-up" \(global, monthly, \$0\.001000\) reached: \$0\.\d+ spent/,
+      /^soft budget "heads-up" \(global, monthly, \$0\.0010\) reached: \$0\.\d+ spent/,
     );
     const streamed = await client.chat.completions
       .create({ model: 'fast', messages: [{ role: 'user', content: 'hi there' }], max_tokens: 10, stream: true })

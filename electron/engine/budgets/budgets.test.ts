@@ -64,7 +64,7 @@ describe('budgets', () => {
     l.record(row({ startedAt: now, costUsd: 0.5 }));
     expect(b.check({ client: 'cursor', estimateUsd: 0.4, estimateTokens: 10 })).toEqual({ soft: [] });
     expect(b.check({ client: 'cursor', estimateUsd: 0.6, estimateTokens: 10 }).hard).toMatch(
-      /hard budget "day" \(global, daily, \$3\.00\) would be exceeded: \$2\.50 spent \+ up to \$0\.600000 for this request/,
+      /hard budget "day" \(global, daily, \$3\.00\) would be exceeded: \$2\.50 spent \+ up to \$0\.6000 for this request/,
     );
     expect(b.check({ client: 'aider', estimateUsd: 0.6, estimateTokens: 10 }).hard).toMatch(/"day"/);
     now = Date.UTC(2025, 5, 1, 0, 30); // next day and next month
@@ -94,7 +94,7 @@ describe('reservations', () => {
     // Ten requests at once, each $0.30 at worst: three fit under $1, the fourth would pass it.
     for (let i = 0; i < 10; i++) admitted.push(b.admit({ client: 'c', estimateUsd: 0.3, estimateTokens: 10 }));
     expect(admitted.filter((a) => a.reservation).length).toBe(3);
-    expect(admitted[3]!.check.hard).toMatch(/\$0\.900000 held by requests in flight \+ up to \$0\.300000 for this request/);
+    expect(admitted[3]!.check.hard).toMatch(/\$0\.9000 held by requests in flight \+ up to \$0\.3000 for this request/);
     expect(b.inFlight).toBe(3);
     expect(b.status()[0]).toMatchObject({ reservedUsd: 0.9, knownSpentUsd: 0 });
     // Releasing twice gives back once.
@@ -199,7 +199,7 @@ describe('status', () => {
       limitUsd: 0.004,
       percent: 125,
       state: 'over',
-      message: 'hard budget "tiny" (global, daily, $0.004000): 125% used',
+      message: 'hard budget "tiny" (global, daily, $0.0040): 125% used',
     });
     const b2 = new Budgets(l, [{ name: 'edge', period: 'daily', mode: 'soft', usd: 0.005017 }]);
     expect(b2.status()[0]).toMatchObject({ percent: 99, state: 'near' });

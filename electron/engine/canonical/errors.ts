@@ -1,6 +1,7 @@
 // Upstream errors normalised to classes, whatever the provider's error body looks like; the router
 // acts on its FailureClass, clients and the ledger see the finer ErrorClass and the message.
 import { redactKeys } from '../providers/redact';
+import { saysContextLength } from './context-length';
 import type { FailureClass } from '../router/failures';
 import { classifyStatus } from '../router/failures';
 
@@ -16,8 +17,6 @@ export type ErrorClass =
   | 'network'
   | 'timeout';
 
-const CONTEXT =
-  /context[_ ]length|context window|maximum context|prompt is too long|too many tokens|exceeds the maximum number of tokens|input token count.*exceeds|num_ctx/i;
 const FILTER = /content[_ ]filter|content management policy|responsible ai|safety/i;
 
 export interface ClassifiedError {
@@ -33,7 +32,7 @@ export function classifyUpstreamError(status: number, message: string): Classifi
   const failureClass = classifyStatus(status);
   let errorClass: ErrorClass;
   if (status === 400 || status === 413 || status === 422)
-    errorClass = CONTEXT.test(message) ? 'context-length' : FILTER.test(message) ? 'content-filter' : 'bad-request';
+    errorClass = saysContextLength(message) ? 'context-length' : FILTER.test(message) ? 'content-filter' : 'bad-request';
   else if (
     failureClass === 'rate-limited' ||
     failureClass === 'overloaded' ||

@@ -105,21 +105,8 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-const CONTEXT_CODES = new Set(['context_length_exceeded', 'string_above_max_length']);
-const CONTEXT_TEXT = /context.{0,20}(length|window)|maximum context|prompt is too long|too many tokens|exceeds the context/i;
-
-/** True when a 400/413 error body says the prompt does not fit the model's window (any vendor's wording). */
-export function isContextLengthError(status: number, bodyText: string): boolean {
-  if (status !== 400 && status !== 413) return false;
-  try {
-    const e = (JSON.parse(bodyText) as { error?: { code?: unknown; message?: unknown } }).error;
-    if (e && typeof e.code === 'string' && CONTEXT_CODES.has(e.code)) return true;
-    if (e && typeof e.message === 'string') return CONTEXT_TEXT.test(e.message);
-  } catch {
-    // not JSON
-  }
-  return CONTEXT_TEXT.test(bodyText.slice(0, 500));
-}
+// The context-length test sits in canonical/ so the error classes share it without importing the router.
+export { isContextLengthError } from '../canonical/context-length';
 
 /** Every target failed (or the caller was at fault): what the client is told. */
 export class RoutingError extends Error {

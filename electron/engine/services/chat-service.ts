@@ -3,11 +3,12 @@
 // exchange leaves in the conversation store is chat-record.ts's; chat.stop is chat-stops.ts's.
 import type { ChatService } from '../../../shared/contract';
 import type { ChatMessage, ChatRequest, ChatStreamEvent } from '../../../shared/types';
+import type { RequestMeter } from '../accounting';
 import type { RequestRecord } from '../ledger/types';
 import { APP_CLIENT } from '../ledger/types';
 import { OpenAIStreamTap } from '../providers/openai/openai-chunks';
-import { startRouted, type RoutingParts } from '../routed';
-import { dispatchStream } from '../router/dispatch';
+import { startRouted, type Routed, type RoutingParts } from '../routed';
+import { dispatchStream, type StreamServed } from '../router/dispatch';
 import type { RoutingError } from '../router/failures';
 import { ChatRecord } from './chat-record';
 import { ChatStops } from './chat-stops';
@@ -68,10 +69,39 @@ export function createChatService(deps: RoutingParts): ChatService {
   };
 }
 
+/** One exchange: what every step of its reply reads. */
+interface Exchange {
+  readonly record: ChatRecord | undefined;
+  /** The caller's transport: aborted when the caller goes away (nobody hears what follows). */
+  readonly transport: AbortSignal;
+  /** chat.stop's: aborted when the caller asks for an early end (it still listens, and gets its `done`). */
+  readonly userStop: AbortSignal | undefined;
+  /** Either of the two: what the router and the upstream stream are cut by. */
+  readonly abort: AbortSignal;
+  /** Soft budgets let the request through; the chat shows their message (the port sends it as a header). */
+  readonly warnings: string[];
+}
+
+/** Who cut an exchange short: the caller's stop (it listens on) or the caller going away. */
+type Cut = 'stopped' | 'gone';
+const cutBy = (x: Exchange): Cut => (x.userStop?.aborted === true && !x.transport.aborted ? 'stopped' : 'gone');
+
+/** How a reply that began streaming ended: the upstream's end, a cut, or the upstream breaking mid-stream. */
+type Ending = { kind: 'finished' } | { kind: Cut } | { kind: 'failed'; reason: string | undefined };
+const FINISHED: Ending = { kind: 'finished' };
+const ENDINGS: Record<Cut, Ending> = { stopped: { kind: 'stopped' }, gone: { kind: 'gone' } };
+
+/** The reply as it streams: usage and text tapped, tool calls collected, the visible text kept for the store. */
+class ReplySoFar {
+  readonly tap = new OpenAIStreamTap();
+  readonly calls = new ToolCallCollector();
+  text = '';
+}
+
 /**
- * One reply. `transport` aborts when the caller goes away (nobody hears what follows); `userStop` when
- * chat.stop asks for an early end (the caller still listens, and gets its `done`). Every exchange of a
- * stored chat is kept, whatever its ending: finished, stopped, or failed with its error.
+ * One reply: start it (refused by budgets or an unknown model), route it (nothing served: refused or cut),
+ * relay it, close it. Every exchange of a stored chat is kept, whatever its ending: finished, stopped, or
+ * failed with its error.
  */
 async function* streamReply(
   deps: RoutingParts,
@@ -81,15 +111,14 @@ async function* streamReply(
   userStop?: AbortSignal,
 ): AsyncGenerator<ChatStreamEvent> {
   const abort = userStop ? AbortSignal.any([transport, userStop]) : transport;
-  const stoppedByUser = () => userStop?.aborted === true && !transport.aborted;
-  const record = request.ephemeral ? undefined : new ChatRecord(deps.ledger, request);
-  const announce = (): ChatStreamEvent[] => {
-    const conversationId = record?.announce();
-    return conversationId ? [{ type: 'conversation', conversationId }] : [];
+  const x: Exchange = {
+    record: request.ephemeral ? undefined : new ChatRecord(deps.ledger, request),
+    transport,
+    userStop,
+    abort,
+    warnings: [],
   };
-  // Soft budgets let the request through; the chat shows their message (the port sends it as a header).
-  const warnings: string[] = [];
-  let routed;
+  let routed: Routed;
   try {
     // The app's own requests are a client like any tool's: named `app` in spend and held to its budgets.
     const source = request.source === 'compare' ? 'compare' : 'chat';
@@ -101,55 +130,70 @@ async function* streamReply(
       stream: true,
       signal: abort,
       stickyOwner: 'chat',
-      onSoft: (w) => warnings.push(...w),
+      onSoft: (w) => x.warnings.push(...w),
     });
   } catch (error) {
     const message = (error as Error).message;
-    record?.reply({ content: '', status: 'error', error: message });
-    yield* announce();
+    x.record?.reply({ content: '', status: 'error', error: message });
+    yield* announce(x);
     yield { type: 'error', message };
     return;
   }
   const { meter } = routed;
-  let served;
+  let served: StreamServed;
   try {
     served = await dispatchStream({ ...routed.failover, body });
   } catch (error) {
-    const e = error as RoutingError;
-    const row = meter.finish({
-      status: abort.aborted ? 'cancelled' : 'error',
-      httpStatus: e.status ?? 500,
-      attempts: e.attempts ?? [],
-      errorMessage: e.message,
-    });
-    // The question is kept even when no answer began: stopped, gone or refused (with the reason, for Retry).
-    const stopped = abort.aborted;
-    record?.reply(
-      stopped
-        ? { content: '', status: 'stopped', requestId: meter.id }
-        : { content: '', status: 'error', error: e.message, requestId: meter.id },
-    );
-    if (transport.aborted) return;
-    yield* announce();
-    for (const message of warnings) yield { type: 'warning', message };
-    if (stoppedByUser())
-      yield doneEvent(row, {
-        attempts: e.attempts?.length ?? 0,
-        ttftMs: null,
-        requestId: meter.id,
-        conversationId: record?.turns(),
-        stopped: true,
-      });
-    else yield { type: 'error', message: e.message };
+    yield* notServed(x, meter, error as RoutingError);
     return;
   }
-  for (const message of warnings) yield { type: 'warning', message };
-  const tap = new OpenAIStreamTap();
-  const calls = new ToolCallCollector();
-  const outcome = { target: served.target, attempts: served.attempts };
-  let reply = '';
-  let ended: 'ok' | 'failed' | 'stopped' | 'gone' | undefined;
-  let failure: Error | undefined;
+  for (const message of x.warnings) yield { type: 'warning', message };
+  const reply = new ReplySoFar();
+  const ending = yield* relay(x, meter, served, reply);
+  if (ending.kind !== 'gone') yield* close(x, meter, served, reply, ending);
+}
+
+/** The conversation's id, the first time there is one to tell the caller. */
+function announce(x: Exchange): ChatStreamEvent[] {
+  const conversationId = x.record?.announce();
+  return conversationId ? [{ type: 'conversation', conversationId }] : [];
+}
+
+/** Nothing was served: the router refused, or the exchange was cut before an answer began. */
+function* notServed(x: Exchange, meter: RequestMeter, e: RoutingError): Generator<ChatStreamEvent> {
+  const cut = x.abort.aborted ? cutBy(x) : undefined;
+  const row = meter.finish({
+    status: cut ? 'cancelled' : 'error',
+    httpStatus: e.status ?? 500,
+    attempts: e.attempts ?? [],
+    errorMessage: e.message,
+  });
+  // The question is kept even when no answer began: stopped, gone or refused (with the reason, for Retry).
+  x.record?.reply(
+    cut ? { content: '', status: 'stopped', requestId: meter.id } : { content: '', status: 'error', error: e.message, requestId: meter.id },
+  );
+  if (cut === 'gone') return;
+  yield* announce(x);
+  for (const message of x.warnings) yield { type: 'warning', message };
+  if (cut === 'stopped')
+    yield doneEvent(row, {
+      attempts: e.attempts?.length ?? 0,
+      ttftMs: null,
+      requestId: meter.id,
+      conversationId: x.record?.turns(),
+      stopped: true,
+    });
+  else yield { type: 'error', message: e.message };
+}
+
+/**
+ * Relays the upstream stream as it comes and says how it ended. A caller that goes away (its transport
+ * aborts, or it stops iterating) leaves no one to tell: the row and the text so far are kept here.
+ */
+async function* relay(x: Exchange, meter: RequestMeter, served: StreamServed, reply: ReplySoFar): AsyncGenerator<ChatStreamEvent, Ending> {
+  const { tap, calls } = reply;
+  // Unset while the stream is read: a caller that stops iterating leaves it so.
+  let ending: Ending | undefined;
   try {
     for (const source of [served.head, served.rest]) {
       for await (const event of source) {
@@ -163,63 +207,69 @@ async function* streamReply(
           meter.firstToken();
           // The conversation is stored (and named to the caller) with the first text, so a reply
           // stopped from here on continues this conversation.
-          yield* announce();
-          reply += chunk.text;
+          yield* announce(x);
+          reply.text += chunk.text;
           yield { type: 'delta', text: chunk.text };
         }
       }
     }
     // An upstream stream can also end quietly when it is aborted.
-    ended = abort.aborted ? (stoppedByUser() ? 'stopped' : 'gone') : 'ok';
+    ending = x.abort.aborted ? ENDINGS[cutBy(x)] : FINISHED;
   } catch (error) {
-    ended = abort.aborted ? (stoppedByUser() ? 'stopped' : 'gone') : 'failed';
-    failure = error as Error;
+    ending = x.abort.aborted ? ENDINGS[cutBy(x)] : { kind: 'failed', reason: (error as Error | null | undefined)?.message };
   } finally {
-    // The caller went away (its transport aborted, or it stopped iterating): keep the text so far; nobody is listening.
-    if (ended === undefined || ended === 'gone') {
-      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage(), output: tap.text });
-      record?.reply({ content: reply, status: 'stopped', requestId: meter.id, toolCalls: calls.list() });
+    if (ending === undefined || ending.kind === 'gone') {
+      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome(served), usage: tap.finalUsage(), output: tap.text });
+      x.record?.reply({ content: reply.text, status: 'stopped', requestId: meter.id, toolCalls: calls.list() });
     }
   }
-  if (ended === 'gone') return;
-  const toolCalls = calls.list();
+  return ending;
+}
+
+/** A reply the caller still hears the end of: its tool calls, then its `done` (finished or stopped) or its error. */
+function* close(x: Exchange, meter: RequestMeter, served: StreamServed, reply: ReplySoFar, ending: Ending): Generator<ChatStreamEvent> {
+  const { tap } = reply;
+  const toolCalls = reply.calls.list();
   for (const call of toolCalls) yield { type: 'tool_call', call };
-  if (ended === 'failed') {
-    const message = `${served.target.provider.id} failed mid-stream: ${failure?.message ?? 'unknown error'}`;
+  if (ending.kind === 'failed') {
+    const message = `${served.target.provider.id} failed mid-stream: ${ending.reason ?? 'unknown error'}`;
     meter.finish({
       status: 'error',
       httpStatus: 502,
-      ...outcome,
+      ...outcome(served),
       usage: tap.finalUsage(),
       output: tap.text,
-      errorMessage: failure?.message,
+      errorMessage: ending.reason,
     });
-    record?.reply({ content: reply, status: 'error', error: message, requestId: meter.id, toolCalls });
-    yield* announce();
+    x.record?.reply({ content: reply.text, status: 'error', error: message, requestId: meter.id, toolCalls });
+    yield* announce(x);
     yield { type: 'error', message };
     return;
   }
-  const stopped = ended === 'stopped';
+  const stopped = ending.kind === 'stopped';
   // Without reported usage the row's figures are rough until the tokenizer's count replaces them in the ledger.
   const row = meter.finish({
     status: stopped ? 'cancelled' : 'ok',
     httpStatus: stopped ? 499 : 200,
-    ...outcome,
+    ...outcome(served),
     usage: tap.finalUsage(),
     output: tap.text,
   });
-  record?.reply({ content: reply, requestId: meter.id, toolCalls, ...(stopped ? { status: 'stopped' as const } : {}) });
-  yield* announce();
+  x.record?.reply({ content: reply.text, requestId: meter.id, toolCalls, ...(stopped ? { status: 'stopped' as const } : {}) });
+  yield* announce(x);
   yield doneEvent(row, {
     provider: served.target.provider.id,
     model: served.target.model,
     attempts: served.attempts.length,
     ttftMs: meter.ttftMs,
     requestId: meter.id,
-    conversationId: record?.turns(),
+    conversationId: x.record?.turns(),
     stopped,
   });
 }
+
+/** Who answered and after which attempts, for the ledger row. */
+const outcome = (served: StreamServed) => ({ target: served.target, attempts: served.attempts });
 
 /** The closing event: who answered (else the last target tried), and what the request used. */
 function doneEvent(

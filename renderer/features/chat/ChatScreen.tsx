@@ -7,6 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { AppContract } from '../../../shared/contract';
 import { useChanges } from '../../lib/changes';
 import { chatDefaultsStore, FALLBACK_CHAT_DEFAULTS, loadChatDefaults } from '../../lib/chat-defaults';
+import { BudgetWarning } from '../../ui/BudgetWarning';
 import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -211,15 +212,7 @@ export function ChatScreen({ client, repository }: Props) {
 
         {state.budgetWarning && (
           <div className="chat-banner">
-            <div className="warn-note" role="status" data-testid="budget-warning">
-              <span className="warn-note-icon" aria-hidden="true">
-                !
-              </span>
-              <span className="warn-note-text">Over a soft budget: {state.budgetWarning}</span>
-              <button type="button" className="icon-btn" aria-label="Dismiss budget warning" title="Dismiss" onClick={state.dismissWarning}>
-                ×
-              </button>
-            </div>
+            <BudgetWarning message={state.budgetWarning} onDismiss={state.dismissWarning} />
           </div>
         )}
 

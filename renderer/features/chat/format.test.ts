@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { formatCost, metaParts } from './format';
 
 describe('formatCost', () => {
-  it('shows small amounts to six decimals and never hides an unknown price', () => {
-    expect(formatCost(0.000123)).toBe('$0.000123');
+  it('shows small amounts to four decimals and never hides an unknown price', () => {
+    expect(formatCost(0.000123)).toBe('$0.0001');
+    expect(formatCost(0.00002)).toBe('<$0.0001');
     expect(formatCost(1.5)).toBe('$1.50');
     expect(formatCost(0)).toBe('$0.00');
     expect(formatCost(null)).toBe('cost unknown');
@@ -22,7 +23,7 @@ describe('metaParts', () => {
   };
 
   it('lists model, tokens, cost and time to first token', () => {
-    expect(metaParts(report)).toEqual(['acme/m1', '1,200 in / 34 out tokens', '$0.000123', 'first token 87 ms']);
+    expect(metaParts(report)).toEqual(['acme/m1', '1,200 in / 34 out tokens', '$0.0001', 'first token 87 ms']);
   });
 
   it('mentions retries and omits an unknown TTFT', () => {

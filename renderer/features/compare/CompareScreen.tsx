@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { ScreenProps } from '../../lib/screen';
+import { BudgetWarning } from '../../ui/BudgetWarning';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { EmptyState } from '../../ui/EmptyState';
@@ -118,6 +119,7 @@ export function CompareScreen({ client, active }: ScreenProps) {
             )}
           </div>
         </form>
+        {s.budgetWarning && <BudgetWarning message={s.budgetWarning} onDismiss={s.dismissWarning} />}
       </div>
       <RunArea store={store} client={client} />
       <RunList runs={s.runs} currentId={s.runId} disabled={s.running} onOpen={(id) => void s.openRun(id)} />

@@ -145,3 +145,40 @@ describe('one column at a time', () => {
     expect(calls).toHaveLength(3);
   });
 });
+
+describe('soft budgets', () => {
+  /** Each run's columns warn as `warnFor` says at the moment they stream. */
+  function warning(warnFor: Set<string>) {
+    return {
+      models: { list: async () => ['a/1', 'b/2'].map((id) => ({ id, kind: 'model', label: id })) },
+      chat: {
+        async *stream(req: ChatRequest): AsyncGenerator<ChatStreamEvent> {
+          if (warnFor.has(req.model)) yield { type: 'warning', message: 'soft budget "tiny" (global, monthly, <$0.0001) reached' };
+          yield { type: 'delta', text: 'ok' };
+          yield { type: 'done', provider: 'a', model: '1', usage: { inputTokens: 1, outputTokens: 1 }, costUsd: 0, ttftMs: 1, attempts: 1 };
+        },
+      },
+    } as unknown as AppContract;
+  }
+
+  it("shows a column's warning for the run, keeps it when only one column warned, clears it after a run under budget", async () => {
+    const warnFor = new Set(['b/2']);
+    const store = createCompareStore(warning(warnFor));
+    await store.getState().loadModels();
+    store.getState().toggleModel('a/1');
+    store.getState().toggleModel('b/2');
+    store.getState().setPrompt('hi');
+    await store.getState().start();
+    // The warning survives the other column ending under every budget.
+    expect(store.getState().budgetWarning).toMatch(/^soft budget "tiny"/);
+
+    store.getState().dismissWarning();
+    expect(store.getState().budgetWarning).toBeNull();
+
+    await store.getState().start();
+    expect(store.getState().budgetWarning).toMatch(/"tiny"/);
+    warnFor.clear();
+    await store.getState().start();
+    expect(store.getState().budgetWarning).toBeNull();
+  });
+});

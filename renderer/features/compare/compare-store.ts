@@ -20,6 +20,8 @@ export interface CompareState {
   run: CompareRun | null;
   running: boolean;
   runs: CompareRun[];
+  /** The last soft-budget warning a column's reply carried; null when there is none or it was dismissed. */
+  budgetWarning: string | null;
 
   loadModels(): Promise<void>;
   toggleModel(id: string): void;
@@ -34,6 +36,7 @@ export interface CompareState {
   retryColumn(columnId: string): Promise<void>;
   vote(columnId: string): Promise<void>;
   openRun(id: string): Promise<void>;
+  dismissWarning(): void;
 }
 
 export type CompareStore = StoreApi<CompareState>;
@@ -51,6 +54,8 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
   /** Column id -> its stream's controller, while the column streams. */
   const active = new Map<string, AbortController>();
   let seq = 0;
+  /** Whether a column started since the screen last went idle carried a budget warning. */
+  let warned = false;
 
   return createStore<CompareState>()((set, get) => {
     const patch = (id: string, change: (c: CompareColumn) => Partial<CompareColumn>) =>
@@ -92,8 +97,13 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
           if (deltas === 1) firstTokenAt.set(column.id, performance.now());
           deltaCounts.set(column.id, deltas);
           batcher.add(column.id, event.text);
+        } else if (event.type === 'warning') {
+          // One banner for the run, not per column: the message names the budget, never the model,
+          // so it gives nothing away in blind mode.
+          warned = true;
+          set({ budgetWarning: event.message });
         } else if (event.type === 'done' || event.type === 'error') {
-          // Columns compare answers; thinking, tool calls and budget warnings are shown in chat only (and compare stores nothing).
+          // Columns compare answers; thinking and tool calls are shown in chat only (and compare stores nothing).
           batcher.flush();
           const endedAt = performance.now();
           if (event.type === 'done') {
@@ -121,7 +131,10 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
       await streamColumn(column, prompt, ctrl);
       active.delete(column.id);
       if (active.size > 0) return;
-      set({ running: false });
+      // Columns start together but are admitted one by one, so only when all have ended does "no
+      // warning" mean the run stayed under every budget, and an older warning can go.
+      set(warned ? { running: false } : { running: false, budgetWarning: null });
+      warned = false;
       const done = get().run;
       if (done) {
         await repo.put({ ...done, updatedAt: Date.now() });
@@ -138,6 +151,7 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
       run: null,
       running: false,
       runs: [],
+      budgetWarning: null,
 
       async loadModels() {
         try {
@@ -231,6 +245,10 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
         if (get().running) return;
         const run = await repo.get(id);
         if (run) set({ run, prompt: run.prompt });
+      },
+
+      dismissWarning() {
+        set({ budgetWarning: null });
       },
     };
   });
