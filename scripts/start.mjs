@@ -6,7 +6,6 @@ import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVE_NODE_FLAGS } from './serve-flags.mjs';
 import { buildIfStale } from './build-if-stale.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,7 +24,7 @@ if (electron.binary) {
 function headless(reason) {
   const shown = ['switchboard serve', ...args].join(' ');
   console.error(`Electron cannot start here (${reason}); running headless: ${shown}`);
-  run(process.execPath, [...SERVE_NODE_FLAGS, path.join(root, 'bin', 'switchboard.js'), 'serve', ...args], process.env);
+  run(process.execPath, [path.join(root, 'bin', 'switchboard.js'), 'serve', ...args], process.env);
 }
 
 /** Where the Electron binary is, or why there is none we can use. */

@@ -1,5 +1,5 @@
-// A bounded in-process load generator over undici pools: keeps `concurrency` requests in flight for a
-// fixed time (or count), recording each request's latency and, for streams, time to first body byte.
+// Bounded in-process load generators over undici pools: closed loop (`concurrency` requests in flight) and
+// open loop (a fixed send rate whatever the answers, latency counted from each request's due time).
 import { Pool } from 'undici';
 
 export interface LoadSpec {
@@ -89,4 +89,97 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     elapsedMs,
     rps: (count / elapsedMs) * 1000,
   };
+}
+
+export interface OpenLoopSpec {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Requests per second, sent on schedule whatever the answers. */
+  rate: number;
+  durationMs: number;
+  /** In-flight bound: a request due while this many are outstanding is dropped (and counted), not queued. */
+  maxInFlight: number;
+}
+
+export interface OpenLoopResult {
+  /** Each answered request's latency from its scheduled send time (so a stall delays every later request's clock too). */
+  latencies: Float64Array;
+  count: number;
+  errors: number;
+  drops: number;
+  /** Requests still unanswered when the cell's deadline passed (counted in errors too). */
+  timedOut: number;
+}
+
+/**
+ * Open loop: request i is due at t0 + i/rate and is sent then (or as soon after as the timer or an answer
+ * lets this process run), whatever the earlier answers; its latency counts from when it was due. `pool`
+ * is the caller's, so its connections are opened (and warm) before the measured run.
+ */
+export function runOpenLoop(pool: Pool, spec: OpenLoopSpec): Promise<OpenLoopResult> {
+  const interval = 1000 / spec.rate;
+  const total = Math.max(1, Math.round((spec.rate * spec.durationMs) / 1000));
+  const latencies = new Float64Array(total);
+  let count = 0;
+  let errors = 0;
+  let drops = 0;
+  let inFlight = 0;
+  let next = 0;
+  let done = false;
+  let timer: NodeJS.Timeout | undefined;
+  // A short lead, so the first requests are not already late when the loop starts.
+  const t0 = performance.now() + 2;
+  return new Promise<OpenLoopResult>((resolve) => {
+    const end = (timedOut: number) => {
+      done = true;
+      clearTimeout(timer);
+      clearTimeout(deadline);
+      resolve({ latencies: latencies.subarray(0, count), count, errors: errors + timedOut, drops, timedOut });
+    };
+    // Bounded: answers later than this are not waited for.
+    const deadline = setTimeout(() => end(inFlight), spec.durationMs + 10_000);
+    const send = (due: number) => {
+      inFlight++;
+      pool
+        .request({ path: spec.path, method: 'POST', headers: spec.headers, body: spec.body })
+        .then(async (res) => {
+          for await (const _ of res.body) {
+            /* read to the end */
+          }
+          if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+          if (!done) latencies[count++] = performance.now() - due;
+        })
+        .catch(() => {
+          if (!done) errors++;
+        })
+        .finally(() => {
+          inFlight--;
+          if (!done) pump();
+        });
+    };
+    const pump = () => {
+      const now = performance.now();
+      while (next < total && t0 + next * interval <= now) {
+        const due = t0 + next * interval;
+        next++;
+        if (inFlight >= spec.maxInFlight) drops++;
+        else send(due);
+      }
+      if (next >= total) {
+        if (inFlight === 0) end(0);
+        return;
+      }
+      if (timer === undefined) {
+        timer = setTimeout(
+          () => {
+            timer = undefined;
+            pump();
+          },
+          Math.max(0, t0 + next * interval - performance.now()),
+        );
+      }
+    };
+    pump();
+  });
 }

@@ -1,27 +1,62 @@
-// The port's overhead: one fake upstream called directly, through Switchboard and through the reference
-// gateway (@portkey-ai/gateway), JSON and streaming, at concurrency 1, 32 and 256, in one run; then 256
-// streams held open by a paced upstream, for memory. Each server runs in its own process (Switchboard as
-// the built CLI, `switchboard serve`); the load
-// generator runs here. Prints added latency (p50/p99) and added time to first token over direct (first
-// content delta, as a client sees it), requests/s, CPU per request and peak RSS, with
-// Switchboard/reference ratios, and what a bare Node pass-through proxy adds (floor-proxy.ts), the
-// floor under any Node gateway on this machine. Bounded: ~2 min.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Issue 16's goals measured in one run (~2.5 min, bounded): a fake upstream called directly, through the bare
+// Node proxy (the floor), through `switchboard serve` and through the reference gateway; tables, then each goal.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-// @ts-expect-error: a plain .mjs script, no type declarations
-import { SERVE_NODE_FLAGS } from '../../scripts/serve-flags.mjs';
+import { Agent, Pool, request } from 'undici';
 import { startOpenAIFake } from '../fakes/openai-fake';
 import { startFloorProxy } from './floor-proxy';
-import { percentile, runLoad, type LoadResult } from './load';
+import { placeEngineWorkers, seedLedger } from './ledger-fixtures';
+import { percentile, runLoad, runOpenLoop, type LoadResult, type OpenLoopResult } from './load';
+import { cpuMs, rssMb } from './proc-stats';
+import { runInterleaved, type ClientKind, type SequentialResult } from './sequential';
+import {
+  benchConfig,
+  checkBudgets,
+  cliPath,
+  DIRECT_MODEL,
+  FAKE_MODELS,
+  HELD_ROUTE,
+  prepareDataDir,
+  startServe,
+  SWITCHBOARD_MODEL,
+  UPSTREAM_KEY,
+  type BudgetSeen,
+} from './switchboard-serve';
+import { measureWriterCpu, writerGoalLine, type WriterCpu } from './writer-cpu';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2500);
-const CONCURRENCY = [1, 32, 256];
-const UPSTREAM_KEY = 'bench-upstream-key';
+const CONCURRENCY = [32, 256];
+/** Sequential (c=1) requests per target and client, after C1_WARMUP discarded rounds. */
+const C1_MEASURED = Number(process.env.BENCH_C1_REQUESTS ?? 800);
+const C1_WARMUP = 200;
+const REFERENCE_EVERY = 4;
+const OPEN_LOOP_MS = Number(process.env.BENCH_OPEN_LOOP_MS ?? 3000);
+const OPEN_LOOP_SHARES = [0.25, 0.5];
+/** Enough connections that the client never queues at these rates; the in-flight bound counts drops instead. */
+const OPEN_LOOP_CONNECTIONS = 64;
+const OPEN_LOOP_MAX_IN_FLIGHT = 256;
+const COLD_STARTS = 5;
+const COLD_LEDGER_ROWS = 10_000;
+const WRITER_ROWS = Number(process.env.BENCH_WRITER_ROWS ?? 50_000);
+/** The whole run's bound (a busy machine may need more: BENCH_WATCHDOG_MS). */
+const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MS ?? 240_000);
+/** Time to first token: the first body chunk with a content delta, as a client sees it. */
+const TTFT_MARKER = '{"content":"';
 const role = process.env.BENCH_ROLE;
+/** Every process this run starts: killed on the watchdog or a failure, so none outlives the bench. */
+const children: ChildProcess[] = [];
+const killAll = () => {
+  for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGKILL');
+};
+
+// Cells, in order: 256 held streams (memory, before the heaps grow); concurrency 1 interleaved with an
+// undici and a node:http client; closed loop at c=32 and 256 (throughput, CPU per request); open loop at
+// 25% and 50% of the floor's peak; a 190 KB prompt; cold starts on a 10,000-row ledger; the ledger
+// writer's CPU per row. Each server and fake runs in its own process; the load generators run here.
 
 /** A child process running one fake upstream. */
 async function fakeRole(): Promise<void> {
@@ -30,7 +65,7 @@ async function fakeRole(): Promise<void> {
   const fake = await startOpenAIFake({
     record: false,
     apiKey: UPSTREAM_KEY,
-    models: ['m1'],
+    models: FAKE_MODELS,
     chunks: 6,
     reply: 'Benchmarks measure what the port adds, nothing else.',
     fault: pace ? { chunkDelayMs: pace } : undefined,
@@ -38,67 +73,20 @@ async function fakeRole(): Promise<void> {
   console.log(JSON.stringify({ url: fake.url }));
 }
 
-/**
- * Switchboard as users run it: the built CLI, `switchboard serve`, in its own data dir with a config
- * naming the two fakes and a client token made by `switchboard token create`.
- */
-async function startSwitchboard(
-  upstream: string,
-  pacedUpstream: string,
-): Promise<{ child: ChildProcess; url: string; token: string; dataDir: string }> {
-  const cli = join(process.cwd(), 'dist/cli.js');
-  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const configFile = join(dataDir, 'bench-config.json');
-  const provider = (id: string, baseUrl: string) => ({
-    id,
-    kind: 'openai-compatible',
-    baseUrl,
-    keys: [{ env: 'UP_KEY' }],
-    models: [{ id: 'm1', price: { input: 1, output: 2 } }],
-  });
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      providers: [provider('up', upstream), provider('paced', pacedUpstream)],
-      routes: [
-        { name: 'bench', targets: [{ provider: 'up', model: 'm1' }] },
-        { name: 'held', targets: [{ provider: 'paced', model: 'm1' }] },
-      ],
-    }),
-  );
-  const env = { ...process.env, UP_KEY: UPSTREAM_KEY, SWITCHBOARD_DATA_DIR: dataDir };
-  const made = spawnSync(process.execPath, [cli, 'token', 'create', 'bench'], { env, encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`switchboard token create failed: ${made.stderr}`);
-  const token = made.stdout.trim().split('\n').pop()!;
-  // Launched as `npm start` and `npm run serve` launch it: with the same node flags.
-  const child = spawn(process.execPath, [...(SERVE_NODE_FLAGS as string[]), cli, 'serve', '--port', '0', '--config', configFile], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('switchboard serve did not start within 20 s')), 20_000);
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      const m = /^listening on (\S+)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`switchboard serve exited (${code})`)));
-  });
-  return { child, url, token, dataDir };
+/** A child process measuring the ledger writer: its own process, so /proc/self counts nothing else. */
+async function writerRole(): Promise<void> {
+  console.log(JSON.stringify(await measureWriterCpu(WRITER_ROWS)));
+  process.exit(0);
 }
 
-function firstLine(child: ChildProcess): Promise<any> {
+function firstLine(child: ChildProcess, what: string, timeoutMs = 20_000): Promise<any> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('a bench server did not start within 20 s')), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer);
       resolve(JSON.parse(line));
     });
-    child.once('exit', (code) => reject(new Error(`a bench server exited (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code})`)));
   });
 }
 
@@ -110,6 +98,8 @@ const freePort = () =>
     });
   });
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 async function waitForPort(url: string): Promise<void> {
   const until = Date.now() + 20_000;
   while (Date.now() < until) {
@@ -117,33 +107,26 @@ async function waitForPort(url: string): Promise<void> {
       await fetch(url);
       return;
     } catch {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }
   throw new Error(`${url} did not answer within 20 s`);
 }
 
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
+/** SIGTERM, then SIGKILL if the process has not exited within 5 s. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
 }
 
-/** CPU time (user + system) the process has used, in ms: per-request cost that a busy machine does not distort much. */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return NaN;
-  }
-}
+type TargetName = 'direct' | 'floor' | 'switchboard' | 'reference';
 
 interface Target {
-  name: 'direct' | 'switchboard' | 'reference' | 'floor';
+  name: TargetName;
   origin: string;
   path: string;
   pid: number;
@@ -152,8 +135,8 @@ interface Target {
 }
 
 /**
- * `large`: JSON with a ~190 KB prompt, the size IDE agents send (not one of the issue's cells; no goal).
- * At c=1 only: at higher concurrency the fake upstream parsing 190 KB bodies is the bottleneck.
+ * `large`: JSON with a ~190 KB prompt, the size IDE agents send (no goal). At c=1 only: at higher
+ * concurrency the fake upstream parsing 190 KB bodies is the bottleneck.
  */
 type Mode = 'json' | 'stream' | 'held' | 'large';
 
@@ -163,8 +146,16 @@ const LARGE_MESSAGES = Array.from({ length: 200 }, (_, i) => ({
   content: `${'Here is more of the file we are editing. '.repeat(22)}(turn ${i})`,
 }));
 
+function bodyFor(t: Target, mode: Mode): string {
+  const stream = mode === 'stream' || mode === 'held';
+  const messages = mode === 'large' ? LARGE_MESSAGES : [{ role: 'user', content: 'Say something short.' }];
+  return JSON.stringify({ model: t.model, messages, max_tokens: 64, ...(stream ? { stream: true } : {}) });
+}
+
+const jsonHeaders = (t: Target) => ({ 'content-type': 'application/json', ...t.headers });
+
 interface Row {
-  target: Target['name'];
+  target: TargetName;
   mode: Mode;
   c: number;
   p50: number;
@@ -177,31 +168,31 @@ interface Row {
   count: number;
 }
 
+/** Closed loop: `c` requests in flight for DURATION_MS, with the server's peak RSS and CPU per request. */
 async function measure(t: Target, mode: Mode, c: number): Promise<Row> {
   const stream = mode === 'stream' || mode === 'held';
   let peak = rssMb(t.pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(t.pid))), 25);
-  const messages = mode === 'large' ? LARGE_MESSAGES : [{ role: 'user', content: 'Say something short.' }];
-  const body = JSON.stringify({ model: t.model, messages, max_tokens: 64, ...(stream ? { stream: true } : {}) });
+  const warmup = Math.max(100, c * 3);
   let r: LoadResult;
   const cpu0 = cpuMs(t.pid);
   try {
     r = await runLoad({
       origin: t.origin,
       path: t.path,
-      headers: { 'content-type': 'application/json', ...t.headers },
-      body,
+      headers: jsonHeaders(t),
+      body: bodyFor(t, mode),
       concurrency: c,
       durationMs: DURATION_MS,
       maxRequests: 300_000,
-      warmup: Math.max(100, c * 3),
-      ttftMarker: stream ? '{"content":"' : undefined,
+      warmup,
+      ttftMarker: stream ? TTFT_MARKER : undefined,
     });
   } finally {
     clearInterval(sampler);
   }
   // Warm-up requests are counted in the CPU too: divide by every request the process served.
-  const served = r.count + r.errors + Math.max(100, c * 3);
+  const served = r.count + r.errors + warmup;
   return {
     target: t.name,
     mode,
@@ -217,30 +208,94 @@ async function measure(t: Target, mode: Mode, c: number): Promise<Row> {
   };
 }
 
-const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
-const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b !== 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+interface SequentialCell {
+  client: ClientKind;
+  mode: 'json' | 'stream';
+  results: Map<string, SequentialResult>;
+}
+
+interface OpenCell {
+  share: number;
+  rate: number;
+  target: TargetName;
+  result: OpenLoopResult;
+}
+
+/** Spawn to the first 200 from GET /v1/models, for each of COLD_STARTS starts of serve on a seeded data dir. */
+async function coldStarts(config: unknown): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-cold-'));
+  const agent = new Agent({ connections: 1 });
+  try {
+    await seedLedger(dir, COLD_LEDGER_ROWS);
+    const setup = prepareDataDir(dir, config);
+    const times: number[] = [];
+    for (let i = 0; i < COLD_STARTS; i++) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/v1/models`;
+      const t0 = performance.now();
+      const child = spawn(process.execPath, [cliPath(), 'serve', '--port', String(port), '--config', setup.configFile], {
+        env: setup.env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+      try {
+        let answered = NaN;
+        // Polled every few ms: a refused connection costs the poller little, and the start is not slowed.
+        while (Number.isNaN(answered) && performance.now() - t0 < 10_000 && child.exitCode === null) {
+          let res;
+          try {
+            res = await request(url, { headers: { authorization: `Bearer ${setup.token}` }, dispatcher: agent });
+          } catch {
+            await sleep(5); // not listening yet
+            continue;
+          }
+          const text = await res.body.text();
+          if (res.statusCode !== 200) throw new Error(`GET /v1/models answered ${res.statusCode}: ${text}`);
+          answered = performance.now() - t0;
+        }
+        if (Number.isNaN(answered)) throw new Error('switchboard serve did not answer within 10 s of its start');
+        times.push(answered);
+      } finally {
+        await stop(child);
+      }
+    }
+    return times;
+  } finally {
+    await agent.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 async function main(): Promise<void> {
-  const children: ChildProcess[] = [];
   const watchdog = setTimeout(() => {
-    console.error('bench: exceeded 240 s, stopping');
-    for (const ch of children) ch.kill('SIGKILL');
+    console.error(`bench: exceeded ${WATCHDOG_MS / 1000} s, stopping`);
+    killAll();
     process.exit(1);
-  }, 240_000);
+  }, WATCHDOG_MS);
+  const started = Date.now();
+  // Now, while dist/ and this bundle are of the same sources (`npm run bench` has just made both).
+  placeEngineWorkers();
   const self = process.argv[1]!;
-  const fake = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'fake' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const paced = spawn(process.execPath, [self], {
-    env: { ...process.env, BENCH_ROLE: 'fake', BENCH_PACE_MS: '20' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(fake, paced);
-  const { url: upstream } = await firstLine(fake);
-  const { url: pacedUpstream } = await firstLine(paced);
-  const { child: sb, url: sbUrl, token, dataDir } = await startSwitchboard(upstream, pacedUpstream);
-  children.push(sb);
-  const floor = spawn(process.execPath, [self], { env: { ...process.env, BENCH_ROLE: 'floor' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(floor);
-  const { url: floorUrl } = await firstLine(floor);
+  const spawnRole = (name: string, extra: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, [self], {
+      env: { ...process.env, BENCH_ROLE: name, ...extra },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    return child;
+  };
+  const fake = spawnRole('fake');
+  const paced = spawnRole('fake', { BENCH_PACE_MS: '20' });
+  const { url: upstream } = await firstLine(fake, 'the fake upstream');
+  const { url: pacedUpstream } = await firstLine(paced, 'the paced fake upstream');
+  const config = benchConfig(upstream, pacedUpstream);
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  const setup = prepareDataDir(dataDir, config);
+  const sb = await startServe(setup);
+  children.push(sb.child);
+  const budgetsBefore = await checkBudgets(sb);
+  const floor = spawnRole('floor');
+  const { url: floorUrl } = await firstLine(floor, 'the floor proxy');
   const refPort = await freePort();
   const refEntry = join(process.cwd(), 'node_modules/@portkey-ai/gateway/build/start-server.js');
   const ref = spawn(process.execPath, [refEntry, `--port=${refPort}`, '--headless'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -256,23 +311,7 @@ async function main(): Promise<void> {
         path: '/v1/chat/completions',
         pid: (held ? paced : fake).pid!,
         headers: { authorization: `Bearer ${UPSTREAM_KEY}` },
-        model: 'm1',
-      },
-      {
-        name: 'switchboard',
-        origin: sbUrl,
-        path: '/v1/chat/completions',
-        pid: sb.pid!,
-        headers: { authorization: `Bearer ${token}` },
-        model: held ? 'held' : 'bench',
-      },
-      {
-        name: 'reference',
-        origin: `http://127.0.0.1:${refPort}`,
-        path: '/v1/chat/completions',
-        pid: ref.pid!,
-        headers: { authorization: `Bearer ${UPSTREAM_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstreamUrl },
-        model: 'm1',
+        model: DIRECT_MODEL,
       },
       {
         name: 'floor',
@@ -280,86 +319,289 @@ async function main(): Promise<void> {
         path: '/v1/chat/completions',
         pid: floor.pid!,
         headers: { authorization: `Bearer ${UPSTREAM_KEY}`, 'x-upstream': new URL(upstreamUrl).origin },
-        model: 'm1',
+        model: DIRECT_MODEL,
+      },
+      {
+        name: 'switchboard',
+        origin: sb.url,
+        path: '/v1/chat/completions',
+        pid: sb.child.pid!,
+        headers: { authorization: `Bearer ${setup.token}` },
+        model: held ? HELD_ROUTE : SWITCHBOARD_MODEL,
+      },
+      {
+        name: 'reference',
+        origin: `http://127.0.0.1:${refPort}`,
+        path: '/v1/chat/completions',
+        pid: ref.pid!,
+        headers: { authorization: `Bearer ${UPSTREAM_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstreamUrl },
+        model: DIRECT_MODEL,
       },
     ];
   };
+  const byName = (name: TargetName, held = false) => targets(held).find((t) => t.name === name)!;
+  // One request to each target first: a refusal (a config or budget mistake) stops the bench here
+  // instead of filling every cell with errors.
+  for (const t of [...targets(false), ...targets(true)]) {
+    const res = await request(`${t.origin}${t.path}`, { method: 'POST', headers: jsonHeaders(t), body: bodyFor(t, 'json') });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`${t.name} (model ${t.model}) answered ${res.statusCode}: ${text.slice(0, 500)}`);
+  }
+  const progress = (line: string) =>
+    process.stderr.write(`  [${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s] ${line}\n`);
+
+  // Held streams first: memory is measured before the throughput cells (100k+ requests) have grown
+  // every server's heap, Switchboard's and the reference's alike.
   const rows: Row[] = [];
-  const started = Date.now();
-  // Held streams first: their memory is measured before the throughput cells (100k+ requests) have
-  // grown every server's heap, for Switchboard and the reference alike.
-  const cells: Array<[Mode, number]> = [
-    ['held', 256],
-    ...CONCURRENCY.map((c) => ['json', c] as [Mode, number]),
-    ...CONCURRENCY.map((c) => ['stream', c] as [Mode, number]),
-    ['large', 1],
-  ];
-  for (const [mode, c] of cells) {
+  const closedCell = async (mode: Mode, c: number) => {
     for (const t of targets(mode === 'held')) {
       const row = await measure(t, mode, c);
       rows.push(row);
-      process.stderr.write(
-        `  ${mode.padEnd(6)} c=${String(c).padEnd(3)} ${t.name.padEnd(11)} ${row.count} req, ${row.errors} errors, p50 ${f(row.p50)} ms\n`,
+      progress(
+        `${mode.padEnd(6)} c=${String(c).padEnd(3)} ${t.name.padEnd(11)} ${row.count} req, ${row.errors} errors, p50 ${f(row.p50)} ms`,
+      );
+    }
+  };
+  await closedCell('held', 256);
+
+  // Concurrency 1, interleaved, with both clients.
+  const sequential: SequentialCell[] = [];
+  for (const client of ['undici', 'node:http'] as const) {
+    for (const mode of ['json', 'stream'] as const) {
+      // The reference takes ~30 ms a streamed request at c=1 here: it joins every REFERENCE_EVERY-th round (no goal is about it).
+      const ts = targets(false).map((t) => ({
+        name: t.name,
+        origin: t.origin,
+        path: t.path,
+        headers: jsonHeaders(t),
+        body: bodyFor(t, mode),
+        every: t.name === 'reference' ? REFERENCE_EVERY : 1,
+      }));
+      const results = await runInterleaved(client, ts, {
+        warmup: C1_WARMUP,
+        measured: C1_MEASURED,
+        marker: mode === 'stream' ? TTFT_MARKER : undefined,
+      });
+      sequential.push({ client, mode, results });
+      const p50 = (name: string) => f(percentile(results.get(name)!.latencies, 50), 3);
+      progress(
+        `c=1 ${client.padEnd(9)} ${mode.padEnd(6)} p50 direct ${p50('direct')}, floor ${p50('floor')}, switchboard ${p50('switchboard')}, reference ${p50('reference')} ms`,
       );
     }
   }
-  report(rows, cells, Date.now() - started);
-  clearTimeout(watchdog);
-  for (const ch of children) ch.kill('SIGTERM');
-  await new Promise((r) => sb.once('exit', r));
+
+  // Closed loop: throughput and CPU per request.
+  for (const mode of ['json', 'stream'] as const) for (const c of CONCURRENCY) await closedCell(mode, c);
+
+  // Open loop at shares of the floor's peak (closed loop, c=32, JSON, measured just before).
+  const floorTarget = byName('floor');
+  const peak = await runLoad({
+    origin: floorTarget.origin,
+    path: floorTarget.path,
+    headers: jsonHeaders(floorTarget),
+    body: bodyFor(floorTarget, 'json'),
+    concurrency: 32,
+    durationMs: 2_000,
+    maxRequests: 300_000,
+    warmup: 200,
+  });
+  const floorPeakRps = peak.rps;
+  progress(`floor peak, closed loop c=32 json: ${f(floorPeakRps, 0)} req/s`);
+  const open: OpenCell[] = [];
+  const pools = new Map<TargetName, Pool>();
+  try {
+    for (const share of OPEN_LOOP_SHARES) {
+      const rate = Math.max(1, Math.round(floorPeakRps * share));
+      for (const name of ['direct', 'floor', 'switchboard'] as const) {
+        const t = byName(name);
+        let pool = pools.get(name);
+        if (!pool)
+          pools.set(name, (pool = new Pool(t.origin, { connections: OPEN_LOOP_CONNECTIONS, pipelining: 1, keepAliveTimeout: 30_000 })));
+        const spec = { path: t.path, headers: jsonHeaders(t), body: bodyFor(t, 'json'), rate, maxInFlight: OPEN_LOOP_MAX_IN_FLIGHT };
+        await runOpenLoop(pool, { ...spec, durationMs: 500 }); // warm-up: connections, JIT
+        const result = await runOpenLoop(pool, { ...spec, durationMs: OPEN_LOOP_MS });
+        open.push({ share, rate, target: name, result });
+        progress(
+          `open ${share * 100}% ${rate} req/s ${name.padEnd(11)} ${result.count} answered, ${result.errors} errors, ${result.drops} dropped, p99 ${f(percentile(result.latencies, 99), 3)} ms`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all([...pools.values()].map((p) => p.close()));
+  }
+
+  await closedCell('large', 1);
+  const budgetsAfter = await checkBudgets(sb);
+
+  // The servers under load are done: the cold starts and the writer run on a quieter machine.
+  await Promise.all([stop(sb.child), stop(ref), stop(floor)]);
   rmSync(dataDir, { recursive: true, force: true });
+  const cold = await coldStarts(config);
+  progress(`cold starts: ${cold.map((ms) => f(ms, 0)).join(', ')} ms`);
+  const writer = (await firstLine(spawnRole('writer'), 'the ledger writer bench', 90_000)) as WriterCpu;
+
+  report({ rows, sequential, open, floorPeakRps, cold, writer, budgetsBefore, budgetsAfter, elapsed: Date.now() - started });
+  clearTimeout(watchdog);
+  await Promise.all(children.map(stop));
 }
 
-function report(rows: Row[], cells: Array<[Mode, number]>, elapsed: number): void {
-  const get = (target: Row['target'], mode: Mode, c: number) => rows.find((r) => r.target === target && r.mode === mode && r.c === c)!;
-  const lines = [
-    '| mode | c | direct p50 / p99 ms | direct req/s | Switchboard added p50 / p99 ms | reference added p50 / p99 ms | added TTFT p50 ms (SB / ref) | req/s SB / ref (ratio) | CPU µs/req SB / ref (ratio) | peak RSS MB SB / ref (ratio) | bare Node proxy: added p50 / p99 ms, CPU µs/req |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-  ];
-  const verdicts: string[] = [];
-  for (const [mode, c] of cells) {
-    {
-      const stream = mode === 'stream' || mode === 'held';
-      const d = get('direct', mode, c);
-      const s = get('switchboard', mode, c);
-      const r = get('reference', mode, c);
-      const fl = get('floor', mode, c);
-      const flAdd = [fl.p50 - d.p50, fl.p99 - d.p99];
-      const sAdd = [s.p50 - d.p50, s.p99 - d.p99];
-      const rAdd = [r.p50 - d.p50, r.p99 - d.p99];
-      const ttft = stream ? `${f(s.ttft50 - d.ttft50)} / ${f(r.ttft50 - d.ttft50)}` : '-';
-      lines.push(
-        `| ${mode === 'held' ? 'stream, held open (20 ms/chunk)' : mode === 'large' ? 'json, 190 KB prompt' : mode} | ${c} | ${f(d.p50)} / ${f(d.p99)} | ${f(d.rps, 0)} | ${f(sAdd[0]!, 3)} / ${f(sAdd[1]!, 3)} (${ratio(sAdd[0]!, rAdd[0]!)} / ${ratio(sAdd[1]!, rAdd[1]!)} of ref) | ${f(rAdd[0]!, 3)} / ${f(rAdd[1]!, 3)} | ${ttft} | ${f(s.rps, 0)} / ${f(r.rps, 0)} (${ratio(s.rps, r.rps)}) | ${f(s.cpuUsPerReq, 0)} / ${f(r.cpuUsPerReq, 0)} (${ratio(s.cpuUsPerReq, r.cpuUsPerReq)}) | ${f(s.rss, 0)} / ${f(r.rss, 0)} (${ratio(s.rss, r.rss)}) | ${f(flAdd[0]!, 3)} / ${f(flAdd[1]!, 3)}, ${f(fl.cpuUsPerReq, 0)} |`,
-      );
-      if (mode === 'large') continue; // no goal: shown for what IDE agents send
-      if (mode === 'held') {
-        verdicts.push(
-          `held streams c=256: peak RSS ${f(s.rss, 0)} MB with 256 open streams (goal < 150) ${s.rss < 150 ? 'MET' : 'NOT MET'}`,
-        );
-        continue;
-      }
-      if (c === 32)
-        verdicts.push(
-          `${mode} c=32: added p50 ${f(sAdd[0]!, 3)} ms (goal < 0.25) ${sAdd[0]! < 0.25 ? 'MET' : 'NOT MET'}; added p99 ${f(sAdd[1]!, 3)} ms (goal < 1) ${sAdd[1]! < 1 ? 'MET' : 'NOT MET'} (a bare Node proxy adds ${f(flAdd[0]!, 3)} / ${f(flAdd[1]!, 3)})`,
-        );
-      verdicts.push(
-        `${mode} c=${c}: throughput ${ratio(s.rps, r.rps)} the reference (goal >= 3x) ${s.rps >= 3 * r.rps ? 'MET' : 'NOT MET'}`,
+const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const signed = (n: number, d = 3) => (Number.isFinite(n) ? `${n >= 0 ? '+' : ''}${n.toFixed(d)}` : 'n/a');
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b !== 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+const median = (xs: number[]) => percentile(Float64Array.from(xs), 50);
+
+interface Report {
+  rows: Row[];
+  sequential: SequentialCell[];
+  open: OpenCell[];
+  floorPeakRps: number;
+  cold: number[];
+  writer: WriterCpu;
+  budgetsBefore: BudgetSeen[];
+  budgetsAfter: BudgetSeen[];
+  elapsed: number;
+}
+
+function report(r: Report): void {
+  const goals: string[] = [];
+  const out: string[] = [];
+  const budgetLine = r.budgetsAfter.map((b) => `"${b.name}" ${b.mode} $${b.limitUsd} (spent $${f(b.knownSpentUsd)})`).join(', ');
+  out.push(
+    `\nport bench (${(r.elapsed / 1000).toFixed(0)} s, node ${process.version}; Switchboard: node dist/cli.js serve with node's default flags,`,
+    `3 providers × 12 priced models + 1, 5 routes (fallback, weighted, lowest-cost, nested), 4 aliases, model "${SWITCHBOARD_MODEL}" = an alias of a`,
+    `fallback route; budgets in force: ${budgetLine}; load generators in-process, each server in its own process)`,
+  );
+
+  // Concurrency 1, interleaved.
+  out.push(
+    `\nconcurrency 1, interleaved (direct, floor, Switchboard, reference in turn; ${C1_MEASURED} measured rounds after ${C1_WARMUP} of warm-up; the reference takes every ${REFERENCE_EVERY}th round)\n`,
+    '| client | mode | direct p50 / p99 ms | floor added p50 / p99 ms | Switchboard added p50 / p99 ms | reference added p50 / p99 ms | added TTFT p50 ms floor / SB / ref | errors |',
+    '|---|---|---|---|---|---|---|---|',
+  );
+  for (const cell of r.sequential) {
+    const p = (name: string, q: number) => percentile(cell.results.get(name)!.latencies, q);
+    const ttft = (name: string) => percentile(cell.results.get(name)!.ttfts, 50);
+    const add = (name: string, q: number) => p(name, q) - p('direct', q);
+    const addTtft = (name: string) => ttft(name) - ttft('direct');
+    const errors = [...cell.results.values()].reduce((s, x) => s + x.errors, 0);
+    out.push(
+      `| ${cell.client} | ${cell.mode} | ${f(p('direct', 50), 3)} / ${f(p('direct', 99), 3)} | ${signed(add('floor', 50))} / ${signed(add('floor', 99))} | ${signed(add('switchboard', 50))} / ${signed(add('switchboard', 99))} | ${signed(add('reference', 50))} / ${signed(add('reference', 99))} | ${cell.mode === 'stream' ? `${signed(addTtft('floor'))} / ${signed(addTtft('switchboard'))} / ${signed(addTtft('reference'))}` : '-'} | ${errors} |`,
+    );
+    const sb50 = add('switchboard', 50);
+    const fl50 = add('floor', 50);
+    const sb99 = add('switchboard', 99);
+    const fl99 = add('floor', 99);
+    goals.push(
+      `1. c=1 ${cell.client} ${cell.mode}, added p50: Switchboard ${signed(sb50)} ms, floor ${signed(fl50)} ms (goal <= floor + 0.15 = ${f(fl50 + 0.15, 3)}) ${verdict(sb50 <= fl50 + 0.15)}`,
+      `1. c=1 ${cell.client} ${cell.mode}, added p99: Switchboard ${signed(sb99)} ms, floor ${signed(fl99)} ms (goal <= 2x floor = ${f(2 * fl99, 3)})${fl99 <= 0 ? " (the floor's added p99 is not above zero: noise swamped this run's p99s)" : ''} ${verdict(sb99 <= 2 * fl99)}`,
+    );
+  }
+
+  // Open loop.
+  out.push(
+    `\nopen loop, JSON: sent at a fixed rate whatever the answers, latency from each request's scheduled time (${OPEN_LOOP_MS / 1000} s per cell after 0.5 s of warm-up; floor's peak ${f(r.floorPeakRps, 0)} req/s at c=32; ${OPEN_LOOP_CONNECTIONS} connections, at most ${OPEN_LOOP_MAX_IN_FLIGHT} in flight)\n`,
+    '| load | target | p50 / p99 ms | added p50 / p99 ms | answered | errors | dropped |',
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const share of OPEN_LOOP_SHARES) {
+    const cell = (name: TargetName) => r.open.find((o) => o.share === share && o.target === name)!;
+    const p = (name: TargetName, q: number) => percentile(cell(name).result.latencies, q);
+    for (const name of ['direct', 'floor', 'switchboard'] as const) {
+      const o = cell(name);
+      const added = name === 'direct' ? '-' : `${signed(p(name, 50) - p('direct', 50))} / ${signed(p(name, 99) - p('direct', 99))}`;
+      out.push(
+        `| ${share * 100}% (${o.rate} req/s) | ${name} | ${f(p(name, 50), 3)} / ${f(p(name, 99), 3)} | ${added} | ${o.result.count} | ${o.result.errors} | ${o.result.drops} |`,
       );
     }
+    const sb99 = p('switchboard', 99) - p('direct', 99);
+    const fl99 = p('floor', 99) - p('direct', 99);
+    const lost = cell('switchboard').result.drops + cell('switchboard').result.errors;
+    goals.push(
+      `2. open loop ${share * 100}% of floor peak (${cell('floor').rate} req/s), added p99: Switchboard ${signed(sb99)} ms, floor ${signed(fl99)} ms (goal <= floor + 1 = ${f(fl99 + 1, 3)})${lost ? `, ${lost} Switchboard requests dropped or failed` : ''} ${verdict(sb99 <= fl99 + 1 && lost === 0)}`,
+    );
   }
-  const errors = rows.filter((r) => r.errors > 0).map((r) => `${r.target} ${r.mode} c=${r.c}: ${r.errors}`);
-  console.log(
-    `\nport bench (${(elapsed / 1000).toFixed(0)} s, ${DURATION_MS} ms per cell, load generator in-process, each server in its own process, node ${process.version})\n`,
+
+  // Closed loop, held streams and the large prompt.
+  const get = (target: TargetName, mode: Mode, c: number) => r.rows.find((x) => x.target === target && x.mode === mode && x.c === c)!;
+  out.push(
+    `\nclosed loop (${DURATION_MS} ms per cell after warm-up; CPU is all threads of the server process, from /proc)\n`,
+    '| mode | c | direct p50 / p99 ms | direct req/s | added p50 / p99 ms: Switchboard; reference; floor | req/s SB / ref / floor (SB/ref) | CPU µs/req SB / ref / floor (SB/floor, SB/ref) | peak RSS MB SB / ref / floor | added TTFT p50 ms SB / ref / floor |',
+    '|---|---|---|---|---|---|---|---|---|',
   );
-  console.log(lines.join('\n'));
-  console.log(`\n${verdicts.join('\n')}`);
-  console.log(errors.length ? `errors: ${errors.join('; ')}` : 'errors: none');
+  const cells: Array<[Mode, number]> = [
+    ['held', 256],
+    ...(['json', 'stream'] as const).flatMap((m) => CONCURRENCY.map((c) => [m, c] as [Mode, number])),
+    ['large', 1],
+  ];
+  for (const [mode, c] of cells) {
+    const d = get('direct', mode, c);
+    const s = get('switchboard', mode, c);
+    const ref = get('reference', mode, c);
+    const fl = get('floor', mode, c);
+    const add = (x: Row) => `${signed(x.p50 - d.p50, 2)} / ${signed(x.p99 - d.p99, 2)}`;
+    const stream = mode === 'stream' || mode === 'held';
+    const ttft = (x: Row) => signed(x.ttft50 - d.ttft50);
+    const label = mode === 'held' ? 'stream, held open (20 ms/chunk)' : mode === 'large' ? 'json, 190 KB prompt' : mode;
+    out.push(
+      `| ${label} | ${c} | ${f(d.p50)} / ${f(d.p99)} | ${f(d.rps, 0)} | ${add(s)}; ${add(ref)}; ${add(fl)} | ${f(s.rps, 0)} / ${f(ref.rps, 0)} / ${f(fl.rps, 0)} (${ratio(s.rps, ref.rps)}) | ${f(s.cpuUsPerReq, 0)} / ${f(ref.cpuUsPerReq, 0)} / ${f(fl.cpuUsPerReq, 0)} (${ratio(s.cpuUsPerReq, fl.cpuUsPerReq)}, ${ratio(s.cpuUsPerReq, ref.cpuUsPerReq)}) | ${f(s.rss, 0)} / ${f(ref.rss, 0)} / ${f(fl.rss, 0)} | ${stream ? `${ttft(s)} / ${ttft(ref)} / ${ttft(fl)}` : '-'} |`,
+    );
+  }
+  for (const mode of ['json', 'stream'] as const) {
+    const s = get('switchboard', mode, 32);
+    const fl = get('floor', mode, 32);
+    const ref = get('reference', mode, 32);
+    goals.push(
+      `3. CPU per request c=32 ${mode}: Switchboard ${f(s.cpuUsPerReq, 0)} µs, floor ${f(fl.cpuUsPerReq, 0)} µs (goal <= 2x floor = ${f(2 * fl.cpuUsPerReq, 0)}) ${verdict(s.cpuUsPerReq <= 2 * fl.cpuUsPerReq)}`,
+      `3. CPU per request c=32 ${mode}: Switchboard ${f(s.cpuUsPerReq, 0)} µs, reference ${f(ref.cpuUsPerReq, 0)} µs (goal <= 0.3x reference = ${f(0.3 * ref.cpuUsPerReq, 0)}) ${verdict(s.cpuUsPerReq <= 0.3 * ref.cpuUsPerReq)}`,
+    );
+  }
+  for (const mode of ['json', 'stream'] as const)
+    for (const c of CONCURRENCY) {
+      const s = get('switchboard', mode, c);
+      const ref = get('reference', mode, c);
+      const fl = get('floor', mode, c);
+      goals.push(
+        `4. throughput c=${c} ${mode}: Switchboard ${f(s.rps, 0)} req/s, reference ${f(ref.rps, 0)} (${ratio(s.rps, ref.rps)}), floor ${f(fl.rps, 0)} (goal >= 3x reference) ${verdict(s.rps >= 3 * ref.rps)}`,
+      );
+    }
+  const held = get('switchboard', 'held', 256);
+  goals.push(
+    `5. peak RSS with 256 open streams, node's default flags: Switchboard ${f(held.rss, 0)} MB, reference ${f(get('reference', 'held', 256).rss, 0)} MB, floor ${f(get('floor', 'held', 256).rss, 0)} MB (goal < 110) ${verdict(held.rss < 110)}`,
+  );
+  const coldMedian = median(r.cold);
+  goals.push(
+    `6. cold start to the first answer of the port, ${COLD_LEDGER_ROWS.toLocaleString('en-US')}-row ledger: median ${f(coldMedian, 1)} ms, max ${f(Math.max(...r.cold), 1)} ms over ${r.cold.length} starts (goal median <= 300) ${verdict(coldMedian <= 300)}`,
+  );
+  goals.push(`7. ${writerGoalLine(r.writer)}`);
+
+  out.push(
+    `\ncold start (spawn of node dist/cli.js serve to the first 200 from GET /v1/models; ${COLD_LEDGER_ROWS.toLocaleString('en-US')}-row ledger, the same config and budgets): ${r.cold.map((ms) => f(ms, 0)).join(', ')} ms`,
+  );
+  out.push(`${writerGoalLine(r.writer)}`);
+  const errors = [
+    ...r.rows.filter((x) => x.errors > 0).map((x) => `${x.target} ${x.mode} c=${x.c}: ${x.errors}`),
+    ...r.sequential.flatMap((cell) =>
+      [...cell.results].filter(([, x]) => x.errors > 0).map(([name, x]) => `${name} c=1 ${cell.client} ${cell.mode}: ${x.errors}`),
+    ),
+    ...r.open.filter((o) => o.result.errors > 0).map((o) => `${o.target} open ${o.share * 100}%: ${o.result.errors}`),
+  ];
+  out.push(errors.length ? `errors: ${errors.join('; ')}` : 'errors: none');
+  const spent = r.budgetsAfter.every((b, i) => b.knownSpentUsd > r.budgetsBefore[i]!.knownSpentUsd);
+  if (!spent) out.push('warning: the budgets did not count the bench requests (spent did not grow)');
+  out.push(`\nissue 16 goals (this run, this machine)`, ...goals.map((g) => `  ${g}`));
+  console.log(out.join('\n'));
 }
 
 if (role === 'fake') void fakeRole();
 else if (role === 'floor') void startFloorProxy().then((url) => console.log(JSON.stringify({ url })));
+else if (role === 'writer') void writerRole();
 else
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      killAll();
+      process.exit(1);
+    },
+  );

@@ -3,7 +3,8 @@
 // (journal.ts). Reads await the writer (never block on it). Opens `<dataDir>/ledger.db` (WAL, so the
 // CLI can read spend while a server writes).
 import path from 'node:path';
-import Database from 'libsql';
+import { createRequire } from 'node:module';
+import type Database from 'libsql';
 import type { SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
 import { ensurePrivateDir, ensurePrivateFile, tightenFile } from '../private-files';
 import { conversationStore } from './conversations';
@@ -16,6 +17,13 @@ import { migrate } from './schema';
 import { startWriter, type RowWriter, type WriteResult } from './writer';
 import { querySeries, querySpend } from './spend-query';
 import type { Ledger, LedgerConversations, OpenRequest, PendingEstimate, RequestRecord, SettledView } from './types';
+
+/**
+ * libsql, required when a ledger first opens: a CommonJS package imported from an ES module is first
+ * scanned for its exports (tens of ms at every start); `require` skips that, and a CLI that never opens
+ * the ledger never loads the native module (node's require cache makes later opens free).
+ */
+const loadLibsql = (): typeof Database => createRequire(import.meta.url)('libsql') as typeof Database;
 
 export interface LedgerOptions {
   /** How long a queued row may wait before a flush (ms). */
@@ -41,7 +49,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   ensurePrivateFile(file);
   tightenFile(`${file}-wal`);
   tightenFile(`${file}-shm`);
-  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  const db = new (loadLibsql())(file, { timeout: BUSY_TIMEOUT_MS });
   try {
     db.exec('PRAGMA journal_mode = WAL');
     // NORMAL is durable against application crashes in WAL mode; only an OS crash may lose the last batch.

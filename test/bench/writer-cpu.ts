@@ -1,0 +1,109 @@
+// The ledger writer's CPU per row (issue 16: at most 10 µs), rows recorded as the port records them. Run it
+// in a process of its own (CPU is read from /proc/self), after placeEngineWorkers() (ledger-fixtures.ts).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RequestMeter } from '../../electron/engine/accounting';
+import { Catalog } from '../../electron/engine/catalog/catalog';
+import { openLedger } from '../../electron/engine/ledger/ledger';
+import type { Target } from '../../electron/engine/router/resolve';
+import { parseConfig } from '../../electron/engine/settings/config-schema';
+import { cpuMs, threadCpuMs, threadIds } from './proc-stats';
+
+export interface WriterCpu {
+  rows: number;
+  seconds: number;
+  /** (process CPU − main thread CPU) / rows: the writer thread plus whatever else works for it (GC helpers). */
+  usPerRow: number;
+  /** The writer thread alone (threads started by the ledger), per row. */
+  writerThreadUsPerRow: number;
+  /** The main thread's CPU per row: metering and queueing, for comparison (not part of the goal). */
+  mainUsPerRow: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Rows go through RequestMeter at a steady rate with requests in flight, so journal entries are written
+ * too: `inFlight` requests are open at any moment (as at concurrency 32) and `inFlight` finish per tick;
+ * at 32 per 5 ms, ~5,000 rows/s, about the port's peak here, so batches are full size. The writer's
+ * share is this process's CPU minus its main thread's.
+ */
+export async function measureWriterCpu(rows = 50_000, inFlight = 32, tickMs = 5): Promise<WriterCpu> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-writer-'));
+  const before = new Set(threadIds());
+  const ledger = openLedger(dir);
+  const config = parseConfig({
+    providers: [
+      {
+        id: 'alpha',
+        kind: 'openai-compatible',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        models: [{ id: 'a-model-1', contextWindow: 128_000, price: { input: 2.5, output: 10 } }],
+      },
+    ],
+  });
+  const provider = config.providers[0]!;
+  const target: Target = { provider, model: 'a-model-1', price: provider.models[0]!.price, contextWindow: 128_000 };
+  const catalog = new Catalog();
+  const body = { model: 'bench', max_tokens: 64, messages: [{ role: 'user', content: 'Say something short.' }] };
+  const usage = { inputTokens: 12, outputTokens: 9, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+
+  /** Records `count` rows the way a routed port request does: opened (journaled) at its first attempt, finished a tick later. */
+  const run = async (count: number) => {
+    let open: RequestMeter[] = [];
+    let made = 0;
+    while (made < count || open.length > 0) {
+      for (const meter of open)
+        meter.finish({
+          status: 'ok',
+          httpStatus: 200,
+          target,
+          attempts: [{ provider: 'alpha', model: 'a-model-1', status: 200, durationMs: 4, ttftMs: 2 }],
+          usage,
+        });
+      open = [];
+      for (let k = 0; k < inFlight && made < count; k++, made++) {
+        const meter = new RequestMeter(ledger, catalog, 'port', 'bench', 'chat');
+        meter.requestedModel = 'bench';
+        meter.body = body;
+        meter.attempted(target);
+        open.push(meter);
+      }
+      await sleep(tickMs);
+    }
+    await ledger.flush();
+  };
+
+  try {
+    // The writer thread starts on the first write: its start-up and its JIT warm-up are not per-row costs.
+    await run(2_000);
+    const writerThreads = threadIds().filter((t) => !before.has(t));
+    const writerCpu = () => writerThreads.reduce((sum, t) => sum + threadCpuMs(t), 0);
+    const p0 = cpuMs('self');
+    const m0 = threadCpuMs(process.pid);
+    const w0 = writerCpu();
+    const t0 = performance.now();
+    await run(rows);
+    const seconds = (performance.now() - t0) / 1000;
+    const process1 = cpuMs('self') - p0;
+    const main1 = threadCpuMs(process.pid) - m0;
+    const writer1 = writerCpu() - w0;
+    const written = (await ledger.spend({})).requests;
+    if (written !== rows + 2_000) throw new Error(`the ledger holds ${written} rows, expected ${rows + 2_000}`);
+    return {
+      rows,
+      seconds,
+      usPerRow: ((process1 - main1) * 1000) / rows,
+      writerThreadUsPerRow: (writer1 * 1000) / rows,
+      mainUsPerRow: (main1 * 1000) / rows,
+    };
+  } finally {
+    await ledger.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The goal line, as both the ledger and the port bench print it. */
+export const writerGoalLine = (w: WriterCpu): string =>
+  `ledger writer CPU per row: ${w.usPerRow.toFixed(2)} µs (writer thread alone ${w.writerThreadUsPerRow.toFixed(2)}; main thread ${w.mainUsPerRow.toFixed(2)}; ${w.rows.toLocaleString('en-US')} rows in ${w.seconds.toFixed(1)} s) (goal <= 10 µs) ${w.usPerRow <= 10 ? 'MET' : 'NOT MET'}`;
