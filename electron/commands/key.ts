@@ -2,12 +2,11 @@
 // the OS keychain only (set reads stdin); output shows the masked form (`sk-…abcd`), never the key.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { KeychainUnavailableError } from '../engine/vault/keychain';
 import { mask } from '../engine/vault/mask';
 import { createVault, DEFAULT_LABEL } from '../engine/vault/vault';
 import { openSettings } from '../engine/settings/settings-store';
-import type { CommandIO } from './io';
+import { parseCommandArgs, type CommandIO } from './io';
 
 const USAGE = `usage: switchboard key set PROVIDER_ID [--label L]      store a key read from stdin in the OS keychain
        switchboard key delete PROVIDER_ID [--label L]   remove it
@@ -16,23 +15,14 @@ const USAGE = `usage: switchboard key set PROVIDER_ID [--label L]      store a k
 const providerIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: { label: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    io.stderr(`switchboard key: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(io, 'key', USAGE, {
+    args,
+    options: { label: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
   const [action, providerId, ...extra] = positionals;
   if (action === 'list' && extra.length === 0) return listKeys(io, providerId);
   if (action === 'test' && providerId && extra.length === 0) return testProviderKey(io, providerId, values.label);

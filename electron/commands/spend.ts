@@ -2,42 +2,33 @@
 // what the ledger says was spent. --json is a stable contract for scripts: totals plus `groups` (empty
 // without --by), where a cost with any unknown part is null beside its known part. --csv prints the
 // groups as CSV with --by, else every request in the range.
-import { parseArgs } from 'node:util';
 import { formatSpend } from '../../shared/format';
 import type { SpendGroupBy, SpendSummary, SpendTotals } from '../../shared/types';
 import { csvLine } from '../engine/ledger/csv';
 import { openLedger } from '../engine/ledger/ledger';
 import { parseSince } from '../engine/ledger/since';
-import type { CommandIO } from './io';
+import { parseCommandArgs, type CommandIO } from './io';
 
 const GROUPINGS: readonly SpendGroupBy[] = ['day', 'model', 'provider', 'client', 'route'];
 const USAGE =
   'usage: switchboard spend [--since 7d|24h|30m|YYYY-MM-DD] [--until (same forms)] [--by day|model|provider|client|route] [--client NAME] [--json|--csv]';
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        since: { type: 'string' },
-        until: { type: 'string' },
-        by: { type: 'string' },
-        client: { type: 'string' },
-        json: { type: 'boolean' },
-        csv: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    io.stderr(`switchboard spend: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  const parsed = parseCommandArgs(io, 'spend', USAGE, {
+    args,
+    options: {
+      since: { type: 'string' },
+      until: { type: 'string' },
+      by: { type: 'string' },
+      client: { type: 'string' },
+      json: { type: 'boolean' },
+      csv: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const by = values.by as SpendGroupBy | undefined;
   if (by !== undefined && !GROUPINGS.includes(by)) {
     io.stderr(`switchboard spend: --by must be one of ${GROUPINGS.join(', ')} (got "${values.by}")`);

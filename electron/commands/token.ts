@@ -1,9 +1,8 @@
 // `switchboard token create NAME | list | revoke NAME`: client tokens for tools that call the local port.
 // `create` is the only place a token is ever printed: once, alone on the last line, for scripts to capture.
-import { parseArgs } from 'node:util';
 import { openSettings } from '../engine/settings/settings-store';
 import { checkTokenName, createClientToken } from '../engine/settings/tokens';
-import type { CommandIO } from './io';
+import { parseCommandArgs, type CommandIO } from './io';
 
 const USAGE = `usage: switchboard token create NAME [--allow ROUTE_OR_MODEL ...] [--budget USD [--allow-unpriced]]
                                        mint a token for a client tool (shown once); --allow limits it to
@@ -13,30 +12,21 @@ const USAGE = `usage: switchboard token create NAME [--allow ROUTE_OR_MODEL ...]
        switchboard token revoke NAME   stop accepting a token`;
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        allow: { type: 'string', multiple: true },
-        budget: { type: 'string' },
-        'allow-unpriced': { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    io.stderr(`switchboard token: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(io, 'token', USAGE, {
+    args,
+    options: {
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      allow: { type: 'string', multiple: true },
+      budget: { type: 'string' },
+      'allow-unpriced': { type: 'boolean' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (typeof parsed === 'number') return parsed;
   const { positionals, values } = parsed;
   const [action, name, ...extra] = positionals;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
   const wantsName = action === 'create' || action === 'revoke';
   if (!action || !['create', 'list', 'revoke'].includes(action) || (wantsName && !name) || (!wantsName && name) || extra.length > 0) {
     io.stderr(USAGE);

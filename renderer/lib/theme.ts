@@ -1,5 +1,5 @@
-// The colour theme: light, dark or following the system. Stored in localStorage for now (wave B may
-// move it into the engine's settings); applied as `data-theme` on <html> so CSS has one switch.
+// The colour theme: light, dark or following the system. Stored in the page's localStorage (it is the
+// window's look, not the engine's data); applied as `data-theme` on <html> so CSS has one switch.
 import { createStore } from 'zustand/vanilla';
 
 export type ThemeChoice = 'light' | 'dark' | 'system';

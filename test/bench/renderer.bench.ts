@@ -2,7 +2,7 @@
 // fake upstream: (1) four compare columns each streaming ~200 tokens/s for 20 s must cause no
 // main-thread task over 50 ms (PerformanceObserver 'longtask'); (2) a 2,000-message conversation
 // must open in under 300 ms. The long conversation is seeded through the chat feature's in-memory
-// repository seam with the `?dev-seed-conversation=N` URL parameter (wave B: through the contract).
+// repository seam with the `?dev-seed-conversation=N` URL parameter.
 // Run: `npm run bench`, or alone:
 //   npx esbuild test/bench/renderer.bench.ts --bundle --platform=node --format=esm --packages=external --outfile=.tmp/bench/renderer.mjs && node .tmp/bench/renderer.mjs
 import { cpus, loadavg } from 'node:os';

@@ -1,4 +1,4 @@
-// Chat wave B end to end: conversations are stored by the engine (in the ledger database) and
+// Chat history end to end: conversations are stored by the engine (in the ledger database) and
 // survive a reload; search finds message text; rename and delete go through the engine (a delete can
 // be undone until its toast goes); reasoning streams in a collapsed block; an attached image travels as
 // an OpenAI image_url part and comes back with its conversation after a reload.

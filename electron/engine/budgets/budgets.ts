@@ -6,53 +6,15 @@ import type { BudgetStatus, BudgetWarning } from '../../../shared/types';
 import { formatUsd, percentUsed, roundUsd } from '../../../shared/format';
 import type { Ledger, RequestRecord, SettledView } from '../ledger/types';
 import { describeBudget, overMessage, unpricedMessage } from './messages';
+import { bucketIn, PeriodKeys, type Bucket } from './buckets';
 import type { BudgetCheck, BudgetCheckInput, BudgetConfig, Reservation } from './types';
 
-/** Spend of one client (or '*': everyone) in one period, and what requests in flight hold of it. */
-type Bucket = { period: string; usd: number; unknown: number; tokens: number; reservedUsd: number; reservedTokens: number; holds: number };
 /** A live reservation and the buckets it is counted in (re-found when settings rebuild the buckets). */
 type Hold = { client: string | null; usd: number; tokens: number; expiresAt: number; buckets: Bucket[]; live: boolean };
 
 const MAX_WARNINGS = 100;
 /** Longest a reservation may live when its request never says it ended (a leak guard, not a timeout). */
 export const DEFAULT_HOLD_MS = 16 * 60_000;
-
-/** A UTC day's and month's keys (`2026-11-30`, `2026-11`), remembered until the day ends: every request asks. */
-class PeriodKeys {
-  #from = 0;
-  #until = 0;
-  #day = '';
-  #month = '';
-
-  #at(ms: number): void {
-    if (ms >= this.#from && ms < this.#until) return;
-    this.#from = ms - (ms % 86_400_000);
-    this.#until = this.#from + 86_400_000;
-    const iso = new Date(this.#from).toISOString();
-    this.#day = iso.slice(0, 10);
-    this.#month = iso.slice(0, 7);
-  }
-
-  day(ms: number): string {
-    this.#at(ms);
-    return this.#day;
-  }
-
-  month(ms: number): string {
-    this.#at(ms);
-    return this.#month;
-  }
-}
-
-/** The bucket under `key`, started afresh when its period has passed. */
-function bucketIn(buckets: Map<string, Bucket>, key: string, period: string): Bucket {
-  let b = buckets.get(key);
-  if (!b || b.period !== period) {
-    b = { period, usd: 0, unknown: 0, tokens: 0, reservedUsd: 0, reservedTokens: 0, holds: 0 };
-    buckets.set(key, b);
-  }
-  return b;
-}
 
 export class Budgets {
   #budgets: BudgetConfig[] = [];

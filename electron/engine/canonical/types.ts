@@ -86,6 +86,25 @@ export interface CanonicalResponse {
 /** Events that show the client something (or end the reply): the first one commits a target. */
 export const isFirstToken = (e: StreamEvent): boolean => e.type !== 'start' && e.type !== 'usage';
 
+/** The text of a message's parts of one kind (its answer, or its reasoning), joined. */
+export const partsText = (parts: readonly Part[], type: 'text' | 'reasoning'): string =>
+  parts
+    .filter((p) => p.type === type)
+    .map((p) => (p as { text: string }).text)
+    .join('');
+
+/**
+ * Tool-call argument text as the JSON value it spells, for a vendor's request or reply (empty: `{}`); text
+ * that is not JSON goes as `{ _raw }` rather than failing the request. Unlike parseArgs, any value passes.
+ */
+export function argumentsValue(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return { _raw: text };
+  }
+}
+
 /** Parses tool-call argument text into an object, tolerating an empty string. */
 export function parseArgs(text: string): Record<string, unknown> {
   if (!text.trim()) return {};

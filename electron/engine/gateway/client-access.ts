@@ -1,5 +1,5 @@
 // What a client token may do, built once per settings change: its name (for the ledger), the routes or
-// models it may address, and its budget (a hook until budgets land).
+// models it may address, and its monthly budget (budgets/ enforces it).
 import type { ClientTokenRecord } from '../settings/types';
 
 export interface ClientAccess {

@@ -11,6 +11,9 @@ import { startRouted } from '../routed';
 import { abortOnClose } from './abort';
 import type { GatewayContext } from './context';
 
+/** A routed endpoint's handler: the request, its JSON body (read and limited by the server) and the client's name. */
+export type BodyHandler = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string) => Promise<void>;
+
 export interface RoutedRequest {
   resolution: Resolution;
   meter: RequestMeter;
@@ -19,6 +22,9 @@ export interface RoutedRequest {
   failover: FailoverInput;
 }
 
+/** Answers a routing error on `res` in one dialect's shape. */
+export type SendRoutingError = (res: ServerResponse, error: RoutingError) => void;
+
 export interface RoutedStart {
   model: string;
   /** The client's body, for budget estimates and sticky routing. */
@@ -26,8 +32,8 @@ export interface RoutedStart {
   client: string;
   stream: boolean;
   ext?: RoutingExtensions | null;
-  /** Answers a routing error in the dialect's own shape. */
-  sendError(error: RoutingError): void;
+  /** Answers a routing error in the dialect's own shape (a module function: no closure per request). */
+  sendError: SendRoutingError;
 }
 
 export function beginRouted(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, start: RoutedStart): RoutedRequest | undefined {
@@ -55,7 +61,7 @@ export function beginRouted(ctx: GatewayContext, req: IncomingMessage, res: Serv
         : undefined,
     });
   } catch (error) {
-    start.sendError(asRoutingError(error));
+    start.sendError(res, asRoutingError(error));
     return undefined;
   }
   res.setHeader('x-request-id', routed.meter.id);
@@ -83,13 +89,7 @@ export const asRoutingError = (error: unknown): RoutingError =>
  * Records a request that failed before its answer started (or was cancelled) and answers the client
  * in its dialect, with Retry-After when a cooldown is why.
  */
-export function failRouted(
-  res: ServerResponse,
-  meter: RequestMeter,
-  error: unknown,
-  signal: AbortSignal,
-  send: (e: RoutingError) => void,
-): void {
+export function failRouted(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal, send: SendRoutingError): void {
   if (signal.aborted || res.destroyed) {
     meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
     return;
@@ -97,5 +97,5 @@ export function failRouted(
   const e = asRoutingError(error);
   if (e.retryAfterSec !== undefined && !res.headersSent) res.setHeader('retry-after', String(e.retryAfterSec));
   meter.finish({ status: 'error', httpStatus: e.status, attempts: e.attempts, errorMessage: e.message });
-  send(e);
+  send(res, e);
 }

@@ -3,6 +3,7 @@
 // group instead of by the per-row trigger. Rows it inserts carry `batched = 1`, which the triggers skip
 // (schema.ts v6); a row inserted any other way (crash recovery, a migration) is still rolled up by them.
 import type Database from 'libsql';
+import { ROLLUP_KEY, ROLLUP_SUMS } from './rollup-columns';
 import { COLUMNS } from './rows';
 
 /** Rows per INSERT statement: far under SQLite's 32,766 bound variables, and enough to amortise each call. */
@@ -26,18 +27,6 @@ const I = {
   estimated: col('usage_estimated'),
 };
 
-const ROLLUP_KEY = ['source', 'client', 'route', 'provider', 'model'] as const;
-const ROLLUP_SUMS = [
-  'requests',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-  'cost_usd',
-  'unknown_cost',
-  'estimated',
-] as const;
 type Sums = number[];
 
 interface Group {

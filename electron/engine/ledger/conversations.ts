@@ -160,25 +160,34 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
     m.status === 'error' ? (m.error ?? null) : null,
     m.toolCalls?.length ? JSON.stringify(m.toolCalls) : null,
   ];
+  /** A saved conversation's messages (a comparison's, an import) carry no outcome. */
+  const NO_OUTCOME = [null, null, null];
+  const insertMessage = (
+    id: string,
+    seq: number,
+    m: Pick<StoredMessage, 'role' | 'content' | 'images' | 'model' | 'requestId'>,
+    at: number,
+    outcome: unknown[],
+  ) =>
+    insertMsg.run(
+      timeOrderedId(),
+      id,
+      seq,
+      m.role,
+      m.content,
+      imagesColumn(m.images),
+      m.model ?? null,
+      m.requestId ?? null,
+      at,
+      ...outcome,
+    );
   const touch = db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?');
   const exists = db.prepare('SELECT 1 FROM conversations WHERE id = ?');
   const append = db.transaction((id: string, messages: Array<Omit<StoredMessage, 'createdAt'>>) => {
     const at = now();
     if (touch.run(at, id).changes === 0) throw new Error(`no conversation "${id}"`);
     let seq = Number((nextSeq.get(id) as { seq: number }).seq);
-    for (const m of messages)
-      insertMsg.run(
-        timeOrderedId(),
-        id,
-        ++seq,
-        m.role,
-        m.content,
-        imagesColumn(m.images),
-        m.model ?? null,
-        m.requestId ?? null,
-        at,
-        ...outcomeColumns(m),
-      );
+    for (const m of messages) insertMessage(id, ++seq, m, at, outcomeColumns(m));
   });
   const setOptions = (id: string, options: ConversationOptions): boolean => {
     const columns = optionColumns(options);
@@ -212,22 +221,7 @@ export function conversationStore(db: Database.Database, now: () => number = Dat
       db.prepare('UPDATE conversations SET title = ?, kind = ?, updated_at = ? WHERE id = ?').run(title, input.kind, at, id);
       db.prepare('DELETE FROM messages WHERE conversation_id = ?').run(id);
     } else insertConv.run(id, input.kind, title, at, at);
-    input.messages.forEach((m, i) =>
-      insertMsg.run(
-        timeOrderedId(),
-        id,
-        i + 1,
-        m.role,
-        m.content,
-        imagesColumn(m.images),
-        m.model ?? null,
-        m.requestId ?? null,
-        at,
-        null,
-        null,
-        null,
-      ),
-    );
+    input.messages.forEach((m, i) => insertMessage(id, i + 1, m, at, NO_OUTCOME));
     return {
       id,
       kind: input.kind,

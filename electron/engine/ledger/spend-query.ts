@@ -4,6 +4,7 @@ import type Database from 'libsql';
 import { roundUsd } from '../../../shared/format';
 import type { SpendGroup, SpendGroupBy, SpendPoint, SpendQuery, SpendSeries, SpendSummary, SpendTotals } from '../../../shared/types';
 import { clientCondition, clientOf } from './app-client';
+import { ROLLUP_SUMS } from './rollup-columns';
 import { parseSince } from './since';
 
 const DAY_MS = 86_400_000;
@@ -39,26 +40,14 @@ function label(by: SpendGroupBy, v: unknown[]): string {
   return a || '(none)';
 }
 
-const SUM_KEYS = [
-  'requests',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-  'cost_usd',
-  'unknown_cost',
-  'estimated',
-] as const;
-
 /** Sum rows that share a label (a client's rows from several sources) merged into one, in first-seen order. */
 function mergeBy<T extends SumRow>(rows: T[], keyOf: (row: T) => string): Array<[string, SumRow]> {
   const merged = new Map<string, SumRow>();
   for (const row of rows) {
     const key = keyOf(row);
     const acc = merged.get(key);
-    if (!acc) merged.set(key, Object.fromEntries(SUM_KEYS.map((k) => [k, Number(row[k] ?? 0)])) as SumRow);
-    else for (const k of SUM_KEYS) acc[k] += Number(row[k] ?? 0);
+    if (!acc) merged.set(key, Object.fromEntries(ROLLUP_SUMS.map((k) => [k, Number(row[k] ?? 0)])) as SumRow);
+    else for (const k of ROLLUP_SUMS) acc[k] += Number(row[k] ?? 0);
   }
   return [...merged];
 }
@@ -71,7 +60,7 @@ const SUMS = `COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(input_tokens)
   COALESCE(SUM(cache_write_tokens), 0) AS cache_write_tokens, COALESCE(SUM(reasoning_tokens), 0) AS reasoning_tokens,
   COALESCE(SUM(cost_usd), 0) AS cost_usd, COALESCE(SUM(unknown_cost), 0) AS unknown_cost, COALESCE(SUM(estimated), 0) AS estimated`;
 
-type SumRow = Record<(typeof SUM_KEYS)[number], number>;
+type SumRow = Record<(typeof ROLLUP_SUMS)[number], number>;
 
 /**
  * A total's cost is a number only when every request in it is priced: one unknown makes it unknown

@@ -5,8 +5,7 @@
 // itself (its timeout, record and health) is attempt.ts's.
 import { createHash } from 'node:crypto';
 import type { AttemptRecord } from '../ledger/types';
-import type { Transport } from '../providers/transport';
-import type { ResolvedKey, Vault } from '../vault/types';
+import type { ResolvedKey } from '../vault/types';
 import { attemptOnce } from './attempt';
 import { AttemptError, finalError, RoutingError, shouldFailover } from './failures';
 import { targetId, type Availability, type RouterHealth } from './health';
@@ -16,41 +15,9 @@ import { conversationKey } from './sticky';
 import { estimateTokens, orderTargets } from './strategy';
 import { sleep } from './abort';
 import { DEFAULT_TIMEOUTS, type Timeouts } from './timeouts';
+import type { Attempt, FailoverInput, Served } from './failover-input';
 
-export interface Attempt {
-  target: Target;
-  key: ResolvedKey;
-  signal: AbortSignal;
-  /** The engine's transport: openers send through it (providers/transport.ts sendAttempt). */
-  transport: Transport;
-  /** The route's timeouts; an opener passes `connectMs` to the transport. */
-  timeouts?: Timeouts;
-}
-
-export interface Served {
-  target: Target;
-  keyLabel: string;
-  attempts: AttemptRecord[];
-}
-
-export interface FailoverInput {
-  /** From RouteTable.resolve (or directPlan): the candidates, their strategy, timeouts and the health they share. */
-  plan: RoutePlan;
-  vault: Vault;
-  /** What every attempt is sent through (one per engine, built by the composition root). */
-  transport: Transport;
-  signal: AbortSignal;
-  /** The request body (for cost estimates and sticky routing). */
-  body?: Record<string, unknown>;
-  /** Streams get the first-token timeout and a guarded `rest`; other requests the total timeout. */
-  stream?: boolean;
-  /** Conversation scope for sticky routing (route name or model name, plus the client). */
-  scope?: string;
-  /** Runs once before the first attempt (budgets); throwing a RoutingError refuses the request unsent. */
-  preflight?: () => void;
-  /** Told as each attempt is sent (the ledger journals the request at the first, so a crash leaves a row). */
-  onAttempt?: (target: Target) => void;
-}
+export type { Attempt, FailoverInput, Served } from './failover-input';
 
 /** Waiting rounds when every candidate is cooling down or its breaker is open. */
 const MAX_WAIT_ROUNDS = 2;

@@ -6,51 +6,16 @@ import Conf from 'conf';
 import { z } from 'zod';
 import type { AppPreferences, ChatDefaults, Price } from '../../../shared/types';
 import { budgetSchema, type BudgetConfig } from '../budgets/types';
-import { chatDefaultsSchema, mergeChatDefaults } from './chat-defaults';
+import { mergeChatDefaults } from './chat-defaults';
 import { ensurePrivateDir, tightenFile } from '../private-files';
-import {
-  ConfigError,
-  parseConfig,
-  priceSchema,
-  type AliasConfig,
-  type HealthConfig,
-  type ProviderConfig,
-  type RouteConfig,
-} from './config-schema';
+import { APP_DEFAULTS, appSchema, extrasSchema, portSchema, tokensSchema } from './settings-schema';
+
+export { APP_DEFAULTS } from './settings-schema';
+import { ConfigError, parseConfig, type AliasConfig, type HealthConfig, type ProviderConfig, type RouteConfig } from './config-schema';
 import { backupBrokenFile, migrateSettings } from './migrations';
 import { checkTokenName } from './tokens';
 import { issueLines, parseOrThrow } from './zod-issues';
 import type { ClientTokenRecord, PortSettingsData, SettingsData, SettingsStore } from './types';
-
-const tokenRecordSchema = z.object({
-  name: z.string().min(1),
-  hash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
-  prefix: z.string(),
-  createdAt: z.string(),
-  allow: z.array(z.string().min(1)).optional(),
-  budgetUsd: z.number().nonnegative().optional(),
-  budgetAllowUnpriced: z.boolean().optional(),
-});
-const portSchema = z.object({
-  allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin like https://example.com')).default([]),
-  captureBodies: z.boolean().default(false),
-});
-const proxyUrl = z.string().regex(/^(https?|socks5?):\/\/[^\s/]+\/?$/, 'a proxy URL like http://127.0.0.1:3128');
-const appSchema = z.object({
-  proxy: proxyUrl.nullable().default(null),
-  providerProxies: z.record(z.string(), proxyUrl).default({}),
-  startOnLogin: z.boolean().default(false),
-  closeToTray: z.boolean().default(false),
-});
-export const APP_DEFAULTS: AppPreferences = { proxy: null, providerProxies: {}, startOnLogin: false, closeToTray: false };
-const tokensSchema = z.array(tokenRecordSchema);
-const extrasSchema = z.object({
-  budgets: z.array(budgetSchema).default([]),
-  port: portSchema.default({ allowedOrigins: [], captureBodies: false }),
-  app: appSchema.optional(),
-  chat: chatDefaultsSchema.optional(),
-  priceOverrides: z.record(z.string().regex(/^[^/]+\/.+$/, 'a provider/model id'), priceSchema).default({}),
-});
 
 /** A settings error that also says where the unreadable file was copied, so nothing is lost. */
 function broken(file: string, message: string, issues: string[]): ConfigError {

@@ -12,6 +12,7 @@ import { directPlan } from '../../router/resolve';
 import { abortOnClose } from '../abort';
 import type { GatewayContext } from '../context';
 import { clientHeaders, validateMessages } from './messages';
+import { sendJson } from '../relay';
 import { sendAnthropicError } from './errors';
 
 /** Rough but stable estimate: text, tool schemas and a few tokens per message and image. */
@@ -30,13 +31,8 @@ export async function handleCountTokens(ctx: GatewayContext, req: IncomingMessag
     const e = error as RoutingError;
     return sendAnthropicError(res, e.status, e.message);
   }
-  const send = (payload: unknown) => {
-    const text = JSON.stringify(payload);
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  };
   const first = resolution.targets[0]!;
-  if (first.provider.kind !== 'anthropic') return send({ input_tokens: estimateInputTokens(b) });
+  if (first.provider.kind !== 'anthropic') return sendJson(res, { input_tokens: estimateInputTokens(b) });
   const controller = abortOnClose(req, res);
   const { stream: _stream, max_tokens: _max, ...countBody } = b;
   try {
@@ -58,7 +54,7 @@ export async function handleCountTokens(ctx: GatewayContext, req: IncomingMessag
         }
       },
     );
-    send(served.json);
+    sendJson(res, served.json);
   } catch (error) {
     if (controller.signal.aborted) return;
     const e = error instanceof RoutingError ? error : new RoutingError(500, 'api_error', (error as Error).message);

@@ -1,6 +1,7 @@
 // Anthropic's error shape, `{ type: 'error', error: { type, message } }`, for every failure on the
 // Anthropic endpoints (the Anthropic SDK maps status and type to its error classes).
 import type { ServerResponse } from 'node:http';
+import type { RoutingError } from '../../router/failures';
 
 export function anthropicErrorType(status: number): string {
   if (status === 401) return 'authentication_error';
@@ -22,6 +23,8 @@ export function sendAnthropicError(res: ServerResponse, status: number, message:
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
+
+export const sendAnthropicRoutingError = (res: ServerResponse, e: RoutingError): void => sendAnthropicError(res, e.status, e.message);
 
 /** The SSE event an Anthropic client sees when a stream fails after it started (the SDK raises it). */
 export const anthropicStreamError = (message: string): string =>

@@ -6,10 +6,10 @@ import { anthropicOnlyFields } from '../../providers/anthropic/anthropic-request
 import { AnthropicStreamTap, type AnthropicClientHeaders } from '../../providers/anthropic/anthropic-open';
 import type { Target } from '../../router/resolve';
 import { dispatchAnthropicJson, dispatchAnthropicStream, type AnthropicDispatchInput } from '../../router/dispatch';
-import type { GatewayContext } from '../context';
-import { beginRouted, failRouted } from '../routed-request';
+import { endFailedStream, EVENT_STREAM_HEADERS, pumpStream, sendJsonText } from '../relay';
+import { beginRouted, type BodyHandler, failRouted } from '../routed-request';
 import { StreamWriter } from '../stream-writer';
-import { anthropicStreamError, sendAnthropicError } from './errors';
+import { anthropicStreamError, sendAnthropicError, sendAnthropicRoutingError } from './errors';
 
 export function validateMessages(body: unknown, needsMaxTokens: boolean): string | null {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
@@ -35,13 +35,7 @@ export function clientHeaders(req: IncomingMessage): AnthropicClientHeaders {
   return { version: typeof version === 'string' ? version : undefined, beta: typeof beta === 'string' ? beta : undefined };
 }
 
-export async function handleMessages(
-  ctx: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: unknown,
-  client: string,
-): Promise<void> {
+export const handleMessages: BodyHandler = async (ctx, req, res, body, client) => {
   const invalid = validateMessages(body, true);
   if (invalid) return sendAnthropicError(res, 400, invalid);
   const b = body as Record<string, unknown>;
@@ -51,21 +45,17 @@ export async function handleMessages(
     body: b,
     client,
     stream,
-    sendError: (e) => sendAnthropicError(res, e.status, e.message),
+    sendError: sendAnthropicRoutingError,
   });
   if (!routed) return;
   const input: AnthropicDispatchInput = { ...routed.failover, body: b, client: clientHeaders(req) };
   const meter = routed.meter;
   return b.stream === true ? relayStream(res, input, meter) : relayJson(res, input, meter);
-}
+};
 
 /** A target that is not Anthropic had the Anthropic-only parts of the body dropped: the request log names them. */
 function noteDropped(meter: RequestMeter, target: Target, body: Record<string, unknown>): void {
   if (target.provider.kind !== 'anthropic') meter.notes = anthropicOnlyFields(body);
-}
-
-function failed(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal): void {
-  failRouted(res, meter, error, signal, (e) => sendAnthropicError(res, e.status, e.message));
 }
 
 async function relayJson(res: ServerResponse, input: AnthropicDispatchInput, meter: RequestMeter): Promise<void> {
@@ -73,12 +63,11 @@ async function relayJson(res: ServerResponse, input: AnthropicDispatchInput, met
   try {
     served = await dispatchAnthropicJson(input);
   } catch (error) {
-    return failed(res, meter, error, input.signal);
+    return failRouted(res, meter, error, input.signal, sendAnthropicRoutingError);
   }
   noteDropped(meter, served.target, input.body);
   meter.firstToken();
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(served.text) });
-  res.end(served.text);
+  sendJsonText(res, served.text);
   meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.usage ?? null });
 }
 
@@ -87,17 +76,12 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
   try {
     served = await dispatchAnthropicStream(input);
   } catch (error) {
-    return failed(res, meter, error, input.signal);
+    return failRouted(res, meter, error, input.signal, sendAnthropicRoutingError);
   }
   noteDropped(meter, served.target, input.body);
   const tap = new AnthropicStreamTap();
   const outcome = { target: served.target, attempts: served.attempts };
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
+  res.writeHead(200, EVENT_STREAM_HEADERS);
   meter.firstToken();
   const out = new StreamWriter(res);
   const forward = (event: { event?: string; data: string }) => {
@@ -105,12 +89,7 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
     out.write(`event: ${event.event ?? 'message'}\ndata: ${event.data}\n\n`);
   };
   try {
-    for (const event of served.head) forward(event);
-    for await (const event of served.rest) {
-      forward(event);
-      const wait = out.ready();
-      if (wait) await wait;
-    }
+    await pumpStream(served, out, forward);
     out.end();
     if (tap.error)
       meter.finish({
@@ -123,13 +102,6 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
       });
     else meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
   } catch (error) {
-    if (input.signal.aborted || res.destroyed) {
-      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: tap.finalUsage(), output: tap.text });
-      return;
-    }
-    // After the first token a failure must reach the client as an error event, never as a clean end.
-    const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
-    out.end(anthropicStreamError(message));
-    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: tap.finalUsage(), output: tap.text, errorMessage: message });
+    endFailedStream(res, meter, input.signal, out, outcome, tap.finalUsage(), tap.text, error, anthropicStreamError);
   }
 }

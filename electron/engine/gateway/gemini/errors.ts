@@ -1,6 +1,7 @@
 // Google's error shape, `{ error: { code, message, status } }` with google.rpc status names, for every
 // failure on /v1beta/* (Google's SDKs raise ApiError from it, also when it arrives inside a stream).
 import type { ServerResponse } from 'node:http';
+import type { RoutingError } from '../../router/failures';
 import { ERROR_MESSAGE } from '../openai/errors';
 
 const STATUS_NAMES: Record<number, string> = {
@@ -27,6 +28,9 @@ export function geminiErrorBody(code: number, message: string): { error: { code:
   return { error: { code, message, status: googleStatus(code) } };
 }
 
+/** The content type Google answers JSON with. */
+export const GEMINI_JSON = 'application/json; charset=UTF-8';
+
 export function sendGeminiError(res: ServerResponse, code: number, message: string): void {
   (res as ServerResponse & { [ERROR_MESSAGE]?: string })[ERROR_MESSAGE] = message;
   if (res.headersSent) {
@@ -34,9 +38,11 @@ export function sendGeminiError(res: ServerResponse, code: number, message: stri
     return;
   }
   const body = JSON.stringify(geminiErrorBody(code, message));
-  res.writeHead(code, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(code, { 'content-type': GEMINI_JSON, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
+
+export const sendGeminiRoutingError = (res: ServerResponse, e: RoutingError): void => sendGeminiError(res, e.status, e.message);
 
 /**
  * What a client reads when a stream fails after it started: an element carrying `error`, which Google's

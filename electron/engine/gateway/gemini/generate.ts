@@ -7,12 +7,12 @@ import { GeminiChunkEncoder, geminiResponseBody, type GeminiEncodeOptions } from
 import { TextTally } from '../../canonical/text-tally';
 import type { CanonicalRequest, Part, StreamEvent } from '../../canonical/types';
 import { dispatchCanonicalResponse, dispatchCanonicalStream, type CanonicalDispatchInput } from '../../router/dispatch';
-import type { RoutingError } from '../../router/failures';
 import type { GatewayContext } from '../context';
+import { endFailedStream, EVENT_STREAM_HEADERS, pumpStream, sendJsonText } from '../relay';
 import { beginRouted, failRouted } from '../routed-request';
 import type { ApiCall } from '../routes';
 import { StreamWriter } from '../stream-writer';
-import { geminiStreamError, sendGeminiError } from './errors';
+import { GEMINI_JSON, geminiStreamError, sendGeminiError, sendGeminiRoutingError } from './errors';
 
 type Json = Record<string, any>;
 
@@ -62,23 +62,14 @@ const encodeOptions = (body: Json, model: string): GeminiEncodeOptions => ({
   includeThoughts: body.generationConfig?.thinkingConfig?.includeThoughts === true,
 });
 
-export const handleGenerateContent = (
-  ctx: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: unknown,
-  client: string,
-  call: ApiCall,
-): Promise<void> => generate(ctx, req, res, body, client, call.param ?? '', false);
+/** The handler of :generateContent (`stream` false) or :streamGenerateContent; the model is the path's. */
+const generateHandler =
+  (stream: boolean) =>
+  (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string, call: ApiCall): Promise<void> =>
+    generate(ctx, req, res, body, client, call.param ?? '', stream);
 
-export const handleStreamGenerateContent = (
-  ctx: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: unknown,
-  client: string,
-  call: ApiCall,
-): Promise<void> => generate(ctx, req, res, body, client, call.param ?? '', true);
+export const handleGenerateContent = generateHandler(false);
+export const handleStreamGenerateContent = generateHandler(true);
 
 async function generate(
   ctx: GatewayContext,
@@ -91,12 +82,10 @@ async function generate(
 ): Promise<void> {
   const request = decodeOrRefuse(res, body, model, stream);
   if (!request) return;
-  const sendError = (e: RoutingError) => sendGeminiError(res, e.status, e.message);
-  const routed = beginRouted(ctx, req, res, { model, body: routingBody(request), client, stream, sendError });
+  const routed = beginRouted(ctx, req, res, { model, body: routingBody(request), client, stream, sendError: sendGeminiRoutingError });
   if (!routed) return;
   const { meter, controller } = routed;
   const input: CanonicalDispatchInput = { ...routed.failover, request };
-  const failed = (error: unknown) => failRouted(res, meter, error, controller.signal, sendError);
   const opts = encodeOptions(body as Json, model);
 
   if (!stream) {
@@ -104,12 +93,10 @@ async function generate(
     try {
       served = await dispatchCanonicalResponse(input);
     } catch (error) {
-      return failed(error);
+      return failRouted(res, meter, error, controller.signal, sendGeminiRoutingError);
     }
     meter.firstToken();
-    const text = JSON.stringify(geminiResponseBody(served.response, opts));
-    res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+    sendJsonText(res, JSON.stringify(geminiResponseBody(served.response, opts)), GEMINI_JSON);
     meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.response.usage });
     return;
   }
@@ -118,17 +105,12 @@ async function generate(
   try {
     served = await dispatchCanonicalStream(input);
   } catch (error) {
-    return failed(error);
+    return failRouted(res, meter, error, controller.signal, sendGeminiRoutingError);
   }
   const outcome = { target: served.target, attempts: served.attempts };
   const sse = queryOf(req).get('alt') === 'sse';
   const enc = new GeminiChunkEncoder(opts);
-  res.writeHead(
-    200,
-    sse
-      ? { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' }
-      : { 'content-type': 'application/json; charset=UTF-8' },
-  );
+  res.writeHead(200, sse ? EVENT_STREAM_HEADERS : { 'content-type': GEMINI_JSON });
   meter.firstToken();
   const out = new StreamWriter(res);
   // Without alt=sse Google streams one JSON array, its elements written as they come.
@@ -150,23 +132,21 @@ async function generate(
     write(enc.encode(e));
   };
   try {
-    for (const e of served.head) relay(e);
-    for await (const e of served.rest) {
-      relay(e);
-      const wait = out.ready();
-      if (wait) await wait;
-    }
+    await pumpStream(served, out, relay);
     write([enc.end()]);
     out.end(close);
     meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output });
   } catch (error) {
-    // Tokens so far: as reported, else counted by the ledger (the prompt from the request, the text streamed).
-    const usage = enc.usage;
-    if (controller.signal.aborted || res.destroyed)
-      return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage, output });
-    // After the first token a failure must reach the client as an error, never as a clean end.
-    const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
-    out.end(`${frame(geminiStreamError(message))}${close}`);
-    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage, output, errorMessage: message });
+    endFailedStream(
+      res,
+      meter,
+      controller.signal,
+      out,
+      outcome,
+      enc.usage,
+      output,
+      error,
+      (message) => `${frame(geminiStreamError(message))}${close}`,
+    );
   }
 }

@@ -9,17 +9,14 @@ import type { ClientAccess } from '../client-access';
 import type { GatewayContext } from '../context';
 import type { ApiCall } from '../routes';
 import { modelsFor } from '../visible-models';
-import { sendGeminiError } from './errors';
+import { sendJson } from '../relay';
+import { GEMINI_JSON, sendGeminiError } from './errors';
 import { decodeOrRefuse } from './generate';
 
 /** What the port serves for every model, whatever the upstream's protocol. */
 const METHODS = ['generateContent', 'streamGenerateContent', 'countTokens'];
 
-function sendJson(res: ServerResponse, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
+const sendGoogleJson = (res: ServerResponse, value: unknown): void => sendJson(res, value, GEMINI_JSON);
 
 function googleModel(c: ModelChoice, contextWindow?: number): Record<string, unknown> {
   const model: Record<string, unknown> = {
@@ -34,7 +31,7 @@ function googleModel(c: ModelChoice, contextWindow?: number): Record<string, unk
 }
 
 export async function handleGeminiModels(ctx: GatewayContext, res: ServerResponse, access: ClientAccess): Promise<void> {
-  sendJson(res, { models: (await modelsFor(ctx, access)).map((c) => googleModel(c)) });
+  sendGoogleJson(res, { models: (await modelsFor(ctx, access)).map((c) => googleModel(c)) });
 }
 
 export async function handleGeminiModel(ctx: GatewayContext, res: ServerResponse, access: ClientAccess, id: string): Promise<void> {
@@ -56,7 +53,7 @@ export async function handleGeminiModel(ctx: GatewayContext, res: ServerResponse
   } catch {
     // listed but not resolvable now (a route whose providers went away): no window to report
   }
-  sendJson(res, googleModel(choice, windows.length ? Math.min(...windows) : undefined));
+  sendGoogleJson(res, googleModel(choice, windows.length ? Math.min(...windows) : undefined));
 }
 
 /** countTokens takes `contents` (and friends) or a whole `generateContentRequest`. */
@@ -78,5 +75,5 @@ export function handleGeminiCountTokens(
     return sendGeminiError(res, e.status ?? 404, e.message);
   }
   const request = decodeOrRefuse(res, inner, model, false);
-  if (request) sendJson(res, { totalTokens: estimateCanonicalTokens(request) });
+  if (request) sendGoogleJson(res, { totalTokens: estimateCanonicalTokens(request) });
 }

@@ -6,12 +6,14 @@ import { decodeOllamaRequest, OllamaLineEncoder, ollamaResponseBody, type Ollama
 import { TextTally } from '../../canonical/text-tally';
 import type { CanonicalRequest, StreamEvent } from '../../canonical/types';
 import { dispatchCanonicalResponse, dispatchCanonicalStream, type CanonicalDispatchInput } from '../../router/dispatch';
+import type { ModelChoice } from '../../../../shared/types';
 import type { ClientAccess } from '../client-access';
 import type { GatewayContext } from '../context';
 import { modelsFor } from '../visible-models';
-import { beginRouted, failRouted } from '../routed-request';
+import { endFailedStream, pumpStream, sendJsonText } from '../relay';
+import { beginRouted, type BodyHandler, failRouted } from '../routed-request';
 import { StreamWriter } from '../stream-writer';
-import { sendOllamaError } from './errors';
+import { OLLAMA_JSON, sendOllamaError, sendOllamaRoutingError } from './errors';
 
 function validate(body: unknown): string | null {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
@@ -33,17 +35,11 @@ function validate(body: unknown): string | null {
   return null;
 }
 
-export async function handleOllamaChat(
-  ctx: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: unknown,
-  client: string,
-): Promise<void> {
+export const handleOllamaChat: BodyHandler = async (ctx, req, res, body, client) => {
   const invalid = validate(body);
   if (invalid) return sendOllamaError(res, 400, invalid);
   return relayOllama(ctx, req, res, client, decodeOllamaRequest(body as Record<string, unknown>), body as Record<string, unknown>, 'chat');
-}
+};
 
 /**
  * Routes a decoded Ollama request and answers it in the endpoint's shape: one JSON object, or NDJSON
@@ -64,12 +60,11 @@ export async function relayOllama(
     body: routingBody,
     client,
     stream: request.stream,
-    sendError: (e) => sendOllamaError(res, e.status, e.message),
+    sendError: sendOllamaRoutingError,
   });
   if (!routed) return;
   const { meter, controller } = routed;
   const input: CanonicalDispatchInput = { ...routed.failover, request };
-  const failed = (error: unknown) => failRouted(res, meter, error, controller.signal, (e) => sendOllamaError(res, e.status, e.message));
 
   if (!request.stream) {
     const started = performance.now();
@@ -77,12 +72,10 @@ export async function relayOllama(
     try {
       served = await dispatchCanonicalResponse(input);
     } catch (error) {
-      return failed(error);
+      return failRouted(res, meter, error, controller.signal, sendOllamaRoutingError);
     }
     meter.firstToken();
-    const text = JSON.stringify(ollamaResponseBody(served.response, request.model, started, shape));
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+    sendJsonText(res, JSON.stringify(ollamaResponseBody(served.response, request.model, started, shape)), OLLAMA_JSON);
     meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.response.usage });
     return;
   }
@@ -91,7 +84,7 @@ export async function relayOllama(
   try {
     served = await dispatchCanonicalStream(input);
   } catch (error) {
-    return failed(error);
+    return failRouted(res, meter, error, controller.signal, sendOllamaRoutingError);
   }
   const outcome = { target: served.target, attempts: served.attempts };
   // Ollama clients see the model name they asked for, as Ollama itself answers.
@@ -109,24 +102,27 @@ export async function relayOllama(
     write(enc.encode(e));
   };
   try {
-    for (const e of served.head) relay(e);
-    for await (const e of served.rest) {
-      relay(e);
-      const wait = out.ready();
-      if (wait) await wait;
-    }
+    await pumpStream(served, out, relay);
     write(enc.end());
     out.end();
     meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output });
   } catch (error) {
-    if (controller.signal.aborted || res.destroyed)
-      return void meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage: enc.usage, output });
-    // Ollama reports a failure inside a stream as a line with `error` (its JS client throws on it).
-    const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
-    out.end(`${JSON.stringify({ error: message })}\n`);
-    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage: enc.usage, output, errorMessage: message });
+    endFailedStream(res, meter, controller.signal, out, outcome, enc.usage, output, error, ollamaStreamError);
   }
 }
+
+/** Ollama reports a failure inside a stream as a line with `error` (its JS client throws on it). */
+const ollamaStreamError = (message: string): string => `${JSON.stringify({ error: message })}\n`;
+
+/** A model's `details` in Ollama's model lists (/api/tags, /api/ps): a route, or a provider's model. */
+export const ollamaModelDetails = (c: ModelChoice) => ({
+  parent_model: '',
+  format: 'remote',
+  family: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0],
+  families: null,
+  parameter_size: '',
+  quantization_level: '',
+});
 
 /** GET /api/tags: routes and provider/model ids, in Ollama's model-list shape. */
 export async function handleOllamaTags(ctx: GatewayContext, res: ServerResponse, access: ClientAccess): Promise<void> {
@@ -137,16 +133,7 @@ export async function handleOllamaTags(ctx: GatewayContext, res: ServerResponse,
     modified_at: new Date(0).toISOString(),
     size: 0,
     digest: '',
-    details: {
-      parent_model: '',
-      format: 'remote',
-      family: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0],
-      families: null,
-      parameter_size: '',
-      quantization_level: '',
-    },
+    details: ollamaModelDetails(c),
   }));
-  const text = JSON.stringify({ models });
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  sendJsonText(res, JSON.stringify({ models }), OLLAMA_JSON);
 }

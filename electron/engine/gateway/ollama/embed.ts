@@ -5,8 +5,9 @@ import { fromOpenAIUsage } from '../../canonical/usage';
 import { openOpenAIEmbeddings } from '../../providers/openai/openai-embeddings';
 import { runWithFailover } from '../../router/failover';
 import type { GatewayContext } from '../context';
-import { beginRouted, failRouted } from '../routed-request';
-import { sendOllamaError } from './errors';
+import { beginRouted, type BodyHandler, failRouted } from '../routed-request';
+import { sendJsonText } from '../relay';
+import { OLLAMA_JSON, sendOllamaError, sendOllamaRoutingError } from './errors';
 
 type Json = Record<string, unknown>;
 
@@ -18,11 +19,7 @@ function inputsOf(b: Json, legacy: boolean): string[] | string {
   return 'input must be a string or a non-empty array of strings';
 }
 
-function send(res: ServerResponse, payload: Json): void {
-  const text = JSON.stringify(payload);
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
+const send = (res: ServerResponse, payload: Json): void => sendJsonText(res, JSON.stringify(payload), OLLAMA_JSON);
 
 async function handle(
   ctx: GatewayContext,
@@ -39,8 +36,13 @@ async function handle(
   if (typeof inputs === 'string') return sendOllamaError(res, 400, inputs);
   const upstreamBody: Json = { model: b.model, input: inputs, encoding_format: 'float' };
   if (typeof b.dimensions === 'number') upstreamBody.dimensions = b.dimensions;
-  const sendError = (e: { status: number; message: string }) => sendOllamaError(res, e.status, e.message);
-  const routed = beginRouted(ctx, req, res, { model: b.model, body: upstreamBody, client, stream: false, sendError });
+  const routed = beginRouted(ctx, req, res, {
+    model: b.model,
+    body: upstreamBody,
+    client,
+    stream: false,
+    sendError: sendOllamaRoutingError,
+  });
   if (!routed) return;
   const { meter, controller } = routed;
   const started = performance.now();
@@ -61,11 +63,9 @@ async function handle(
       });
     meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage });
   } catch (error) {
-    failRouted(res, meter, error, controller.signal, sendError);
+    failRouted(res, meter, error, controller.signal, sendOllamaRoutingError);
   }
 }
 
-export const handleOllamaEmbed = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string) =>
-  handle(ctx, req, res, body, client, false);
-export const handleOllamaEmbeddings = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string) =>
-  handle(ctx, req, res, body, client, true);
+export const handleOllamaEmbed: BodyHandler = (ctx, req, res, body, client) => handle(ctx, req, res, body, client, false);
+export const handleOllamaEmbeddings: BodyHandler = (ctx, req, res, body, client) => handle(ctx, req, res, body, client, true);

@@ -1,12 +1,14 @@
 // POST /api/generate (Ollama dialect): a one-shot completion of `prompt`, asked of the route as a
 // one-turn chat (with `system` and `images`) through the same canonical path and relay as /api/chat,
 // and answered in generate's shape (`response` lines, a final line with `context`).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { decodeOllamaRequest } from '../../providers/ollama/ollama-dialect';
 import type { RoutingError } from '../../router/failures';
 import type { GatewayContext } from '../context';
+import type { BodyHandler } from '../routed-request';
 import { relayOllama } from './chat';
-import { sendOllamaError } from './errors';
+import { sendJsonText } from '../relay';
+import { OLLAMA_JSON, sendOllamaError } from './errors';
 
 type Json = Record<string, unknown>;
 
@@ -31,9 +33,11 @@ function sendLoaded(ctx: GatewayContext, res: ServerResponse, model: string): vo
   } catch (error) {
     return sendOllamaError(res, (error as RoutingError).status ?? 404, (error as Error).message);
   }
-  const text = JSON.stringify({ model, created_at: new Date().toISOString(), response: '', done: true, done_reason: 'load' });
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  sendJsonText(
+    res,
+    JSON.stringify({ model, created_at: new Date().toISOString(), response: '', done: true, done_reason: 'load' }),
+    OLLAMA_JSON,
+  );
 }
 
 /**
@@ -48,13 +52,7 @@ function asChatBody(b: Json): Json {
   return { model: b.model, messages, format: b.format, options: b.options, stream: b.stream, think: b.think };
 }
 
-export async function handleOllamaGenerate(
-  ctx: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: unknown,
-  client: string,
-): Promise<void> {
+export const handleOllamaGenerate: BodyHandler = async (ctx, req, res, body, client) => {
   const invalid = validate(body);
   if (invalid) return sendOllamaError(res, 400, invalid);
   const b = body as Json;
@@ -66,4 +64,4 @@ export async function handleOllamaGenerate(
   if (!b.prompt && !(isStrings(b.images) && b.images.length)) return sendLoaded(ctx, res, model);
   const chat = asChatBody(b);
   return relayOllama(ctx, req, res, client, decodeOllamaRequest(chat), chat, 'generate');
-}
+};

@@ -3,7 +3,10 @@
 import type { ServerResponse } from 'node:http';
 import type { ClientAccess } from '../client-access';
 import type { GatewayContext } from '../context';
+import { sendJsonText } from '../relay';
 import { modelsFor } from '../visible-models';
+import { ollamaModelDetails } from './chat';
+import { OLLAMA_JSON } from './errors';
 
 /** Far in the future: a remote model never unloads. */
 const NEVER = new Date(Date.UTC(2099, 0, 1)).toISOString();
@@ -14,18 +17,9 @@ export async function handleOllamaPs(ctx: GatewayContext, res: ServerResponse, a
     model: c.id,
     size: 0,
     digest: '',
-    details: {
-      parent_model: '',
-      format: 'remote',
-      family: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0],
-      families: null,
-      parameter_size: '',
-      quantization_level: '',
-    },
+    details: ollamaModelDetails(c),
     expires_at: NEVER,
     size_vram: 0,
   }));
-  const text = JSON.stringify({ models });
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  sendJsonText(res, JSON.stringify({ models }), OLLAMA_JSON);
 }

@@ -4,16 +4,13 @@ import type { ServerResponse } from 'node:http';
 import { RoutingError } from '../../router/failures';
 import { mayUse, type ClientAccess } from '../client-access';
 import type { GatewayContext } from '../context';
-import { sendOllamaError } from './errors';
+import { sendJsonText } from '../relay';
+import { OLLAMA_JSON, sendOllamaError } from './errors';
 
 /** An Ollama version recent enough for tools, thinking and structured outputs. */
 const OLLAMA_COMPAT_VERSION = '0.12.0';
 
-function json(res: ServerResponse, payload: unknown): void {
-  const text = JSON.stringify(payload);
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
+const json = (res: ServerResponse, payload: unknown): void => sendJsonText(res, JSON.stringify(payload), OLLAMA_JSON);
 
 export function handleOllamaVersion(res: ServerResponse): void {
   json(res, { version: OLLAMA_COMPAT_VERSION });

@@ -1,16 +1,15 @@
 // POST /v1/chat/completions: validates the body, routes it, and relays the upstream answer (the
 // fast path: OpenAI-shaped bytes pass through; usage is tapped on the way).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { RequestMeter } from '../../accounting';
 import { fromOpenAIUsage, type Usage } from '../../canonical/usage';
 import { TextTally } from '../../canonical/text-tally';
 import { OpenAIStreamTap } from '../../providers/openai/openai-chunks';
 import { dispatchJson, dispatchStream } from '../../router/dispatch';
 import { takeRoutingExtensions } from '../../router/extensions';
-import { RoutingError } from '../../router/failures';
-import type { GatewayContext } from '../context';
-import { asRoutingError, beginRouted, failRouted } from '../routed-request';
-import { openAIStreamError, sendOpenAIError } from './errors';
+import { endFailedStream, EVENT_STREAM_HEADERS, pumpStream, sendJsonText } from '../relay';
+import { asRoutingError, beginRouted, type BodyHandler, failRouted } from '../routed-request';
+import { openAIStreamError, sendOpenAIError, sendOpenAIRoutingError } from './errors';
 import { StreamWriter } from '../stream-writer';
 
 function validate(body: unknown): string | null {
@@ -31,40 +30,39 @@ function validate(body: unknown): string | null {
 
 const CHAT_ROLES: ReadonlySet<string> = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 
-export async function handleChatCompletions(
-  ctx: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: unknown,
-  client: string,
-): Promise<void> {
+export const handleChatCompletions: BodyHandler = async (ctx, req, res, body, client) => {
   const invalid = validate(body);
   if (invalid) return sendOpenAIError(res, 400, invalid);
-  const sendError = (e: RoutingError) => sendOpenAIError(res, e.status, e.message, e.type, e.code);
   let routing;
   try {
     // OpenRouter-style `models` / `provider` fields steer routing and are not sent upstream.
     routing = takeRoutingExtensions(body as Record<string, unknown>);
   } catch (error) {
-    return sendError(asRoutingError(error));
+    return sendOpenAIRoutingError(res, asRoutingError(error));
   }
   const b = routing.body;
   const stream = b.stream === true;
-  const routed = beginRouted(ctx, req, res, { model: b.model as string, body: b, client, stream, ext: routing.ext, sendError });
+  const routed = beginRouted(ctx, req, res, {
+    model: b.model as string,
+    body: b,
+    client,
+    stream,
+    ext: routing.ext,
+    sendError: sendOpenAIRoutingError,
+  });
   if (!routed) return;
   const input = { ...routed.failover, body: b };
-  if (stream)
-    return relayStream(res, input, routed.meter, (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
+  if (stream) return relayStream(res, input, routed.meter, wantsStreamUsage(b));
   return relayJson(res, input, routed.meter);
-}
+};
+
+/** `stream_options.include_usage`: the client asked for the usage chunk (stripped otherwise). */
+export const wantsStreamUsage = (body: Record<string, unknown>): boolean =>
+  (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
 
 type Input = Parameters<typeof dispatchJson>[0];
 type JsonDispatch = typeof dispatchJson;
 type StreamDispatch = typeof dispatchStream;
-
-function failed(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal): void {
-  failRouted(res, meter, error, signal, (e) => sendOpenAIError(res, e.status, e.message, e.type, e.code));
-}
 
 /** Relays an OpenAI-shaped JSON answer (chat, or legacy completions through their own dispatch). */
 export async function relayJson(
@@ -77,11 +75,10 @@ export async function relayJson(
   try {
     served = await dispatch(input);
   } catch (error) {
-    return failed(res, meter, error, input.signal);
+    return failRouted(res, meter, error, input.signal, sendOpenAIRoutingError);
   }
   meter.firstToken();
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(served.text) });
-  res.end(served.text);
+  sendJsonText(res, served.text);
   const usage = served.usage ?? fromOpenAIUsage(served.json.usage);
   meter.finish({
     status: 'ok',
@@ -118,16 +115,11 @@ export async function relayStream(
   try {
     served = await dispatch(input);
   } catch (error) {
-    return failed(res, meter, error, input.signal);
+    return failRouted(res, meter, error, input.signal, sendOpenAIRoutingError);
   }
   const tap = new OpenAIStreamTap();
   const outcome = { target: served.target, attempts: served.attempts };
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
+  res.writeHead(200, EVENT_STREAM_HEADERS);
   meter.firstToken();
   const out = new StreamWriter(res);
   // A translated stream's usage event also carries the exact canonical usage: the ledger prices that.
@@ -135,25 +127,10 @@ export async function relayStream(
     if (tap.skim(event.data, event.usage) || clientWantsUsage) out.write(`data: ${event.data}\n\n`);
   };
   try {
-    for (const event of served.head) forward(event);
-    for await (const event of served.rest) {
-      forward(event);
-      const wait = out.ready();
-      if (wait) await wait;
-    }
+    await pumpStream(served, out, forward);
     out.end();
     meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
   } catch (error) {
-    // Tokens so far: as reported, else counted by the ledger (the prompt from the body, the text streamed).
-    const usage = tap.finalUsage();
-    const output = tap.text;
-    if (input.signal.aborted || res.destroyed) {
-      meter.finish({ status: 'cancelled', httpStatus: 499, ...outcome, usage, output });
-      return;
-    }
-    // After the first token a failure must reach the client as an error, never as a clean end.
-    const message = `upstream ${served.target.provider.id} failed mid-stream: ${(error as Error).message}`;
-    out.end(openAIStreamError(message));
-    meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage, output, errorMessage: message });
+    endFailedStream(res, meter, input.signal, out, outcome, tap.finalUsage(), tap.text, error, openAIStreamError);
   }
 }

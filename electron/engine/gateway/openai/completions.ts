@@ -1,13 +1,10 @@
 // POST /v1/completions: legacy text completions, which editors' tab autocomplete uses for
 // fill-in-the-middle (`prompt` plus `suffix`). Routed like chat (route names, `provider/model`,
 // failover) to OpenAI-protocol providers, and relayed the way chat is (usage tapped, JSON or SSE).
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dispatchCompletionsJson, dispatchCompletionsStream } from '../../router/dispatch';
-import { RoutingError } from '../../router/failures';
-import type { GatewayContext } from '../context';
-import { beginRouted } from '../routed-request';
-import { relayJson, relayStream } from './chat-completions';
-import { sendOpenAIError } from './errors';
+import { beginRouted, type BodyHandler } from '../routed-request';
+import { relayJson, relayStream, wantsStreamUsage } from './chat-completions';
+import { sendOpenAIError, sendOpenAIRoutingError } from './errors';
 
 const isTokenList = (v: unknown) => Array.isArray(v) && v.every((t) => Number.isInteger(t));
 
@@ -26,28 +23,14 @@ function validate(body: unknown): string | null {
   return null;
 }
 
-export async function handleCompletions(
-  ctx: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: unknown,
-  client: string,
-): Promise<void> {
+export const handleCompletions: BodyHandler = async (ctx, req, res, body, client) => {
   const invalid = validate(body);
   if (invalid) return sendOpenAIError(res, 400, invalid);
   const b = body as Record<string, unknown>;
   const stream = b.stream === true;
-  const sendError = (e: RoutingError) => sendOpenAIError(res, e.status, e.message, e.type, e.code);
-  const routed = beginRouted(ctx, req, res, { model: b.model as string, body: b, client, stream, sendError });
+  const routed = beginRouted(ctx, req, res, { model: b.model as string, body: b, client, stream, sendError: sendOpenAIRoutingError });
   if (!routed) return;
   const input = { ...routed.failover, body: b };
-  if (stream)
-    return relayStream(
-      res,
-      input,
-      routed.meter,
-      (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true,
-      dispatchCompletionsStream,
-    );
+  if (stream) return relayStream(res, input, routed.meter, wantsStreamUsage(b), dispatchCompletionsStream);
   return relayJson(res, input, routed.meter, dispatchCompletionsJson);
-}
+};

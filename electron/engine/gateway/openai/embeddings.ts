@@ -1,13 +1,11 @@
 // POST /v1/embeddings: routed like chat (route names, `provider/model`, failover) to OpenAI-compatible
 // providers; the upstream's answer passes through unchanged.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fromOpenAIUsage } from '../../canonical/usage';
 import { openOpenAIEmbeddings } from '../../providers/openai/openai-embeddings';
 import { runWithFailover } from '../../router/failover';
-import { RoutingError } from '../../router/failures';
-import type { GatewayContext } from '../context';
-import { beginRouted, failRouted } from '../routed-request';
-import { sendOpenAIError } from './errors';
+import { sendJsonText } from '../relay';
+import { beginRouted, type BodyHandler, failRouted } from '../routed-request';
+import { sendOpenAIError, sendOpenAIRoutingError } from './errors';
 
 function validate(body: unknown): string | null {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
@@ -23,26 +21,24 @@ function validate(body: unknown): string | null {
   return null;
 }
 
-export async function handleEmbeddings(
-  ctx: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: unknown,
-  client: string,
-): Promise<void> {
+export const handleEmbeddings: BodyHandler = async (ctx, req, res, body, client) => {
   const invalid = validate(body);
   if (invalid) return sendOpenAIError(res, 400, invalid);
   const b = body as Record<string, unknown>;
-  const sendError = (e: RoutingError) => sendOpenAIError(res, e.status, e.message, e.type, e.code);
-  const routed = beginRouted(ctx, req, res, { model: b.model as string, body: b, client, stream: false, sendError });
+  const routed = beginRouted(ctx, req, res, {
+    model: b.model as string,
+    body: b,
+    client,
+    stream: false,
+    sendError: sendOpenAIRoutingError,
+  });
   if (!routed) return;
   const { meter, controller } = routed;
   try {
     const served = await runWithFailover({ ...routed.failover }, (attempt) => openOpenAIEmbeddings(b, attempt));
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(served.text) });
-    res.end(served.text);
+    sendJsonText(res, served.text);
     meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: fromOpenAIUsage(served.usage) });
   } catch (error) {
-    failRouted(res, meter, error, controller.signal, sendError);
+    failRouted(res, meter, error, controller.signal, sendOpenAIRoutingError);
   }
-}
+};

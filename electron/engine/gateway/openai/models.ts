@@ -5,6 +5,7 @@ import type { ModelChoice } from '../../../../shared/types';
 import type { ClientAccess } from '../client-access';
 import type { GatewayContext } from '../context';
 import { sendDialectError } from '../dialect-errors';
+import { sendJson } from '../relay';
 import { modelsFor } from '../visible-models';
 
 const openAIModel = (c: ModelChoice) => ({
@@ -13,12 +14,6 @@ const openAIModel = (c: ModelChoice) => ({
   created: 0,
   owned_by: c.kind === 'route' ? 'switchboard' : c.id.split('/')[0],
 });
-
-function sendJson(res: ServerResponse, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
 
 export async function handleModels(ctx: GatewayContext, res: ServerResponse, access: ClientAccess): Promise<void> {
   sendJson(res, { object: 'list', data: (await modelsFor(ctx, access)).map(openAIModel) });

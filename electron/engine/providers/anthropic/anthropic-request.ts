@@ -2,7 +2,7 @@
 // and the body an Anthropic upstream takes (thinking, cache_control, tool use, images).
 import { effortFor, mergeTurns } from '../openai/openai-request';
 import type { CanonicalRequest, Effort, Message, Part } from '../../canonical/types';
-import { nameToolResults, systemAsUserTurns } from '../../canonical/types';
+import { argumentsValue, nameToolResults, systemAsUserTurns } from '../../canonical/types';
 
 type Json = Record<string, any>;
 
@@ -165,15 +165,8 @@ function encodePart(p: Part): Json | null {
       return p.data !== undefined
         ? { type: 'image', source: { type: 'base64', media_type: p.mediaType ?? 'image/png', data: p.data } }
         : { type: 'image', source: { type: 'url', url: p.url } };
-    case 'tool_call': {
-      let input: unknown;
-      try {
-        input = p.arguments ? JSON.parse(p.arguments) : {};
-      } catch {
-        input = { _raw: p.arguments };
-      }
-      return { type: 'tool_use', id: p.id, name: p.name, input };
-    }
+    case 'tool_call':
+      return { type: 'tool_use', id: p.id, name: p.name, input: argumentsValue(p.arguments) };
     case 'tool_result':
       return { type: 'tool_result', tool_use_id: p.toolCallId, content: p.content, ...(p.isError ? { is_error: true } : {}) };
     case 'reasoning':

@@ -2,7 +2,7 @@
 // The encoder keeps Anthropic's block discipline: one open content block at a time, each started,
 // delta'd and stopped, then message_delta (stop reason, usage) and message_stop.
 import { UpstreamStreamError } from '../../canonical/errors';
-import type { CanonicalResponse, FinishReason, StreamEvent } from '../../canonical/types';
+import { argumentsValue, type CanonicalResponse, type FinishReason, type StreamEvent } from '../../canonical/types';
 import { fromAnthropicUsage, toAnthropicUsage, type Usage } from '../../canonical/usage';
 
 type Json = Record<string, any>;
@@ -201,15 +201,7 @@ export function anthropicResponseBody(r: CanonicalResponse, fallbackModel: strin
       content.push(
         p.redacted ? { type: 'redacted_thinking', data: p.redacted } : { type: 'thinking', thinking: p.text, signature: p.signature ?? '' },
       );
-    else if (p.type === 'tool_call') {
-      let input: unknown;
-      try {
-        input = p.arguments ? JSON.parse(p.arguments) : {};
-      } catch {
-        input = { _raw: p.arguments };
-      }
-      content.push({ type: 'tool_use', id: p.id, name: p.name, input });
-    }
+    else if (p.type === 'tool_call') content.push({ type: 'tool_use', id: p.id, name: p.name, input: argumentsValue(p.arguments) });
   }
   return {
     id: r.id && r.id.startsWith('msg_') ? r.id : `msg_${Math.random().toString(36).slice(2, 18)}`,

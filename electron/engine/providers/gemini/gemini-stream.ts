@@ -3,7 +3,8 @@
 // whole, as Gemini sends them; the last chunk carries finishReason and usageMetadata.
 import type { CanonicalResponse, FinishReason, Part, StreamEvent } from '../../canonical/types';
 import { parseArgs } from '../../canonical/types';
-import { emptyUsage, toGeminiUsage, type Usage } from '../../canonical/usage';
+import { emptyUsage, toGeminiUsage } from '../../canonical/usage';
+import { CallHoldingEncoder } from '../held-calls';
 
 type Json = Record<string, any>;
 
@@ -34,14 +35,12 @@ function candidate(parts: Json[], finish?: FinishReason): Json {
 }
 
 /** Canonical events -> GenerateContentResponse objects, each one SSE event (or array element) for the client. */
-export class GeminiChunkEncoder {
-  usage: Usage | null = null;
-  private finish: FinishReason = 'stop';
+export class GeminiChunkEncoder extends CallHoldingEncoder {
   private model: string;
   private id = responseId();
-  private readonly calls = new Map<number, { id: string; name: string; args: string }>();
 
   constructor(private readonly opts: GeminiEncodeOptions) {
+    super();
     this.model = opts.model;
   }
 
@@ -75,22 +74,10 @@ export class GeminiChunkEncoder {
         return e.text ? this.withCalls({ text: e.text }) : [];
       case 'reasoning':
         return this.opts.includeThoughts && e.text ? this.withCalls({ text: e.text, thought: true }) : [];
-      case 'tool_call_start':
-        this.calls.set(e.index, { id: e.id, name: e.name, args: '' });
-        return [];
-      case 'tool_call_delta': {
-        const call = this.calls.get(e.index);
-        if (call) call.args += e.arguments;
-        return [];
-      }
-      case 'finish':
-        this.finish = e.reason;
-        return [];
-      case 'usage':
-        this.usage = e.usage;
-        return [];
       default:
-        return []; // signatures and redacted thinking belong to their own vendor
+        // Calls, finish and usage are held for the end; signatures and redacted thinking belong to their own vendor.
+        this.hold(e);
+        return [];
     }
   }
 

@@ -3,7 +3,14 @@
 import { UpstreamStreamError } from '../../canonical/errors';
 import { StreamTruncatedError } from '../../canonical/stream-errors';
 import { effortFor } from '../openai/openai-request';
-import { systemAsUserTurns, type CanonicalRequest, type FinishReason, type Part, type StreamEvent } from '../../canonical/types';
+import {
+  argumentsValue,
+  systemAsUserTurns,
+  type CanonicalRequest,
+  type FinishReason,
+  type Part,
+  type StreamEvent,
+} from '../../canonical/types';
 import { fromGeminiUsage, type Usage } from '../../canonical/usage';
 import type { Target } from '../../router/resolve';
 import { readSse } from '../sse';
@@ -37,15 +44,8 @@ function encodePart(p: Part): Json | null {
       return p.data !== undefined
         ? { inlineData: { mimeType: p.mediaType ?? 'image/png', data: p.data } }
         : { fileData: { mimeType: guessMime(p.url ?? ''), fileUri: p.url } };
-    case 'tool_call': {
-      let args: unknown;
-      try {
-        args = p.arguments ? JSON.parse(p.arguments) : {};
-      } catch {
-        args = { _raw: p.arguments };
-      }
-      return { functionCall: { name: p.name, args } };
-    }
+    case 'tool_call':
+      return { functionCall: { name: p.name, args: argumentsValue(p.arguments) } };
     case 'tool_result': {
       let response: unknown;
       try {

@@ -2,9 +2,10 @@
 // events -> its NDJSON lines (tool calls are sent whole, as Ollama does, once their arguments are
 // complete); /api/generate's lines carry `response` where /api/chat's carry `message`.
 import type { CanonicalRequest, CanonicalResponse, Effort, FinishReason, Message, Part, StreamEvent } from '../../canonical/types';
-import { nameToolResults } from '../../canonical/types';
+import { argumentsValue, nameToolResults, partsText } from '../../canonical/types';
 import { mergeTurns } from '../openai/openai-request';
 import { totalInputTokens, type Usage } from '../../canonical/usage';
+import { CallHoldingEncoder } from '../held-calls';
 
 type Json = Record<string, any>;
 
@@ -101,44 +102,25 @@ function doneFields(finish: FinishReason, usage: Usage | null, started: number, 
 }
 
 /** Canonical events -> Ollama NDJSON lines (without the newline). */
-export class OllamaLineEncoder {
+export class OllamaLineEncoder extends CallHoldingEncoder {
   private readonly started = performance.now();
-  private readonly calls = new Map<number, { name: string; args: string }>();
-  private finish: FinishReason = 'stop';
-  usage: Usage | null = null;
 
   constructor(
     private readonly model: string,
     private readonly shape: OllamaShape = 'chat',
-  ) {}
+  ) {
+    super();
+  }
 
   private line(message: Json, extra: Json = { done: false }): string {
     return JSON.stringify({ model: this.model, created_at: new Date().toISOString(), ...answerFields(this.shape, message), ...extra });
   }
 
   encode(e: StreamEvent): string[] {
-    switch (e.type) {
-      case 'text':
-        return [this.line({ content: e.text })];
-      case 'reasoning':
-        return [this.line({ thinking: e.text })];
-      case 'tool_call_start':
-        this.calls.set(e.index, { name: e.name, args: '' });
-        return [];
-      case 'tool_call_delta': {
-        const c = this.calls.get(e.index);
-        if (c) c.args += e.arguments;
-        return [];
-      }
-      case 'finish':
-        this.finish = e.reason;
-        return [];
-      case 'usage':
-        this.usage = e.usage;
-        return [];
-      default:
-        return [];
-    }
+    if (e.type === 'text') return [this.line({ content: e.text })];
+    if (e.type === 'reasoning') return [this.line({ thinking: e.text })];
+    this.hold(e);
+    return [];
   }
 
   end(): string[] {
@@ -155,28 +137,14 @@ function answerFields(shape: OllamaShape, message: Json): Json {
   return { response: message.content ?? '', ...(message.thinking ? { thinking: message.thinking } : {}) };
 }
 
-function toolCall(c: { name: string; args: string }): Json {
-  let args: unknown;
-  try {
-    args = c.args ? JSON.parse(c.args) : {};
-  } catch {
-    args = { _raw: c.args };
-  }
-  return { function: { name: c.name, arguments: args } };
-}
+const toolCall = (c: { name: string; args: string }): Json => ({ function: { name: c.name, arguments: argumentsValue(c.args) } });
 
 export function ollamaResponseBody(r: CanonicalResponse, model: string, started: number, shape: OllamaShape = 'chat'): Json {
   const message: Json = {
     role: 'assistant',
-    content: r.parts
-      .filter((p) => p.type === 'text')
-      .map((p) => (p as { text: string }).text)
-      .join(''),
+    content: partsText(r.parts, 'text'),
   };
-  const thinking = r.parts
-    .filter((p) => p.type === 'reasoning')
-    .map((p) => (p as { text: string }).text)
-    .join('');
+  const thinking = partsText(r.parts, 'reasoning');
   if (thinking) message.thinking = thinking;
   const calls = r.parts
     .filter((p) => p.type === 'tool_call')

@@ -2,7 +2,7 @@
 // `thinking`, images as bare base64) and GET /api/tags for the model list.
 import { UpstreamStreamError } from '../../canonical/errors';
 import { StreamTruncatedError } from '../../canonical/stream-errors';
-import type { CanonicalRequest, Part, StreamEvent } from '../../canonical/types';
+import { argumentsValue, type CanonicalRequest, type Part, type StreamEvent } from '../../canonical/types';
 import { fromOllamaUsage } from '../../canonical/usage';
 import type { Target } from '../../router/resolve';
 import { readNdjson } from './ndjson';
@@ -16,14 +16,6 @@ export const OLLAMA_DEFAULT_BASE_URL = 'http://127.0.0.1:11434';
 export function ollamaBase(target: Pick<Target['provider'], 'baseUrl'>): string {
   // Accept a base URL written for Ollama's OpenAI-compatible API (`.../v1`) too.
   return (target.baseUrl ?? OLLAMA_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1$/, '');
-}
-
-function argsObject(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : {};
-  } catch {
-    return { _raw: text };
-  }
 }
 
 export function encodeOllamaMessages(req: CanonicalRequest): Json[] {
@@ -41,7 +33,7 @@ export function encodeOllamaMessages(req: CanonicalRequest): Json[] {
       else if (p.type === 'image') {
         if (p.data !== undefined) images.push(p.data);
         else texts.push(`[image: ${p.url}]`);
-      } else if (p.type === 'tool_call') calls.push({ function: { name: p.name, arguments: argsObject(p.arguments) } });
+      } else if (p.type === 'tool_call') calls.push({ function: { name: p.name, arguments: argumentsValue(p.arguments) } });
       else if (p.type === 'reasoning') thinking += p.text;
     }
     if (!texts.length && !images.length && !calls.length) continue;

@@ -1,7 +1,7 @@
 // OpenAI Chat Completions request <-> canonical request: decoding what OpenAI clients send, and
 // encoding a canonical request for OpenAI-protocol upstreams (OpenAI, Azure, compatible vendors).
 import type { CanonicalRequest, Effort, Message, Part, ToolChoice } from '../../canonical/types';
-import { nameToolResults, parseDataUrl } from '../../canonical/types';
+import { nameToolResults, parseDataUrl, partsText } from '../../canonical/types';
 
 type Json = Record<string, any>;
 
@@ -177,10 +177,7 @@ export function encodeOpenAIRequest(req: CanonicalRequest, model: string, opts: 
     }
     messages.push(...held);
     held = [];
-    const text = m.parts
-      .filter((p) => p.type === 'text')
-      .map((p) => (p as { text: string }).text)
-      .join('');
+    const text = partsText(m.parts, 'text');
     const calls = m.parts
       .filter((p) => p.type === 'tool_call')
       .map((p) => {
@@ -190,10 +187,7 @@ export function encodeOpenAIRequest(req: CanonicalRequest, model: string, opts: 
     const msg: Json = { role: 'assistant', content: text || null };
     if (calls.length) msg.tool_calls = calls;
     if (opts.echoReasoning) {
-      const thinking = m.parts
-        .filter((p) => p.type === 'reasoning')
-        .map((p) => (p as { text: string }).text)
-        .join('');
+      const thinking = partsText(m.parts, 'reasoning');
       if (thinking) msg.reasoning_content = thinking;
     }
     messages.push(msg);

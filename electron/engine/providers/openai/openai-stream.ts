@@ -2,7 +2,7 @@
 // Reading accepts the reasoning fields vendors use (`reasoning_content`: DeepSeek, xAI; `reasoning`:
 // OpenRouter, Groq, vLLM).
 import { UpstreamStreamError } from '../../canonical/errors';
-import type { CanonicalResponse, FinishReason, StreamEvent } from '../../canonical/types';
+import { partsText, type CanonicalResponse, type FinishReason, type StreamEvent } from '../../canonical/types';
 import { fromOpenAIUsage, toOpenAIUsage, type Usage } from '../../canonical/usage';
 
 type Json = Record<string, any>;
@@ -147,14 +147,8 @@ export class OpenAIChunkEncoder {
 }
 
 export function openAIResponseBody(r: CanonicalResponse): Json {
-  const text = r.parts
-    .filter((p) => p.type === 'text')
-    .map((p) => (p as { text: string }).text)
-    .join('');
-  const thinking = r.parts
-    .filter((p) => p.type === 'reasoning')
-    .map((p) => (p as { text: string }).text)
-    .join('');
+  const text = partsText(r.parts, 'text');
+  const thinking = partsText(r.parts, 'reasoning');
   const calls = r.parts
     .filter((p) => p.type === 'tool_call')
     .map((p) => {

@@ -59,7 +59,7 @@ export function ChatOptions({
           onBlur={onSave}
         />
       </label>
-      <div className="chat-option-row">
+      <div className="field-stack-row">
         <label className="chat-option">
           <span>Temperature</span>
           <input

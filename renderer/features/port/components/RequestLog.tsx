@@ -7,12 +7,22 @@ import type { PortRequestLogEntry } from '../../../../shared/types';
 import { formatCost, formatTokens } from '../../../lib/format';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { Card } from '../../../ui/Page';
-import { TableScroll } from '../../../ui/TableScroll';
+import { DataTable, type Column } from '../../../ui/DataTable';
 import { askedFor, RequestDetail, statusOf } from './RequestDetail';
 import '../port.css';
 
 const POLL_MS = 2000;
 const ROWS = 50;
+
+const COLUMNS: readonly Column[] = [
+  { label: 'Time' },
+  { label: 'Client' },
+  { label: 'Asked for' },
+  { label: 'Answered by' },
+  { label: 'Status' },
+  { label: 'Tokens', num: true },
+  { label: 'Cost', num: true },
+];
 
 interface Props {
   client: AppContract;
@@ -68,80 +78,59 @@ export function RequestLog({ client, active, onNewRequests }: Props) {
       aside={<span className="muted small">Latest {ROWS}, refreshed every 2 s · open a row for its detail</span>}
     >
       {error && <ErrorNote>{error}</ErrorNote>}
-      <TableScroll label="Port requests">
-        <table className="table compact" aria-label="Port requests">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Client</th>
-              <th scope="col">Asked for</th>
-              <th scope="col">Answered by</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Tokens
-              </th>
-              <th scope="col" className="num">
-                Cost
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No requests on the port yet.
+      <DataTable
+        label="Port requests"
+        className="table compact"
+        columns={COLUMNS}
+        empty={rows.length === 0 ? 'No requests on the port yet.' : undefined}
+      >
+        {rows.map((r) => {
+          const status = statusOf(r);
+          const isOpen = open === r.id;
+          return (
+            <Fragment key={r.id}>
+              <tr data-testid="port-request" className={isOpen ? 'is-open' : undefined}>
+                <td className="nowrap">
+                  <button
+                    type="button"
+                    className="link-btn"
+                    aria-expanded={isOpen}
+                    aria-label={`Details of the request at ${new Date(r.startedAt).toLocaleTimeString()}`}
+                    onClick={() => setOpen(isOpen ? null : r.id)}
+                  >
+                    {new Date(r.startedAt).toLocaleTimeString()}
+                  </button>
                 </td>
+                <td className="mono">{r.client ?? '—'}</td>
+                <td className="mono">{askedFor(r)}</td>
+                <td className="mono">
+                  {r.provider ? `${r.provider}/${r.model}` : '—'}
+                  {r.attempts.length > 1 && <span className="muted small"> after {r.attempts.length} attempts</span>}
+                  {r.notes?.length ? (
+                    <span className="muted small"> · {r.notes.length === 1 ? '1 note' : `${r.notes.length} notes`}</span>
+                  ) : null}
+                </td>
+                <td className="nowrap">
+                  <span className={`badge badge-${status.tone}`}>{status.text}</span>
+                </td>
+                <td className="num">
+                  {r.usageEstimated
+                    ? `~${formatTokens(r.inputTokens)} / ~${formatTokens(r.outputTokens)}`
+                    : `${formatTokens(r.inputTokens)} / ${formatTokens(r.outputTokens)}`}
+                </td>
+                <td className="num">{formatCost(r.costUsd)}</td>
               </tr>
-            )}
-            {rows.map((r) => {
-              const status = statusOf(r);
-              const isOpen = open === r.id;
-              return (
-                <Fragment key={r.id}>
-                  <tr data-testid="port-request" className={isOpen ? 'is-open' : undefined}>
-                    <td className="nowrap">
-                      <button
-                        type="button"
-                        className="link-btn"
-                        aria-expanded={isOpen}
-                        aria-label={`Details of the request at ${new Date(r.startedAt).toLocaleTimeString()}`}
-                        onClick={() => setOpen(isOpen ? null : r.id)}
-                      >
-                        {new Date(r.startedAt).toLocaleTimeString()}
-                      </button>
-                    </td>
-                    <td className="mono">{r.client ?? '—'}</td>
-                    <td className="mono">{askedFor(r)}</td>
-                    <td className="mono">
-                      {r.provider ? `${r.provider}/${r.model}` : '—'}
-                      {r.attempts.length > 1 && <span className="muted small"> after {r.attempts.length} attempts</span>}
-                      {r.notes?.length ? (
-                        <span className="muted small"> · {r.notes.length === 1 ? '1 note' : `${r.notes.length} notes`}</span>
-                      ) : null}
-                    </td>
-                    <td className="nowrap">
-                      <span className={`badge badge-${status.tone}`}>{status.text}</span>
-                    </td>
-                    <td className="num">
-                      {r.usageEstimated
-                        ? `~${formatTokens(r.inputTokens)} / ~${formatTokens(r.outputTokens)}`
-                        : `${formatTokens(r.inputTokens)} / ${formatTokens(r.outputTokens)}`}
-                    </td>
-                    <td className="num">{formatCost(r.costUsd)}</td>
-                  </tr>
-                  {isOpen && (
-                    <tr className="attempts-row">
-                      <td colSpan={7}>
-                        <RequestDetail r={r} />
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              );
-            })}
-          </tbody>
-        </table>
-      </TableScroll>
+              {isOpen && (
+                <tr className="attempts-row">
+                  <td colSpan={COLUMNS.length}>
+                    <RequestDetail r={r} />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          );
+        })}
+      </DataTable>
     </Card>
   );
 }

@@ -8,7 +8,7 @@ import { Button } from '../../../ui/Button';
 import { CopyButton } from '../../../ui/CopyButton';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { Card } from '../../../ui/Page';
-import { TableScroll } from '../../../ui/TableScroll';
+import { DataTable, type Column } from '../../../ui/DataTable';
 
 interface Props {
   client: AppContract;
@@ -16,6 +16,15 @@ interface Props {
   /** The token just created (for the setup snippets), or null once it is dismissed. */
   onCreated(token: string | null): void;
 }
+
+const COLUMNS: readonly Column[] = [
+  { label: 'Name' },
+  { label: 'Token' },
+  { label: 'Created' },
+  { label: 'Requests', num: true },
+  { label: 'Spend', num: true },
+  { label: 'Actions', hidden: true },
+];
 
 export function TokensCard({ client, tick, onCreated }: Props) {
   const { state, data, reload } = useLoad(() => client.tokens.list(), true, tick);
@@ -82,51 +91,29 @@ export function TokensCard({ client, tick, onCreated }: Props) {
           </div>
         </div>
       )}
-      <TableScroll label="Tokens">
-        <table className="table compact" aria-label="Tokens">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Token</th>
-              <th scope="col">Created</th>
-              <th scope="col" className="num">
-                Requests
-              </th>
-              <th scope="col" className="num">
-                Spend
-              </th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  No tokens yet. Create one per tool.
-                </td>
-              </tr>
-            )}
-            {tokens.map((t) => (
-              <tr key={t.name}>
-                <td className="mono">{t.name}</td>
-                <td className="mono">{t.prefix}…</td>
-                <td>{new Date(t.createdAt).toLocaleDateString()}</td>
-                <td className="num">{formatTokens(t.requests)}</td>
-                <td className="num">
-                  {formatSpendTotal({ knownCostUsd: t.knownSpendUsd, unknownCostRequests: t.unknownCostRequests, requests: t.requests })}
-                </td>
-                <td>
-                  <Button variant="ghost" className="btn-sm" aria-label={`Revoke token ${t.name}`} onClick={() => void revoke(t.name)}>
-                    Revoke
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <DataTable
+        label="Tokens"
+        className="table compact"
+        columns={COLUMNS}
+        empty={tokens.length === 0 ? 'No tokens yet. Create one per tool.' : undefined}
+      >
+        {tokens.map((t) => (
+          <tr key={t.name}>
+            <td className="mono">{t.name}</td>
+            <td className="mono">{t.prefix}…</td>
+            <td>{new Date(t.createdAt).toLocaleDateString()}</td>
+            <td className="num">{formatTokens(t.requests)}</td>
+            <td className="num">
+              {formatSpendTotal({ knownCostUsd: t.knownSpendUsd, unknownCostRequests: t.unknownCostRequests, requests: t.requests })}
+            </td>
+            <td>
+              <Button variant="ghost" className="btn-sm" aria-label={`Revoke token ${t.name}`} onClick={() => void revoke(t.name)}>
+                Revoke
+              </Button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </Card>
   );
 }

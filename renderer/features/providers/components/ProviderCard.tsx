@@ -7,7 +7,7 @@ import type { KeyHealthInfo, KeyTestResult, ProviderInfo, TargetHealthInfo } fro
 import { attr, focusSoon } from '../../../lib/focus';
 import { formatMs, formatTokens } from '../../../lib/format';
 import { Button } from '../../../ui/Button';
-import { TableScroll } from '../../../ui/TableScroll';
+import { DataTable, type Column } from '../../../ui/DataTable';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { BreakerBadge, recentErrors } from '../../../ui/Health';
 import { Badge, Card } from '../../../ui/Page';
@@ -15,6 +15,15 @@ import { priceSourceLabel } from '../provider-form';
 import { KeyForm } from './KeyForm';
 import { PriceEditor } from './PriceEditor';
 import { UpstreamModels } from './UpstreamModels';
+
+const MODEL_COLUMNS: readonly Column[] = [
+  { label: 'Model' },
+  { label: 'Context' },
+  { label: 'Input / 1M' },
+  { label: 'Output / 1M' },
+  { label: 'Price from' },
+  { label: 'Health' },
+];
 
 const price = (v: number | undefined) => (v === undefined ? 'unknown' : `$${v}`);
 
@@ -146,69 +155,55 @@ export function ProviderCard({ client, p, health, keyHealth, sessionOnly, onChan
         </Button>
       )}
       <h3 className="section-label">Models</h3>
-      <TableScroll label={`Models of ${p.id}`}>
-        <table className="table compact" aria-label={`Models of ${p.id}`}>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Context</th>
-              <th scope="col">Input / 1M</th>
-              <th scope="col">Output / 1M</th>
-              <th scope="col">Price from</th>
-              <th scope="col">Health</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.models.map((m) => {
-              const h = health.find((x) => x.provider === p.id && x.model === m.id);
-              const errs = recentErrors(h);
-              return (
-                <Fragment key={m.id}>
-                  <tr>
-                    <td className="mono">{m.id}</td>
-                    <td>{m.contextWindow ? formatTokens(m.contextWindow) : '—'}</td>
-                    <td>{price(m.price?.input)}</td>
-                    <td>{price(m.price?.output)}</td>
-                    <td className="small price-source">
-                      {priceSourceLabel(m.priceSource)}{' '}
-                      <Button
-                        variant="ghost"
-                        className="btn-xs"
-                        aria-label={`Edit price of ${m.id}`}
-                        aria-expanded={pricing === m.id}
-                        onClick={() => setPricing(pricing === m.id ? null : m.id)}
-                      >
-                        Edit
-                      </Button>
-                    </td>
-                    <td>
-                      <BreakerBadge h={h} />
-                      {h?.ttftMs != null && <span className="muted small"> · first token {formatMs(h.ttftMs)}</span>}
-                      {errs && <span className="small"> · recent errors {errs}</span>}
-                    </td>
-                  </tr>
-                  {pricing === m.id && (
-                    <tr className="price-editor-row">
-                      <td colSpan={6}>
-                        <PriceEditor
-                          client={client}
-                          providerId={p.id}
-                          model={m}
-                          onClose={() => {
-                            setPricing(null);
-                            // Back to the Edit button that opened it, so the keyboard keeps its place.
-                            focusSoon(`section[aria-label=${attr(`Provider ${p.id}`)}] [aria-label=${attr(`Edit price of ${m.id}`)}]`);
-                          }}
-                        />
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              );
-            })}
-          </tbody>
-        </table>
-      </TableScroll>
+      <DataTable label={`Models of ${p.id}`} className="table compact" columns={MODEL_COLUMNS}>
+        {p.models.map((m) => {
+          const h = health.find((x) => x.provider === p.id && x.model === m.id);
+          const errs = recentErrors(h);
+          return (
+            <Fragment key={m.id}>
+              <tr>
+                <td className="mono">{m.id}</td>
+                <td>{m.contextWindow ? formatTokens(m.contextWindow) : '—'}</td>
+                <td>{price(m.price?.input)}</td>
+                <td>{price(m.price?.output)}</td>
+                <td className="small price-source">
+                  {priceSourceLabel(m.priceSource)}{' '}
+                  <Button
+                    variant="ghost"
+                    className="btn-xs"
+                    aria-label={`Edit price of ${m.id}`}
+                    aria-expanded={pricing === m.id}
+                    onClick={() => setPricing(pricing === m.id ? null : m.id)}
+                  >
+                    Edit
+                  </Button>
+                </td>
+                <td>
+                  <BreakerBadge h={h} />
+                  {h?.ttftMs != null && <span className="muted small"> · first token {formatMs(h.ttftMs)}</span>}
+                  {errs && <span className="small"> · recent errors {errs}</span>}
+                </td>
+              </tr>
+              {pricing === m.id && (
+                <tr className="price-editor-row">
+                  <td colSpan={MODEL_COLUMNS.length}>
+                    <PriceEditor
+                      client={client}
+                      providerId={p.id}
+                      model={m}
+                      onClose={() => {
+                        setPricing(null);
+                        // Back to the Edit button that opened it, so the keyboard keeps its place.
+                        focusSoon(`section[aria-label=${attr(`Provider ${p.id}`)}] [aria-label=${attr(`Edit price of ${m.id}`)}]`);
+                      }}
+                    />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          );
+        })}
+      </DataTable>
       <UpstreamModels client={client} providerId={p.id} />
     </Card>
   );

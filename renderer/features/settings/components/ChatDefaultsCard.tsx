@@ -76,7 +76,7 @@ export function ChatDefaultsCard({ client, active }: { client: AppContract; acti
           <span>System prompt for new chats</span>
           <textarea rows={3} value={form.systemPrompt} placeholder="None" onChange={(e) => change({ systemPrompt: e.target.value })} />
         </label>
-        <div className="chat-defaults-row">
+        <div className="field-stack-row">
           <label className="field-stack">
             <span>Temperature</span>
             <input

@@ -93,26 +93,8 @@ export function BudgetEditor({ initial, taken, tokens, onSave, onCancel }: Props
           <option value="hard">Refuse requests (hard)</option>
         </select>
       </label>
-      <label>
-        Limit in USD
-        <input
-          type="number"
-          min="0"
-          step="any"
-          value={b.usd ?? ''}
-          onChange={(e) => setB({ ...b, usd: e.target.value === '' ? undefined : Number(e.target.value) })}
-        />
-      </label>
-      <label>
-        Limit in tokens
-        <input
-          type="number"
-          min="0"
-          step="1"
-          value={b.tokens ?? ''}
-          onChange={(e) => setB({ ...b, tokens: e.target.value === '' ? undefined : Number(e.target.value) })}
-        />
-      </label>
+      <LimitField label="Limit in USD" step="any" value={b.usd} onChange={(usd) => setB({ ...b, usd })} />
+      <LimitField label="Limit in tokens" step="1" value={b.tokens} onChange={(tokens) => setB({ ...b, tokens })} />
       <label className="switch budget-unpriced">
         <input
           type="checkbox"
@@ -135,5 +117,21 @@ export function BudgetEditor({ initial, taken, tokens, onSave, onCancel }: Props
         </Button>
       </div>
     </form>
+  );
+}
+
+/** A limit of one kind; left empty, the budget has no limit of that kind. */
+function LimitField(props: { label: string; step: string; value: number | undefined; onChange: (value: number | undefined) => void }) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type="number"
+        min="0"
+        step={props.step}
+        value={props.value ?? ''}
+        onChange={(e) => props.onChange(e.target.value === '' ? undefined : Number(e.target.value))}
+      />
+    </label>
   );
 }

@@ -4,6 +4,7 @@
 import { useMemo, useState } from 'react';
 import type { SpendGroup } from '../../../../shared/types';
 import { formatSpendTotal, formatTokens } from '../../../lib/format';
+import { EmptyRow } from '../../../ui/DataTable';
 
 type SortKey = 'key' | 'requests' | 'inputTokens' | 'outputTokens' | 'knownCostUsd';
 const COLUMNS: Array<{ key: SortKey; label: string; numeric: boolean }> = [
@@ -67,13 +68,7 @@ export function SpendTable({ groups, groupLabel, onPick, picked }: Props) {
         </tr>
       </thead>
       <tbody>
-        {rows.length === 0 && (
-          <tr>
-            <td colSpan={6} className="muted">
-              No requests in this range.
-            </td>
-          </tr>
-        )}
+        {rows.length === 0 && <EmptyRow columns={6}>No requests in this range.</EmptyRow>}
         {rows.map((g) => (
           <tr key={g.key}>
             <td className="mono">
