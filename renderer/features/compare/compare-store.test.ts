@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AppContract } from '../../../shared/contract';
 import type { ChatRequest, ChatStreamEvent } from '../../../shared/types';
+import { createMemoryRepository } from '../../lib/repository';
 import { createCompareStore } from './compare-store';
+import type { CompareRun, CompareRunRepository } from './compare-types';
 
 function client(): { client: AppContract; started: string[] } {
   const started: string[] = [];
@@ -180,5 +182,32 @@ describe('soft budgets', () => {
     warnFor.clear();
     await store.getState().start();
     expect(store.getState().budgetWarning).toBeNull();
+  });
+  it('a list that answers late cannot hide a run saved after it began', async () => {
+    const { client: c } = client();
+    const memory = createMemoryRepository<CompareRun>((r) => r);
+    // The first list (the models reloading) reads the runs at once but answers only after the run is saved.
+    let late: (() => void) | undefined;
+    const repo: CompareRunRepository = {
+      ...memory,
+      async list() {
+        const runs = await memory.list();
+        if (!late) await new Promise<void>((resolve) => (late = resolve));
+        return runs;
+      },
+    } as CompareRunRepository;
+    const store = createCompareStore(c, repo);
+    const reloading = store.getState().loadModels();
+    for (const id of ['a/1', 'b/2', 'c/3']) store.getState().toggleModel(id);
+    store.getState().setPrompt('hello');
+    await new Promise((r) => setTimeout(r, 10));
+    const run = store.getState().start();
+    // Let the run finish and save; its own list must answer first.
+    while (!late) await new Promise((r) => setTimeout(r, 5));
+    await run;
+    expect(store.getState().runs).toHaveLength(1);
+    late();
+    await reloading;
+    expect(store.getState().runs).toHaveLength(1);
   });
 });

@@ -138,9 +138,18 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
       const done = get().run;
       if (done) {
         await repo.put({ ...done, updatedAt: Date.now() });
-        set({ runs: await repo.list() });
+        await refreshRuns();
       }
     };
+
+    // Lists can overlap (a run's save, a vote, the models reloading on a change): only the latest one
+    // started may set the runs, so an older answer cannot hide a run that was just saved.
+    let listing = 0;
+    async function refreshRuns(): Promise<void> {
+      const ticket = ++listing;
+      const runs = await repo.list();
+      if (ticket === listing) set({ runs });
+    }
 
     return {
       models: [],
@@ -158,7 +167,7 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
           const models = await client.models.list();
           const keep = get().selected.filter((id) => models.some((m) => m.id === id));
           set({ models, modelsError: null, selected: keep });
-          if (!get().running) set({ runs: await repo.list() });
+          if (!get().running) await refreshRuns();
         } catch (error) {
           set({ modelsError: (error as Error).message });
         }
@@ -238,7 +247,7 @@ export function createCompareStore(client: AppContract, repo: CompareRunReposito
         const voted = { ...run, winner: columnId, updatedAt: Date.now() };
         set({ run: voted });
         await repo.put(voted);
-        set({ runs: await repo.list() });
+        await refreshRuns();
       },
 
       async openRun(id) {
