@@ -6,7 +6,8 @@ const USAGE = `usage: switchboard <command> [options]
 
 commands:
   serve [--port N] [--host H] [--data-dir D] [--config FILE]   engine, port and UI in a browser
-  token create NAME | list | revoke NAME                         client tokens for tools on the port
+  token create NAME | list | revoke NAME [--ledger URL]          client tokens for tools on the port (URL: a team database)
+  member add NAME | list | remove NAME | budget NAME --ledger URL   team members, in the team database
   key set PROVIDER_ID [--label L] | delete PROVIDER_ID           provider keys in the OS keychain (key read from stdin)
   key list [PROVIDER_ID] | test PROVIDER_ID [--label L]          keys (masked) and a live check of one
   spend [--since 7d] [--until D] [--by day|model|provider|client|route] [--json|--csv]   what was spent
@@ -17,6 +18,7 @@ every command accepts --data-dir D (default: ${'$'}SWITCHBOARD_DATA_DIR or the p
 const commands: Record<string, () => Promise<{ run(args: string[], io: CommandIO): Promise<number> }>> = {
   serve: () => import('./commands/serve'),
   token: () => import('./commands/token'),
+  member: () => import('./commands/member'),
   key: () => import('./commands/key'),
   spend: () => import('./commands/spend'),
   doctor: () => import('./commands/doctor'),

@@ -14,6 +14,9 @@ import { ProvidersScreen } from './features/providers/ProvidersScreen';
 import { RoutesScreen } from './features/routes/RoutesScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
 import { SpendScreen } from './features/spend/SpendScreen';
+import { TeamIcon } from './features/team/TeamIcon';
+import { TeamScreen } from './features/team/TeamScreen';
+import { useTeamMode } from './features/team/use-team-mode';
 import { ChatIcon, CompareIcon, LogoIcon, PanelIcon, PortIcon, ProvidersIcon, RoutesIcon, SettingsIcon, SpendIcon } from './ui/Icons';
 
 interface ScreenDef {
@@ -33,26 +36,32 @@ const SCREENS: ScreenDef[] = [
   { id: 'settings', label: 'Settings', icon: SettingsIcon, Screen: SettingsScreen },
 ];
 
-const screenFromHash = () => {
-  const id = window.location.hash.replace(/^#\/?/, '');
-  return SCREENS.some((s) => s.id === id) ? id : 'chat';
-};
+/** Shown only in team mode (`serve --ledger postgres://…`), after Port: members and their tokens. */
+const TEAM_SCREEN: ScreenDef = { id: 'team', label: 'Team', icon: TeamIcon, Screen: TeamScreen };
+const TEAM_SCREENS = [...SCREENS.slice(0, -1), TEAM_SCREEN, ...SCREENS.slice(-1)];
+
+const hashId = () => window.location.hash.replace(/^#\/?/, '');
 
 export function App({ client }: { client: AppContract }) {
-  const [current, setCurrent] = useState(screenFromHash);
+  const team = useTeamMode(client);
+  const screens = team ? TEAM_SCREENS : SCREENS;
+  // The hash is kept as asked. A page opened at `#team` waits (an empty main) until the engine says
+  // whether it is in team mode, rather than showing Chat for a moment and then jumping.
+  const [wanted, setWanted] = useState(hashId);
+  const current = screens.some((s) => s.id === wanted) || (team === null && wanted === TEAM_SCREEN.id) ? wanted : 'chat';
   const [visited, setVisited] = useState(() => new Set([current]));
   const sidebar = useSidebar();
   const shown = useRef<string | null>(null);
 
   useEffect(() => {
-    const onHash = () => setCurrent(screenFromHash());
-    // Ctrl/Cmd + 1..7 jumps between screens from anywhere.
+    const onHash = () => setWanted(hashId());
+    // Ctrl/Cmd + 1..N jumps between screens from anywhere.
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
       const n = Number(e.key);
-      if (n >= 1 && n <= SCREENS.length) {
+      if (n >= 1 && n <= screens.length) {
         e.preventDefault();
-        window.location.hash = SCREENS[n - 1]!.id;
+        window.location.hash = screens[n - 1]!.id;
       }
     };
     window.addEventListener('hashchange', onHash);
@@ -61,11 +70,12 @@ export function App({ client }: { client: AppContract }) {
       window.removeEventListener('hashchange', onHash);
       window.removeEventListener('keydown', onKey);
     };
-  }, []);
+  }, [screens]);
 
   useEffect(() => {
     setVisited((v) => (v.has(current) ? v : new Set([...v, current])));
-    const label = SCREENS.find((s) => s.id === current)?.label;
+    // Every screen's label (Team's too): `current` is always one of them.
+    const label = TEAM_SCREENS.find((s) => s.id === current)?.label;
     document.title = label ? `${label} · Switchboard` : 'Switchboard';
     // A new screen takes focus at its heading (not on first load: the page starts where the browser puts it).
     const first = shown.current === null;
@@ -85,7 +95,7 @@ export function App({ client }: { client: AppContract }) {
           <span className="brand-name">Switchboard</span>
         </div>
         <ul className="nav-list">
-          {SCREENS.map(({ id, label, icon: Icon }, i) => (
+          {screens.map(({ id, label, icon: Icon }, i) => (
             <li key={id}>
               <a
                 className="nav-item"
@@ -113,11 +123,13 @@ export function App({ client }: { client: AppContract }) {
         </button>
       </nav>
       <main className="app-main">
-        {SCREENS.filter((s) => visited.has(s.id) || s.id === current).map(({ id, Screen }) => (
-          <div key={id} className="screen" hidden={id !== current} data-screen={id}>
-            <Screen client={client} active={id === current} />
-          </div>
-        ))}
+        {screens
+          .filter((s) => visited.has(s.id) || s.id === current)
+          .map(({ id, Screen }) => (
+            <div key={id} className="screen" hidden={id !== current} data-screen={id}>
+              <Screen client={client} active={id === current} />
+            </div>
+          ))}
       </main>
     </div>
   );

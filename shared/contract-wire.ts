@@ -35,6 +35,7 @@ export const RPC_METHODS = {
   catalog: ['info', 'refresh', 'setOverride'],
   conversations: ['list', 'get', 'remove', 'rename', 'truncate', 'search', 'put', 'setOptions'],
   settings: ['exportConfig', 'importConfig', 'preferences', 'setPreferences', 'dataLocation', 'chatDefaults', 'setChatDefaults'],
+  team: ['status', 'members'],
 } as const satisfies RpcAllowList;
 
 /** Streaming calls a transport may forward: service -> method names. */

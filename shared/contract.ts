@@ -38,6 +38,8 @@ import type {
   ProviderPreset,
   RouteInput,
   Price,
+  TeamMemberInfo,
+  TeamStatus,
 } from './types';
 import type {
   ChangeEvent,
@@ -191,6 +193,14 @@ export interface PortService {
   setEnabled(enabled: boolean): Promise<PortInfo>;
 }
 
+/** Team mode (`serve --ledger postgres://…`): the team database, this instance's queue to it, and the members. */
+export interface TeamService {
+  /** `{ enabled: false }` outside team mode (the desktop app, a `serve` on its own SQLite ledger). */
+  status(): Promise<TeamStatus>;
+  /** Every member with their tokens and this UTC month's spend; empty outside team mode. */
+  members(): Promise<TeamMemberInfo[]>;
+}
+
 export interface AppContract {
   models: ModelsService;
   providers: ProvidersService;
@@ -204,6 +214,7 @@ export interface AppContract {
   catalog: CatalogService;
   conversations: ConversationsService;
   settings: SettingsService;
+  team: TeamService;
 }
 
 export * from './contract-wire';

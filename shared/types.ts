@@ -295,3 +295,46 @@ export interface DataLocation {
   settingsFile: string;
   ledgerFile: string;
 }
+
+/** Team mode: rows this instance has not yet written to the team database (its bounded, disk-backed queue). */
+export interface TeamOutbox {
+  unshipped: number;
+  /** When the oldest waiting row was queued (epoch ms), or null when none waits. */
+  oldestUnshippedAt: number | null;
+  /** Why the last write to the database failed (already redacted), or null once a write succeeds. */
+  lastError: string | null;
+  /** When rows last reached the database (epoch ms). */
+  lastShippedAt: number | null;
+}
+
+/** Whether this engine runs in team mode (`serve --ledger postgres://…`), and on what. */
+export interface TeamStatus {
+  enabled: boolean;
+  /** The team database's URL, redacted (never its password). */
+  database?: string;
+  /** This instance's name in the team's requests. */
+  instance?: string;
+  outbox?: TeamOutbox;
+}
+
+/** A member's client token, as the team database lists it (never the token or its hash). */
+export interface TeamTokenInfo {
+  name: string;
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** A team member with their tokens and what they spent this UTC month. */
+export interface TeamMemberInfo {
+  name: string;
+  email: string | null;
+  tokens: TeamTokenInfo[];
+  /** This UTC month: null when some cost is unknown (knownMonthSpendUsd beside it), never $0 for unknown. */
+  monthSpendUsd: number | null;
+  knownMonthSpendUsd: number;
+  unknownCostRequests: number;
+  monthRequests: number;
+  /** The member's hard/soft monthly USD budget, if any. */
+  budgetUsd: number | null;
+}

@@ -3,7 +3,11 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIFake, type OpenAIFake } from '../../test/fakes/openai-fake';
+import { startPostgres, type PostgresCluster } from '../../test/support/postgres';
 import { openLedger } from '../engine/ledger/ledger';
+import { openDatabase } from '../engine/team/database';
+import { openTeamLedger } from '../engine/team/ledger/team-ledger';
+import { migrateTeamSchema, TEAM_MIGRATIONS } from '../engine/team/schema';
 import { openSettings } from '../engine/settings/settings-store';
 import { parseConfig } from '../engine/settings/config-schema';
 import { runWithoutKeychain } from '../engine/vault/without-keychain.test-util';
@@ -90,6 +94,83 @@ describe('switchboard doctor', () => {
     expect(out.join('\n')).toMatch(
       /^FAIL {2}keychain: The OS keychain is not available .*gnome-keyring or KWallet.*\{ "env": "OPENAI_API_KEY" \}/m,
     );
+  });
+});
+
+describe('switchboard doctor --ledger', () => {
+  let cluster: PostgresCluster;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  const row = (id: string, startedAt: number) => ({
+    id,
+    startedAt,
+    source: 'port' as const,
+    client: 'cursor',
+    route: null,
+    provider: 'openai',
+    model: 'gpt-4o',
+    status: 'ok' as const,
+    httpStatus: 200,
+    attempts: [],
+    inputTokens: 100,
+    outputTokens: 10,
+    costUsd: 0.5,
+    ttftMs: 1,
+    durationMs: 2,
+  });
+
+  it('checks the database and its schema, and says which local rows wait to ship', async () => {
+    const url = await cluster.createDatabase();
+    const io = captureIO({ env: { SWITCHBOARD_LEDGER: url } });
+    ios.push(io);
+    // Rows recorded here before this data dir ever shipped: they wait, the oldest for a day.
+    const local = openLedger(io.dataDir);
+    local.record(row('old', Date.now() - 86_400_000));
+    local.record(row('new', Date.now()));
+    await local.close();
+    await doctor(['--port', String(await freePort())], io);
+    const redacted = url.replace(/\./g, '\\.');
+    expect(io.stdoutText()).toMatch(new RegExp(`^ok {4}team ledger: ${redacted} is reachable$`, 'm'));
+    expect(io.stdoutText()).toMatch(/^ok {4}team schema: version 0; the next `switchboard serve --ledger` brings it to 1$/m);
+    expect(io.stdoutText()).toMatch(
+      /^FAIL {2}team outbox: 2 request rows recorded here wait to ship to .*, the oldest for 86\d{3} s; they stay on disk/m,
+    );
+
+    // A server on this data dir ships them (and migrates); then nothing waits.
+    const db = openDatabase(url);
+    const team = await openTeamLedger({ dataDir: io.dataDir, db, instance: 'doctor', onError: () => {} });
+    await team.shipped();
+    await team.close();
+    await db.end();
+    const after = captureIO({ env: { SWITCHBOARD_LEDGER: url }, dataDir: io.dataDir });
+    await doctor(['--port', String(await freePort())], after);
+    expect(after.stdoutText()).toMatch(
+      new RegExp(`^ok {4}team schema: version ${TEAM_MIGRATIONS.length}, as this Switchboard expects$`, 'm'),
+    );
+    expect(after.stdoutText()).toMatch(/^ok {4}team outbox: no row waits to ship/m);
+  });
+
+  it('refuses a newer schema and names an unreachable database without its password', async () => {
+    const url = await cluster.createDatabase();
+    const db = openDatabase(url);
+    await migrateTeamSchema(db, [...TEAM_MIGRATIONS, 'SELECT 1']);
+    await db.end();
+    const io = captureIO();
+    ios.push(io);
+    expect(await doctor(['--ledger', url, '--port', String(await freePort())], io)).toBe(1);
+    expect(io.stdoutText()).toMatch(/^FAIL {2}team schema: version 2, newer than this Switchboard knows \(1\): upgrade Switchboard/m);
+
+    const down = captureIO();
+    ios.push(down);
+    const secret = `postgres://postgres:doctor-secret-pw@127.0.0.1:${cluster.port + 1}/nowhere`;
+    expect(await doctor(['--ledger', secret, '--port', String(await freePort())], down)).toBe(1);
+    expect(down.stdoutText()).toMatch(
+      /^FAIL {2}team ledger: postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/nowhere is unreachable: .*ECONNREFUSED/m,
+    );
+    expect(down.stdoutText()).not.toContain('doctor-secret-pw');
   });
 });
 

@@ -1,5 +1,6 @@
-// `switchboard doctor [--port N]`: checks what Switchboard needs and says how to fix what is missing:
-// the data dir (writable, settings and ledger readable), the OS keychain, the port, each provider.
+// `switchboard doctor [--port N] [--ledger URL]`: checks what Switchboard needs and says how to fix what is
+// missing: the data dir (writable, settings and ledger readable), the OS keychain, the port, each provider,
+// and with a team ledger its database (reachable, schema) and the rows this machine still has to ship.
 import fs from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -61,6 +62,67 @@ async function checkDataDir(dataDir: string): Promise<Check[]> {
   return checks;
 }
 
+/** Rows waiting longer than this to ship mean the database has been out of reach (a server ships within a second). */
+const STUCK_MS = 60_000;
+
+/** The team database (reachable, schema version against this binary's) and this data dir's outbox toward it; starts nothing. */
+async function checkTeamLedger(url: string, dataDir: string): Promise<Check[]> {
+  const { isDatabaseUrl, openDatabase, redactDatabaseUrl } = await import('../engine/team/database');
+  const { TEAM_MIGRATIONS } = await import('../engine/team/schema');
+  const { readOutboxStatus } = await import('../engine/team/ledger/outbox');
+  const { scrubbed } = await import('../engine/team/ledger/errors');
+  const name = redactDatabaseUrl(url);
+  if (!isDatabaseUrl(url)) return [{ ok: false, name: 'team ledger', detail: `--ledger must be a postgres:// URL (got ${name})` }];
+  const checks: Check[] = [];
+  const db = openDatabase(url, { max: 1, connectTimeoutMs: 5_000, onError: () => {} });
+  try {
+    const { rows } = await db.query<{ exists: boolean }>("SELECT to_regclass('switchboard_schema') IS NOT NULL AS exists");
+    const version = rows[0]?.exists
+      ? Number((await db.query<{ version: number }>('SELECT version FROM switchboard_schema')).rows[0]?.version ?? 0)
+      : 0;
+    const known = TEAM_MIGRATIONS.length;
+    checks.push({ ok: true, name: 'team ledger', detail: `${name} is reachable` });
+    if (version > known) {
+      checks.push({
+        ok: false,
+        name: 'team schema',
+        detail: `version ${version}, newer than this Switchboard knows (${known}): upgrade Switchboard on this machine before pointing it at that database`,
+      });
+    } else {
+      const detail =
+        version === known
+          ? `version ${version}, as this Switchboard expects`
+          : `version ${version}; the next \`switchboard serve --ledger\` brings it to ${known}`;
+      checks.push({ ok: true, name: 'team schema', detail });
+    }
+  } catch (error) {
+    checks.push({ ok: false, name: 'team ledger', detail: `${name} is unreachable: ${scrubbed((error as Error).message, url)}` });
+  } finally {
+    await db.end().catch(() => {});
+  }
+  try {
+    const status = readOutboxStatus(dataDir, url);
+    if (!status || status.unshipped === 0) {
+      checks.push({ ok: true, name: 'team outbox', detail: 'no row waits to ship: every request recorded here is in the team database' });
+    } else {
+      const age = Date.now() - (status.oldestUnshippedAt ?? Date.now());
+      const rows = `${status.unshipped} request row${status.unshipped === 1 ? '' : 's'}`;
+      checks.push({
+        ok: age < STUCK_MS,
+        name: 'team outbox',
+        detail: `${rows} recorded here wait to ship to ${name}, the oldest for ${Math.round(age / 1000)} s; ${
+          age < STUCK_MS
+            ? 'a running server ships them within a second'
+            : 'they stay on disk and ship when the database is reachable and `switchboard serve --ledger` runs on this data dir'
+        }`,
+      });
+    }
+  } catch (error) {
+    checks.push({ ok: false, name: 'team outbox', detail: `${path.join(dataDir, 'ledger.db')}: ${(error as Error).message}` });
+  }
+  return checks;
+}
+
 async function checkKeychain(): Promise<Check> {
   const { openKeychain, probeKeychain } = await import('../engine/vault/keychain');
   const probe = probeKeychain(openKeychain());
@@ -116,13 +178,20 @@ async function checkProviders(io: CommandIO): Promise<Check[]> {
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, ledger: { type: 'string' } }, strict: true });
+  const ledgerUrl = values.ledger ?? (io.env.SWITCHBOARD_LEDGER || undefined);
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     io.stderr(`switchboard doctor: --port must be a whole number from 1 to 65535 (got "${values.port}")`);
     return 2;
   }
-  const checks = [...(await checkDataDir(io.dataDir)), await checkKeychain(), await checkPort(port), ...(await checkProviders(io))];
+  const checks = [
+    ...(await checkDataDir(io.dataDir)),
+    ...(ledgerUrl ? await checkTeamLedger(ledgerUrl, io.dataDir) : []),
+    await checkKeychain(),
+    await checkPort(port),
+    ...(await checkProviders(io)),
+  ];
   for (const c of checks) io.stdout(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
   const failed = checks.filter((c) => !c.ok).length;
   io.stdout(failed === 0 ? 'everything looks fine' : `${failed} problem${failed === 1 ? '' : 's'} found`);

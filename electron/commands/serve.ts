@@ -6,6 +6,9 @@ import { createApp } from '../engine/app';
 import { DEFAULT_PORT } from '../engine/gateway/port-address';
 import { tuneHeapForGateway } from '../engine/heap-tuning';
 import { ConfigError } from '../engine/settings/config-schema';
+import { DatabaseUrlError, isDatabaseUrl, redactDatabaseUrl } from '../engine/team/database';
+import { SchemaTooNewError } from '../engine/team/schema';
+import { TeamDatabaseUnreachableError } from '../engine/team/team-mode';
 import type { CommandIO } from './io';
 import { formatRequestLine } from './request-line';
 
@@ -24,6 +27,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
       config: { type: 'string' },
       log: { type: 'boolean' },
       'log-requests': { type: 'boolean' },
+      ledger: { type: 'string' },
+      instance: { type: 'string' },
     },
     strict: true,
   });
@@ -34,14 +39,33 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   }
   // A host other machines can reach is warned about by the port itself when it opens (gateway/security.ts).
   const host = values.host ?? '127.0.0.1';
+  // Team mode: --ledger, else SWITCHBOARD_LEDGER, else the config file's `ledger` (read by createApp).
+  const ledger = values.ledger ?? io.env.SWITCHBOARD_LEDGER;
+  if (ledger !== undefined && !isDatabaseUrl(ledger)) {
+    io.stderr(`switchboard serve: --ledger takes a postgres:// URL (got "${redactDatabaseUrl(ledger)}")`);
+    return 2;
+  }
   tuneHeapForGateway();
   let app;
   try {
-    app = await createApp({ dataDir: io.dataDir, configFile: values.config, port, host, rendererDir: rendererDir(), env: io.env });
+    app = await createApp({
+      dataDir: io.dataDir,
+      configFile: values.config,
+      port,
+      host,
+      rendererDir: rendererDir(),
+      env: io.env,
+      ...(ledger ? { ledger } : {}),
+      ...(values.instance ? { instance: values.instance } : {}),
+    });
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof DatabaseUrlError) {
       io.stderr(`switchboard serve: ${error.message}`);
       return 2;
+    }
+    if (error instanceof SchemaTooNewError || error instanceof TeamDatabaseUnreachableError) {
+      io.stderr(`switchboard serve: ${error.message}`);
+      return 1;
     }
     if ((error as { code?: string }).code === 'EADDRINUSE') {
       io.stderr(`switchboard serve: port ${port} on ${host} is already in use (choose another with --port, or --port 0 for any free port)`);
@@ -53,6 +77,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   io.stdout(`listening on ${url}`);
   io.stdout(`UI: ${url}/?token=${app.adminToken}`);
   io.stdout(`data dir: ${io.dataDir}`);
+  if (app.team) io.stdout(`team ledger: ${app.team.database} (this instance: ${app.team.instance})`);
   // One line per request, refusals included, so a tool that only gets errors is not met with silence.
   if (values.log || values['log-requests']) app.requestLog.subscribe((entry) => io.stdout(formatRequestLine(entry)));
 

@@ -1,6 +1,10 @@
-// `switchboard spend` against a real ledger in a temp data dir.
-import { afterEach, describe, expect, it } from 'vitest';
+// `switchboard spend` against a real ledger in a temp data dir, and against a team database (a private
+// PostgreSQL cluster) with --ledger.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type PostgresCluster } from '../../test/support/postgres';
 import { openLedger } from '../engine/ledger/ledger';
+import { openDatabase } from '../engine/team/database';
+import { openTeamLedger } from '../engine/team/ledger/team-ledger';
 import type { RequestRecord } from '../engine/ledger/types';
 import { run } from './spend';
 import { captureIO, type CapturedIO } from './test-io.test-util';
@@ -178,7 +182,9 @@ describe('switchboard spend', () => {
 
   it('rejects bad flag values on stderr with exit 2', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['--by', 'week'], /--by must be one of day, model, provider, client, route \(got "week"\)/],
+      [['--by', 'week'], /--by must be one of day, model, provider, client, route, member \(got "week"\)/],
+      [['--by', 'member'], /--by member needs a team ledger: pass --ledger postgres:\/\/… \(or set SWITCHBOARD_LEDGER\)/],
+      [['--ledger', 'mysql://u:pw@h/db'], /--ledger must be a postgres:\/\/ URL \(got mysql:\/\/u:\*\*\*@h\/db\)/],
       [['--since', 'last week'], /--since: invalid since "last week"/],
       [['--since'], /argument missing/],
       [['--bogus'], /Unknown option '--bogus'/],
@@ -191,5 +197,71 @@ describe('switchboard spend', () => {
       expect(io.err.join('\n')).toMatch(message);
       expect(io.out).toEqual([]);
     }
+  });
+});
+
+describe('switchboard spend --ledger', () => {
+  let cluster: PostgresCluster;
+  let url: string;
+
+  beforeAll(async () => {
+    cluster = await startPostgres();
+    url = await cluster.createDatabase();
+    // A server instance's rows: alice's two tokens, bob's one, and a token without a member.
+    const db = openDatabase(url);
+    const server = captureIO();
+    ios.push(server);
+    try {
+      const ledger = await openTeamLedger({ dataDir: server.dataDir, db, instance: 'server', onError: () => {} });
+      await db.query("INSERT INTO members (name, email) VALUES ('alice', 'a@example.com'), ('bob', NULL)");
+      await db.query(
+        `INSERT INTO client_tokens (name, hash, prefix, member) VALUES ('alice-laptop', 'h1', 'p', 'alice'),
+           ('alice-ci', 'h2', 'p', 'alice'), ('bob-laptop', 'h3', 'p', 'bob'), ('shared', 'h4', 'p', NULL)`,
+      );
+      ledger.record(row({ client: 'alice-laptop', costUsd: 0.5 }));
+      ledger.record(row({ client: 'alice-ci', costUsd: null }));
+      ledger.record(row({ client: 'bob-laptop', costUsd: 0.25 }));
+      ledger.record(row({ client: 'shared', costUsd: 0.125 }));
+      await ledger.close();
+    } finally {
+      await db.end();
+    }
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  it("groups by member, an unknown cost unknown, and never ships the reading machine's own rows", async () => {
+    const io = await seededIO(); // a laptop with local history: it must stay local
+    const next = again(io);
+    expect(await run(['--ledger', url, '--by', 'member', '--json'], next), next.err.join('\n')).toBe(0);
+    const parsed = JSON.parse(next.stdoutText());
+    expect(parsed).toMatchObject({ requests: 4, costUsd: null, knownCostUsd: 0.875, unknownCostRequests: 1 });
+    expect(parsed.groups.map((g: { key: string; requests: number; costUsd: number | null }) => [g.key, g.requests, g.costUsd])).toEqual([
+      ['alice', 2, null],
+      ['bob', 1, 0.25],
+      ['(none)', 1, 0.125],
+    ]);
+    const table = again(io);
+    expect(await run(['--by', 'member'], { ...table, env: { SWITCHBOARD_LEDGER: url } })).toBe(0);
+    expect(table.stdoutText().split('\n')[1]).toMatch(/^MEMBER\s+REQUESTS/);
+    // The other groupings read the team database too.
+    const byClient = again(io);
+    expect(await run(['--ledger', url, '--by', 'client', '--json'], byClient)).toBe(0);
+    expect(JSON.parse(byClient.stdoutText()).groups.map((g: { key: string }) => g.key)).toEqual([
+      'alice-laptop',
+      'bob-laptop',
+      'shared',
+      'alice-ci',
+    ]);
+  });
+
+  it('says the team database is out of reach, naming it without its password', async () => {
+    const io = captureIO();
+    ios.push(io);
+    const down = `postgres://postgres:not-this-secret@127.0.0.1:${cluster.port + 1}/nowhere`;
+    expect(await run(['--ledger', down, '--json'], io)).toBe(1);
+    const err = io.err.join('\n');
+    expect(err).toMatch(/the team ledger database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/nowhere is unreachable/);
+    expect(err).not.toContain('not-this-secret');
+    expect(io.out).toEqual([]);
   });
 });

@@ -1,17 +1,20 @@
-// `switchboard spend [--since 7d] [--until D] [--by day|model|provider|client|route] [--client C] [--json|--csv]`:
-// what the ledger says was spent. --json is a stable contract for scripts: totals plus `groups` (empty
-// without --by), where a cost with any unknown part is null beside its known part. --csv prints the
-// groups as CSV with --by, else every request in the range.
+// `switchboard spend [--since 7d] [--until D] [--by day|model|provider|client|route|member] [--client C] [--json|--csv]
+// [--ledger URL]`: what the ledger says was spent. --json is a stable contract for scripts: totals plus `groups`
+// (empty without --by), where a cost with any unknown part is null beside its known part. --csv prints the
+// groups as CSV with --by, else every request in the range. --ledger (or SWITCHBOARD_LEDGER) reads a team
+// database instead of this machine's ledger; `--by member` needs one.
 import { formatSpend } from '../../shared/format';
 import type { SpendGroupBy, SpendSummary, SpendTotals } from '../../shared/types';
 import { csvLine } from '../engine/ledger/csv';
-import { openLedger } from '../engine/ledger/ledger';
+import { openLedgerAt, type OpenedLedger } from '../engine/ledger/open-ledger-at';
 import { parseSince } from '../engine/ledger/since';
 import { parseCommandArgs, type CommandIO } from './io';
 
-const GROUPINGS: readonly SpendGroupBy[] = ['day', 'model', 'provider', 'client', 'route'];
+/** `member` is not a SpendGroupBy: only a team database knows members. */
+type Grouping = SpendGroupBy | 'member';
+const GROUPINGS: readonly Grouping[] = ['day', 'model', 'provider', 'client', 'route', 'member'];
 const USAGE =
-  'usage: switchboard spend [--since 7d|24h|30m|YYYY-MM-DD] [--until (same forms)] [--by day|model|provider|client|route] [--client NAME] [--json|--csv]';
+  'usage: switchboard spend [--since 7d|24h|30m|YYYY-MM-DD] [--until (same forms)] [--by day|model|provider|client|route|member] [--client NAME] [--json|--csv] [--ledger postgres://…]';
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
   const parsed = parseCommandArgs(io, 'spend', USAGE, {
@@ -23,13 +26,14 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
       client: { type: 'string' },
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
+      ledger: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  const by = values.by as SpendGroupBy | undefined;
+  const by = values.by as Grouping | undefined;
   if (by !== undefined && !GROUPINGS.includes(by)) {
     io.stderr(`switchboard spend: --by must be one of ${GROUPINGS.join(', ')} (got "${values.by}")`);
     return 2;
@@ -48,17 +52,41 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     return 2;
   }
 
-  const query = { since: values.since, until: values.until, by, client: values.client };
-  const ledger = openLedger(io.dataDir);
+  const ledgerUrl = values.ledger ?? (io.env.SWITCHBOARD_LEDGER || undefined);
+  if (by === 'member' && !ledgerUrl) {
+    io.stderr('switchboard spend: --by member needs a team ledger: pass --ledger postgres://… (or set SWITCHBOARD_LEDGER)');
+    return 2;
+  }
+  if (ledgerUrl !== undefined) {
+    const { isDatabaseUrl, redactDatabaseUrl } = await import('../engine/team/database');
+    if (!isDatabaseUrl(ledgerUrl)) {
+      io.stderr(`switchboard spend: --ledger must be a postgres:// URL (got ${redactDatabaseUrl(ledgerUrl)})`);
+      return 2;
+    }
+  }
+
+  const query = { since: values.since, until: values.until, by: by === 'member' ? undefined : by, client: values.client };
+  let opened: OpenedLedger;
+  try {
+    opened = await openLedgerAt(io.dataDir, ledgerUrl);
+  } catch (error) {
+    // Typed errors from the team database (out of reach, a newer schema) carry a redacted URL only.
+    io.stderr(`switchboard spend: ${(error as Error).message}`);
+    return 1;
+  }
   let summary: SpendSummary;
   try {
     if (values.csv && !by) {
-      for (const line of await ledger.csv(query)) io.stdout(line);
+      for (const line of await opened.ledger.csv(query)) io.stdout(line);
       return 0;
     }
-    summary = await ledger.spend(query);
+    summary = by === 'member' ? await opened.team!.spendByMember(query) : await opened.ledger.spend(query);
+  } catch (error) {
+    if (!ledgerUrl) throw error;
+    io.stderr(`switchboard spend: ${(error as Error).message}`);
+    return 1;
   } finally {
-    await ledger.close();
+    await opened.close();
   }
 
   if (values.csv) {
@@ -123,7 +151,7 @@ function toJson(s: SpendSummary) {
   };
 }
 
-function formatTable(s: SpendSummary, by: SpendGroupBy | undefined, since: string | undefined): string {
+function formatTable(s: SpendSummary, by: Grouping | undefined, since: string | undefined): string {
   const cells = (t: SpendTotals) => [
     String(t.requests),
     t.inputTokens.toLocaleString('en-US'),

@@ -1,9 +1,12 @@
-// `switchboard token` against real settings in a temp data dir.
+// `switchboard token` against real settings in a temp data dir, and against a real team database (--ledger).
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type PostgresCluster } from '../../test/support/postgres';
 import { openSettings } from '../engine/settings/settings-store';
-import { TokenLookup } from '../engine/settings/tokens';
+import { hashToken, TokenLookup } from '../engine/settings/tokens';
 import type { ClientTokenRecord } from '../engine/settings/types';
+import { TeamDirectory } from '../engine/team/team-directory';
 
 import { captureIO, type CapturedIO } from './test-io.test-util';
 import { run } from './token';
@@ -123,5 +126,103 @@ describe('switchboard token', () => {
       expect(await run(args, a), args.join(' ')).toBe(2);
       expect(a.err.join('\n')).toMatch(/usage: switchboard token/);
     }
+  });
+});
+
+describe('switchboard token --ledger (team mode)', () => {
+  let cluster: PostgresCluster;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  /** A fresh team database with its schema and the given members. */
+  async function teamDb(...members: string[]): Promise<string> {
+    const url = await cluster.createDatabase();
+    const dir = await TeamDirectory.open(url);
+    try {
+      for (const m of members) await dir.addMember(m);
+    } finally {
+      await dir.close();
+    }
+    return url;
+  }
+  async function rows(url: string, sql: string) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('create --member stores the hash in the team database, not in settings, and prints the token last', async () => {
+    const url = await teamDb('alice');
+    const a = io();
+    expect(await run(['create', 'alice-laptop', '--member', 'alice', '--budget', '20', '--ledger', url], a)).toBe(0);
+    expect(a.err).toEqual([]);
+    expect(a.out[0]).toMatch(/created token "alice-laptop" for member "alice" in the team database; it is shown only this once/);
+    const token = a.out.at(-1)!;
+    expect(token).toMatch(/^sbt_[A-Za-z0-9_-]{43}$/);
+    expect(await rows(url, 'SELECT name, hash, member, budget_usd FROM client_tokens')).toEqual([
+      { name: 'alice-laptop', hash: hashToken(token), member: 'alice', budget_usd: 20 },
+    ]);
+    expect(storedTokens(a.dataDir)).toEqual([]);
+  });
+
+  it('takes the database from SWITCHBOARD_LEDGER too, and refuses an unknown member or a taken name', async () => {
+    const url = await teamDb();
+    const env = { SWITCHBOARD_LEDGER: url };
+    const a = captureIO({ env });
+    ios.push(a);
+    expect(await run(['create', 'ci'], a)).toBe(0);
+    const b = captureIO({ env });
+    ios.push(b);
+    expect(await run(['create', 'ci'], b)).toBe(1);
+    expect(b.err).toEqual(['switchboard token: a token named "ci" already exists']);
+    expect(await run(['create', 'bob-tool', '--member', 'bob'], b)).toBe(1);
+    expect(b.err.at(-1)).toMatch(/no member named "bob" \(add one with: switchboard member add bob\)/);
+    expect(b.out).toEqual([]);
+  });
+
+  it('list --json shows member and revoked; revoke keeps the row and says so for an unknown or revoked name', async () => {
+    const url = await teamDb('alice');
+    const a = io();
+    await run(['create', 'laptop', '--member', 'alice', '--ledger', url], a);
+    await run(['create', 'ci', '--ledger', url], a);
+    const b = io();
+    expect(await run(['revoke', 'laptop', '--ledger', url], b)).toBe(0);
+    expect(b.out[0]).toMatch(/^revoked token "laptop"/);
+    expect(await run(['revoke', 'laptop', '--ledger', url], b)).toBe(1);
+    expect(b.err.at(-1)).toMatch(/^switchboard token: token "laptop" was already revoked at \d{4}-/);
+    expect(await run(['revoke', 'ghost', '--ledger', url], b)).toBe(1);
+    expect(b.err.at(-1)).toBe('switchboard token: no token named "ghost"');
+
+    const c = io();
+    expect(await run(['list', '--json', '--ledger', url], c)).toBe(0);
+    const listed = JSON.parse(c.stdoutText()) as { name: string; member: string | null; revoked: boolean; revokedAt: string | null }[];
+    expect(listed.map(({ name, member, revoked }) => ({ name, member, revoked }))).toEqual([
+      { name: 'laptop', member: 'alice', revoked: true },
+      { name: 'ci', member: null, revoked: false },
+    ]);
+    expect(listed[0]!.revokedAt).toMatch(/Z$/);
+    const d = io();
+    expect(await run(['list', '--ledger', url], d)).toBe(0);
+    expect(d.out[0]).toMatch(/^NAME\s+PREFIX\s+MEMBER\s+CREATED\s+REVOKED$/);
+    expect(d.stdoutText()).toMatch(/laptop\s+sbt_\S+…\s+alice\s+\S+Z\s+\S+Z/);
+    expect(d.stdoutText()).toMatch(/ci\s+sbt_\S+…\s+-\s+\S+Z\s+-/);
+  });
+
+  it('refuses --member outside team mode, a ledger that is not PostgreSQL, and never prints a database password', async () => {
+    const a = io();
+    expect(await run(['create', 'x', '--member', 'alice'], a)).toBe(2);
+    expect(a.err.join('\n')).toMatch(/--member goes with create in team mode/);
+    expect(await run(['list', '--ledger', 'mysql://u:hunter2@h/db'], a)).toBe(2);
+    expect(a.err.at(-1)).toMatch(/--ledger must be a PostgreSQL URL/);
+    expect(await run(['list', '--ledger', 'postgres://u:hunter2@127.0.0.1:1/db'], a)).toBe(1);
+    expect(a.err.at(-1)).toMatch(/cannot use the team database at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/db: \S/);
+    expect(a.err.join('\n')).not.toContain('hunter2');
+    expect(storedTokens(a.dataDir)).toEqual([]);
   });
 });

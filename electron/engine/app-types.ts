@@ -10,6 +10,13 @@ export interface AppOptions {
   dataDir: string;
   /** A config JSON file to seed providers and routes from (replaces those in settings). */
   configFile?: string;
+  /**
+   * Team mode: a postgres:// URL whose database keeps requests, client tokens, members and budgets for
+   * every instance pointed at it (the config file's `ledger` when this is absent). Conversations stay local.
+   */
+  ledger?: string;
+  /** This instance's name in the team ledger's rows (defaults to host:pid). */
+  instance?: string;
   /** Port to listen on; 0 picks a free one. Omit (undefined) to not start the port at all. */
   port?: number;
   host?: string;
@@ -36,6 +43,8 @@ export interface App {
   gateway?: { url: string; host: string; port: number };
   /** The port's recent requests (refusals included), for the UI and `serve --log`. */
   requestLog: RequestLog;
+  /** Present in team mode: the team database (redacted) and this instance's name in it. */
+  team?: { database: string; instance: string };
   /** One-time admin token for the UI over HTTP (`/?token=...`); regenerated each start. */
   adminToken: string;
   close(): Promise<void>;

@@ -32,11 +32,13 @@ import { createRoutesService } from './services/routes-service';
 import type { ServiceParts } from './services/service-parts';
 import { createSettingsService } from './services/settings-service';
 import { createSpendService } from './services/spend-service';
+import { createTeamService } from './services/team-service';
 import { createTokensService } from './services/tokens-service';
 import { parseConfigText } from './settings/config-schema';
 import { openSettings } from './settings/settings-store';
 import { TokenLookup } from './settings/tokens';
 import type { SettingsData } from './settings/types';
+import { startTeamMode, type TeamMode } from './team/team-mode';
 import { createVault } from './vault/vault';
 
 export type { App, AppOptions } from './app-types';
@@ -64,8 +66,33 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessionFallback: true,
     ...(options.keychain ? { keychain: options.keychain } : {}),
   });
-  const ledger = openLedger(options.dataDir);
-  const budgets = new Budgets(ledger);
+  // Team mode: requests, tokens, members and budgets in the team database (team/team-mode.ts); a change
+  // made by any instance arrives here and rebuilds what the port checks, at once.
+  const ledgerUrl = options.ledger ?? config?.ledger;
+  let team: TeamMode | undefined;
+  // Set once the derived lookups below exist; a change cannot arrive before (no await in between).
+  let teamChanged = () => {};
+  if (ledgerUrl) {
+    try {
+      team = await startTeamMode({
+        url: ledgerUrl,
+        dataDir: options.dataDir,
+        instance: options.instance,
+        onChange: () => teamChanged(),
+      });
+    } catch (error) {
+      settings.close();
+      throw error;
+    }
+  }
+  const ledger = team?.ledger ?? openLedger(options.dataDir);
+  const budgets = team
+    ? new Budgets(ledger, [], Date.now, {
+        memberOf: (client) => team.snapshot().memberOf(client),
+        totals: team.holds,
+        shared: team.holds,
+      })
+    : new Budgets(ledger);
   // Built here and handed down, never imported: each engine has its own (tests run several in one process).
   const catalog = new Catalog({ overrides: {}, refreshed: loadRefreshedPrices(options.dataDir) });
   const transport = new Transport({ imageFetch: options.imageFetch });
@@ -80,13 +107,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   const rebuild = (data: SettingsData) => {
     health.configure(data.health ?? {});
     currentTable = new RouteTable(data.providers, data.routes, data.aliases, health);
-    clients = new TokenLookup(data.tokens.map((t) => [t.hash, clientAccessFor(t)] as const));
+    const tokens = team ? team.tokens(data.tokens) : data.tokens;
+    clients = new TokenLookup(tokens.map((t) => [t.hash, clientAccessFor(t)] as const));
     catalog.update({ overrides: data.priceOverrides });
-    budgets.update([...data.budgets, ...tokenBudgets(data.tokens)]);
+    budgets.update([...data.budgets, ...tokenBudgets(tokens), ...(team?.snapshot().budgets ?? [])]);
     gateway?.applySettings(data.port);
     transport.setProxies(data.app?.proxy ?? null, data.app?.providerProxies ?? {});
   };
   rebuild(settings.read());
+  teamChanged = () => rebuild(settings.read());
   const unsubscribe = settings.onChange(rebuild);
   const changes = createChangeFeed(settings, { onKeysChanged: (listener) => vault.onChange(listener) });
 
@@ -117,7 +146,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     catalog: createCatalogService(parts),
     conversations: createConversationsService(parts),
     settings: createSettingsService(parts),
-    tokens: createTokensService(parts),
+    tokens: createTokensService(parts, team?.tokenStore),
+    team: createTeamService(team && { status: () => team.status(), members: () => team.members() }),
     port: createPortService({
       settings,
       port: () => gateway,
@@ -168,7 +198,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       unsubscribe();
       budgets.close();
       settings.close();
-      await ledger.close();
+      await (team ?? ledger).close();
       await transport.close();
       throw error;
     }
@@ -177,6 +207,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     services,
     gateway: gateway && { url: gateway.url, host: gateway.host, port: gateway.port },
+    ...(team ? { team: { database: team.database, instance: team.instance } } : {}),
     requestLog,
     adminToken,
     async close() {
@@ -184,7 +215,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       unsubscribe();
       budgets.close();
       await gateway?.close();
-      await ledger.close();
+      await (team ?? ledger).close();
       settings.close();
       await transport.close();
     },

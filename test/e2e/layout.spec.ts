@@ -27,6 +27,7 @@ const SIZES = [
   { width: 1600, height: 1000 },
 ];
 const THEMES = ['light', 'dark'] as const;
+// Team is shown only in team mode (`serve --ledger postgres://…`); this engine is not, so it has no Team screen.
 const SCREENS = ['chat', 'compare', 'spend', 'providers', 'routes', 'port', 'settings'];
 
 let fake: OpenAIFake;
@@ -166,6 +167,8 @@ test('every screen fits 900x600 to 1600x1000 in both themes, accessible, with sc
     }
   }
   expect(problems).toEqual([]);
+  // Every screen has loaded by now, team.status() with them: outside team mode there is no Team link.
+  await expect(page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Team' })).toHaveCount(0);
 
   // Unfolded by hand at 900 px, the sidebar still leaves every screen without a sideways scroll.
   await page.setViewportSize(SIZES[0]!);

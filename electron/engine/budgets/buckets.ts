@@ -1,7 +1,8 @@
-// The running totals budgets are checked against: one bucket per client (or everyone) and UTC period,
-// and the period keys every request asks for.
+// The running totals budgets are checked against: one bucket per scope (everyone, a client, a member)
+// and UTC period, and the period keys every request asks for.
+import type { RequestRecord } from '../ledger/types';
 
-/** Spend of one client (or '*': everyone) in one period, and what requests in flight hold of it. */
+/** Spend of one scope ('*', 'client:NAME', 'member:NAME') in one period, and what requests in flight hold of it. */
 export type Bucket = {
   period: string;
   usd: number;
@@ -47,4 +48,31 @@ export function bucketIn(buckets: Map<string, Bucket>, key: string, period: stri
     buckets.set(key, b);
   }
   return b;
+}
+
+/** The buckets a request of `client` (its token `member`'s) at time `t` counts in: its day and month, for everyone, the client and the member. */
+export function bucketsFor(
+  buckets: Map<string, Bucket>,
+  periods: PeriodKeys,
+  client: string | null,
+  member: string | null,
+  t: number,
+): Bucket[] {
+  const out: Bucket[] = [];
+  for (const period of [periods.day(t), periods.month(t)]) {
+    out.push(bucketIn(buckets, `*|${period}`, period));
+    if (client !== null) out.push(bucketIn(buckets, `client:${client}|${period}`, period));
+    if (member !== null) out.push(bucketIn(buckets, `member:${member}|${period}`, period));
+  }
+  return out;
+}
+
+/** Adds a recorded row's cost (or one unknown cost) and tokens to the buckets it counts in. */
+export function countRow(into: Bucket[], row: RequestRecord): void {
+  const tokens = row.inputTokens + row.outputTokens;
+  for (const b of into) {
+    if (row.costUsd === null) b.unknown++;
+    else b.usd += row.costUsd;
+    b.tokens += tokens;
+  }
 }

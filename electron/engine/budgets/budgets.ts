@@ -1,13 +1,17 @@
-// Budgets: global and per client, daily and monthly (UTC), soft (warn) and hard (refuse before any
-// upstream call). Running totals live in memory, seeded from the ledger at each settings change and fed
-// by every row; requests in flight hold their worst case until they end, so a burst cannot overrun a
-// hard budget.
+// Budgets: global, per client and (team mode) per member, daily and monthly (UTC), soft (warn) and hard
+// (refuse before any upstream call). Running totals live in memory, seeded from the ledger at each
+// settings change and fed by every row; requests in flight hold their worst case until they end, so a
+// burst cannot overrun a hard budget. In team mode the totals are every instance's, read from the team
+// database (shared-totals.ts), and hard budgets are checked there too (budgets/index.ts, team/budget-holds.ts).
 import type { BudgetStatus, BudgetWarning } from '../../../shared/types';
-import { formatUsd, percentUsed, roundUsd } from '../../../shared/format';
-import type { Ledger, RequestRecord, SettledView } from '../ledger/types';
-import { describeBudget, overMessage, unpricedMessage } from './messages';
-import { bucketIn, PeriodKeys, type Bucket } from './buckets';
-import type { BudgetCheck, BudgetCheckInput, BudgetConfig, Reservation } from './types';
+import { formatUsd } from '../../../shared/format';
+import type { Ledger, RequestRecord } from '../ledger/types';
+import { bucketIn, bucketsFor, countRow, PeriodKeys, type Bucket } from './buckets';
+import { appliesTo, decide, scopeOf } from './decide';
+import { seededFromLedger } from './ledger-seed';
+import { SharedTotals } from './shared-totals';
+import { budgetStatus } from './status';
+import type { BudgetCheck, BudgetCheckInput, BudgetConfig, Reservation, SharedBudgetHolds, TotalsSource } from './types';
 
 /** A live reservation and the buckets it is counted in (re-found when settings rebuild the buckets). */
 type Hold = { client: string | null; usd: number; tokens: number; expiresAt: number; buckets: Bucket[]; live: boolean };
@@ -15,6 +19,21 @@ type Hold = { client: string | null; usd: number; tokens: number; expiresAt: num
 const MAX_WARNINGS = 100;
 /** Longest a reservation may live when its request never says it ended (a leak guard, not a timeout). */
 export const DEFAULT_HOLD_MS = 16 * 60_000;
+
+export interface BudgetsOptions {
+  /** The member a client's token belongs to (member budgets apply to it); team mode. */
+  memberOf?: (client: string) => string | null | undefined;
+  /**
+   * Team mode: the totals are every instance's, read from here at each settings change and every
+   * `refreshMs` (default 3 s), instead of counted from this instance's ledger rows. What they show is
+   * that stale: a row counts once another instance has written it and the next read has run (this
+   * instance's own rows too). Requests in flight here hold their worst case at once, as in single mode.
+   */
+  totals?: TotalsSource;
+  refreshMs?: number;
+  /** Team mode: hard budgets are checked (and held) across instances here, after the local check. */
+  shared?: SharedBudgetHolds;
+}
 
 export class Budgets {
   #budgets: BudgetConfig[] = [];
@@ -24,15 +43,34 @@ export class Budgets {
   #warnings: BudgetWarning[] = [];
   #lastWarned = new Map<string, string>();
   #unsubscribe: () => void;
+  #shared: SharedTotals | undefined;
+  #memberOf: ((client: string) => string | null | undefined) | undefined;
   /** Counts seeds, so a seed that lands after a later settings change is dropped. */
   #seeds = 0;
+  /** Team mode: where hard budgets are checked across instances (undefined: this instance decides alone). */
+  readonly sharedHolds: SharedBudgetHolds | undefined;
 
   constructor(
     private readonly ledger: Ledger,
     budgets: BudgetConfig[] = [],
     private readonly now: () => number = Date.now,
+    options: BudgetsOptions = {},
   ) {
-    this.#unsubscribe = ledger.onRecord((row) => this.#add(row));
+    this.#memberOf = options.memberOf;
+    this.sharedHolds = options.shared;
+    if (options.totals) {
+      // Every instance's rows arrive through the shared totals, this one's own included: none is counted here.
+      this.#unsubscribe = () => {};
+      this.#shared = new SharedTotals(
+        options.totals,
+        (b) => this.#rebuild(b),
+        now,
+        options.refreshMs,
+        () => this.active,
+      );
+    } else {
+      this.#unsubscribe = ledger.onRecord((row) => this.#add(row));
+    }
     this.update(budgets);
   }
 
@@ -54,9 +92,29 @@ export class Budgets {
     // until the seed lands (at once, unless the ledger is writing a batch at this moment).
     if (starting || budgets.length === 0) this.#rebuild(new Map());
     if (budgets.length === 0) return;
+    if (this.#shared) {
+      void this.#shared.refresh();
+      return;
+    }
     this.ledger.whenSettled((view) => {
-      if (seed === this.#seeds) this.#rebuild(this.#seeded(view));
+      if (seed === this.#seeds) this.#rebuild(seededFromLedger(view, this.now(), this.#periods, (c) => this.memberOf(c)));
     });
+  }
+
+  /** Team mode: reads every instance's totals now; resolves once they are in (never rejects). */
+  refresh(): Promise<void> {
+    return this.#shared?.refresh() ?? Promise.resolve();
+  }
+
+  /** The member `client`'s token belongs to, or null (always null outside team mode). */
+  memberOf(client: string | null): string | null {
+    return client === null ? null : (this.#memberOf?.(client) ?? null);
+  }
+
+  /** The hard budgets a request of `client` must fit (what the team database checks). */
+  hardFor(client: string | null): BudgetConfig[] {
+    const member = this.memberOf(client);
+    return this.#budgets.filter((b) => b.mode === 'hard' && appliesTo(b, client, member));
   }
 
   /** Swaps in new buckets; requests admitted before still hold their worst case in them. */
@@ -65,62 +123,13 @@ export class Budgets {
     for (const h of this.#holds) this.#apply(h);
   }
 
-  /**
-   * Today's and this month's totals per client: the ledger's (one query each, at settings changes only)
-   * plus its rows not yet written. Later rows arrive through onRecord, so each row counts once.
-   */
-  #seeded(view: SettledView): Map<string, Bucket> {
-    const buckets = new Map<string, Bucket>();
-    const t = this.now();
-    for (const [period, since] of [
-      [this.#periods.day(t), `${this.#periods.day(t)}T00:00:00Z`],
-      [this.#periods.month(t), `${this.#periods.month(t)}-01T00:00:00Z`],
-    ] as const) {
-      const summary = view.spend({ since, by: 'client' });
-      const all = bucketIn(buckets, `*|${period}`, period);
-      Object.assign(all, {
-        usd: summary.knownCostUsd,
-        unknown: summary.unknownCostRequests,
-        tokens: summary.inputTokens + summary.outputTokens,
-      });
-      for (const g of summary.groups) {
-        if (g.key === '(none)') continue;
-        Object.assign(bucketIn(buckets, `${g.key}|${period}`, period), {
-          usd: g.knownCostUsd,
-          unknown: g.unknownCostRequests,
-          tokens: g.inputTokens + g.outputTokens,
-        });
-      }
-    }
-    for (const row of view.unwritten) this.#count(row, buckets);
-    return buckets;
-  }
-
-  #bucket(key: string, period: string): Bucket {
-    return bucketIn(this.#buckets, key, period);
-  }
-
-  /** The buckets a request of `client` at time `t` counts in: its day and month, for everyone and for the client. */
   #bucketsFor(client: string | null, t: number, buckets = this.#buckets): Bucket[] {
-    const out: Bucket[] = [];
-    for (const period of [this.#periods.day(t), this.#periods.month(t)]) {
-      for (const who of client ? ['*', client] : ['*']) out.push(bucketIn(buckets, `${who}|${period}`, period));
-    }
-    return out;
+    return bucketsFor(buckets, this.#periods, client, this.memberOf(client), t);
   }
 
   #add(row: RequestRecord): void {
     if (this.#budgets.length === 0) return;
-    this.#count(row, this.#buckets);
-  }
-
-  #count(row: RequestRecord, buckets: Map<string, Bucket>): void {
-    const tokens = row.inputTokens + row.outputTokens;
-    for (const b of this.#bucketsFor(row.client, row.startedAt, buckets)) {
-      if (row.costUsd === null) b.unknown++;
-      else b.usd += row.costUsd;
-      b.tokens += tokens;
-    }
+    countRow(this.#bucketsFor(row.client, row.startedAt), row);
   }
 
   #apply(h: Hold): void {
@@ -159,7 +168,7 @@ export class Budgets {
   #spent(budget: BudgetConfig): Bucket {
     const t = this.now();
     const period = budget.period === 'daily' ? this.#periods.day(t) : this.#periods.month(t);
-    return this.#bucket(`${budget.client ?? '*'}|${period}`, period);
+    return bucketIn(this.#buckets, `${scopeOf(budget)}|${period}`, period);
   }
 
   /** Whether the request stays inside every budget, hard and soft (nothing refused, nothing warned, nothing remembered). */
@@ -175,28 +184,21 @@ export class Budgets {
 
   #evaluate(input: BudgetCheckInput, remember: boolean): BudgetCheck {
     const result: BudgetCheck = { soft: [] };
+    const member = this.memberOf(input.client);
     for (const b of this.#budgets) {
-      if (b.client !== undefined && b.client !== input.client) continue;
+      if (!appliesTo(b, input.client, member)) continue;
       const s = this.#spent(b);
-      const usedUsd = s.usd + s.reservedUsd;
-      if (b.mode === 'hard' && b.usd !== undefined && input.estimateUsd === null && !b.allowUnpriced) {
-        result.hard ??= unpricedMessage(b, input.unpriced ?? []);
-        result.unpriced ??= true;
-        continue;
-      }
-      // A request that cannot cost anything ($0 worst case) never adds to a USD limit.
-      const overUsd =
-        b.usd !== undefined &&
-        input.estimateUsd !== 0 &&
-        (input.estimateUsd === null ? usedUsd >= b.usd : usedUsd + input.estimateUsd > b.usd);
-      const overTokens = b.tokens !== undefined && s.tokens + s.reservedTokens + input.estimateTokens > b.tokens;
-      if (!overUsd && !overTokens) continue;
-      const message = overMessage(b, s, input, overUsd);
+      const verdict = decide(b, s, input);
+      if (!verdict) continue;
       if (b.mode === 'hard') {
-        result.hard ??= message;
+        // The first hard budget in the list speaks; its code says whether an unknown price is why.
+        if (result.hard === undefined) {
+          result.hard = verdict.message;
+          if (verdict.unpriced) result.unpriced = true;
+        }
       } else {
-        result.soft.push(message);
-        if (remember) this.#warn(b, input.client, message, s.period);
+        result.soft.push(verdict.message);
+        if (remember) this.#warn(b, input.client, verdict.message, s.period);
       }
     }
     return result;
@@ -232,35 +234,7 @@ export class Budgets {
   }
 
   status(): BudgetStatus[] {
-    return this.#budgets.map((b) => {
-      const s = this.#spent(b);
-      // A USD limit is measured against what is known; the unknown part is said, never counted as $0.
-      const percent = Math.max(
-        b.usd !== undefined ? percentUsed(s.usd, b.usd) : 0,
-        b.tokens !== undefined ? percentUsed(s.tokens, b.tokens) : 0,
-      );
-      const state = percent >= 100 ? 'over' : percent >= 80 ? 'near' : 'ok';
-      const status: BudgetStatus = {
-        name: b.name,
-        client: b.client ?? null,
-        period: b.period,
-        mode: b.mode,
-        spentUsd: s.unknown > 0 ? null : roundUsd(s.usd),
-        knownSpentUsd: roundUsd(s.usd),
-        unknownCostRequests: s.unknown,
-        reservedUsd: roundUsd(s.reservedUsd),
-        reservedTokens: s.reservedTokens,
-        spentTokens: s.tokens,
-        percent,
-        state,
-        allowUnpriced: b.allowUnpriced === true,
-      };
-      if (b.usd !== undefined) status.limitUsd = b.usd;
-      if (b.tokens !== undefined) status.limitTokens = b.tokens;
-      const unknown = s.unknown > 0 ? ` (not counting ${s.unknown} request${s.unknown === 1 ? '' : 's'} of unknown cost)` : '';
-      if (state !== 'ok' || unknown) status.message = `${describeBudget(b)}: ${percent}% used${unknown}`;
-      return status;
-    });
+    return this.#budgets.map((b) => budgetStatus(b, this.#spent(b)));
   }
 
   warnings(): BudgetWarning[] {
@@ -269,6 +243,7 @@ export class Budgets {
 
   close(): void {
     this.#unsubscribe();
+    this.#shared?.close();
     for (const h of [...this.#holds]) this.#release(h);
   }
 }

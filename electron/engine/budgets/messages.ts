@@ -9,11 +9,12 @@ export function describeBudget(b: BudgetConfig): string {
   const limits = [b.usd !== undefined ? formatUsd(b.usd) : '', b.tokens !== undefined ? `${tokens(b.tokens)} tokens` : '']
     .filter(Boolean)
     .join(' / ');
-  return `${b.mode} budget "${b.name}" (${b.client ? `client ${b.client}` : 'global'}, ${b.period}, ${limits})`;
+  const scope = b.client ? `client ${b.client}` : b.member ? `member ${b.member}` : 'global';
+  return `${b.mode} budget "${b.name}" (${scope}, ${b.period}, ${limits})`;
 }
 
 /** The used and held amounts of the budget's bucket. */
-interface Used {
+export interface Used {
   usd: number;
   reservedUsd: number;
   tokens: number;

@@ -47,6 +47,17 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 /** Yields the CSV text line by line (header first), so a million rows never sit in memory at once. */
 export function* requestsCsv(db: Database.Database, query: SpendQuery, now = Date.now()): Generator<string> {
+  const { where, params } = csvFilter(query, now);
+  yield csvLine(HEADER);
+  const stmt = db.prepare(`SELECT * FROM requests WHERE ${where} ORDER BY started_at, rowid`);
+  for (const row of stmt.iterate(...params) as Iterable<Record<string, unknown>>) yield csvRowLine(row);
+}
+
+/** The header line of the requests CSV. */
+export const csvHeaderLine = (): string => csvLine(HEADER);
+
+/** The export's WHERE clause (`?` parameters, in order); shared with the team ledger. */
+export function csvFilter(query: SpendQuery, now = Date.now()): { where: string; params: unknown[] } {
   const { from, to } = queryRange(query, now);
   const where = ['started_at >= ?', 'started_at < ?'];
   const params: unknown[] = [Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER, Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER];
@@ -58,33 +69,34 @@ export function* requestsCsv(db: Database.Database, query: SpendQuery, now = Dat
     where.push('source = ?');
     params.push(query.source);
   }
-  yield csvLine(HEADER);
-  const stmt = db.prepare(`SELECT * FROM requests WHERE ${where.join(' AND ')} ORDER BY started_at, rowid`);
-  for (const row of stmt.iterate(...params) as Iterable<Record<string, unknown>>) {
-    const attempts = (JSON.parse(String(row.attempts)) as unknown[]).length;
-    yield csvLine([
-      row.id,
-      new Date(Number(row.started_at)).toISOString(),
-      row.source,
-      clientOf(row.client as string | null, String(row.source)),
-      row.route,
-      row.provider,
-      row.model,
-      row.status,
-      row.http_status,
-      attempts,
-      row.input_tokens,
-      row.output_tokens,
-      row.cache_read_tokens,
-      row.cache_write_tokens,
-      row.reasoning_tokens,
-      roundUsdOrNull(num(row.cost_usd)),
-      Number(row.cost_known) ? 'yes' : 'no',
-      roundMsOrNull(num(row.ttft_ms)),
-      roundMsOrNull(num(row.duration_ms)),
-      row.error_message,
-      row.requested_model,
-      Number(row.usage_estimated) ? 'yes' : 'no',
-    ]);
-  }
+  return { where: where.join(' AND '), params };
+}
+
+/** One stored `requests` row as a CSV line. */
+export function csvRowLine(row: Record<string, unknown>): string {
+  const attempts = (JSON.parse(String(row.attempts)) as unknown[]).length;
+  return csvLine([
+    row.id,
+    new Date(Number(row.started_at)).toISOString(),
+    row.source,
+    clientOf(row.client as string | null, String(row.source)),
+    row.route,
+    row.provider,
+    row.model,
+    row.status,
+    row.http_status,
+    attempts,
+    row.input_tokens,
+    row.output_tokens,
+    row.cache_read_tokens,
+    row.cache_write_tokens,
+    row.reasoning_tokens,
+    roundUsdOrNull(num(row.cost_usd)),
+    Number(row.cost_known) ? 'yes' : 'no',
+    roundMsOrNull(num(row.ttft_ms)),
+    roundMsOrNull(num(row.duration_ms)),
+    row.error_message,
+    row.requested_model,
+    Number(row.usage_estimated) ? 'yes' : 'no',
+  ]);
 }

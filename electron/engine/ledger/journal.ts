@@ -60,7 +60,8 @@ export function openValues(e: OpenEntry, owner: string): unknown[] {
   ];
 }
 
-function ownerGone(owner: string): boolean {
+/** Whether the process that held `owner` is gone (and it is not one of this process's open ledgers). */
+export function ownerGone(owner: string): boolean {
   if (openOwners.has(owner)) return false;
   const pid = Number(owner.slice(0, owner.indexOf(':')));
   // Our own pid with a tag we do not hold: an earlier process that had the same pid (a container restart).

@@ -2,6 +2,7 @@
 // by a writer thread, plus a journal entry per request in flight so a crash leaves an `interrupted` row
 // (journal.ts). Reads await the writer (never block on it). Opens `<dataDir>/ledger.db` (WAL, so the
 // CLI can read spend while a server writes).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type Database from 'libsql';
@@ -11,8 +12,9 @@ import { conversationStore } from './conversations';
 import { queryRequests } from './requests-query';
 import { requestsCsv } from './csv';
 import { estimator } from './estimator';
-import { INSERT_OPEN_SQL, newOwner, openValues, recoverInterrupted, releaseOwner } from './journal';
-import { fromRow, INSERT_SQL, toRow, type RequestRow } from './rows';
+import { INSERT_OPEN_SQL, newOwner, openValues, ownerGone, recoverInterrupted, releaseOwner } from './journal';
+import { orphanedRows, RowLog, rowLogDir } from './row-log';
+import { fromRow, INSERT_SQL, rowValues, toRow, type RequestRow } from './rows';
 import { migrate } from './schema';
 import { startWriter, type RowWriter, type WriteResult } from './writer';
 import { querySeries, querySpend } from './spend-query';
@@ -49,6 +51,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   ensurePrivateFile(file);
   tightenFile(`${file}-wal`);
   tightenFile(`${file}-shm`);
+  if (existsSync(rowLogDir(dataDir))) ensurePrivateDir(rowLogDir(dataDir));
   const db = new (loadLibsql())(file, { timeout: BUSY_TIMEOUT_MS });
   try {
     db.exec('PRAGMA journal_mode = WAL');
@@ -61,7 +64,13 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     throw error;
   }
   const owner = newOwner();
-  // Requests a crashed process left in flight get their rows now (a live server's are left alone).
+  // Rows a killed process had answered but not yet committed, first: a request that finished is never
+  // recorded as interrupted. Then requests a crashed process left in flight (a live server's are left alone).
+  try {
+    commitOrphanedRows(db, dataDir);
+  } catch (error) {
+    onError(new Error(`could not record the requests an earlier run answered just before it stopped: ${(error as Error).message}`));
+  }
   try {
     recoverInterrupted(db);
   } catch (error) {
@@ -83,6 +92,12 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   let writer: RowWriter | undefined;
   /** Readers waiting for a moment when no batch is being written (whenSettled); nothing is posted meanwhile. */
   let settledReaders: Array<(view: SettledView) => void> = [];
+  /** Rows since the last batch, on disk until their batch is committed (row-log.ts). */
+  const rowLog = new RowLog(dataDir, owner);
+  /** Row-log files by the number of the batch holding their rows (batches are numbered from 1, as the writer does). */
+  const logOfBatch = new Map<number, string>();
+  let batches = 0;
+  let logFailed = false;
 
   /** Hands queued rows (and journal entries) to the writer thread; returns at once. `final`: the last, at close. */
   function post(final = false): void {
@@ -110,11 +125,20 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
         insertOpenSql: INSERT_OPEN_SQL,
         busyMs: BUSY_TIMEOUT_MS,
         onFailure: handle,
+        onWritten: (seq) => {
+          const log = logOfBatch.get(seq);
+          if (log === undefined) return;
+          logOfBatch.delete(seq);
+          RowLog.drop(log);
+        },
         onIdle: readSettled,
       });
       const batch = queue;
       queue = [];
+      const log = rowLog.seal();
       writer.post(batch, openBatch);
+      if (log) logOfBatch.set(++batches, log);
+      else batches++;
     }
   }
 
@@ -160,7 +184,9 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
       return;
     }
     opens.delete(row.id);
-    queue.push(toRow(row));
+    const r = toRow(row);
+    queue.push(r);
+    logRow(r);
     if (queue.length >= batchSize) post();
     else scheduleFlush();
     for (const listener of listeners) listener(row);
@@ -173,6 +199,8 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     if (r.failed.length === 0 && r.failedOpens.length === 0) return;
     // A busy or full disk may recover: keep the rows and entries, bounded so memory cannot run away.
     queue = r.failed.concat(queue).slice(-MAX_QUEUE);
+    // Their batch's log file goes once this answer is handled: they wait in the current one again.
+    for (const row of r.failed.slice(-MAX_QUEUE)) logRow(row);
     retryOpens = r.failedOpens.concat(retryOpens).slice(-MAX_QUEUE);
     onError(
       new Error(
@@ -180,6 +208,17 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
       ),
     );
     if (!closed) scheduleFlush();
+  }
+
+  /** On disk before the caller goes on; a disk that refuses is reported once and the row still goes to the writer. */
+  function logRow(row: RequestRow): void {
+    try {
+      rowLog.append(row);
+      logFailed = false;
+    } catch (error) {
+      if (!logFailed) onError(new Error(`could not keep finished requests on disk until they are written: ${(error as Error).message}`));
+      logFailed = true;
+    }
   }
 
   function scheduleFlush(): void {
@@ -265,6 +304,9 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     settledReaders = [];
     post(true);
     await writer?.close();
+    // Rows still queued (their batch failed) stay in the last log file for the next start; else it goes.
+    const last = rowLog.seal();
+    if (last && queue.length === 0) RowLog.drop(last);
     // Requests still in flight will never be recorded by this process: they are interrupted now.
     try {
       recoverInterrupted(db, owner);
@@ -274,4 +316,16 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     releaseOwner(owner);
     db.close();
   }
+}
+
+/** Commits the rows in row logs of processes that are gone, then deletes those logs. */
+function commitOrphanedRows(db: Database.Database, dataDir: string): void {
+  const { rows, files } = orphanedRows(dataDir, ownerGone);
+  if (files.length === 0) return;
+  const insert = db.prepare(INSERT_SQL);
+  // ON CONFLICT DO NOTHING: a row its process did commit before it stopped is not counted twice.
+  db.transaction(() => {
+    for (const row of rows) insert.run(...rowValues(row));
+  }).immediate();
+  for (const file of files) RowLog.drop(file);
 }

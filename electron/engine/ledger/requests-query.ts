@@ -10,6 +10,15 @@ import { queryRange } from './spend-query';
 export const MAX_PAGE = 500;
 
 export function queryRequests(db: Database.Database, query: SpendRequestsQuery, now = Date.now()): SpendRequest[] {
+  const { where, params, limit } = requestsFilter(query, now);
+  const rows = db
+    .prepare(`SELECT * FROM requests WHERE ${where} ORDER BY started_at DESC, rowid DESC LIMIT ?`)
+    .all(...params, limit) as RequestRow[];
+  return rows.map(toSpendRequest);
+}
+
+/** The drill-down's WHERE clause (`?` parameters, in order) and page size; shared with the team ledger. */
+export function requestsFilter(query: SpendRequestsQuery, now = Date.now()): { where: string; params: unknown[]; limit: number } {
   const { from, to } = queryRange(query, now);
   const upper = query.before !== undefined && Number.isFinite(query.before) ? Math.min(query.before, to) : to;
   const where = ['started_at >= ?', 'started_at < ?'];
@@ -30,32 +39,32 @@ export function queryRequests(db: Database.Database, query: SpendRequestsQuery, 
     params.push(value);
   }
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(Number(query.limit ?? 100)) || 100));
-  const rows = db
-    .prepare(`SELECT * FROM requests WHERE ${where.join(' AND ')} ORDER BY started_at DESC, rowid DESC LIMIT ?`)
-    .all(...params, limit) as RequestRow[];
-  return rows.map((row) => {
-    const r = fromRow(row);
-    const out: SpendRequest = {
-      id: r.id,
-      startedAt: r.startedAt,
-      source: r.source,
-      client: clientOf(r.client, r.source),
-      route: r.route,
-      provider: r.provider,
-      model: r.model,
-      status: r.status,
-      httpStatus: r.httpStatus,
-      attempts: r.attempts.map((a) => ({ ...a, durationMs: roundMs(a.durationMs) })),
-      inputTokens: r.inputTokens,
-      outputTokens: r.outputTokens,
-      // The shared rounding rule: what the UI shows and what the CSV says agree to the last digit.
-      costUsd: roundUsdOrNull(r.costUsd),
-      ttftMs: roundMsOrNull(r.ttftMs),
-      durationMs: roundMs(r.durationMs),
-    };
-    if (r.errorMessage !== undefined) out.errorMessage = r.errorMessage;
-    if (r.requestedModel !== undefined) out.requestedModel = r.requestedModel;
-    if (r.usageEstimated) out.usageEstimated = true;
-    return out;
-  });
+  return { where: where.join(' AND '), params, limit };
+}
+
+/** What the UI sees of a stored row. */
+export function toSpendRequest(row: RequestRow): SpendRequest {
+  const r = fromRow(row);
+  const out: SpendRequest = {
+    id: r.id,
+    startedAt: r.startedAt,
+    source: r.source,
+    client: clientOf(r.client, r.source),
+    route: r.route,
+    provider: r.provider,
+    model: r.model,
+    status: r.status,
+    httpStatus: r.httpStatus,
+    attempts: r.attempts.map((a) => ({ ...a, durationMs: roundMs(a.durationMs) })),
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    // The shared rounding rule: what the UI shows and what the CSV says agree to the last digit.
+    costUsd: roundUsdOrNull(r.costUsd),
+    ttftMs: roundMsOrNull(r.ttftMs),
+    durationMs: roundMs(r.durationMs),
+  };
+  if (r.errorMessage !== undefined) out.errorMessage = r.errorMessage;
+  if (r.requestedModel !== undefined) out.requestedModel = r.requestedModel;
+  if (r.usageEstimated) out.usageEstimated = true;
+  return out;
 }

@@ -33,7 +33,7 @@ const RAW_COLS: Record<SpendGroupBy, string[]> = {
   route: [`COALESCE(route, '')`],
 };
 
-function label(by: SpendGroupBy, v: unknown[]): string {
+export function label(by: SpendGroupBy, v: unknown[]): string {
   const [a, b] = v.map((x) => (x === null || x === undefined ? '' : String(x)));
   if (by === 'model') return a ? `${a}/${b || '(none)'}` : '(none)';
   if (by === 'client') return clientOf(a || null, b ?? 'port') ?? '(none)';
@@ -60,7 +60,7 @@ const SUMS = `COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(input_tokens)
   COALESCE(SUM(cache_write_tokens), 0) AS cache_write_tokens, COALESCE(SUM(reasoning_tokens), 0) AS reasoning_tokens,
   COALESCE(SUM(cost_usd), 0) AS cost_usd, COALESCE(SUM(unknown_cost), 0) AS unknown_cost, COALESCE(SUM(estimated), 0) AS estimated`;
 
-type SumRow = Record<(typeof ROLLUP_SUMS)[number], number>;
+export type SumRow = Record<(typeof ROLLUP_SUMS)[number], number>;
 
 /**
  * A total's cost is a number only when every request in it is priced: one unknown makes it unknown
@@ -197,7 +197,7 @@ function rangeSelect(
   return { sql: parts.join(' UNION ALL '), params };
 }
 
-function checkBy(by: unknown): void {
+export function checkBy(by: unknown): void {
   if (by !== undefined && by !== null && !GROUPINGS.includes(by as SpendGroupBy)) {
     throw new Error(`invalid spend grouping "${String(by)}": use ${GROUPINGS.join(', ')}`);
   }
@@ -210,14 +210,23 @@ export function querySpend(db: Database.Database, query: SpendQuery, now = Date.
   const cols = by ? ROLLUP_COLS[by] : [];
   const { sql, params } = rangeSelect(range, query, cols, by ? RAW_COLS[by] : [], by !== 'day');
   const g = cols.map((_, i) => `g${i}`).join(', ');
-  const rows = db.prepare(`SELECT ${g ? `${g}, ` : ''}${SUMS} FROM (${sql})${g ? ` GROUP BY ${g}` : ''}`).all(...params) as Array<
-    SumRow & Record<string, unknown>
-  >;
+  const rows = db.prepare(`SELECT ${g ? `${g}, ` : ''}${SUMS} FROM (${sql})${g ? ` GROUP BY ${g}` : ''}`).all(...params) as GroupedSumRow[];
+  return summarize(by, cols.length, rows);
+}
+
+/** A row of grouped sums: its keys as g0, g1, ... beside the sums. */
+export type GroupedSumRow = SumRow & Record<string, unknown>;
+
+/**
+ * The summary of grouped sum rows (keys g0..g{keys-1}, labelled by `by`): groups sorted for reading, the
+ * total summed from the unrounded groups. Shared with the team ledger, whose rows come from PostgreSQL.
+ */
+export function summarize(by: SpendGroupBy | undefined, keys: number, rows: GroupedSumRow[]): SpendSummary {
   const groups = mergeBy(rows, (row) =>
     by
       ? label(
           by,
-          cols.map((_, i) => row[`g${i}`]),
+          Array.from({ length: keys }, (_, i) => row[`g${i}`]),
         )
       : '',
   ).map(([key, row]): SpendGroup => ({ key, ...totals(row) }));
@@ -233,8 +242,8 @@ export function querySpend(db: Database.Database, query: SpendQuery, now = Date.
   return { ...sum, groups };
 }
 
-/** Per UTC day (or hour, with `bucket: 'hour'`) over the range, split by `by` (day alone when `by` is absent or `day`). */
-export function querySeries(db: Database.Database, query: SpendQuery, now = Date.now()): SpendSeries {
+/** What a series query asks for, checked: its range, whether it is hourly, and the grouping it splits by. */
+export function seriesPlan(query: SpendQuery, now = Date.now()): { range: Range; hourly: boolean; split: SpendGroupBy | null } {
   checkBy(query.by);
   const range = queryRange(query, now);
   const hourly = query.bucket === 'hour';
@@ -242,16 +251,26 @@ export function querySeries(db: Database.Database, query: SpendQuery, now = Date
     throw new Error(`invalid spend bucket "${String(query.bucket)}": use day or hour`);
   if (hourly && !(Math.min(range.to, now) - range.from <= MAX_HOURLY_MS))
     throw new Error('an hourly spend series covers at most 31 days: give a later `since`');
-  const split = query.by && query.by !== 'day' ? query.by : null;
+  return { range, hourly, split: query.by && query.by !== 'day' ? query.by : null };
+}
+
+/** Per UTC day (or hour, with `bucket: 'hour'`) over the range, split by `by` (day alone when `by` is absent or `day`). */
+export function querySeries(db: Database.Database, query: SpendQuery, now = Date.now()): SpendSeries {
+  const { range, hourly, split } = seriesPlan(query, now);
   const cols = ['day', ...(split ? ROLLUP_COLS[split] : [])];
   const { sql, params } = rangeSelect(range, query, cols, [hourly ? HOUR_OF : DAY_OF, ...(split ? RAW_COLS[split] : [])], false, hourly);
   const g = cols.map((_, i) => `g${i}`).join(', ');
-  const rows = db.prepare(`SELECT ${g}, ${SUMS} FROM (${sql}) GROUP BY ${g}`).all(...params) as Array<SumRow & Record<string, unknown>>;
-  const keyOf = (row: SumRow & Record<string, unknown>) =>
+  const rows = db.prepare(`SELECT ${g}, ${SUMS} FROM (${sql}) GROUP BY ${g}`).all(...params) as GroupedSumRow[];
+  return { by: split, points: seriesPoints(split, cols.length - 1, rows) };
+}
+
+/** Series points from sum rows keyed by day (g0) and the split's keys (g1..): merged by label, in day then key order. */
+export function seriesPoints(split: SpendGroupBy | null, keys: number, rows: GroupedSumRow[]): SpendPoint[] {
+  const keyOf = (row: GroupedSumRow) =>
     split
       ? label(
           split,
-          cols.slice(1).map((_, i) => row[`g${i + 1}`]),
+          Array.from({ length: keys }, (_, i) => row[`g${i + 1}`]),
         )
       : '';
   const points = mergeBy(rows, (row) => `${String(row.g0)}\0${keyOf(row)}`).map(([k, row]): SpendPoint => {
@@ -259,7 +278,7 @@ export function querySeries(db: Database.Database, query: SpendQuery, now = Date
     return { day: k.slice(0, cut), key: k.slice(cut + 1), ...totals(row) };
   });
   points.sort((a, b) => a.day.localeCompare(b.day) || a.key.localeCompare(b.key));
-  return { by: split, points };
+  return points;
 }
 
 /** The grand total of grouped sum rows. */

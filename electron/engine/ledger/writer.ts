@@ -65,12 +65,14 @@ interface Waiter {
 export interface WriterOptions extends WriterData {
   /** Told of each batch that failed, as its answer arrives (before any waiter of that batch resumes). */
   onFailure(result: WriteResult): void;
+  /** Told of each batch answered (committed, or failed and already reported to onFailure), by its number from 1. */
+  onWritten?(seq: number): void;
   /** Told each time every posted batch has been answered. */
   onIdle?(): void;
 }
 
 export function startWriter(options: WriterOptions): RowWriter {
-  const { onFailure, onIdle, ...data } = options;
+  const { onFailure, onWritten, onIdle, ...data } = options;
   const worker = new Worker(workerScript('ledger-writer'), {
     workerData: data satisfies WriterData,
     // The writer holds one batch at a time: a small young generation keeps its isolate's footprint to a
@@ -104,6 +106,7 @@ export function startWriter(options: WriterOptions): RowWriter {
       const { failed, ...rest } = reply.failure;
       onFailure({ ...rest, failed: failed.map(rowFromValues) });
     }
+    onWritten?.(reply.seq);
     if (answered === posted) onIdle?.();
     wake();
   });

@@ -35,8 +35,11 @@ export interface FailoverInput {
   stream?: boolean;
   /** Conversation scope for sticky routing (route name or model name, plus the client). */
   scope?: string;
-  /** Runs once before the first attempt (budgets); throwing a RoutingError refuses the request unsent. */
-  preflight?: () => void;
+  /**
+   * Runs once before the first attempt (budgets); throwing a RoutingError (or returning a promise that
+   * rejects with one: team mode's shared budget check) refuses the request unsent.
+   */
+  preflight?: () => void | Promise<void>;
   /** Told as each attempt is sent (the ledger journals the request at the first, so a crash leaves a row). */
   onAttempt?: (target: Target) => void;
 }

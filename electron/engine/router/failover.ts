@@ -71,7 +71,9 @@ type TargetOutcome = 'untried' | 'failed' | 'cooling';
  * stream gets it wrapped so idle and total timeouts, health and cleanup cover it too.
  */
 export async function runWithFailover<T extends object>(input: FailoverInput, open: (attempt: Attempt) => Promise<T>): Promise<T & Served> {
-  input.preflight?.();
+  // Awaited only when it returns a promise (team mode's shared budget check): no await otherwise.
+  const checking = input.preflight?.();
+  if (checking) await checking;
   // A caller that did not say: an OpenAI-shaped body tells.
   if (input.stream === undefined && input.body?.stream === true) input = { ...input, stream: true };
   const run = startRun(input);

@@ -17,10 +17,28 @@ function checkCreate(request: CreateTokenRequest): void {
     throw new Error('`budgetAllowUnpriced` must be true or false');
 }
 
+/** What a listing shows of a token (never its hash). */
+type TokenListing = Omit<ClientTokenRecord, 'hash'>;
+
 type ClientSpend = Pick<SpendGroup, 'costUsd' | 'knownCostUsd' | 'unknownCostRequests' | 'requests'>;
 
-export function createTokensService({ settings, ledger }: Pick<ServiceParts, 'settings' | 'ledger'>): TokensService {
-  const info = (r: ClientTokenRecord, spend: Map<string, ClientSpend>): ClientTokenInfo => ({
+/**
+ * Team mode's token store (the team database, seen by every instance): the service creates, lists and
+ * revokes there instead of in local settings.
+ */
+export interface SharedTokenStore {
+  create(request: CreateTokenRequest): Promise<{ token: string; record: TokenListing }>;
+  /** Live tokens only. */
+  list(): Promise<TokenListing[]>;
+  /** False when no live token had that name. */
+  revoke(name: string): Promise<boolean>;
+}
+
+export function createTokensService(
+  { settings, ledger }: Pick<ServiceParts, 'settings' | 'ledger'>,
+  shared?: SharedTokenStore,
+): TokensService {
+  const info = (r: TokenListing, spend: Map<string, ClientSpend>): ClientTokenInfo => ({
     name: r.name,
     prefix: r.prefix,
     createdAt: r.createdAt,
@@ -37,6 +55,10 @@ export function createTokensService({ settings, ledger }: Pick<ServiceParts, 'se
   return {
     async create(request) {
       checkCreate(request);
+      if (shared) {
+        const created = await shared.create(request);
+        return { token: created.token, info: info(created.record, new Map()) };
+      }
       const { token, record } = createClientToken(request.name, {
         allow: request.allow,
         budgetUsd: request.budgetUsd,
@@ -47,9 +69,11 @@ export function createTokensService({ settings, ledger }: Pick<ServiceParts, 'se
     },
     async list() {
       const spend = await spendByClient();
-      return settings.read().tokens.map((r) => info(r, spend));
+      const records = shared ? await shared.list() : settings.read().tokens;
+      return records.map((r) => info(r, spend));
     },
     async revoke(name) {
+      if (shared) return shared.revoke(String(name));
       return settings.removeToken(String(name));
     },
   };

@@ -94,6 +94,14 @@ export const configSchema = z
     routes: z.array(routeSchema).default([]),
     aliases: z.array(aliasSchema).optional(),
     health: healthSchema.optional(),
+    /**
+     * Team mode (`serve` only): the PostgreSQL database that keeps requests, tokens, members and budgets
+     * for every instance pointed at it. Prefer PGPASSWORD or ~/.pgpass to a password in the URL.
+     */
+    ledger: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//i, 'a postgres:// URL (postgres://user@host:5432/db)')
+      .optional(),
   })
   .superRefine((config, ctx) => {
     const ids = new Set<string>();

@@ -1,0 +1,125 @@
+// The team ledger's shipping against a real PostgreSQL: rows arrive unasked, in bounded batches, a row the
+// database refuses is left out (and said) without holding back the others, close ships the last rows,
+// and a bad query fails at once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type PostgresCluster } from '../../../../test/support/postgres';
+import type { RequestRecord } from '../../ledger/types';
+import { openDatabase, type Database } from '../database';
+import { openTeamLedger } from './team-ledger';
+
+let cluster: PostgresCluster;
+const dirs: string[] = [];
+const pools: Database[] = [];
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.end()));
+  cluster?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function setup(): Promise<{ dataDir: string; db: Database }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-team-'));
+  dirs.push(dataDir);
+  const db = openDatabase(await cluster.createDatabase(), { onError: () => {} });
+  pools.push(db);
+  return { dataDir, db };
+}
+
+let seq = 0;
+const row = (overrides: Partial<RequestRecord> = {}): RequestRecord => ({
+  id: `t${++seq}`,
+  startedAt: Date.now() + seq,
+  source: 'port',
+  client: 'alice',
+  route: null,
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  status: 'ok',
+  httpStatus: 200,
+  attempts: [],
+  inputTokens: 10,
+  outputTokens: 5,
+  costUsd: 0.001,
+  ttftMs: 10,
+  durationMs: 20,
+  ...overrides,
+});
+
+const count = async (db: Database) => Number((await db.query('SELECT COUNT(*) AS n FROM requests')).rows[0].n);
+
+async function until(check: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not reached within ${ms} ms`);
+    await delay(50);
+  }
+}
+
+describe('the team ledger', () => {
+  it('ships recorded rows on its own, a bounded batch at a time', async () => {
+    const { dataDir, db } = await setup();
+    const ledger = await openTeamLedger({ dataDir, db, instance: 'a', batchSize: 4, onError: (e) => expect.fail(e.message) });
+    try {
+      for (let i = 0; i < 10; i++) ledger.record(row());
+      // Nobody asks: the shipper's timer sends them (three batches of at most four).
+      await until(async () => (await count(db)) === 10, 5_000);
+      await until(async () => ledger.outbox().unshipped === 0, 1_000);
+      expect(ledger.outbox().lastShippedAt).toBeGreaterThan(0);
+      // Rows a transaction inserted share its xmin: no transaction carried more than a batch.
+      const { rows } = await db.query('SELECT COUNT(*) AS n FROM requests GROUP BY xmin::text');
+      expect(Math.max(...rows.map((r) => Number(r.n)))).toBeLessThanOrEqual(4);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('leaves out a row the database refuses, says so, and ships the rest of its batch', async () => {
+    const { dataDir, db } = await setup();
+    const errors: Error[] = [];
+    const ledger = await openTeamLedger({ dataDir, db, instance: 'a', onError: (e) => errors.push(e) });
+    try {
+      ledger.record(row({ id: 'fine-1' }));
+      // SQLite keeps any integer; PostgreSQL's http_status column is 32-bit.
+      ledger.record(row({ id: 'poison', httpStatus: 10_000_000_000 }));
+      ledger.record(row({ id: 'fine-2' }));
+      await ledger.shipped();
+      const ids = (await db.query('SELECT id FROM requests ORDER BY id')).rows.map((r) => r.id);
+      expect(ids).toEqual(['fine-1', 'fine-2']);
+      expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/refused request row poison, left out: .*out of range/)]);
+      expect(ledger.outbox()).toMatchObject({ unshipped: 0, lastError: null });
+      // Later rows are not held back by it.
+      ledger.record(row({ id: 'fine-3' }));
+      await ledger.shipped();
+      expect(await count(db)).toBe(3);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('ships the last rows at close, and leaves the pool open for its owner', async () => {
+    const { dataDir, db } = await setup();
+    const ledger = await openTeamLedger({ dataDir, db, instance: 'a', shipDelayMs: 60_000 });
+    ledger.record(row({ id: 'last' }));
+    await ledger.close();
+    expect((await db.query('SELECT id, instance FROM requests')).rows).toEqual([{ id: 'last', instance: 'a' }]);
+  });
+
+  it('rejects a bad query at once, before waiting on anything', async () => {
+    const { dataDir, db } = await setup();
+    const ledger = await openTeamLedger({ dataDir, db, instance: 'a' });
+    try {
+      await expect(ledger.spend({ since: 'last week' })).rejects.toThrow(/invalid since "last week"/);
+      await expect(ledger.series({ by: 'week' as never })).rejects.toThrow(/invalid spend grouping "week"/);
+      await expect(ledger.series({ since: '90d', bucket: 'hour' })).rejects.toThrow(/at most 31 days/);
+    } finally {
+      await ledger.close();
+    }
+  });
+});
