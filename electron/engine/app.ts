@@ -115,9 +115,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     transport.setProxies(data.app?.proxy ?? null, data.app?.providerProxies ?? {});
   };
   rebuild(settings.read());
-  teamChanged = () => rebuild(settings.read());
   const unsubscribe = settings.onChange(rebuild);
   const changes = createChangeFeed(settings, { onKeysChanged: (listener) => vault.onChange(listener) });
+  // Another instance's (or the CLI's) change to tokens, members or budgets: the port's lookups now, the UI's lists too.
+  teamChanged = () => {
+    rebuild(settings.read());
+    changes.notify(['tokens', 'budgets']);
+  };
 
   // What every routed request needs, from the port or the app's chat.
   const routing: RoutingParts = { table, vault, ledger, catalog, transport, budgets };

@@ -5,9 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Clock ticks per second in /proc's utime/stime (USER_HZ: 100 on every Linux build the benches run on). */
 const TICKS_PER_S = 100;
 
-/** utime + stime of a /proc stat line, in ms (the fields after the command name, which may hold spaces). */
+/** The fields of a /proc stat line after the command name (which may hold spaces): [0] is the state. */
+const statFields = (text: string): string[] => text.slice(text.lastIndexOf(') ') + 2).split(' ');
+
+/** utime + stime of a /proc stat line, in ms. */
 function statCpuMs(text: string): number {
-  const fields = text.slice(text.lastIndexOf(') ') + 2).split(' ');
+  const fields = statFields(text);
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
 }
 
@@ -27,6 +30,42 @@ export function threadCpuMs(tid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU time of one thread (`tid`) of another process `pid`, in ms; NaN once it is gone. */
+export function taskCpuMs(pid: number, tid: number): number {
+  try {
+    return statCpuMs(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU time of a process and its children, in ms: its own, its exited children's (cutime + cstime,
+ * added once it has reaped them) and its live children's. For a server that forks a process per
+ * connection (PostgreSQL), where backends come and go between two readings.
+ */
+export function treeCpuMs(pid: number): number {
+  let own: string[];
+  try {
+    own = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return NaN;
+  }
+  let ms = ((Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])) * 1000) / TICKS_PER_S;
+  const parent = String(pid);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile: its time is in the parent's cutime once reaped
+    }
+    if (statFields(text)[1] === parent) ms += statCpuMs(text);
+  }
+  return ms;
 }
 
 /** The ids of this process's threads now. */

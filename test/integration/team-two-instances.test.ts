@@ -238,4 +238,37 @@ describe('two instances on one team database', () => {
     expect(answered.filter((id) => !found.has(id))).toEqual([]);
     expect([...found.values()].every((n) => n === 1)).toBe(true);
   }, 90_000);
+
+  it("never shows the database password: not in serve's output, its errors during an outage, or the UI's team status", async () => {
+    const secret = 'pw-s3cret-7f1c';
+    // Trust auth ignores the password, so the URL works and carries a secret to look for.
+    const withPassword = dbUrl.replace('postgres@', `postgres:${secret}@`);
+    const dir = dataDir();
+    const s = await startServeProcess(['--data-dir', dir, '--config', join(dirs[0]!, 'config.json'), '--ledger', withPassword], {
+      TEAM_KEY: 'team-key',
+    });
+    serves.push(s);
+    let stderr = '';
+    s.child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const status = await rpc<{ database: string }>(s, 'team', 'status');
+    expect(status.database).toContain('***');
+    const created = await rpc<{ token: string }>(s, 'tokens', 'create', { name: 'redaction' });
+    cluster.pause();
+    try {
+      const res = await chat(s, created.token);
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+      // The shipper reports the outage once it fails to ship that row (bounded wait).
+      const deadline = Date.now() + 5_000;
+      while (!/team/i.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(stderr).toMatch(/team/i);
+      const team = await rpc<unknown>(s, 'team', 'status');
+      expect(JSON.stringify(team)).not.toContain(secret);
+    } finally {
+      await cluster.resume();
+    }
+    await s.stop();
+    expect(s.lines.join('\n')).not.toContain(secret);
+    expect(stderr).not.toContain(secret);
+  }, 60_000);
 });

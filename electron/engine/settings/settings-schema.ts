@@ -29,7 +29,15 @@ export const appSchema = z.object({
 export const APP_DEFAULTS: AppPreferences = { proxy: null, providerProxies: {}, startOnLogin: false, closeToTray: false };
 export const tokensSchema = z.array(tokenRecordSchema);
 export const extrasSchema = z.object({
-  budgets: z.array(budgetSchema).default([]),
+  // A member exists only in a team database: there the member's budget lives too (`switchboard member budget`).
+  budgets: z
+    .array(
+      budgetSchema.refine((b) => b.member === undefined, {
+        message: 'a member budget lives in the team database: switchboard member budget NAME --usd N --ledger postgres://…',
+        path: ['member'],
+      }),
+    )
+    .default([]),
   port: portSchema.default({ allowedOrigins: [], captureBodies: false }),
   app: appSchema.optional(),
   chat: chatDefaultsSchema.optional(),

@@ -24,17 +24,19 @@ export interface ServeOptions {
   timeoutMs?: number;
   /** The repository root to run `bin/switchboard.js` from; bundled callers (benches) pass process.cwd(). */
   root?: string;
+  /** More arguments for `serve` (`--ledger postgres://…`, `--instance NAME`). */
+  args?: string[];
 }
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
-export async function startServe({ config, env = {}, timeoutMs = 20_000, root = repoRoot }: ServeOptions): Promise<ServeHandle> {
+export async function startServe({ config, env = {}, timeoutMs = 20_000, root = repoRoot, args = [] }: ServeOptions): Promise<ServeHandle> {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
   const configFile = join(dataDir, 'config.json');
   if (config !== undefined) await writeFile(configFile, JSON.stringify(config, null, 2));
   const seed = config === undefined ? [] : ['--config', configFile];
 
-  const child = spawn(process.execPath, ['bin/switchboard.js', 'serve', '--port', '0', '--data-dir', dataDir, ...seed], {
+  const child = spawn(process.execPath, ['bin/switchboard.js', 'serve', '--port', '0', '--data-dir', dataDir, ...seed, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
