@@ -6,9 +6,8 @@ import { createApp } from '../engine/app';
 import { DEFAULT_PORT } from '../engine/gateway/port-address';
 import { tuneHeapForGateway } from '../engine/heap-tuning';
 import { ConfigError } from '../engine/settings/config-schema';
-import { DatabaseUrlError, isDatabaseUrl, redactDatabaseUrl } from '../engine/team/database';
+import { DatabaseUrlError, isDatabaseUrl, redactDatabaseUrl, TeamDatabaseUnreachableError } from '../engine/team/database-url';
 import { SchemaTooNewError } from '../engine/team/schema';
-import { TeamDatabaseUnreachableError } from '../engine/team/team-mode';
 import type { CommandIO } from './io';
 import { formatRequestLine } from './request-line';
 

@@ -38,7 +38,7 @@ import { parseConfigText } from './settings/config-schema';
 import { openSettings } from './settings/settings-store';
 import { TokenLookup } from './settings/tokens';
 import type { SettingsData } from './settings/types';
-import { startTeamMode, type TeamMode } from './team/team-mode';
+import type { TeamMode } from './team/team-mode';
 import { createVault } from './vault/vault';
 
 export type { App, AppOptions } from './app-types';
@@ -74,6 +74,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   let teamChanged = () => {};
   if (ledgerUrl) {
     try {
+      // Loaded only here: the PostgreSQL client costs tens of ms at start, and only team mode uses it.
+      const { startTeamMode } = await import('./team/team-mode');
       team = await startTeamMode({
         url: ledgerUrl,
         dataDir: options.dataDir,

@@ -6,26 +6,9 @@ import pg from 'pg';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
-/** A database URL that cannot be used (not postgres://, unparsable). */
-export class DatabaseUrlError extends Error {
-  override readonly name = 'DatabaseUrlError';
-}
+import { DatabaseUrlError, isDatabaseUrl, redactDatabaseUrl } from './database-url';
 
-/** Whether a `--ledger` value names a PostgreSQL database (else it is not team mode). */
-export function isDatabaseUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(value);
-}
-
-/** The URL with its password replaced, for messages and logs. */
-export function redactDatabaseUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://(unparsable URL)';
-  }
-}
+export { DatabaseUrlError, isDatabaseUrl, redactDatabaseUrl } from './database-url';
 
 export interface DatabaseOptions {
   /** Most connections this process holds (the port's writes, reads, reservations and LISTEN). */

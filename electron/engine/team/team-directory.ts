@@ -122,13 +122,4 @@ export function teamLedgerUrl(flag: string | undefined, env: NodeJS.ProcessEnv):
   return url;
 }
 
-/** A database failure in one line without secrets (node's connect errors may carry their text only in `errors`). */
-export function describeDatabaseError(error: unknown): string {
-  const e = error as Error & { code?: string; errors?: Error[] };
-  if (e.message) return e.message;
-  const inner = e.errors
-    ?.map((x) => x.message)
-    .filter(Boolean)
-    .join('; ');
-  return inner || e.code || String(error);
-}
+export { describeDatabaseError } from './database-url';

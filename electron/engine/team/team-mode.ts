@@ -9,17 +9,13 @@ import { openDatabase, redactDatabaseUrl, type Database } from './database';
 import { watchTeamDirectory, type TeamWatch } from './directory-watch';
 import { openTeamLedger, type TeamLedger } from './ledger/team-ledger';
 import { TeamBudgetHolds } from './budget-holds';
-import { describeDatabaseError, mergeClientTokens, TeamDirectory, type TeamSnapshot, type TeamTokenInfo } from './team-directory';
+import { TeamDatabaseUnreachableError } from './database-url';
+import { SchemaTooNewError } from './schema';
+import { mergeClientTokens, TeamDirectory, type TeamSnapshot, type TeamTokenInfo } from './team-directory';
 import { TokenAlreadyRevokedError, TokenNotFoundError } from './team-directory-errors';
 import { monthMembers } from './team-members-view';
 
-/** The team database did not answer when an instance started (it cannot check tokens or budgets without it). */
-export class TeamDatabaseUnreachableError extends Error {
-  override readonly name = 'TeamDatabaseUnreachableError';
-  constructor(url: string, cause: unknown) {
-    super(`cannot reach the team database ${redactDatabaseUrl(url)}: ${describeDatabaseError(cause)}`, { cause });
-  }
-}
+export { TeamDatabaseUnreachableError } from './database-url';
 
 export interface TeamMode {
   /** The database URL without its password. */
@@ -64,7 +60,7 @@ export async function startTeamMode(options: TeamModeOptions): Promise<TeamMode>
     ledger = await openTeamLedger({ dataDir: options.dataDir, db, instance, url, onError });
   } catch (error) {
     await endPools();
-    if ((error as Error).name === 'SchemaTooNewError') throw error;
+    if (error instanceof SchemaTooNewError) throw error;
     throw new TeamDatabaseUnreachableError(url, error);
   }
   let watch: TeamWatch;
