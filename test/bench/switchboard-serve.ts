@@ -151,9 +151,12 @@ export interface Serving {
   adminToken: string;
 }
 
-/** `node dist/cli.js serve --port 0 --config FILE`, node's default flags; resolves once it prints its URL and UI line. */
-export function startServe(setup: ServeSetup): Promise<Serving> {
-  const child = spawn(process.execPath, [cliPath(), 'serve', '--port', '0', '--config', setup.configFile], {
+/**
+ * `node dist/cli.js serve --port 0 --config FILE`, node's default flags, plus `extraArgs` (the team
+ * bench's `--ledger URL`); resolves once it prints its URL and UI line.
+ */
+export function startServe(setup: ServeSetup, extraArgs: string[] = []): Promise<Serving> {
+  const child = spawn(process.execPath, [cliPath(), 'serve', '--port', '0', '--config', setup.configFile, ...extraArgs], {
     env: setup.env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -129,6 +129,32 @@ describe('team budget holds', () => {
     }
   });
 
+  it('a finished request holds what it cost, not its worst case, while its row waits to ship', async () => {
+    const [db] = await instances(1);
+    const holds = new TeamBudgetHolds(db!);
+    // A worst case of $0.06 against $0.10: two at once do not fit.
+    const first = await admitOne(holds, { usd: 0.06 });
+    expect(first.refused).toBeUndefined();
+    expect((await admitOne(holds, { usd: 0.06 })).refused).toBeDefined();
+    // The first ends having cost $0.001; its row has not reached the database yet.
+    holds.settle(first.requestId, 0.001, 15);
+    const deadline = Date.now() + 2_000;
+    let next = await admitOne(holds, { usd: 0.06 });
+    while (next.refused && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      next = await admitOne(holds, { usd: 0.06 });
+    }
+    expect(next.refused).toBeUndefined();
+    const { rows } = await db!.query('SELECT usd FROM budget_holds WHERE request_id = $1', [first.requestId]);
+    expect(rows).toEqual([{ usd: 0.001 }]);
+    // An unknown cost keeps the worst case held until the row lands.
+    const unknown = await admitOne(holds, { usd: 0.02 });
+    holds.settle(unknown.requestId, null, 15);
+    await new Promise((r) => setTimeout(r, 100));
+    const held = await db!.query('SELECT usd FROM budget_holds WHERE request_id = $1', [unknown.requestId]);
+    expect(held.rows).toEqual([{ usd: 0.02 }]);
+  });
+
   it('a member budget counts the holds and spend of every token of that member, and no one else', async () => {
     const [a, b] = await instances(2);
     await a!.query("INSERT INTO members (name) VALUES ('alice'), ('bob')");

@@ -51,6 +51,9 @@ function periodStart(period: string): number {
   return Date.parse(period.length === 7 ? `${period}-01T00:00:00Z` : `${period}T00:00:00Z`);
 }
 
+/** Most requests remembered as holding in the database (settle); far above any port's concurrency. */
+const MAX_TRACKED = 100_000;
+
 export class TeamBudgetHolds implements SharedBudgetHolds {
   #periods = new PeriodKeys();
   #timeoutMs: number;
@@ -58,6 +61,8 @@ export class TeamBudgetHolds implements SharedBudgetHolds {
   #lastSweep = 0;
   /** While checks fail: said once when it starts and once when it ends, not per request. */
   #failing = false;
+  /** Requests holding their worst case in the database, until their row is recorded here (settle). */
+  #held = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -110,7 +115,26 @@ export class TeamBudgetHolds implements SharedBudgetHolds {
     if (this.#failing) console.error('switchboard budgets: the team database answers budget checks again');
     this.#failing = false;
     this.#maybeSweep(input.now);
+    if (!result.refused) {
+      // Bounded: a request that never records (none should) is forgotten rather than kept forever.
+      if (this.#held.size >= MAX_TRACKED) this.#held.clear();
+      this.#held.add(input.requestId);
+    }
     return result;
+  }
+
+  /**
+   * A request's row was recorded here: its hold in the database shrinks from the worst case to what the
+   * request cost, at once, so a client's next request is not refused for a finished one's worst case
+   * while the row waits to ship (the shipper then swaps the hold for the row). An unknown cost keeps
+   * the worst case. Off the request's path: nothing waits for it, and a failure only leaves the worst
+   * case held a little longer.
+   */
+  settle(requestId: string, usd: number | null, tokens: number): void {
+    if (!this.#held.delete(requestId) || usd === null) return;
+    this.db
+      .query('UPDATE budget_holds SET usd = LEAST(usd, $2), tokens = LEAST(tokens, $3) WHERE request_id = $1', [requestId, usd, tokens])
+      .catch(() => {});
   }
 
   /**

@@ -81,6 +81,8 @@ export async function startTeamMode(options: TeamModeOptions): Promise<TeamMode>
   started = true;
   const directory = new TeamDirectory(db);
   const holds = new TeamBudgetHolds(holdsDb);
+  // A finished request holds what it cost, not its worst case, until its row reaches the database.
+  const stopSettling = ledger.onRecord((row) => holds.settle(row.id, row.costUsd, row.inputTokens + row.outputTokens));
 
   return {
     database,
@@ -121,6 +123,7 @@ export async function startTeamMode(options: TeamModeOptions): Promise<TeamMode>
     status: () => ({ enabled: true, database, instance, outbox: ledger.outbox() }),
     members: () => monthMembers(directory, ledger, watch.current),
     async close() {
+      stopSettling();
       await watch.close();
       await ledger.close();
       await endPools();
