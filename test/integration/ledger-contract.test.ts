@@ -2,7 +2,7 @@
 // ledger (SQLite outbox shipped to a real PostgreSQL) give the same spend, series, CSV, requests and
 // recent rows. Then what only the team ledger does: a re-shipped batch counts once, holds end with their
 // rows, and requests a crash cut (recovered as `interrupted` at a later start) ship too.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
@@ -245,9 +245,7 @@ describe('the team ledger', () => {
     const totals = (await db.query('SELECT * FROM spend_totals ORDER BY scope, period')).rows;
     await ledger.close();
     // A crash between the database's commit and the local mark: the outbox starts over.
-    const local = new Database(join(dataDir, 'ledger.db'));
-    local.exec('UPDATE team_outbox SET shipped_rowid = 0');
-    local.close();
+    for (const f of readdirSync(dataDir).filter((n) => n.startsWith('team-outbox-'))) rmSync(join(dataDir, f));
     ledger = await open();
     expect(ledger.outbox().unshipped).toBe(ROWS.length);
     await ledger.shipped();

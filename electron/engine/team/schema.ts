@@ -84,8 +84,7 @@ export const TEAM_MIGRATIONS: string[] = [
      expires_at BIGINT NOT NULL
    );
    -- Running totals per budget scope and UTC period, kept by the trigger below in the transaction that
-   -- inserts a row (ON CONFLICT DO NOTHING fires it once per new row): a budget check reads a few rows,
-   -- never a month of requests. scope: '*' (everyone), 'client:NAME', 'member:NAME'; period: '2026-11-30'
+   -- inserts the rows: a budget check reads a few rows, never a month of requests. scope: '*' (everyone), 'client:NAME', 'member:NAME'; period: '2026-11-30'
    -- (a day) or '2026-11' (a month). The member is the token's member when the row is inserted.
    CREATE TABLE spend_totals (
      scope TEXT NOT NULL,
@@ -95,31 +94,26 @@ export const TEAM_MIGRATIONS: string[] = [
      tokens BIGINT NOT NULL DEFAULT 0,
      PRIMARY KEY (scope, period)
    );
+   -- Once per INSERT statement, over the rows it inserted (a row skipped by ON CONFLICT DO NOTHING is not in
+   -- new_rows): a batch of hundreds of rows makes one upsert per scope and period, not several per row.
    CREATE FUNCTION switchboard_count_spend() RETURNS trigger LANGUAGE plpgsql AS $$
-   DECLARE
-     at TIMESTAMP := to_timestamp(NEW.started_at / 1000.0) AT TIME ZONE 'UTC';
-     who TEXT;
-     scopes TEXT[] := ARRAY['*'];
-     s TEXT;
-     p TEXT;
    BEGIN
-     IF NEW.client IS NOT NULL THEN
-       scopes := scopes || ('client:' || NEW.client);
-       SELECT member INTO who FROM client_tokens WHERE name = NEW.client;
-       IF who IS NOT NULL THEN scopes := scopes || ('member:' || who); END IF;
-     END IF;
-     FOREACH s IN ARRAY scopes LOOP
-       FOREACH p IN ARRAY ARRAY[to_char(at, 'YYYY-MM-DD'), to_char(at, 'YYYY-MM')] LOOP
-         INSERT INTO spend_totals AS t (scope, period, usd, unknown_cost, tokens)
-           VALUES (s, p, COALESCE(NEW.cost_usd, 0), CASE WHEN NEW.cost_usd IS NULL THEN 1 ELSE 0 END,
-                   NEW.input_tokens + NEW.output_tokens)
-           ON CONFLICT (scope, period) DO UPDATE SET usd = t.usd + excluded.usd,
-             unknown_cost = t.unknown_cost + excluded.unknown_cost, tokens = t.tokens + excluded.tokens;
-       END LOOP;
-     END LOOP;
+     INSERT INTO spend_totals AS t (scope, period, usd, unknown_cost, tokens)
+       SELECT s.scope, p.period, SUM(COALESCE(n.cost_usd, 0)), SUM(CASE WHEN n.cost_usd IS NULL THEN 1 ELSE 0 END),
+              SUM(n.input_tokens + n.output_tokens)
+       FROM new_rows n
+       LEFT JOIN client_tokens ct ON ct.name = n.client
+       CROSS JOIN LATERAL (VALUES ('*'), ('client:' || n.client), ('member:' || ct.member)) AS s (scope)
+       CROSS JOIN LATERAL (SELECT to_timestamp(n.started_at / 1000.0) AT TIME ZONE 'UTC' AS at) AS u
+       CROSS JOIN LATERAL (VALUES (to_char(u.at, 'YYYY-MM-DD')), (to_char(u.at, 'YYYY-MM'))) AS p (period)
+       WHERE s.scope IS NOT NULL
+       GROUP BY s.scope, p.period
+       ON CONFLICT (scope, period) DO UPDATE SET usd = t.usd + excluded.usd,
+         unknown_cost = t.unknown_cost + excluded.unknown_cost, tokens = t.tokens + excluded.tokens;
      RETURN NULL;
    END $$;
-   CREATE TRIGGER requests_count_spend AFTER INSERT ON requests FOR EACH ROW EXECUTE FUNCTION switchboard_count_spend();
+   CREATE TRIGGER requests_count_spend AFTER INSERT ON requests REFERENCING NEW TABLE AS new_rows
+     FOR EACH STATEMENT EXECUTE FUNCTION switchboard_count_spend();
    -- Every instance LISTENs here: a token created or revoked anywhere is seen everywhere at once.
    CREATE FUNCTION switchboard_tokens_changed() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN

@@ -1,5 +1,6 @@
 // The team ledger's outbox: the local SQLite ledger's `requests` rows not yet copied to PostgreSQL,
-// tracked by rowid in a small table of its own (`team_outbox`) inside `<dataDir>/ledger.db`.
+// tracked by rowid in a small file of its own (`<dataDir>/team-outbox-<key>.json`): a mark written into
+// ledger.db itself would wait, on the port's thread, for the writer thread's transactions.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,6 +33,18 @@ export interface OutboxBatch {
   lastRowid: number;
 }
 
+/** The file holding how far the outbox to one database has shipped. */
+export const markFile = (dataDir: string, key: string): string => path.join(dataDir, `team-outbox-${key}.json`);
+
+function readMark(file: string): number {
+  try {
+    const value = (JSON.parse(fs.readFileSync(file, 'utf8')) as { shippedRowid?: unknown }).shippedRowid;
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+  } catch {
+    return 0; // never shipped (or a torn file: shipping again from the start duplicates nothing)
+  }
+}
+
 const SELECT_BATCH = `SELECT rowid AS outbox_rowid, ${COLUMNS.join(', ')} FROM requests WHERE rowid > ? ORDER BY rowid LIMIT ?`;
 const STATUS_SQL = 'SELECT COUNT(*) AS n, MIN(started_at) AS oldest FROM requests WHERE rowid > ?';
 
@@ -43,21 +56,20 @@ function statusFrom(db: Database.Database, shippedRowid: number): OutboxStatus {
 /** The outbox of one open team ledger: its own connection to the local ledger file (WAL: reads never wait for the writer). */
 export class LocalOutbox {
   private readonly db: Database.Database;
+  private readonly file: string;
+  private readonly selectBatch: Database.Statement;
+  private readonly selectMax: Database.Statement;
   private shipped: number;
   private closed = false;
 
-  /** Opens `<dataDir>/ledger.db`, which the local ledger has already created and migrated. */
-  constructor(
-    dataDir: string,
-    private readonly key: string,
-  ) {
-    this.db = new (loadLibsql())(path.join(dataDir, 'ledger.db'), { timeout: BUSY_TIMEOUT_MS });
+  /** Opens `<dataDir>/ledger.db` (read only: this connection never takes the write lock), which the local ledger has already created and migrated. */
+  constructor(dataDir: string, key: string) {
+    this.file = markFile(dataDir, key);
+    this.shipped = readMark(this.file);
+    this.db = new (loadLibsql())(path.join(dataDir, 'ledger.db'), { readonly: true, timeout: BUSY_TIMEOUT_MS });
     try {
-      this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      this.db.exec('CREATE TABLE IF NOT EXISTS team_outbox (database TEXT PRIMARY KEY, shipped_rowid INTEGER NOT NULL)');
-      const row = this.db.prepare('SELECT shipped_rowid FROM team_outbox WHERE database = ?').get(key) as
-        { shipped_rowid: number } | undefined;
-      this.shipped = Number(row?.shipped_rowid ?? 0);
+      this.selectBatch = this.db.prepare(SELECT_BATCH);
+      this.selectMax = this.db.prepare('SELECT MAX(rowid) AS m FROM requests');
     } catch (error) {
       this.db.close();
       throw error;
@@ -72,7 +84,7 @@ export class LocalOutbox {
   /** The next rows to ship, oldest first (at most `limit`); empty when none waits or the outbox is closed. */
   batch(limit: number): OutboxBatch | null {
     if (this.closed) return null;
-    const rows = this.db.prepare(SELECT_BATCH).all(this.shipped, limit) as Array<RequestRow & { outbox_rowid: number }>;
+    const rows = this.selectBatch.all(this.shipped, limit) as Array<RequestRow & { outbox_rowid: number }>;
     if (rows.length === 0) return null;
     const lastRowid = Number(rows[rows.length - 1]!.outbox_rowid);
     for (const row of rows) delete (row as Partial<typeof row>).outbox_rowid;
@@ -85,18 +97,17 @@ export class LocalOutbox {
    */
   mark(rowid: number): void {
     if (this.closed || rowid <= this.shipped) return;
-    this.db
-      .prepare(
-        'INSERT INTO team_outbox (database, shipped_rowid) VALUES (?, ?) ON CONFLICT (database) DO UPDATE SET shipped_rowid = MAX(shipped_rowid, excluded.shipped_rowid)',
-      )
-      .run(this.key, rowid);
+    // Written whole and renamed over the old one, so a crash leaves the old mark or the new, never half.
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ shippedRowid: rowid }), { mode: 0o600 });
+    fs.renameSync(tmp, this.file);
     this.shipped = rowid;
   }
 
   /** The newest rowid in the local ledger (what a reader waits to see shipped). */
   maxRowid(): number {
     if (this.closed) return this.shipped;
-    const row = this.db.prepare('SELECT MAX(rowid) AS m FROM requests').get() as { m: number | null };
+    const row = this.selectMax.get() as { m: number | null };
     return Number(row.m ?? 0);
   }
 
@@ -123,13 +134,8 @@ export function readOutboxStatus(dataDir: string, url: string): OutboxStatus | n
   try {
     const hasRequests = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requests'").get();
     if (!hasRequests) return { unshipped: 0, oldestUnshippedAt: null };
-    const hasOutbox = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'team_outbox'").get();
-    // Never shipped to any database: every row waits for the first `serve --ledger`.
-    const row = hasOutbox
-      ? (db.prepare('SELECT shipped_rowid FROM team_outbox WHERE database = ?').get(outboxKey(url)) as
-          { shipped_rowid: number } | undefined)
-      : undefined;
-    return statusFrom(db, Number(row?.shipped_rowid ?? 0));
+    // Never shipped to that database: every row waits for the first `serve --ledger`.
+    return statusFrom(db, readMark(markFile(dataDir, outboxKey(url))));
   } finally {
     db.close();
   }
