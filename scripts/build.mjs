@@ -34,6 +34,22 @@ const slimUndici = {
     b.onResolve({ filter: /^undici$/ }, () => ({ path: path.resolve('scripts/undici-slim.cjs') }));
   },
 };
+// zod's namespace re-exports every language's error messages (`z.locales`, ~400 KB of the bundle, parsed at
+// every start); the engine sets none, so the bundle carries English only, which zod itself defaults to.
+const englishZod = {
+  name: 'english-zod',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: path.join(args.resolveDir, '../locales/en.js'), namespace: 'zod-english' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
 const NOT_BUNDLED = ['libsql', '@napi-rs/keyring', 'gpt-tokenizer', 'esbuild', 'electron'];
 await build({
   ...common,
@@ -42,7 +58,7 @@ await build({
   entryPoints: ['electron/cli.ts'],
   outfile: 'dist/cli.js',
   format: 'esm',
-  plugins: [slimUndici],
+  plugins: [slimUndici, englishZod],
   banner: { js: "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);" },
 });
 await buildWorkers('dist');

@@ -48,3 +48,12 @@ describe('the slim undici of the CLI bundle', () => {
     expect(typeof new slim.Agent().request).toBe('function');
   });
 });
+
+describe('the English-only zod of the CLI bundle', () => {
+  it('is all the engine needs: no source sets or reads another language of zod (z.locales, z.config)', () => {
+    const sources = [...engineSources(path.join(root, 'electron')), ...engineSources(path.join(root, 'shared'))];
+    expect(sources.length).toBeGreaterThan(100);
+    for (const file of sources)
+      expect(readFileSync(file, 'utf8'), file).not.toMatch(/\bz\.locales\b|\bz\.config\(\s*z\.locales|zod\/v4\/locales/);
+  });
+});
