@@ -34,11 +34,17 @@ export interface ModelInfo {
 /** A key as the renderer may see it: where it lives and a masked form (`sk-…abcd`), never the key. */
 export interface KeyInfo {
   label: string;
-  /** 'session': kept in memory only (no OS keychain was available); gone when Switchboard stops. */
-  source: 'env' | 'keychain' | 'session';
+  /**
+   * 'session': kept in memory only (no OS keychain was available); gone when Switchboard stops.
+   * 'file': read from `filePath`, a file only the service user may read (servers).
+   */
+  source: 'env' | 'keychain' | 'session' | 'file';
   envName?: string;
+  filePath?: string;
   masked?: string;
   present: boolean;
+  /** Why a configured key is not used, with what to do (a key file others can read: `chmod 600 FILE`); never the key. */
+  problem?: string;
 }
 
 export interface ProviderInfo {

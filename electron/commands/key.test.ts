@@ -1,4 +1,6 @@
 // `switchboard key` against the real OS keychain (a private gnome-keyring in CI) and temp data dirs.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openSettings } from '../engine/settings/settings-store';
 import { openKeychain } from '../engine/vault/keychain';
@@ -100,5 +102,39 @@ describe('switchboard key', () => {
     expect(out).toEqual([]);
     expect(err.join('\n')).toMatch(/^switchboard key: The OS keychain is not available .*gnome-keyring or KWallet.*"env"/s);
     expect(result.stdout).not.toContain('sk-secret-never-shown');
+  });
+
+  it('lists key files as "from file PATH", masked, and says why one is not used (and `key test` fails with it)', async () => {
+    const a = io();
+    const good = path.join(a.dataDir, 'openai.key');
+    const loose = path.join(a.dataDir, 'loose.key');
+    fs.writeFileSync(good, 'sk-from-file-0123456789abcd\n', { mode: 0o600 });
+    fs.writeFileSync(loose, 'sk-loose-never-shown-0123456789\n');
+    fs.chmodSync(loose, 0o644);
+    const settings = openSettings(a.dataDir);
+    settings.seed({
+      providers: [
+        { id: 'filed', kind: 'openai', keys: [{ file: good }, { file: loose, label: 'loose' }], models: [] },
+        { id: 'loosed', kind: 'openai', keys: [{ file: loose }], models: [] },
+      ],
+      routes: [],
+    });
+    settings.close();
+    expect(await run(['list'], a)).toBe(0);
+    const posix = process.platform !== 'win32';
+    expect(a.out).toEqual([
+      `filed  ${good}  from file ${good}  sk-…abcd`,
+      posix
+        ? `filed  loose  from file ${loose}  (not used: key file ${loose} is open to group or others (mode 0644): run \`chmod 600 ${loose}\`)`
+        : `filed  loose  from file ${loose}  sk-…6789`,
+      posix
+        ? `loosed  ${loose}  from file ${loose}  (not used: key file ${loose} is open to group or others (mode 0644): run \`chmod 600 ${loose}\`)`
+        : `loosed  ${loose}  from file ${loose}  sk-…6789`,
+    ]);
+    if (!posix) return;
+    const t = io({ dataDir: a.dataDir });
+    expect(await run(['test', 'loosed'], t)).toBe(1);
+    expect(t.err).toEqual([`switchboard key: key file ${loose} is open to group or others (mode 0644): run \`chmod 600 ${loose}\``]);
+    expect([...a.out, ...t.out, ...t.err].join('\n')).not.toContain('never-shown');
   });
 });

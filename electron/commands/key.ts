@@ -2,6 +2,8 @@
 // the OS keychain only (set reads stdin); output shows the masked form (`sk-…abcd`), never the key.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { KeyInfo } from '../../shared/types';
+import { FileKeyError } from '../engine/vault/file-keys';
 import { KeychainUnavailableError } from '../engine/vault/keychain';
 import { mask } from '../engine/vault/mask';
 import { createVault, DEFAULT_LABEL } from '../engine/vault/vault';
@@ -111,12 +113,21 @@ function listKeys(io: CommandIO, only: string | undefined): number {
   for (const p of providers) {
     const keys = vault.describe(p.id, p.keys);
     if (keys.length === 0) io.stdout(`${p.id}: no keys configured`);
-    for (const k of keys) {
-      const where = k.source === 'env' ? `env ${k.envName}` : 'keychain';
-      io.stdout(`${p.id}  ${k.label}  ${where}  ${k.present ? k.masked : '(missing)'}`);
-    }
+    for (const k of keys)
+      io.stdout(`${p.id}  ${k.label}  ${whereFrom(k)}  ${k.present ? k.masked : k.problem ? `(not used: ${k.problem})` : '(missing)'}`);
   }
   return 0;
+}
+
+function whereFrom(k: KeyInfo): string {
+  switch (k.source) {
+    case 'env':
+      return `env ${k.envName}`;
+    case 'file':
+      return `from file ${k.filePath}`;
+    default:
+      return 'keychain';
+  }
 }
 
 async function testProviderKey(io: CommandIO, providerId: string, label: string | undefined): Promise<number> {
@@ -143,7 +154,7 @@ async function testProviderKey(io: CommandIO, providerId: string, label: string 
     else io.stderr(`switchboard key: ${line}`);
     return result.ok ? 0 : 1;
   } catch (error) {
-    if (error instanceof KeychainUnavailableError) {
+    if (error instanceof KeychainUnavailableError || error instanceof FileKeyError) {
       io.stderr(`switchboard key: ${error.message}`);
       return 1;
     }

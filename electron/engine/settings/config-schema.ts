@@ -1,5 +1,6 @@
 // Schema of the config JSON (`serve --config FILE`) and of the providers/routes kept in settings.
 // Errors name the offending field (e.g. `providers[0].baseUrl`), so a bad file is easy to fix.
+import path from 'node:path';
 import { z } from 'zod';
 import { PRESETS } from '../providers/presets';
 import { issueLines } from './zod-issues';
@@ -31,14 +32,30 @@ const modelSchema = z.strictObject({
   price: priceSchema.optional(),
 });
 
-/** A key is either read from an environment variable at request time or kept in the OS keychain. */
-const keySchema = z.union([
-  z.strictObject({
-    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'),
-    label: z.string().min(1).optional(),
-  }),
-  z.strictObject({ keychain: z.literal(true), label: z.string().min(1).optional() }),
-]);
+/**
+ * A key is read at request time from an environment variable or from a file only the service user can
+ * read (servers: vault/file-keys.ts), or kept in the OS keychain.
+ */
+const keySchema = z.union(
+  [
+    z.strictObject({
+      env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'),
+      label: z.string().min(1).optional(),
+    }),
+    z.strictObject({
+      // Absolute, because a relative path would depend on the directory the service happens to start in.
+      file: z
+        .string()
+        .refine(
+          (p) => path.isAbsolute(p) && !p.includes('\0'),
+          'an absolute path to a file holding the key (e.g. /etc/switchboard/keys/openai)',
+        ),
+      label: z.string().min(1).optional(),
+    }),
+    z.strictObject({ keychain: z.literal(true), label: z.string().min(1).optional() }),
+  ],
+  { error: 'a key is { "env": "NAME" }, { "file": "/absolute/path" } or { "keychain": true }, each with an optional "label"' },
+);
 
 export const providerSchema = z.strictObject({
   id: z.string().regex(idPattern, 'letters, digits, ".", "_" or "-"'),

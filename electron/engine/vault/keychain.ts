@@ -27,7 +27,8 @@ function unavailableMessage(cause: unknown, providerId = 'openai'): string {
       : 'Unlock the system keychain';
   return (
     `The OS keychain is not available (${detail}). ${fix}, ` +
-    `or give the provider an environment-variable key in its config instead: { "env": "${envNameFor(providerId)}" }. ` +
+    `or give the provider an environment-variable key in its config instead: { "env": "${envNameFor(providerId)}" } ` +
+    `(or a key file only the service user can read: { "file": "/etc/switchboard/keys/${providerId}" }). ` +
     'Switchboard never writes keys to a file.'
   );
 }

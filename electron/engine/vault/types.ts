@@ -9,7 +9,10 @@ export interface ResolvedKey {
 }
 
 export interface Vault {
-  /** Usable keys for a provider, in order. Env keys are read at call time; keychain keys are cached. */
+  /**
+   * Usable keys for a provider, in order. Env keys are read at call time, key files re-checked every few
+   * seconds, keychain keys cached. With none usable it throws why, when it knows (a refused key file, no keychain).
+   */
   keysFor(providerId: string, keys: KeyConfig[]): ResolvedKey[];
   /** Stores a key in the OS keychain (service `switchboard`, account `<providerId>/<label>`). */
   setKeychainKey(providerId: string, label: string, secret: string): void;

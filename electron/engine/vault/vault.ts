@@ -1,8 +1,10 @@
-// The vault: resolves a provider's keys at request time (env vars, OS keychain, session-only keys)
-// and describes them masked. Keychain reads are cached in memory because each one is a D-Bus round
-// trip; env vars are read live. Session-only keys (no keychain reachable) live in this process only.
+// The vault: resolves a provider's keys at request time (env vars, key files, OS keychain, session-only
+// keys) and describes them masked. Keychain reads are cached in memory because each one is a D-Bus round
+// trip; env vars are read live; key files are re-checked every few seconds (file-keys.ts). Session-only
+// keys (no keychain reachable) live in this process only.
 import type { KeyInfo } from '../../../shared/types';
 import type { KeyConfig } from '../settings/config-schema';
+import { createFileKeys, FileKeyError } from './file-keys';
 import { KeychainUnavailableError, openKeychain, type Keychain } from './keychain';
 import { mask } from './mask';
 import { createSessionKeys } from './session-keys';
@@ -18,8 +20,10 @@ export interface VaultOptions {
    * instead of refusing it. The CLI leaves this off: a key kept by a process that exits at once is lost.
    */
   sessionFallback?: boolean;
-  /** For the keychain help text (tests). */
+  /** For the keychain help text and whether key files' POSIX modes are checked (tests). */
   platform?: NodeJS.Platform;
+  /** The user key files must belong to (default: the one running this process; tests). */
+  uid?: number;
 }
 
 export const DEFAULT_LABEL = 'default';
@@ -44,6 +48,7 @@ export function createVault(options: VaultOptions = {}): AppVault {
   const now = options.now ?? Date.now;
   const cache = new Map<string, CacheEntry>();
   const session = createSessionKeys(keychain, { now, platform: options.platform });
+  const files = createFileKeys({ now, platform: options.platform, uid: options.uid });
 
   /** Cached keychain read; throws KeychainUnavailableError (also cached briefly, so a dead D-Bus is not retried per request). */
   function readKeychain(account: string): string | null {
@@ -115,10 +120,17 @@ export function createVault(options: VaultOptions = {}): AppVault {
       }
       const resolved: ResolvedKey[] = [];
       let unavailable: KeychainUnavailableError | undefined;
+      let refused: FileKeyError | undefined;
       for (const key of keys) {
         if ('env' in key) {
           const secret = readEnv(key.env);
           if (secret) resolved.push({ label: key.label ?? key.env, secret });
+          continue;
+        }
+        if ('file' in key) {
+          const read = files.read(key.file);
+          if ('secret' in read) resolved.push({ label: key.label ?? key.file, secret: read.secret });
+          else refused ??= read.error;
           continue;
         }
         const label = key.label ?? DEFAULT_LABEL;
@@ -135,8 +147,9 @@ export function createVault(options: VaultOptions = {}): AppVault {
           unavailable = error;
         }
       }
-      // With the keychain down, serve with whatever env keys remain; only when none are left does the
-      // caller need the keychain's explanation.
+      // With the keychain down or a key file refused, serve with whatever keys remain; only when none
+      // are left does the caller need the explanation (a refused file first: it says exactly what to run).
+      if (resolved.length === 0 && refused) throw refused;
       // Named for this provider, so the env variable it suggests is this provider's.
       if (resolved.length === 0 && unavailable) throw new KeychainUnavailableError(unavailable.cause, providerId);
       return resolved;
@@ -186,6 +199,13 @@ export function createVault(options: VaultOptions = {}): AppVault {
           const secret = readEnv(key.env);
           const info: KeyInfo = { label: key.label ?? key.env, source: 'env', envName: key.env, present: secret !== null };
           if (secret) info.masked = mask(secret);
+          return info;
+        }
+        if ('file' in key) {
+          const read = files.read(key.file);
+          const info: KeyInfo = { label: key.label ?? key.file, source: 'file', filePath: key.file, present: 'secret' in read };
+          if ('secret' in read) info.masked = mask(read.secret);
+          else info.problem = read.error.message;
           return info;
         }
         const label = key.label ?? DEFAULT_LABEL;

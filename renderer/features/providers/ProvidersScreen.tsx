@@ -67,7 +67,7 @@ export function ProvidersScreen({ client, active }: ScreenProps) {
     <div className="page">
       <PageHeader
         title="Providers"
-        subtitle="Keys live in your OS keychain or in environment variables; this window only ever sees them masked."
+        subtitle="Keys live in your OS keychain, in environment variables or in key files; this window only ever sees them masked."
       >
         <Button variant="primary" onClick={() => (setCreated(null), setAdding(true))} disabled={adding}>
           Add provider

@@ -1,7 +1,7 @@
 // The add-provider form's text handling: a blank price stays unknown (never $0), bad input is named,
 // and only the models kept are sent, with their windows and prices.
 import { describe, expect, it } from 'vitest';
-import { envNameFor, modelsFromRows, parsePrice, parseWindow, priceText, rowFor } from './provider-form';
+import { envNameFor, keyIsDeletable, keySourceLabel, modelsFromRows, parsePrice, parseWindow, priceText, rowFor } from './provider-form';
 
 describe('provider form', () => {
   it('reads prices: blank parts left out, $ allowed, nonsense named', () => {
@@ -35,5 +35,16 @@ describe('provider form', () => {
     expect(envNameFor('acme')).toBe('ACME_API_KEY');
     expect(envNameFor('my-llm.2')).toBe('MY_LLM_2_API_KEY');
     expect(envNameFor('9x')).toBe('P_9X_API_KEY');
+  });
+
+  it('tells where a key comes from, and offers to delete only the keys the app stores', () => {
+    expect(keySourceLabel({ source: 'file', filePath: '/etc/switchboard/keys/openai' })).toBe('from file /etc/switchboard/keys/openai');
+    expect(keySourceLabel({ source: 'env', envName: 'OPENAI_KEY' })).toBe('env OPENAI_KEY');
+    expect(keySourceLabel({ source: 'keychain' })).toBe('keychain');
+    expect(keySourceLabel({ source: 'session' })).toBe('this session only');
+    expect((['keychain', 'session', 'env', 'file'] as const).filter((source) => keyIsDeletable({ source }))).toEqual([
+      'keychain',
+      'session',
+    ]);
   });
 });

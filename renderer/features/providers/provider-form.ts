@@ -1,8 +1,8 @@
 // Pure helpers of the add-provider flow and the price editor: turning typed text into prices and
 // context windows (blank stays unknown, never $0), the env variable name we suggest per provider, and
-// how a price's origin is told to the user.
+// how a price's origin and a key's source are told to the user.
 import type { DiscoveredModel, ProviderSetupModel } from '../../../shared/setup-types';
-import type { ModelInfo, Price, ProviderPreset } from '../../../shared/types';
+import type { KeyInfo, ModelInfo, Price, ProviderPreset } from '../../../shared/types';
 
 /** The price parts the forms edit, in the order shown, with their labels (USD per million tokens). */
 export const PRICE_FIELDS: Array<{ key: keyof Price; label: string }> = [
@@ -111,3 +111,20 @@ export function priceSourceLabel(source: ModelInfo['priceSource']): string {
       return 'unknown';
   }
 }
+
+/** Where a configured key comes from, in words (as `switchboard key list` says it). */
+export function keySourceLabel(k: Pick<KeyInfo, 'source' | 'envName' | 'filePath'>): string {
+  switch (k.source) {
+    case 'env':
+      return `env ${k.envName ?? ''}`;
+    case 'file':
+      return `from file ${k.filePath ?? ''}`;
+    case 'session':
+      return 'this session only';
+    default:
+      return 'keychain';
+  }
+}
+
+/** Keys the app can delete: the ones it stores. Env and file keys belong to the server's configuration. */
+export const keyIsDeletable = (k: Pick<KeyInfo, 'source'>): boolean => k.source === 'keychain' || k.source === 'session';

@@ -11,7 +11,7 @@ import { DataTable, type Column } from '../../../ui/DataTable';
 import { ErrorNote } from '../../../ui/ErrorNote';
 import { BreakerBadge, recentErrors } from '../../../ui/Health';
 import { Badge, Card } from '../../../ui/Page';
-import { priceSourceLabel } from '../provider-form';
+import { keyIsDeletable, keySourceLabel, priceSourceLabel } from '../provider-form';
 import { KeyForm } from './KeyForm';
 import { PriceEditor } from './PriceEditor';
 import { UpstreamModels } from './UpstreamModels';
@@ -87,15 +87,13 @@ export function ProviderCard({ client, p, health, keyHealth, sessionOnly, onChan
             <li key={k.label} className="key-row">
               <span className="mono">{k.label}</span>
               <span className="mono key-masked">{k.masked ?? '—'}</span>
-              <span className="muted small">
-                {k.source === 'env' ? `env ${k.envName ?? ''}` : k.source === 'session' ? 'this session only' : 'keychain'}
-              </span>
+              <span className="muted small key-source">{keySourceLabel(k)}</span>
               {k.present ? (
                 <Badge tone={k.source === 'session' ? 'warn' : 'good'}>
                   {k.source === 'session' ? 'not kept after restart' : 'present'}
                 </Badge>
               ) : (
-                <Badge tone="bad">missing</Badge>
+                <Badge tone="bad">{k.problem ? 'not used' : 'missing'}</Badge>
               )}
               {kh && (
                 <span className="small" title={kh.reason}>
@@ -113,7 +111,7 @@ export function ProviderCard({ client, p, health, keyHealth, sessionOnly, onChan
               >
                 Test
               </Button>
-              {k.source !== 'env' && (
+              {keyIsDeletable(k) && (
                 <Button
                   variant="ghost"
                   className="btn-sm"
@@ -123,6 +121,7 @@ export function ProviderCard({ client, p, health, keyHealth, sessionOnly, onChan
                   Delete
                 </Button>
               )}
+              {!k.present && k.problem && <span className="small key-problem">{k.problem}</span>}
               {t && (
                 <span role="status" className={`small key-test ${t.ok ? 'good' : 'bad'}`}>
                   {t.ok ? '✓ ' : '✗ '}
