@@ -2,10 +2,10 @@
 // PostgreSQL cluster) with --ledger.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresCluster } from '../../test/support/postgres';
+import { requestRow as row } from '../../test/support/request-rows';
 import { openLedger } from '../engine/ledger/ledger';
 import { openDatabase } from '../engine/team/database';
 import { openTeamLedger } from '../engine/team/ledger/team-ledger';
-import type { RequestRecord } from '../engine/ledger/types';
 import { run } from './spend';
 import { captureIO, type CapturedIO } from './test-io.test-util';
 
@@ -14,35 +14,12 @@ afterEach(() => {
   for (const i of ios.splice(0)) i.cleanup();
 });
 
-let seq = 0;
-function row(overrides: Partial<RequestRecord>): RequestRecord {
-  seq += 1;
-  return {
-    id: `r${seq}`,
-    startedAt: Date.now(),
-    source: 'port',
-    client: 'cursor',
-    route: null,
-    provider: 'openai',
-    model: 'gpt-4o-mini',
-    status: 'ok',
-    httpStatus: 200,
-    attempts: [],
-    inputTokens: 1000,
-    outputTokens: 200,
-    costUsd: 0.0015,
-    ttftMs: 100,
-    durationMs: 300,
-    ...overrides,
-  };
-}
-
 /** A data dir whose ledger holds a few requests: two models, one with an unknown price, one old. */
 async function seededIO(): Promise<CapturedIO> {
   const io = captureIO();
   ios.push(io);
   const ledger = openLedger(io.dataDir);
-  ledger.record(row({}));
+  ledger.record(row());
   ledger.record(row({ model: 'gpt-4o', inputTokens: 2000, outputTokens: 500, costUsd: 0.01 }));
   ledger.record(row({ provider: 'local', model: 'llama3', client: null, costUsd: null }));
   ledger.record(row({ startedAt: Date.now() - 30 * 86_400_000, costUsd: 5 }));

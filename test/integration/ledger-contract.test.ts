@@ -2,61 +2,30 @@
 // ledger (SQLite outbox shipped to a real PostgreSQL) give the same spend, series, CSV, requests and
 // recent rows. Then what only the team ledger does: a re-shipped batch counts once, holds end with their
 // rows, and requests a crash cut (recovered as `interrupted` at a later start) ship too.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpendQuery, SpendRequestsQuery } from '../../shared/types';
 import { openLedger } from '../../electron/engine/ledger/ledger';
 import type { Ledger, RequestRecord } from '../../electron/engine/ledger/types';
-import { openDatabase, type Database as Pool } from '../../electron/engine/team/database';
 import { openTeamLedger } from '../../electron/engine/team/ledger/team-ledger';
-import { startPostgres, type PostgresCluster } from '../support/postgres';
+import { requestRow } from '../support/request-rows';
+import { teamLab } from '../support/team-lab';
 
-let cluster: PostgresCluster;
-const dirs: string[] = [];
-const pools: Pool[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-  cluster?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sb-contract-'));
-  dirs.push(dir);
-  return dir;
-};
-
-async function freshPool(): Promise<Pool> {
-  const db = openDatabase(await cluster.createDatabase(), { onError: () => {} });
-  pools.push(db);
-  return db;
-}
+const lab = teamLab();
 
 const at = (iso: string) => Date.parse(iso);
-const base: RequestRecord = {
+// The figures the totals below add up, stated here; the rest is an ordinary request.
+const base: RequestRecord = requestRow({
   id: '',
   startedAt: 0,
-  source: 'port',
   client: 'alice',
-  route: null,
-  provider: 'openai',
-  model: 'gpt-4o-mini',
-  status: 'ok',
-  httpStatus: 200,
   attempts: [{ provider: 'openai', model: 'gpt-4o-mini', status: 200, durationMs: 300 }],
   inputTokens: 1000,
   outputTokens: 200,
   costUsd: 0.0015,
-  ttftMs: 100,
-  durationMs: 300,
-};
+});
 
 /** Every kind of row the ledger holds, over two months, with distinct start times (ties order by rowid vs id). */
 const ROWS: RequestRecord[] = [
@@ -119,7 +88,7 @@ const backends: Backend[] = [
   { name: 'sqlite', open: async (dataDir) => openLedger(dataDir) },
   {
     name: 'postgres',
-    open: async (dataDir) => openTeamLedger({ dataDir, db: await freshPool(), instance: 'contract', onError: () => {} }),
+    open: async (dataDir) => openTeamLedger({ dataDir, db: await lab.freshPool(), instance: 'contract', onError: () => {} }),
   },
 ];
 
@@ -159,7 +128,7 @@ describe.each(backends)('the $name ledger', (backend) => {
   let got: Answers;
 
   beforeAll(async () => {
-    ledger = await backend.open(tempDir());
+    ledger = await backend.open(lab.tempDir('sb-contract-'));
     for (const row of ROWS) ledger.record(structuredClone(row));
     await ledger.flush();
     got = {};
@@ -232,8 +201,8 @@ describe('both backends', () => {
 
 describe('the team ledger', () => {
   it('ships a batch again without counting it twice, and ends the holds of the rows it ships', async () => {
-    const dataDir = tempDir();
-    const db = await freshPool();
+    const dataDir = lab.tempDir('sb-contract-');
+    const db = await lab.freshPool();
     const open = () => openTeamLedger({ dataDir, db, instance: 'one', onError: () => {} });
     let ledger = await open();
     await db.query(
@@ -257,8 +226,8 @@ describe('the team ledger', () => {
   });
 
   it('ships the rows of requests a crash cut, recovered at a later start', async () => {
-    const dataDir = tempDir();
-    const db = await freshPool();
+    const dataDir = lab.tempDir('sb-contract-');
+    const db = await lab.freshPool();
     let ledger = await openTeamLedger({ dataDir, db, instance: 'one', onError: () => {} });
     ledger.record({ ...base, id: 'before', startedAt: Date.now() - 1000 });
     await ledger.close();

@@ -2,15 +2,12 @@
 // for it, the rows wait in the local outbox (which says so), reads fail with a typed error naming the
 // database without its password, the outage is reported once, and when the database returns every row
 // arrives, each exactly once, without anyone asking.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestRecord } from '../../electron/engine/ledger/types';
-import { openDatabase, type Database } from '../../electron/engine/team/database';
+import { describe, expect, it } from 'vitest';
 import { openTeamLedger, TeamLedgerUnavailableError, type TeamLedger } from '../../electron/engine/team/ledger/team-ledger';
-import { startPostgres, type PostgresCluster } from '../support/postgres';
+import { requestRow } from '../support/request-rows';
+import { teamLab } from '../support/team-lab';
+import { waitUntil } from '../support/wait';
 
 const PASSWORD = 'outage-secret-pw';
 const RATE_PER_S = 20;
@@ -18,40 +15,12 @@ const OUTAGE_MS = 10_000;
 /** How long the rows may take to arrive once the database is back (the shipper backs off to 5 s at most). */
 const ARRIVE_MS = 20_000;
 
-let cluster: PostgresCluster;
-let dataDir: string;
-let db: Database | undefined;
+const lab = teamLab();
 let ledger: TeamLedger | undefined;
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-  dataDir = mkdtempSync(join(tmpdir(), 'sb-outage-'));
-}, 60_000);
-afterAll(async () => {
-  await ledger?.close();
-  await db?.end();
-  cluster?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
 let seq = 0;
-const row = (): RequestRecord => ({
-  id: `o${String(++seq).padStart(4, '0')}`,
-  startedAt: Date.now(),
-  source: 'port',
-  client: 'alice',
-  route: null,
-  provider: 'openai',
-  model: 'gpt-4o-mini',
-  status: 'ok',
-  httpStatus: 200,
-  attempts: [],
-  inputTokens: 10,
-  outputTokens: 5,
-  costUsd: 0.0001,
-  ttftMs: 50,
-  durationMs: 80,
-});
+// Ids in order (the test reads the first and last), and 15 tokens a row (it adds them up).
+const row = () => requestRow({ id: `o${String(++seq).padStart(4, '0')}`, inputTokens: 10, outputTokens: 5 });
 
 /** Records `count` rows at RATE_PER_S; returns the slowest record() call (ms). */
 async function recordSteadily(count: number): Promise<number> {
@@ -65,28 +34,21 @@ async function recordSteadily(count: number): Promise<number> {
   return slowest;
 }
 
-async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not reached within ${ms} ms`);
-    await delay(100);
-  }
-}
-
 describe('a team database outage', () => {
   it('queues rows on disk while it lasts and ships each exactly once when it ends', async () => {
-    const url = (await cluster.createDatabase()).replace('postgres@', `postgres:${PASSWORD}@`); // trust auth ignores it
+    const url = (await lab.freshUrl()).replace('postgres@', `postgres:${PASSWORD}@`); // trust auth ignores it
     const poolErrors: Error[] = [];
-    db = openDatabase(url, { connectTimeoutMs: 1_000, onError: (e) => poolErrors.push(e) });
+    const db = lab.pool(url, { connectTimeoutMs: 1_000, onError: (e) => poolErrors.push(e) });
     const errors: Error[] = [];
-    ledger = await openTeamLedger({ dataDir, db, instance: 'outage', onError: (e) => errors.push(e), readWaitMs: 1_500 });
+    const dataDir = lab.tempDir('sb-outage-');
+    ledger = lab.closeAfter(await openTeamLedger({ dataDir, db, instance: 'outage', onError: (e) => errors.push(e), readWaitMs: 1_500 }));
 
     await recordSteadily(RATE_PER_S);
     await ledger.shipped();
     expect(ledger.outbox()).toMatchObject({ unshipped: 0, lastError: null });
     expect(ledger.outbox().lastShippedAt).toBeGreaterThan(0);
 
-    cluster.pause();
+    lab.cluster().pause();
     const during = OUTAGE_MS / (1000 / RATE_PER_S);
     const half = recordSteadily(during / 2);
     const slowHalf = await half;
@@ -94,7 +56,7 @@ describe('a team database outage', () => {
     // A read cannot answer without the team's rows: a typed error naming the database, never its password.
     const read = await ledger.spend({}).catch((e: unknown) => e);
     expect(read).toBeInstanceOf(TeamLedgerUnavailableError);
-    expect((read as Error).message).toContain(`127.0.0.1:${cluster.port}`);
+    expect((read as Error).message).toContain(`127.0.0.1:${lab.cluster().port}`);
     const slowRest = await recordSteadily(during / 2);
     await ledger.flush(); // resolves though the database is away
     const status = ledger.outbox();
@@ -108,9 +70,9 @@ describe('a team database outage', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(TeamLedgerUnavailableError);
 
-    await cluster.resume();
+    await lab.cluster().resume();
     const total = RATE_PER_S + during;
-    await waitFor(() => ledger!.outbox().unshipped === 0, ARRIVE_MS);
+    await waitUntil(() => ledger!.outbox().unshipped === 0, ARRIVE_MS, 100);
     const { rows } = await db.query('SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, MIN(id) AS first, MAX(id) AS last FROM requests');
     expect(rows[0]).toEqual({ n: total, ids: total, first: 'o0001', last: `o${String(total).padStart(4, '0')}` });
     expect(ledger.outbox()).toMatchObject({ unshipped: 0, oldestUnshippedAt: null, lastError: null });

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
+import { requestRow } from '../../../test/support/request-rows';
 import { countTokens } from '../catalog/tokenizer';
 import { INTERRUPTED_MESSAGE } from './journal';
 import { openLedger } from './ledger';
@@ -52,26 +53,9 @@ function entry(overrides: Partial<OpenEntry> = {}): OpenEntry {
 }
 const request = (e: OpenEntry): OpenRequest => ({ id: e.id, openEntry: () => e });
 
-function row(id: string, overrides: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    id,
-    startedAt: Date.now(),
-    source: 'port',
-    client: 'cursor',
-    route: 'fast',
-    provider: 'acme',
-    model: 'm1',
-    status: 'ok',
-    httpStatus: 200,
-    attempts: [],
-    inputTokens: 10,
-    outputTokens: 5,
-    costUsd: 0.001,
-    ttftMs: 5,
-    durationMs: 9,
-    ...overrides,
-  };
-}
+// A finished row of the journal's request (the same route and target as entry()).
+const row = (id: string, overrides: Partial<RequestRecord> = {}): RequestRecord =>
+  requestRow({ id, route: 'fast', provider: 'acme', model: 'm1', ...overrides });
 
 function query<T>(dir: string, sql: string): T[] {
   const db = new Database(path.join(dir, 'ledger.db'));

@@ -1,11 +1,8 @@
 // Hard budgets across instances, against a real PostgreSQL: two pools are two instances; a burst split
 // over them is held to the budget, the shipper's swap (row in, hold out, one transaction) never lets
 // spend pass it, member budgets count every token of the member, and a database that is down refuses.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresCluster } from '../../../test/support/postgres';
+import { describe, expect, it } from 'vitest';
+import { teamLab } from '../../../test/support/team-lab';
 import { Budgets, budgetPreflight, type BudgetConfig } from '../budgets';
 import { Catalog } from '../catalog/catalog';
 import { openLedger } from '../ledger/ledger';
@@ -13,25 +10,15 @@ import type { Ledger } from '../ledger/types';
 import type { Target } from '../router/resolve';
 import { RoutingError } from '../router/failures';
 import { BudgetDatabaseError, TeamBudgetHolds } from './budget-holds';
-import { openDatabase, type Database } from './database';
+import type { Database } from './database';
 import { migrateTeamSchema } from './schema';
 
-let cluster: PostgresCluster;
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(() => cluster?.stop());
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const lab = teamLab();
 
 /** A fresh, migrated database and `n` pools on it: each pool is one instance. */
 async function instances(n: number): Promise<Database[]> {
-  const url = await cluster.createDatabase();
-  const pools = Array.from({ length: n }, () => openDatabase(url, { onError: () => {} }));
-  cleanups.push(async () => void (await Promise.all(pools.map((p) => p.end()))));
+  const url = await lab.freshUrl();
+  const pools = Array.from({ length: n }, () => lab.pool(url));
   await migrateTeamSchema(pools[0]!);
   return pools;
 }
@@ -232,7 +219,7 @@ describe('team budget holds', () => {
       refreshMs: 60_000,
       memberOf: (client) => (client.startsWith('alice-') ? 'alice' : null),
     });
-    cleanups.push(async () => budgets.close());
+    lab.closeAfter(budgets);
     await b!.query("INSERT INTO members (name) VALUES ('alice')");
     await b!.query("INSERT INTO client_tokens (name, hash, prefix, member) VALUES ('alice-laptop', 'h1', 'sbt_a1', 'alice')");
     await ship(b!, ['x1', 'x2'], 0.03, 'alice-laptop'); // another instance's rows
@@ -263,15 +250,12 @@ describe('the team preflight', () => {
     })!;
   const teamBudgets = (db: Database, list: BudgetConfig[]) => {
     const holds = new TeamBudgetHolds(db, { timeoutMs: 3_000 });
-    const budgets = new Budgets(ledger(), list, Date.now, { totals: holds, shared: holds, refreshMs: 60_000 });
-    cleanups.push(async () => budgets.close());
-    return budgets;
+    return lab.closeAfter(new Budgets(ledger(), list, Date.now, { totals: holds, shared: holds, refreshMs: 60_000 }));
   };
 
   it('never touches the database without a hard budget: the preflight stays synchronous', async () => {
     // A pool on a port nothing listens on: any query would fail.
-    const dead = openDatabase(`postgres://postgres@127.0.0.1:${cluster.port + 1}/none`, { onError: () => {}, connectTimeoutMs: 500 });
-    cleanups.push(() => dead.end());
+    const dead = lab.pool(`postgres://postgres@127.0.0.1:${lab.cluster().port + 1}/none`, { connectTimeoutMs: 500 });
     const budgets = teamBudgets(dead, [
       { name: 'warn', period: 'daily', mode: 'soft', usd: 1 },
       { name: 'other', client: 'aider', period: 'daily', mode: 'hard', usd: 1 },
@@ -289,7 +273,7 @@ describe('the team preflight', () => {
     await preflight(budgets)();
     expect((await a!.query('SELECT count(*)::int AS n FROM budget_holds')).rows[0].n).toBe(1);
     const direct = new TeamBudgetHolds(a!, { timeoutMs: 3_000 });
-    cluster.pause();
+    lab.cluster().pause();
     try {
       const error = await Promise.resolve(preflight(budgets)()).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RoutingError);
@@ -299,20 +283,12 @@ describe('the team preflight', () => {
       );
       expect(await admitOne(direct).catch((e: unknown) => e)).toBeInstanceOf(BudgetDatabaseError);
     } finally {
-      await cluster.resume();
+      await lab.cluster().resume();
     }
     await preflight(budgets)();
     expect((await a!.query('SELECT count(*)::int AS n FROM budget_holds')).rows[0].n).toBe(2);
   }, 60_000);
 });
 
-const ledgers: Ledger[] = [];
-afterAll(async () => {
-  for (const l of ledgers.splice(0)) await l.close();
-});
 /** Budgets want a ledger; in team mode they count nothing from it (the totals come from the database). */
-function ledger(): Ledger {
-  const l = openLedger(fs.mkdtempSync(path.join(os.tmpdir(), 'sb-team-budget-')));
-  ledgers.push(l);
-  return l;
-}
+const ledger = (): Ledger => lab.closeAfter(openLedger(lab.tempDir('sb-team-budget-')));

@@ -1,57 +1,37 @@
 // The watcher every team instance runs, against a real PostgreSQL cluster: a revoke seen within 1 s, a
 // burst ending complete, a cut connection and a database restart survived.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresCluster } from '../../../test/support/postgres';
-import { openDatabase } from './database';
+import { describe, expect, it } from 'vitest';
+import { teamLab } from '../../../test/support/team-lab';
+import { waitUntil } from '../../../test/support/wait';
 import { watchTeamDirectory, type TeamWatch } from './directory-watch';
 import { TeamDirectory, type TeamSnapshot } from './team-directory';
 
-let cluster: PostgresCluster;
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(() => cluster?.stop());
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
-});
-
-async function directory(url?: string): Promise<TeamDirectory> {
-  const dir = await TeamDirectory.open(url ?? (await cluster.createDatabase()), { onError: () => {} });
-  cleanups.push(() => dir.close());
-  return dir;
-}
+const lab = teamLab();
+const directory = async (url?: string): Promise<TeamDirectory> =>
+  lab.closeAfter(await TeamDirectory.open(url ?? (await lab.freshUrl()), { onError: () => {} }));
 
 /** Polls `check` every 20 ms until it holds or `ms` pass; returns how long it took. */
-async function within(ms: number, check: () => boolean): Promise<number> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return Date.now() - start;
-}
+const within = (ms: number, check: () => boolean): Promise<number> => waitUntil(check, ms, 20);
 
 describe('watchTeamDirectory', () => {
   async function watcher(url: string, firstRetryMs = 100): Promise<{ watch: TeamWatch; seen: TeamSnapshot[]; errors: Error[] }> {
-    const db = openDatabase(url, { max: 2, onError: () => {} });
-    cleanups.push(() => db.end());
+    const db = lab.pool(url, { max: 2 });
     const seen: TeamSnapshot[] = [];
     const errors: Error[] = [];
-    const watch = await watchTeamDirectory(db, {
-      onChange: (s) => seen.push(s),
-      onError: (e) => errors.push(e),
-      retryMs: { first: firstRetryMs, max: 500 },
-      heartbeatMs: 1_000,
-    });
-    cleanups.push(() => watch.close());
+    const watch = lab.closeAfter(
+      await watchTeamDirectory(db, {
+        onChange: (s) => seen.push(s),
+        onError: (e) => errors.push(e),
+        retryMs: { first: firstRetryMs, max: 500 },
+        heartbeatMs: 1_000,
+      }),
+    );
     return { watch, seen, errors };
   }
   const names = (w: TeamWatch) => w.current.tokens.map((t) => t.name);
 
   it('two instances see a token created and then revoked on a third within 1 s', async () => {
-    const url = await cluster.createDatabase();
+    const url = await lab.freshUrl();
     const dir = await directory(url);
     await dir.createToken('keep');
     const [a, b] = [await watcher(url), await watcher(url)];
@@ -68,7 +48,7 @@ describe('watchTeamDirectory', () => {
   });
 
   it('ends a burst of changes with a snapshot that has every one of them', async () => {
-    const url = await cluster.createDatabase();
+    const url = await lab.freshUrl();
     const dir = await directory(url);
     const w = await watcher(url);
     const burst = Array.from({ length: 30 }, (_, i) => `t${String(i).padStart(2, '0')}`);
@@ -80,13 +60,13 @@ describe('watchTeamDirectory', () => {
   });
 
   it('keeps the last snapshot through a database restart, then reconnects and sees a change made after it', async () => {
-    const url = await cluster.createDatabase();
+    const url = await lab.freshUrl();
     const dir = await directory(url);
     await dir.createToken('before');
     const w = await watcher(url);
     expect(w.watch.connected).toBe(true);
 
-    cluster.pause();
+    lab.cluster().pause();
     try {
       await within(5_000, () => !w.watch.connected);
       // The outage: the last snapshot stays in force.
@@ -94,7 +74,7 @@ describe('watchTeamDirectory', () => {
       await new Promise((r) => setTimeout(r, 600));
       expect(names(w.watch)).toEqual(['before']);
     } finally {
-      await cluster.resume();
+      await lab.cluster().resume();
     }
     expect(w.errors.length).toBeGreaterThan(0);
     for (const e of w.errors) expect(e.message.length).toBeGreaterThan(0);
@@ -107,7 +87,7 @@ describe('watchTeamDirectory', () => {
   }, 30_000);
 
   it('reloads on reconnect: a change made while its connection was cut is seen', async () => {
-    const url = await cluster.createDatabase();
+    const url = await lab.freshUrl();
     const dir = await directory(url);
     await dir.createToken('before');
     const w = await watcher(url, 400);
@@ -124,8 +104,7 @@ describe('watchTeamDirectory', () => {
   });
 
   it('refuses to start when the database cannot be reached', async () => {
-    const db = openDatabase('postgres://postgres@127.0.0.1:1/none', { connectTimeoutMs: 1_000, onError: () => {} });
-    cleanups.push(() => db.end());
+    const db = lab.pool('postgres://postgres@127.0.0.1:1/none', { connectTimeoutMs: 1_000 });
     await expect(watchTeamDirectory(db, { onChange: () => {} })).rejects.toThrow();
   });
 });

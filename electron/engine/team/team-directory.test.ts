@@ -1,7 +1,7 @@
 // The team directory's store against a real PostgreSQL cluster: members, tokens, budgets, the snapshot
 // an instance enforces (the watcher that refreshes it: directory-watch.test.ts).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresCluster } from '../../../test/support/postgres';
+import { describe, expect, it } from 'vitest';
+import { teamLab } from '../../../test/support/team-lab';
 import { hashToken, TokenLookup } from '../settings/tokens';
 import { TeamDirectory, teamLedgerUrl, teamTokenRecord, mergeClientTokens } from './team-directory';
 import {
@@ -16,22 +16,8 @@ import {
   TokenNotFoundError,
 } from './team-directory-errors';
 
-let cluster: PostgresCluster;
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(() => cluster?.stop());
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
-});
-
-async function directory(url?: string): Promise<TeamDirectory> {
-  const dir = await TeamDirectory.open(url ?? (await cluster.createDatabase()), { onError: () => {} });
-  cleanups.push(() => dir.close());
-  return dir;
-}
+const lab = teamLab();
+const directory = async (): Promise<TeamDirectory> => lab.closeAfter(await TeamDirectory.open(await lab.freshUrl(), { onError: () => {} }));
 
 describe('team directory store', () => {
   it('adds, lists and refuses members plainly', async () => {

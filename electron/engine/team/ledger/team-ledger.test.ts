@@ -1,66 +1,17 @@
 // The team ledger's shipping against a real PostgreSQL: rows arrive unasked, in bounded batches, a row the
 // database refuses is left out (and said) without holding back the others, close ships the last rows,
 // and a bad query fails at once.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresCluster } from '../../../../test/support/postgres';
-import type { RequestRecord } from '../../ledger/types';
-import { openDatabase, type Database } from '../database';
+import { describe, expect, it } from 'vitest';
+import { requestRow as row } from '../../../../test/support/request-rows';
+import { teamLab } from '../../../../test/support/team-lab';
+import { waitUntil } from '../../../../test/support/wait';
+import type { Database } from '../database';
 import { openTeamLedger } from './team-ledger';
 
-let cluster: PostgresCluster;
-const dirs: string[] = [];
-const pools: Database[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-  cluster?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-async function setup(): Promise<{ dataDir: string; db: Database }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sb-team-'));
-  dirs.push(dataDir);
-  const db = openDatabase(await cluster.createDatabase(), { onError: () => {} });
-  pools.push(db);
-  return { dataDir, db };
-}
-
-let seq = 0;
-const row = (overrides: Partial<RequestRecord> = {}): RequestRecord => ({
-  id: `t${++seq}`,
-  startedAt: Date.now() + seq,
-  source: 'port',
-  client: 'alice',
-  route: null,
-  provider: 'openai',
-  model: 'gpt-4o-mini',
-  status: 'ok',
-  httpStatus: 200,
-  attempts: [],
-  inputTokens: 10,
-  outputTokens: 5,
-  costUsd: 0.001,
-  ttftMs: 10,
-  durationMs: 20,
-  ...overrides,
-});
+const lab = teamLab();
+const setup = async (): Promise<{ dataDir: string; db: Database }> => ({ dataDir: lab.tempDir('sb-team-'), db: await lab.freshPool() });
 
 const count = async (db: Database) => Number((await db.query('SELECT COUNT(*) AS n FROM requests')).rows[0].n);
-
-async function until(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not reached within ${ms} ms`);
-    await delay(50);
-  }
-}
 
 describe('the team ledger', () => {
   it('ships recorded rows on its own, a bounded batch at a time', async () => {
@@ -69,8 +20,8 @@ describe('the team ledger', () => {
     try {
       for (let i = 0; i < 10; i++) ledger.record(row());
       // Nobody asks: the shipper's timer sends them (three batches of at most four).
-      await until(async () => (await count(db)) === 10, 5_000);
-      await until(async () => ledger.outbox().unshipped === 0, 1_000);
+      await waitUntil(async () => (await count(db)) === 10, 5_000);
+      await waitUntil(async () => ledger.outbox().unshipped === 0, 1_000);
       expect(ledger.outbox().lastShippedAt).toBeGreaterThan(0);
       // Rows a transaction inserted share its xmin: no transaction carried more than a batch.
       const { rows } = await db.query('SELECT COUNT(*) AS n FROM requests GROUP BY xmin::text');
