@@ -5,7 +5,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDir } from '../private-files';
-import type { RequestRow } from './rows';
+import { rowFromValues, rowValues, type RequestRow } from './rows';
 
 const DIR = 'ledger-rows';
 const SEGMENT = /^(\d+)_([0-9a-f-]+)\.(\d+)\.log$/;
@@ -34,7 +34,8 @@ export class RowLog {
       this.#current = path.join(this.#dir, `${this.#tag}.${++this.#seq}.log`);
       this.#fd = openSync(this.#current, 'a', 0o600);
     }
-    writeSync(this.#fd, `${JSON.stringify(row)}\n`);
+    // The values in COLUMNS order, not the object: no column names, half the bytes to format and write.
+    writeSync(this.#fd, `${JSON.stringify(rowValues(row))}\n`);
   }
 
   /** Ends the file rows went to since the last seal (they are now in a batch); returns it, or undefined when none. */
@@ -73,7 +74,7 @@ export function orphanedRows(dataDir: string, gone: (owner: string) => boolean):
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       if (!line) continue;
       try {
-        rows.push(JSON.parse(line) as RequestRow);
+        rows.push(rowFromValues(JSON.parse(line) as unknown[]));
       } catch {
         // the last line of a write the kill cut short
       }
