@@ -46,24 +46,45 @@ const MAX_PARSED_URLS = 512;
 // Streams may pause for long stretches while a model thinks; the route's own timeouts apply on top.
 const STREAM_PATIENCE = { headersTimeout: 300_000, bodyTimeout: 300_000 };
 
-const newAgent = (connectTimeoutMs: number) =>
+/**
+ * How long an idle connection is kept when the server sends no Keep-Alive hint. Remote providers: 30 s,
+ * so a tool's next request skips a new TLS handshake. Servers on this machine or the local network
+ * (vLLM and other uvicorn servers, Node servers, LM Studio) often close idle connections after 5 s
+ * without saying so; reusing one at that moment fails the request ("other side closed"), and a new
+ * connection there costs a fraction of a millisecond: 4 s, under their clock.
+ */
+const REMOTE_IDLE_MS = 30_000;
+const LOCAL_IDLE_MS = 4_000;
+
+/** Loopback and private (RFC 1918, unique-local) hosts by their URL host, without a lookup. */
+const LOCAL_HOST =
+  /^(localhost|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[::1\]|\[f[cd][0-9a-f]*:[0-9a-f:]*\])$/i;
+
+const newAgent = (connectTimeoutMs: number, idleMs: number) =>
   new Agent({
-    keepAliveTimeout: 30_000,
+    keepAliveTimeout: idleMs,
     keepAliveMaxTimeout: 600_000,
     connections: 256,
     connect: { timeout: connectTimeoutMs },
     ...STREAM_PATIENCE,
   });
 
+/** An upstream URL, parsed once: where to send it, and whether its host is on this machine or network. */
+interface Target {
+  origin: string;
+  path: string;
+  local: boolean;
+}
+
 export class Transport {
   /** Pools by connect timeout: the default, plus one per distinct route value (a handful at most). */
-  readonly #agents = new Map<number, Agent>();
+  readonly #agents = new Map<string, Agent>();
   /** The user's proxies (settings): global and per provider, and their tunnelling agents per proxy and connect timeout. */
   #proxyUrl: string | null = null;
   #providerProxies: Record<string, string> = {};
   readonly #proxyAgents = new Map<string, ProxyAgent>();
   readonly #imageFetch: ImageFetchOptions;
-  readonly #targets = new Map<string, { origin: string; path: string }>();
+  readonly #targets = new Map<string, Target>();
 
   constructor(options: TransportOptions = {}) {
     this.#imageFetch = options.imageFetch ?? {};
@@ -84,8 +105,8 @@ export class Transport {
   }
 
   async send(call: UpstreamCall, signal?: AbortSignal, options?: SendOptions): Promise<UpstreamResponse> {
-    const { origin, path } = this.#target(call.url);
-    const res = await this.#dispatcherFor(options).request({
+    const { origin, path, local } = this.#target(call.url);
+    const res = await this.#dispatcherFor(options, local).request({
       origin,
       path,
       method: call.method,
@@ -100,11 +121,11 @@ export class Transport {
    * The origin and path of an upstream URL, parsed once per URL: a provider's endpoints are a handful
    * of strings, and parsing one on every request cost more than the rest of sending it.
    */
-  #target(url: string): { origin: string; path: string } {
+  #target(url: string): Target {
     let t = this.#targets.get(url);
     if (!t) {
       const u = new URL(url);
-      t = { origin: u.origin, path: `${u.pathname}${u.search}` };
+      t = { origin: u.origin, path: `${u.pathname}${u.search}`, local: LOCAL_HOST.test(u.hostname) };
       // Bounded: URLs that carry a model or a query (Gemini, Azure) vary with the request.
       if (this.#targets.size >= MAX_PARSED_URLS) this.#targets.clear();
       this.#targets.set(url, t);
@@ -131,7 +152,7 @@ export class Transport {
     await Promise.all(closing.map((a) => a.close()));
   }
 
-  #dispatcherFor(options: SendOptions | undefined): Dispatcher {
+  #dispatcherFor(options: SendOptions | undefined, local: boolean): Dispatcher {
     const ms = options?.connectTimeoutMs ?? DEFAULT_CONNECT_MS;
     const proxy = (options?.providerId !== undefined ? this.#providerProxies[options.providerId] : undefined) ?? this.#proxyUrl;
     if (proxy) {
@@ -140,8 +161,9 @@ export class Transport {
       if (!p) this.#proxyAgents.set(key, (p = new ProxyAgent({ uri: proxy, connect: { timeout: ms }, ...STREAM_PATIENCE })));
       return p;
     }
-    let a = this.#agents.get(ms);
-    if (!a) this.#agents.set(ms, (a = newAgent(ms)));
+    const key = `${ms}${local ? ' local' : ''}`;
+    let a = this.#agents.get(key);
+    if (!a) this.#agents.set(key, (a = newAgent(ms, local ? LOCAL_IDLE_MS : REMOTE_IDLE_MS)));
     return a;
   }
 }
