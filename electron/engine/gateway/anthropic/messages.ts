@@ -67,8 +67,8 @@ async function relayJson(res: ServerResponse, input: AnthropicDispatchInput, met
   }
   noteDropped(meter, served.target, input.body);
   meter.firstToken();
-  meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.usage ?? null });
   sendJsonText(res, served.text);
+  meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.usage ?? null });
 }
 
 async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, meter: RequestMeter): Promise<void> {
@@ -90,6 +90,7 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
   };
   try {
     await pumpStream(served, out, forward);
+    out.end();
     if (tap.error)
       meter.finish({
         status: 'error',
@@ -100,7 +101,6 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
         errorMessage: `upstream ${served.target.provider.id} failed mid-stream: ${tap.error}`,
       });
     else meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
-    out.end();
   } catch (error) {
     endFailedStream(res, meter, input.signal, out, outcome, tap.finalUsage(), tap.text, error, anthropicStreamError);
   }

@@ -96,8 +96,8 @@ async function generate(
       return failRouted(res, meter, error, controller.signal, sendGeminiRoutingError);
     }
     meter.firstToken();
-    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.response.usage });
     sendJsonText(res, JSON.stringify(geminiResponseBody(served.response, opts)), GEMINI_JSON);
+    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.response.usage });
     return;
   }
 
@@ -134,8 +134,8 @@ async function generate(
   try {
     await pumpStream(served, out, relay);
     write([enc.end()]);
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output });
     out.end(close);
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output });
   } catch (error) {
     endFailedStream(
       res,

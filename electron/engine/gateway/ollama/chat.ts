@@ -75,8 +75,8 @@ export async function relayOllama(
       return failRouted(res, meter, error, controller.signal, sendOllamaRoutingError);
     }
     meter.firstToken();
-    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.response.usage });
     sendJsonText(res, JSON.stringify(ollamaResponseBody(served.response, request.model, started, shape)), OLLAMA_JSON);
+    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.response.usage });
     return;
   }
 
@@ -104,8 +104,8 @@ export async function relayOllama(
   try {
     await pumpStream(served, out, relay);
     write(enc.end());
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output });
     out.end();
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output });
   } catch (error) {
     endFailedStream(res, meter, controller.signal, out, outcome, enc.usage, output, error, ollamaStreamError);
   }

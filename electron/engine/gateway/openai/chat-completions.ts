@@ -78,6 +78,7 @@ export async function relayJson(
     return failRouted(res, meter, error, input.signal, sendOpenAIRoutingError);
   }
   meter.firstToken();
+  sendJsonText(res, served.text);
   const usage = served.usage ?? fromOpenAIUsage(served.json.usage);
   meter.finish({
     status: 'ok',
@@ -87,7 +88,6 @@ export async function relayJson(
     usage,
     output: usage ? null : answerText(served.json),
   });
-  sendJsonText(res, served.text);
 }
 
 /** A JSON answer's text (chat or legacy completions), counted by the ledger when the upstream reported no usage. */
@@ -128,8 +128,8 @@ export async function relayStream(
   };
   try {
     await pumpStream(served, out, forward);
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
     out.end();
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
   } catch (error) {
     endFailedStream(res, meter, input.signal, out, outcome, tap.finalUsage(), tap.text, error, openAIStreamError);
   }

@@ -46,6 +46,7 @@ export const handleResponses: BodyHandler = async (ctx, req, res, body, client) 
       return failRouted(res, meter, error, controller.signal, sendOpenAIRoutingError);
     }
     meter.firstToken();
+    sendJsonText(res, JSON.stringify(chatToResponse(request, served.json)));
     meter.finish({
       status: 'ok',
       httpStatus: 200,
@@ -53,7 +54,6 @@ export const handleResponses: BodyHandler = async (ctx, req, res, body, client) 
       attempts: served.attempts,
       usage: fromOpenAIUsage(served.json.usage),
     });
-    sendJsonText(res, JSON.stringify(chatToResponse(request, served.json)));
     return;
   }
 
@@ -81,8 +81,8 @@ export const handleResponses: BodyHandler = async (ctx, req, res, body, client) 
   try {
     await pumpStream(served, out, read);
     writer.finish();
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: fromOpenAIUsage(writer.usage), output });
     out.end();
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: fromOpenAIUsage(writer.usage), output });
   } catch (error) {
     // The failure is the Responses stream's own failed event, written before the stream ends.
     endFailedStream(res, meter, controller.signal, out, outcome, fromOpenAIUsage(writer.usage), output, error, (message) => {
