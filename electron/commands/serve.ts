@@ -6,7 +6,8 @@ import { createApp } from '../engine/app';
 import { DEFAULT_PORT } from '../engine/gateway/port-address';
 import { tuneHeapForGateway } from '../engine/heap-tuning';
 import { ConfigError } from '../engine/settings/config-schema';
-import { DatabaseUrlError, isDatabaseUrl, redactDatabaseUrl, TeamDatabaseUnreachableError } from '../engine/team/database-url';
+import { DatabaseUrlError, TeamDatabaseUnreachableError, teamLedgerUrl } from '../engine/team/database-url';
+import { LedgerUrlError } from '../engine/team/team-directory-errors';
 import { SchemaTooNewError } from '../engine/team/schema';
 import type { CommandIO } from './io';
 import { formatRequestLine } from './request-line';
@@ -39,9 +40,12 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   // A host other machines can reach is warned about by the port itself when it opens (gateway/security.ts).
   const host = values.host ?? '127.0.0.1';
   // Team mode: --ledger, else SWITCHBOARD_LEDGER, else the config file's `ledger` (read by createApp).
-  const ledger = values.ledger ?? io.env.SWITCHBOARD_LEDGER;
-  if (ledger !== undefined && !isDatabaseUrl(ledger)) {
-    io.stderr(`switchboard serve: --ledger takes a postgres:// URL (got "${redactDatabaseUrl(ledger)}")`);
+  let ledger: string | undefined;
+  try {
+    ledger = teamLedgerUrl(values.ledger, io.env);
+  } catch (error) {
+    if (!(error instanceof LedgerUrlError)) throw error;
+    io.stderr(`switchboard serve: ${error.message}`);
     return 2;
   }
   tuneHeapForGateway();

@@ -161,7 +161,7 @@ describe('switchboard spend', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--by', 'week'], /--by must be one of day, model, provider, client, route, member \(got "week"\)/],
       [['--by', 'member'], /--by member needs a team ledger: pass --ledger postgres:\/\/… \(or set SWITCHBOARD_LEDGER\)/],
-      [['--ledger', 'mysql://u:pw@h/db'], /--ledger must be a postgres:\/\/ URL \(got mysql:\/\/u:\*\*\*@h\/db\)/],
+      [['--ledger', 'mysql://u:pw@h/db'], /--ledger must be a PostgreSQL URL .*got mysql:\/\/u:\*\*\*@h\/db/],
       [['--since', 'last week'], /--since: invalid since "last week"/],
       [['--since'], /argument missing/],
       [['--bogus'], /Unknown option '--bogus'/],

@@ -8,6 +8,8 @@ import type { SpendGroupBy, SpendSummary, SpendTotals } from '../../shared/types
 import { csvLine } from '../engine/ledger/csv';
 import { openLedgerAt, type OpenedLedger } from '../engine/ledger/open-ledger-at';
 import { parseSince } from '../engine/ledger/since';
+import { teamLedgerUrl } from '../engine/team/database-url';
+import { LedgerUrlError } from '../engine/team/team-directory-errors';
 import { parseCommandArgs, type CommandIO } from './io';
 
 /** `member` is not a SpendGroupBy: only a team database knows members. */
@@ -52,17 +54,17 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     return 2;
   }
 
-  const ledgerUrl = values.ledger ?? (io.env.SWITCHBOARD_LEDGER || undefined);
+  let ledgerUrl: string | undefined;
+  try {
+    ledgerUrl = teamLedgerUrl(values.ledger, io.env);
+  } catch (error) {
+    if (!(error instanceof LedgerUrlError)) throw error;
+    io.stderr(`switchboard spend: ${error.message}`);
+    return 2;
+  }
   if (by === 'member' && !ledgerUrl) {
     io.stderr('switchboard spend: --by member needs a team ledger: pass --ledger postgres://… (or set SWITCHBOARD_LEDGER)');
     return 2;
-  }
-  if (ledgerUrl !== undefined) {
-    const { isDatabaseUrl, redactDatabaseUrl } = await import('../engine/team/database');
-    if (!isDatabaseUrl(ledgerUrl)) {
-      io.stderr(`switchboard spend: --ledger must be a postgres:// URL (got ${redactDatabaseUrl(ledgerUrl)})`);
-      return 2;
-    }
   }
 
   const query = { since: values.since, until: values.until, by: by === 'member' ? undefined : by, client: values.client };

@@ -3,7 +3,8 @@
 // With --ledger postgres://… (or SWITCHBOARD_LEDGER) they act on the team database instead of settings.
 import { openSettings } from '../engine/settings/settings-store';
 import { checkTokenName, createClientToken } from '../engine/settings/tokens';
-import { teamLedgerUrl, type TeamDirectory } from '../engine/team/team-directory';
+import { teamLedgerUrl } from '../engine/team/database-url';
+import type { TeamDirectory } from '../engine/team/team-directory';
 import { checkMemberName } from '../engine/team/team-members';
 import { parseCommandArgs, type CommandIO } from './io';
 import { runOnTeamDirectory } from './member';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
+import { rpc } from '../e2e/helpers/app-rpc';
 import { assertBuilt, runCli, startServeProcess, type ServeProcess } from '../support/cli';
 import { startPostgres, type PostgresCluster } from '../support/postgres';
 
@@ -38,19 +39,6 @@ async function serve(dir: string, instance: string): Promise<ServeProcess> {
   );
   serves.push(s);
   return s;
-}
-
-const adminToken = (s: ServeProcess) => new URL(s.uiUrl).searchParams.get('token') ?? '';
-
-async function rpc<T>(s: ServeProcess, service: string, method: string, ...params: unknown[]): Promise<T> {
-  const res = await fetch(`${s.url}/app/rpc`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken(s)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ service, method, params }),
-  });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (!res.ok) throw new Error(`${service}.${method}: ${body.error?.message ?? res.status}`);
-  return body.result as T;
 }
 
 function chat(s: ServeProcess, token: string, options: { stream?: boolean } = {}): Promise<Response> {

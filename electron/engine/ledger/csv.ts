@@ -3,7 +3,7 @@
 import type Database from 'libsql';
 import { roundMsOrNull, roundUsdOrNull } from '../../../shared/format';
 import type { SpendQuery } from '../../../shared/types';
-import { clientCondition, clientOf } from './app-client';
+import { clientOf, pushClientAndSource } from './app-client';
 import { queryRange } from './spend-query';
 
 const HEADER = [
@@ -61,14 +61,7 @@ export function csvFilter(query: SpendQuery, now = Date.now()): { where: string;
   const { from, to } = queryRange(query, now);
   const where = ['started_at >= ?', 'started_at < ?'];
   const params: unknown[] = [Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER, Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER];
-  if (query.client !== undefined) {
-    where.push(clientCondition(query.client, false));
-    params.push(query.client);
-  }
-  if (query.source !== undefined) {
-    where.push('source = ?');
-    params.push(query.source);
-  }
+  pushClientAndSource(query, where, params);
   return { where: where.join(' AND '), params };
 }
 

@@ -1,5 +1,6 @@
 // Team database URLs and the errors of reaching one, without the PostgreSQL client: `serve` and the CLI
 // check a --ledger value and report failures without loading `pg` unless team mode is on.
+import { LedgerUrlError } from './team-directory-errors';
 
 /** A database URL that cannot be used (not postgres://, unparsable). */
 export class DatabaseUrlError extends Error {
@@ -39,4 +40,19 @@ export class TeamDatabaseUnreachableError extends Error {
   constructor(url: string, cause: unknown) {
     super(`cannot reach the team database ${redactDatabaseUrl(url)}: ${describeDatabaseError(cause)}`, { cause });
   }
+}
+
+/**
+ * The team database a command acts on: `--ledger URL`, else SWITCHBOARD_LEDGER, else none (the local
+ * settings). A value that is not a PostgreSQL URL is refused, its password kept out of the message.
+ */
+export function teamLedgerUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const fromEnv = env.SWITCHBOARD_LEDGER?.trim() || undefined;
+  const url = flag ?? fromEnv;
+  if (url === undefined) return undefined;
+  if (!isDatabaseUrl(url))
+    throw new LedgerUrlError(
+      `${flag !== undefined ? '--ledger' : 'SWITCHBOARD_LEDGER'} must be a PostgreSQL URL (postgres://user@host:port/db), got ${redactDatabaseUrl(url)}`,
+    );
+  return url;
 }

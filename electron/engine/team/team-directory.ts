@@ -1,9 +1,8 @@
 // The team directory: members, client tokens and budgets in the team database, as one store (for the
 // CLI and the admin side) and as a snapshot (what a running instance enforces; directory-watch.ts keeps it fresh).
-import { isDatabaseUrl, openDatabase, redactDatabaseUrl, type Database, type DatabaseOptions } from './database';
+import { openDatabase, type Database, type DatabaseOptions } from './database';
 import { migrateTeamSchema } from './schema';
 import { BUDGET_COLUMNS, budgetFromRow, listTeamBudgets, removeTeamBudget, setTeamBudget, type TeamBudget } from './team-directory-budgets';
-import { LedgerUrlError } from './team-directory-errors';
 import { isoText, type Queryable } from './team-directory-sql';
 import { addMember, listMembers, removeMember, type TeamMember } from './team-members';
 import { createTeamToken, listTeamTokens, revokeTeamToken, type TeamToken, type TeamTokenOptions } from './team-tokens';
@@ -107,19 +106,4 @@ export class TeamDirectory {
   }
 }
 
-/**
- * The team database a command acts on: `--ledger URL`, else SWITCHBOARD_LEDGER, else none (the local
- * settings). A value that is not a PostgreSQL URL is refused, its password kept out of the message.
- */
-export function teamLedgerUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  const fromEnv = env.SWITCHBOARD_LEDGER?.trim() || undefined;
-  const url = flag ?? fromEnv;
-  if (url === undefined) return undefined;
-  if (!isDatabaseUrl(url))
-    throw new LedgerUrlError(
-      `${flag !== undefined ? '--ledger' : 'SWITCHBOARD_LEDGER'} must be a PostgreSQL URL (postgres://user@host:port/db), got ${redactDatabaseUrl(url)}`,
-    );
-  return url;
-}
-
-export { describeDatabaseError } from './database-url';
+export { describeDatabaseError, teamLedgerUrl } from './database-url';

@@ -2,10 +2,13 @@
 // so a spec can seed state (tokens, budgets, requests) without clicking through other screens.
 import type { ServeHandle } from './serve';
 
-const adminToken = (serve: ServeHandle) => new URL(serve.uiUrl).searchParams.get('token') ?? '';
+/** What the calls need of a running `serve`: its address and the UI line's admin token. */
+type Served = Pick<ServeHandle, 'url' | 'uiUrl'>;
+
+const adminToken = (serve: Served) => new URL(serve.uiUrl).searchParams.get('token') ?? '';
 
 /** One app-service call: `rpc(serve, 'tokens', 'create', { name: 'cursor' })`. */
-export async function rpc<T = unknown>(serve: ServeHandle, service: string, method: string, ...params: unknown[]): Promise<T> {
+export async function rpc<T = unknown>(serve: Served, service: string, method: string, ...params: unknown[]): Promise<T> {
   const res = await fetch(`${serve.url}/app/rpc`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminToken(serve)}`, 'content-type': 'application/json' },

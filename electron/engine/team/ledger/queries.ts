@@ -2,7 +2,7 @@
 // queries with the same meaning and shapes, built from its pure parts (ranges, filters, labels, totals).
 // Each function checks its query at once (a bad `since` throws before any I/O) and returns the read to run.
 import type { SpendGroupBy, SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../../shared/types';
-import { clientCondition } from '../../ledger/app-client';
+import { pushClientAndSource } from '../../ledger/app-client';
 import { csvFilter, csvHeaderLine, csvRowLine } from '../../ledger/csv';
 import { requestsFilter, toSpendRequest } from '../../ledger/requests-query';
 import { fromRow, type RequestRow } from '../../ledger/rows';
@@ -42,14 +42,7 @@ function numbered(sql: string): string {
 function spendFilter(range: Range, query: SpendQuery): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (query.client !== undefined) {
-    where.push(clientCondition(query.client, false));
-    params.push(query.client);
-  }
-  if (query.source !== undefined) {
-    where.push('source = ?');
-    params.push(query.source);
-  }
+  pushClientAndSource(query, where, params);
   if (Number.isFinite(range.from)) {
     where.push('started_at >= ?');
     params.push(range.from);
