@@ -67,12 +67,25 @@ export function batchInserter(db: Database.Database) {
   const anyOpen = db.prepare('SELECT EXISTS (SELECT 1 FROM requests_open)').pluck(true);
   const closeOpens = db.prepare('DELETE FROM requests_open WHERE id IN (SELECT value FROM json_each(?))');
 
+  /** UTC day names by day number: a batch's rows share one or two days, and formatting a Date per row costs more than the rest of the rollup. */
+  const dayNames = new Map<number, string>();
+  const dayOf = (startedAt: number): string => {
+    const n = Math.floor(Math.trunc(startedAt / 1000) / 86_400);
+    let name = dayNames.get(n);
+    if (name === undefined) {
+      if (dayNames.size > 64) dayNames.clear();
+      name = new Date(n * 86_400_000).toISOString().slice(0, 10);
+      dayNames.set(n, name);
+    }
+    return name;
+  };
+
   /** Adds the rows to their groups in order, from each group's stored totals: the sums come out as the trigger's would, bit for bit. */
   function rollUp(rows: unknown[][]): void {
     const days = new Map<string, Group>();
     const months = new Map<string, Group>();
     for (const r of rows) {
-      const day = new Date(Math.trunc(Number(r[I.startedAt]) / 1000) * 1000).toISOString().slice(0, 10);
+      const day = dayOf(Number(r[I.startedAt]));
       const key = [r[I.source], r[I.client], r[I.route], r[I.provider], r[I.model]].map((v) => (v === null ? '' : String(v)));
       const cost = r[I.cost] as number | null;
       const row: Sums = [
@@ -118,13 +131,14 @@ export function batchInserter(db: Database.Database) {
     mark.run();
     const args: unknown[] = [];
     for (const r of chunk) for (const v of r) args.push(v);
-    if (insertOf(chunk.length).run(...args).changes === chunk.length) {
+    // One array argument: libsql binds it as is (a spread is copied, and flattened, on every call).
+    if (insertOf(chunk.length).run(args).changes === chunk.length) {
       keep.run();
       return chunk;
     }
     undo.run();
     keep.run();
-    return chunk.filter((r) => insertOne.run(...r).changes === 1);
+    return chunk.filter((r) => insertOne.run(r).changes === 1);
   }
 
   /** Inserts the rows (in the caller's transaction), rolls up those that went in and closes their journal entries. */

@@ -13,7 +13,7 @@ import { queryRequests } from './requests-query';
 import { requestsCsv } from './csv';
 import { estimator } from './estimator';
 import { INSERT_OPEN_SQL, newOwner, openValues, ownerGone, recoverInterrupted, releaseOwner } from './journal';
-import { orphanedRows, RowLog, rowLogDir } from './row-log';
+import { orphanedRows, RowLog, rowLine, rowLogDir } from './row-log';
 import { fromRow, INSERT_SQL, rowValues, toRow, type RequestRow } from './rows';
 import { migrate } from './schema';
 import { startWriter, type RowWriter, type WriteResult } from './writer';
@@ -80,6 +80,8 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   const listeners = new Set<(row: RequestRecord) => void>();
   let conversations: LedgerConversations | undefined;
   let queue: RequestRow[] = [];
+  /** Each queued row's values as JSON (row-log.ts rowLine), in queue order: written to the row log and sent to the writer as is. */
+  let lines: string[] = [];
   // Journal entries not yet written: a request that ends before the next flush never writes one.
   const opens = new Map<string, OpenRequest>();
   let retryOpens: unknown[][] = [];
@@ -133,8 +135,9 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
         },
         onIdle: readSettled,
       });
-      const batch = queue;
+      const batch = lines;
       queue = [];
+      lines = [];
       const log = rowLog.seal();
       writer.post(batch, openBatch);
       if (log) logOfBatch.set(++batches, log);
@@ -185,8 +188,10 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     }
     opens.delete(row.id);
     const r = toRow(row);
+    const line = rowLine(r);
     queue.push(r);
-    logRow(r);
+    lines.push(line);
+    logRow(line);
     if (queue.length >= batchSize) post();
     else scheduleFlush();
     for (const listener of listeners) listener(row);
@@ -198,9 +203,11 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     for (const d of r.dropped) onError(new Error(`dropped request row ${d.id}: ${d.message}`));
     if (r.failed.length === 0 && r.failedOpens.length === 0) return;
     // A busy or full disk may recover: keep the rows and entries, bounded so memory cannot run away.
+    const failedLines = r.failed.map(rowLine);
     queue = r.failed.concat(queue).slice(-MAX_QUEUE);
+    lines = failedLines.concat(lines).slice(-MAX_QUEUE);
     // Their batch's log file goes once this answer is handled: they wait in the current one again.
-    for (const row of r.failed.slice(-MAX_QUEUE)) logRow(row);
+    for (const line of failedLines.slice(-MAX_QUEUE)) logRow(line);
     retryOpens = r.failedOpens.concat(retryOpens).slice(-MAX_QUEUE);
     onError(
       new Error(
@@ -211,9 +218,9 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   }
 
   /** On disk before the caller goes on; a disk that refuses is reported once and the row still goes to the writer. */
-  function logRow(row: RequestRow): void {
+  function logRow(line: string): void {
     try {
-      rowLog.append(row);
+      rowLog.append(line);
       logFailed = false;
     } catch (error) {
       if (!logFailed) onError(new Error(`could not keep finished requests on disk until they are written: ${(error as Error).message}`));

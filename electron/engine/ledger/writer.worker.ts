@@ -57,10 +57,11 @@ port.on('message', (message: WriterRequest) => {
     return;
   }
   let failure: BatchFailure | undefined;
+  const rows = JSON.parse(message.rows) as unknown[][];
   try {
-    insertAll(message.opens, message.rows);
+    insertAll(message.opens, rows);
   } catch (error) {
-    failure = salvage(message.opens, message.rows, error);
+    failure = salvage(message.opens, rows, error);
   }
   port.postMessage({ type: 'written', seq: message.seq, failure } satisfies WriterReply);
 });
