@@ -67,54 +67,58 @@ export function batchInserter(db: Database.Database) {
   const anyOpen = db.prepare('SELECT EXISTS (SELECT 1 FROM requests_open)').pluck(true);
   const closeOpens = db.prepare('DELETE FROM requests_open WHERE id IN (SELECT value FROM json_each(?))');
 
-  /** UTC day names by day number: a batch's rows share one or two days, and formatting a Date per row costs more than the rest of the rollup. */
-  const dayNames = new Map<number, string>();
-  const dayOf = (startedAt: number): string => {
+  /** UTC day and month names by day number: a batch's rows share one or two days, and formatting a Date per row costs more than the rest of the rollup. */
+  const periods = new Map<number, { day: string; month: string }>();
+  const periodsOf = (startedAt: number): { day: string; month: string } => {
     const n = Math.floor(Math.trunc(startedAt / 1000) / 86_400);
-    let name = dayNames.get(n);
-    if (name === undefined) {
-      if (dayNames.size > 64) dayNames.clear();
-      name = new Date(n * 86_400_000).toISOString().slice(0, 10);
-      dayNames.set(n, name);
+    let p = periods.get(n);
+    if (p === undefined) {
+      if (periods.size > 64) periods.clear();
+      const day = new Date(n * 86_400_000).toISOString().slice(0, 10);
+      p = { day, month: day.slice(0, 7) };
+      periods.set(n, p);
     }
-    return name;
+    return p;
   };
+  const text = (v: unknown): string => (v === null ? '' : String(v));
+  /** One row's addends, in ROLLUP_SUMS order (reused from row to row: the groups keep their own sums). */
+  const addends: Sums = ROLLUP_SUMS.map(() => 0);
 
   /** Adds the rows to their groups in order, from each group's stored totals: the sums come out as the trigger's would, bit for bit. */
   function rollUp(rows: unknown[][]): void {
     const days = new Map<string, Group>();
     const months = new Map<string, Group>();
     for (const r of rows) {
-      const day = dayOf(Number(r[I.startedAt]));
-      const key = [r[I.source], r[I.client], r[I.route], r[I.provider], r[I.model]].map((v) => (v === null ? '' : String(v)));
+      const { day, month } = periodsOf(Number(r[I.startedAt]));
+      const keyId = `${text(r[I.source])}\0${text(r[I.client])}\0${text(r[I.route])}\0${text(r[I.provider])}\0${text(r[I.model])}`;
       const cost = r[I.cost] as number | null;
-      const row: Sums = [
-        1,
-        Number(r[I.input]),
-        Number(r[I.output]),
-        Number(r[I.cacheRead]),
-        Number(r[I.cacheWrite]),
-        Number(r[I.reasoning]),
-        cost ?? 0,
-        cost === null ? 1 : 0,
-        Number(r[I.estimated]) !== 0 ? 1 : 0,
-      ];
-      add(days, daily.read, day, key, row);
-      add(months, monthly.read, day.slice(0, 7), key, row);
+      addends[0] = 1;
+      addends[1] = Number(r[I.input]);
+      addends[2] = Number(r[I.output]);
+      addends[3] = Number(r[I.cacheRead]);
+      addends[4] = Number(r[I.cacheWrite]);
+      addends[5] = Number(r[I.reasoning]);
+      addends[6] = cost ?? 0;
+      addends[7] = cost === null ? 1 : 0;
+      addends[8] = Number(r[I.estimated]) !== 0 ? 1 : 0;
+      add(days, daily.read, day, keyId, r);
+      add(months, monthly.read, month, keyId, r);
     }
-    for (const g of days.values()) daily.write.run(g.period, ...g.key, ...g.sums);
-    for (const g of months.values()) monthly.write.run(g.period, ...g.key, ...g.sums);
+    for (const g of days.values()) daily.write.run([g.period, ...g.key, ...g.sums]);
+    for (const g of months.values()) monthly.write.run([g.period, ...g.key, ...g.sums]);
   }
 
-  function add(groups: Map<string, Group>, read: Database.Statement, period: string, key: string[], row: Sums): void {
-    const id = `${period}\0${key.join('\0')}`;
+  /** Adds `addends` to the row's group in `groups`, starting the group from its stored totals. */
+  function add(groups: Map<string, Group>, read: Database.Statement, period: string, keyId: string, r: unknown[]): void {
+    const id = `${period}\0${keyId}`;
     let g = groups.get(id);
     if (!g) {
-      const stored = read.get(period, ...key) as number[] | undefined;
+      const key = [r[I.source], r[I.client], r[I.route], r[I.provider], r[I.model]].map(text);
+      const stored = read.get([period, ...key]) as number[] | undefined;
       g = { period, key, sums: stored ? stored.map(Number) : ROLLUP_SUMS.map(() => 0) };
       groups.set(id, g);
     }
-    for (let i = 0; i < row.length; i++) g.sums[i]! += row[i]!;
+    for (let i = 0; i < addends.length; i++) g.sums[i]! += addends[i]!;
   }
 
   const mark = db.prepare('SAVEPOINT chunk');
@@ -129,8 +133,9 @@ export function batchInserter(db: Database.Database) {
    */
   function insertChunk(chunk: unknown[][]): unknown[][] {
     mark.run();
-    const args: unknown[] = [];
-    for (const r of chunk) for (const v of r) args.push(v);
+    const args = new Array<unknown>(chunk.length * COLUMNS.length);
+    let k = 0;
+    for (const r of chunk) for (let i = 0; i < COLUMNS.length; i++) args[k++] = r[i];
     // One array argument: libsql binds it as is (a spread is copied, and flattened, on every call).
     if (insertOf(chunk.length).run(args).changes === chunk.length) {
       keep.run();
