@@ -1,4 +1,4 @@
-// The relay's backpressure on every dialect (and the app bridge): an upstream that streams ~20 MB as
+// The relay's backpressure on every dialect (and the app bridge): an upstream that streams ~48 MB as
 // fast as it can, a client that reads nothing for a while and then reads to the end. While the client
 // reads nothing, the port must stop reading the upstream (the upstream's writes wait and its reply is
 // not drained to the end: the port is not buffering it), and the client still gets the whole answer
@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFirehose, type Firehose } from '../fakes/firehose-upstream';
 import { startHarness, type Harness } from '../support/engine-harness';
 
-const FRAMES = 320;
+// 48 MB: the kernel's loopback socket buffers alone held up to ~16 MB of a paused stream on this machine
+// (receive buffers grow to net.ipv4.tcp_rmem's max, 32 MB here); at 20 MB the upstream sometimes
+// finished with the port holding nothing back.
+const FRAMES = 768;
 const FRAME_CHARS = 64 * 1024;
 const PAUSE_MS = 1500;
 
