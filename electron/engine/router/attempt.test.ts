@@ -16,13 +16,17 @@ const cfg = parseConfig({
 const vault: Vault = { keysFor: () => [], setKeychainKey: () => undefined, deleteKeychainKey: () => false, describe: () => [] };
 
 afterEach(() => {
+  vi.restoreAllMocks();
   vi.useRealTimers();
 });
 
 describe('attemptOnce', () => {
   it('times a non-streamed attempt out at the deadline, not the millisecond before it that the timer rounds to', async () => {
-    // Fake timers count whole milliseconds, as libuv does: a 10.5 ms timer fires at 10 ms.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    // libuv counts whole milliseconds from the loop's clock, so a timer can fire up to 1 ms early: here every one does.
+    const fakeSetTimeout = globalThis.setTimeout;
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms = 0) =>
+      fakeSetTimeout(fn, Math.max(1, ms - 1))) as unknown as typeof setTimeout);
     const health = new RouterHealth();
     const { plan, targets } = new RouteTable(cfg.providers, cfg.routes, [], health).resolve('r');
     const target = targets[0]!;

@@ -45,14 +45,16 @@ export async function attemptOnce<T extends object>(
   const limit = Math.max(0, Math.min(input.stream ? a.timeouts.firstTokenMs : Infinity, a.deadline - t0));
   const firstTokenLimit = input.stream === true && limit === a.timeouts.firstTokenMs;
   const timeoutMessage = firstTokenLimit ? `no first token within ${limit} ms` : 'the request ran past its total timeout';
-  // A timer may fire up to a millisecond before its time (libuv counts whole milliseconds): one for the
-  // deadline waits out the rest, or the failover loop would see time left and start another attempt.
+  // Whole milliseconds: node keeps one timer list per distinct duration, and a fractional one (the time
+  // left to the deadline) made a list per request. A timer may also fire up to a millisecond early
+  // (libuv counts whole milliseconds): one for the deadline waits out the rest, or the failover loop
+  // would see time left and start another attempt.
   const expire = (): void => {
     const left = a.deadline - performance.now();
     if (!firstTokenLimit && left > 0) timer = setTimeout(expire, Math.ceil(left));
     else controller.abort(new AttemptError('timeout', timeoutMessage));
   };
-  let timer = setTimeout(expire, limit);
+  let timer = setTimeout(expire, Math.ceil(limit));
   const record: AttemptRecord = { provider: target.provider.id, model: target.model, keyLabel: key.label, status: null, durationMs: 0 };
   a.attempts.push(record);
   input.onAttempt?.(target);

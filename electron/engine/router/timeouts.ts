@@ -67,7 +67,8 @@ class GuardedStream<T> implements AsyncIterableIterator<T> {
     private readonly rest: AsyncIterator<T>,
     private readonly guard: StreamGuard,
   ) {
-    this.#timer = setTimeout(this.#watch, Math.max(0, Math.min(guard.idleMs, guard.deadline - performance.now())));
+    // Whole milliseconds: node keeps a timer list per distinct duration (attempt.ts says why that matters).
+    this.#timer = setTimeout(this.#watch, Math.ceil(Math.max(0, Math.min(guard.idleMs, guard.deadline - performance.now()))));
   }
 
   readonly #watch = () => {
@@ -75,7 +76,7 @@ class GuardedStream<T> implements AsyncIterableIterator<T> {
     const idleLeft = this.#waitingSince === null ? this.guard.idleMs : this.#waitingSince + this.guard.idleMs - now;
     const totalLeft = this.guard.deadline - now;
     if (idleLeft > 0 && totalLeft > 0) {
-      this.#timer = setTimeout(this.#watch, Math.min(idleLeft, totalLeft));
+      this.#timer = setTimeout(this.#watch, Math.ceil(Math.min(idleLeft, totalLeft)));
       return;
     }
     this.#fired =
