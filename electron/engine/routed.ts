@@ -3,6 +3,7 @@
 // with the budget check that runs before anything is sent. One place, so no entry point can forget a
 // step (budgets were once missing from two dialects).
 import { RequestMeter } from './accounting';
+import type { CancelSignal } from './cancel';
 import { budgetPreflight } from './budgets';
 import type { Budgets } from './budgets/budgets';
 import type { Catalog } from './catalog/catalog';
@@ -34,7 +35,7 @@ export interface RoutedStart {
   /** The request body (any dialect), for budget estimates, sticky routing and input estimates. */
   body: Record<string, unknown>;
   stream: boolean;
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Whose conversations stick to one target: with the route (or model) it makes the sticky scope. */
   stickyOwner: string;
   ext?: RoutingExtensions | null;

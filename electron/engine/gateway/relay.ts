@@ -3,6 +3,7 @@
 // end of a stream that failed after its first token.
 import type { ServerResponse } from 'node:http';
 import type { RequestMeter } from '../accounting';
+import type { CancelSignal } from '../cancel';
 import type { TextTally } from '../canonical/text-tally';
 import type { Usage } from '../canonical/usage';
 import type { AttemptRecord } from '../ledger/types';
@@ -52,7 +53,7 @@ export async function pumpStream<E>(
 export function endFailedStream(
   res: ServerResponse,
   meter: RequestMeter,
-  signal: AbortSignal,
+  signal: CancelSignal,
   out: StreamWriter,
   outcome: { target: Target; attempts: AttemptRecord[] },
   usage: Usage | null | undefined,

@@ -3,6 +3,7 @@
 // response with its request id, abort the upstream when the client leaves, and answer in the dialect.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestMeter } from '../accounting';
+import type { Cancel, CancelSignal } from '../cancel';
 import type { RoutingExtensions } from '../router/extensions';
 import type { FailoverInput } from '../router/failover';
 import { RoutingError } from '../router/failures';
@@ -17,7 +18,7 @@ export type BodyHandler = (ctx: GatewayContext, req: IncomingMessage, res: Serve
 export interface RoutedRequest {
   resolution: Resolution;
   meter: RequestMeter;
-  controller: AbortController;
+  controller: Cancel;
   /** What every dialect passes the router; add the body (or canonical request) to it. */
   failover: FailoverInput;
 }
@@ -89,7 +90,7 @@ export const asRoutingError = (error: unknown): RoutingError =>
  * Records a request that failed before its answer started (or was cancelled) and answers the client
  * in its dialect, with Retry-After when a cooldown is why.
  */
-export function failRouted(res: ServerResponse, meter: RequestMeter, error: unknown, signal: AbortSignal, send: SendRoutingError): void {
+export function failRouted(res: ServerResponse, meter: RequestMeter, error: unknown, signal: CancelSignal, send: SendRoutingError): void {
   if (signal.aborted || res.destroyed) {
     meter.finish({ status: 'cancelled', httpStatus: 499, attempts: (error as RoutingError).attempts ?? [] });
     return;

@@ -1,5 +1,6 @@
 // Gemini and Ollama take images only inline: a request carrying image URLs has them fetched (once per
 // request, before the first attempt needs them) through the transport's guarded fetcher and sent as base64.
+import { asAbortSignal, type CancelSignal } from '../cancel';
 import type { CanonicalRequest, Message, Part } from '../canonical/types';
 import { AttemptError } from '../router/failures';
 import type { Transport } from './transport';
@@ -25,11 +26,11 @@ const inlined = new WeakMap<CanonicalRequest, Promise<CanonicalRequest>>();
  * none); fetched once per request however many targets need it. A failed fetch is the caller's
  * problem (a 400), not the target's.
  */
-export function inlineImages(req: CanonicalRequest, signal: AbortSignal, transport: Transport): Promise<CanonicalRequest> {
+export function inlineImages(req: CanonicalRequest, signal: CancelSignal, transport: Transport): Promise<CanonicalRequest> {
   if (!hasUrlImage(req)) return Promise.resolve(req);
   let pending = inlined.get(req);
   if (!pending) {
-    pending = fetchAll(req, signal, transport).catch((error: unknown) => {
+    pending = fetchAll(req, asAbortSignal(signal), transport).catch((error: unknown) => {
       if (signal.aborted) throw error;
       throw new AttemptError('bad-request', IMAGE_NOT_FETCHED, 400);
     });

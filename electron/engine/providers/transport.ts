@@ -3,6 +3,7 @@
 // per engine, built by the composition root (app.ts) and handed down; nothing here is process-global.
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
+import type { CancelSignal } from '../cancel';
 import { DEFAULT_MAX_IMAGE_BYTES, fetchPublicImage, type FetchedImage, type ImageFetchOptions } from './image-fetch';
 
 export interface UpstreamCall {
@@ -37,7 +38,7 @@ export interface TransportOptions {
 export interface AttemptRoute {
   transport: Transport;
   target: { provider: { id: string } };
-  signal: AbortSignal;
+  signal: CancelSignal;
   timeouts?: { connectMs: number };
 }
 
@@ -104,7 +105,7 @@ export class Transport {
     for (const a of old) void a.close().catch(() => {});
   }
 
-  async send(call: UpstreamCall, signal?: AbortSignal, options?: SendOptions): Promise<UpstreamResponse> {
+  async send(call: UpstreamCall, signal?: CancelSignal, options?: SendOptions): Promise<UpstreamResponse> {
     const { origin, path, local } = this.#target(call.url);
     const res = await this.#dispatcherFor(options, local).request({
       origin,
@@ -112,7 +113,9 @@ export class Transport {
       method: call.method,
       headers: call.headers,
       body: call.body,
-      signal,
+      // undici reads `aborted`, `reason` and the abort listeners of a signal, all a CancelSignal has
+      // (its typings name AbortSignal or EventEmitter).
+      signal: signal as AbortSignal | undefined,
     });
     return { status: res.statusCode, headers: res.headers, body: res.body as UpstreamResponse['body'] };
   }

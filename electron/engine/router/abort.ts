@@ -1,8 +1,9 @@
 // Abort helpers for the failover loop: a sleep the client can cut short, and a race that stops
 // waiting on an opener the moment its attempt is aborted.
+import type { CancelSignal } from '../cancel';
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
-export const sleep = (ms: number, signal: AbortSignal) =>
+export const sleep = (ms: number, signal: CancelSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {
@@ -17,7 +18,7 @@ export const sleep = (ms: number, signal: AbortSignal) =>
  * Settles with the opener, or rejects as soon as the attempt is aborted (timeout, client gone) even if
  * the opener does not notice; a result that arrives after that has its stream closed.
  */
-export function untilAborted<T>(opening: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(opening: Promise<T>, signal: CancelSignal): Promise<T> {
   if (signal.aborted) {
     opening.then(closeLate, () => undefined);
     return Promise.reject(signal.reason);

@@ -2,6 +2,7 @@
 // transport failure, a timeout, malformed data, an error answer: these move health and fail over),
 // the client's request that our code could not process (a 400), or our own code (a 500). Only the
 // upstream's own behaviour may count against a target, or one client could take it down for all.
+import type { CancelSignal } from '../cancel';
 import { errors as undiciErrors } from 'undici';
 import { UpstreamStreamError } from '../canonical/errors';
 import { AttemptError, ClientRequestError } from './failures';
@@ -44,8 +45,8 @@ export type AttemptPhase = 'open' | 'stream';
 
 export function asAttemptError(
   error: unknown,
-  attemptSignal: AbortSignal,
-  clientSignal: AbortSignal,
+  attemptSignal: CancelSignal,
+  clientSignal: CancelSignal,
   timeoutMessage: string,
   phase: AttemptPhase = 'open',
 ): AttemptError {

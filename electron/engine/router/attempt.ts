@@ -1,5 +1,6 @@
 // One attempt at one (target, key): its own abort controller and timeout, the ledger's record of it,
 // what the shared health learns from it, and, for a stream, the guard that keeps watching the rest.
+import { Cancel } from '../cancel';
 import type { AttemptRecord } from '../ledger/types';
 import type { ResolvedKey } from '../vault/types';
 import { asAttemptError, notTheUpstream } from './attempt-errors';
@@ -36,9 +37,9 @@ export async function attemptOnce<T extends object>(
 ): Promise<{ served: T & Served } | { error: AttemptError }> {
   const { target, key, id, health } = a;
   const t0 = performance.now();
-  // One controller per attempt, aborted by the client's signal too. Linked by a listener rather than
-  // AbortSignal.any, which costs several times more per request on Node 20.
-  const controller = new AbortController();
+  // One controller per attempt, aborted by the client's signal too (a Cancel, not an AbortController:
+  // ../cancel.ts says why). Linked by a listener rather than AbortSignal.any, which costs several times more.
+  const controller = new Cancel();
   const signal = controller.signal;
   if (input.signal.aborted) controller.abort(input.signal.reason);
   else input.signal.addEventListener('abort', () => controller.abort(input.signal.reason), { once: true });

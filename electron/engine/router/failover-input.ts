@@ -1,5 +1,6 @@
 // What the failover loop takes and gives: the request's input, one attempt as an opener sees it, and
 // what a served answer carries back (failover.ts runs the loop).
+import type { CancelSignal } from '../cancel';
 import type { AttemptRecord } from '../ledger/types';
 import type { Transport } from '../providers/transport';
 import type { ResolvedKey, Vault } from '../vault/types';
@@ -9,7 +10,7 @@ import type { Timeouts } from './timeouts';
 export interface Attempt {
   target: Target;
   key: ResolvedKey;
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** The engine's transport: openers send through it (providers/transport.ts sendAttempt). */
   transport: Transport;
   /** The route's timeouts; an opener passes `connectMs` to the transport. */
@@ -28,7 +29,7 @@ export interface FailoverInput {
   vault: Vault;
   /** What every attempt is sent through (one per engine, built by the composition root). */
   transport: Transport;
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** The request body (for cost estimates and sticky routing). */
   body?: Record<string, unknown>;
   /** Streams get the first-token timeout and a guarded `rest`; other requests the total timeout. */
