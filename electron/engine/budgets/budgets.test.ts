@@ -77,6 +77,29 @@ describe('budgets', () => {
     b.close();
   });
 
+  it("counts a client's rows in the member its token belongs to now, after a move between members", () => {
+    const l = ledger();
+    const now = Date.UTC(2025, 4, 20, 12, 0);
+    let member = 'ann';
+    const b = new Budgets(
+      l,
+      [
+        { name: 'ann', member: 'ann', period: 'daily', mode: 'hard', usd: 10 },
+        { name: 'bob', member: 'bob', period: 'daily', mode: 'hard', usd: 10 },
+      ],
+      () => now,
+      { memberOf: () => member },
+    );
+    l.record(row({ client: 'laptop', startedAt: now, costUsd: 1 }));
+    member = 'bob';
+    l.record(row({ client: 'laptop', startedAt: now, costUsd: 2 }));
+    expect(b.status().map((s) => [s.name, s.spentUsd])).toEqual([
+      ['ann', 1],
+      ['bob', 2],
+    ]);
+    b.close();
+  });
+
   it('remembers one soft warning per budget and period', () => {
     const l = ledger();
     const b = new Budgets(l, [{ name: 'soft', period: 'daily', mode: 'soft', tokens: 100 }]);

@@ -17,6 +17,8 @@ import type { BudgetCheck, BudgetCheckInput, BudgetConfig, Reservation, SharedBu
 type Hold = { client: string | null; usd: number; tokens: number; expiresAt: number; buckets: Bucket[]; live: boolean };
 
 const MAX_WARNINGS = 100;
+/** Clients whose bucket lists are kept (per day); more than that are built on every request. */
+const MAX_CACHED_LISTS = 10_000;
 /** Longest a reservation may live when its request never says it ended (a leak guard, not a timeout). */
 export const DEFAULT_HOLD_MS = 16 * 60_000;
 
@@ -123,8 +125,25 @@ export class Budgets {
     for (const h of this.#holds) this.#apply(h);
   }
 
+  /**
+   * Each client's bucket list for the current buckets and UTC day, made once: every request asks twice
+   * (its hold, its row), and building the list's keys cost more than the rest of a budget check.
+   */
+  #lists = new Map<string | null, { member: string | null; list: Bucket[] }>();
+  #listsOf: { buckets: Map<string, Bucket>; day: string } | undefined;
+
   #bucketsFor(client: string | null, t: number, buckets = this.#buckets): Bucket[] {
-    return bucketsFor(buckets, this.#periods, client, this.memberOf(client), t);
+    const member = this.memberOf(client);
+    const day = this.#periods.day(t);
+    if (this.#listsOf?.buckets !== buckets || this.#listsOf.day !== day) {
+      this.#lists.clear();
+      this.#listsOf = { buckets, day };
+    }
+    const cached = this.#lists.get(client);
+    if (cached && cached.member === member) return cached.list;
+    const list = bucketsFor(buckets, this.#periods, client, member, t);
+    if (this.#lists.size < MAX_CACHED_LISTS) this.#lists.set(client, { member, list });
+    return list;
   }
 
   #add(row: RequestRecord): void {

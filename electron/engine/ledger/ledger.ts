@@ -13,7 +13,7 @@ import { queryRequests } from './requests-query';
 import { requestsCsv } from './csv';
 import { estimator } from './estimator';
 import { INSERT_OPEN_SQL, newOwner, openValues, ownerGone, recoverInterrupted, releaseOwner } from './journal';
-import { orphanedRows, RowLog, rowLine, rowLogDir } from './row-log';
+import { orphanedRows, RowLog, rowLine, rowLogDir, rowOfLine } from './row-log';
 import { fromRow, INSERT_SQL, rowValues, toRow, type RequestRow } from './rows';
 import { migrate } from './schema';
 import { startWriter, type RowWriter, type WriteResult } from './writer';
@@ -79,8 +79,11 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
 
   const listeners = new Set<(row: RequestRecord) => void>();
   let conversations: LedgerConversations | undefined;
-  let queue: RequestRow[] = [];
-  /** Each queued row's values as JSON (row-log.ts rowLine), in queue order: written to the row log and sent to the writer as is. */
+  /**
+   * The queue: each row's values as JSON (row-log.ts rowLine), written to the row log and sent to the
+   * writer as is. Text rather than row objects: a row waits up to a flush (50 ms), long enough to be
+   * promoted to the old generation, and one string per row costs the GC less than an object graph.
+   */
   let lines: string[] = [];
   // Journal entries not yet written: a request that ends before the next flush never writes one.
   const opens = new Map<string, OpenRequest>();
@@ -120,7 +123,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
       }
     }
     opens.clear();
-    if (queue.length > 0 || openBatch.length > 0) {
+    if (lines.length > 0 || openBatch.length > 0) {
       writer ??= startWriter({
         file,
         insertSql: INSERT_SQL,
@@ -136,7 +139,6 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
         onIdle: readSettled,
       });
       const batch = lines;
-      queue = [];
       lines = [];
       const log = rowLog.seal();
       writer.post(batch, openBatch);
@@ -163,7 +165,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     if (settledReaders.length === 0 || writer?.busy) return;
     const readers = settledReaders;
     settledReaders = [];
-    const view: SettledView = { spend: (query) => querySpend(db, query), unwritten: queue.map(fromRow) };
+    const view: SettledView = { spend: (query) => querySpend(db, query), unwritten: lines.map((line) => fromRow(rowOfLine(line))) };
     for (const read of readers) {
       try {
         read(view);
@@ -171,7 +173,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
         onError(new Error(`a ledger reader failed: ${(error as Error).message}`));
       }
     }
-    if (queue.length > 0) scheduleFlush();
+    if (lines.length > 0) scheduleFlush();
   }
 
   /** Runs a read of the database once every row recorded before the call is written. */
@@ -187,12 +189,10 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
       return;
     }
     opens.delete(row.id);
-    const r = toRow(row);
-    const line = rowLine(r);
-    queue.push(r);
+    const line = rowLine(toRow(row));
     lines.push(line);
     logRow(line);
-    if (queue.length >= batchSize) post();
+    if (lines.length >= batchSize) post();
     else scheduleFlush();
     for (const listener of listeners) listener(row);
   }
@@ -204,7 +204,6 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     if (r.failed.length === 0 && r.failedOpens.length === 0) return;
     // A busy or full disk may recover: keep the rows and entries, bounded so memory cannot run away.
     const failedLines = r.failed.map(rowLine);
-    queue = r.failed.concat(queue).slice(-MAX_QUEUE);
     lines = failedLines.concat(lines).slice(-MAX_QUEUE);
     // Their batch's log file goes once this answer is handled: they wait in the current one again.
     for (const line of failedLines.slice(-MAX_QUEUE)) logRow(line);
@@ -313,7 +312,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     await writer?.close();
     // Rows still queued (their batch failed) stay in the last log file for the next start; else it goes.
     const last = rowLog.seal();
-    if (last && queue.length === 0) RowLog.drop(last);
+    if (last && lines.length === 0) RowLog.drop(last);
     // Requests still in flight will never be recorded by this process: they are interrupted now.
     try {
       recoverInterrupted(db, owner);

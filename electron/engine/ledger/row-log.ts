@@ -57,6 +57,9 @@ export class RowLog {
 /** A row's values in COLUMNS order as JSON, not the object: no column names, half the bytes to format and write. */
 export const rowLine = (row: RequestRow): string => JSON.stringify(rowValues(row));
 
+/** The row a rowLine holds. */
+export const rowOfLine = (line: string): RequestRow => rowFromValues(JSON.parse(line) as unknown[]);
+
 /**
  * The rows in row logs left by processes that are gone (`gone(owner)`), and their files (to drop once
  * the rows are committed). A line cut by the kill mid-write is skipped: its request had not been answered.
@@ -79,7 +82,7 @@ export function orphanedRows(dataDir: string, gone: (owner: string) => boolean):
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       if (!line) continue;
       try {
-        rows.push(rowFromValues(JSON.parse(line) as unknown[]));
+        rows.push(rowOfLine(line));
       } catch {
         // the last line of a write the kill cut short
       }
