@@ -12,11 +12,19 @@ import type { Ledger, RequestRecord } from '../ledger/types';
 import { Budgets } from './budgets';
 
 const ledgers: Ledger[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   for (const l of ledgers.splice(0)) await l.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
+/** A data dir of the test's own, removed after it. */
+const tempDir = (): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-budget-'));
+  dirs.push(d);
+  return d;
+};
 function ledger(): Ledger {
-  const l = openLedger(fs.mkdtempSync(path.join(os.tmpdir(), 'sb-budget-')));
+  const l = openLedger(tempDir());
   ledgers.push(l);
   return l;
 }

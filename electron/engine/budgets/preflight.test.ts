@@ -25,12 +25,20 @@ import { Budgets, budgetPreflight, type SharedBudgetHolds } from './index';
 import type { SharedAdmitInput } from './types';
 
 const ledgers: Ledger[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   for (const l of ledgers.splice(0)) await l.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
+/** A data dir of the test's own, removed after it. */
+const tempDir = (): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-preflight-'));
+  dirs.push(d);
+  return d;
+};
 /** An empty ledger of its own: the budgets' running totals start at zero. */
 async function budgetsOver(budget: { name: string; usd: number }): Promise<Budgets> {
-  const l = openLedger(fs.mkdtempSync(path.join(os.tmpdir(), 'sb-preflight-')));
+  const l = openLedger(tempDir());
   ledgers.push(l);
   const b = new Budgets(l, [{ ...budget, period: 'daily', mode: 'hard' }]);
   await l.flush();
@@ -140,7 +148,7 @@ describe('team mode preflight', () => {
   }
 
   async function teamBudgets(shared: SharedBudgetHolds): Promise<{ budgets: Budgets; ledger: Ledger }> {
-    const ledger = openLedger(fs.mkdtempSync(path.join(os.tmpdir(), 'sb-preflight-')));
+    const ledger = openLedger(tempDir());
     ledgers.push(ledger);
     const budgets = new Budgets(ledger, [{ name: 'cap', period: 'daily', mode: 'hard', usd: 1 }], Date.now, {
       shared,
