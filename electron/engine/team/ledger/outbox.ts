@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Database from 'libsql';
-import { COLUMNS, type RequestRow } from '../../ledger/rows';
+import { COLUMNS } from '../../ledger/rows';
 import { redactDatabaseUrl } from '../database';
 
 /** libsql loaded on first use, as the ledger does (ledger.ts explains why `require`). */
@@ -28,7 +28,8 @@ export interface OutboxStatus {
 }
 
 export interface OutboxBatch {
-  rows: RequestRow[];
+  /** Each row's values in COLUMNS order (ledger/rows.ts): arrays, not objects, are what the shipper sends. */
+  rows: unknown[][];
   /** The rowid of the batch's last row: mark() it once the batch is in PostgreSQL. */
   lastRowid: number;
 }
@@ -68,7 +69,8 @@ export class LocalOutbox {
     this.shipped = readMark(this.file);
     this.db = new (loadLibsql())(path.join(dataDir, 'ledger.db'), { readonly: true, timeout: BUSY_TIMEOUT_MS });
     try {
-      this.selectBatch = this.db.prepare(SELECT_BATCH);
+      // Arrays, not objects: a row object per column name cost more than shipping it.
+      this.selectBatch = this.db.prepare(SELECT_BATCH).raw(true);
       this.selectMax = this.db.prepare('SELECT MAX(rowid) AS m FROM requests');
     } catch (error) {
       this.db.close();
@@ -84,11 +86,10 @@ export class LocalOutbox {
   /** The next rows to ship, oldest first (at most `limit`); empty when none waits or the outbox is closed. */
   batch(limit: number): OutboxBatch | null {
     if (this.closed) return null;
-    const rows = this.selectBatch.all(this.shipped, limit) as Array<RequestRow & { outbox_rowid: number }>;
-    if (rows.length === 0) return null;
-    const lastRowid = Number(rows[rows.length - 1]!.outbox_rowid);
-    for (const row of rows) delete (row as Partial<typeof row>).outbox_rowid;
-    return { rows, lastRowid };
+    const found = this.selectBatch.all(this.shipped, limit) as unknown[][];
+    if (found.length === 0) return null;
+    const lastRowid = Number(found[found.length - 1]![0]);
+    return { rows: found.map((r) => r.slice(1)), lastRowid };
   }
 
   /**

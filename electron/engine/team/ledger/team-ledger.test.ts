@@ -54,6 +54,35 @@ describe('the team ledger', () => {
     }
   });
 
+  it('ships every value as recorded: awkward doubles, nulls, quotes and non-ASCII text, fractional milliseconds rounded', async () => {
+    const { dataDir, db } = await setup();
+    const ledger = await openTeamLedger({ dataDir, db, instance: 'a', onError: (e) => expect.fail(e.message) });
+    const costs = [0.1 + 0.2, 1e-7, 5e-324, 123456.789, 2 ** 53 + 2, null];
+    try {
+      costs.forEach((costUsd, i) =>
+        ledger.record(
+          row({
+            id: `v${i}`,
+            costUsd,
+            ttftMs: i === 5 ? null : 12.5 + i,
+            durationMs: 1234.4999,
+            errorMessage: i === 5 ? 'a "quoted" message, \\ and 💸 — ünïcödé\n' : undefined,
+            inputTokens: 2 ** 40,
+          }),
+        ),
+      );
+      await ledger.shipped();
+      const { rows } = await db.query('SELECT id, cost_usd, ttft_ms, duration_ms, error_message, input_tokens FROM requests ORDER BY id');
+      expect(rows.map((r) => r.cost_usd)).toEqual(costs);
+      expect(rows.map((r) => r.ttft_ms)).toEqual([13, 14, 15, 16, 17, null]);
+      expect(rows.map((r) => r.duration_ms)).toEqual(costs.map(() => 1234));
+      expect(rows[5].error_message).toBe('a "quoted" message, \\ and 💸 — ünïcödé\n');
+      expect(rows.map((r) => Number(r.input_tokens))).toEqual(costs.map(() => 2 ** 40));
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it('ships the last rows at close, and leaves the pool open for its owner', async () => {
     const { dataDir, db } = await setup();
     const ledger = await openTeamLedger({ dataDir, db, instance: 'a', shipDelayMs: 60_000 });
