@@ -71,6 +71,21 @@ describe('Cancel', () => {
     expect(real.reason).toBe('stop');
     const native = new AbortController().signal;
     expect(asAbortSignal(native)).toBe(native);
+    // Any other CancelSignal is followed too.
+    const inner = new Cancel();
+    const other = {
+      get aborted() {
+        return inner.aborted;
+      },
+      get reason() {
+        return inner.reason;
+      },
+      addEventListener: inner.addEventListener.bind(inner),
+      removeEventListener: inner.removeEventListener.bind(inner),
+    };
+    const followed = asAbortSignal(other);
+    inner.abort('later');
+    expect(followed).toMatchObject({ aborted: true, reason: 'later' });
   });
 
   it('aborts an undici request in flight with its reason, and one already aborted never leaves', async () => {

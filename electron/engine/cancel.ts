@@ -49,16 +49,18 @@ export class Cancel implements CancelSignal {
 
   /** A real AbortSignal that follows this one, made once, for the APIs that need one (AbortSignal.any). */
   toAbortSignal(): AbortSignal {
-    if (!this.#real) {
-      const real = new AbortController();
-      this.#real = real;
-      if (this.aborted) real.abort(this.reason);
-      else this.addEventListener('abort', () => real.abort(this.reason));
-    }
-    return this.#real.signal;
+    return (this.#real ??= following(this)).signal;
   }
+}
+
+/** An AbortController aborted when `signal` is (at once if it already is). */
+function following(signal: CancelSignal): AbortController {
+  const real = new AbortController();
+  if (signal.aborted) real.abort(signal.reason);
+  else signal.addEventListener('abort', () => real.abort(signal.reason), { once: true });
+  return real;
 }
 
 /** `signal` as a real AbortSignal: itself when it is one. */
 export const asAbortSignal = (signal: CancelSignal): AbortSignal =>
-  signal instanceof AbortSignal ? signal : (signal as Cancel).toAbortSignal();
+  signal instanceof AbortSignal ? signal : signal instanceof Cancel ? signal.toAbortSignal() : following(signal).signal;

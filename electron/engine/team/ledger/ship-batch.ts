@@ -44,7 +44,11 @@ const INSERT_SQL = `INSERT INTO requests (${COLUMNS.join(', ')}, instance)
   FROM jsonb_array_elements($1::jsonb) AS r
   ON CONFLICT (id) DO NOTHING`;
 
-/** The batch as the INSERT's JSON: whole-number columns rounded (every reader rounds milliseconds the same way, shared/format.ts roundMs). */
+/**
+ * The batch as the INSERT's JSON, whole-number columns rounded in place (the rows are the outbox's, read
+ * for this shipment alone; a retry rounds them again to the same values). Every reader rounds
+ * milliseconds the same way (shared/format.ts roundMs), so rounding here changes no answer.
+ */
 function batchJson(rows: unknown[][]): string {
   for (const row of rows)
     for (const i of WHOLE) {
