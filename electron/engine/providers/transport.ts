@@ -5,6 +5,9 @@ import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import type { CancelSignal } from '../cancel';
 import { DEFAULT_MAX_IMAGE_BYTES, fetchPublicImage, type FetchedImage, type ImageFetchOptions } from './image-fetch';
+import { dispatchForText, type UpstreamText } from './text-answer';
+
+export type { UpstreamText } from './text-answer';
 
 export interface UpstreamCall {
   url: string;
@@ -121,6 +124,19 @@ export class Transport {
   }
 
   /**
+   * Sends a request whose answer is wanted whole, as text (JSON answers, errors included): the same
+   * pools, proxies and cancellation as `send`, without a body stream to read it through.
+   */
+  sendForText(call: UpstreamCall, signal?: CancelSignal, options?: SendOptions): Promise<UpstreamText> {
+    const { origin, path, local } = this.#target(call.url);
+    return dispatchForText(
+      this.#dispatcherFor(options, local),
+      { origin, path, method: call.method, headers: call.headers, body: call.body },
+      signal,
+    );
+  }
+
+  /**
    * The origin and path of an upstream URL, parsed once per URL: a provider's endpoints are a handful
    * of strings, and parsing one on every request cost more than the rest of sending it.
    */
@@ -171,6 +187,15 @@ export class Transport {
   }
 }
 
+const attemptOptions = (attempt: AttemptRoute): SendOptions => ({
+  connectTimeoutMs: attempt.timeouts?.connectMs,
+  providerId: attempt.target.provider.id,
+});
+
 /** Sends one routing attempt's request: its signal, its route's connect timeout, its provider's proxy. */
 export const sendAttempt = (attempt: AttemptRoute, call: UpstreamCall): Promise<UpstreamResponse> =>
-  attempt.transport.send(call, attempt.signal, { connectTimeoutMs: attempt.timeouts?.connectMs, providerId: attempt.target.provider.id });
+  attempt.transport.send(call, attempt.signal, attemptOptions(attempt));
+
+/** Sends one routing attempt's request as sendAttempt does, and reads its whole answer as text. */
+export const sendAttemptForText = (attempt: AttemptRoute, call: UpstreamCall): Promise<UpstreamText> =>
+  attempt.transport.sendForText(call, attempt.signal, attemptOptions(attempt));

@@ -12,7 +12,7 @@ import { openCanonicalResponse, openCanonicalStream, upstreamFailure } from '../
 import { parseAnswer, type OpenedJson, type OpenedStream } from '../openai/openai-open';
 import type { SseEvent } from '../sse';
 import { ANTHROPIC_STREAM_WATCH } from '../stream-watch';
-import { sendAttempt } from '../transport';
+import { sendAttempt, sendAttemptForText } from '../transport';
 
 export interface AnthropicClientHeaders {
   version?: string;
@@ -51,9 +51,8 @@ export async function openAnthropicPassJson(
   client: AnthropicClientHeaders,
   attempt: Attempt,
 ): Promise<OpenedJson> {
-  const res = await sendAttempt(attempt, anthropicPassCall(body, attempt.target, attempt.key.secret, client));
-  const text = await res.body.text();
-  if (res.status !== 200) throw upstreamFailure(res.status, text, res.headers, attempt.key.secret);
+  const { status, headers, text } = await sendAttemptForText(attempt, anthropicPassCall(body, attempt.target, attempt.key.secret, client));
+  if (status !== 200) throw upstreamFailure(status, text, headers, attempt.key.secret);
   const json = parseAnswer(text, 'content', 'an Anthropic message');
   return { text, json, usage: fromAnthropicUsage(json.usage) };
 }

@@ -12,7 +12,7 @@ import { parseAnswer, type OpenedJson } from './openai-open';
 import { presetFor } from '../presets';
 import type { SseEvent } from '../sse';
 import { OPENAI_STREAM_WATCH } from '../stream-watch';
-import { sendAttempt, type UpstreamCall } from '../transport';
+import { sendAttempt, sendAttemptForText, type UpstreamCall } from '../transport';
 
 const COMPLETION_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compatible', 'azure-openai']);
 
@@ -51,9 +51,8 @@ function isFirstText(event: SseEvent): boolean {
 }
 
 export async function openCompletionsJson(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedJson> {
-  const res = await sendAttempt(attempt, completionsCall(body, attempt, false));
-  const text = await res.body.text();
-  if (res.status !== 200) throw upstreamFailure(res.status, text, res.headers, attempt.key.secret);
+  const { status, headers, text } = await sendAttemptForText(attempt, completionsCall(body, attempt, false));
+  if (status !== 200) throw upstreamFailure(status, text, headers, attempt.key.secret);
   return { text, json: parseAnswer(text, 'choices', 'a completion') };
 }
 

@@ -3,7 +3,7 @@
 import type { Attempt } from '../../router/failover';
 import { AttemptError, classifyStatus } from '../../router/failures';
 import { errorMessageFromBody, OPENAI_DEFAULT_BASE_URL } from './openai-compatible';
-import { sendAttempt } from '../transport';
+import { sendAttemptForText } from '../transport';
 
 /** Provider kinds that speak OpenAI's /embeddings. */
 const EMBEDDING_KINDS: ReadonlySet<string> = new Set(['openai', 'openai-compatible']);
@@ -22,19 +22,14 @@ export async function openOpenAIEmbeddings(body: Record<string, unknown>, attemp
     );
   }
   const base = (target.provider.baseUrl ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const res = await sendAttempt(attempt, {
+  const { status, text } = await sendAttemptForText(attempt, {
     url: `${base}/embeddings`,
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key.secret}` },
     body: JSON.stringify({ ...body, model: target.model }),
   });
-  const text = await res.body.text();
-  if (res.status !== 200)
-    throw new AttemptError(
-      classifyStatus(res.status),
-      errorMessageFromBody(text, [key.secret]) ?? `upstream answered ${res.status}`,
-      res.status,
-    );
+  if (status !== 200)
+    throw new AttemptError(classifyStatus(status), errorMessageFromBody(text, [key.secret]) ?? `upstream answered ${status}`, status);
   let json: { usage?: unknown };
   try {
     json = JSON.parse(text) as { usage?: unknown };

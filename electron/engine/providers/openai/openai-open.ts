@@ -6,7 +6,7 @@ import { buildChatCall } from './openai-compatible';
 import { holdUntilFirstToken, type HeldStream } from '../first-token';
 import type { SseEvent } from '../sse';
 import { OPENAI_STREAM_WATCH } from '../stream-watch';
-import { sendAttempt } from '../transport';
+import { sendAttempt, sendAttemptForText } from '../transport';
 import type { Attempt } from '../../router/failover';
 import type { Usage } from '../../canonical/usage';
 
@@ -54,9 +54,8 @@ export async function openOpenAIStream(body: Record<string, unknown>, attempt: A
 }
 
 export async function openOpenAIJson(body: Record<string, unknown>, attempt: Attempt): Promise<OpenedJson> {
-  const res = await sendAttempt(attempt, callFor(body, attempt));
-  const text = await res.body.text();
-  if (res.status !== 200) return failure(res.status, res.headers, text, attempt.key.secret);
+  const { status, headers, text } = await sendAttemptForText(attempt, callFor(body, attempt));
+  if (status !== 200) return failure(status, headers, text, attempt.key.secret);
   return { text, json: parseAnswer(text, 'choices', 'a chat completion') };
 }
 
