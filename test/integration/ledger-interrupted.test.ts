@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLUSH_DELAY_MS } from '../../electron/engine/ledger/ledger';
 import { openSettings } from '../../electron/engine/settings/settings-store';
 import { createClientToken } from '../../electron/engine/settings/tokens';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake';
@@ -14,8 +15,8 @@ import { assertBuilt, startServeProcess, type ServeProcess } from '../support/cl
 
 const REQUESTS = 40;
 const WORKERS = 10;
-/** A request that reached the upstream this long before the kill must have its journal entry on disk (the writer batches every 50 ms). */
-const GRACE_MS = 250;
+/** A request that reached the upstream this long before the kill must have its journal entry on disk (a flush delay and its write). */
+const GRACE_MS = FLUSH_DELAY_MS + 250;
 /** Upper bound on waiting for the load to reach the state the kill needs. */
 const LOAD_MS = 20_000;
 
