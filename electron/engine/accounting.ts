@@ -124,8 +124,26 @@ export class RequestMeter implements OpenRequest {
    * Records the row. Tokens the upstream did not report are estimated with the tokenizer, off the event
    * loop: the input from the request body (when an attempt was sent), the output from the streamed text.
    * Such a row is flagged `usageEstimated` and queued once counted; the returned row holds rough figures.
+   * `end` (the response's last write) runs once the row is on disk, before anyone is told of it (see
+   * Ledger.record), so a client that saw its answer end finds the row after a crash; it runs exactly
+   * once whatever happens here (at once for a row recorded already or still to be counted).
    */
-  finish(outcome: Outcome): RequestRecord | undefined {
+  finish(outcome: Outcome, end?: () => void): RequestRecord | undefined {
+    if (!end) return this.recordRow(outcome, undefined);
+    let ended = false;
+    const once = () => {
+      if (ended) return;
+      ended = true;
+      end();
+    };
+    try {
+      return this.recordRow(outcome, once);
+    } finally {
+      once();
+    }
+  }
+
+  private recordRow(outcome: Outcome, logged: (() => void) | undefined): RequestRecord | undefined {
     if (this.recorded) return undefined;
     this.recorded = true;
     const usage: Usage = outcome.usage ? { ...outcome.usage } : emptyUsage();
@@ -170,7 +188,7 @@ export class RequestMeter implements OpenRequest {
     if (!input && !output) {
       fill();
       try {
-        this.ledger.record(row); // budgets count the row's cost synchronously, here...
+        this.ledger.record(row, undefined, logged); // budgets count the row's cost synchronously, here...
       } finally {
         this.settle(); // ...so dropping the reservation right after leaves no moment uncounted
       }
@@ -185,7 +203,7 @@ export class RequestMeter implements OpenRequest {
     };
     apply(groups.map(roughCount)); // what the caller sees now; the row is recorded with the tokenizer's counts
     // The reservation is given back once the counted row is recorded (budgets see it in the same step).
-    this.ledger.record(row, { groups, apply, after: () => this.settle() });
+    this.ledger.record(row, { groups, apply, after: () => this.settle() }, logged);
     return row;
   }
 }

@@ -66,6 +66,5 @@ export function endFailedStream(
     return;
   }
   const message = `upstream ${outcome.target.provider.id} failed mid-stream: ${(error as Error).message}`;
-  out.end(errorFrame(message));
-  meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage, output, errorMessage: message });
+  meter.finish({ status: 'error', httpStatus: 502, ...outcome, usage, output, errorMessage: message }, () => out.end(errorFrame(message)));
 }

@@ -192,19 +192,33 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     return read();
   }
 
-  /** Queues a finished row (its journal entry, if still unwritten, is dropped) and tells the listeners. */
-  function enqueue(row: RequestRecord): void {
+  /**
+   * Queues a finished row (its journal entry, if still unwritten, is dropped), calls `logged` once it is
+   * in the row log, then tells the listeners.
+   */
+  function enqueue(row: RequestRecord, logged?: () => void): void {
     if (closed) {
+      logged?.();
       onError(new Error(`request ${row.id} arrived after the ledger was closed and was not recorded`));
       return;
     }
     opens.delete(row.id);
-    const line = rowLine(toRow(row));
+    let line: string;
+    try {
+      line = rowLine(toRow(row));
+    } catch (error) {
+      logged?.(); // a row that cannot be formatted must not leave its response unended
+      throw error;
+    }
     lines.push(line);
     logRow(line);
-    if (lines.length >= batchSize) post();
-    else scheduleFlush();
-    for (const listener of listeners) listener(row);
+    try {
+      logged?.();
+    } finally {
+      if (lines.length >= batchSize) post();
+      else scheduleFlush();
+      for (const listener of listeners) listener(row);
+    }
   }
 
   /** Reports dropped rows and keeps the rest of a failed batch for the next flush (bounded). */
@@ -245,14 +259,16 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   }
 
   return {
-    record(row: RequestRecord, estimate?: PendingEstimate): void {
+    record(row: RequestRecord, estimate?: PendingEstimate, logged?: () => void): void {
       if (closed || !estimate) {
         try {
-          return enqueue(row);
+          return enqueue(row, logged);
         } finally {
           estimate?.after?.();
         }
       }
+      // Its counts come from another thread: the response does not wait for them.
+      logged?.();
       estimating++;
       estimator.count(estimate.groups, (counts) => {
         estimating--;

@@ -108,9 +108,12 @@ export interface SettledView {
 export interface Ledger {
   /**
    * Queues a row; never blocks the caller. Rows are written in batches off the hot path. With an
-   * estimate, the row is queued once its tokens are counted (in a worker thread).
+   * estimate, the row is queued once its tokens are counted (in a worker thread). `logged` is called
+   * once the row is on disk (the row log) and before anyone is told of it: the port ends a response
+   * there, so a client that saw its answer complete finds its row even if the process is then killed.
+   * A row waiting for its counts (or refused by a closed ledger) calls it at once.
    */
-  record(row: RequestRecord, estimate?: PendingEstimate): void;
+  record(row: RequestRecord, estimate?: PendingEstimate, logged?: () => void): void;
   /** Journals a request whose first attempt is on its way; its recorded row closes the entry. */
   open(request: OpenRequest): void;
   /** Resolves once every row recorded before the call is written. Reads below wait the same way. */

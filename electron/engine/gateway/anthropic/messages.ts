@@ -67,8 +67,10 @@ async function relayJson(res: ServerResponse, input: AnthropicDispatchInput, met
   }
   noteDropped(meter, served.target, input.body);
   meter.firstToken();
-  sendJsonText(res, served.text);
-  meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.usage ?? null });
+  // The row is on disk before the answer goes (RequestMeter.finish).
+  meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.usage ?? null }, () =>
+    sendJsonText(res, served.text),
+  );
 }
 
 async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, meter: RequestMeter): Promise<void> {
@@ -90,17 +92,20 @@ async function relayStream(res: ServerResponse, input: AnthropicDispatchInput, m
   };
   try {
     await pumpStream(served, out, forward);
-    out.end();
+    const end = () => out.end();
     if (tap.error)
-      meter.finish({
-        status: 'error',
-        httpStatus: 502,
-        ...outcome,
-        usage: tap.finalUsage(),
-        output: tap.text,
-        errorMessage: `upstream ${served.target.provider.id} failed mid-stream: ${tap.error}`,
-      });
-    else meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
+      meter.finish(
+        {
+          status: 'error',
+          httpStatus: 502,
+          ...outcome,
+          usage: tap.finalUsage(),
+          output: tap.text,
+          errorMessage: `upstream ${served.target.provider.id} failed mid-stream: ${tap.error}`,
+        },
+        end,
+      );
+    else meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text }, end);
   } catch (error) {
     endFailedStream(res, meter, input.signal, out, outcome, tap.finalUsage(), tap.text, error, anthropicStreamError);
   }

@@ -96,8 +96,11 @@ async function generate(
       return failRouted(res, meter, error, controller.signal, sendGeminiRoutingError);
     }
     meter.firstToken();
-    sendJsonText(res, JSON.stringify(geminiResponseBody(served.response, opts)), GEMINI_JSON);
-    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.response.usage });
+    const text = JSON.stringify(geminiResponseBody(served.response, opts));
+    // The row is on disk before the answer goes (RequestMeter.finish).
+    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.response.usage }, () =>
+      sendJsonText(res, text, GEMINI_JSON),
+    );
     return;
   }
 
@@ -134,8 +137,7 @@ async function generate(
   try {
     await pumpStream(served, out, relay);
     write([enc.end()]);
-    out.end(close);
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output });
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output }, () => out.end(close));
   } catch (error) {
     endFailedStream(
       res,

@@ -75,8 +75,11 @@ export async function relayOllama(
       return failRouted(res, meter, error, controller.signal, sendOllamaRoutingError);
     }
     meter.firstToken();
-    sendJsonText(res, JSON.stringify(ollamaResponseBody(served.response, request.model, started, shape)), OLLAMA_JSON);
-    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.response.usage });
+    const text = JSON.stringify(ollamaResponseBody(served.response, request.model, started, shape));
+    // The row is on disk before the answer goes (RequestMeter.finish).
+    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: served.response.usage }, () =>
+      sendJsonText(res, text, OLLAMA_JSON),
+    );
     return;
   }
 
@@ -104,8 +107,7 @@ export async function relayOllama(
   try {
     await pumpStream(served, out, relay);
     write(enc.end());
-    out.end();
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output });
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: enc.usage, output }, () => out.end());
   } catch (error) {
     endFailedStream(res, meter, controller.signal, out, outcome, enc.usage, output, error, ollamaStreamError);
   }

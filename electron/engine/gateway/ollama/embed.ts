@@ -52,16 +52,17 @@ async function handle(
     const vectors = [...data].sort((x, y) => (x.index ?? 0) - (y.index ?? 0)).map((d) => d.embedding);
     const usage = fromOpenAIUsage(served.usage);
     meter.firstToken();
-    if (legacy) send(res, { embedding: vectors[0] ?? [] });
-    else
-      send(res, {
-        model: b.model,
-        embeddings: vectors,
-        total_duration: Math.round((performance.now() - started) * 1e6),
-        load_duration: 0,
-        prompt_eval_count: usage?.inputTokens ?? 0,
-      });
-    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage });
+    const answer = legacy
+      ? { embedding: vectors[0] ?? [] }
+      : {
+          model: b.model,
+          embeddings: vectors,
+          total_duration: Math.round((performance.now() - started) * 1e6),
+          load_duration: 0,
+          prompt_eval_count: usage?.inputTokens ?? 0,
+        };
+    // The row is on disk before the answer goes (RequestMeter.finish).
+    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage }, () => send(res, answer));
   } catch (error) {
     failRouted(res, meter, error, controller.signal, sendOllamaRoutingError);
   }

@@ -78,16 +78,19 @@ export async function relayJson(
     return failRouted(res, meter, error, input.signal, sendOpenAIRoutingError);
   }
   meter.firstToken();
-  sendJsonText(res, served.text);
   const usage = served.usage ?? fromOpenAIUsage(served.json.usage);
-  meter.finish({
-    status: 'ok',
-    httpStatus: 200,
-    target: served.target,
-    attempts: served.attempts,
-    usage,
-    output: usage ? null : answerText(served.json),
-  });
+  // The row is on disk before the answer goes (RequestMeter.finish): a client that saw it finds the row.
+  meter.finish(
+    {
+      status: 'ok',
+      httpStatus: 200,
+      target: served.target,
+      attempts: served.attempts,
+      usage,
+      output: usage ? null : answerText(served.json),
+    },
+    () => sendJsonText(res, served.text),
+  );
 }
 
 /** A JSON answer's text (chat or legacy completions), counted by the ledger when the upstream reported no usage. */
@@ -128,8 +131,7 @@ export async function relayStream(
   };
   try {
     await pumpStream(served, out, forward);
-    out.end();
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text });
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: tap.finalUsage(), output: tap.text }, () => out.end());
   } catch (error) {
     endFailedStream(res, meter, input.signal, out, outcome, tap.finalUsage(), tap.text, error, openAIStreamError);
   }

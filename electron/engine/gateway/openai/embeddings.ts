@@ -36,8 +36,11 @@ export const handleEmbeddings: BodyHandler = async (ctx, req, res, body, client)
   const { meter, controller } = routed;
   try {
     const served = await runWithFailover({ ...routed.failover }, (attempt) => openOpenAIEmbeddings(b, attempt));
-    sendJsonText(res, served.text);
-    meter.finish({ status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: fromOpenAIUsage(served.usage) });
+    // The row is on disk before the answer goes (RequestMeter.finish).
+    meter.finish(
+      { status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: fromOpenAIUsage(served.usage) },
+      () => sendJsonText(res, served.text),
+    );
   } catch (error) {
     failRouted(res, meter, error, controller.signal, sendOpenAIRoutingError);
   }

@@ -46,14 +46,12 @@ export const handleResponses: BodyHandler = async (ctx, req, res, body, client) 
       return failRouted(res, meter, error, controller.signal, sendOpenAIRoutingError);
     }
     meter.firstToken();
-    sendJsonText(res, JSON.stringify(chatToResponse(request, served.json)));
-    meter.finish({
-      status: 'ok',
-      httpStatus: 200,
-      target: served.target,
-      attempts: served.attempts,
-      usage: fromOpenAIUsage(served.json.usage),
-    });
+    const text = JSON.stringify(chatToResponse(request, served.json));
+    // The row is on disk before the answer goes (RequestMeter.finish).
+    meter.finish(
+      { status: 'ok', httpStatus: 200, target: served.target, attempts: served.attempts, usage: fromOpenAIUsage(served.json.usage) },
+      () => sendJsonText(res, text),
+    );
     return;
   }
 
@@ -81,8 +79,7 @@ export const handleResponses: BodyHandler = async (ctx, req, res, body, client) 
   try {
     await pumpStream(served, out, read);
     writer.finish();
-    out.end();
-    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: fromOpenAIUsage(writer.usage), output });
+    meter.finish({ status: 'ok', httpStatus: 200, ...outcome, usage: fromOpenAIUsage(writer.usage), output }, () => out.end());
   } catch (error) {
     // The failure is the Responses stream's own failed event, written before the stream ends.
     endFailedStream(res, meter, controller.signal, out, outcome, fromOpenAIUsage(writer.usage), output, error, (message) => {

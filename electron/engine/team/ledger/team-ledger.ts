@@ -76,7 +76,7 @@ export async function openTeamLedger(options: TeamLedgerOptions): Promise<TeamLe
   const reads = teamReads(db, url, () => shipper.drain(readWaitMs));
 
   return {
-    record: (row, estimate) => local.record(row, estimate),
+    record: (row, estimate, logged) => local.record(row, estimate, logged),
     open: (request) => local.open(request),
     onRecord: (listener) => local.onRecord(listener),
     whenSettled: (reader) => local.whenSettled(reader),

@@ -1,0 +1,86 @@
+// A response ends only once its row is on disk (Ledger.record's `logged`, RequestMeter.finish's `end`):
+// a client that saw its answer complete finds the row even if the process is killed right after.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RequestMeter } from '../accounting';
+import { Catalog } from '../catalog/catalog';
+import { openLedger } from './ledger';
+import { orphanedRows } from './row-log';
+import type { Ledger, RequestRecord } from './types';
+
+const dirs: string[] = [];
+const ledgers: Ledger[] = [];
+afterEach(async () => {
+  for (const l of ledgers.splice(0)) await l.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+function open(): { dir: string; ledger: Ledger } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-durable-end-'));
+  dirs.push(dir);
+  const ledger = openLedger(dir, { flushDelayMs: 60_000 });
+  ledgers.push(ledger);
+  return { dir, ledger };
+}
+/** Ids of the rows in the row log as the file stands now (what a restart after a kill would commit). */
+const loggedIds = (dir: string) => orphanedRows(dir, () => true).rows.map((r) => r.id);
+
+const target = {
+  provider: { id: 'openai', kind: 'openai' as const, models: [{ id: 'gpt-4o-mini' }] },
+  model: 'gpt-4o-mini',
+} as unknown as Parameters<RequestMeter['attempted']>[0];
+const usage = { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+const ok = {
+  status: 'ok' as const,
+  httpStatus: 200,
+  target,
+  attempts: [{ provider: 'openai', model: 'gpt-4o-mini', status: 200, durationMs: 3 }],
+  usage,
+};
+
+describe('a response ends after its row is on disk', () => {
+  it('runs the end once the row is in the row log, before any listener hears of the row', () => {
+    const { dir, ledger } = open();
+    const order: string[] = [];
+    ledger.onRecord((row: RequestRecord) => order.push(`listener ${row.id}`));
+    const meter = new RequestMeter(ledger, new Catalog(), 'port', 'cursor', null);
+    meter.finish(ok, () => {
+      expect(loggedIds(dir)).toEqual([meter.id]);
+      order.push('end');
+    });
+    expect(order).toEqual(['end', `listener ${meter.id}`]);
+  });
+
+  it('ends exactly once: for a meter already recorded, and when recording throws', () => {
+    const { ledger } = open();
+    const meter = new RequestMeter(ledger, new Catalog(), 'port', 'cursor', null);
+    let ends = 0;
+    meter.finish(ok, () => ends++);
+    meter.finish({ status: 'cancelled', httpStatus: 499, attempts: [] }, () => ends++);
+    expect(ends).toBe(2); // one per call: the second finish records nothing but still ends its response
+
+    const broken = {
+      ...ledger,
+      record: () => {
+        throw new Error('disk on fire');
+      },
+    } as Ledger;
+    const other = new RequestMeter(broken, new Catalog(), 'port', 'cursor', null);
+    let otherEnds = 0;
+    expect(() => other.finish(ok, () => otherEnds++)).toThrow('disk on fire');
+    expect(otherEnds).toBe(1);
+  });
+
+  it('does not hold a response for a row whose tokens are still being counted', () => {
+    const { dir, ledger } = open();
+    const meter = new RequestMeter(ledger, new Catalog(), 'port', 'cursor', null);
+    meter.body = { model: 'm', messages: [{ role: 'user', content: 'count me' }] };
+    meter.attempted(target);
+    let ended = false;
+    // No usage reported: the row waits for the tokenizer thread, the response does not.
+    meter.finish({ ...ok, usage: null }, () => (ended = true));
+    expect(ended).toBe(true);
+    expect(loggedIds(dir)).toEqual([]);
+  });
+});
