@@ -1,7 +1,7 @@
 // Builds everything that runs outside Vite's dev server: the CLI/engine, the Electron main and
 // preload scripts (plain JS via esbuild, dependencies left external) and the renderer (Vite).
 import { build } from 'esbuild';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -50,6 +50,19 @@ const englishZod = {
     }));
   },
 };
+/**
+ * V8 keeps a script's source in the heap for as long as it runs, one byte per character only when every
+ * character is Latin-1: one em dash in a bundled dependency's comment stored the CLI's whole 2.4 MB
+ * source at two bytes per character. esbuild already escapes non-ASCII characters in code (its default
+ * ASCII charset), so what is left is in comments: each UTF-16 unit becomes `?`, which keeps every
+ * column, and so the source map, as it was.
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  const ascii = text.replace(/[\u0080-\uffff]/g, '?');
+  if (ascii !== text) writeFileSync(file, ascii);
+}
+
 const NOT_BUNDLED = ['libsql', '@napi-rs/keyring', 'gpt-tokenizer', 'esbuild', 'electron'];
 await build({
   ...common,
@@ -61,6 +74,7 @@ await build({
   plugins: [slimUndici, englishZod],
   banner: { js: "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);" },
 });
+asciiOnly('dist/cli.js');
 await buildWorkers('dist');
 if (existsSync('electron/main.ts')) {
   await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', external: ['electron'] });

@@ -1,0 +1,15 @@
+// The built CLI bundle as V8 holds it: its source stays in the heap for the life of `serve`, at one byte
+// per character only when every character is Latin-1 (scripts/build.mjs asciiOnly says why it matters).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assertBuilt, repoRoot } from '../support/cli';
+
+describe('the CLI bundle', () => {
+  it('is ASCII only, so its 2.4 MB source is not held at two bytes per character', () => {
+    assertBuilt();
+    const source = readFileSync(join(repoRoot, 'dist/cli.js'), 'utf8');
+    const wide = [...source.matchAll(/[\u0080-\uffff]/g)].map((m) => `${JSON.stringify(m[0])} at ${m.index}`);
+    expect(wide).toEqual([]);
+  });
+});
