@@ -30,9 +30,10 @@ const loadLibsql = (): typeof Database => createRequire(import.meta.url)('libsql
 /**
  * How long a finished row may wait for its batch, and how many rows make one at once. Each batch wakes
  * the writer thread, and a thread woken from idle runs its first milliseconds of work at up to twice its
- * warm cost on this kind of machine (shared cores): at the port's rate, 50 ms batches of ~165 rows cost
- * the writer 17-21 µs per row, 200 ms batches of ~660 13-15 (test/bench/writer-cpu.ts). Waiting rows
- * are safe in the row log; a request in flight is journaled at the first flush after it starts.
+ * warm cost on this kind of machine (shared cores): with rows arriving at ~6,400/s
+ * (test/bench/writer-cpu.ts), batches of 200 cost the writer thread 20-21 µs per row, batches of 1,000
+ * 13-15. At the port's ~3,500/s the 200 ms delay makes batches of ~700. Waiting rows are safe in the row
+ * log; a request in flight is journaled at the first flush after it starts.
  */
 export const FLUSH_DELAY_MS = 200;
 export const BATCH_SIZE = 1_000;
