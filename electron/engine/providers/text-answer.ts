@@ -30,7 +30,6 @@ class TextAnswerHandler implements Dispatcher.DispatchHandler {
   #headers: UpstreamText['headers'] = {};
   #chunks: Buffer[] = [];
   #controller: Dispatcher.DispatchController | undefined;
-  #cancelled: unknown;
   readonly #onAbort: (() => void) | undefined;
 
   constructor(
@@ -38,22 +37,16 @@ class TextAnswerHandler implements Dispatcher.DispatchHandler {
     private readonly reject: (error: unknown) => void,
     private readonly signal: CancelSignal | undefined,
   ) {
-    if (!signal) return;
-    if (signal.aborted) {
-      this.#cancelled = signal.reason;
-      return;
-    }
-    this.#onAbort = () => {
-      this.#cancelled = signal.reason;
-      this.#controller?.abort(signal.reason as Error);
-    };
+    if (!signal || signal.aborted) return; // an aborted signal is seen when the request starts
+    // Before the start there is no controller yet: the start then sees the signal aborted.
+    this.#onAbort = () => this.#controller?.abort(signal.reason as Error);
     signal.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
-    // Cancelled while it waited for a connection: never sent.
-    if (this.#cancelled !== undefined) controller.abort(this.#cancelled as Error);
+    // Cancelled before, or while it waited for a connection: never sent.
+    if (this.signal?.aborted) controller.abort(this.signal.reason as Error);
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: UpstreamText['headers']): void {
