@@ -129,4 +129,24 @@ describe('settings store', () => {
     open(dir).addToken(createClientToken('from-cli').record);
     await expect.poll(() => seen, { timeout: 3_000, interval: 20 }).toEqual([['from-cli']]);
   });
+
+  it('keeps noticing after each atomic replace, and after the file is deleted and written again', async () => {
+    const dir = tempDir();
+    const server = open(dir);
+    const seen: string[][] = [];
+    server.onChange((data) => seen.push(data.tokens.map((t) => t.name)));
+    const cli = open(dir);
+    // Each write renames a new file over the watched one: the watch must follow the name, not the old inode.
+    for (const name of ['one', 'two', 'three']) {
+      cli.addToken(createClientToken(name).record);
+      await expect.poll(() => seen.at(-1), { timeout: 3_000, interval: 20 }).toContain(name);
+    }
+    const text = fs.readFileSync(server.path, 'utf8');
+    fs.rmSync(server.path);
+    await new Promise((r) => setTimeout(r, 100)); // the watch falls back to the directory while the name is missing
+    fs.writeFileSync(server.path, text.replace('"three"', '"renamed"'));
+    await expect.poll(() => seen.at(-1), { timeout: 3_000, interval: 20 }).toEqual(['one', 'two', 'renamed']);
+    cli.addToken(createClientToken('after').record);
+    await expect.poll(() => seen.at(-1), { timeout: 3_000, interval: 20 }).toContain('after');
+  });
 });

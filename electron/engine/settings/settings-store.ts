@@ -109,7 +109,9 @@ export function openSettings(dataDir: string): OpenSettings {
   }
 
   // Other processes write this file too (`switchboard token create` while the app runs). conf's own
-  // watch on Linux polls every few seconds, so watch the directory (atomic writes rename into it).
+  // watch on Linux polls every few seconds, so watch with inotify. The file itself, not its directory:
+  // the directory also holds the ledger, and a directory watch woke this process for every ledger write
+  // (the row log's append per request, the WAL's per page), a few hundred times a second under load.
   function startWatching(): void {
     if (watcher) return;
     try {
@@ -117,14 +119,36 @@ export function openSettings(dataDir: string): OpenSettings {
     } catch {
       lastNotified = '';
     }
-    const base = path.basename(file);
-    watcher = fs.watch(path.dirname(file), { persistent: false }, (_event, name) => {
-      if (name !== null && name !== base) return;
+    watchFile();
+  }
+
+  /**
+   * conf's atomic write renames a new file over the old one, so the inode being watched is gone after
+   * each write: every event watches the name afresh. While the name points at nothing (another program
+   * deleted the file before writing it again), the directory is watched until it is back.
+   */
+  function watchFile(): void {
+    watcher?.close();
+    const changed = () => {
+      watchFile();
       clearTimeout(debounce);
       debounce = setTimeout(notify, WATCH_DEBOUNCE_MS);
       debounce.unref();
-    });
-    watcher.on('error', stopWatching); // e.g. the data dir was removed; writes still notify
+    };
+    try {
+      watcher = fs.watch(file, { persistent: false }, changed);
+    } catch {
+      const base = path.basename(file);
+      try {
+        watcher = fs.watch(path.dirname(file), { persistent: false }, (_event, name) => {
+          if (name === null || name === base) changed();
+        });
+      } catch {
+        watcher = undefined; // the data dir itself is gone; writes through this store still notify
+        return;
+      }
+    }
+    watcher.on('error', stopWatching);
   }
 
   function stopWatching(): void {
