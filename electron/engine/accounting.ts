@@ -124,12 +124,17 @@ export class RequestMeter implements OpenRequest {
    * Records the row. Tokens the upstream did not report are estimated with the tokenizer, off the event
    * loop: the input from the request body (when an attempt was sent), the output from the streamed text.
    * Such a row is flagged `usageEstimated` and queued once counted; the returned row holds rough figures.
-   * `end` (the response's last write) runs once the row is on disk, before anyone is told of it (see
-   * Ledger.record), so a client that saw its answer end finds the row after a crash; it runs exactly
-   * once whatever happens here (at once for a row recorded already or still to be counted).
+   * `end` (the response's last write) runs once the row is on disk (see Ledger.record: later in this
+   * turn of the event loop), so a client that saw its answer end finds the row after a crash; it runs
+   * exactly once whatever happens here (at once for a row recorded already, still to be counted, or
+   * that could not be recorded).
    */
   finish(outcome: Outcome, end?: () => void): RequestRecord | undefined {
     if (!end) return this.recordRow(outcome, undefined);
+    if (this.recorded) {
+      end();
+      return undefined;
+    }
     let ended = false;
     const once = () => {
       if (ended) return;
@@ -138,8 +143,9 @@ export class RequestMeter implements OpenRequest {
     };
     try {
       return this.recordRow(outcome, once);
-    } finally {
+    } catch (error) {
       once();
+      throw error;
     }
   }
 

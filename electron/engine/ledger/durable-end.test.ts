@@ -23,6 +23,8 @@ function open(): { dir: string; ledger: Ledger } {
   ledgers.push(ledger);
   return { dir, ledger };
 }
+/** Resolves after the ledger's end-of-turn row-log write (a setImmediate queued before this one). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Ids of the rows in the row log as the file stands now (what a restart after a kill would commit). */
 const loggedIds = (dir: string) => orphanedRows(dir, () => true).rows.map((r) => r.id);
 
@@ -40,7 +42,7 @@ const ok = {
 };
 
 describe('a response ends after its row is on disk', () => {
-  it('runs the end once the row is in the row log, before any listener hears of the row', () => {
+  it('runs the end once the row is in the row log, never before', async () => {
     const { dir, ledger } = open();
     const order: string[] = [];
     ledger.onRecord((row: RequestRecord) => order.push(`listener ${row.id}`));
@@ -49,16 +51,31 @@ describe('a response ends after its row is on disk', () => {
       expect(loggedIds(dir)).toEqual([meter.id]);
       order.push('end');
     });
-    expect(order).toEqual(['end', `listener ${meter.id}`]);
+    expect(order).toEqual([`listener ${meter.id}`]); // the listeners hear at once; the end waits for the disk
+    await nextTurn();
+    expect(order).toEqual([`listener ${meter.id}`, 'end']);
   });
 
-  it('ends exactly once: for a meter already recorded, and when recording throws', () => {
+  it('writes the rows recorded in one turn together, and ends each response after that write', async () => {
+    const { dir, ledger } = open();
+    const meters = Array.from({ length: 5 }, () => new RequestMeter(ledger, new Catalog(), 'port', 'cursor', null));
+    const seenAtEnd: string[][] = [];
+    for (const meter of meters) meter.finish(ok, () => seenAtEnd.push(loggedIds(dir)));
+    expect(loggedIds(dir)).toEqual([]);
+    await nextTurn();
+    const ids = meters.map((m) => m.id);
+    expect(seenAtEnd).toEqual(ids.map(() => ids));
+  });
+
+  it('ends exactly once: for a meter already recorded, and when recording throws', async () => {
     const { ledger } = open();
     const meter = new RequestMeter(ledger, new Catalog(), 'port', 'cursor', null);
     let ends = 0;
     meter.finish(ok, () => ends++);
     meter.finish({ status: 'cancelled', httpStatus: 499, attempts: [] }, () => ends++);
-    expect(ends).toBe(2); // one per call: the second finish records nothing but still ends its response
+    expect(ends).toBe(1); // the second finish records nothing but still ends its response, at once
+    await nextTurn();
+    expect(ends).toBe(2);
 
     const broken = {
       ...ledger,
@@ -69,6 +86,8 @@ describe('a response ends after its row is on disk', () => {
     const other = new RequestMeter(broken, new Catalog(), 'port', 'cursor', null);
     let otherEnds = 0;
     expect(() => other.finish(ok, () => otherEnds++)).toThrow('disk on fire');
+    expect(otherEnds).toBe(1);
+    await nextTurn();
     expect(otherEnds).toBe(1);
   });
 

@@ -114,6 +114,10 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   const logOfBatch = new Map<number, string>();
   let batches = 0;
   let logFailed = false;
+  /** Rows recorded in this turn of the event loop, not yet in the row log, and their responses' last writes (logPending). */
+  let unlogged: string[] = [];
+  let ends: Array<() => void> = [];
+  let logTurn: NodeJS.Immediate | undefined;
 
   /** Hands queued rows (and journal entries) to the writer thread; returns at once. `final`: the last, at close. */
   function post(final = false): void {
@@ -149,6 +153,8 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
         },
         onIdle: readSettled,
       });
+      // The batch's rows are all in the file sealed with it (those of this turn are written now).
+      logPending();
       const batch = lines;
       lines = [];
       const log = rowLog.seal();
@@ -194,8 +200,8 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   }
 
   /**
-   * Queues a finished row (its journal entry, if still unwritten, is dropped), calls `logged` once it is
-   * in the row log, then tells the listeners.
+   * Queues a finished row (its journal entry, if still unwritten, is dropped) and tells the listeners;
+   * `logged` runs once the row is in the row log, at the end of this turn of the event loop (logPending).
    */
   function enqueue(row: RequestRecord, logged?: () => void): void {
     if (closed) {
@@ -212,13 +218,36 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
       throw error;
     }
     lines.push(line);
-    logRow(line);
-    try {
-      logged?.();
-    } finally {
-      if (lines.length >= batchSize) post();
-      else scheduleFlush();
-      for (const listener of listeners) listener(row);
+    unlogged.push(line);
+    if (logged) ends.push(logged);
+    logTurn ??= setImmediate(logPending);
+    if (lines.length >= batchSize) post();
+    else scheduleFlush();
+    for (const listener of listeners) listener(row);
+  }
+
+  /**
+   * Appends the rows recorded in this turn of the event loop to the row log in one write, then ends
+   * their responses: each still ends only after its row is on disk, and at concurrency one write(2)
+   * serves every answer that arrived together instead of one each.
+   */
+  function logPending(): void {
+    if (logTurn) {
+      clearImmediate(logTurn);
+      logTurn = undefined;
+    }
+    if (unlogged.length === 0) return;
+    const logging = unlogged;
+    const ending = ends;
+    unlogged = [];
+    ends = [];
+    logRows(logging);
+    for (const end of ending) {
+      try {
+        end();
+      } catch (error) {
+        onError(new Error(`a response could not be ended after its row was kept: ${(error as Error).message}`));
+      }
     }
   }
 
@@ -231,7 +260,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     const failedLines = r.failed.map(rowLine);
     lines = failedLines.concat(lines).slice(-MAX_QUEUE);
     // Their batch's log file goes once this answer is handled: they wait in the current one again.
-    for (const line of failedLines.slice(-MAX_QUEUE)) logRow(line);
+    logRows(failedLines.slice(-MAX_QUEUE));
     retryOpens = r.failedOpens.concat(retryOpens).slice(-MAX_QUEUE);
     onError(
       new Error(
@@ -241,10 +270,11 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     if (!closed) scheduleFlush();
   }
 
-  /** On disk before the caller goes on; a disk that refuses is reported once and the row still goes to the writer. */
-  function logRow(line: string): void {
+  /** On disk before the caller goes on; a disk that refuses is reported once and the rows still go to the writer. */
+  function logRows(rows: string[]): void {
+    if (rows.length === 0) return;
     try {
-      rowLog.append(line);
+      rowLog.append(rows);
       logFailed = false;
     } catch (error) {
       if (!logFailed) onError(new Error(`could not keep finished requests on disk until they are written: ${(error as Error).message}`));

@@ -23,7 +23,7 @@ describe('the row log', () => {
     const dir = dataDir();
     const log = new RowLog(dir, '999999:0b1c2d3e-0000-4000-8000-000000000000');
     const rows = [requestRow({ costUsd: null }), requestRow({ errorMessage: 'a "quoted"\nmessage' })].map(toRow);
-    for (const r of rows) log.append(rowLine(r));
+    log.append(rows.map(rowLine));
     const file = log.seal()!;
     appendFileSync(file, '["cut-by-the-kill", 17');
     const found = orphanedRows(dir, () => true);
@@ -34,7 +34,7 @@ describe('the row log', () => {
   it('leaves the logs of a live owner alone, and a dropped file is gone', () => {
     const dir = dataDir();
     const log = new RowLog(dir, '1:0b1c2d3e-0000-4000-8000-000000000001');
-    log.append(rowLine(toRow(requestRow())));
+    log.append([rowLine(toRow(requestRow()))]);
     const file = log.seal()!;
     expect(orphanedRows(dir, () => false)).toEqual({ rows: [], files: [] });
     RowLog.drop(file);

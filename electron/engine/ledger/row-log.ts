@@ -27,17 +27,18 @@ export class RowLog {
   }
 
   /**
-   * Appends one row, given as its values' JSON (rowLine): the same text the writer thread is sent, so a
-   * row is formatted once. Throws when the disk refuses (the caller reports it; the row still goes to the writer).
+   * Appends rows, each given as its values' JSON (rowLine), in one write: the same text the writer thread
+   * is sent, so a row is formatted once. Throws when the disk refuses (the caller reports it; the rows
+   * still go to the writer).
    */
-  append(line: string): void {
+  append(lines: string[]): void {
     if (this.#fd < 0) {
       // Made at the first row, so a CLI that only reads the ledger leaves no folder behind.
       if (this.#seq === 0) ensurePrivateDir(this.#dir);
       this.#current = path.join(this.#dir, `${this.#tag}.${++this.#seq}.log`);
       this.#fd = openSync(this.#current, 'a', 0o600);
     }
-    writeSync(this.#fd, `${line}\n`);
+    writeSync(this.#fd, lines.length === 1 ? `${lines[0]}\n` : `${lines.join('\n')}\n`);
   }
 
   /** Ends the file rows went to since the last seal (they are now in a batch); returns it, or undefined when none. */
