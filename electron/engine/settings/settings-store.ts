@@ -111,7 +111,7 @@ export function openSettings(dataDir: string): OpenSettings {
   // Other processes write this file too (`switchboard token create` while the app runs). conf's own
   // watch on Linux polls every few seconds, so watch with inotify. The file itself, not its directory:
   // the directory also holds the ledger, and a directory watch woke this process for every ledger write
-  // (the row log's append per request, the WAL's per page), a few hundred times a second under load.
+  // (the row log's appends, the WAL's pages) to learn that the name was not settings.json.
   function startWatching(): void {
     if (watcher) return;
     try {
