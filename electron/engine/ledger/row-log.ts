@@ -38,7 +38,7 @@ export class RowLog {
       this.#current = path.join(this.#dir, `${this.#tag}.${++this.#seq}.log`);
       this.#fd = openSync(this.#current, 'a', 0o600);
     }
-    writeSync(this.#fd, lines.length === 1 ? `${lines[0]}\n` : `${lines.join('\n')}\n`);
+    writeSync(this.#fd, `${lines.join('\n')}\n`);
   }
 
   /** Ends the file rows went to since the last seal (they are now in a batch); returns it, or undefined when none. */
