@@ -4,9 +4,16 @@
 // rows, 19 µs per row against 45 µs with random (v4) ids.
 import { randomUUID } from 'node:crypto';
 
+/** The time part of the last id: several requests share each millisecond under load, and hex-formatting a number is the dear part. */
+let lastMs = -1;
+let lastTimePart = '';
+
 export function timeOrderedId(now = Date.now()): string {
   // A v4 UUID supplies the random bits and the variant; the first 48 bits become the time, then version 7.
-  const random = randomUUID();
-  const time = now.toString(16).padStart(12, '0');
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`;
+  if (now !== lastMs) {
+    const time = now.toString(16).padStart(12, '0');
+    lastTimePart = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+    lastMs = now;
+  }
+  return lastTimePart + randomUUID().slice(15);
 }

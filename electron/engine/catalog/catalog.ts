@@ -31,8 +31,9 @@ export interface CatalogState {
 export class Catalog {
   #state: CatalogState;
   // Looked up once per provider/model and kept until update() (called on every settings change, since
-  // provider configs carry prices too): the hot path reads a Map.
-  #memo = new Map<string, CatalogEntry>();
+  // provider configs carry prices too): the hot path reads two Maps keyed by the config's own strings
+  // (a `provider/model` key would be a new string to hash on every request).
+  #memo = new Map<string, Map<string, CatalogEntry>>();
 
   constructor(state: CatalogState = { overrides: {} }) {
     this.#state = state;
@@ -48,11 +49,12 @@ export class Catalog {
   }
 
   lookup(provider: CatalogProvider, model: string): CatalogEntry {
-    const key = `${provider.id}/${model}`;
-    let entry = this.#memo.get(key);
+    let models = this.#memo.get(provider.id);
+    if (!models) this.#memo.set(provider.id, (models = new Map()));
+    let entry = models.get(model);
     if (!entry) {
-      entry = this.#resolve(provider, model, key);
-      this.#memo.set(key, entry);
+      entry = this.#resolve(provider, model, `${provider.id}/${model}`);
+      models.set(model, entry);
     }
     return entry;
   }

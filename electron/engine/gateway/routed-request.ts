@@ -11,6 +11,7 @@ import type { Resolution } from '../router/resolve';
 import { startRouted } from '../routed';
 import { abortOnClose } from './abort';
 import type { GatewayContext } from './context';
+import { withFields } from '../with-fields';
 
 /** A routed endpoint's handler: the request, its JSON body (read and limited by the server) and the client's name. */
 export type BodyHandler = (ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, body: unknown, client: string) => Promise<void>;
@@ -66,7 +67,7 @@ export function beginRouted(ctx: GatewayContext, req: IncomingMessage, res: Serv
     return undefined;
   }
   res.setHeader('x-request-id', routed.meter.id);
-  return { ...routed, controller };
+  return withFields(routed, { controller });
 }
 
 /** Set on a port response when the request reached a soft budget: the budgets' own messages. */

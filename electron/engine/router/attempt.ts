@@ -10,6 +10,7 @@ import type { RouterHealth } from './health';
 import type { Target } from './resolve';
 import { untilAborted } from './abort';
 import { guardStream, type Timeouts } from './timeouts';
+import { withFields } from '../with-fields';
 
 /** Who is tried and under which limits; `attempts` is the request's list, this attempt's record is added to it. */
 export interface AttemptContext {
@@ -82,7 +83,7 @@ export async function attemptOnce<T extends object>(
   health.keys.succeeded(a.keyId);
   // A non-streamed answer's time is its whole generation: it would skew the first-token average.
   if (input.stream) health.observeTtft(id, ttft);
-  const served = { ...opened, target, keyLabel: key.label, attempts: a.attempts } as T & Served;
+  const served = withFields(opened, { target, keyLabel: key.label, attempts: a.attempts }) as T & Served;
   const rest = (opened as { rest?: AsyncIterator<unknown> }).rest;
   if (rest && typeof rest.next === 'function') {
     (served as unknown as { rest: AsyncIterableIterator<unknown> }).rest = guardStream(rest, {

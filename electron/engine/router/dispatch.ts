@@ -21,6 +21,7 @@ import type { Vault } from '../vault/types';
 import { ClientRequestError } from './failures';
 import { runWithFailover, type Attempt, type FailoverInput, type Served } from './failover';
 import type { RoutePlan } from './resolve';
+import { withFields } from '../with-fields';
 
 export interface DispatchInput extends FailoverInput {
   body: Record<string, unknown>;
@@ -72,7 +73,7 @@ function keylessAware(input: FailoverInput): FailoverInput {
     const provider = findProvider(input.plan, (p) => p.id === providerId);
     return provider && keylessProvider(provider) ? [{ label: '(keyless)', secret: '' }] : found;
   };
-  return { ...input, vault };
+  return withFields(input, { vault });
 }
 
 /**
@@ -97,7 +98,7 @@ function lazy<T>(make: () => T): () => T {
 
 export function dispatchStream(input: DispatchInput): Promise<StreamServed> {
   const canonical = lazy(() => decodeOpenAIRequest(input.body));
-  return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) =>
+  return runWithFailover(withFields(keylessAware(input), { stream: true }), (attempt) =>
     isOpenAIProtocol(attempt.target.provider.kind)
       ? openOpenAIStream(openAIBody(input, attempt), attempt)
       : openTranslatedOpenAIStream(canonical(), attempt),
@@ -115,7 +116,7 @@ export function dispatchJson(input: DispatchInput): Promise<JsonServed> {
 
 /** Legacy text completions (`/v1/completions`): OpenAI-protocol targets only, passed through. */
 export function dispatchCompletionsStream(input: DispatchInput): Promise<StreamServed> {
-  return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => openCompletionsStream(input.body, attempt));
+  return runWithFailover(withFields(keylessAware(input), { stream: true }), (attempt) => openCompletionsStream(input.body, attempt));
 }
 
 export function dispatchCompletionsJson(input: DispatchInput): Promise<JsonServed> {
@@ -124,7 +125,7 @@ export function dispatchCompletionsJson(input: DispatchInput): Promise<JsonServe
 
 export function dispatchAnthropicStream(input: AnthropicDispatchInput): Promise<StreamServed> {
   const canonical = lazy(() => decodeAnthropicRequest(input.body));
-  return runWithFailover({ ...keylessAware(input), stream: true }, (attempt) =>
+  return runWithFailover(withFields(keylessAware(input), { stream: true }), (attempt) =>
     attempt.target.provider.kind === 'anthropic'
       ? openAnthropicPassStream(input.body, input.client, attempt)
       : openTranslatedAnthropicStream(canonical(), attempt),
@@ -141,7 +142,7 @@ export function dispatchAnthropicJson(input: AnthropicDispatchInput): Promise<Js
 }
 
 export const dispatchCanonicalStream = (input: CanonicalDispatchInput): Promise<OpenedEvents & Served> =>
-  runWithFailover({ ...keylessAware(input), stream: true }, (attempt) => openCanonicalStream(input.request, attempt));
+  runWithFailover(withFields(keylessAware(input), { stream: true }), (attempt) => openCanonicalStream(input.request, attempt));
 
 export const dispatchCanonicalResponse = (input: CanonicalDispatchInput): Promise<{ response: CanonicalResponse } & Served> =>
   runWithFailover(keylessAware(input), async (attempt) => ({ response: await openCanonicalResponse(input.request, attempt) }));

@@ -16,6 +16,7 @@ import { estimateTokens, orderTargets } from './strategy';
 import { sleep } from './abort';
 import { DEFAULT_TIMEOUTS, type Timeouts } from './timeouts';
 import type { Attempt, FailoverInput, Served } from './failover-input';
+import { withFields } from '../with-fields';
 
 export type { Attempt, FailoverInput, Served } from './failover-input';
 
@@ -75,7 +76,7 @@ export async function runWithFailover<T extends object>(input: FailoverInput, op
   const checking = input.preflight?.();
   if (checking) await checking;
   // A caller that did not say: an OpenAI-shaped body tells.
-  if (input.stream === undefined && input.body?.stream === true) input = { ...input, stream: true };
+  if (input.stream === undefined && input.body?.stream === true) input = withFields(input, { stream: true });
   const run = startRun(input);
   const order = candidateOrder(run);
   const { health } = run;

@@ -13,6 +13,7 @@ import type { RoutingError } from '../router/failures';
 import { ChatRecord } from './chat-record';
 import { ChatStops } from './chat-stops';
 import { ToolCallCollector } from './chat-tool-calls';
+import { withFields } from '../with-fields';
 
 /** Checks image parts: a `data:image/...` URL or an https URL, nothing else reaches an upstream. */
 function checkContent(content: ChatMessage['content']): void {
@@ -142,7 +143,7 @@ async function* streamReply(
   const { meter } = routed;
   let served: StreamServed;
   try {
-    served = await dispatchStream({ ...routed.failover, body });
+    served = await dispatchStream(withFields(routed.failover, { body }));
   } catch (error) {
     yield* notServed(x, meter, error as RoutingError);
     return;

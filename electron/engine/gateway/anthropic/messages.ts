@@ -10,6 +10,7 @@ import { endFailedStream, EVENT_STREAM_HEADERS, pumpStream, sendJsonText } from 
 import { beginRouted, type BodyHandler, failRouted } from '../routed-request';
 import { StreamWriter } from '../stream-writer';
 import { anthropicStreamError, sendAnthropicError, sendAnthropicRoutingError } from './errors';
+import { withFields } from '../../with-fields';
 
 export function validateMessages(body: unknown, needsMaxTokens: boolean): string | null {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
@@ -48,7 +49,7 @@ export const handleMessages: BodyHandler = async (ctx, req, res, body, client) =
     sendError: sendAnthropicRoutingError,
   });
   if (!routed) return;
-  const input: AnthropicDispatchInput = { ...routed.failover, body: b, client: clientHeaders(req) };
+  const input: AnthropicDispatchInput = withFields(routed.failover, { body: b, client: clientHeaders(req) });
   const meter = routed.meter;
   return b.stream === true ? relayStream(res, input, meter) : relayJson(res, input, meter);
 };

@@ -13,6 +13,7 @@ import { beginRouted, failRouted } from '../routed-request';
 import type { ApiCall } from '../routes';
 import { StreamWriter } from '../stream-writer';
 import { GEMINI_JSON, geminiStreamError, sendGeminiError, sendGeminiRoutingError } from './errors';
+import { withFields } from '../../with-fields';
 
 type Json = Record<string, any>;
 
@@ -85,7 +86,7 @@ async function generate(
   const routed = beginRouted(ctx, req, res, { model, body: routingBody(request), client, stream, sendError: sendGeminiRoutingError });
   if (!routed) return;
   const { meter, controller } = routed;
-  const input: CanonicalDispatchInput = { ...routed.failover, request };
+  const input: CanonicalDispatchInput = withFields(routed.failover, { request });
   const opts = encodeOptions(body as Json, model);
 
   if (!stream) {

@@ -14,6 +14,7 @@ import { endFailedStream, pumpStream, sendJsonText } from '../relay';
 import { beginRouted, type BodyHandler, failRouted } from '../routed-request';
 import { StreamWriter } from '../stream-writer';
 import { OLLAMA_JSON, sendOllamaError, sendOllamaRoutingError } from './errors';
+import { withFields } from '../../with-fields';
 
 function validate(body: unknown): string | null {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
@@ -64,7 +65,7 @@ export async function relayOllama(
   });
   if (!routed) return;
   const { meter, controller } = routed;
-  const input: CanonicalDispatchInput = { ...routed.failover, request };
+  const input: CanonicalDispatchInput = withFields(routed.failover, { request });
 
   if (!request.stream) {
     const started = performance.now();

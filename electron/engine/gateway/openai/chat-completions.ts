@@ -11,6 +11,7 @@ import { endFailedStream, EVENT_STREAM_HEADERS, pumpStream, sendJsonText } from 
 import { asRoutingError, beginRouted, type BodyHandler, failRouted } from '../routed-request';
 import { openAIStreamError, sendOpenAIError, sendOpenAIRoutingError } from './errors';
 import { StreamWriter } from '../stream-writer';
+import { withFields } from '../../with-fields';
 
 function validate(body: unknown): string | null {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
@@ -51,7 +52,7 @@ export const handleChatCompletions: BodyHandler = async (ctx, req, res, body, cl
     sendError: sendOpenAIRoutingError,
   });
   if (!routed) return;
-  const input = { ...routed.failover, body: b };
+  const input = withFields(routed.failover, { body: b });
   if (stream) return relayStream(res, input, routed.meter, wantsStreamUsage(b));
   return relayJson(res, input, routed.meter);
 };

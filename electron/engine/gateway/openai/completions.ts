@@ -5,6 +5,7 @@ import { dispatchCompletionsJson, dispatchCompletionsStream } from '../../router
 import { beginRouted, type BodyHandler } from '../routed-request';
 import { relayJson, relayStream, wantsStreamUsage } from './chat-completions';
 import { sendOpenAIError, sendOpenAIRoutingError } from './errors';
+import { withFields } from '../../with-fields';
 
 const isTokenList = (v: unknown) => Array.isArray(v) && v.every((t) => Number.isInteger(t));
 
@@ -30,7 +31,7 @@ export const handleCompletions: BodyHandler = async (ctx, req, res, body, client
   const stream = b.stream === true;
   const routed = beginRouted(ctx, req, res, { model: b.model as string, body: b, client, stream, sendError: sendOpenAIRoutingError });
   if (!routed) return;
-  const input = { ...routed.failover, body: b };
+  const input = withFields(routed.failover, { body: b });
   if (stream) return relayStream(res, input, routed.meter, wantsStreamUsage(b), dispatchCompletionsStream);
   return relayJson(res, input, routed.meter, dispatchCompletionsJson);
 };

@@ -12,6 +12,7 @@ import { ResponsesStreamWriter } from './responses-stream';
 import { StreamWriter } from '../stream-writer';
 import { responsesNotes, toolPlan } from './responses-tools';
 import { chatToResponse, openAIOnlyFields, responsesToChat, TranslationError } from './responses-translate';
+import { withFields } from '../../with-fields';
 
 type Json = Record<string, any>;
 
@@ -36,7 +37,7 @@ export const handleResponses: BodyHandler = async (ctx, req, res, body, client) 
   const { meter, controller } = routed;
   headerDroppedTools(res, toolPlan(request).dropped);
   meter.notes = responsesNotes(request, toolPlan(request));
-  const input = { ...routed.failover, body: chat, openAIOnly: openAIOnlyFields(request) };
+  const input = withFields(routed.failover, { body: chat, openAIOnly: openAIOnlyFields(request) });
 
   if (chat.stream !== true) {
     let served;

@@ -18,9 +18,15 @@ export function anthropicBase(provider: Pick<ProviderConfig, 'baseUrl'>): string
   return (provider.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 
-export function anthropicHeaders(apiKey: string, client?: { version?: string; beta?: string }): Record<string, string> {
+/** The headers of a call to Anthropic; `accept` is set here, not spread in after (a spread that adds a key is slow on Node 20). */
+export function anthropicHeaders(
+  apiKey: string,
+  client?: { version?: string; beta?: string },
+  accept = 'application/json',
+): Record<string, string> {
   const h: Record<string, string> = {
     'content-type': 'application/json',
+    accept,
     'x-api-key': apiKey,
     'anthropic-version': client?.version ?? ANTHROPIC_VERSION,
   };
@@ -32,7 +38,7 @@ export function anthropicStreamCall(req: CanonicalRequest, target: Target, apiKe
   return {
     url: `${anthropicBase(target.provider)}/v1/messages`,
     method: 'POST',
-    headers: { ...anthropicHeaders(apiKey), accept: 'text/event-stream' },
+    headers: anthropicHeaders(apiKey, undefined, 'text/event-stream'),
     body: JSON.stringify(encodeAnthropicRequest(req, target.model)),
   };
 }
@@ -48,7 +54,7 @@ export function anthropicPassCall(
   return {
     url: `${anthropicBase(target.provider)}${path}`,
     method: 'POST',
-    headers: { ...anthropicHeaders(apiKey, client), accept: body.stream === true ? 'text/event-stream' : 'application/json' },
+    headers: anthropicHeaders(apiKey, client, body.stream === true ? 'text/event-stream' : 'application/json'),
     body: JSON.stringify({ ...body, model: target.model }),
   };
 }
