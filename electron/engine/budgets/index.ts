@@ -20,6 +20,7 @@ export {
   type SharedBudgetHolds,
   type TotalsSource,
 } from './types';
+import { withFields } from '../with-fields';
 
 /** The error code of a refusal for an unknown price (a spent limit is `budget_exceeded`). */
 export const PRICE_UNKNOWN_CODE = 'budget_price_unknown';
@@ -134,7 +135,7 @@ async function admitShared(
   if (requestId === undefined) throw new Error('a team budget check needs the request id (its meter has none)');
   const member = budgets.memberOf(o.client);
   const ask = (i: BudgetCheckInput) =>
-    shared.admit({ ...i, requestId, client: o.client, member, budgets: hard, now: Date.now(), holdMs: a.holdMs });
+    shared.admit(withFields(i, { requestId, client: o.client, member, budgets: hard, now: Date.now(), holdMs: a.holdMs }));
   let { reservation } = a;
   let result: SharedAdmitResult;
   try {
