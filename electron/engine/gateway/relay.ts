@@ -30,7 +30,8 @@ export const sendJson = (res: ServerResponse, value: unknown, contentType = 'app
 
 /**
  * Forwards the held-back head and then the rest of an upstream stream through `relay`, waiting only
- * while the client's socket needs draining.
+ * while the client's socket needs draining. When the stream has ended, what is still queued waits for
+ * the response's end: every caller ends `out` once the request's row is kept (RequestMeter.finish).
  */
 export async function pumpStream<E>(
   served: { head: readonly E[]; rest: AsyncIterable<E> },
@@ -43,6 +44,7 @@ export async function pumpStream<E>(
     const wait = out.ready();
     if (wait) await wait;
   }
+  out.holdForEnd();
 }
 
 /**

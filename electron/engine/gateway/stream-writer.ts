@@ -1,8 +1,9 @@
 // The one writer every streamed answer on the port goes through (SSE for OpenAI, Anthropic and the app
-// bridge, NDJSON for Ollama). Text produced in the same tick goes out in one write (one chunk, one
-// syscall); when the client reads slower than the upstream sends, the relay waits until the socket has
-// drained — only while it actually needs draining — so a slow reader cannot make the port buffer
-// without limit, and a drain that already happened is never waited for.
+// bridge, NDJSON for Ollama). Text produced in the same turn of the event loop goes out in one write
+// (one chunk, one syscall), and the text of a finished answer goes out with its end; when the client
+// reads slower than the upstream sends, the relay waits until the socket has drained — only while it
+// actually needs draining — so a slow reader cannot make the port buffer without limit, and a drain
+// that already happened is never waited for.
 import type { ServerResponse } from 'node:http';
 
 /** A client that has not drained its buffer for this long is cut off. */
@@ -10,7 +11,8 @@ export const DRAIN_TIMEOUT_MS = 60_000;
 
 export class StreamWriter {
   private pending = '';
-  private scheduled = false;
+  private flushing: NodeJS.Immediate | undefined;
+  private held = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -18,20 +20,38 @@ export class StreamWriter {
   ) {}
 
   private readonly flush = (): void => {
-    this.scheduled = false;
+    this.flushing = undefined;
     if (this.pending === '' || this.res.destroyed) return;
     const text = this.pending;
     this.pending = '';
     this.res.write(text);
   };
 
-  /** Queues raw text (one or more complete events or lines) for this tick's write. */
+  /**
+   * Queues raw text (one or more complete events or lines) for this turn's write. The write waits for
+   * the turn's end (setImmediate), not the next tick: the events of one upstream read go out together
+   * even when the relay reaches them through promises, and an answer that ends in the same turn goes
+   * out whole with its end (holdForEnd).
+   */
   write(text: string): void {
     this.pending += text;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      process.nextTick(this.flush);
-    }
+    if (this.flushing === undefined && !this.held) this.flushing = setImmediate(this.flush);
+  }
+
+  /**
+   * The answer is complete and end() is coming (after its ledger row is on disk): what is queued, and
+   * whatever is written from now on, goes out with the end in one write, instead of a write now and
+   * the closing chunk on its own later. Only for a caller that will call end().
+   */
+  holdForEnd(): void {
+    this.held = true;
+    this.cancelFlush();
+  }
+
+  private cancelFlush(): void {
+    if (this.flushing === undefined) return;
+    clearImmediate(this.flushing);
+    this.flushing = undefined;
   }
 
   /**
@@ -64,6 +84,7 @@ export class StreamWriter {
 
   /** Sends what is queued (and `tail`) and ends the response. */
   end(tail = ''): void {
+    this.cancelFlush();
     const text = this.pending + tail;
     this.pending = '';
     if (this.res.destroyed) return;
