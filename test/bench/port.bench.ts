@@ -34,6 +34,11 @@ const CONCURRENCY = [32, 256];
 const C1_MEASURED = Number(process.env.BENCH_C1_REQUESTS ?? 800);
 const C1_WARMUP = 200;
 const REFERENCE_EVERY = 4;
+/**
+ * CPU per request against the floor at c=32 is judged on this many rounds (the table's cell and the
+ * rest, floor and Switchboard in turn): one 2.5 s cell of each swung the ratio by 0.3-0.7x between runs.
+ */
+const CPU_ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 3);
 const OPEN_LOOP_MS = Number(process.env.BENCH_OPEN_LOOP_MS ?? 3000);
 const OPEN_LOOP_SHARES = [0.25, 0.5];
 /** Enough connections that the client never queues at these rates; the in-flight bound counts drops instead. */
@@ -54,7 +59,8 @@ const killAll = () => {
 };
 
 // Cells, in order: 256 held streams (memory, before the heaps grow); concurrency 1 interleaved with an
-// undici and a node:http client; closed loop at c=32 and 256 (throughput, CPU per request); open loop at
+// undici and a node:http client; closed loop at c=32 and 256 (throughput, CPU per request), then more
+// rounds of the c=32 CPU cells for Switchboard and the floor (CPU_ROUNDS); open loop at
 // 25% and 50% of the floor's peak; a 190 KB prompt; cold starts on a 10,000-row ledger; the ledger
 // writer's CPU per row. Each server and fake runs in its own process; the load generators run here.
 
@@ -212,6 +218,13 @@ interface SequentialCell {
   client: ClientKind;
   mode: 'json' | 'stream';
   results: Map<string, SequentialResult>;
+}
+
+/** One round of CPU per request at c=32: Switchboard's and the floor's, measured back to back. */
+interface CpuRound {
+  mode: 'json' | 'stream';
+  switchboard: number;
+  floor: number;
 }
 
 interface OpenCell {
@@ -392,6 +405,20 @@ async function main(): Promise<void> {
 
   // Closed loop: throughput and CPU per request.
   for (const mode of ['json', 'stream'] as const) for (const c of CONCURRENCY) await closedCell(mode, c);
+  // More rounds of the CPU goal's two cells, the order alternating so neither always runs second.
+  const cpuRounds: CpuRound[] = [];
+  for (const mode of ['json', 'stream'] as const) {
+    const first = rows.find((x) => x.mode === mode && x.c === 32 && x.target === 'switchboard')!;
+    const floorFirst = rows.find((x) => x.mode === mode && x.c === 32 && x.target === 'floor')!;
+    cpuRounds.push({ mode, switchboard: first.cpuUsPerReq, floor: floorFirst.cpuUsPerReq });
+    for (let round = 1; round < CPU_ROUNDS; round++) {
+      const order = round % 2 === 1 ? (['floor', 'switchboard'] as const) : (['switchboard', 'floor'] as const);
+      const cpu = { floor: 0, switchboard: 0 };
+      for (const name of order) cpu[name] = (await measure(byName(name), mode, 32)).cpuUsPerReq;
+      cpuRounds.push({ mode, ...cpu });
+      progress(`cpu round ${round + 1} ${mode} c=32: switchboard ${f(cpu.switchboard, 0)} µs, floor ${f(cpu.floor, 0)} µs per request`);
+    }
+  }
 
   // Open loop at shares of the floor's peak (closed loop, c=32, JSON, measured just before).
   const floorTarget = byName('floor');
@@ -440,7 +467,7 @@ async function main(): Promise<void> {
   progress(`cold starts: ${cold.map((ms) => f(ms, 0)).join(', ')} ms`);
   const writer = (await firstLine(spawnRole('writer'), 'the ledger writer bench', 90_000)) as WriterCpu;
 
-  report({ rows, sequential, open, floorPeakRps, cold, writer, budgetsBefore, budgetsAfter, elapsed: Date.now() - started });
+  report({ rows, sequential, open, cpuRounds, floorPeakRps, cold, writer, budgetsBefore, budgetsAfter, elapsed: Date.now() - started });
   clearTimeout(watchdog);
   await Promise.all(children.map(stop));
 }
@@ -455,6 +482,7 @@ interface Report {
   rows: Row[];
   sequential: SequentialCell[];
   open: OpenCell[];
+  cpuRounds: CpuRound[];
   floorPeakRps: number;
   cold: number[];
   writer: WriterCpu;
@@ -549,10 +577,12 @@ function report(r: Report): void {
   }
   for (const mode of ['json', 'stream'] as const) {
     const s = get('switchboard', mode, 32);
-    const fl = get('floor', mode, 32);
     const ref = get('reference', mode, 32);
+    const rounds = r.cpuRounds.filter((x) => x.mode === mode);
+    const ratios = rounds.map((x) => x.switchboard / x.floor);
+    const mid = median(ratios);
     goals.push(
-      `3. CPU per request c=32 ${mode}: Switchboard ${f(s.cpuUsPerReq, 0)} µs, floor ${f(fl.cpuUsPerReq, 0)} µs (goal <= 2x floor = ${f(2 * fl.cpuUsPerReq, 0)}) ${verdict(s.cpuUsPerReq <= 2 * fl.cpuUsPerReq)}`,
+      `3. CPU per request c=32 ${mode}: Switchboard / floor per round ${rounds.map((x) => `${f(x.switchboard, 0)}/${f(x.floor, 0)} µs = ${ratio(x.switchboard, x.floor)}`).join(', ')}; median ${f(mid)}x (goal <= 2x) ${verdict(mid <= 2)}`,
       `3. CPU per request c=32 ${mode}: Switchboard ${f(s.cpuUsPerReq, 0)} µs, reference ${f(ref.cpuUsPerReq, 0)} µs (goal <= 0.3x reference = ${f(0.3 * ref.cpuUsPerReq, 0)}) ${verdict(s.cpuUsPerReq <= 0.3 * ref.cpuUsPerReq)}`,
     );
   }
