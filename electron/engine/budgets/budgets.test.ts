@@ -173,6 +173,25 @@ describe('reservations', () => {
     expect(b.status()[0]!.reservedUsd).toBeCloseTo(0.3, 9);
     b.close();
   });
+
+  it('drops each leaked hold at its own deadline, whichever order they were taken in', () => {
+    let now = Date.UTC(2025, 4, 10, 12);
+    const b = new Budgets(ledger(), [{ name: 'cap', period: 'daily', mode: 'hard', usd: 10 }], () => now);
+    b.admit({ client: 'c', estimateUsd: 1, estimateTokens: 1 }, 120_000); // leaked, the later deadline
+    b.admit({ client: 'c', estimateUsd: 2, estimateTokens: 1 }, 60_000); // leaked, the earlier one
+    const reserved = () => b.status()[0]!.reservedUsd;
+    now += 59_000;
+    b.admit({ client: 'c', estimateUsd: 0, estimateTokens: 1 }, 600_000).reservation!.release();
+    expect(reserved()).toBeCloseTo(3, 9);
+    now += 2_000; // past the 60 s hold only
+    b.admit({ client: 'c', estimateUsd: 0, estimateTokens: 1 }, 600_000).reservation!.release();
+    expect(reserved()).toBeCloseTo(1, 9);
+    now += 60_000; // past the 120 s hold too
+    b.admit({ client: 'c', estimateUsd: 0, estimateTokens: 1 }, 600_000).reservation!.release();
+    expect(reserved()).toBe(0);
+    expect(b.inFlight).toBe(0);
+    b.close();
+  });
 });
 
 describe('unknown prices', () => {

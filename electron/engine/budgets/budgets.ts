@@ -42,6 +42,8 @@ export class Budgets {
   #periods = new PeriodKeys();
   #buckets = new Map<string, Bucket>();
   #holds = new Set<Hold>();
+  /** No hold expires before this: the sweep for leaked holds runs only then, not over every hold on every admit. */
+  #nextExpiry = Infinity;
   #warnings: BudgetWarning[] = [];
   #lastWarned = new Map<string, string>();
   #unsubscribe: () => void;
@@ -175,13 +177,20 @@ export class Budgets {
   /** Drops reservations whose request outlived any route's deadline without ending: a bug elsewhere, said so. */
   #expire(): void {
     const t = this.now();
-    for (const h of [...this.#holds]) {
-      if (h.expiresAt > t) continue;
+    if (t < this.#nextExpiry) return;
+    let next = Infinity;
+    // Deleting the entry being visited is safe while iterating a Set.
+    for (const h of this.#holds) {
+      if (h.expiresAt > t) {
+        next = Math.min(next, h.expiresAt);
+        continue;
+      }
       this.#release(h);
       console.error(
         `switchboard budgets: a request held ${formatUsd(h.usd)} past its deadline without ending; its reservation was released`,
       );
     }
+    this.#nextExpiry = next;
   }
 
   #spent(budget: BudgetConfig): Bucket {
@@ -241,6 +250,7 @@ export class Budgets {
     };
     this.#apply(h);
     this.#holds.add(h);
+    if (h.expiresAt < this.#nextExpiry) this.#nextExpiry = h.expiresAt;
     return { check, reservation: { usd: h.usd, tokens: h.tokens, release: () => this.#release(h) } };
   }
 
