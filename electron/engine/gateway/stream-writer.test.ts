@@ -1,7 +1,8 @@
 // The relay's writer against a real socket: a first burst far over the socket's buffer and a client
 // that reads slowly must stream to the end (no wait for a drain that already fired) with the port's
 // buffered bytes bounded (it waits while the socket needs draining, and only then); and the writes it
-// makes: one per turn of the event loop, and a finished answer's text together with its end.
+// makes: the first text at once, then one per turn of the event loop, and a finished answer's last
+// text together with its end.
 import { createServer, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -65,19 +66,22 @@ describe('StreamWriter', () => {
     expect(maxBuffered).toBeLessThan(EVENTS * EVENT.length * 0.75);
   });
 
-  it('writes what one turn queued, across promise hops, in one write; a later turn streams on its own', async () => {
+  it('sends the first text at once, then what one turn queued, across promise hops, in one write per turn', async () => {
     const { calls, firstEventSeenBeforeEnd } = await recordWrites(async (out) => {
-      out.write('data: 1\n\n');
+      out.write('data: 1\n\n'); // the first token: out at the next tick
       await Promise.resolve();
       out.write('data: 2\n\n');
-      await new Promise((r) => setTimeout(r, 30)); // the next upstream read
+      await Promise.resolve();
       out.write('data: 3\n\n');
+      await new Promise((r) => setTimeout(r, 30)); // the next upstream read
+      out.write('data: 4\n\n');
       await new Promise((r) => setTimeout(r, 30));
       out.end();
     });
     expect(calls).toEqual([
-      ['write', 'data: 1\n\ndata: 2\n\n'],
-      ['write', 'data: 3\n\n'],
+      ['write', 'data: 1\n\n'],
+      ['write', 'data: 2\n\ndata: 3\n\n'],
+      ['write', 'data: 4\n\n'],
       ['end', ''],
     ]);
     expect(firstEventSeenBeforeEnd).toBe(true);
@@ -95,8 +99,21 @@ describe('StreamWriter', () => {
       await new Promise((r) => setTimeout(r, 10));
       out.end();
     });
-    expect(calls).toEqual([['end', 'data: 1\n\ndata: 2\n\ndata: [DONE]\n\n']]);
+    expect(calls).toEqual([
+      ['write', 'data: 1\n\n'],
+      ['end', 'data: 2\n\ndata: [DONE]\n\n'],
+    ]);
     expect(body).toBe('data: 1\n\ndata: 2\n\ndata: [DONE]\n\n');
+  });
+
+  it('a hold that comes before the first flush leaves everything to the end', async () => {
+    const { calls } = await recordWrites(async (out) => {
+      out.write('data: 1\n\n');
+      out.holdForEnd(); // the whole answer was in one read
+      await new Promise((r) => setImmediate(r));
+      out.end('data: [DONE]\n\n');
+    });
+    expect(calls).toEqual([['end', 'data: 1\n\ndata: [DONE]\n\n']]);
   });
 });
 

@@ -1,6 +1,7 @@
 // The one writer every streamed answer on the port goes through (SSE for OpenAI, Anthropic and the app
-// bridge, NDJSON for Ollama). Text produced in the same turn of the event loop goes out in one write
-// (one chunk, one syscall), and the text of a finished answer goes out with its end; when the client
+// bridge, NDJSON for Ollama). The first text goes out at once (the first token is what the client
+// waits for); later text produced in the same turn of the event loop goes out in one write, and the
+// last text of a finished answer goes out with its end; when the client
 // reads slower than the upstream sends, the relay waits until the socket has drained — only while it
 // actually needs draining — so a slow reader cannot make the port buffer without limit, and a drain
 // that already happened is never waited for.
@@ -11,8 +12,10 @@ export const DRAIN_TIMEOUT_MS = 60_000;
 
 export class StreamWriter {
   private pending = '';
-  private flushing: NodeJS.Immediate | undefined;
+  /** A flush is due: at the next tick (the response's first text) or at the turn's end (an Immediate). */
+  private flushing: NodeJS.Immediate | 'tick' | undefined;
   private held = false;
+  private started = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -21,21 +24,28 @@ export class StreamWriter {
 
   private readonly flush = (): void => {
     this.flushing = undefined;
-    if (this.pending === '' || this.res.destroyed) return;
+    if (this.held || this.pending === '' || this.res.destroyed) return;
     const text = this.pending;
     this.pending = '';
+    this.started = true;
     this.res.write(text);
   };
 
   /**
-   * Queues raw text (one or more complete events or lines) for this turn's write. The write waits for
-   * the turn's end (setImmediate), not the next tick: the events of one upstream read go out together
-   * even when the relay reaches them through promises, and an answer that ends in the same turn goes
-   * out whole with its end (holdForEnd).
+   * Queues raw text (one or more complete events or lines). The response's first text (its headers and
+   * first token) goes at the next tick, as soon as the relay's step is done. Later text waits for the
+   * turn's end (setImmediate): the events of one upstream read go out together even when the relay
+   * reaches them through promises, and those of the read that finishes the answer go with its end
+   * (holdForEnd), not in a write of their own before it.
    */
   write(text: string): void {
     this.pending += text;
-    if (this.flushing === undefined && !this.held) this.flushing = setImmediate(this.flush);
+    if (this.flushing !== undefined || this.held) return;
+    if (this.started) this.flushing = setImmediate(this.flush);
+    else {
+      this.flushing = 'tick';
+      process.nextTick(this.flush);
+    }
   }
 
   /**
@@ -49,7 +59,8 @@ export class StreamWriter {
   }
 
   private cancelFlush(): void {
-    if (this.flushing === undefined) return;
+    // A next-tick flush cannot be cancelled: it finds the writer held and leaves the text to end().
+    if (this.flushing === undefined || this.flushing === 'tick') return;
     clearImmediate(this.flushing);
     this.flushing = undefined;
   }
