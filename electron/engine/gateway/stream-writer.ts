@@ -1,10 +1,10 @@
 // The one writer every streamed answer on the port goes through (SSE for OpenAI, Anthropic and the app
 // bridge, NDJSON for Ollama). The first text goes out at once (the first token is what the client
 // waits for); later text produced in the same turn of the event loop goes out in one write, and the
-// last text of a finished answer goes out with its end; when the client
-// reads slower than the upstream sends, the relay waits until the socket has drained — only while it
-// actually needs draining — so a slow reader cannot make the port buffer without limit, and a drain
-// that already happened is never waited for.
+// last text of a finished answer goes out with its end. When the client reads slower than the upstream
+// sends, the relay waits until the socket has drained — only while it actually needs draining — so a
+// slow reader cannot make the port buffer without limit, and a drain that already happened is never
+// waited for.
 import type { ServerResponse } from 'node:http';
 
 /** A client that has not drained its buffer for this long is cut off. */
