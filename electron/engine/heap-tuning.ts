@@ -5,6 +5,13 @@
 // of dead requests resident under load. Growing by 1.5x instead keeps resident memory near the live
 // set (measured with 256 streams held open: peak RSS ~205 -> ~160 MB); the extra full collections
 // cost little because the live set is small (~20-30 MB).
+// Allocation-site pretenuring is off. V8 allocates objects straight into the old generation from a
+// site whose objects mostly survived a young collection; on the port a burst of requests (start-up,
+// a stall) makes the request path's sites look long-lived, and they stay so. Pretenured request
+// state then dies in the old generation, and while it waits for a full collection its pointers keep
+// young objects alive through scavenges. Measured under a fixed-rate load of 1,400 req/s: bytes
+// surviving each scavenge ~1.1 MB -> ~0.35 MB (the bare proxy's: ~0.25), full collections 11 -> 4
+// in 15 s, CPU per request at c=32 unchanged.
 // The young generation keeps node's default size: a smaller one (set on node's command line) saved
 // 15-25 MB under load but cost 15-30% more CPU per streamed request, and serve runs with default flags.
 import { setFlagsFromString } from 'node:v8';
@@ -14,9 +21,10 @@ export const HEAP_GROWING_PERCENT = 50;
 
 let tuned = false;
 
-/** Once per process, before serving: later full collections size the heap by HEAP_GROWING_PERCENT. */
+/** Once per process, before serving: heap growth by HEAP_GROWING_PERCENT, no pretenuring. */
 export function tuneHeapForGateway(): void {
   if (tuned) return;
   tuned = true;
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  setFlagsFromString('--no-allocation-site-pretenuring');
 }

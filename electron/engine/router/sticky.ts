@@ -5,6 +5,13 @@ import { hash } from 'node:crypto';
 /** Prompt caches live for minutes; after this a conversation may go anywhere again. */
 const TTL_MS = 10 * 60_000;
 const MAX_ENTRIES = 20_000;
+/**
+ * How stale an entry's place in the eviction order may grow while its conversation keeps the same
+ * target. Moving it to the end (delete, then set) on every turn made the long-lived map reallocate its
+ * table per request, garbage the young generation had to promote; far below TTL_MS, so eviction is
+ * still least-recently-used to within a minute.
+ */
+const REORDER_MS = 60_000;
 
 /**
  * A conversation's identity: the client's `prompt_cache_key` (or `user`) when sent, else a hash of the
@@ -26,7 +33,8 @@ export function conversationKey(scope: string, body: Record<string, unknown> | u
 }
 
 export class StickySessions {
-  private readonly map = new Map<string, { target: string; at: number }>();
+  /** `at`: last use; `placed`: when the entry took its place in the map's order (the eviction order). */
+  private readonly map = new Map<string, { target: string; at: number; placed: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -41,8 +49,14 @@ export class StickySessions {
   }
 
   set(key: string, target: string): void {
+    const now = this.now();
+    const hit = this.map.get(key);
+    if (hit && hit.target === target && now - hit.placed < REORDER_MS) {
+      hit.at = now;
+      return;
+    }
     this.map.delete(key); // re-insert: Map order doubles as least-recently-used order
-    this.map.set(key, { target, at: this.now() });
+    this.map.set(key, { target, at: now, placed: now });
     if (this.map.size > MAX_ENTRIES) this.map.delete(this.map.keys().next().value!);
   }
 

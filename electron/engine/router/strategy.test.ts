@@ -96,6 +96,30 @@ describe('sticky sessions', () => {
     s.set(k1!, 'a/m');
     expect(s.get(k1!)).toBe('a/m');
   });
+
+  it('keeps a conversation for ten minutes after its last turn, and evicts the least recently placed', () => {
+    let now = 0;
+    const s = new StickySessions(() => now);
+    s.set('c0', 'a/m');
+    now = 9 * 60_000;
+    s.set('c0', 'a/m'); // the same pick again: refreshed where it stands
+    now = 18 * 60_000;
+    expect(s.get('c0')).toBe('a/m'); // 18 minutes after the first turn, 9 after the last
+    s.set('c0', 'b/m'); // a new pick always takes the newest place
+    now += 60_000;
+    for (let i = 1; i < 20_000; i++) s.set(`c${i}`, 'a/m');
+    expect(s.size).toBe(20_000);
+    now += 30_000;
+    s.set('c0', 'b/m'); // placed 90 s ago: moves to the newest place
+    s.set('c1', 'a/m'); // placed 30 s ago: keeps its place, now the oldest
+    s.set('c20000', 'a/m');
+    expect(s.size).toBe(20_000);
+    expect(s.get('c0')).toBe('b/m');
+    expect(s.get('c1')).toBeUndefined(); // the oldest place: evicted
+    expect(s.get('c2')).toBe('a/m');
+    now += 11 * 60_000;
+    expect(s.get('c0')).toBeUndefined(); // expired
+  });
 });
 
 describe('failure parsing', () => {
