@@ -5,6 +5,7 @@ import { priceOf } from '../accounting';
 import type { Catalog } from '../catalog/catalog';
 import { RoutingError } from '../router/failures';
 import type { Target } from '../router/resolve';
+import { withFields } from '../with-fields';
 import { DEFAULT_HOLD_MS, type Budgets } from './budgets';
 import { worstCase, type InputMeasure, type TargetLimits } from './estimate';
 import { describeBudget } from './messages';
@@ -20,7 +21,6 @@ export {
   type SharedBudgetHolds,
   type TotalsSource,
 } from './types';
-import { withFields } from '../with-fields';
 
 /** The error code of a refusal for an unknown price (a spent limit is `budget_exceeded`). */
 export const PRICE_UNKNOWN_CODE = 'budget_price_unknown';
