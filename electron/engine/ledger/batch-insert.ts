@@ -64,7 +64,6 @@ export function batchInserter(db: Database.Database) {
   };
   const daily = rollupStatements(db, 'spend_daily', 'day');
   const monthly = rollupStatements(db, 'spend_monthly', 'month');
-  const anyOpen = db.prepare('SELECT EXISTS (SELECT 1 FROM requests_open)').pluck(true);
   const closeOpens = db.prepare('DELETE FROM requests_open WHERE id IN (SELECT value FROM json_each(?))');
 
   /** UTC day and month names by day number: a batch's rows share one or two days, and formatting a Date per row costs more than the rest of the rollup. */
@@ -84,13 +83,29 @@ export function batchInserter(db: Database.Database) {
   /** One row's addends, in ROLLUP_SUMS order (reused from row to row: the groups keep their own sums). */
   const addends: Sums = ROLLUP_SUMS.map(() => 0);
 
-  /** Adds the rows to their groups in order, from each group's stored totals: the sums come out as the trigger's would, bit for bit. */
+  /** Whether two rows fall in the same rollup groups: the same day and the same key columns. */
+  const sameGroups = (a: unknown[], b: unknown[], day: string, previousDay: string): boolean =>
+    day === previousDay &&
+    a[I.source] === b[I.source] &&
+    a[I.client] === b[I.client] &&
+    a[I.route] === b[I.route] &&
+    a[I.provider] === b[I.provider] &&
+    a[I.model] === b[I.model];
+
+  /**
+   * Adds the rows to their groups in order, from each group's stored totals: the sums come out as the
+   * trigger's would, bit for bit. A row in the previous row's groups (the usual case: one tool, one
+   * model) adds to them directly, without building its key or looking it up.
+   */
   function rollUp(rows: unknown[][]): void {
     const days = new Map<string, Group>();
     const months = new Map<string, Group>();
+    let previous: unknown[] | undefined;
+    let previousDay = '';
+    let dayGroup: Group | undefined;
+    let monthGroup: Group | undefined;
     for (const r of rows) {
       const { day, month } = periodsOf(Number(r[I.startedAt]));
-      const keyId = `${text(r[I.source])}\0${text(r[I.client])}\0${text(r[I.route])}\0${text(r[I.provider])}\0${text(r[I.model])}`;
       const cost = r[I.cost] as number | null;
       addends[0] = 1;
       addends[1] = Number(r[I.input]);
@@ -101,15 +116,22 @@ export function batchInserter(db: Database.Database) {
       addends[6] = cost ?? 0;
       addends[7] = cost === null ? 1 : 0;
       addends[8] = Number(r[I.estimated]) !== 0 ? 1 : 0;
-      add(days, daily.read, day, keyId, r);
-      add(months, monthly.read, month, keyId, r);
+      if (!previous || !sameGroups(r, previous, day, previousDay)) {
+        const keyId = `${text(r[I.source])}\0${text(r[I.client])}\0${text(r[I.route])}\0${text(r[I.provider])}\0${text(r[I.model])}`;
+        dayGroup = groupOf(days, daily.read, day, keyId, r);
+        monthGroup = groupOf(months, monthly.read, month, keyId, r);
+        previous = r;
+        previousDay = day;
+      }
+      addTo(dayGroup!);
+      addTo(monthGroup!);
     }
     for (const g of days.values()) daily.write.run([g.period, ...g.key, ...g.sums]);
     for (const g of months.values()) monthly.write.run([g.period, ...g.key, ...g.sums]);
   }
 
-  /** Adds `addends` to the row's group in `groups`, starting the group from its stored totals. */
-  function add(groups: Map<string, Group>, read: Database.Statement, period: string, keyId: string, r: unknown[]): void {
+  /** The row's group in `groups`, started from its stored totals when the batch first meets it. */
+  function groupOf(groups: Map<string, Group>, read: Database.Statement, period: string, keyId: string, r: unknown[]): Group {
     const id = `${period}\0${keyId}`;
     let g = groups.get(id);
     if (!g) {
@@ -118,8 +140,12 @@ export function batchInserter(db: Database.Database) {
       g = { period, key, sums: stored ? stored.map(Number) : ROLLUP_SUMS.map(() => 0) };
       groups.set(id, g);
     }
-    for (let i = 0; i < addends.length; i++) g.sums[i]! += addends[i]!;
+    return g;
   }
+
+  const addTo = (g: Group): void => {
+    for (let i = 0; i < addends.length; i++) g.sums[i]! += addends[i]!;
+  };
 
   const mark = db.prepare('SAVEPOINT chunk');
   const undo = db.prepare('ROLLBACK TO chunk');
@@ -146,16 +172,26 @@ export function batchInserter(db: Database.Database) {
     return chunk.filter((r) => insertOne.run(r).changes === 1);
   }
 
-  /** Inserts the rows (in the caller's transaction), rolls up those that went in and closes their journal entries. */
-  return function insertRows(rows: unknown[][]): void {
+  /**
+   * Inserts the rows (in the caller's transaction), rolls up those that went in and closes the journal
+   * entries of those `journaled` says have one (most requests end before a flush and never write one).
+   * Returns the ids of the entries closed.
+   */
+  return function insertRows(rows: unknown[][], journaled: (id: string) => boolean): string[] {
     let fresh: unknown[][] = [];
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
       const chunk = rows.length <= ROWS_PER_STATEMENT ? rows : rows.slice(i, i + ROWS_PER_STATEMENT);
       const went = insertChunk(chunk);
       fresh = fresh.length === 0 ? went : fresh.concat(went);
     }
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return [];
     rollUp(fresh);
-    if (anyOpen.get()) closeOpens.run(JSON.stringify(fresh.map((r) => r[I.id])));
+    const closing: string[] = [];
+    for (const r of fresh) {
+      const id = r[I.id] as string;
+      if (journaled(id)) closing.push(id);
+    }
+    if (closing.length > 0) closeOpens.run(JSON.stringify(closing));
+    return closing;
   };
 }

@@ -3,7 +3,11 @@
 // number. Bundled on its own (scripts/build.mjs); run from source, worker-file.ts compiles it.
 import { parentPort } from 'node:worker_threads';
 import { countTokens as count } from 'gpt-tokenizer';
+import { lowerThreadPriority } from '../background-priority';
 import type { EstimateJob, EstimateReply, TextGroup } from './estimator';
+
+// Counting is background work: no response waits for it (background-priority.ts).
+lowerThreadPriority();
 
 /** Characters counted exactly per group; the rest is scaled at the rate of those. */
 const EXACT_CHARS = 256 * 1024;

@@ -26,11 +26,12 @@ export interface BatchFailure {
 }
 
 /**
- * A batch: `rows` is a JSON array of the rows' values (their row-log lines joined, row-log.ts rowLine): a
- * string crosses to the thread as one copy, where a structured clone of arrays costs microseconds per row
- * on both sides.
+ * A batch: `rows` are the rows' row-log lines (row-log.ts rowLine: each row's values as JSON), parsed on
+ * the thread. Strings cross as plain copies, where a structured clone of arrays of values costs
+ * microseconds per row on both sides; and separate lines, unlike one joined text (a large object, in the
+ * old generation from birth), die young on the engine's side.
  */
-export type WriterRequest = { type: 'batch'; seq: number; rows: string; opens: unknown[][] } | { type: 'close' };
+export type WriterRequest = { type: 'batch'; seq: number; rows: readonly string[]; opens: unknown[][] } | { type: 'close' };
 export type WriterReply = { type: 'written'; seq: number; failure?: BatchFailure } | { type: 'closed' };
 
 /** A failed batch, its rows back in their engine shape. */
@@ -128,7 +129,7 @@ export function startWriter(options: WriterOptions): RowWriter {
   return {
     post(lines, opens = []) {
       if (failure) throw failure;
-      worker.postMessage({ type: 'batch', seq: ++posted, rows: `[${lines.join(',')}]`, opens } satisfies WriterRequest);
+      worker.postMessage({ type: 'batch', seq: ++posted, rows: lines, opens } satisfies WriterRequest);
     },
     get busy() {
       return answered < posted && !failure;

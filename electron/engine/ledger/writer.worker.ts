@@ -3,9 +3,12 @@
 // Bundled on its own (scripts/build.mjs); run from source, worker-file.ts compiles it.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'libsql';
+import { lowerThreadPriority } from '../background-priority';
 import { batchInserter } from './batch-insert';
 import type { BatchFailure, WriterData, WriterReply, WriterRequest } from './writer';
 
+// Commits are background work: the port's thread goes first when both want a core (background-priority.ts).
+lowerThreadPriority();
 const data = workerData as WriterData;
 const port = parentPort!;
 const db = new Database(data.file, { timeout: data.busyMs });
@@ -15,10 +18,30 @@ db.exec(`PRAGMA busy_timeout = ${data.busyMs}`);
 const insert = db.prepare(data.insertSql);
 const insertOpen = db.prepare(data.insertOpenSql);
 const insertRows = batchInserter(db);
-const insertAll = db.transaction((opens: unknown[][], rows: unknown[][]) => {
+
+/**
+ * Ids of the journal entries this thread has committed and not yet closed: this ledger's entries are
+ * written only here, so a row needs its entry deleted only when its id is in this set (or among its
+ * batch's own entries). An entry missed (a row dropped as malformed) is harmless: at close, or at the next
+ * start after a crash, its request's stored row wins over it (journal.ts recoverInterrupted).
+ */
+const journaled = new Set<string>();
+/** Far above the requests that can be in flight at once: past it the set is a leak, and is let go. */
+const MAX_JOURNALED = 100_000;
+
+/** Inserts a batch in one transaction; returns the ids of the journal entries it closed. */
+const insertAll = db.transaction((opens: unknown[][], rows: unknown[][]): string[] => {
   for (const o of opens) insertOpen.run(...o);
-  insertRows(rows);
+  const opened = opens.length === 0 ? undefined : new Set(opens.map((o) => o[0] as string));
+  return insertRows(rows, (id) => journaled.has(id) || opened?.has(id) === true);
 });
+
+/** After a commit: the batch's entries are in the table, the closed ones gone from it. */
+function committed(opens: unknown[][], closed: string[]): void {
+  if (journaled.size > MAX_JOURNALED) journaled.clear();
+  for (const o of opens) journaled.add(o[0] as string);
+  for (const id of closed) journaled.delete(id);
+}
 
 /** A value SQLite will never accept (retrying cannot help), as opposed to a busy or full disk. */
 function isBadRow(error: unknown): boolean {
@@ -36,16 +59,20 @@ function salvage(opens: unknown[][], rows: unknown[][], error: unknown): BatchFa
   if (!isBadRow(error)) return failure;
   failure.failed = [];
   failure.failedOpens = [];
-  const one = (statement: typeof insert, values: unknown[], keep: unknown[][]) => {
+  /** Inserts one; false when it failed (dropped or kept for a retry). */
+  const one = (statement: typeof insert, values: unknown[], keep: unknown[][]): boolean => {
     try {
       statement.run(...values);
+      return true;
     } catch (e) {
       if (isBadRow(e)) failure.dropped.push({ id: String(values[0]), message: (e as Error).message });
       else keep.push(values);
+      return false;
     }
   };
-  for (const o of opens) one(insertOpen, o, failure.failedOpens);
-  for (const r of rows) one(insert, r, failure.failed);
+  for (const o of opens) if (one(insertOpen, o, failure.failedOpens)) journaled.add(o[0] as string);
+  // A row inserted alone closes its entry by the schema's trigger (batched = 0).
+  for (const r of rows) if (one(insert, r, failure.failed)) journaled.delete(r[0] as string);
   return failure;
 }
 
@@ -57,9 +84,9 @@ port.on('message', (message: WriterRequest) => {
     return;
   }
   let failure: BatchFailure | undefined;
-  const rows = JSON.parse(message.rows) as unknown[][];
+  const rows = message.rows.map((line) => JSON.parse(line) as unknown[]);
   try {
-    insertAll(message.opens, rows);
+    committed(message.opens, insertAll(message.opens, rows));
   } catch (error) {
     failure = salvage(message.opens, rows, error);
   }
