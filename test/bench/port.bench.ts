@@ -1,4 +1,4 @@
-// Issue 16's goals measured in one run (~2.5 min, bounded): a fake upstream called directly, through the bare
+// Issue 16's goals measured in one run (~3.5 min, bounded): a fake upstream called directly, through the bare
 // Node proxy (the floor), through `switchboard serve` and through the reference gateway; tables, then each goal.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -6,12 +6,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Agent, Pool, request } from 'undici';
+import { Agent, request } from 'undici';
 import { startOpenAIFake } from '../fakes/openai-fake';
 import { startFloorProxy } from './floor-proxy';
 import { placeEngineWorkers, seedLedger } from './ledger-fixtures';
-import { percentile, runLoad, runOpenLoop, type LoadResult, type OpenLoopResult } from './load';
+import { percentile, runLoad, type LoadResult } from './load';
+import { measureOpenLoop, openLoopReport, type OpenCell } from './open-loop-cells';
 import { cpuMs, rssMb } from './proc-stats';
+import { f, ratio, signed, verdict } from './report-format';
 import { runInterleaved, type ClientKind, type SequentialResult } from './sequential';
 import {
   benchConfig,
@@ -40,6 +42,8 @@ const REFERENCE_EVERY = 4;
  */
 const CPU_ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 3);
 const OPEN_LOOP_MS = Number(process.env.BENCH_OPEN_LOOP_MS ?? 3000);
+/** Interleaved rounds per target and rate, pooled (open-loop-cells.ts says why). */
+const OPEN_LOOP_ROUNDS = Number(process.env.BENCH_OPEN_LOOP_ROUNDS ?? 3);
 const OPEN_LOOP_SHARES = [0.25, 0.5];
 /** Enough connections that the client never queues at these rates; the in-flight bound counts drops instead. */
 const OPEN_LOOP_CONNECTIONS = 64;
@@ -48,7 +52,7 @@ const COLD_STARTS = 5;
 const COLD_LEDGER_ROWS = 10_000;
 const WRITER_ROWS = Number(process.env.BENCH_WRITER_ROWS ?? 50_000);
 /** The whole run's bound (a busy machine may need more: BENCH_WATCHDOG_MS). */
-const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MS ?? 240_000);
+const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MS ?? 300_000);
 /** Time to first token: the first body chunk with a content delta, as a client sees it. */
 const TTFT_MARKER = '{"content":"';
 const role = process.env.BENCH_ROLE;
@@ -61,7 +65,7 @@ const killAll = () => {
 // Cells, in order: 256 held streams (memory, before the heaps grow); concurrency 1 interleaved with an
 // undici and a node:http client; closed loop at c=32 and 256 (throughput, CPU per request), then more
 // rounds of the c=32 CPU cells for Switchboard and the floor (CPU_ROUNDS); open loop at
-// 25% and 50% of the floor's peak; a 190 KB prompt; cold starts on a 10,000-row ledger; the ledger
+// 25% and 50% of the floor's peak, in interleaved rounds (open-loop-cells.ts); a 190 KB prompt; cold starts on a 10,000-row ledger; the ledger
 // writer's CPU per row. Each server and fake runs in its own process; the load generators run here.
 
 /** A child process running one fake upstream. */
@@ -225,13 +229,6 @@ interface CpuRound {
   mode: 'json' | 'stream';
   switchboard: number;
   floor: number;
-}
-
-interface OpenCell {
-  share: number;
-  rate: number;
-  target: TargetName;
-  result: OpenLoopResult;
 }
 
 /** Spawn to the first 200 from GET /v1/models, for each of COLD_STARTS starts of serve on a seeded data dir. */
@@ -434,28 +431,21 @@ async function main(): Promise<void> {
   });
   const floorPeakRps = peak.rps;
   progress(`floor peak, closed loop c=32 json: ${f(floorPeakRps, 0)} req/s`);
-  const open: OpenCell[] = [];
-  const pools = new Map<TargetName, Pool>();
-  try {
-    for (const share of OPEN_LOOP_SHARES) {
-      const rate = Math.max(1, Math.round(floorPeakRps * share));
-      for (const name of ['direct', 'floor', 'switchboard'] as const) {
-        const t = byName(name);
-        let pool = pools.get(name);
-        if (!pool)
-          pools.set(name, (pool = new Pool(t.origin, { connections: OPEN_LOOP_CONNECTIONS, pipelining: 1, keepAliveTimeout: 30_000 })));
-        const spec = { path: t.path, headers: jsonHeaders(t), body: bodyFor(t, 'json'), rate, maxInFlight: OPEN_LOOP_MAX_IN_FLIGHT };
-        await runOpenLoop(pool, { ...spec, durationMs: 500 }); // warm-up: connections, JIT
-        const result = await runOpenLoop(pool, { ...spec, durationMs: OPEN_LOOP_MS });
-        open.push({ share, rate, target: name, result });
-        progress(
-          `open ${share * 100}% ${rate} req/s ${name.padEnd(11)} ${result.count} answered, ${result.errors} errors, ${result.drops} dropped, p99 ${f(percentile(result.latencies, 99), 3)} ms`,
-        );
-      }
-    }
-  } finally {
-    await Promise.all([...pools.values()].map((p) => p.close()));
-  }
+  const open = await measureOpenLoop(
+    (['direct', 'floor', 'switchboard'] as const).map((name) => {
+      const t = byName(name);
+      return { name, origin: t.origin, path: t.path, headers: jsonHeaders(t), body: bodyFor(t, 'json') };
+    }),
+    {
+      shares: OPEN_LOOP_SHARES,
+      floorPeakRps,
+      rounds: OPEN_LOOP_ROUNDS,
+      roundMs: OPEN_LOOP_MS,
+      connections: OPEN_LOOP_CONNECTIONS,
+      maxInFlight: OPEN_LOOP_MAX_IN_FLIGHT,
+      progress,
+    },
+  );
 
   await closedCell('large', 1);
   const budgetsAfter = await checkBudgets(sb);
@@ -472,10 +462,6 @@ async function main(): Promise<void> {
   await Promise.all(children.map(stop));
 }
 
-const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
-const signed = (n: number, d = 3) => (Number.isFinite(n) ? `${n >= 0 ? '+' : ''}${n.toFixed(d)}` : 'n/a');
-const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b !== 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
-const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
 const median = (xs: number[]) => percentile(Float64Array.from(xs), 50);
 
 interface Report {
@@ -527,28 +513,14 @@ function report(r: Report): void {
   }
 
   // Open loop.
+  const openReport = openLoopReport(r.open, OPEN_LOOP_SHARES);
   out.push(
-    `\nopen loop, JSON: sent at a fixed rate whatever the answers, latency from each request's scheduled time (${OPEN_LOOP_MS / 1000} s per cell after 0.5 s of warm-up; floor's peak ${f(r.floorPeakRps, 0)} req/s at c=32; ${OPEN_LOOP_CONNECTIONS} connections, at most ${OPEN_LOOP_MAX_IN_FLIGHT} in flight)\n`,
-    '| load | target | p50 / p99 ms | added p50 / p99 ms | answered | errors | dropped |',
-    '|---|---|---|---|---|---|---|',
+    `\nopen loop, JSON: sent at a fixed rate whatever the answers, latency from each request's scheduled time (${OPEN_LOOP_ROUNDS} rounds of ${OPEN_LOOP_MS / 1000} s per target and rate, interleaved, the order turning each round, latencies pooled; after 0.5 s of warm-up; floor's peak ${f(r.floorPeakRps, 0)} req/s at c=32; ${OPEN_LOOP_CONNECTIONS} connections, at most ${OPEN_LOOP_MAX_IN_FLIGHT} in flight)\n`,
+    '| load | target | p50 / p99 ms | added p50 / p99 ms | p99 per round ms | answered | errors | dropped |',
+    '|---|---|---|---|---|---|---|---|',
+    ...openReport.rows,
   );
-  for (const share of OPEN_LOOP_SHARES) {
-    const cell = (name: TargetName) => r.open.find((o) => o.share === share && o.target === name)!;
-    const p = (name: TargetName, q: number) => percentile(cell(name).result.latencies, q);
-    for (const name of ['direct', 'floor', 'switchboard'] as const) {
-      const o = cell(name);
-      const added = name === 'direct' ? '-' : `${signed(p(name, 50) - p('direct', 50))} / ${signed(p(name, 99) - p('direct', 99))}`;
-      out.push(
-        `| ${share * 100}% (${o.rate} req/s) | ${name} | ${f(p(name, 50), 3)} / ${f(p(name, 99), 3)} | ${added} | ${o.result.count} | ${o.result.errors} | ${o.result.drops} |`,
-      );
-    }
-    const sb99 = p('switchboard', 99) - p('direct', 99);
-    const fl99 = p('floor', 99) - p('direct', 99);
-    const lost = cell('switchboard').result.drops + cell('switchboard').result.errors;
-    goals.push(
-      `2. open loop ${share * 100}% of floor peak (${cell('floor').rate} req/s), added p99: Switchboard ${signed(sb99)} ms, floor ${signed(fl99)} ms (goal <= floor + 1 = ${f(fl99 + 1, 3)})${lost ? `, ${lost} Switchboard requests dropped or failed` : ''} ${verdict(sb99 <= fl99 + 1 && lost === 0)}`,
-    );
-  }
+  goals.push(...openReport.goals);
 
   // Closed loop, held streams and the large prompt.
   const get = (target: TargetName, mode: Mode, c: number) => r.rows.find((x) => x.target === target && x.mode === mode && x.c === c)!;
@@ -614,7 +586,7 @@ function report(r: Report): void {
     ...r.sequential.flatMap((cell) =>
       [...cell.results].filter(([, x]) => x.errors > 0).map(([name, x]) => `${name} c=1 ${cell.client} ${cell.mode}: ${x.errors}`),
     ),
-    ...r.open.filter((o) => o.result.errors > 0).map((o) => `${o.target} open ${o.share * 100}%: ${o.result.errors}`),
+    ...r.open.filter((o) => o.errors > 0).map((o) => `${o.target} open ${o.share * 100}%: ${o.errors}`),
   ];
   out.push(errors.length ? `errors: ${errors.join('; ')}` : 'errors: none');
   const spent = r.budgetsAfter.every((b, i) => b.knownSpentUsd > r.budgetsBefore[i]!.knownSpentUsd);
