@@ -64,9 +64,10 @@ const killAll = () => {
 
 // Cells, in order: 256 held streams (memory, before the heaps grow); concurrency 1 interleaved with an
 // undici and a node:http client; closed loop at c=32 and 256 (throughput, CPU per request), then more
-// rounds of the c=32 CPU cells for Switchboard and the floor (CPU_ROUNDS); open loop at
-// 25% and 50% of the floor's peak, in interleaved rounds (open-loop-cells.ts); a 190 KB prompt; cold starts on a 10,000-row ledger; the ledger
-// writer's CPU per row. Each server and fake runs in its own process; the load generators run here.
+// rounds of the c=32 CPU cells for Switchboard and the floor (CPU_ROUNDS); open loop at 25% and 50% of
+// the floor's peak, in interleaved rounds (open-loop-cells.ts); a 190 KB prompt; cold starts on a
+// 10,000-row ledger; the ledger writer's CPU per row. Each server and fake runs in its own process; the
+// load generators run here.
 
 /** A child process running one fake upstream. */
 async function fakeRole(): Promise<void> {
