@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { threadIds, threadNice } from '../../test/bench/proc-stats';
 import { requestRow } from '../../test/support/request-rows';
 import { BACKGROUND_NICE, currentThreadId, lowerThreadPriority } from './background-priority';
 import { openLedger } from './ledger/ledger';
@@ -12,21 +13,8 @@ import type { Ledger } from './ledger/types';
 const linux = process.platform === 'linux';
 if (!linux) console.log('background-priority.test.ts: thread priorities are Linux only; skipped here');
 
-/** Each thread of this process with its nice value (field 19 of /proc/self/task/<tid>/stat). */
-function threadNices(): Map<number, number> {
-  const nices = new Map<number, number>();
-  for (const tid of fs.readdirSync('/proc/self/task')) {
-    try {
-      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      // The command name may hold spaces: fields are counted after its closing parenthesis.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      nices.set(Number(tid), Number(fields[16]));
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return nices;
-}
+/** Each thread of this process with its nice value. */
+const threadNices = (): Map<number, number> => new Map(threadIds().map((tid) => [tid, threadNice(tid)]));
 
 const dirs: string[] = [];
 const ledgers: Ledger[] = [];

@@ -68,6 +68,15 @@ export function treeCpuMs(pid: number): number {
   return ms;
 }
 
+/** The nice value of one thread of this process (field 19 of its stat line); NaN once it is gone. */
+export function threadNice(tid: number): number {
+  try {
+    return Number(statFields(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'))[16]);
+  } catch {
+    return NaN;
+  }
+}
+
 /** The ids of this process's threads now. */
 export function threadIds(): number[] {
   return readdirSync('/proc/self/task').map(Number);
