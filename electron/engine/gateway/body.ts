@@ -1,6 +1,7 @@
 // Reads a request body with a size cap, an idle deadline and a total deadline, so one client can
 // neither make the port buffer without limit nor hold a request open by trickling (or stalling) its
 // body; and refuses JSON nested deeper than the engine can walk (json-depth.ts).
+import { watchBody, watchPeriodMs } from './body-watch';
 import { assertJsonDepth, JsonDepthError } from './json-depth';
 
 export class BodyError extends Error {
@@ -56,7 +57,7 @@ export function readJsonBody(req: import('node:http').IncomingMessage, limits: B
     const done = (fn: () => void) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      unwatch();
       fn();
     };
     const refuse = (error: BodyError) =>
@@ -64,14 +65,17 @@ export function readJsonBody(req: import('node:http').IncomingMessage, limits: B
         reject(error);
         req.pause();
       });
-    // One timer watches both deadlines (most bodies arrive in one chunk, long before either).
-    const check = () => {
-      const now = performance.now();
-      if (now - started >= totalMs) return refuse(new BodyError(408, `the request body took longer than ${totalMs} ms to arrive`));
-      if (now - lastChunk >= idleMs) return refuse(new BodyError(408, `the request body stalled: nothing arrived for ${idleMs} ms`));
-      timer = setTimeout(check, Math.max(1, Math.min(idleMs - (now - lastChunk), totalMs - (now - started))));
-    };
-    let timer = setTimeout(check, Math.min(idleMs, totalMs));
+    // Both deadlines are checked by the shared watch (body-watch.ts): most bodies arrive in one chunk, long before either.
+    const unwatch = watchBody(
+      {
+        check: (now) => {
+          if (now - started >= totalMs) refuse(new BodyError(408, `the request body took longer than ${totalMs} ms to arrive`));
+          else if (now - lastChunk >= idleMs) refuse(new BodyError(408, `the request body stalled: nothing arrived for ${idleMs} ms`));
+          return settled;
+        },
+      },
+      watchPeriodMs(Math.min(idleMs, totalMs)),
+    );
     req.on('data', (chunk: Buffer) => {
       if (settled) return;
       size += chunk.length;

@@ -42,11 +42,33 @@ const ok = {
 };
 
 describe('a response ends after its row is on disk', () => {
-  it('runs the end once the row is in the row log, never before', async () => {
+  const meterOf = (ledger: Ledger) => new RequestMeter(ledger, new Catalog(), 'port', 'cursor', null);
+  /** A request that has sent its first attempt, as every routed one has by the time it finishes. */
+  const inFlight = (ledger: Ledger) => {
+    const meter = meterOf(ledger);
+    meter.attempted(target);
+    return meter;
+  };
+
+  it('ends the only request in flight at once, its row already in the row log and its listeners told', () => {
     const { dir, ledger } = open();
     const order: string[] = [];
     ledger.onRecord((row: RequestRecord) => order.push(`listener ${row.id}`));
-    const meter = new RequestMeter(ledger, new Catalog(), 'port', 'cursor', null);
+    const meter = inFlight(ledger);
+    meter.finish(ok, () => {
+      expect(loggedIds(dir)).toEqual([meter.id]);
+      order.push('end');
+    });
+    // No other answer could join its write: nothing to wait for.
+    expect(order).toEqual([`listener ${meter.id}`, 'end']);
+  });
+
+  it('with other requests in flight, ends a response at the end of the turn, once its row is in the row log', async () => {
+    const { dir, ledger } = open();
+    const order: string[] = [];
+    ledger.onRecord((row: RequestRecord) => order.push(`listener ${row.id}`));
+    const other = inFlight(ledger);
+    const meter = inFlight(ledger);
     meter.finish(ok, () => {
       expect(loggedIds(dir)).toEqual([meter.id]);
       order.push('end');
@@ -54,28 +76,33 @@ describe('a response ends after its row is on disk', () => {
     expect(order).toEqual([`listener ${meter.id}`]); // the listeners hear at once; the end waits for the disk
     await nextTurn();
     expect(order).toEqual([`listener ${meter.id}`, 'end']);
+    other.finish(ok); // the last one in flight: written at once
+    expect(loggedIds(dir)).toEqual([meter.id, other.id]);
   });
 
-  it('writes the rows recorded in one turn together, and ends each response after that write', async () => {
+  it('writes the rows of the requests finishing in one turn together, and ends each response after that write', async () => {
     const { dir, ledger } = open();
-    const meters = Array.from({ length: 5 }, () => new RequestMeter(ledger, new Catalog(), 'port', 'cursor', null));
+    const meters = Array.from({ length: 5 }, () => inFlight(ledger));
     const seenAtEnd: string[][] = [];
+    // The last to finish is the only one left in flight: it writes the turn's rows, its own with them.
     for (const meter of meters) meter.finish(ok, () => seenAtEnd.push(loggedIds(dir)));
-    expect(loggedIds(dir)).toEqual([]);
-    await nextTurn();
     const ids = meters.map((m) => m.id);
+    expect(seenAtEnd).toEqual(ids.map(() => ids));
+    await nextTurn();
     expect(seenAtEnd).toEqual(ids.map(() => ids));
   });
 
   it('ends exactly once: for a meter already recorded, and when recording throws', async () => {
     const { ledger } = open();
-    const meter = new RequestMeter(ledger, new Catalog(), 'port', 'cursor', null);
+    const other = inFlight(ledger); // keeps the end at the turn's end
+    const meter = inFlight(ledger);
     let ends = 0;
     meter.finish(ok, () => ends++);
     meter.finish({ status: 'cancelled', httpStatus: 499, attempts: [] }, () => ends++);
     expect(ends).toBe(1); // the second finish records nothing but still ends its response, at once
     await nextTurn();
     expect(ends).toBe(2);
+    other.finish(ok);
 
     const broken = {
       ...ledger,
@@ -83,12 +110,12 @@ describe('a response ends after its row is on disk', () => {
         throw new Error('disk on fire');
       },
     } as Ledger;
-    const other = new RequestMeter(broken, new Catalog(), 'port', 'cursor', null);
-    let otherEnds = 0;
-    expect(() => other.finish(ok, () => otherEnds++)).toThrow('disk on fire');
-    expect(otherEnds).toBe(1);
+    const failing = meterOf(broken);
+    let failingEnds = 0;
+    expect(() => failing.finish(ok, () => failingEnds++)).toThrow('disk on fire');
+    expect(failingEnds).toBe(1);
     await nextTurn();
-    expect(otherEnds).toBe(1);
+    expect(failingEnds).toBe(1);
   });
 
   it('does not hold a response for a row whose tokens are still being counted', () => {

@@ -118,6 +118,11 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   let unlogged: string[] = [];
   let ends: Array<() => void> = [];
   let logTurn: NodeJS.Immediate | undefined;
+  /**
+   * Requests journaled (open) and not yet recorded. When a row's request was the only one, no other
+   * answer can join this turn's row-log write, and the response need not wait for the turn's end.
+   */
+  const inFlight = new Set<string>();
 
   /** Hands queued rows (and journal entries) to the writer thread; returns at once. `final`: the last, at close. */
   function post(final = false): void {
@@ -201,7 +206,8 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
 
   /**
    * Queues a finished row (its journal entry, if still unwritten, is dropped) and tells the listeners;
-   * `logged` runs once the row is in the row log, at the end of this turn of the event loop (logPending).
+   * `logged` runs once the row is in the row log (logPending): at once when no other request is in
+   * flight, else at the end of this turn of the event loop, with the rows of the answers that came with it.
    */
   function enqueue(row: RequestRecord, logged?: () => void): void {
     if (closed) {
@@ -210,6 +216,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
       return;
     }
     opens.delete(row.id);
+    inFlight.delete(row.id);
     let line: string;
     try {
       line = rowLine(toRow(row));
@@ -220,10 +227,16 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     lines.push(line);
     unlogged.push(line);
     if (logged) ends.push(logged);
-    logTurn ??= setImmediate(logPending);
+    const alone = inFlight.size === 0;
+    if (!alone) logTurn ??= setImmediate(logPending);
     if (lines.length >= batchSize) post();
     else scheduleFlush();
-    for (const listener of listeners) listener(row);
+    try {
+      for (const listener of listeners) listener(row);
+    } finally {
+      // After the listeners (budgets count the row's cost first), and even when one throws.
+      if (alone) logPending();
+    }
   }
 
   /**
@@ -315,6 +328,9 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     open(request: OpenRequest): void {
       if (closed) return;
       opens.set(request.id, request);
+      // A request opened and never recorded (a bug) only costs batching; past this many, the set is let go.
+      if (inFlight.size >= 100_000) inFlight.clear();
+      inFlight.add(request.id);
       scheduleFlush();
     },
 
