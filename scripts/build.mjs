@@ -50,6 +50,26 @@ const englishZod = {
     }));
   },
 };
+// conf validates against a JSON schema (with ajv and ajv-formats, ~300 KB) and runs versioned migrations
+// (with semver) only when given those options. Switchboard passes neither: settings are checked by zod
+// and migrated by electron/engine/settings/migrations.ts. Loading them cost ~15 ms of every start, so
+// conf's imports of them are bundled as stubs that throw if conf ever reaches for them.
+const CONF_UNUSED = {
+  'ajv/dist/2020.js': 'export class Ajv2020 { constructor() { unused("ajv"); } }',
+  'ajv-formats': 'export default { default: () => unused("ajv-formats") };',
+  semver: 'export default new Proxy({}, { get: (_, name) => () => unused(`semver.${String(name)}`) });',
+};
+const confWithoutUnused = {
+  name: 'conf-without-unused',
+  setup(b) {
+    b.onResolve({ filter: /^(ajv\/dist\/2020\.js|ajv-formats|semver)$/ }, (args) =>
+      /[\\/]node_modules[\\/]conf[\\/]/.test(args.importer) ? { path: args.path, namespace: 'conf-unused' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'conf-unused' }, (args) => ({
+      contents: `function unused(what) { throw new Error(\`\${what} is not bundled: Switchboard gives conf no schema and no migrations (scripts/build.mjs)\`); }\n${CONF_UNUSED[args.path]}`,
+    }));
+  },
+};
 /**
  * V8 keeps a script's source in the heap for as long as it runs, one byte per character only when every
  * character is Latin-1: one em dash in a bundled dependency's comment stored the CLI's whole 2.4 MB
@@ -71,7 +91,7 @@ await build({
   entryPoints: ['electron/cli.ts'],
   outfile: 'dist/cli.js',
   format: 'esm',
-  plugins: [slimUndici, englishZod],
+  plugins: [slimUndici, englishZod, confWithoutUnused],
   banner: { js: "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);" },
 });
 asciiOnly('dist/cli.js');
