@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Entry point of the `switchboard` command: runs the CLI built from electron/cli.ts.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const built = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// A CommonJS bundle (scripts/build.mjs says why): required, it runs the command it is given.
+const built = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 if (!existsSync(built)) {
-  console.error('switchboard: dist/cli.js is missing; run `npm run build` (npm start builds by itself).');
+  console.error('switchboard: dist/cli.cjs is missing; run `npm run build` (npm start builds by itself).');
   process.exit(1);
 }
-await import(built);
+createRequire(import.meta.url)(built);

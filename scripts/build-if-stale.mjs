@@ -10,7 +10,7 @@ const TEST_FILE = /\.test(-util)?\.[cm]?[jt]sx?$/;
 
 /** Runs scripts/build.mjs when any output is missing or older than the newest source; exits on failure. */
 export function buildIfStale(who) {
-  const outputs = ['dist/cli.js', 'dist/ledger-writer.worker.cjs', 'dist/ledger-estimator.worker.cjs'];
+  const outputs = ['dist/cli.cjs', 'dist/ledger-writer.worker.cjs', 'dist/ledger-estimator.worker.cjs'];
   if (existsSync(path.join(root, 'electron/main.ts'))) outputs.push('dist/electron/main.js', 'dist/electron/ledger-writer.worker.cjs');
   if (existsSync(path.join(root, 'electron/preload.ts'))) outputs.push('dist/electron/preload.cjs');
   if (existsSync(path.join(root, 'vite.config.ts'))) outputs.push('dist/renderer/index.html');

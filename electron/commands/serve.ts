@@ -13,7 +13,7 @@ import type { CommandIO } from './io';
 import { formatRequestLine } from './request-line';
 
 function rendererDir(): string | undefined {
-  // dist/cli.js sits beside dist/renderer once built.
+  // dist/cli.cjs sits beside dist/renderer once built.
   const dir = fileURLToPath(new URL('./renderer', import.meta.url));
   return existsSync(dir) ? dir : undefined;
 }

@@ -74,7 +74,7 @@ export function portReport(r: Report, settings: ReportSettings): string {
   const out: string[] = [];
   const budgetLine = r.budgetsAfter.map((b) => `"${b.name}" ${b.mode} $${b.limitUsd} (spent $${f(b.knownSpentUsd)})`).join(', ');
   out.push(
-    `\nport bench (${(r.elapsed / 1000).toFixed(0)} s, node ${process.version}; Switchboard: node dist/cli.js serve with node's default flags,`,
+    `\nport bench (${(r.elapsed / 1000).toFixed(0)} s, node ${process.version}; Switchboard: node dist/cli.cjs serve with node's default flags,`,
     `3 providers × 12 priced models + 1, 5 routes (fallback, weighted, lowest-cost, nested), 4 aliases, model "${SWITCHBOARD_MODEL}" = an alias of a`,
     `fallback route; budgets in force: ${budgetLine}; load generators in-process, each server in its own process)`,
   );
@@ -170,7 +170,7 @@ export function portReport(r: Report, settings: ReportSettings): string {
   goals.push(`7. ${writerGoalLine(r.writer)}`);
 
   out.push(
-    `\ncold start (spawn of node dist/cli.js serve to the first 200 from GET /v1/models; ${settings.coldLedgerRows.toLocaleString('en-US')}-row ledger, the same config and budgets): ${r.cold.map((ms) => f(ms, 0)).join(', ')} ms`,
+    `\ncold start (spawn of node dist/cli.cjs serve to the first 200 from GET /v1/models; ${settings.coldLedgerRows.toLocaleString('en-US')}-row ledger, the same config and budgets): ${r.cold.map((ms) => f(ms, 0)).join(', ')} ms`,
   );
   out.push(`${writerGoalLine(r.writer)}`);
   const errors = [

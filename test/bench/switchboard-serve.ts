@@ -1,5 +1,5 @@
 // Switchboard as users run it, for the port bench: a realistic config and data dir (budgeted client token,
-// global soft budget), and `node dist/cli.js serve` started with node's default flags.
+// global soft budget), and `node dist/cli.cjs serve` started with node's default flags.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,8 +107,8 @@ export function benchConfig(upstream: string, pacedUpstream: string): unknown {
 }
 
 export const cliPath = (): string => {
-  const cli = join(process.cwd(), 'dist/cli.js');
-  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `node scripts/build.mjs` first');
+  const cli = join(process.cwd(), 'dist/cli.cjs');
+  if (!existsSync(cli)) throw new Error('dist/cli.cjs is missing: run `node scripts/build.mjs` first');
   return cli;
 };
 
@@ -152,7 +152,7 @@ export interface Serving {
 }
 
 /**
- * `node dist/cli.js serve --port 0 --config FILE`, node's default flags, plus `extraArgs` (the team
+ * `node dist/cli.cjs serve --port 0 --config FILE`, node's default flags, plus `extraArgs` (the team
  * bench's `--ledger URL`); resolves once it prints its URL and UI line.
  */
 export function startServe(setup: ServeSetup, extraArgs: string[] = []): Promise<Serving> {

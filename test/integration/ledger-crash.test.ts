@@ -34,7 +34,7 @@ beforeAll(async () => {
   mkdirSync(join(CLI, '..'), { recursive: true });
   const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' } as const;
   await build({ ...common, entryPoints: ['electron/cli.ts'], outfile: CLI, format: 'esm' });
-  // Its worker threads' scripts beside it, as scripts/build.mjs puts them beside dist/cli.js.
+  // Its worker threads' scripts beside it, as scripts/build.mjs puts them beside dist/cli.cjs.
   const workers = Object.fromEntries(
     Object.entries(WORKER_SOURCES).map(([name, source]) => [`${name}.worker`, join('electron/engine', source)]),
   );

@@ -8,7 +8,7 @@ export const repoRoot = resolve(import.meta.dirname, '../..');
 const bin = resolve(repoRoot, 'bin/switchboard.js');
 
 export function assertBuilt(): void {
-  if (!existsSync(resolve(repoRoot, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(resolve(repoRoot, 'dist/cli.cjs'))) throw new Error('dist/cli.cjs is missing: run `npm run build` first (npm test does)');
 }
 
 export interface CliResult {
