@@ -82,7 +82,15 @@ function asciiOnly(file) {
   if (ascii !== text) writeFileSync(file, ascii);
 }
 
-const NOT_BUNDLED = ['libsql', '@napi-rs/keyring', 'gpt-tokenizer', 'esbuild', 'electron'];
+const NOT_BUNDLED = ['@napi-rs/keyring', 'gpt-tokenizer', 'esbuild', 'electron'];
+// libsql's JavaScript is bundled (its native package, chosen at run time, is not): loaded through
+// @neon-rs/load it asked for a diagnostic report of the whole process to tell glibc from musl.
+const libsqlTarget = {
+  name: 'libsql-target',
+  setup(b) {
+    b.onResolve({ filter: /^@neon-rs\/load$/ }, () => ({ path: path.resolve('scripts/libsql-target.cjs') }));
+  },
+};
 // CommonJS, not an ES module: node 20 starts the same bundle ~20 ms sooner as a script than through its
 // ES module loader. Bundled code that asks for `import.meta.url` (the worker files and the renderer beside
 // the bundle) gets the bundle's own URL, as it did when the bundle was a module.
@@ -93,8 +101,8 @@ await build({
   entryPoints: ['electron/cli.ts'],
   outfile: 'dist/cli.cjs',
   format: 'cjs',
-  plugins: [slimUndici, englishZod, confWithoutUnused],
-  define: { 'import.meta.url': '__sbBundleUrl' },
+  plugins: [slimUndici, englishZod, confWithoutUnused, libsqlTarget],
+  define: { 'import.meta.url': '__sbBundleUrl', __SB_BUNDLED_LIBSQL__: 'true' },
   banner: { js: "const __sbBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 asciiOnly('dist/cli.cjs');

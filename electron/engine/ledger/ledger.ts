@@ -4,8 +4,8 @@
 // CLI can read spend while a server writes).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type Database from 'libsql';
+import { loadLibsql } from './load-libsql';
 import type { SpendQuery, SpendRequest, SpendRequestsQuery, SpendSeries, SpendSummary } from '../../../shared/types';
 import { ensurePrivateDir, ensurePrivateFile, tightenFile } from '../private-files';
 import { conversationStore } from './conversations';
@@ -19,13 +19,6 @@ import { migrate } from './schema';
 import { startWriter, type RowWriter, type WriteResult } from './writer';
 import { querySeries, querySpend } from './spend-query';
 import type { Ledger, LedgerConversations, OpenRequest, PendingEstimate, RequestRecord, SettledView } from './types';
-
-/**
- * libsql, required when a ledger first opens: a CommonJS package imported from an ES module is first
- * scanned for its exports (tens of ms at every start); `require` skips that, and a CLI that never opens
- * the ledger never loads the native module (node's require cache makes later opens free).
- */
-const loadLibsql = (): typeof Database => createRequire(import.meta.url)('libsql') as typeof Database;
 
 /**
  * How long a finished row may wait for its batch, and how many rows make one at once. Each batch wakes

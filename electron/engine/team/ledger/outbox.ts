@@ -3,14 +3,11 @@
 // ledger.db itself would wait, on the port's thread, for the writer thread's transactions.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Database from 'libsql';
+import { loadLibsql } from '../../ledger/load-libsql';
 import { COLUMNS } from '../../ledger/rows';
 import { redactDatabaseUrl } from '../database';
-
-/** libsql loaded on first use, as the ledger does (ledger.ts explains why `require`). */
-const loadLibsql = (): typeof Database => createRequire(import.meta.url)('libsql') as typeof Database;
 
 const BUSY_TIMEOUT_MS = 5_000;
 
