@@ -1,15 +1,15 @@
 // Issue 16's goals measured in one run (~3.5 min, bounded): a fake upstream called directly, through the bare
 // Node proxy (the floor), through `switchboard serve` and through the reference gateway; tables, then each goal.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { startOpenAIFake } from '../fakes/openai-fake';
 import { startFloorProxy } from './floor-proxy';
-import { placeEngineWorkers, seedLedger } from './ledger-fixtures';
+import { children, firstLine, freePort, killAll, stop, waitForPort } from './bench-processes';
+import { coldStarts } from './cold-starts';
+import { placeEngineWorkers } from './ledger-fixtures';
 import { percentile, runLoad, type LoadResult } from './load';
 import { measureOpenLoop } from './open-loop-cells';
 import { portReport, type CpuRound, type Mode, type Row, type SequentialCell, type TargetName } from './port-report';
@@ -19,7 +19,6 @@ import { runInterleaved } from './sequential';
 import {
   benchConfig,
   checkBudgets,
-  cliPath,
   DIRECT_MODEL,
   FAKE_MODELS,
   HELD_ROUTE,
@@ -56,12 +55,6 @@ const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MS ?? 300_000);
 /** Time to first token: the first body chunk with a content delta, as a client sees it. */
 const TTFT_MARKER = '{"content":"';
 const role = process.env.BENCH_ROLE;
-/** Every process this run starts: killed on the watchdog or a failure, so none outlives the bench. */
-const children: ChildProcess[] = [];
-const killAll = () => {
-  for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGKILL');
-};
-
 // Cells, in order: 256 held streams (memory, before the heaps grow); concurrency 1 interleaved with an
 // undici and a node:http client; closed loop at c=32 and 256 (throughput, CPU per request), then more
 // rounds of the c=32 CPU cells for Switchboard and the floor (CPU_ROUNDS); open loop at 25% and 50% of
@@ -88,50 +81,6 @@ async function fakeRole(): Promise<void> {
 async function writerRole(): Promise<void> {
   console.log(JSON.stringify(await measureWriterCpu(WRITER_ROWS)));
   process.exit(0);
-}
-
-function firstLine(child: ChildProcess, what: string, timeoutMs = 20_000): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line));
-    });
-    child.once('exit', (code) => reject(new Error(`${what} exited (${code})`)));
-  });
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForPort(url: string): Promise<void> {
-  const until = Date.now() + 20_000;
-  while (Date.now() < until) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error(`${url} did not answer within 20 s`);
-}
-
-/** SIGTERM, then SIGKILL if the process has not exited within 5 s. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 interface Target {
@@ -195,51 +144,6 @@ async function measure(t: Target, mode: Mode, c: number): Promise<Row> {
     errors: r.errors,
     count: r.count,
   };
-}
-
-/** Spawn to the first 200 from GET /v1/models, for each of COLD_STARTS starts of serve on a seeded data dir. */
-async function coldStarts(config: unknown): Promise<number[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-cold-'));
-  const agent = new Agent({ connections: 1 });
-  try {
-    await seedLedger(dir, COLD_LEDGER_ROWS);
-    const setup = prepareDataDir(dir, config);
-    const times: number[] = [];
-    for (let i = 0; i < COLD_STARTS; i++) {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}/v1/models`;
-      const t0 = performance.now();
-      const child = spawn(process.execPath, [cliPath(), 'serve', '--port', String(port), '--config', setup.configFile], {
-        env: setup.env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      children.push(child);
-      try {
-        let answered = NaN;
-        // Polled every few ms: a refused connection costs the poller little, and the start is not slowed.
-        while (Number.isNaN(answered) && performance.now() - t0 < 10_000 && child.exitCode === null) {
-          let res;
-          try {
-            res = await request(url, { headers: { authorization: `Bearer ${setup.token}` }, dispatcher: agent });
-          } catch {
-            await sleep(5); // not listening yet
-            continue;
-          }
-          const text = await res.body.text();
-          if (res.statusCode !== 200) throw new Error(`GET /v1/models answered ${res.statusCode}: ${text}`);
-          answered = performance.now() - t0;
-        }
-        if (Number.isNaN(answered)) throw new Error('switchboard serve did not answer within 10 s of its start');
-        times.push(answered);
-      } finally {
-        await stop(child);
-      }
-    }
-    return times;
-  } finally {
-    await agent.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 async function main(): Promise<void> {
@@ -419,7 +323,7 @@ async function main(): Promise<void> {
   // The servers under load are done: the cold starts and the writer run on a quieter machine.
   await Promise.all([stop(sb.child), stop(ref), stop(floor)]);
   rmSync(dataDir, { recursive: true, force: true });
-  const cold = await coldStarts(config);
+  const cold = await coldStarts(config, COLD_STARTS, COLD_LEDGER_ROWS);
   progress(`cold starts: ${cold.map((ms) => f(ms, 0)).join(', ')} ms`);
   const writer = (await firstLine(spawnRole('writer'), 'the ledger writer bench', 90_000)) as WriterCpu;
 
