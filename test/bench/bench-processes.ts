@@ -45,12 +45,12 @@ export async function waitForPort(url: string): Promise<void> {
   throw new Error(`${url} did not answer within 20 s`);
 }
 
-/** SIGTERM, then SIGKILL if the process has not exited within 5 s. */
-export async function stop(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL if the process has not exited within `graceMs`. */
+export async function stop(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
 }

@@ -1,14 +1,14 @@
 // Issue 17's bench goal: CPU per request of `switchboard serve` with the PostgreSQL ledger against the same
 // serve on its SQLite ledger, closed loop at c=32 (JSON and streaming), pairs repeated in alternating order
 // (~1 min here, bounded by a watchdog; BENCH_TEAM_REQUESTS and BENCH_TEAM_ROUNDS shorten a trial run).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { startOpenAIFake } from '../fakes/openai-fake';
 import { startPostgres, type PostgresCluster } from '../support/postgres';
+import { children, firstLine, killAll, stop } from './bench-processes';
 import { runLoad } from './load';
 import { cpuMs, taskCpuMs, treeCpuMs } from './proc-stats';
 import { benchConfig, FAKE_MODELS, startServe, SWITCHBOARD_MODEL, UPSTREAM_KEY, type Serving } from './switchboard-serve';
@@ -26,12 +26,11 @@ const WARMUP = 2000;
 const CELL_BOUND_MS = 60_000;
 const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MS ?? 300_000);
 
-const children: ChildProcess[] = [];
 let cluster: PostgresCluster | undefined;
 const dirs: string[] = [];
 /** Stops everything this run started, synchronously (the watchdog has no time to await). */
 const cleanUp = () => {
-  for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGKILL');
+  killAll();
   try {
     cluster?.stop();
   } catch (error) {
@@ -48,27 +47,6 @@ interface Backend extends Landing {
   /** Requests this server answered 200 to, and requests it was sent (every one ends as a row). */
   ok: number;
   sent: number;
-}
-
-function firstLine(child: ChildProcess, what: string, timeoutMs = 20_000): Promise<{ url: string }> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as { url: string });
-    });
-    child.once('exit', (code) => reject(new Error(`${what} exited (${code})`)));
-  });
-}
-
-/** SIGTERM (serve ships what is left and closes), SIGKILL after 10 s. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 const bodyFor = (mode: Mode) =>
@@ -190,8 +168,9 @@ async function main(): Promise<void> {
   await waitForRows(pgBackend, pgBackend.ok);
   const team = await teamRows(ledgerUrl);
   const local = backends.map((b) => ({ kind: b.kind, rows: localRows(b.dataDir), sent: b.sent, ok: b.ok }));
-  for (const b of backends) await stop(b.serving.child);
-  await stop(fake);
+  // SIGTERM: serve ships what is left and closes; SIGKILL only after 10 s.
+  for (const b of backends) await stop(b.serving.child, 10_000);
+  await stop(fake, 10_000);
   clearTimeout(watchdog);
 
   const summary = aggregate(cells);
