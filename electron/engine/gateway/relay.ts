@@ -9,6 +9,7 @@ import type { Usage } from '../canonical/usage';
 import type { AttemptRecord } from '../ledger/types';
 import type { Target } from '../router/resolve';
 import type { StreamWriter } from './stream-writer';
+import { isPollable } from '../pollable';
 
 /** The headers of a streamed SSE answer (no proxy may buffer or cache it). One object for every request. */
 export const EVENT_STREAM_HEADERS = {
@@ -39,10 +40,26 @@ export async function pumpStream<E>(
   relay: (event: E) => void,
 ): Promise<void> {
   for (const event of served.head) relay(event);
-  for await (const event of served.rest) {
-    relay(event);
-    const wait = out.ready();
-    if (wait) await wait;
+  const rest = served.rest[Symbol.asyncIterator]();
+  const poll = isPollable(rest) ? () => rest.poll() : () => undefined;
+  for (;;) {
+    // Events already read (most of one upstream read) go without a promise each; then wait for more.
+    let event = poll();
+    if (event === undefined) {
+      const next = await rest.next();
+      if (next.done) break;
+      event = next.value;
+    }
+    try {
+      relay(event);
+      const wait = out.ready();
+      if (wait) await wait;
+    } catch (error) {
+      // As `for await` does when its body throws: the stream is told to stop (closing the upstream), and
+      // the body's error is the one that counts.
+      await Promise.resolve(rest.return?.()).catch(() => undefined);
+      throw error;
+    }
   }
   out.holdForEnd();
 }

@@ -29,10 +29,15 @@ export async function holdUntilFirstToken(
   const head: SseEvent[] = [];
   try {
     for (;;) {
-      const next = await rest.next();
-      if (next.done) throw new AttemptError('malformed', 'upstream stream ended before the first token', 200);
-      const first = isFirst(next.value);
-      head.push(next.value);
+      // Events already read go without a promise each (one upstream read usually holds several).
+      let event = rest.poll();
+      if (event === undefined) {
+        const next = await rest.next();
+        if (next.done) throw new AttemptError('malformed', 'upstream stream ended before the first token', 200);
+        event = next.value;
+      }
+      const first = isFirst(event);
+      head.push(event);
       if (first) return { head, rest };
     }
   } catch (error) {

@@ -6,6 +6,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { Usage } from '../canonical/usage';
+import type { PollableIterator } from '../pollable';
 
 export interface SseEvent {
   event?: string;
@@ -32,7 +33,7 @@ const HIGH_WATER_EVENTS = 64;
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
-export class SseReader implements AsyncIterableIterator<SseEvent> {
+export class SseReader implements PollableIterator<SseEvent> {
   readonly #body: Readable;
   readonly #parser: EventSourceParser;
   // StringDecoder rather than TextDecoder: the same UTF-8 handling across chunk boundaries, without
@@ -100,16 +101,24 @@ export class SseReader implements AsyncIterableIterator<SseEvent> {
     else reject!(error);
   }
 
-  next(): Promise<IteratorResult<SseEvent>> {
-    if (this.#head < this.#queue.length) {
-      const value = this.#queue[this.#head++]!;
-      if (this.#head === this.#queue.length) {
-        this.#queue.length = 0;
-        this.#head = 0;
-        if (this.#body.isPaused() && !this.#ended) this.#body.resume();
-      }
-      return Promise.resolve({ done: false, value });
+  /**
+   * The next event if one is already parsed, else undefined (then next() waits for it, or reports the
+   * end or the failure). Events of one upstream read are taken without a promise each.
+   */
+  poll(): SseEvent | undefined {
+    if (this.#head === this.#queue.length) return undefined;
+    const value = this.#queue[this.#head++]!;
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+      if (this.#body.isPaused() && !this.#ended) this.#body.resume();
     }
+    return value;
+  }
+
+  next(): Promise<IteratorResult<SseEvent>> {
+    const queued = this.poll();
+    if (queued !== undefined) return Promise.resolve({ done: false, value: queued });
     if (this.#error !== undefined) return Promise.reject(this.#error);
     if (this.#ended) return Promise.resolve(DONE);
     return new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@
 // and the guard that applies idle and total to the part of a stream read after the first token.
 import type { RouteTimeouts } from '../settings/config-schema';
 import { AttemptError } from './failures';
+import { isPollable, type PollableIterator } from '../pollable';
 
 export interface Timeouts {
   connectMs: number;
@@ -35,11 +36,11 @@ export interface StreamGuard {
  * One watchdog timer per stream, re-armed lazily when it fires, and no generator or Promise.race per
  * item: streams carry hundreds of chunks, and that machinery cost more than the chunk itself.
  */
-export function guardStream<T>(rest: AsyncIterator<T>, guard: StreamGuard): AsyncIterableIterator<T> {
+export function guardStream<T>(rest: AsyncIterator<T>, guard: StreamGuard): PollableIterator<T> {
   return new GuardedStream(rest, guard);
 }
 
-class GuardedStream<T> implements AsyncIterableIterator<T> {
+class GuardedStream<T> implements PollableIterator<T> {
   #items = 0;
   #ended = false;
   /** When the guard started waiting on the upstream; null while the consumer holds an item (a slow
@@ -93,6 +94,17 @@ class GuardedStream<T> implements AsyncIterableIterator<T> {
     this.#ended = true;
     clearTimeout(this.#timer);
     this.guard.onEnd(outcome);
+  }
+
+  /** An item the upstream already sent (nothing is waited for); a timeout or the end is left to next(). */
+  poll(): T | undefined {
+    if (this.#fired || this.#ended || !isPollable(this.rest)) return undefined;
+    const item = this.rest.poll();
+    if (item !== undefined) {
+      this.#items++;
+      this.#waitingSince = null;
+    }
+    return item;
   }
 
   next(): Promise<IteratorResult<T>> {
