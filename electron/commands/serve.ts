@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp } from '../engine/app';
 import { DEFAULT_PORT } from '../engine/gateway/port-address';
-import { tuneHeapForGateway } from '../engine/heap-tuning';
+import { tuneV8ForGateway } from '../engine/v8-tuning';
 import { ConfigError } from '../engine/settings/config-schema';
 import { DatabaseUrlError, TeamDatabaseUnreachableError, teamLedgerUrl } from '../engine/team/database-url';
 import { LedgerUrlError } from '../engine/team/team-directory-errors';
@@ -48,7 +48,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     io.stderr(`switchboard serve: ${error.message}`);
     return 2;
   }
-  tuneHeapForGateway();
+  tuneV8ForGateway();
   let app;
   try {
     app = await createApp({
