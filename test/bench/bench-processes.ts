@@ -1,8 +1,8 @@
 // The bench's child processes: each server and fake upstream runs in its own, started here, read by its
 // first line, stopped at the end, and killed on the watchdog or a failure.
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Every process this run starts: killed on the watchdog or a failure, so none outlives the bench. */
 export const children: ChildProcess[] = [];
@@ -10,27 +10,20 @@ export const killAll = () => {
   for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGKILL');
 };
 
-/** The first line a child prints, as JSON (its address, or its result). */
-export function firstLine(child: ChildProcess, what: string, timeoutMs = 20_000): Promise<any> {
+/** The first line a child prints, as JSON (its address by default, or its result). */
+export function firstLine<T = { url: string }>(child: ChildProcess, what: string, timeoutMs = 20_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer);
-      resolve(JSON.parse(line));
+      resolve(JSON.parse(line) as T);
     });
     child.once('exit', (code) => reject(new Error(`${what} exited (${code})`)));
   });
 }
 
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { freePort } from '../support/free-port';
+export { setTimeout as sleep } from 'node:timers/promises';
 
 export async function waitForPort(url: string): Promise<void> {
   const until = Date.now() + 20_000;
@@ -39,7 +32,7 @@ export async function waitForPort(url: string): Promise<void> {
       await fetch(url);
       return;
     } catch {
-      await sleep(100);
+      await delay(100);
     }
   }
   throw new Error(`${url} did not answer within 20 s`);

@@ -325,7 +325,7 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
   const cold = await coldStarts(config, COLD_STARTS, COLD_LEDGER_ROWS);
   progress(`cold starts: ${cold.map((ms) => f(ms, 0)).join(', ')} ms`);
-  const writer = (await firstLine(spawnRole('writer'), 'the ledger writer bench', 90_000)) as WriterCpu;
+  const writer = await firstLine<WriterCpu>(spawnRole('writer'), 'the ledger writer bench', 90_000);
 
   console.log(
     portReport(

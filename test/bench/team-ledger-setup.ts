@@ -10,6 +10,7 @@ import { request } from 'undici';
 import { redactDatabaseUrl } from '../../electron/engine/team/database';
 import { readOutboxStatus } from '../../electron/engine/team/ledger/outbox';
 import { cliPath, UPSTREAM_KEY, type ServeSetup, type Serving } from './switchboard-serve';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Rows a backend should hold did not all land within the bench's bound: its numbers would not be the real cost. */
 export class RowsNotLandedError extends Error {
@@ -67,8 +68,6 @@ export interface Landing {
   /** The team database: the rows must also have left the outbox. */
   ledgerUrl?: string;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Waits until at least `expected` rows are in the local ledger and, in team mode, none waits in the

@@ -9,6 +9,7 @@ import { openLedger } from '../../electron/engine/ledger/ledger';
 import type { Target } from '../../electron/engine/router/resolve';
 import { parseConfig } from '../../electron/engine/settings/config-schema';
 import { cpuMs, threadCpuMs, threadIds } from './proc-stats';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface WriterCpu {
   rows: number;
@@ -20,8 +21,6 @@ export interface WriterCpu {
   /** The main thread's CPU per row: metering and queueing, for comparison (not part of the goal). */
   mainUsPerRow: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Rows recorded before measuring: the writer thread starts on the first write, and its start-up and the

@@ -4,10 +4,10 @@
 // `postgres` user the Debian package creates: initdb refuses root.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port';
 
 /** Where Debian keeps the server binaries (not on PATH), newest version first; PATH last. */
 function findBinDir(): string {
@@ -21,17 +21,6 @@ function findBinDir(): string {
   const which = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' });
   if (which.status === 0 && which.stdout.trim()) return join(which.stdout.trim(), '..');
   throw new Error('PostgreSQL server binaries (initdb, pg_ctl) were not found: install Debian\'s "postgresql" package (bash .ci/run does)');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface PostgresCluster {
