@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { INTERRUPT_BUDGET } from './v8-tuning';
+import { INTERRUPT_BUDGET, tiersByInterruptBudget } from './v8-tuning';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-v8-tuning-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,7 +44,13 @@ function callsToOptimize(tuned: boolean): number {
 }
 
 describe('tuneV8ForGateway', () => {
-  it('gets code optimized after a fraction of the calls V8 needs by default', () => {
+  it('sends the budget flag only to V8 11, the version that tiers by it', () => {
+    expect(tiersByInterruptBudget('11.3.244.8-node.38')).toBe(true);
+    expect(tiersByInterruptBudget('12.4.254.21-node.33')).toBe(false);
+    expect(tiersByInterruptBudget('14.2.231.21-electron.0')).toBe(false);
+  });
+
+  it.runIf(tiersByInterruptBudget())('gets code optimized after a fraction of the calls V8 needs by default', () => {
     const byDefault = callsToOptimize(false);
     const tuned = callsToOptimize(true);
     expect(byDefault).toBeLessThan(2_000_000);

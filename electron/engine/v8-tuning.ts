@@ -36,17 +36,25 @@ export const HEAP_GROWING_PERCENT = 50;
 /** Bytecode bytes per optimization tick: a quarter of V8's default (67,584). */
 export const INTERRUPT_BUDGET = 16_384;
 
+/**
+ * Whether this V8 tiers up by interrupt budget, the scheme measured above: V8 11 (node 20). Later
+ * versions (node 22 and up, Electron's) count invocations instead and have a mid tier (Maglev) that
+ * gets there sooner by itself; they keep their defaults, and are not sent a flag they may not know
+ * (V8 prints an error for an unknown one).
+ */
+export const tiersByInterruptBudget = (v8Version: string = process.versions.v8): boolean => Number(v8Version.split('.')[0]) === 11;
+
 let tuned = false;
 
 /**
- * Once per process, before serving: heap growth by HEAP_GROWING_PERCENT, no pretenuring, and the request
- * path optimized after a quarter of the usual runs. Functions that have not run yet (the request path,
- * at start-up) take the new budget.
+ * Once per process, before serving: heap growth by HEAP_GROWING_PERCENT, no pretenuring, and (on V8 11)
+ * the request path optimized after a quarter of the usual runs. Functions that have not run yet (the
+ * request path, at start-up) take the new budget.
  */
 export function tuneV8ForGateway(): void {
   if (tuned) return;
   tuned = true;
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   setFlagsFromString('--no-allocation-site-pretenuring');
-  setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
+  if (tiersByInterruptBudget()) setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
 }
