@@ -110,9 +110,10 @@ export interface Ledger {
    * Queues a row; never blocks the caller. Rows are written in batches off the hot path. With an
    * estimate, the row is queued once its tokens are counted (in a worker thread). `logged` is called
    * exactly once, when the row is on disk (the row log, written once for all the rows recorded in the
-   * same turn of the event loop, or at once when no other request is in flight): the port ends a response there, so a client that saw its answer
-   * complete finds its row even if the process is then killed. Listeners hear of the row at once. A
-   * row waiting for its counts (or refused by a closed ledger) calls it at once.
+   * same turn of the event loop, or at once when no other request is in flight): the port ends a
+   * response there, so a client that saw its answer complete finds its row even if the process is then
+   * killed. Listeners hear of the row at once. A row waiting for its counts (or refused by a closed
+   * ledger) calls it at once.
    */
   record(row: RequestRecord, estimate?: PendingEstimate, logged?: () => void): void;
   /** Journals a request whose first attempt is on its way; its recorded row closes the entry. */

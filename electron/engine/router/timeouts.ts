@@ -48,6 +48,8 @@ class GuardedStream<T> implements PollableIterator<T> {
   #waitingSince: number | null = performance.now();
   #fired: AttemptError | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** The upstream stream when it can hand over items it holds (an SSE reader can; a translation cannot). */
+  readonly #pollable: PollableIterator<T> | undefined;
   readonly #onItem = (result: IteratorResult<T>): IteratorResult<T> => {
     // The upstream answered just as the watchdog fired: the timeout stands.
     if (this.#fired) return this.#onError(this.#fired);
@@ -68,6 +70,7 @@ class GuardedStream<T> implements PollableIterator<T> {
     private readonly rest: AsyncIterator<T>,
     private readonly guard: StreamGuard,
   ) {
+    this.#pollable = isPollable(rest) ? rest : undefined;
     // Whole milliseconds: node keeps a timer list per distinct duration (attempt.ts says why that matters).
     this.#timer = setTimeout(this.#watch, Math.ceil(Math.max(0, Math.min(guard.idleMs, guard.deadline - performance.now()))));
   }
@@ -98,8 +101,8 @@ class GuardedStream<T> implements PollableIterator<T> {
 
   /** An item the upstream already sent (nothing is waited for); a timeout or the end is left to next(). */
   poll(): T | undefined {
-    if (this.#fired || this.#ended || !isPollable(this.rest)) return undefined;
-    const item = this.rest.poll();
+    if (this.#fired || this.#ended || !this.#pollable) return undefined;
+    const item = this.#pollable.poll();
     if (item !== undefined) {
       this.#items++;
       this.#waitingSince = null;
