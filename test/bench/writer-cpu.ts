@@ -60,14 +60,18 @@ export async function measureWriterCpu(rows = 50_000, inFlight = 32, tickMs = 5)
     let open: RequestMeter[] = [];
     let made = 0;
     while (made < count || open.length > 0) {
-      for (const meter of open)
+      // Each row's own tokens and attempt timings, as real requests have: a row shares only what one
+      // tool and one model repeat (the writer binds those once per chunk, chunk-insert.ts).
+      for (const [k, meter] of open.entries()) {
+        const durationMs = 3.5 + ((made + k) % 97) / 7;
         meter.finish({
           status: 'ok',
           httpStatus: 200,
           target,
-          attempts: [{ provider: 'alpha', model: 'a-model-1', status: 200, durationMs: 4, ttftMs: 2 }],
-          usage,
+          attempts: [{ provider: 'alpha', model: 'a-model-1', status: 200, durationMs, ttftMs: durationMs / 3 }],
+          usage: { ...usage, inputTokens: 12 + ((made + k) % 1500), outputTokens: 9 + ((made * 7 + k) % 400) },
         });
+      }
       open = [];
       for (let k = 0; k < inFlight && made < count; k++, made++) {
         const meter = new RequestMeter(ledger, catalog, 'port', 'bench', 'chat');

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { requestRow } from '../../../test/support/request-rows';
 import { batchInserter } from './batch-insert';
 import { INSERT_OPEN_SQL } from './journal';
+import { rowLine } from './row-log';
 import { INSERT_SQL, rowValues, toRow } from './rows';
 import { migrate } from './schema';
 import type { RequestRecord } from './types';
@@ -61,12 +62,13 @@ describe('the batch inserter', () => {
       );
     }
     const values = records.map((r) => rowValues(toRow(r)));
+    const lines = records.map((r) => rowLine(toRow(r)));
 
     const batched = database();
     const insertRows = batchInserter(batched);
     batched.transaction(() => {
-      insertRows(values.slice(0, 45), () => false);
-      insertRows(values.slice(45), () => false);
+      insertRows(lines.slice(0, 45), () => false);
+      insertRows(lines.slice(45), () => false);
     })();
 
     const byTrigger = database();
@@ -94,7 +96,7 @@ describe('the batch inserter', () => {
     const insertRows = batchInserter(db);
     const closed = db.transaction(() =>
       insertRows(
-        [mine, unjournaled].map((r) => rowValues(toRow(r))),
+        [mine, unjournaled].map((r) => rowLine(toRow(r))),
         (id) => id === mine.id || id === stillRunning.id,
       ),
     )();

@@ -4,10 +4,8 @@
 // (schema.ts v6); a row inserted any other way (crash recovery, a migration) is still rolled up by them.
 import type Database from 'libsql';
 import { ROLLUP_KEY, ROLLUP_SUMS } from './rollup-columns';
+import { chunkInserter, ROWS_PER_STATEMENT } from './chunk-insert';
 import { COLUMNS } from './rows';
-
-/** Rows per INSERT statement: far under SQLite's 32,766 bound variables, and enough to amortise each call. */
-export const ROWS_PER_STATEMENT = 32;
 
 const col = (name: (typeof COLUMNS)[number]) => COLUMNS.indexOf(name);
 const I = {
@@ -49,19 +47,7 @@ function rollupStatements(db: Database.Database, table: 'spend_daily' | 'spend_m
 }
 
 export function batchInserter(db: Database.Database) {
-  const statements = new Map<number, Database.Statement>();
-  const insertOf = (n: number) => {
-    let s = statements.get(n);
-    if (!s) {
-      const one = `(${COLUMNS.map(() => '?').join(', ')}, 1)`;
-      s = db.prepare(
-        `INSERT INTO requests (${COLUMNS.join(', ')}, batched) VALUES ${Array.from({ length: n }, () => one).join(', ')}
-         ON CONFLICT (id) DO NOTHING`,
-      );
-      statements.set(n, s);
-    }
-    return s;
-  };
+  const insert = chunkInserter(db);
   const daily = rollupStatements(db, 'spend_daily', 'day');
   const monthly = rollupStatements(db, 'spend_monthly', 'month');
   const closeOpens = db.prepare('DELETE FROM requests_open WHERE id IN (SELECT value FROM json_each(?))');
@@ -93,17 +79,20 @@ export function batchInserter(db: Database.Database) {
     a[I.model] === b[I.model];
 
   /**
-   * Adds the rows to their groups in order, from each group's stored totals: the sums come out as the
-   * trigger's would, bit for bit. A row in the previous row's groups (the usual case: one tool, one
-   * model) adds to them directly, without building its key or looking it up.
+   * The batch's rollup: rows are added to their groups in order, from each group's stored totals, so the
+   * sums come out as the trigger's would, bit for bit; the groups are written once, at the batch's end.
+   * A row in the previous row's groups (the usual case: one tool, one model) adds to them directly,
+   * without building its key or looking it up. Kept from batch to batch and cleared (per-batch closures
+   * would make V8 drop and redo the optimized code that embeds them).
    */
-  function rollUp(rows: unknown[][]): void {
-    const days = new Map<string, Group>();
-    const months = new Map<string, Group>();
-    let previous: unknown[] | undefined;
-    let previousDay = '';
-    let dayGroup: Group | undefined;
-    let monthGroup: Group | undefined;
+  const days = new Map<string, Group>();
+  const months = new Map<string, Group>();
+  let previous: unknown[] | undefined;
+  let previousDay = '';
+  let dayGroup: Group | undefined;
+  let monthGroup: Group | undefined;
+
+  function rollUp(rows: readonly unknown[][]): void {
     for (const r of rows) {
       const { day, month } = periodsOf(Number(r[I.startedAt]));
       const cost = r[I.cost] as number | null;
@@ -126,8 +115,20 @@ export function batchInserter(db: Database.Database) {
       addTo(dayGroup!);
       addTo(monthGroup!);
     }
+  }
+
+  /** Stores the batch's groups (none when no row went in) and starts the next batch's rollup afresh. */
+  function writeRollup(): void {
     for (const g of days.values()) daily.write.run([g.period, ...g.key, ...g.sums]);
     for (const g of months.values()) monthly.write.run([g.period, ...g.key, ...g.sums]);
+    clearRollup();
+  }
+
+  function clearRollup(): void {
+    days.clear();
+    months.clear();
+    previous = dayGroup = monthGroup = undefined;
+    previousDay = '';
   }
 
   /** The row's group in `groups`, started from its stored totals when the batch first meets it. */
@@ -150,7 +151,6 @@ export function batchInserter(db: Database.Database) {
   const mark = db.prepare('SAVEPOINT chunk');
   const undo = db.prepare('ROLLBACK TO chunk');
   const keep = db.prepare('RELEASE chunk');
-  const insertOne = insertOf(1);
 
   /**
    * Inserts a chunk; returns the rows that went in. A row whose id is already stored does nothing and
@@ -159,38 +159,37 @@ export function batchInserter(db: Database.Database) {
    */
   function insertChunk(chunk: unknown[][]): unknown[][] {
     mark.run();
-    const args = new Array<unknown>(chunk.length * COLUMNS.length);
-    let k = 0;
-    for (const r of chunk) for (let i = 0; i < COLUMNS.length; i++) args[k++] = r[i];
-    // One array argument: libsql binds it as is (a spread is copied, and flattened, on every call).
-    if (insertOf(chunk.length).run(args).changes === chunk.length) {
+    if (insert.run(chunk) === chunk.length) {
       keep.run();
       return chunk;
     }
     undo.run();
     keep.run();
-    return chunk.filter((r) => insertOne.run(r).changes === 1);
+    return chunk.filter((r) => insert.run([r]) === 1);
   }
 
   /**
-   * Inserts the rows (in the caller's transaction), rolls up those that went in and closes the journal
-   * entries of those `journaled` says have one (most requests end before a flush and never write one).
-   * Returns the ids of the entries closed.
+   * Inserts the rows, given as their row-log lines (row-log.ts rowLine), in the caller's transaction; rolls
+   * up those that went in and closes the journal entries of those `journaled` says have one (most requests
+   * end before a flush and never write one). Returns the ids of the entries closed. Lines are parsed a
+   * chunk at a time: a whole batch parsed at once outgrows the thread's young generation, and every row
+   * would be copied to its old one and collected there.
    */
-  return function insertRows(rows: unknown[][], journaled: (id: string) => boolean): string[] {
-    let fresh: unknown[][] = [];
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const chunk = rows.length <= ROWS_PER_STATEMENT ? rows : rows.slice(i, i + ROWS_PER_STATEMENT);
-      const went = insertChunk(chunk);
-      fresh = fresh.length === 0 ? went : fresh.concat(went);
-    }
-    if (fresh.length === 0) return [];
-    rollUp(fresh);
+  return function insertRows(lines: readonly string[], journaled: (id: string) => boolean): string[] {
+    // A batch that failed part-way (its transaction rolled back) left its groups behind.
+    clearRollup();
     const closing: string[] = [];
-    for (const r of fresh) {
-      const id = r[I.id] as string;
-      if (journaled(id)) closing.push(id);
+    for (let i = 0; i < lines.length; i += ROWS_PER_STATEMENT) {
+      const chunk: unknown[][] = [];
+      for (let j = i; j < lines.length && j < i + ROWS_PER_STATEMENT; j++) chunk.push(JSON.parse(lines[j]!) as unknown[]);
+      const went = insertChunk(chunk);
+      rollUp(went);
+      for (const r of went) {
+        const id = r[I.id] as string;
+        if (journaled(id)) closing.push(id);
+      }
     }
+    writeRollup();
     if (closing.length > 0) closeOpens.run(JSON.stringify(closing));
     return closing;
   };
