@@ -5,7 +5,7 @@ import { openLoopReport, type OpenCell } from './open-loop-cells';
 import { f, ratio, signed, verdict } from './report-format';
 import type { ClientKind, SequentialResult } from './sequential';
 import { SWITCHBOARD_MODEL, type BudgetSeen } from './switchboard-serve';
-import { writerGoalLine, type WriterCpu } from './writer-cpu';
+import { writerGoalLine, type WriterCpuRuns } from './writer-cpu';
 
 export type TargetName = 'direct' | 'floor' | 'switchboard' | 'reference';
 
@@ -51,7 +51,7 @@ export interface Report {
   cpuRounds: CpuRound[];
   floorPeakRps: number;
   cold: number[];
-  writer: WriterCpu;
+  writer: WriterCpuRuns;
   budgetsBefore: BudgetSeen[];
   budgetsAfter: BudgetSeen[];
   elapsed: number;

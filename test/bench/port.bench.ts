@@ -27,7 +27,7 @@ import {
   SWITCHBOARD_MODEL,
   UPSTREAM_KEY,
 } from './switchboard-serve';
-import { measureWriterCpu, type WriterCpu } from './writer-cpu';
+import { writerCpuRuns, writerRole } from './writer-cpu';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2500);
 const CONCURRENCY = [32, 256];
@@ -75,12 +75,6 @@ async function fakeRole(): Promise<void> {
     fault: pace ? { chunkDelayMs: pace } : undefined,
   });
   console.log(JSON.stringify({ url: fake.url }));
-}
-
-/** A child process measuring the ledger writer: its own process, so /proc/self counts nothing else. */
-async function writerRole(): Promise<void> {
-  console.log(JSON.stringify(await measureWriterCpu(WRITER_ROWS)));
-  process.exit(0);
 }
 
 interface Target {
@@ -325,7 +319,8 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
   const cold = await coldStarts(config, COLD_STARTS, COLD_LEDGER_ROWS);
   progress(`cold starts: ${cold.map((ms) => f(ms, 0)).join(', ')} ms`);
-  const writer = await firstLine<WriterCpu>(spawnRole('writer'), 'the ledger writer bench', 90_000);
+  // Each writer run in a process of its own, so /proc/self counts nothing else.
+  const writer = await writerCpuRuns(self, WRITER_ROWS);
 
   console.log(
     portReport(
@@ -353,7 +348,7 @@ async function main(): Promise<void> {
 
 if (role === 'fake') void fakeRole();
 else if (role === 'floor') void startFloorProxy().then((url) => console.log(JSON.stringify({ url })));
-else if (role === 'writer') void writerRole();
+else if (role === 'writer') void writerRole(WRITER_ROWS);
 else
   main().then(
     () => process.exit(0),
