@@ -28,7 +28,7 @@ export function sharedColumns(chunk: readonly unknown[][]): number {
   for (let c = 0; c < COLUMNS.length; c++) {
     const v = first[c];
     let same = true;
-    // Object.is, not ===: 0 and -0 are different doubles (toRow stores no NaN).
+    // Object.is, not ===: 0 and -0 are different doubles (and a JSON line holds no NaN).
     for (let r = 1; r < chunk.length && same; r++) same = Object.is(chunk[r]![c], v);
     if (same) mask |= 1 << c;
   }
@@ -36,7 +36,7 @@ export function sharedColumns(chunk: readonly unknown[][]): number {
 }
 
 /** The INSERT for `rows` rows whose `mask` columns share a value: those are parameters 1..s, then each row's own values in turn. */
-export function shapeSql(rows: number, mask: number): string {
+function shapeSql(rows: number, mask: number): string {
   const shared = new Map<number, number>();
   for (let c = 0; c < COLUMNS.length; c++) if (mask & (1 << c)) shared.set(c, shared.size + 1);
   const own = COLUMNS.length - shared.size;
