@@ -1,6 +1,6 @@
 // The bench's child processes: each server and fake upstream runs in its own, started here, read by its
 // first line, stopped at the end, and killed on the watchdog or a failure.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -9,6 +9,19 @@ export const children: ChildProcess[] = [];
 export const killAll = () => {
   for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGKILL');
 };
+
+/**
+ * Starts `bench` (a bench's own bundle) again as a child in BENCH_ROLE `role`, with `env` added and node
+ * started with `execArgv`; its stdout is piped for firstLine, and it is killed with the rest on a failure.
+ */
+export function spawnRole(bench: string, role: string, env: Record<string, string> = {}, execArgv: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...execArgv, bench], {
+    env: { ...process.env, BENCH_ROLE: role, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
 
 /** The first line a child prints, as JSON (its address by default, or its result). */
 export function firstLine<T = { url: string }>(child: ChildProcess, what: string, timeoutMs = 20_000): Promise<T> {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { startOpenAIFake } from '../fakes/openai-fake';
 import { startFloorProxy } from './floor-proxy';
-import { children, firstLine, freePort, killAll, stop, waitForPort } from './bench-processes';
+import { children, firstLine, freePort, killAll, spawnRole as spawnBenchRole, stop, waitForPort } from './bench-processes';
 import { coldStarts } from './cold-starts';
 import { placeEngineWorkers } from './ledger-fixtures';
 import { percentile, runLoad, type LoadResult } from './load';
@@ -150,14 +150,7 @@ async function main(): Promise<void> {
   // Now, while dist/ and this bundle are of the same sources (`npm run bench` has just made both).
   placeEngineWorkers();
   const self = process.argv[1]!;
-  const spawnRole = (name: string, extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, [self], {
-      env: { ...process.env, BENCH_ROLE: name, ...extra },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.push(child);
-    return child;
-  };
+  const spawnRole = (name: string, env: Record<string, string> = {}) => spawnBenchRole(self, name, env);
   const fake = spawnRole('fake');
   const paced = spawnRole('fake', { BENCH_PACE_MS: '20' });
   const { url: upstream } = await firstLine(fake, 'the fake upstream');

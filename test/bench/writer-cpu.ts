@@ -2,7 +2,6 @@
 // measurement runs in a child process of the bench's own bundle (CPU is read from /proc/self), after
 // placeEngineWorkers() (ledger-fixtures.ts): once with each isolate's collection and compiles on its own
 // thread (the goal's measure), once with node's defaults (an upper bound).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import type { Target } from '../../electron/engine/router/resolve';
 import { parseConfig } from '../../electron/engine/settings/config-schema';
 import { cpuMs, threadCpuMs, threadIds } from './proc-stats';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { children, firstLine } from './bench-processes';
+import { firstLine, spawnRole } from './bench-processes';
 
 export interface WriterCpu {
   rows: number;
@@ -140,14 +139,8 @@ export async function writerRole(rows: number): Promise<never> {
 
 /** Runs `bench` (the running bench's own bundle) as a writer child, with and without OWN_THREAD_FLAGS. */
 export async function writerCpuRuns(bench: string, rows: number): Promise<WriterCpuRuns> {
-  const run = (flags: string[]) => {
-    const child = spawn(process.execPath, [...flags, bench], {
-      env: { ...process.env, BENCH_ROLE: 'writer', BENCH_WRITER_ROWS: String(rows) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.push(child);
-    return firstLine<WriterCpu>(child, 'the ledger writer bench', 120_000);
-  };
+  const run = (flags: string[]) =>
+    firstLine<WriterCpu>(spawnRole(bench, 'writer', { BENCH_WRITER_ROWS: String(rows) }, flags), 'the ledger writer bench', 120_000);
   const ownThreads = await run(OWN_THREAD_FLAGS);
   const shared = await run([]);
   return { ownThreads, shared };

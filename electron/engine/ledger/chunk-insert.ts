@@ -52,6 +52,8 @@ function shapeSql(rows: number, mask: number): string {
 export function chunkInserter(db: Database.Database): ChunkInsert {
   /** Full-chunk statements by shared-column mask, least recently used first. */
   const shapes = new Map<number, Database.Statement>();
+  /** The shape used last: already at the map's end, so a run of chunks of one shape does not reorder it. */
+  let lastMask = -1;
   /** Statements binding every value, by row count (a batch's last chunk may be short). */
   const plain = new Map<number, Database.Statement>();
 
@@ -62,12 +64,15 @@ export function chunkInserter(db: Database.Database): ChunkInsert {
       return s;
     }
     let s = shapes.get(mask);
+    // Moving an entry to the end (delete, then set) rebuilds the map's table; skip it when it is there already.
+    if (s && mask === lastMask) return s;
     if (s) shapes.delete(mask);
     else {
       s = db.prepare(shapeSql(rows, mask));
       if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
     }
     shapes.set(mask, s);
+    lastMask = mask;
     return s;
   };
 
