@@ -13,7 +13,7 @@ import { placeEngineWorkers } from './ledger-fixtures';
 import { percentile, runLoad, type LoadResult } from './load';
 import { measureOpenLoop } from './open-loop-cells';
 import { portReport, type CpuRound, type Mode, type Row, type SequentialCell, type TargetName } from './port-report';
-import { cpuMs, rssMb } from './proc-stats';
+import { cpuMs, residentMb, type Resident } from './proc-stats';
 import { f } from './report-format';
 import { runInterleaved } from './sequential';
 import {
@@ -103,8 +103,11 @@ const jsonHeaders = (t: Target) => ({ 'content-type': 'application/json', ...t.h
 /** Closed loop: `c` requests in flight for DURATION_MS, with the server's peak RSS and CPU per request. */
 async function measure(t: Target, mode: Mode, c: number): Promise<Row> {
   const stream = mode === 'stream' || mode === 'held';
-  let peak = rssMb(t.pid);
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(t.pid))), 25);
+  let peak: Resident = residentMb(t.pid);
+  const sampler = setInterval(() => {
+    const now = residentMb(t.pid);
+    if (now.rss > peak.rss) peak = now;
+  }, 25);
   const warmup = Math.max(100, c * 3);
   let r: LoadResult;
   const cpu0 = cpuMs(t.pid);
@@ -133,7 +136,8 @@ async function measure(t: Target, mode: Mode, c: number): Promise<Row> {
     p99: percentile(r.latencies, 99),
     ttft50: percentile(r.ttfts, 50),
     rps: r.rps,
-    rss: peak,
+    rss: peak.rss,
+    rssFile: peak.file,
     cpuUsPerReq: ((cpuMs(t.pid) - cpu0) * 1000) / served,
     errors: r.errors,
     count: r.count,

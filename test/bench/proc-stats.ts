@@ -82,11 +82,18 @@ export function threadIds(): number[] {
   return readdirSync('/proc/self/task').map(Number);
 }
 
-export function rssMb(pid: number): number {
+/** A process's resident memory (MB), and how much of it is file pages: its executable's and libraries' code and data. */
+export interface Resident {
+  rss: number;
+  file: number;
+}
+
+export function residentMb(pid: number): Resident {
   try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
+    return { rss: kb('VmRSS'), file: kb('RssFile') };
   } catch {
-    return NaN;
+    return { rss: NaN, file: NaN };
   }
 }

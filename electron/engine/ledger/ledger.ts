@@ -22,11 +22,13 @@ import type { Ledger, LedgerConversations, OpenRequest, PendingEstimate, Request
 
 /**
  * How long a finished row may wait for its batch, and how many rows make one at once. Each batch wakes
- * the writer thread, and a thread woken from idle runs its first milliseconds of work at up to twice its
- * warm cost on this kind of machine (shared cores): with rows arriving at ~6,400/s
- * (test/bench/writer-cpu.ts), batches of 200 cost the writer thread 20-21 µs per row, batches of 1,000
- * 13-15. At the port's ~3,500/s the 200 ms delay makes batches of ~700. Waiting rows are safe in the row
- * log; a request in flight is journaled at the first flush after it starts.
+ * the writer thread and ends in a commit, costs a small batch pays over fewer rows: measured with the
+ * writer bench's rows (test/bench/writer-cpu.ts, each isolate collecting on its own thread), at ~5,900
+ * rows/s batches of 1,000 cost the writer 6.0-6.7 µs a row and a 50 ms delay's ~300 cost 7.7-8.3; at
+ * ~2,450 rows/s the 200 ms delay's ~490 cost 8.3-9.7 and a 50 ms delay's ~120 cost 11.7. (A shorter delay
+ * would let rows die young on this thread, ~30% fewer mark-compacts of its heap under load, but not at
+ * that price.) Waiting rows are safe in the row log; a request in flight is journaled at the first flush
+ * after it starts.
  */
 export const FLUSH_DELAY_MS = 200;
 export const BATCH_SIZE = 1_000;
