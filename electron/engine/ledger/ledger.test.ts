@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openLedger } from './ledger';
+import { FEED_MIN, openLedger } from './ledger';
 import { SCHEMA_VERSION } from './schema';
 import { parseSince } from './since';
 import type { Ledger, RequestRecord } from './types';
@@ -248,6 +248,29 @@ describe('ledger', () => {
     ledger.record(row());
     await new Promise((r) => setTimeout(r, 100));
     expect(rowsOnDisk(dir)).toBe(5);
+  });
+
+  it('sends rows ahead to the writer thread, which writes them with the next batch and not before', async () => {
+    const dir = tempDir();
+    const ledger = open(dir, { flushDelayMs: 60_000, feedDelayMs: 1 });
+    for (let i = 0; i < FEED_MIN; i++) ledger.record(row());
+    await new Promise((r) => setTimeout(r, 100));
+    expect(rowsOnDisk(dir)).toBe(0);
+    ledger.record(row());
+    await ledger.flush();
+    expect(rowsOnDisk(dir)).toBe(FEED_MIN + 1);
+  });
+
+  it('commits the rows the writer thread holds before a settled reader reads', async () => {
+    const ledger = open(tempDir(), { flushDelayMs: 60_000, feedDelayMs: 1 });
+    for (let i = 0; i < FEED_MIN; i++) ledger.record(row());
+    await new Promise((r) => setTimeout(r, 100));
+    ledger.record(row());
+    // Sent ahead, those rows are neither in the database nor queued here: the reader would miss them.
+    const seen = await new Promise<{ written: number; unwritten: number }>((resolve) =>
+      ledger.whenSettled((view) => resolve({ written: view.spend({}).requests, unwritten: view.unwritten.length })),
+    );
+    expect(seen).toEqual({ written: FEED_MIN + 1, unwritten: 0 });
   });
 
   it('counts queued rows in spend and recent without waiting for the timer', async () => {

@@ -33,11 +33,28 @@ import type { Ledger, LedgerConversations, OpenRequest, PendingEstimate, Request
 export const FLUSH_DELAY_MS = 200;
 export const BATCH_SIZE = 1_000;
 
+/**
+ * Queued rows go to the writer thread this soon, once at least FEED_MIN wait, and it holds them for
+ * their batch. A row kept here until its batch outlives a young-generation collection or two of the
+ * port's heap and is promoted to the old generation, whose growth sets how often a mark-compact pauses
+ * the port; and posting strings that already live there copies them there again. Sent young, they die
+ * young. Measured on `serve` under a fixed-rate load of 2,400 req/s (interleaved A/B, three runs): bytes
+ * surviving each scavenge of the port's heap 523-531 -> 406-412 KB, promoted 273-285 -> 207-214 KB,
+ * mark-compacts 6 -> 5, CPU per request at concurrency 32 unchanged. The writer thread, which now holds
+ * the rows in its own small young generation, pays 1.0-1.7 µs a row more (6.0-6.7 -> 7.3-8.0 at ~5,800
+ * rows/s), off the port's thread and at a lower priority. Below FEED_MIN the batch carries them (a lone
+ * request wakes the thread once, not twice).
+ */
+export const FEED_DELAY_MS = 20;
+export const FEED_MIN = 16;
+
 export interface LedgerOptions {
   /** How long a queued row may wait before a flush (ms). */
   flushDelayMs?: number;
   /** Queue length that triggers an immediate flush. */
   batchSize?: number;
+  /** How long queued rows wait before they are sent ahead to the writer thread (ms). */
+  feedDelayMs?: number;
   /** Where write failures go; the hot path never sees them. Defaults to a line on stderr. */
   onError?: (error: Error) => void;
 }
@@ -49,6 +66,7 @@ const BUSY_TIMEOUT_MS = 5_000;
 export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger {
   const flushDelayMs = options.flushDelayMs ?? FLUSH_DELAY_MS;
   const batchSize = options.batchSize ?? BATCH_SIZE;
+  const feedDelayMs = options.feedDelayMs ?? FEED_DELAY_MS;
   const onError = options.onError ?? ((error: Error) => console.error(`switchboard ledger: ${error.message}`));
 
   ensurePrivateDir(dataDir);
@@ -91,6 +109,9 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
    * promoted to the old generation, and one string per row costs the GC less than an object graph.
    */
   let lines: string[] = [];
+  /** Rows sent ahead to the writer thread (FEED_DELAY_MS), held there for the next batch: in neither `lines` nor the database. */
+  let fed = 0;
+  let feedTimer: NodeJS.Timeout | undefined;
   // Journal entries not yet written: a request that ends before the next flush never writes one.
   const opens = new Map<string, OpenRequest>();
   let retryOpens: unknown[][] = [];
@@ -125,9 +146,14 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
       clearTimeout(timer);
       timer = undefined;
     }
+    if (feedTimer) {
+      clearTimeout(feedTimer);
+      feedTimer = undefined;
+    }
     if (closed && !final) return;
-    // While a settled reader waits, rows stay queued (it counts them from there); the timer retries.
-    if (settledReaders.length > 0 && !final) return scheduleFlush();
+    // While a settled reader waits, rows stay queued (it counts them from there); the timer retries. Rows
+    // the writer holds are in neither place, so they are committed first (readSettled).
+    if (settledReaders.length > 0 && !final && fed === 0) return scheduleFlush();
     const openBatch = retryOpens;
     retryOpens = [];
     for (const request of opens.values()) {
@@ -138,30 +164,48 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
       }
     }
     opens.clear();
-    if (lines.length > 0 || openBatch.length > 0) {
-      writer ??= startWriter({
-        file,
-        insertSql: INSERT_SQL,
-        insertOpenSql: INSERT_OPEN_SQL,
-        busyMs: BUSY_TIMEOUT_MS,
-        onFailure: handle,
-        onWritten: (seq) => {
-          const log = logOfBatch.get(seq);
-          if (log === undefined) return;
-          logOfBatch.delete(seq);
-          RowLog.drop(log);
-        },
-        onIdle: readSettled,
-      });
-      // The batch's rows are all in the file sealed with it (those of this turn are written now).
+    if (lines.length > 0 || openBatch.length > 0 || fed > 0) {
+      const thread = startedWriter();
+      // The batch's rows are all in the file sealed with it (those of this turn are written now), and
+      // the writer adds the rows it holds.
       logPending();
       const batch = lines;
       lines = [];
+      fed = 0;
       const log = rowLog.seal();
-      writer.post(batch, openBatch);
+      thread.post(batch, openBatch);
       if (log) logOfBatch.set(++batches, log);
       else batches++;
     }
+  }
+
+  /** The writer thread, started on the first row or journal entry to write. */
+  function startedWriter(): RowWriter {
+    writer ??= startWriter({
+      file,
+      insertSql: INSERT_SQL,
+      insertOpenSql: INSERT_OPEN_SQL,
+      busyMs: BUSY_TIMEOUT_MS,
+      onFailure: handle,
+      onWritten: (seq) => {
+        const log = logOfBatch.get(seq);
+        if (log === undefined) return;
+        logOfBatch.delete(seq);
+        RowLog.drop(log);
+      },
+      onIdle: readSettled,
+    });
+    return writer;
+  }
+
+  /** Sends the queued rows ahead to the writer thread, which holds them for the next batch (FEED_DELAY_MS). */
+  function feed(): void {
+    feedTimer = undefined;
+    // While a settled reader waits, rows stay queued (it counts them there).
+    if (closed || settledReaders.length > 0 || lines.length === 0) return;
+    if (!startedWriter().feed(lines)) return; // a writer that failed: the batch reports it, with the rows
+    fed += lines.length;
+    lines = [];
   }
 
   /**
@@ -180,6 +224,15 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   /** Runs the waiting settled readers, now that no batch is being written. */
   function readSettled(): void {
     if (settledReaders.length === 0 || writer?.busy) return;
+    // Rows the writer thread holds are in neither the database nor the queue: committed first, then read.
+    if (fed > 0) {
+      try {
+        return post();
+      } catch (error) {
+        // The writer failed with them: what there is is read (they wait in the row log for the next start).
+        onError(new Error(`could not write the rows held by the ledger writer: ${(error as Error).message}`));
+      }
+    }
     const readers = settledReaders;
     settledReaders = [];
     const view: SettledView = { spend: (query) => querySpend(db, query), unwritten: lines.map((line) => fromRow(rowOfLine(line))) };
@@ -224,8 +277,14 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     if (logged) ends.push(logged);
     const alone = inFlight.size === 0;
     if (!alone) logTurn ??= setImmediate(logPending);
-    if (lines.length >= batchSize) post();
-    else scheduleFlush();
+    if (lines.length + fed >= batchSize) post();
+    else {
+      scheduleFlush();
+      if (lines.length >= FEED_MIN && !feedTimer) {
+        feedTimer = setTimeout(feed, feedDelayMs);
+        feedTimer.unref();
+      }
+    }
     try {
       for (const listener of listeners) listener(row);
     } finally {

@@ -31,7 +31,11 @@ export interface BatchFailure {
  * microseconds per row on both sides; and separate lines, unlike one joined text (a large object, in the
  * old generation from birth), die young on the engine's side.
  */
-export type WriterRequest = { type: 'batch'; seq: number; rows: readonly string[]; opens: unknown[][] } | { type: 'close' };
+export type WriterRequest =
+  | { type: 'batch'; seq: number; rows: readonly string[]; opens: unknown[][] }
+  /** Rows sent ahead of their batch (ledger.ts FEED_DELAY_MS): the thread holds them and writes them with the next batch. */
+  | { type: 'rows'; rows: readonly string[] }
+  | { type: 'close' };
 export type WriterReply = { type: 'written'; seq: number; failure?: BatchFailure } | { type: 'closed' };
 
 /** A failed batch, its rows back in their engine shape. */
@@ -45,6 +49,8 @@ export interface WriteResult {
 export interface RowWriter {
   /** Hands a batch (rows as their rowLine texts) to the writer thread; returns at once. Journal entries are inserted before the rows. */
   post(lines: readonly string[], opens?: unknown[][]): void;
+  /** Sends rows ahead, to be written with the next batch posted; false (and nothing sent) once the thread has failed. */
+  feed(lines: readonly string[]): boolean;
   /** True while a posted batch is not yet answered. */
   readonly busy: boolean;
   /** Resolves once every batch posted so far is committed (or failed, and reported to `onFailure`). */
@@ -130,6 +136,11 @@ export function startWriter(options: WriterOptions): RowWriter {
     post(lines, opens = []) {
       if (failure) throw failure;
       worker.postMessage({ type: 'batch', seq: ++posted, rows: lines, opens } satisfies WriterRequest);
+    },
+    feed(lines) {
+      if (failure) return false;
+      worker.postMessage({ type: 'rows', rows: lines } satisfies WriterRequest);
+      return true;
     },
     get busy() {
       return answered < posted && !failure;

@@ -88,18 +88,31 @@ function salvage(opens: unknown[][], lines: readonly string[], error: unknown): 
   return failure;
 }
 
+/** Rows sent ahead of their batch (writer.ts `feed`), written with it. */
+let held: string[] = [];
+
 port.on('message', (message: WriterRequest) => {
+  if (message.type === 'rows') {
+    for (const row of message.rows) held.push(row);
+    return;
+  }
   if (message.type === 'close') {
     db.close();
     port.postMessage({ type: 'closed' } satisfies WriterReply);
     port.close();
     return;
   }
+  let rows = message.rows;
+  if (held.length > 0) {
+    for (const row of rows) held.push(row);
+    rows = held;
+    held = [];
+  }
   let failure: BatchFailure | undefined;
   try {
-    committed(message.opens, insertAll(message.opens, message.rows));
+    committed(message.opens, insertAll(message.opens, rows));
   } catch (error) {
-    failure = salvage(message.opens, message.rows, error);
+    failure = salvage(message.opens, rows, error);
   }
   port.postMessage({ type: 'written', seq: message.seq, failure } satisfies WriterReply);
 });
