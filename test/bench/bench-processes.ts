@@ -1,8 +1,8 @@
 // The bench's child processes: each server and fake upstream runs in its own, started here, read by its
 // first line, stopped at the end, and killed on the watchdog or a failure.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { basename, join } from 'node:path';
-import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -25,23 +25,11 @@ export function spawnRole(bench: string, role: string, env: Record<string, strin
   return child;
 }
 
-/**
- * Bundles `entry` (a path from the repository's root) alone into .tmp/, dependencies left to node_modules as
- * `npm run bench` bundles the benches; returns the bundle's path.
- */
-export async function bundleEntry(entry: string): Promise<string> {
-  const outfile = join('.tmp', `${basename(entry, '.ts')}.mjs`);
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return outfile;
+/** The bundle `npm run bench` made of test/bench/`name`.ts, a program a bench starts as a process of its own. */
+export function programBundle(name: string): string {
+  const bundle = join('.tmp', `${name}.mjs`);
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run the bench with \`npm run bench\`, which bundles it`);
+  return bundle;
 }
 
 /** The first line a child prints, as JSON (its address by default, or its result). */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { startOpenAIFake } from '../fakes/openai-fake';
-import { bundleEntry, children, firstLine, freePort, killAll, spawnRole as spawnBenchRole, stop, waitForPort } from './bench-processes';
+import { children, firstLine, freePort, killAll, programBundle, spawnRole as spawnBenchRole, stop, waitForPort } from './bench-processes';
 import { coldStarts } from './cold-starts';
 import { placeEngineWorkers } from './ledger-fixtures';
 import { percentile, runLoad, type LoadResult } from './load';
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   const budgetsBefore = await checkBudgets(sb);
   // Not a role of this bundle: the bench's own code (its fakes, the engine's config code) would count in
   // the floor's memory (~25 MB more resident when idle).
-  const floor = spawnBenchRole(await bundleEntry('test/bench/floor-main.ts'), 'floor');
+  const floor = spawnBenchRole(programBundle('floor-main'), 'floor');
   const { url: floorUrl } = await firstLine(floor, 'the floor proxy');
   const refPort = await freePort();
   const refEntry = join(process.cwd(), 'node_modules/@portkey-ai/gateway/build/start-server.js');
