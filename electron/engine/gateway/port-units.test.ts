@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { clientAccessFor, mayUse, requestedModels } from './client-access';
 import { dialectOf } from './dialect-errors';
+import type { PortRequestLogEntry } from '../../../shared/types';
+import type { RequestRecord } from '../ledger/types';
 import { redactBody, RequestLog } from './request-log';
 import { exposureWarning, HostGuard, isLoopbackHost } from './security';
 
@@ -93,5 +95,53 @@ describe('request log', () => {
     expect(all.length).toBe(500);
     expect(all[0]!.id).toBe('1199');
     expect(all.at(-1)!.id).toBe('700');
+  });
+  it('gives back each ledger row as the entry a listener saw, whatever it holds', () => {
+    const row = (i: number): RequestRecord => ({
+      id: `row-${i}`,
+      startedAt: 1_764_000_000_000 + i,
+      source: 'port',
+      client: i % 3 ? 'cli' : null,
+      route: i % 2 ? 'fast' : null,
+      provider: i % 4 ? 'alpha' : null,
+      model: i % 4 ? 'a-model-1' : null,
+      // A fresh string each time, as parsed from a request body.
+      requestedModel: i % 5 ? JSON.parse(`"fa${'st'}"`) : undefined,
+      path: i % 6 ? '/v1/chat/completions' : undefined,
+      usageEstimated: i % 7 === 0,
+      status: i % 8 ? 'ok' : 'error',
+      httpStatus: i % 8 ? 200 : 502,
+      errorMessage: i % 8 ? undefined : `upstream failed ${i}`,
+      attempts: Array.from({ length: i % 3 }, (_, k) => ({
+        provider: k ? 'beta' : 'alpha',
+        model: `m-${k}`,
+        status: k ? 200 : null,
+        errorClass: k ? undefined : 'timeout',
+        durationMs: i + k + 0.5,
+        ttftMs: 3,
+      })),
+      inputTokens: i * 10,
+      outputTokens: i,
+      costUsd: i % 9 ? i / 1000 : null,
+      ttftMs: i % 2 ? i + 0.25 : null,
+      durationMs: i + 0.75,
+      notes: i % 10 === 1 ? ['dropped web_search'] : undefined,
+    });
+    const seen: PortRequestLogEntry[] = [];
+    const heard = new RequestLog();
+    heard.subscribe((e) => seen.push(e));
+    const quiet = new RequestLog();
+    for (let i = 0; i < 40; i++) {
+      heard.addRow(row(i));
+      quiet.addRow(row(i));
+    }
+    const expected = seen.reverse();
+    expect(heard.list(100)).toEqual(expected);
+    expect(quiet.list(100)).toEqual(expected);
+    // What the renderer gets is its own: changing it changes nothing kept.
+    const first = quiet.list(1)[0]!;
+    first.attempts.push({ provider: 'x', model: 'y', status: 1, durationMs: 1 });
+    first.model = 'changed';
+    expect(quiet.list(1)[0]).toEqual(expected[0]);
   });
 });

@@ -1,8 +1,9 @@
-// The port's recent requests for the UI, kept in memory (a bounded ring): what the ledger row says,
+// The port's recent requests for the UI, kept in memory (a bounded ring, request-ring.ts): what the ledger row says,
 // plus requests refused before routing. Bodies only while capture is on, and then redacted of secrets.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PortRequestLogEntry } from '../../../shared/types';
 import type { Ledger, RequestRecord } from '../ledger/types';
+import { RequestRing } from './request-ring';
 
 const CAPACITY = 500;
 const MAX_CAPTURED_CHARS = 64 * 1024;
@@ -28,8 +29,7 @@ export function redactBody(body: unknown): string {
 }
 
 export class RequestLog {
-  private readonly entries: PortRequestLogEntry[] = [];
-  private next = 0;
+  private readonly ring = new RequestRing(CAPACITY);
   /** Set while capture is on: the current request's body, found again when its ledger row is written. */
   readonly capture = new AsyncLocalStorage<unknown>();
   captureBodies = false;
@@ -46,52 +46,23 @@ export class RequestLog {
 
   add(entry: PortRequestLogEntry): void {
     for (const listener of this.listeners) listener(entry);
-    if (this.entries.length < CAPACITY) this.entries.push(entry);
-    else this.entries[this.next] = entry;
-    this.next = (this.next + 1) % CAPACITY;
+    this.ring.push(entry, entry.requestBody);
   }
 
   addRow(row: RequestRecord): void {
-    const entry: PortRequestLogEntry = {
-      id: row.id,
-      startedAt: row.startedAt,
-      client: row.client,
-      route: row.route,
-      path: row.path,
-      provider: row.provider,
-      model: row.model,
-      requestedModel: row.requestedModel ?? null,
-      status: row.status,
-      httpStatus: row.httpStatus,
-      errorMessage: row.errorMessage,
-      attempts: row.attempts.map((a) => ({
-        provider: a.provider,
-        model: a.model,
-        status: a.status,
-        errorClass: a.errorClass,
-        durationMs: a.durationMs,
-      })),
-      inputTokens: row.inputTokens,
-      outputTokens: row.outputTokens,
-      costUsd: row.costUsd,
-      ttftMs: row.ttftMs,
-      durationMs: row.durationMs,
-    };
-    if (row.notes?.length) entry.notes = [...row.notes];
-    if (row.usageEstimated) entry.usageEstimated = true;
+    let requestBody: string | undefined;
     if (this.captureBodies) {
       const body = this.capture.getStore();
-      if (body !== undefined) entry.requestBody = redactBody(body);
+      if (body !== undefined) requestBody = redactBody(body);
     }
-    this.add(entry);
+    // Without listeners (the app's usual case) no entry object is made: the ring copies the row's fields.
+    if (this.listeners.length === 0) this.ring.push(row, requestBody);
+    else this.add(entryOf(row, requestBody));
   }
 
   /** Newest first. */
   list(limit = 100): PortRequestLogEntry[] {
-    const n = Math.min(Math.max(0, Math.floor(limit)), this.entries.length);
-    const out: PortRequestLogEntry[] = [];
-    for (let i = 1; i <= n; i++) out.push(this.entries[(this.next - i + CAPACITY * 2) % CAPACITY]!);
-    return out.filter(Boolean);
+    return this.ring.newest(limit);
   }
 
   /** Feeds this log with the port's ledger rows as they are recorded; returns the unsubscribe. */
@@ -100,4 +71,37 @@ export class RequestLog {
       if (row.source === 'port') this.addRow(row);
     });
   }
+}
+
+/** The log's entry for a ledger row, for `serve --log`'s listener. */
+function entryOf(row: RequestRecord, requestBody: string | undefined): PortRequestLogEntry {
+  const entry: PortRequestLogEntry = {
+    id: row.id,
+    startedAt: row.startedAt,
+    client: row.client,
+    route: row.route,
+    path: row.path,
+    provider: row.provider,
+    model: row.model,
+    requestedModel: row.requestedModel ?? null,
+    status: row.status,
+    httpStatus: row.httpStatus,
+    errorMessage: row.errorMessage,
+    attempts: row.attempts.map((a) => ({
+      provider: a.provider,
+      model: a.model,
+      status: a.status,
+      errorClass: a.errorClass,
+      durationMs: a.durationMs,
+    })),
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    costUsd: row.costUsd,
+    ttftMs: row.ttftMs,
+    durationMs: row.durationMs,
+  };
+  if (row.notes?.length) entry.notes = [...row.notes];
+  if (row.usageEstimated) entry.usageEstimated = true;
+  if (requestBody !== undefined) entry.requestBody = requestBody;
+  return entry;
 }
