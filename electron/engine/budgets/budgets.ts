@@ -5,6 +5,7 @@
 // database (shared-totals.ts), and hard budgets are checked there too (budgets/index.ts, team/budget-holds.ts).
 import type { BudgetStatus, BudgetWarning } from '../../../shared/types';
 import { formatUsd } from '../../../shared/format';
+import { ChurnSet } from '../churn-set';
 import type { Ledger, RequestRecord } from '../ledger/types';
 import { bucketIn, bucketsFor, countRow, PeriodKeys, type Bucket } from './buckets';
 import { appliesTo, decide, scopeOf } from './decide';
@@ -14,7 +15,15 @@ import { budgetStatus } from './status';
 import type { BudgetCheck, BudgetCheckInput, BudgetConfig, Reservation, SharedBudgetHolds, TotalsSource } from './types';
 
 /** A live reservation and the buckets it is counted in (re-found when settings rebuild the buckets). */
-type Hold = { client: string | null; usd: number; tokens: number; expiresAt: number; buckets: Bucket[]; live: boolean };
+type Hold = {
+  client: string | null;
+  usd: number;
+  tokens: number;
+  expiresAt: number;
+  buckets: Bucket[];
+  live: boolean;
+  churnSlot: number;
+};
 
 const MAX_WARNINGS = 100;
 /** Clients whose bucket lists are kept (per day); more than that are built on every request. */
@@ -41,7 +50,8 @@ export class Budgets {
   #budgets: BudgetConfig[] = [];
   #periods = new PeriodKeys();
   #buckets = new Map<string, Bucket>();
-  #holds = new Set<Hold>();
+  /** A hold per request in flight: a ChurnSet, whose comings and goings allocate nothing. */
+  #holds = new ChurnSet<Hold>();
   /** No hold expires before this: the sweep for leaked holds runs only then, not over every hold on every admit. */
   #nextExpiry = Infinity;
   #warnings: BudgetWarning[] = [];
@@ -124,7 +134,7 @@ export class Budgets {
   /** Swaps in new buckets; requests admitted before still hold their worst case in them. */
   #rebuild(buckets: Map<string, Bucket>): void {
     this.#buckets = buckets;
-    for (const h of this.#holds) this.#apply(h);
+    this.#holds.forEach((h) => this.#apply(h));
   }
 
   /**
@@ -179,17 +189,17 @@ export class Budgets {
     const t = this.now();
     if (t < this.#nextExpiry) return;
     let next = Infinity;
-    // Deleting the entry being visited is safe while iterating a Set.
-    for (const h of this.#holds) {
+    // Releasing deletes the hold being visited, which ChurnSet.forEach allows.
+    this.#holds.forEach((h) => {
       if (h.expiresAt > t) {
         next = Math.min(next, h.expiresAt);
-        continue;
+        return;
       }
       this.#release(h);
       console.error(
         `switchboard budgets: a request held ${formatUsd(h.usd)} past its deadline without ending; its reservation was released`,
       );
-    }
+    });
     this.#nextExpiry = next;
   }
 
@@ -247,6 +257,7 @@ export class Budgets {
       expiresAt: this.now() + holdMs,
       buckets: [],
       live: true,
+      churnSlot: -1,
     };
     this.#apply(h);
     this.#holds.add(h);
@@ -273,6 +284,6 @@ export class Budgets {
   close(): void {
     this.#unsubscribe();
     this.#shared?.close();
-    for (const h of [...this.#holds]) this.#release(h);
+    for (const h of this.#holds.values()) this.#release(h);
   }
 }

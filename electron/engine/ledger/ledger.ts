@@ -112,8 +112,11 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
   /** Rows sent ahead to the writer thread (FEED_DELAY_MS), held there for the next batch: in neither `lines` nor the database. */
   let fed = 0;
   let feedTimer: NodeJS.Timeout | undefined;
-  // Journal entries not yet written: a request that ends before the next flush never writes one.
-  const opens = new Map<string, OpenRequest>();
+  // Journal entries not yet written: a request that ends before the next flush never writes one. A new
+  // map after each flush, not the same one cleared: entries come and go per request, and a map that
+  // lives long enough to be promoted rebuilds its hash table in the old generation as they do (as does
+  // `inFlight`, made anew whenever it empties).
+  let opens = new Map<string, OpenRequest>();
   let retryOpens: unknown[][] = [];
   /** Rows waiting for their token counts (estimator.ts). */
   let estimating = 0;
@@ -138,7 +141,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
    * Requests journaled (open) and not yet recorded. When a row's request was the only one, no other
    * answer can join this turn's row-log write, and the response need not wait for the turn's end.
    */
-  const inFlight = new Set<string>();
+  let inFlight = new Set<string>();
 
   /** Hands queued rows (and journal entries) to the writer thread; returns at once. `final`: the last, at close. */
   function post(final = false): void {
@@ -163,7 +166,7 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
         onError(new Error(`could not journal request ${request.id}: ${(error as Error).message}`));
       }
     }
-    opens.clear();
+    opens = new Map();
     if (lines.length > 0 || openBatch.length > 0 || fed > 0) {
       const thread = startedWriter();
       // The batch's rows are all in the file sealed with it (those of this turn are written now), and
@@ -276,7 +279,8 @@ export function openLedger(dataDir: string, options: LedgerOptions = {}): Ledger
     unlogged.push(line);
     if (logged) ends.push(logged);
     const alone = inFlight.size === 0;
-    if (!alone) logTurn ??= setImmediate(logPending);
+    if (alone) inFlight = new Set();
+    else logTurn ??= setImmediate(logPending);
     if (lines.length + fed >= batchSize) post();
     else {
       scheduleFlush();
