@@ -1,5 +1,6 @@
-// The port's recent requests for the UI, kept in memory (a bounded ring, request-ring.ts): what the ledger row says,
-// plus requests refused before routing. Bodies only while capture is on, and then redacted of secrets.
+// The port's recent requests for the UI, kept in memory (a bounded ring, request-ring.ts): what the
+// ledger row says, plus requests refused before routing. Bodies only while capture is on, and then
+// redacted of secrets.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PortRequestLogEntry } from '../../../shared/types';
 import type { Ledger, RequestRecord } from '../ledger/types';
