@@ -253,12 +253,19 @@ describe('ledger', () => {
   it('sends rows ahead to the writer thread, which writes them with the next batch and not before', async () => {
     const dir = tempDir();
     const ledger = open(dir, { flushDelayMs: 60_000, feedDelayMs: 1 });
-    for (let i = 0; i < FEED_MIN; i++) ledger.record(row());
+    // Text beyond ASCII crosses as UTF-8 bytes (writer.ts feed), a lone surrogate as JSON's escape:
+    // fed rows read back as the row the batch itself carries does.
+    const client = 'café ☕ \ud800 модель';
+    for (let i = 0; i < FEED_MIN; i++) ledger.record(row({ id: `fed-${i}`, client }));
     await new Promise((r) => setTimeout(r, 100));
     expect(rowsOnDisk(dir)).toBe(0);
-    ledger.record(row());
+    ledger.record(row({ id: 'batched', client }));
     await ledger.flush();
     expect(rowsOnDisk(dir)).toBe(FEED_MIN + 1);
+    const read = await ledger.recent(FEED_MIN + 1);
+    const batched = read.find((r) => r.id === 'batched')!.client;
+    expect(batched).toMatch(/^café ☕ .* модель$/);
+    expect(read.filter((r) => r.id.startsWith('fed-')).map((r) => r.client)).toEqual(Array.from({ length: FEED_MIN }, () => batched));
   });
 
   it('commits the rows the writer thread holds before a settled reader reads', async () => {

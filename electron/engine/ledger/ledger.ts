@@ -40,10 +40,11 @@ export const BATCH_SIZE = 1_000;
  * the port; and posting strings that already live there copies them there again. Sent young, they die
  * young. Measured on `serve` under a fixed-rate load of 2,400 req/s (interleaved A/B, three runs): bytes
  * surviving each scavenge of the port's heap 523-531 -> 406-412 KB, promoted 273-285 -> 207-214 KB,
- * mark-compacts 6 -> 5, CPU per request at concurrency 32 unchanged. The writer thread, which now holds
- * the rows in its own small young generation, pays 1.0-1.7 µs a row more (6.0-6.7 -> 7.3-8.0 at ~5,800
- * rows/s), off the port's thread and at a lower priority. Below FEED_MIN the batch carries them (a lone
- * request wakes the thread once, not twice).
+ * mark-compacts 6 -> 5, CPU per request at concurrency 32 unchanged. The writer thread holds them as
+ * UTF-8 bytes, outside its heap (writer.ts feed): held as strings in its small young generation, they
+ * cost it 1.0-1.7 µs a row; as bytes, the writer pays 0.8-2.0 µs a row less than with strings (three
+ * interleaved pairs of test/bench/writer-cpu.ts, 8.8-9.0 -> 6.8-8.0 µs). Below FEED_MIN the batch carries them (a lone request wakes the thread
+ * once, not twice).
  */
 export const FEED_DELAY_MS = 20;
 export const FEED_MIN = 16;

@@ -33,8 +33,13 @@ export interface BatchFailure {
  */
 export type WriterRequest =
   | { type: 'batch'; seq: number; rows: readonly string[]; opens: unknown[][] }
-  /** Rows sent ahead of their batch (ledger.ts FEED_DELAY_MS): the thread holds them and writes them with the next batch. */
-  | { type: 'rows'; rows: readonly string[] }
+  /**
+   * Rows sent ahead of their batch (ledger.ts FEED_DELAY_MS), their lines joined by newlines as UTF-8:
+   * the thread holds them until the next batch, and an ArrayBuffer lies outside its heap, where strings
+   * would be copied by each of its young generation's collections (it is small, see resourceLimits).
+   * Moved, not copied (a transfer).
+   */
+  | { type: 'rows'; bytes: Uint8Array }
   | { type: 'close' };
 export type WriterReply = { type: 'written'; seq: number; failure?: BatchFailure } | { type: 'closed' };
 
@@ -82,6 +87,8 @@ export interface WriterOptions extends WriterData {
   /** Told each time every posted batch has been answered. */
   onIdle?(): void;
 }
+
+const utf8 = new TextEncoder();
 
 export function startWriter(options: WriterOptions): RowWriter {
   const { onFailure, onWritten, onIdle, ...data } = options;
@@ -139,7 +146,10 @@ export function startWriter(options: WriterOptions): RowWriter {
     },
     feed(lines) {
       if (failure) return false;
-      worker.postMessage({ type: 'rows', rows: lines } satisfies WriterRequest);
+      if (lines.length === 0) return true;
+      // A fresh ArrayBuffer of its own (not node's Buffer pool), so it can be transferred.
+      const bytes = utf8.encode(lines.join('\n'));
+      worker.postMessage({ type: 'rows', bytes } satisfies WriterRequest, [bytes.buffer]);
       return true;
     },
     get busy() {

@@ -88,12 +88,13 @@ function salvage(opens: unknown[][], lines: readonly string[], error: unknown): 
   return failure;
 }
 
-/** Rows sent ahead of their batch (writer.ts `feed`), written with it. */
-let held: string[] = [];
+/** Rows sent ahead of their batch (writer.ts `feed`), as the bytes of their lines, written with it. */
+let held: Uint8Array[] = [];
+const utf8 = new TextDecoder();
 
 port.on('message', (message: WriterRequest) => {
   if (message.type === 'rows') {
-    for (const row of message.rows) held.push(row);
+    held.push(message.bytes);
     return;
   }
   if (message.type === 'close') {
@@ -104,8 +105,10 @@ port.on('message', (message: WriterRequest) => {
   }
   let rows = message.rows;
   if (held.length > 0) {
-    for (const row of rows) held.push(row);
-    rows = held;
+    const all: string[] = [];
+    for (const bytes of held) for (const line of utf8.decode(bytes).split('\n')) all.push(line);
+    for (const row of rows) all.push(row);
+    rows = all;
     held = [];
   }
   let failure: BatchFailure | undefined;
