@@ -49,12 +49,4 @@ export class ChurnSet<T extends ChurnMember> {
   values(): T[] {
     return this.#items.slice(0, this.#size) as T[];
   }
-
-  clear(): void {
-    for (let i = 0; i < this.#size; i++) {
-      this.#items[i]!.churnSlot = -1;
-      this.#items[i] = undefined;
-    }
-    this.#size = 0;
-  }
 }

@@ -43,8 +43,8 @@ export const BATCH_SIZE = 1_000;
  * mark-compacts 6 -> 5, CPU per request at concurrency 32 unchanged. The writer thread holds them as
  * UTF-8 bytes, outside its heap (writer.ts feed): held as strings in its small young generation, they
  * cost it 1.0-1.7 µs a row; as bytes, the writer pays 0.8-2.0 µs a row less than with strings (three
- * interleaved pairs of test/bench/writer-cpu.ts, 8.8-9.0 -> 6.8-8.0 µs). Below FEED_MIN the batch carries them (a lone request wakes the thread
- * once, not twice).
+ * interleaved pairs of test/bench/writer-cpu.ts, 8.8-9.0 -> 6.8-8.0 µs). Below FEED_MIN the batch
+ * carries them (a lone request wakes the thread once, not twice).
  */
 export const FEED_DELAY_MS = 20;
 export const FEED_MIN = 16;
