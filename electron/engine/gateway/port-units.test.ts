@@ -96,7 +96,7 @@ describe('request log', () => {
     expect(all[0]!.id).toBe('1199');
     expect(all.at(-1)!.id).toBe('700');
   });
-  it('gives back each ledger row as the entry a listener saw, whatever it holds', () => {
+  it('gives back each ledger row as its entry, to the list and to a listener, whatever it holds', () => {
     const row = (i: number): RequestRecord => ({
       id: `row-${i}`,
       startedAt: 1_764_000_000_000 + i,
@@ -135,7 +135,36 @@ describe('request log', () => {
       heard.addRow(row(i));
       quiet.addRow(row(i));
     }
-    const expected = seen.reverse();
+    // The entry a row makes, field by field (an attempt shows five of its fields).
+    const entryOf = (r: RequestRecord): PortRequestLogEntry => ({
+      id: r.id,
+      startedAt: r.startedAt,
+      client: r.client,
+      route: r.route,
+      path: r.path,
+      provider: r.provider,
+      model: r.model,
+      requestedModel: r.requestedModel ?? null,
+      status: r.status,
+      httpStatus: r.httpStatus,
+      errorMessage: r.errorMessage,
+      attempts: r.attempts.map((a) => ({
+        provider: a.provider,
+        model: a.model,
+        status: a.status,
+        errorClass: a.errorClass,
+        durationMs: a.durationMs,
+      })),
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      costUsd: r.costUsd,
+      ttftMs: r.ttftMs,
+      durationMs: r.durationMs,
+      ...(r.notes?.length ? { notes: [...r.notes] } : {}),
+      ...(r.usageEstimated ? { usageEstimated: true } : {}),
+    });
+    const expected = Array.from({ length: 40 }, (_, i) => entryOf(row(39 - i)));
+    expect([...seen].reverse()).toEqual(expected);
     expect(heard.list(100)).toEqual(expected);
     expect(quiet.list(100)).toEqual(expected);
     // What the renderer gets is its own: changing it changes nothing kept.

@@ -56,9 +56,12 @@ export class RequestLog {
       const body = this.capture.getStore();
       if (body !== undefined) requestBody = redactBody(body);
     }
-    // Without listeners (the app's usual case) no entry object is made: the ring copies the row's fields.
-    if (this.listeners.length === 0) this.ring.push(row, requestBody);
-    else this.add(entryOf(row, requestBody));
+    // The ring copies the row's fields: no entry object is made unless someone listens (`serve --log`),
+    // and then it is the one the ring gives back.
+    this.ring.push(row, requestBody);
+    if (this.listeners.length === 0) return;
+    const entry = this.ring.newest(1)[0]!;
+    for (const listener of this.listeners) listener(entry);
   }
 
   /** Newest first. */
@@ -72,37 +75,4 @@ export class RequestLog {
       if (row.source === 'port') this.addRow(row);
     });
   }
-}
-
-/** The log's entry for a ledger row, for `serve --log`'s listener. */
-function entryOf(row: RequestRecord, requestBody: string | undefined): PortRequestLogEntry {
-  const entry: PortRequestLogEntry = {
-    id: row.id,
-    startedAt: row.startedAt,
-    client: row.client,
-    route: row.route,
-    path: row.path,
-    provider: row.provider,
-    model: row.model,
-    requestedModel: row.requestedModel ?? null,
-    status: row.status,
-    httpStatus: row.httpStatus,
-    errorMessage: row.errorMessage,
-    attempts: row.attempts.map((a) => ({
-      provider: a.provider,
-      model: a.model,
-      status: a.status,
-      errorClass: a.errorClass,
-      durationMs: a.durationMs,
-    })),
-    inputTokens: row.inputTokens,
-    outputTokens: row.outputTokens,
-    costUsd: row.costUsd,
-    ttftMs: row.ttftMs,
-    durationMs: row.durationMs,
-  };
-  if (row.notes?.length) entry.notes = [...row.notes];
-  if (row.usageEstimated) entry.usageEstimated = true;
-  if (requestBody !== undefined) entry.requestBody = requestBody;
-  return entry;
 }
