@@ -13,8 +13,9 @@ export const killAll = () => {
 };
 
 /**
- * Starts `bench` (a bench's own bundle) again as a child in BENCH_ROLE `role`, with `env` added and node
- * started with `execArgv`; its stdout is piped for firstLine, and it is killed with the rest on a failure.
+ * Starts `bench` (a bench's own bundle, again, in BENCH_ROLE `role`; or a programBundle, which has one
+ * role and ignores it) as a child, with `env` added and node started with `execArgv`; its stdout is
+ * piped for firstLine, and it is killed with the rest on a failure.
  */
 export function spawnRole(bench: string, role: string, env: Record<string, string> = {}, execArgv: string[] = []): ChildProcess {
   const child = spawn(process.execPath, [...execArgv, bench], {
