@@ -123,10 +123,18 @@ export async function measureWriterCpu(rows = 50_000, inFlight = 32, tickMs = 5)
  */
 export const OWN_THREAD_FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation'];
 
-/** The writer measured twice, each in a fresh process. */
+/**
+ * Runs with OWN_THREAD_FLAGS, each in a fresh process; the goal is judged on their median. One run swung
+ * from 7.6 to 10.4 µs a row on the same code an hour apart (this machine's speed varies from hour to
+ * hour; the same run's main thread went from 13.0 to 21.2 µs a row), as the c=32 CPU goal's single
+ * cells did before it took the median of three rounds.
+ */
+export const OWN_THREAD_RUNS = 3;
+
+/** The writer measured OWN_THREAD_RUNS times with OWN_THREAD_FLAGS and once with node's defaults, each in a fresh process. */
 export interface WriterCpuRuns {
-  /** With OWN_THREAD_FLAGS: the writer thread's CPU holds its own work, collection and compiles (the goal's measure). */
-  ownThreads: WriterCpu;
+  /** With OWN_THREAD_FLAGS: the writer thread's CPU holds its own work, collection and compiles (the goal's measure), in run order. */
+  ownThreads: WriterCpu[];
   /** With node's defaults: the process but its main thread, helper threads included (an upper bound). */
   shared: WriterCpu;
 }
@@ -137,15 +145,23 @@ export async function writerRole(rows: number): Promise<never> {
   process.exit(0);
 }
 
-/** Runs `bench` (the running bench's own bundle) as a writer child, with and without OWN_THREAD_FLAGS. */
+/** Runs `bench` (the running bench's own bundle) as a writer child: OWN_THREAD_RUNS times with OWN_THREAD_FLAGS, then once without. */
 export async function writerCpuRuns(bench: string, rows: number): Promise<WriterCpuRuns> {
   const run = (flags: string[]) =>
     firstLine<WriterCpu>(spawnRole(bench, 'writer', { BENCH_WRITER_ROWS: String(rows) }, flags), 'the ledger writer bench', 120_000);
-  const ownThreads = await run(OWN_THREAD_FLAGS);
+  const ownThreads: WriterCpu[] = [];
+  for (let i = 0; i < OWN_THREAD_RUNS; i++) ownThreads.push(await run(OWN_THREAD_FLAGS));
   const shared = await run([]);
   return { ownThreads, shared };
 }
 
-/** The goal line, as both the ledger and the port bench print it: judged on the writer's own threads, the default's upper bound beside it. */
-export const writerGoalLine = ({ ownThreads: o, shared: s }: WriterCpuRuns): string =>
-  `ledger writer CPU per row: ${o.usPerRow.toFixed(2)} µs with its collection and compiles on its own thread (${o.rows.toLocaleString('en-US')} rows in ${o.seconds.toFixed(1)} s; main thread ${o.mainUsPerRow.toFixed(2)}) (goal <= 10 µs) ${o.usPerRow <= 10 ? 'MET' : 'NOT MET'}; with node's default shared helper threads, the process but its main thread: ${s.usPerRow.toFixed(2)} µs (writer thread ${s.writerThreadUsPerRow.toFixed(2)}, helper threads ${(s.usPerRow - s.writerThreadUsPerRow).toFixed(2)}, which also collect and compile for the main thread)`;
+/** The run whose writer cost is the median of `runs` (the upper middle one when their number is even). */
+export const medianRun = (runs: readonly WriterCpu[]): WriterCpu =>
+  [...runs].sort((a, b) => a.usPerRow - b.usPerRow)[Math.floor(runs.length / 2)]!;
+
+/** The goal line, as both the ledger and the port bench print it: judged on the median of the writer's own-thread runs, each run and the default's upper bound beside it. */
+export function writerGoalLine({ ownThreads, shared: s }: WriterCpuRuns): string {
+  const o = medianRun(ownThreads);
+  const each = ownThreads.map((r) => `${r.usPerRow.toFixed(2)} (main thread ${r.mainUsPerRow.toFixed(2)})`).join(', ');
+  return `ledger writer CPU per row, with its collection and compiles on its own thread, ${ownThreads.length} runs of ${o.rows.toLocaleString('en-US')} rows: ${each}; median ${o.usPerRow.toFixed(2)} µs (goal <= 10 µs) ${o.usPerRow <= 10 ? 'MET' : 'NOT MET'}; with node's default shared helper threads, the process but its main thread: ${s.usPerRow.toFixed(2)} µs (writer thread ${s.writerThreadUsPerRow.toFixed(2)}, helper threads ${(s.usPerRow - s.writerThreadUsPerRow).toFixed(2)}, which also collect and compile for the main thread)`;
+}
