@@ -156,7 +156,7 @@ export async function writerCpuRuns(bench: string, rows: number): Promise<Writer
 }
 
 /** The run whose writer cost is the median of `runs` (the upper middle one when their number is even). */
-export const medianRun = (runs: readonly WriterCpu[]): WriterCpu =>
+const medianRun = (runs: readonly WriterCpu[]): WriterCpu =>
   [...runs].sort((a, b) => a.usPerRow - b.usPerRow)[Math.floor(runs.length / 2)]!;
 
 /** The goal line, as both the ledger and the port bench print it: judged on the median of the writer's own-thread runs, each run and the default's upper bound beside it. */

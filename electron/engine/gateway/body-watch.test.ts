@@ -19,7 +19,7 @@ describe('the body watch', () => {
 
   it('checks a body until its check says it is done, and never after', async () => {
     const times: number[] = [];
-    unwatchers.push(watchBody({ check: (now) => times.push(now) >= 3 }, 5));
+    unwatchers.push(watchBody((now) => times.push(now) >= 3, 5));
     await sleep(120);
     expect(times).toHaveLength(3);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(3); // an interval, not a loop (libuv may fire a millisecond early)
@@ -27,7 +27,7 @@ describe('the body watch', () => {
 
   it('stops checking a body once unwatched (its end)', async () => {
     let checks = 0;
-    const unwatch = watchBody({ check: () => (checks++, false) }, 5);
+    const unwatch = watchBody(() => (checks++, false), 5);
     await sleep(40);
     unwatch();
     const seen = checks;
@@ -37,10 +37,10 @@ describe('the body watch', () => {
   });
 
   it('looks sooner when a body with a shorter deadline joins one with a long one', async () => {
-    unwatchers.push(watchBody({ check: () => false }, 250));
+    unwatchers.push(watchBody(() => false, 250));
     let firstCheckAfter: number | undefined;
     const joined = performance.now();
-    unwatchers.push(watchBody({ check: (now) => ((firstCheckAfter ??= now - joined), false) }, 5));
+    unwatchers.push(watchBody((now) => ((firstCheckAfter ??= now - joined), false), 5));
     await sleep(100);
     expect(firstCheckAfter).toBeDefined();
     expect(firstCheckAfter!).toBeLessThan(100);

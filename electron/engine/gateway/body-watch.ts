@@ -4,22 +4,20 @@
 import { ChurnSet } from '../churn-set';
 
 /** A body being read: `check` refuses it when a deadline has passed, and says whether it is done with. */
-export interface WatchedBody {
-  check(now: number): boolean;
-}
+export type BodyCheck = (now: number) => boolean;
 
 /** How often the watch looks, for deadlines of `shortestMs`: a tenth of it, within [5 ms, 250 ms]. */
 export const watchPeriodMs = (shortestMs: number): number => Math.max(5, Math.min(250, Math.floor(shortestMs / 10)));
 
-/** Each watched body with its place in the set (ChurnSet: bodies come and go at the rate of requests). */
-const watched = new ChurnSet<{ body: WatchedBody; churnSlot: number }>();
+/** Each watched body's check with its place in the set (ChurnSet: bodies come and go at the rate of requests). */
+const watched = new ChurnSet<{ check: BodyCheck; churnSlot: number }>();
 let timer: NodeJS.Timeout | undefined;
 let period = Infinity;
 
 function look(): void {
   const now = performance.now();
   watched.forEach((entry) => {
-    if (entry.body.check(now)) watched.delete(entry);
+    if (entry.check(now)) watched.delete(entry);
   });
   // Nothing left to watch: the timer stops, and the next body starts it again.
   if (watched.size === 0) stop();
@@ -32,12 +30,12 @@ function stop(): void {
 }
 
 /**
- * Watches `body` until the returned function is called (its end) or its check says it is done. The
- * watch looks every `periodMs` (the shortest period any watched body asked for), so a deadline is
- * enforced at most one period late.
+ * Watches a body by its `check` until the returned function is called (its end) or the check says it
+ * is done. The watch looks every `periodMs` (the shortest period any watched body asked for), so a
+ * deadline is enforced at most one period late.
  */
-export function watchBody(body: WatchedBody, periodMs: number): () => void {
-  const entry = { body, churnSlot: -1 };
+export function watchBody(check: BodyCheck, periodMs: number): () => void {
+  const entry = { check, churnSlot: -1 };
   watched.add(entry);
   if (periodMs < period) {
     clearInterval(timer);

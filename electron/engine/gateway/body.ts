@@ -67,12 +67,10 @@ export function readJsonBody(req: import('node:http').IncomingMessage, limits: B
       });
     // Both deadlines are checked by the shared watch (body-watch.ts): most bodies arrive in one chunk, long before either.
     const unwatch = watchBody(
-      {
-        check: (now) => {
-          if (now - started >= totalMs) refuse(new BodyError(408, `the request body took longer than ${totalMs} ms to arrive`));
-          else if (now - lastChunk >= idleMs) refuse(new BodyError(408, `the request body stalled: nothing arrived for ${idleMs} ms`));
-          return settled;
-        },
+      (now) => {
+        if (now - started >= totalMs) refuse(new BodyError(408, `the request body took longer than ${totalMs} ms to arrive`));
+        else if (now - lastChunk >= idleMs) refuse(new BodyError(408, `the request body stalled: nothing arrived for ${idleMs} ms`));
+        return settled;
       },
       watchPeriodMs(Math.min(idleMs, totalMs)),
     );
